@@ -1,0 +1,43 @@
+/**
+ * Locale-aware formatting. Dates are stored in UTC and shown in Europe/Berlin.
+ */
+const TIME_ZONE = 'Europe/Berlin';
+
+/** A number in the locale's digits and separators, e.g. `12.740` (de), `12,740` (en). */
+export function formatNumber(value: number, locale: string): string {
+	return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
+}
+
+/**
+ * An ISO date of source precision in the locale: `2013-09-22` → `22.09.2013` (de),
+ * `2019-02` → `Februar 2019`, `2018` → `2018`.
+ */
+export function formatAsOf(asOf: string, locale: string): string {
+	const [y, mo, d] = asOf.split('-').map(Number);
+	if (d) {
+		return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(y, mo - 1, d));
+	}
+	if (mo) {
+		return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, mo - 1, 1));
+	}
+	return new Intl.NumberFormat(locale, { useGrouping: false }).format(y);
+}
+
+/** A timestamp in Europe/Berlin local time, e.g. `21.11.2026, 16:04`. */
+export function formatDateTime(value: Date | string, locale: string): string {
+	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(
+		new Date(value)
+	);
+}
+
+/** The ISO weekday (1 = Monday … 7 = Sunday) as the locale names it. */
+export function weekdayName(day: number, locale: string): string {
+	// 2024-01-01 was a Monday.
+	return new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, day));
+}
+
+/** `HH:MM` in the locale's time style (digits and 12/24 h as the locale writes them). */
+export function formatTime(hhmm: string, locale: string): string {
+	const [h, m] = hhmm.split(':').map(Number);
+	return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1, h, m));
+}

@@ -1,0 +1,18 @@
+/**
+ * Looks up a message by a key built at run time (model options, metrics, error codes), for the
+ * request's locale. Compile-time keys should call `m.key()` directly.
+ */
+import { m } from '$lib/paraglide/messages.js';
+
+type MessageFn = (params?: Record<string, unknown>) => string;
+
+/** The message `key` with `params`, or `fallback` (default: the key) when no such message exists. */
+export function msg(key: string, params?: Record<string, unknown>, fallback?: string): string {
+	const fn = (m as unknown as Record<string, MessageFn | undefined>)[key];
+	return fn ? fn(params ?? {}) : (fallback ?? key);
+}
+
+/** True when a message with this key exists. */
+export function hasMsg(key: string): boolean {
+	return typeof (m as unknown as Record<string, unknown>)[key] === 'function';
+}

@@ -1,0 +1,27 @@
+/** Audit log schema: one row per write (who, when, what, old → new). */
+import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** Field-level change set: `{ field: [old, new] }`. */
+export type ChangeSet = Record<string, [unknown, unknown]>;
+
+/** An audited action. The actor is null for the system (imports, demo loading). */
+export const auditLog = pgTable(
+	'audit_log',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+		actorUserId: uuid('actor_user_id'),
+		/** A free label for system actors, e.g. `cli`, `demo-loader`. */
+		actorLabel: text('actor_label'),
+		municipalityId: uuid('municipality_id'),
+		/** e.g. `create`, `update`, `delete`, `import`, `login`, `password_reset`. */
+		action: text('action').notNull(),
+		entityType: text('entity_type').notNull(),
+		entityId: text('entity_id'),
+		changes: jsonb('changes').$type<ChangeSet>().notNull().default({})
+	},
+	(t) => [
+		index('audit_log_entity_idx').on(t.entityType, t.entityId),
+		index('audit_log_municipality_idx').on(t.municipalityId, t.at)
+	]
+);

@@ -1,0 +1,218 @@
+/**
+ * Geography queries and writes: municipalities, districts (Stadtbezirke), social spaces
+ * (Sozialräume) and their dated statistics. MODEL.md §4 "Geography".
+ */
+import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Geometry } from 'geojson';
+import type { DbOrTx } from '../db/client';
+import { NotFoundError, ValidationError } from '../errors';
+import { slugify } from '../text';
+import { findContaining, indexAreas, type IndexedArea } from './geojson';
+import { district, municipality, socialSpace, statistic } from './schema';
+
+export type Municipality = typeof municipality.$inferSelect;
+export type District = typeof district.$inferSelect;
+export type SocialSpace = typeof socialSpace.$inferSelect;
+export type Statistic = typeof statistic.$inferSelect;
+
+/** All municipalities, by name. */
+export function listMunicipalities(db: DbOrTx): Promise<Municipality[]> {
+	return db.select().from(municipality).orderBy(asc(municipality.name));
+}
+
+/** The municipality with this slug, or null. */
+export async function findMunicipality(db: DbOrTx, slug: string): Promise<Municipality | null> {
+	const [row] = await db.select().from(municipality).where(eq(municipality.slug, slug));
+	return row ?? null;
+}
+
+/** The municipality with this slug. @throws NotFoundError naming the slug. */
+export async function requireMunicipality(db: DbOrTx, slug: string): Promise<Municipality> {
+	const row = await findMunicipality(db, slug);
+	if (!row) throw new NotFoundError(`unknown municipality "${slug}"`);
+	return row;
+}
+
+/**
+ * Creates a municipality.
+ * @throws ValidationError (`slug`: `invalid_slug` | `taken`; `name`: `required`).
+ */
+export async function createMunicipality(
+	db: DbOrTx,
+	input: { slug: string; name: string; officialCode?: string | null; isDemo?: boolean }
+): Promise<Municipality> {
+	const issues = [];
+	if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(input.slug)) issues.push({ field: 'slug', code: 'invalid_slug' });
+	if (!input.name.trim()) issues.push({ field: 'name', code: 'required' });
+	if (input.officialCode && !/^\d{8}$/.test(input.officialCode)) {
+		issues.push({ field: 'officialCode', code: 'invalid_official_code' });
+	}
+	if (issues.length === 0 && (await findMunicipality(db, input.slug))) {
+		issues.push({ field: 'slug', code: 'taken' });
+	}
+	if (issues.length) throw new ValidationError(issues);
+	const [row] = await db
+		.insert(municipality)
+		.values({
+			slug: input.slug,
+			name: input.name.trim(),
+			officialCode: input.officialCode || null,
+			isDemo: input.isDemo ?? false
+		})
+		.returning();
+	return row;
+}
+
+/** A district with the number of its social spaces. */
+export interface DistrictSummary extends District {
+	socialSpaceCount: number;
+}
+
+/** The districts of a municipality, ordered by code then name. */
+export async function listDistricts(db: DbOrTx, municipalityId: string): Promise<DistrictSummary[]> {
+	const rows = await db
+		.select({ d: district, socialSpaceCount: count(socialSpace.id) })
+		.from(district)
+		.leftJoin(socialSpace, eq(socialSpace.districtId, district.id))
+		.where(eq(district.municipalityId, municipalityId))
+		.groupBy(district.id)
+		.orderBy(sql`length(${district.code})`, asc(district.code), asc(district.name));
+	return rows.map((r) => ({ ...r.d, socialSpaceCount: r.socialSpaceCount }));
+}
+
+/** The district with this slug in the municipality, or null. */
+export async function findDistrict(
+	db: DbOrTx,
+	municipalityId: string,
+	slug: string
+): Promise<District | null> {
+	const [row] = await db
+		.select()
+		.from(district)
+		.where(and(eq(district.municipalityId, municipalityId), eq(district.slug, slug)));
+	return row ?? null;
+}
+
+/** Social spaces of a municipality, optionally of one district, by name. */
+export function listSocialSpaces(
+	db: DbOrTx,
+	filter: { municipalityId: string; districtId?: string }
+): Promise<SocialSpace[]> {
+	const where = filter.districtId
+		? and(eq(socialSpace.municipalityId, filter.municipalityId), eq(socialSpace.districtId, filter.districtId))
+		: eq(socialSpace.municipalityId, filter.municipalityId);
+	return db.select().from(socialSpace).where(where).orderBy(asc(socialSpace.name));
+}
+
+/** Social spaces by id (any municipality), by name. */
+export function getSocialSpaces(db: DbOrTx, ids: string[]): Promise<SocialSpace[]> {
+	if (ids.length === 0) return Promise.resolve([]);
+	return db.select().from(socialSpace).where(inArray(socialSpace.id, ids)).orderBy(asc(socialSpace.name));
+}
+
+/**
+ * Statistics of one area level, newest first within each metric.
+ * @param area `{ districtId }`, `{ socialSpaceIds }` or `{}` for the municipality as a whole.
+ */
+export function listStatistics(
+	db: DbOrTx,
+	municipalityId: string,
+	area: { districtId?: string; socialSpaceIds?: string[] }
+): Promise<Statistic[]> {
+	let where;
+	if (area.socialSpaceIds) {
+		if (area.socialSpaceIds.length === 0) return Promise.resolve([]);
+		where = and(eq(statistic.municipalityId, municipalityId), inArray(statistic.socialSpaceId, area.socialSpaceIds));
+	} else if (area.districtId) {
+		where = and(eq(statistic.municipalityId, municipalityId), eq(statistic.districtId, area.districtId));
+	} else {
+		where = and(
+			eq(statistic.municipalityId, municipalityId),
+			isNull(statistic.districtId),
+			isNull(statistic.socialSpaceId)
+		);
+	}
+	return db
+		.select()
+		.from(statistic)
+		.where(where)
+		.orderBy(asc(statistic.metric), sql`${statistic.asOf} desc`);
+}
+
+type SpaceRef = Pick<SocialSpace, 'id' | 'name' | 'slug' | 'districtId'>;
+const spaceIndexCache = new Map<string, Promise<IndexedArea<SpaceRef>[]>>();
+
+/** Forgets cached boundaries of a municipality; call after boundaries change. */
+export function invalidateBoundaryCache(municipalityId?: string): void {
+	if (municipalityId) spaceIndexCache.delete(municipalityId);
+	else spaceIndexCache.clear();
+}
+
+/**
+ * Point-in-polygon: the social space of a municipality that contains a point, or null when
+ * the point lies outside every boundary (or the municipality has none).
+ * @param point [longitude, latitude], WGS84 degrees.
+ */
+export async function locateSocialSpace(
+	db: DbOrTx,
+	municipalityId: string,
+	point: [number, number]
+): Promise<SpaceRef | null> {
+	let areas = spaceIndexCache.get(municipalityId);
+	if (!areas) {
+		areas = db
+			.select({
+				id: socialSpace.id,
+				name: socialSpace.name,
+				slug: socialSpace.slug,
+				districtId: socialSpace.districtId,
+				boundary: socialSpace.boundary
+			})
+			.from(socialSpace)
+			.where(eq(socialSpace.municipalityId, municipalityId))
+			.then((rows) =>
+				indexAreas(rows, (r) => r.boundary as Geometry | null).map((a) => ({
+					...a,
+					item: { id: a.item.id, name: a.item.name, slug: a.item.slug, districtId: a.item.districtId }
+				}))
+			);
+		spaceIndexCache.set(municipalityId, areas);
+		areas.catch(() => spaceIndexCache.delete(municipalityId));
+	}
+	return findContaining(await areas, point);
+}
+
+/** A district to write without a boundary file (e.g. from a published list). */
+export interface DistrictInput {
+	name: string;
+	code?: string | null;
+}
+
+/** Creates a district; the slug is derived from the name. */
+export async function createDistrict(db: DbOrTx, municipalityId: string, input: DistrictInput): Promise<District> {
+	const [row] = await db
+		.insert(district)
+		.values({ municipalityId, slug: slugify(input.name), name: input.name, code: input.code ?? null })
+		.returning();
+	return row;
+}
+
+/** Creates a social space (Stadtteil by default) in a district; the slug is derived from the name. */
+export async function createSocialSpace(
+	db: DbOrTx,
+	d: Pick<District, 'id' | 'municipalityId'>,
+	input: { name: string; code?: string | null; kind?: 'stadtteil' | 'quartier' }
+): Promise<SocialSpace> {
+	const [row] = await db
+		.insert(socialSpace)
+		.values({
+			municipalityId: d.municipalityId,
+			districtId: d.id,
+			slug: slugify(input.name),
+			name: input.name,
+			code: input.code ?? null,
+			kind: input.kind ?? 'stadtteil'
+		})
+		.returning();
+	return row;
+}
