@@ -1,0 +1,241 @@
+/**
+ * Operators' command line: `npm run cli -- <command> [options]`. Run with `--help` for the list.
+ * Exit codes: 0 done, 1 rejected input or failure (the message says which file, line or
+ * field), 2 wrong usage.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ROLES, createUser, type Role } from '../lib/server/accounts/service';
+import { readConfig } from '../lib/server/config';
+import { backupDatabase, restoreDatabase } from '../lib/server/db/backup';
+import { migrateDatabase, openDatabase, type DatabaseHandle } from '../lib/server/db/client';
+import { loadDemo } from '../lib/server/demo/load';
+import { ImportError, NotFoundError, ValidationError } from '../lib/server/errors';
+import { importBoundaries, importStatistics, type ImportSummary } from '../lib/server/geography/importers';
+import { createMunicipality, requireMunicipality } from '../lib/server/geography/service';
+import { listInstances } from '../lib/server/instances/service';
+import { readOutbox } from '../lib/server/mail/service';
+
+const HELP = `anlaufstelle operators' command line
+
+Usage: npm run cli -- <command> [options]
+
+Database (DATABASE_URL=postgres://… for a server, else embedded PGlite in DATA_DIR, default ./.data):
+  migrate                                   apply pending migrations
+  demo                                      load the demo municipalities (idempotent)
+  backup --out FILE                         write a pg_dump-format SQL dump
+  restore --in FILE                         restore a dump into an empty DATA_DIR (or DATABASE_URL via psql)
+
+Geography:
+  municipality create --slug SLUG --name NAME [--code AGS]
+  import boundaries --municipality SLUG --level district|social-space --file FILE.geojson
+      [--name-property name] [--code-property code]
+      [--district-code-property district_code | --district-name-property P]   (social spaces)
+  import statistics --municipality SLUG --level municipality|district|social-space --file FILE.csv
+      --metric NAME --unit UNIT --value-column COL [--match name|code --key-column COL]
+      (--as-of YYYY[-MM[-DD]] | --as-of-column COL) (--source TEXT | --source-column COL)
+
+Accounts:
+  user create --email E --name N --role ${ROLES.join('|')} --municipality SLUG
+      [--instance SLUG …] [--password-file FILE]     (without a file a password is generated and printed once)
+
+Mail:
+  outbox                                    list mails written to DATA_DIR/outbox (no SMTP_URL set)
+
+Every import runs in one transaction: a file with any error changes nothing.`;
+
+class UsageError extends Error {}
+
+function required(values: Record<string, unknown>, name: string): string {
+	const v = values[name];
+	if (typeof v !== 'string' || !v) throw new UsageError(`--${name} is required`);
+	return v;
+}
+
+function printSummary(file: string, s: ImportSummary): void {
+	console.log(`${file}: created ${s.created}, updated ${s.updated}, skipped ${s.skipped.length}`);
+	for (const k of s.skipped) console.log(`  skipped ${k.record}: ${k.reason}`);
+}
+
+async function withDatabase<T>(fn: (h: DatabaseHandle) => Promise<T>): Promise<T> {
+	const config = readConfig();
+	const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+	try {
+		await migrateDatabase(handle);
+		return await fn(handle);
+	} finally {
+		await handle.close();
+	}
+}
+
+const LEVELS = { district: 'district', 'social-space': 'social_space', municipality: 'municipality' } as const;
+
+async function run(argv: string[]): Promise<void> {
+	const { values, positionals } = parseArgs({
+		args: argv,
+		allowPositionals: true,
+		options: {
+			help: { type: 'boolean', short: 'h' },
+			slug: { type: 'string' },
+			name: { type: 'string' },
+			code: { type: 'string' },
+			municipality: { type: 'string' },
+			level: { type: 'string' },
+			file: { type: 'string' },
+			'name-property': { type: 'string' },
+			'code-property': { type: 'string' },
+			'district-code-property': { type: 'string' },
+			'district-name-property': { type: 'string' },
+			match: { type: 'string' },
+			'key-column': { type: 'string' },
+			'value-column': { type: 'string' },
+			metric: { type: 'string' },
+			unit: { type: 'string' },
+			'as-of': { type: 'string' },
+			'as-of-column': { type: 'string' },
+			source: { type: 'string' },
+			'source-column': { type: 'string' },
+			email: { type: 'string' },
+			role: { type: 'string' },
+			instance: { type: 'string', multiple: true },
+			'password-file': { type: 'string' },
+			out: { type: 'string' },
+			in: { type: 'string' }
+		}
+	});
+	const command = positionals.join(' ');
+	if (values.help || command === '' || command === 'help') {
+		console.log(HELP);
+		return;
+	}
+	switch (command) {
+		case 'migrate':
+			await withDatabase(async () => console.log('migrations applied'));
+			return;
+		case 'demo':
+			await withDatabase(async (h) => console.log(`demo loaded; ${(await loadDemo(h.db)).length} demo logins`));
+			return;
+		case 'municipality create':
+			await withDatabase(async (h) => {
+				const m = await createMunicipality(h.db, { slug: required(values, 'slug'), name: required(values, 'name'), officialCode: values.code });
+				console.log(`created municipality ${m.slug} (${m.name})`);
+			});
+			return;
+		case 'import boundaries': {
+			const level = LEVELS[required(values, 'level') as keyof typeof LEVELS];
+			if (level !== 'district' && level !== 'social_space') throw new UsageError('--level must be district or social-space');
+			const file = required(values, 'file');
+			const municipality = required(values, 'municipality');
+			const text = await readFile(file, 'utf8');
+			await withDatabase(async (h) =>
+				printSummary(
+					file,
+					await importBoundaries(h.db, {
+						municipality,
+						level,
+						file,
+						text,
+						nameProperty: values['name-property'],
+						codeProperty: values['code-property'],
+						districtCodeProperty: values['district-code-property'],
+						districtNameProperty: values['district-name-property'],
+						actorLabel: 'cli'
+					})
+				)
+			);
+			return;
+		}
+		case 'import statistics': {
+			const level = LEVELS[required(values, 'level') as keyof typeof LEVELS];
+			if (!level) throw new UsageError('--level must be municipality, district or social-space');
+			const match = (values.match ?? 'name') as 'name' | 'code';
+			if (match !== 'name' && match !== 'code') throw new UsageError('--match must be name or code');
+			if (!values['as-of'] && !values['as-of-column']) throw new UsageError('--as-of or --as-of-column is required');
+			if (!values.source && !values['source-column']) throw new UsageError('--source or --source-column is required');
+			const file = required(values, 'file');
+			const options = {
+				municipality: required(values, 'municipality'),
+				level,
+				file,
+				match,
+				keyColumn: level === 'municipality' ? undefined : required(values, 'key-column'),
+				valueColumn: required(values, 'value-column'),
+				metric: required(values, 'metric'),
+				unit: required(values, 'unit'),
+				asOf: values['as-of'],
+				asOfColumn: values['as-of-column'],
+				source: values.source,
+				sourceColumn: values['source-column'],
+				actorLabel: 'cli'
+			};
+			const text = await readFile(file, 'utf8');
+			await withDatabase(async (h) => printSummary(file, await importStatistics(h.db, { ...options, text })));
+			return;
+		}
+		case 'user create': {
+			const role = required(values, 'role') as Role;
+			if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+			const generated = !values['password-file'];
+			const password = generated
+				? randomBytes(18).toString('base64url')
+				: (await readFile(values['password-file']!, 'utf8')).trim();
+			await withDatabase(async (h) => {
+				const m = await requireMunicipality(h.db, required(values, 'municipality'));
+				const instances = await listInstances(h.db, m.id);
+				const instanceIds = (values.instance ?? []).map((slug) => {
+					const found = instances.find((i) => i.slug === slug);
+					if (!found) throw new NotFoundError(`unknown instance "${slug}" in ${m.slug}`);
+					return found.id;
+				});
+				const user = await createUser(
+					h.db,
+					{ email: required(values, 'email'), displayName: required(values, 'name'), role, municipalityId: m.id, instanceIds, password },
+					{ label: 'cli' }
+				);
+				console.log(`created ${user.role} ${user.email} in ${m.slug}`);
+				if (generated) console.log(`password (shown once): ${password}`);
+			});
+			return;
+		}
+		case 'backup': {
+			const out = required(values, 'out');
+			await withDatabase(async (h) => backupDatabase(h, readConfig().databaseUrl, out));
+			console.log(`backup written to ${out}`);
+			return;
+		}
+		case 'restore': {
+			const config = readConfig();
+			await restoreDatabase({ url: config.databaseUrl, dataDir: config.dataDir, file: required(values, 'in') });
+			console.log('restored');
+			return;
+		}
+		case 'outbox': {
+			for (const mail of await readOutbox()) {
+				console.log(`--- ${mail.file}\n${mail.raw}`);
+			}
+			return;
+		}
+		default:
+			throw new UsageError(`unknown command "${command}"`);
+	}
+}
+
+try {
+	await run(process.argv.slice(2));
+} catch (e) {
+	if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+		console.error(`error: ${(e as Error).message}\n\nRun "npm run cli -- --help" for usage.`);
+		process.exit(2);
+	}
+	if (e instanceof ImportError || e instanceof NotFoundError) {
+		console.error(`error: ${e.message}`);
+	} else if (e instanceof ValidationError) {
+		console.error(`error: invalid input: ${e.issues.map((i) => `--${i.field}: ${i.code}`).join(', ')}`);
+	} else if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+		console.error(`error: file not found: ${(e as NodeJS.ErrnoException).path}`);
+	} else {
+		console.error(`error: ${(e as Error).message}`);
+	}
+	process.exit(1);
+}
