@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Integration tests of the domain modules against a real database: embedded PGlite by default,
+// PostgreSQL when TEST_DATABASE_URL is set (scripts/test.js starts one with pg_virtualenv).
+export default defineConfig({
+	test: {
+		include: ['tests/integration/**/*.test.ts'],
+		testTimeout: 60_000,
+		hookTimeout: 120_000,
+		pool: 'forks'
+	}
+});
