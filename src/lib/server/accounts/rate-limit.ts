@@ -1,6 +1,6 @@
 /**
  * Fixed-window limiter for failed logins, kept in memory per server process: at most
- * `limit` failures per key per window. Keys are e.g. `ip:1.2.3.4` and `email:a@b.de`.
+ * `limit` failures per key per window. Keys are e.g. an IP address or an email address.
  */
 export class FailureLimiter {
 	private failures = new Map<string, { count: number; resetAt: number }>();

@@ -144,7 +144,9 @@ export async function listUsers(db: DbOrTx, municipalityId: string) {
 		.orderBy(asc(userAccount.displayName));
 }
 
-const failures = new FailureLimiter(10, 15 * 60_000);
+// Per address 10 failures, per IP 50: offices and shared accommodation often share one IP.
+const failuresByEmail = new FailureLimiter(10, 15 * 60_000);
+const failuresByIp = new FailureLimiter(50, 15 * 60_000);
 
 /** Outcome of a password check. */
 export type LoginResult =
@@ -156,13 +158,13 @@ export type LoginResult =
 let dummyHash: Promise<string> | undefined;
 
 /**
- * Checks email and password. At most 10 failures per email and per IP address in 15 minutes.
+ * Checks email and password. At most 10 failures per email address and 50 per IP address in
+ * 15 minutes.
  * Unknown email and wrong password are indistinguishable to the caller.
  */
 export async function checkPassword(db: DbOrTx, emailInput: string, password: string, ip: string): Promise<LoginResult> {
 	const email = emailInput.trim().toLowerCase();
-	const keys = [`ip:${ip}`, `email:${email}`];
-	if (keys.some((k) => failures.isBlocked(k))) return { status: 'rate_limited' };
+	if (failuresByIp.isBlocked(ip) || failuresByEmail.isBlocked(email)) return { status: 'rate_limited' };
 	const [user] = await db.select().from(userAccount).where(eq(userAccount.email, email));
 	let ok = false;
 	if (user && !user.disabledAt) {
@@ -172,10 +174,11 @@ export async function checkPassword(db: DbOrTx, emailInput: string, password: st
 		await verify(await dummyHash, password);
 	}
 	if (!ok || !user) {
-		keys.forEach((k) => failures.fail(k));
+		failuresByIp.fail(ip);
+		failuresByEmail.fail(email);
 		return { status: 'invalid' };
 	}
-	keys.forEach((k) => failures.reset(k));
+	failuresByEmail.reset(email);
 	return { status: 'ok', userId: user.id, needsSecondFactor: user.totpEnabled };
 }
 
@@ -263,14 +266,14 @@ export async function completeSecondFactor(db: DbOrTx, token: string, code: stri
 	const state = await resolveSession(db, token);
 	if (state.status !== 'second_factor') return false;
 	const key = `totp:${state.userId}`;
-	if (failures.isBlocked(key) || failures.isBlocked(`ip:${ip}`)) return false;
+	if (failuresByEmail.isBlocked(key) || failuresByIp.isBlocked(ip)) return false;
 	const [user] = await db.select().from(userAccount).where(eq(userAccount.id, state.userId));
 	if (!user.totpSecret || !checkTotp(user.totpSecret, code)) {
-		failures.fail(key);
-		failures.fail(`ip:${ip}`);
+		failuresByEmail.fail(key);
+		failuresByIp.fail(ip);
 		return false;
 	}
-	failures.reset(key);
+	failuresByEmail.reset(key);
 	await db.update(session).set({ secondFactorDone: true }).where(eq(session.id, sha256(token)));
 	return true;
 }
