@@ -1,10 +1,10 @@
 /**
- * Paraglide compiler options shared by the Vite plugin and the stand-alone compile step
- * (tests and the CLI compile messages without Vite).
+ * Paraglide compiler options for the Vite plugin.
  *
  * Locale resolution order: the URL's first path segment (`/ar/...`), then the remembered
  * cookie, then the browser's Accept-Language, then German.
  */
+/** @type {import('@inlang/paraglide-js').CompilerOptions} */
 export const PARAGLIDE_OPTIONS = {
 	project: './project.inlang',
 	outdir: './src/lib/paraglide',

@@ -63,8 +63,33 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	if (event.locals.principal || event.url.pathname.includes('/staff') || event.url.pathname.includes('/admin')) {
 		response.headers.set('Cache-Control', 'private, no-store');
 	}
-	return response;
+	return compress(event.request, response);
 };
+
+/**
+ * gzip for HTML and JSON responses: adapter-node serves pages uncompressed, and people on slow
+ * mobile connections should not depend on a compressing proxy being in front.
+ */
+function compress(request: Request, response: Response): Response {
+	const type = response.headers.get('content-type') ?? '';
+	if (
+		!response.body ||
+		response.headers.has('content-encoding') ||
+		!/gzip/.test(request.headers.get('accept-encoding') ?? '') ||
+		!/^(text\/html|application\/json)/.test(type)
+	) {
+		return response;
+	}
+	const headers = new Headers(response.headers);
+	headers.set('content-encoding', 'gzip');
+	headers.append('vary', 'Accept-Encoding');
+	headers.delete('content-length');
+	return new Response(response.body.pipeThrough(new CompressionStream('gzip')), {
+		status: response.status,
+		statusText: response.statusText,
+		headers
+	});
+}
 
 export const handle = sequence(i18n, auth, securityHeaders);
 

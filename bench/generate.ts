@@ -1,0 +1,94 @@
+/**
+ * Synthetic geography at city or state scale for benchmarks: municipalities laid out on a grid,
+ * each split into districts and social spaces with square boundaries and a population
+ * statistic. Names and codes are made up (`Gemeinde 0001`, …) and marked as demo.
+ *
+ * Usage (from bench/run.ts or alone):
+ *   tsx bench/generate.ts --municipalities 400 --districts 9 --spaces 10
+ * Writes into the configured database (DATABASE_URL or DATA_DIR).
+ */
+import { parseArgs } from 'node:util';
+import { municipality, district, socialSpace, statistic } from '../src/lib/server/db/schema';
+import { migrateDatabase, openDatabase, type Db } from '../src/lib/server/db/client';
+import { readConfig } from '../src/lib/server/config';
+import type { Polygon } from 'geojson';
+
+/** Shape of a generated data set. */
+export interface Scale {
+	municipalities: number;
+	districtsPer: number;
+	spacesPerDistrict: number;
+}
+
+function square(x: number, y: number, size: number): Polygon {
+	return { type: 'Polygon', coordinates: [[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]] };
+}
+
+/**
+ * Inserts the data set in one transaction per municipality.
+ * @returns counts written.
+ */
+export async function generate(db: Db, scale: Scale, log: (s: string) => void = () => {}): Promise<{ municipalities: number; districts: number; spaces: number }> {
+	let districts = 0;
+	let spaces = 0;
+	const cols = Math.ceil(Math.sqrt(scale.districtsPer));
+	const spaceCols = Math.ceil(Math.sqrt(scale.spacesPerDistrict));
+	for (let m = 0; m < scale.municipalities; m++) {
+		const ox = 6 + (m % 20) * 0.2;
+		const oy = 50 + Math.floor(m / 20) * 0.1;
+		const n = String(m + 1).padStart(4, '0');
+		await db.transaction(async (tx) => {
+			const [mu] = await tx.insert(municipality).values({ slug: `gemeinde-${n}`, name: `Gemeinde ${n}`, isDemo: true }).returning();
+			for (let d = 0; d < scale.districtsPer; d++) {
+				const dSize = 0.15 / cols;
+				const dx = ox + (d % cols) * dSize;
+				const dy = oy + Math.floor(d / cols) * dSize * 0.6;
+				const [di] = await tx
+					.insert(district)
+					.values({ municipalityId: mu.id, slug: `bezirk-${d + 1}`, name: `Bezirk ${d + 1}`, code: String(d + 1), boundary: square(dx, dy, dSize) })
+					.returning();
+				districts++;
+				const sSize = dSize / spaceCols;
+				const rows = Array.from({ length: scale.spacesPerDistrict }, (_, s) => ({
+					municipalityId: mu.id,
+					districtId: di.id,
+					slug: `stadtteil-${d + 1}-${s + 1}`,
+					name: `Stadtteil ${d + 1}.${s + 1}`,
+					code: `${d + 1}${String(s + 1).padStart(2, '0')}`,
+					boundary: square(dx + (s % spaceCols) * sSize, dy + Math.floor(s / spaceCols) * sSize, sSize)
+				}));
+				const inserted = await tx.insert(socialSpace).values(rows).returning({ id: socialSpace.id });
+				spaces += inserted.length;
+				await tx.insert(statistic).values(
+					inserted.map((s, i) => ({
+						municipalityId: mu.id,
+						socialSpaceId: s.id,
+						metric: 'population',
+						value: 2000 + ((m * 31 + d * 7 + i * 13) % 9000),
+						unit: 'persons',
+						asOf: '2025-12-31',
+						source: 'synthetic benchmark data'
+					}))
+				);
+			}
+		});
+		if ((m + 1) % 50 === 0 || m + 1 === scale.municipalities) log(`  municipalities ${m + 1}/${scale.municipalities}`);
+	}
+	return { municipalities: scale.municipalities, districts, spaces };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	const { values } = parseArgs({
+		options: { municipalities: { type: 'string', default: '400' }, districts: { type: 'string', default: '9' }, spaces: { type: 'string', default: '10' } }
+	});
+	const config = readConfig();
+	const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+	await migrateDatabase(handle);
+	const result = await generate(
+		handle.db,
+		{ municipalities: Number(values.municipalities), districtsPer: Number(values.districts), spacesPerDistrict: Number(values.spaces) },
+		console.log
+	);
+	console.log(`generated ${JSON.stringify(result)}`);
+	await handle.close();
+}
