@@ -4,13 +4,14 @@
  * statistic. Names and codes are made up (`Gemeinde 0001`, …) and marked as demo.
  *
  * Usage (from bench/run.ts or alone):
- *   tsx bench/generate.ts --municipalities 400 --districts 9 --spaces 10
+ *   tsx bench/generate.ts --municipalities 400 --districts 9 --spaces 10 [--with-demo]
  * Writes into the configured database (DATABASE_URL or DATA_DIR).
  */
 import { parseArgs } from 'node:util';
 import { municipality, district, socialSpace, statistic } from '../src/lib/server/db/schema';
 import { migrateDatabase, openDatabase, type Db } from '../src/lib/server/db/client';
 import { readConfig } from '../src/lib/server/config';
+import { loadDemo } from '../src/lib/server/demo/load';
 import type { Polygon } from 'geojson';
 
 /** Shape of a generated data set. */
@@ -79,16 +80,18 @@ export async function generate(db: Db, scale: Scale, log: (s: string) => void = 
 
 if (import.meta.url === `file://${process.argv[1]}`) {
 	const { values } = parseArgs({
-		options: { municipalities: { type: 'string', default: '400' }, districts: { type: 'string', default: '9' }, spaces: { type: 'string', default: '10' } }
+		options: { 'with-demo': { type: 'boolean' }, municipalities: { type: 'string', default: '400' }, districts: { type: 'string', default: '9' }, spaces: { type: 'string', default: '10' } }
 	});
 	const config = readConfig();
 	const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 	await migrateDatabase(handle);
+	if (values['with-demo']) await loadDemo(handle.db);
+	const started = performance.now();
 	const result = await generate(
 		handle.db,
 		{ municipalities: Number(values.municipalities), districtsPer: Number(values.districts), spacesPerDistrict: Number(values.spaces) },
 		console.log
 	);
-	console.log(`generated ${JSON.stringify(result)}`);
+	console.log(`  generated ${JSON.stringify(result)} in ${Math.round(performance.now() - started)} ms`);
 	await handle.close();
 }

@@ -17,6 +17,11 @@ export const init: ServerInit = async () => {
 	const port = process.env.PORT || '3000';
 	const host = process.env.ORIGIN || `http://localhost:${port}`;
 	console.log(`anlaufstelle: database ready (${handle.kind}) in ${Date.now() - started} ms`);
+	// adapter-node emits this after closing the HTTP server on SIGTERM/SIGINT: close the
+	// database so PGlite's files are left consistent and the process exits promptly.
+	process.once('sveltekit:shutdown', () => {
+		handle.close().catch(() => undefined);
+	});
 	console.log(`anlaufstelle: serving at ${host}`);
 	if (demoLogins.length) {
 		console.log('anlaufstelle: demo logins (password "anlaufstelle-demo"):');

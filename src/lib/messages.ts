@@ -12,7 +12,3 @@ export function msg(key: string, params?: Record<string, unknown>, fallback?: st
 	return fn ? fn(params ?? {}) : (fallback ?? key);
 }
 
-/** True when a message with this key exists. */
-export function hasMsg(key: string): boolean {
-	return typeof (m as unknown as Record<string, unknown>)[key] === 'function';
-}

@@ -21,7 +21,7 @@ describe(`demo data on ${DB_KIND}`, () => {
 		expect(logins.map((l) => l.role)).toEqual(expect.arrayContaining(['municipality_admin', 'instance_staff', 'partner_editor', 'volunteer']));
 		const koeln = (await findMunicipality(h.db, 'koeln'))!;
 		expect(await listDistricts(h.db, koeln.id)).toHaveLength(9);
-		const koelnSpaces = await listSocialSpaces(h.db, { municipalityId: koeln.id });
+		const koelnSpaces = await listSocialSpaces(h.db, { municipalityId: koeln.id, withBoundaries: true });
 		expect(koelnSpaces).toHaveLength(86);
 		expect(koelnSpaces.every((s) => s.boundary)).toBe(true);
 		expect(await listStatistics(h.db, koeln.id, { socialSpaceIds: koelnSpaces.map((s) => s.id) })).toHaveLength(86);

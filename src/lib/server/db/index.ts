@@ -2,6 +2,7 @@
  * The server's single database connection: opened, migrated and (in demo mode) filled with the
  * demo municipalities once per process, on first use.
  */
+import { purgeExpired } from '../accounts/service';
 import { readConfig } from '../config';
 import { loadDemo, type DemoLogin } from '../demo/load';
 import { migrateDatabase, openDatabase, type DatabaseHandle, type Db } from './client';
@@ -15,6 +16,9 @@ export function startDatabase(): Promise<{ handle: DatabaseHandle; demoLogins: D
 		const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 		await migrateDatabase(handle);
 		const demoLogins = config.demo ? await loadDemo(handle.db) : [];
+		await purgeExpired(handle.db);
+		// Expired sessions and reset links are removed hourly; unref so it never keeps the process alive.
+		setInterval(() => purgeExpired(handle.db).catch(() => undefined), 3600_000).unref();
 		return { handle, demoLogins };
 	})();
 	return ready;

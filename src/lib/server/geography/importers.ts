@@ -138,7 +138,7 @@ async function upsertDistricts(
 	areas: ParsedArea[],
 	options: BoundaryImportOptions
 ): Promise<ImportSummary> {
-	const existing = await listDistricts(tx, municipalityId);
+	const existing = await listDistricts(tx, municipalityId, { withBoundaries: true });
 	const summary: ImportSummary = { created: 0, updated: 0, skipped: [] };
 	for (const a of areas) {
 		const match =
@@ -200,7 +200,7 @@ async function upsertSocialSpaces(
 		} else districtOf.set(a, d.id);
 	}
 	if (problems.length) throw new ImportError(options.file, problems);
-	const existing = await listSocialSpaces(tx, { municipalityId });
+	const existing = await listSocialSpaces(tx, { municipalityId, withBoundaries: true });
 	const summary: ImportSummary = { created: 0, updated: 0, skipped: [] };
 	for (const a of areas) {
 		const districtId = districtOf.get(a)!;

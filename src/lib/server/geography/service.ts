@@ -2,12 +2,13 @@
  * Geography queries and writes: municipalities, districts (Stadtbezirke), social spaces
  * (Sozialräume) and their dated statistics. MODEL.md §4 "Geography".
  */
-import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
 import type { DbOrTx } from '../db/client';
 import { NotFoundError, ValidationError } from '../errors';
 import { slugify } from '../text';
 import { findContaining, indexAreas, type IndexedArea } from './geojson';
+import { drawAreas, type DrawnMap } from './map';
 import { district, municipality, socialSpace, statistic } from './schema';
 
 export type Municipality = typeof municipality.$inferSelect;
@@ -68,10 +69,20 @@ export interface DistrictSummary extends District {
 	socialSpaceCount: number;
 }
 
-/** The districts of a municipality, ordered by code then name. */
-export async function listDistricts(db: DbOrTx, municipalityId: string): Promise<DistrictSummary[]> {
+/**
+ * The districts of a municipality, ordered by code then name. Boundaries are left out (null)
+ * unless `withBoundaries` is set: they are large and pages draw them from `areaMap`.
+ */
+export async function listDistricts(
+	db: DbOrTx,
+	municipalityId: string,
+	options: { withBoundaries?: boolean } = {}
+): Promise<DistrictSummary[]> {
 	const rows = await db
-		.select({ d: district, socialSpaceCount: count(socialSpace.id) })
+		.select({
+			d: { ...getTableColumns(district), boundary: options.withBoundaries ? district.boundary : sql<null>`null` },
+			socialSpaceCount: count(socialSpace.id)
+		})
 		.from(district)
 		.leftJoin(socialSpace, eq(socialSpace.districtId, district.id))
 		.where(eq(district.municipalityId, municipalityId))
@@ -93,15 +104,48 @@ export async function findDistrict(
 	return row ?? null;
 }
 
-/** Social spaces of a municipality, optionally of one district, by name. */
+/**
+ * Social spaces of a municipality, optionally of one district, by name. Boundaries are left
+ * out (null) unless `withBoundaries` is set.
+ */
 export function listSocialSpaces(
 	db: DbOrTx,
-	filter: { municipalityId: string; districtId?: string }
+	filter: { municipalityId: string; districtId?: string; withBoundaries?: boolean }
 ): Promise<SocialSpace[]> {
 	const where = filter.districtId
 		? and(eq(socialSpace.municipalityId, filter.municipalityId), eq(socialSpace.districtId, filter.districtId))
 		: eq(socialSpace.municipalityId, filter.municipalityId);
-	return db.select().from(socialSpace).where(where).orderBy(asc(socialSpace.name));
+	return db
+		.select({ ...getTableColumns(socialSpace), boundary: filter.withBoundaries ? socialSpace.boundary : sql<null>`null` })
+		.from(socialSpace)
+		.where(where)
+		.orderBy(asc(socialSpace.name));
+}
+
+const mapCache = new Map<string, { version: string; map: DrawnMap | null }>();
+
+/**
+ * The drawn SVG map of a municipality's districts (`{ municipalityId }`) or of a district's
+ * social spaces (`{ districtId }`); each area's `href` is its slug, for the page to prefix.
+ * Projection is cached per process and redrawn when the areas change (their count or latest
+ * update differs), so imports from the CLI's process show up without a restart.
+ * @returns null when no area has a boundary.
+ */
+export async function areaMap(db: DbOrTx, scope: { municipalityId: string } | { districtId: string }): Promise<DrawnMap | null> {
+	const table = 'municipalityId' in scope ? district : socialSpace;
+	const where = 'municipalityId' in scope ? eq(district.municipalityId, scope.municipalityId) : eq(socialSpace.districtId, scope.districtId);
+	const key = 'municipalityId' in scope ? `m:${scope.municipalityId}` : `d:${scope.districtId}`;
+	const [v] = await db
+		.select({ n: count(), latest: sql<string>`max(${table.updatedAt})::text` })
+		.from(table)
+		.where(where);
+	const version = `${v.n}:${v.latest}`;
+	const cached = mapCache.get(key);
+	if (cached?.version === version) return cached.map;
+	const rows = await db.select({ id: table.id, name: table.name, slug: table.slug, boundary: table.boundary }).from(table).where(where);
+	const map = drawAreas(rows.map((r) => ({ id: r.id, label: r.name, href: r.slug, boundary: r.boundary as Geometry | null })));
+	mapCache.set(key, { version, map });
+	return map;
 }
 
 /** Social spaces by id (any municipality), by name. */

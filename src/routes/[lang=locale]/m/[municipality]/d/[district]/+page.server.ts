@@ -1,7 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { drawAreas } from '$lib/server/geography/map';
-import { findDistrict, listSocialSpaces, listStatistics } from '$lib/server/geography/service';
+import { areaMap, findDistrict, listSocialSpaces, listStatistics } from '$lib/server/geography/service';
 import { listInstancesServingDistrict } from '$lib/server/instances/service';
 import type { PageServerLoad } from './$types';
 
@@ -11,17 +10,18 @@ export const load: PageServerLoad = async ({ parent, params }) => {
 	const district = await findDistrict(db, municipality.id, params.district);
 	if (!district) error(404, 'Not Found');
 	const spaces = await listSocialSpaces(db, { municipalityId: municipality.id, districtId: district.id });
-	const [districtStats, spaceStats, instances] = await Promise.all([
+	const [districtStats, spaceStats, instances, map] = await Promise.all([
 		listStatistics(db, municipality.id, { districtId: district.id }),
 		listStatistics(db, municipality.id, { socialSpaceIds: spaces.map((s) => s.id) }),
-		listInstancesServingDistrict(db, district.id)
+		listInstancesServingDistrict(db, district.id),
+		areaMap(db, { districtId: district.id })
 	]);
 	const base = `/${params.lang}/m/${municipality.slug}/d/${district.slug}`;
 	// Metrics reported per social space, each with its latest value per space.
 	const metrics = [...new Set(spaceStats.map((s) => s.metric))];
 	return {
 		district: { name: district.name, code: district.code },
-		map: drawAreas(spaces.map((s) => ({ id: s.id, label: s.name, href: `${base}#space-${s.slug}`, boundary: s.boundary }))),
+		map: map && { ...map, areas: map.areas.map((a) => ({ ...a, href: `${base}#space-${a.href}` })) },
 		statistics: districtStats,
 		metrics: metrics.map((metric) => {
 			const rows = spaceStats.filter((s) => s.metric === metric);

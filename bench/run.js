@@ -10,45 +10,54 @@
  *
  * Results are printed and written to bench/results/<date>.json. Loopback only.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readConfig } from '../src/lib/server/config';
-import { migrateDatabase, openDatabase } from '../src/lib/server/db/client';
-import { loadDemo } from '../src/lib/server/demo/load';
-import { generate } from './generate';
 
 const SCALE = { municipalities: Number(process.env.BENCH_MUNICIPALITIES ?? 400), districtsPer: 9, spacesPerDistrict: 10 };
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 const CONNECTIONS = 20;
 const PAGES = { landing: '/de/m/koeln', district: '/de/m/koeln/d/innenstadt' };
 
-function percentile(sorted: number[], p: number): number {
+function freePort() {
+	return new Promise((resolve) => {
+		const srv = createServer();
+		srv.listen(0, '127.0.0.1', () => {
+			const port = srv.address().port;
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+function percentile(sorted, p) {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<{ child: ChildProcess; readyMs: number }> {
+async function startServer(env) {
+	// A new port per start: a pooled keep-alive connection to a stopped server must not be reused.
+	const port = await freePort();
 	const started = performance.now();
 	const child = spawn(process.execPath, ['build/index.js'], {
-		env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://localhost:${port}` },
-		stdio: ['ignore', 'ignore', 'inherit']
+		env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://localhost:${port}`, SHUTDOWN_TIMEOUT: '1' },
+		stdio: ['ignore', openSync(path.join(env.DATA_DIR, 'server.log'), 'a'), 'inherit']
 	});
 	for (;;) {
 		try {
-			const res = await fetch(`http://127.0.0.1:${port}${PAGES.landing}`);
+			const res = await fetch(`http://127.0.0.1:${port}${PAGES.landing}`, { signal: AbortSignal.timeout(5000) });
 			await res.arrayBuffer();
-			if (res.status === 200) return { child, readyMs: performance.now() - started };
-		} catch {
-			// not listening yet
+			if (res.status === 200) return { child, port, readyMs: performance.now() - started };
+		} catch (e) {
+			if (process.env.BENCH_DEBUG) console.error('poll', e.message, e.cause?.code);
 		}
 		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
 		await new Promise((r) => setTimeout(r, 20));
 	}
 }
 
-function stop(child: ChildProcess): Promise<void> {
+function stop(child) {
 	return new Promise((resolve) => {
 		child.once('exit', () => resolve());
 		child.kill();
@@ -56,8 +65,8 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** CONNECTIONS concurrent keep-alive loops for DURATION_MS; per-request times in ms. */
-async function load(url: string): Promise<{ p50: number; p95: number; p99: number; rps: number; requests: number; errors: number }> {
-	const times: number[] = [];
+async function load(url) {
+	const times = [];
 	let errors = 0;
 	const end = performance.now() + DURATION_MS;
 	await Promise.all(
@@ -65,7 +74,7 @@ async function load(url: string): Promise<{ p50: number; p95: number; p99: numbe
 			while (performance.now() < end) {
 				const t0 = performance.now();
 				try {
-					const res = await fetch(url, { headers: { 'accept-encoding': 'gzip' } });
+					const res = await fetch(url, { headers: { 'accept-encoding': 'gzip' }, signal: AbortSignal.timeout(10_000) });
 					await res.arrayBuffer();
 					if (res.status !== 200) errors++;
 					else times.push(performance.now() - t0);
@@ -76,7 +85,7 @@ async function load(url: string): Promise<{ p50: number; p95: number; p99: numbe
 		})
 	);
 	times.sort((a, b) => a - b);
-	const round = (x: number) => Math.round(x * 10) / 10;
+	const round = (x) => Math.round(x * 10) / 10;
 	return {
 		p50: round(percentile(times, 50)),
 		p95: round(percentile(times, 95)),
@@ -87,32 +96,31 @@ async function load(url: string): Promise<{ p50: number; p95: number; p99: numbe
 	};
 }
 
-async function prepare(env: { DATABASE_URL?: string; DATA_DIR: string }) {
-	process.env.DATA_DIR = env.DATA_DIR;
-	const handle = await openDatabase({ url: env.DATABASE_URL, dataDir: readConfig().dataDir });
-	await migrateDatabase(handle);
-	await loadDemo(handle.db);
-	const t0 = performance.now();
-	const counts = await generate(handle.db, SCALE);
-	console.log(`  generated ${counts.municipalities} municipalities, ${counts.districts} districts, ${counts.spaces} social spaces in ${Math.round(performance.now() - t0)} ms`);
-	await handle.close();
+/**
+ * Loads the demo and the synthetic data in a separate process, which exits before the server
+ * opens the same database (PGlite's files must be released first).
+ */
+function prepare(env) {
+	const args = ['node_modules/tsx/dist/cli.mjs', 'bench/generate.ts', '--with-demo', '--municipalities', String(SCALE.municipalities), '--districts', String(SCALE.districtsPer), '--spaces', String(SCALE.spacesPerDistrict)];
+	const result = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error('data generation failed');
 }
 
-async function benchDatabase(kind: string, env: { DATABASE_URL?: string; DATA_DIR: string }, port: number) {
+async function benchDatabase(kind, env) {
 	console.log(`\n## ${kind}`);
-	await prepare(env);
-	const result: Record<string, unknown> = {};
+	prepare(env);
+	const result = {};
 	if (kind === 'pglite') {
-		const starts: number[] = [];
+		const starts = [];
 		for (let i = 0; i < 3; i++) {
-			const { child, readyMs } = await startServer(env, port);
+			const { child, readyMs } = await startServer(env);
 			starts.push(Math.round(readyMs));
 			await stop(child);
 		}
 		result.coldStartMs = { runs: starts, median: [...starts].sort((a, b) => a - b)[1] };
 		console.log(`  cold start to first page (existing database): ${starts.join(', ')} ms`);
 	}
-	const { child } = await startServer(env, port);
+	const { child, port } = await startServer(env);
 	try {
 		for (const [name, p] of Object.entries(PAGES)) {
 			await load(`http://127.0.0.1:${port}${p}`); // warm-up run, discarded
@@ -144,15 +152,15 @@ if (!existsSync('build/index.js')) {
 }
 if (process.env.BENCH_PG_ONLY) {
 	// Child run inside pg_virtualenv: PostgreSQL figures only, handed back through a file.
-	const r = await benchDatabase('postgres', { DATABASE_URL: process.env.BENCH_PG_URL, DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'anl-bench-pg-')) }, 3302);
-	writeFileSync(process.env.BENCH_PG_RESULT!, JSON.stringify(r));
+	const r = await benchDatabase('postgres', { DATABASE_URL: process.env.BENCH_PG_URL, DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'anl-bench-pg-')) });
+	writeFileSync(process.env.BENCH_PG_RESULT, JSON.stringify(r));
 	process.exit(0);
 }
-const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, scale: SCALE, durationMs: DURATION_MS, connections: CONNECTIONS };
-results.pglite = await benchDatabase('pglite', { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'anl-bench-')) }, 3301);
+const results = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, scale: SCALE, durationMs: DURATION_MS, connections: CONNECTIONS };
+results.pglite = await benchDatabase('pglite', { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'anl-bench-')) });
 if (existsSync('/usr/bin/pg_virtualenv') && !process.env.BENCH_NO_PG) {
 	const resultFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-result-')), 'postgres.json');
-	const inner = `BENCH_PG_ONLY=1 BENCH_PG_RESULT="${resultFile}" BENCH_PG_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:\${PGPORT:-5432}/postgres" "${process.execPath}" node_modules/tsx/dist/cli.mjs bench/run.ts`;
+	const inner = `BENCH_PG_ONLY=1 BENCH_PG_RESULT="${resultFile}" BENCH_PG_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:\${PGPORT:-5432}/postgres" "${process.execPath}" bench/run.js`;
 	spawnSync('pg_virtualenv', ['-v', '15', 'sh', '-c', inner], { stdio: 'inherit' });
 	if (existsSync(resultFile)) results.postgres = JSON.parse(readFileSync(resultFile, 'utf8'));
 } else {
