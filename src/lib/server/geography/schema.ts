@@ -105,6 +105,8 @@ export const statistic = pgTable(
 			'statistic_one_level',
 			sql`${t.districtId} is null or ${t.socialSpaceId} is null`
 		),
-		check('statistic_as_of_format', sql`${t.asOf} ~ '^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$'`)
+		check('statistic_as_of_format', sql`${t.asOf} ~ '^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$'`),
+		index('statistic_district_idx').on(t.districtId),
+		index('statistic_social_space_idx').on(t.socialSpaceId)
 	]
 );
