@@ -28,6 +28,16 @@ const statisticsOptions = {
 	sourceColumn: 'source'
 };
 
+function importStadtteile() {
+	return importBoundaries(h.db, {
+		municipality: 'koeln',
+		level: 'social_space',
+		file: 'stadtteile.geojson',
+		text: demoFile('koeln/stadtteile.geojson'),
+		districtCodeProperty: 'district_code'
+	});
+}
+
 async function snapshot() {
 	return {
 		districts: await countRows(h, 'district'),
@@ -47,13 +57,7 @@ describe(`geography on ${DB_KIND}`, () => {
 	it('imports the Köln districts, Stadtteile and eligible voters', async () => {
 		const d = await importBoundaries(h.db, { municipality: 'koeln', level: 'district', file: 'stadtbezirke.geojson', text: demoFile('koeln/stadtbezirke.geojson') });
 		expect(d).toMatchObject({ created: 9, updated: 0, skipped: [] });
-		const s = await importBoundaries(h.db, {
-			municipality: 'koeln',
-			level: 'social_space',
-			file: 'stadtteile.geojson',
-			text: demoFile('koeln/stadtteile.geojson'),
-			districtCodeProperty: 'district_code'
-		});
+		const s = await importStadtteile();
 		expect(s).toMatchObject({ created: 86, updated: 0 });
 		const st = await importStatistics(h.db, { ...statisticsOptions, file: 'w.csv', text: demoFile('koeln/wahlberechtigte-btw2013.csv') });
 		expect(st.created).toBe(86);
@@ -75,13 +79,7 @@ describe(`geography on ${DB_KIND}`, () => {
 	});
 
 	it('re-importing the same files changes nothing and reports every record as unchanged', async () => {
-		const s = await importBoundaries(h.db, {
-			municipality: 'koeln',
-			level: 'social_space',
-			file: 'stadtteile.geojson',
-			text: demoFile('koeln/stadtteile.geojson'),
-			districtCodeProperty: 'district_code'
-		});
+		const s = await importStadtteile();
 		expect(s.created + s.updated).toBe(0);
 		expect(s.skipped).toHaveLength(86);
 		expect(s.skipped[0].reason).toBe('unchanged');
