@@ -93,6 +93,21 @@ describe(`geography on ${DB_KIND}`, () => {
 		expect(await locateSocialSpace(h.db, koelnId, [6.7735, 51.2277])).toBeNull(); // Düsseldorf
 	});
 
+	it('places points by the current boundaries after a re-import changes them', async () => {
+		const dom: [number, number] = [6.9583, 50.9413];
+		expect((await locateSocialSpace(h.db, koelnId, dom))?.name).toBe('Altstadt/Nord');
+		const fc = JSON.parse(demoFile('koeln/stadtteile.geojson'));
+		const nord = fc.features.find((f: { properties: { name: string } }) => f.properties.name === 'Altstadt/Nord');
+		const kalk = fc.features.find((f: { properties: { name: string } }) => f.properties.name === 'Kalk');
+		[nord.geometry, kalk.geometry] = [kalk.geometry, nord.geometry];
+		const swap = (text: string) =>
+			importBoundaries(h.db, { municipality: 'koeln', level: 'social_space', file: 'swapped.geojson', text, districtCodeProperty: 'district_code' });
+		expect((await swap(JSON.stringify(fc))).updated).toBe(2);
+		expect((await locateSocialSpace(h.db, koelnId, dom))?.name).toBe('Kalk');
+		await importStadtteile();
+		expect((await locateSocialSpace(h.db, koelnId, dom))?.name).toBe('Altstadt/Nord');
+	});
+
 	it.each([
 		['not JSON', '{"type": "FeatureCollection", "features": [', /not valid JSON/],
 		['not a FeatureCollection', '{"type": "Feature"}', /FeatureCollection/],

@@ -13,7 +13,7 @@ import { ImportError } from '../errors';
 import { slugify } from '../text';
 import { boundaryProblem } from './geojson';
 import { district, socialSpace, statistic } from './schema';
-import { invalidateBoundaryCache, listDistricts, listSocialSpaces, requireMunicipality } from './service';
+import { listDistricts, listSocialSpaces, requireMunicipality } from './service';
 
 /** What an import did. `skipped` lists records left as they were, each with its reason. */
 export interface ImportSummary {
@@ -122,14 +122,12 @@ function sameJson(a: unknown, b: unknown): boolean {
  */
 export async function importBoundaries(db: Db, options: BoundaryImportOptions): Promise<ImportSummary> {
 	const areas = parseFeatureCollection(options);
-	const summary = await db.transaction(async (tx) => {
+	return db.transaction(async (tx) => {
 		const m = await requireMunicipality(tx, options.municipality);
 		return options.level === 'district'
 			? upsertDistricts(tx, m.id, areas, options)
 			: upsertSocialSpaces(tx, m.id, areas, options);
 	});
-	invalidateBoundaryCache();
-	return summary;
 }
 
 async function upsertDistricts(

@@ -66,3 +66,8 @@ export function drawAreas(
 		})
 	};
 }
+
+/** The map with each area's `href` (its slug, as `areaMap` draws it) turned into a link. */
+export function linkAreas(map: DrawnMap | null, hrefFor: (slug: string) => string): DrawnMap | null {
+	return map && { ...map, areas: map.areas.map((a) => ({ ...a, href: hrefFor(a.href) })) };
+}

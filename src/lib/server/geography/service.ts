@@ -2,12 +2,12 @@
  * Geography queries and writes: municipalities, districts (Stadtbezirke), social spaces
  * (Sozialräume) and their dated statistics. MODEL.md §4 "Geography".
  */
-import { and, asc, count, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
 import type { DbOrTx } from '../db/client';
 import { NotFoundError, ValidationError } from '../errors';
 import { slugify } from '../text';
-import { findContaining, indexAreas, type IndexedArea } from './geojson';
+import { findContaining, indexAreas } from './geojson';
 import { drawAreas, type DrawnMap } from './map';
 import { district, municipality, socialSpace, statistic } from './schema';
 
@@ -122,30 +122,48 @@ export function listSocialSpaces(
 		.orderBy(asc(socialSpace.name));
 }
 
-const mapCache = new Map<string, { version: string; map: DrawnMap | null }>();
+const areaCache = new Map<string, { version: string; value: Promise<unknown> }>();
 
 /**
- * The drawn SVG map of a municipality's districts (`{ municipalityId }`) or of a district's
- * social spaces (`{ districtId }`); each area's `href` is its slug, for the page to prefix.
- * Projection is cached per process and redrawn when the areas change (their count or latest
- * update differs), so imports from the CLI's process show up without a restart.
- * @returns null when no area has a boundary.
+ * Data derived from a set of areas (drawn maps, point-in-polygon indexes), kept per process
+ * and recomputed when the areas change: their count or latest `updated_at` differs. The version
+ * is read from the database on every call, so writes by another process (the CLI's imports)
+ * are seen without a restart.
  */
-export async function areaMap(db: DbOrTx, scope: { municipalityId: string } | { districtId: string }): Promise<DrawnMap | null> {
-	const table = 'municipalityId' in scope ? district : socialSpace;
-	const where = 'municipalityId' in scope ? eq(district.municipalityId, scope.municipalityId) : eq(socialSpace.districtId, scope.districtId);
-	const key = 'municipalityId' in scope ? `m:${scope.municipalityId}` : `d:${scope.districtId}`;
+async function derivedFromAreas<T>(
+	db: DbOrTx,
+	key: string,
+	table: typeof district | typeof socialSpace,
+	where: SQL,
+	compute: () => Promise<T>
+): Promise<T> {
 	const [v] = await db
 		.select({ n: count(), latest: sql<string>`max(${table.updatedAt})::text` })
 		.from(table)
 		.where(where);
 	const version = `${v.n}:${v.latest}`;
-	const cached = mapCache.get(key);
-	if (cached?.version === version) return cached.map;
-	const rows = await db.select({ id: table.id, name: table.name, slug: table.slug, boundary: table.boundary }).from(table).where(where);
-	const map = drawAreas(rows.map((r) => ({ id: r.id, label: r.name, href: r.slug, boundary: r.boundary as Geometry | null })));
-	mapCache.set(key, { version, map });
-	return map;
+	const cached = areaCache.get(key);
+	if (cached?.version === version) return cached.value as Promise<T>;
+	const value = compute();
+	areaCache.set(key, { version, value });
+	value.catch(() => areaCache.delete(key));
+	return value;
+}
+
+/**
+ * The drawn SVG map of a municipality's districts (`{ municipalityId }`) or of a district's
+ * social spaces (`{ districtId }`); each area's `href` is its slug, for the page to prefix
+ * (see `linkAreas` in ./map). Cached as `derivedFromAreas` describes.
+ * @returns null when no area has a boundary.
+ */
+export function areaMap(db: DbOrTx, scope: { municipalityId: string } | { districtId: string }): Promise<DrawnMap | null> {
+	const table = 'municipalityId' in scope ? district : socialSpace;
+	const where = 'municipalityId' in scope ? eq(district.municipalityId, scope.municipalityId) : eq(socialSpace.districtId, scope.districtId);
+	const key = 'municipalityId' in scope ? `map:m:${scope.municipalityId}` : `map:d:${scope.districtId}`;
+	return derivedFromAreas(db, key, table, where, async () => {
+		const rows = await db.select({ id: table.id, name: table.name, slug: table.slug, boundary: table.boundary }).from(table).where(where);
+		return drawAreas(rows.map((r) => ({ id: r.id, label: r.name, href: r.slug, boundary: r.boundary as Geometry | null })));
+	});
 }
 
 /** Social spaces by id (any municipality), by name. */
@@ -184,17 +202,11 @@ export function listStatistics(
 }
 
 type SpaceRef = Pick<SocialSpace, 'id' | 'name' | 'slug' | 'districtId'>;
-const spaceIndexCache = new Map<string, Promise<IndexedArea<SpaceRef>[]>>();
-
-/** Forgets cached boundaries of a municipality; call after boundaries change. */
-export function invalidateBoundaryCache(municipalityId?: string): void {
-	if (municipalityId) spaceIndexCache.delete(municipalityId);
-	else spaceIndexCache.clear();
-}
 
 /**
  * Point-in-polygon: the social space of a municipality that contains a point, or null when
- * the point lies outside every boundary (or the municipality has none).
+ * the point lies outside every boundary (or the municipality has none). The boundary index is
+ * cached as `derivedFromAreas` describes.
  * @param point [longitude, latitude], WGS84 degrees.
  */
 export async function locateSocialSpace(
@@ -202,9 +214,9 @@ export async function locateSocialSpace(
 	municipalityId: string,
 	point: [number, number]
 ): Promise<SpaceRef | null> {
-	let areas = spaceIndexCache.get(municipalityId);
-	if (!areas) {
-		areas = db
+	const where = eq(socialSpace.municipalityId, municipalityId);
+	const areas = await derivedFromAreas(db, `pip:${municipalityId}`, socialSpace, where, async () => {
+		const rows = await db
 			.select({
 				id: socialSpace.id,
 				name: socialSpace.name,
@@ -213,17 +225,13 @@ export async function locateSocialSpace(
 				boundary: socialSpace.boundary
 			})
 			.from(socialSpace)
-			.where(eq(socialSpace.municipalityId, municipalityId))
-			.then((rows) =>
-				indexAreas(rows, (r) => r.boundary as Geometry | null).map((a) => ({
-					...a,
-					item: { id: a.item.id, name: a.item.name, slug: a.item.slug, districtId: a.item.districtId }
-				}))
-			);
-		spaceIndexCache.set(municipalityId, areas);
-		areas.catch(() => spaceIndexCache.delete(municipalityId));
-	}
-	return findContaining(await areas, point);
+			.where(where);
+		return indexAreas(rows, (r) => r.boundary as Geometry | null).map((a) => ({
+			...a,
+			item: { id: a.item.id, name: a.item.name, slug: a.item.slug, districtId: a.item.districtId } as SpaceRef
+		}));
+	});
+	return findContaining(areas, point);
 }
 
 /** A district to write without a boundary file (e.g. from a published list). */

@@ -1,4 +1,5 @@
 import { getDb } from '$lib/server/db';
+import { linkAreas } from '$lib/server/geography/map';
 import { areaMap, listDistricts, listStatistics } from '$lib/server/geography/service';
 import { listInstances } from '$lib/server/instances/service';
 import type { PageServerLoad } from './$types';
@@ -14,7 +15,7 @@ export const load: PageServerLoad = async ({ parent, params }) => {
 	]);
 	const base = `/${params.lang}/m/${municipality.slug}`;
 	return {
-		map: map && { ...map, areas: map.areas.map((a) => ({ ...a, href: `${base}/d/${a.href}` })) },
+		map: linkAreas(map, (slug) => `${base}/d/${slug}`),
 		districts: districts.map((d) => ({ slug: d.slug, name: d.name, code: d.code, socialSpaceCount: d.socialSpaceCount })),
 		instances: instances.map((i) => ({ slug: i.slug, name: i.name, isDemo: i.isDemo })),
 		statistics

@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { linkAreas } from '$lib/server/geography/map';
 import { areaMap, findDistrict, listSocialSpaces, listStatistics } from '$lib/server/geography/service';
 import { listInstancesServingDistrict } from '$lib/server/instances/service';
 import type { PageServerLoad } from './$types';
@@ -21,7 +22,7 @@ export const load: PageServerLoad = async ({ parent, params }) => {
 	const metrics = [...new Set(spaceStats.map((s) => s.metric))];
 	return {
 		district: { name: district.name, code: district.code },
-		map: map && { ...map, areas: map.areas.map((a) => ({ ...a, href: `${base}#space-${a.href}` })) },
+		map: linkAreas(map, (slug) => `${base}#space-${slug}`),
 		statistics: districtStats,
 		metrics: metrics.map((metric) => {
 			const rows = spaceStats.filter((s) => s.metric === metric);
