@@ -83,6 +83,11 @@ describe(`geography on ${DB_KIND}`, () => {
 		expect(s.created + s.updated).toBe(0);
 		expect(s.skipped).toHaveLength(86);
 		expect(s.skipped[0].reason).toBe('unchanged');
+		// The same geometries with their keys in another order are still unchanged.
+		const reordered = JSON.parse(demoFile('koeln/stadtbezirke.geojson'));
+		for (const f of reordered.features) f.geometry = { coordinates: f.geometry.coordinates, type: f.geometry.type };
+		const d = await importBoundaries(h.db, { municipality: 'koeln', level: 'district', file: 'reordered.geojson', text: JSON.stringify(reordered) });
+		expect(d).toMatchObject({ created: 0, updated: 0 });
 		const st = await importStatistics(h.db, { ...statisticsOptions, file: 'w.csv', text: demoFile('koeln/wahlberechtigte-btw2013.csv') });
 		expect(st).toMatchObject({ created: 0, updated: 0 });
 	});

@@ -32,9 +32,20 @@ export async function recordAudit(db: DbOrTx, input: AuditInput): Promise<void> 
 	});
 }
 
+/** JSON with object keys sorted, so values compare equal whatever order their keys came in
+ * (PostgreSQL's jsonb reorders keys). */
+function canonicalJson(value: unknown): string {
+	return JSON.stringify(value ?? null, (_key, v) =>
+		v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
+			? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
+			: v
+	);
+}
+
 /**
  * Field-level differences between two records: `{ field: [old, new] }` for each field in
- * `after` whose JSON value differs. Fields in `redact` appear as `['…', '…']` when changed.
+ * `after` whose JSON value differs (object key order ignored). Fields in `redact` appear as
+ * `['…', '…']` when changed.
  */
 export function diffRecords(
 	before: Record<string, unknown> | null,
@@ -44,7 +55,7 @@ export function diffRecords(
 	const changes: ChangeSet = {};
 	for (const [key, value] of Object.entries(after)) {
 		const old = before ? before[key] : null;
-		if (JSON.stringify(old ?? null) !== JSON.stringify(value ?? null)) {
+		if (canonicalJson(old) !== canonicalJson(value)) {
 			changes[key] = redact.includes(key) ? ['…', '…'] : [old ?? null, value ?? null];
 		}
 	}

@@ -7,7 +7,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { and, eq } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
-import { recordAudit } from '../audit/service';
+import { diffRecords, recordAudit } from '../audit/service';
 import type { Db, Tx } from '../db/client';
 import { ImportError } from '../errors';
 import { slugify } from '../text';
@@ -111,10 +111,6 @@ function parseFeatureCollection(options: BoundaryImportOptions): ParsedArea[] {
 	return out;
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-	return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /**
  * Imports district or social-space boundaries of a municipality. Existing areas are matched by
  * code, else by name, and updated; unchanged ones are reported as skipped.
@@ -124,65 +120,17 @@ export async function importBoundaries(db: Db, options: BoundaryImportOptions): 
 	const areas = parseFeatureCollection(options);
 	return db.transaction(async (tx) => {
 		const m = await requireMunicipality(tx, options.municipality);
-		return options.level === 'district'
-			? upsertDistricts(tx, m.id, areas, options)
-			: upsertSocialSpaces(tx, m.id, areas, options);
+		return upsertAreas(tx, m.id, areas, options);
 	});
 }
 
-async function upsertDistricts(
+/** The district id of each social space, by its district code or name. @throws ImportError. */
+async function districtsOf(
 	tx: Tx,
 	municipalityId: string,
 	areas: ParsedArea[],
 	options: BoundaryImportOptions
-): Promise<ImportSummary> {
-	const existing = await listDistricts(tx, municipalityId, { withBoundaries: true });
-	const summary: ImportSummary = { created: 0, updated: 0, skipped: [] };
-	for (const a of areas) {
-		const match =
-			(a.code && existing.find((d) => d.code === a.code)) ||
-			existing.find((d) => d.name.toLowerCase() === a.name.toLowerCase());
-		if (!match) {
-			const [row] = await tx
-				.insert(district)
-				.values({ municipalityId, slug: slugify(a.name), name: a.name, code: a.code, boundary: a.boundary })
-				.returning({ id: district.id });
-			await recordAudit(tx, {
-				actorLabel: options.actorLabel ?? 'import',
-				municipalityId,
-				action: 'import',
-				entityType: 'district',
-				entityId: row.id,
-				changes: { name: [null, a.name], code: [null, a.code] }
-			});
-			summary.created++;
-		} else if (match.name !== a.name || match.code !== a.code || !sameJson(match.boundary, a.boundary)) {
-			await tx
-				.update(district)
-				.set({ name: a.name, code: a.code, boundary: a.boundary, updatedAt: new Date() })
-				.where(eq(district.id, match.id));
-			await recordAudit(tx, {
-				actorLabel: options.actorLabel ?? 'import',
-				municipalityId,
-				action: 'import',
-				entityType: 'district',
-				entityId: match.id,
-				changes: { name: [match.name, a.name], code: [match.code, a.code], boundary: ['…', '…'] }
-			});
-			summary.updated++;
-		} else {
-			summary.skipped.push({ record: a.record, reason: 'unchanged' });
-		}
-	}
-	return summary;
-}
-
-async function upsertSocialSpaces(
-	tx: Tx,
-	municipalityId: string,
-	areas: ParsedArea[],
-	options: BoundaryImportOptions
-): Promise<ImportSummary> {
+): Promise<Map<ParsedArea, string>> {
 	const districts = await listDistricts(tx, municipalityId);
 	const byName = !!options.districtNameProperty;
 	const problems: string[] = [];
@@ -198,56 +146,63 @@ async function upsertSocialSpaces(
 		} else districtOf.set(a, d.id);
 	}
 	if (problems.length) throw new ImportError(options.file, problems);
-	const existing = await listSocialSpaces(tx, { municipalityId, withBoundaries: true });
+	return districtOf;
+}
+
+/**
+ * Creates or updates districts or social spaces, matched by code, else by name; records each
+ * write in the audit log (boundaries as changed, not their coordinates) and reports unchanged
+ * areas as skipped.
+ */
+async function upsertAreas(
+	tx: Tx,
+	municipalityId: string,
+	areas: ParsedArea[],
+	options: BoundaryImportOptions
+): Promise<ImportSummary> {
+	const isDistrict = options.level === 'district';
+	const districtOf = isDistrict ? null : await districtsOf(tx, municipalityId, areas, options);
+	const existing: { id: string; name: string; code: string | null; boundary: unknown; districtId?: string }[] = isDistrict
+		? await listDistricts(tx, municipalityId, { withBoundaries: true })
+		: await listSocialSpaces(tx, { municipalityId, withBoundaries: true });
+	const table = isDistrict ? district : socialSpace;
 	const summary: ImportSummary = { created: 0, updated: 0, skipped: [] };
 	for (const a of areas) {
-		const districtId = districtOf.get(a)!;
+		const columns = {
+			name: a.name,
+			code: a.code,
+			boundary: a.boundary,
+			...(districtOf ? { districtId: districtOf.get(a)! } : {})
+		};
 		const match =
-			(a.code && existing.find((s) => s.code === a.code)) ||
-			existing.find((s) => s.name.toLowerCase() === a.name.toLowerCase());
-		if (!match) {
-			const [row] = await tx
-				.insert(socialSpace)
-				.values({
-					municipalityId,
-					districtId,
-					slug: slugify(a.name),
-					name: a.name,
-					code: a.code,
-					boundary: a.boundary
-				})
-				.returning({ id: socialSpace.id });
-			await recordAudit(tx, {
-				actorLabel: options.actorLabel ?? 'import',
-				municipalityId,
-				action: 'import',
-				entityType: 'social_space',
-				entityId: row.id,
-				changes: { name: [null, a.name], code: [null, a.code] }
-			});
-			summary.created++;
-		} else if (
-			match.name !== a.name ||
-			match.code !== a.code ||
-			match.districtId !== districtId ||
-			!sameJson(match.boundary, a.boundary)
-		) {
-			await tx
-				.update(socialSpace)
-				.set({ name: a.name, code: a.code, districtId, boundary: a.boundary, updatedAt: new Date() })
-				.where(eq(socialSpace.id, match.id));
-			await recordAudit(tx, {
-				actorLabel: options.actorLabel ?? 'import',
-				municipalityId,
-				action: 'import',
-				entityType: 'social_space',
-				entityId: match.id,
-				changes: { name: [match.name, a.name], code: [match.code, a.code], boundary: ['…', '…'] }
-			});
+			(a.code && existing.find((x) => x.code === a.code)) ||
+			existing.find((x) => x.name.toLowerCase() === a.name.toLowerCase());
+		const changes = diffRecords(match ?? null, columns, ['boundary']);
+		if (match && Object.keys(changes).length === 0) {
+			summary.skipped.push({ record: a.record, reason: 'unchanged' });
+			continue;
+		}
+		let id: string;
+		if (match) {
+			id = match.id;
+			await tx.update(table).set({ ...columns, updatedAt: new Date() }).where(eq(table.id, id));
 			summary.updated++;
 		} else {
-			summary.skipped.push({ record: a.record, reason: 'unchanged' });
+			const values = { municipalityId, slug: slugify(a.name), ...columns };
+			const [row] = districtOf
+				? await tx.insert(socialSpace).values(values as typeof socialSpace.$inferInsert).returning({ id: socialSpace.id })
+				: await tx.insert(district).values(values).returning({ id: district.id });
+			id = row.id;
+			summary.created++;
 		}
+		await recordAudit(tx, {
+			actorLabel: options.actorLabel ?? 'import',
+			municipalityId,
+			action: 'import',
+			entityType: isDistrict ? 'district' : 'social_space',
+			entityId: id,
+			changes
+		});
 	}
 	return summary;
 }
