@@ -13,9 +13,9 @@ const node = process.execPath;
 const vitest = ['node_modules/vitest/vitest.mjs', 'run'];
 let failed = false;
 
-function step(title, command, args, env = {}) {
+function step(title, command, args) {
 	console.log(`\n=== ${title}`);
-	const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+	const result = spawnSync(command, args, { stdio: 'inherit' });
 	if (result.status !== 0) {
 		console.error(`=== FAILED: ${title} (exit ${result.status ?? result.signal})`);
 		failed = true;

@@ -200,7 +200,7 @@ async function run(argv: string[]): Promise<void> {
 		}
 		case 'backup': {
 			const out = required(values, 'out');
-			await withDatabase(async (h) => backupDatabase(h, readConfig().databaseUrl, out));
+			await withDatabase(async (h) => backupDatabase(h, out));
 			console.log(`backup written to ${out}`);
 			return;
 		}

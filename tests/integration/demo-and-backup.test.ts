@@ -57,7 +57,7 @@ describe.runIf(DB_KIND === 'pglite')('backup and restore of the embedded databas
 	it('restores a pg_dump-format backup into an empty data folder with the same content', async () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-backup-'));
 		const file = path.join(dir, 'backup.sql');
-		await backupDatabase(h, undefined, file);
+		await backupDatabase(h, file);
 		await restoreDatabase({ dataDir: path.join(dir, 'restored'), file });
 		const restored = await openDatabase({ dataDir: path.join(dir, 'restored') });
 		try {

@@ -144,8 +144,9 @@ export async function listUsers(db: DbOrTx, municipalityId: string) {
 		.orderBy(asc(userAccount.displayName));
 }
 
-// Per address 10 failures, per IP 50: offices and shared accommodation often share one IP.
-const failuresByEmail = new FailureLimiter(10, 15 * 60_000);
+// Per account 10 failures (keyed by email, or by user for TOTP codes), per IP 50: offices and
+// shared accommodation often share one IP.
+const failuresByAccount = new FailureLimiter(10, 15 * 60_000);
 const failuresByIp = new FailureLimiter(50, 15 * 60_000);
 
 /** Outcome of a password check. */
@@ -164,7 +165,7 @@ let dummyHash: Promise<string> | undefined;
  */
 export async function checkPassword(db: DbOrTx, emailInput: string, password: string, ip: string): Promise<LoginResult> {
 	const email = emailInput.trim().toLowerCase();
-	if (failuresByIp.isBlocked(ip) || failuresByEmail.isBlocked(email)) return { status: 'rate_limited' };
+	if (failuresByIp.isBlocked(ip) || failuresByAccount.isBlocked(email)) return { status: 'rate_limited' };
 	const [user] = await db.select().from(userAccount).where(eq(userAccount.email, email));
 	let ok = false;
 	if (user && !user.disabledAt) {
@@ -175,10 +176,10 @@ export async function checkPassword(db: DbOrTx, emailInput: string, password: st
 	}
 	if (!ok || !user) {
 		failuresByIp.fail(ip);
-		failuresByEmail.fail(email);
+		failuresByAccount.fail(email);
 		return { status: 'invalid' };
 	}
-	failuresByEmail.reset(email);
+	failuresByAccount.reset(email);
 	return { status: 'ok', userId: user.id, needsSecondFactor: user.totpEnabled };
 }
 
@@ -266,14 +267,14 @@ export async function completeSecondFactor(db: DbOrTx, token: string, code: stri
 	const state = await resolveSession(db, token);
 	if (state.status !== 'second_factor') return false;
 	const key = `totp:${state.userId}`;
-	if (failuresByEmail.isBlocked(key) || failuresByIp.isBlocked(ip)) return false;
+	if (failuresByAccount.isBlocked(key) || failuresByIp.isBlocked(ip)) return false;
 	const [user] = await db.select().from(userAccount).where(eq(userAccount.id, state.userId));
 	if (!user.totpSecret || !checkTotp(user.totpSecret, code)) {
-		failuresByEmail.fail(key);
+		failuresByAccount.fail(key);
 		failuresByIp.fail(ip);
 		return false;
 	}
-	failuresByEmail.reset(key);
+	failuresByAccount.reset(key);
 	await db.update(session).set({ secondFactorDone: true }).where(eq(session.id, sha256(token)));
 	return true;
 }
@@ -286,27 +287,11 @@ export async function beginTotpEnrolment(db: DbOrTx, userId: string) {
 	return { secret, uri: totpFor(secret, user.email).toString() };
 }
 
-/** Enables TOTP if `code` matches the enrolled secret, audited. @returns whether it was enabled. */
-export async function confirmTotp(db: DbOrTx, userId: string, code: string): Promise<boolean> {
-	const [user] = await db.select().from(userAccount).where(eq(userAccount.id, userId));
-	if (!user?.totpSecret || !checkTotp(user.totpSecret, code)) return false;
-	await db.update(userAccount).set({ totpEnabled: true }).where(eq(userAccount.id, userId));
-	await recordAudit(db, {
-		actorUserId: userId,
-		municipalityId: user.municipalityId,
-		action: 'update',
-		entityType: 'user',
-		entityId: userId,
-		changes: { totpEnabled: [false, true] }
-	});
-	return true;
-}
-
-/** Turns TOTP off, audited. */
-export async function disableTotp(db: DbOrTx, userId: string): Promise<void> {
+/** Switches TOTP on or off (off also forgets the secret), audited. */
+async function setTotp(db: DbOrTx, userId: string, enabled: boolean): Promise<void> {
 	const [user] = await db
 		.update(userAccount)
-		.set({ totpEnabled: false, totpSecret: null })
+		.set(enabled ? { totpEnabled: true } : { totpEnabled: false, totpSecret: null })
 		.where(eq(userAccount.id, userId))
 		.returning();
 	await recordAudit(db, {
@@ -315,8 +300,21 @@ export async function disableTotp(db: DbOrTx, userId: string): Promise<void> {
 		action: 'update',
 		entityType: 'user',
 		entityId: userId,
-		changes: { totpEnabled: [true, false] }
+		changes: { totpEnabled: [!enabled, enabled] }
 	});
+}
+
+/** Enables TOTP if `code` matches the enrolled secret, audited. @returns whether it was enabled. */
+export async function confirmTotp(db: DbOrTx, userId: string, code: string): Promise<boolean> {
+	const [user] = await db.select().from(userAccount).where(eq(userAccount.id, userId));
+	if (!user?.totpSecret || !checkTotp(user.totpSecret, code)) return false;
+	await setTotp(db, userId, true);
+	return true;
+}
+
+/** Turns TOTP off, audited. */
+export function disableTotp(db: DbOrTx, userId: string): Promise<void> {
+	return setTotp(db, userId, false);
 }
 
 /**

@@ -19,13 +19,13 @@ const DUMP_ARGS = ['--inserts', '--no-owner', '--no-privileges'];
  * Writes a SQL dump of the whole database to `file`.
  * @throws when pg_dump fails (its stderr is in the message).
  */
-export async function backupDatabase(handle: DatabaseHandle, url: string | undefined, file: string): Promise<void> {
+export async function backupDatabase(handle: DatabaseHandle, file: string): Promise<void> {
 	if (handle.kind === 'pglite') {
 		const dump = await pgDump({ pg: handle.pglite!, args: DUMP_ARGS });
 		await writeFile(file, await dump.text());
 		return;
 	}
-	const result = spawnSync('pg_dump', [...DUMP_ARGS, '--file', file, url!], { encoding: 'utf8' });
+	const result = spawnSync('pg_dump', [...DUMP_ARGS, '--file', file, handle.url!], { encoding: 'utf8' });
 	if (result.status !== 0) throw new Error(`pg_dump failed: ${result.stderr || result.error?.message}`);
 }
 

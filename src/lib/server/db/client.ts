@@ -24,6 +24,8 @@ export type DbOrTx = Db | Tx;
 export interface DatabaseHandle {
 	db: Db;
 	kind: 'pglite' | 'postgres';
+	/** The server's connection URL; undefined when embedded. */
+	url?: string;
 	/** The PGlite instance when embedded (used by backups); undefined on a server. */
 	pglite?: PGlite;
 	close(): Promise<void>;
@@ -52,6 +54,7 @@ export async function openDatabase(options: {
 		return {
 			db: drizzlePg(pool, { schema }),
 			kind: 'postgres',
+			url: options.url,
 			close: () => pool.end()
 		};
 	}
