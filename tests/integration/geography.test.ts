@@ -11,7 +11,7 @@ import {
 	locateSocialSpace
 } from '../../src/lib/server/geography/service';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
-import { demoFile } from '../helpers/files';
+import { demoFile, importKoelnStadtteile } from '../helpers/files';
 
 let h: DatabaseHandle;
 let koelnId: string;
@@ -29,13 +29,7 @@ const statisticsOptions = {
 };
 
 function importStadtteile() {
-	return importBoundaries(h.db, {
-		municipality: 'koeln',
-		level: 'social_space',
-		file: 'stadtteile.geojson',
-		text: demoFile('koeln/stadtteile.geojson'),
-		districtCodeProperty: 'district_code'
-	});
+	return importKoelnStadtteile(h.db);
 }
 
 async function snapshot() {

@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import path from 'node:path';
-import type { DatabaseHandle } from './client';
+import { extensions, type DatabaseHandle } from './client';
 
 // INSERT statements instead of COPY … FROM stdin, so PGlite can replay the file without psql;
 // no owners or privileges, so the dump restores under any role.
@@ -50,7 +50,7 @@ export async function restoreDatabase(options: { url?: string; dataDir: string; 
 		.filter((line) => !line.startsWith('\\'))
 		.join('\n');
 	mkdirSync(options.dataDir, { recursive: true });
-	const db = await PGlite.create(dir);
+	const db = await PGlite.create(dir, { extensions });
 	try {
 		await db.exec(sql);
 	} finally {

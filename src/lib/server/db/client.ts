@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
@@ -30,6 +31,9 @@ export interface DatabaseHandle {
 	pglite?: PGlite;
 	close(): Promise<void>;
 }
+
+/** PostgreSQL extensions the migrations use; on a server they ship with postgresql-contrib. */
+export const extensions = { pg_trgm };
 
 /** Where the SQL migrations live; overridable for packaged installs. */
 export function migrationsFolder(): string {
@@ -60,10 +64,10 @@ export async function openDatabase(options: {
 	}
 	let client: PGlite;
 	if (options.memory || !options.dataDir) {
-		client = await PGlite.create();
+		client = await PGlite.create({ extensions });
 	} else {
 		mkdirSync(options.dataDir, { recursive: true });
-		client = await PGlite.create(path.join(options.dataDir, 'pgdata'));
+		client = await PGlite.create(path.join(options.dataDir, 'pgdata'), { extensions });
 	}
 	return {
 		db: drizzlePglite(client, { schema }) as unknown as Db,

@@ -3,3 +3,4 @@ export * from '../geography/schema';
 export * from '../instances/schema';
 export * from '../accounts/schema';
 export * from '../audit/schema';
+export * from '../directory/schema';

@@ -2,7 +2,7 @@
  * Geography queries and writes: municipalities, districts (Stadtbezirke), social spaces
  * (Sozialräume) and their dated statistics. MODEL.md §4 "Geography".
  */
-import { and, asc, count, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
 import type { DbOrTx } from '../db/client';
 import { NotFoundError, ValidationError } from '../errors';
@@ -267,4 +267,27 @@ export async function createSocialSpace(
 		})
 		.returning();
 	return row;
+}
+
+/** Whether any social space of the municipality has a boundary (so points can be placed). */
+export async function hasSocialSpaceBoundaries(db: DbOrTx, municipalityId: string): Promise<boolean> {
+	const [row] = await db
+		.select({ id: socialSpace.id })
+		.from(socialSpace)
+		.where(and(eq(socialSpace.municipalityId, municipalityId), isNotNull(socialSpace.boundary)))
+		.limit(1);
+	return !!row;
+}
+
+/** Names of social spaces with their district, for labels and search texts. */
+export function listSocialSpaceNames(
+	db: DbOrTx,
+	ids: string[]
+): Promise<{ id: string; name: string; districtId: string; districtName: string }[]> {
+	if (!ids.length) return Promise.resolve([]);
+	return db
+		.select({ id: socialSpace.id, name: socialSpace.name, districtId: socialSpace.districtId, districtName: district.name })
+		.from(socialSpace)
+		.innerJoin(district, eq(district.id, socialSpace.districtId))
+		.where(inArray(socialSpace.id, ids));
 }

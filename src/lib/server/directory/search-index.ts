@@ -1,0 +1,225 @@
+/**
+ * Keeps the search entries (`search_entry`, `search_word`) in step with the directory: one
+ * entry per actor and per offer, with a weighted tsvector over the texts of every language
+ * (stemmed by PostgreSQL's Snowball configuration of each language, plus `simple` for exact
+ * words), the vocabulary labels in every UI language, and the facets the filters use.
+ * Called inside every directory write's transaction. Source: issue 3 §4.
+ */
+import { inArray, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client';
+import { listSocialSpaceNames } from '../geography/service';
+import { locales } from '../../paraglide/runtime.js';
+import { m } from '../../paraglide/messages.js';
+import { location, organization, organizationSocialSpace, schedule, searchEntry, searchWord, service, serviceAtLocation, type TranslatedText } from './schema';
+
+/** PostgreSQL text search configuration per content language; others use `simple`. */
+const TS_CONFIG: Record<string, string> = {
+	de: 'german',
+	'de-x-ls': 'german',
+	en: 'english',
+	ar: 'arabic',
+	tr: 'turkish',
+	ru: 'russian'
+};
+
+/** The text search configuration for a BCP 47 tag (by primary language). */
+export function textSearchConfig(lang: string): string {
+	return TS_CONFIG[lang] ?? TS_CONFIG[lang.split('-')[0]] ?? 'simple';
+}
+
+type MessageFn = (inputs: Record<string, never>, options: { locale: string }) => string;
+
+/** A vocabulary label in every UI language (e.g. `subtopic_language_course`), for search. */
+export function labelInAllLanguages(key: string): { lang: string; text: string }[] {
+	const fn = (m as unknown as Record<string, MessageFn | undefined>)[key];
+	return fn ? locales.map((locale) => ({ lang: locale, text: fn({}, { locale }) })) : [];
+}
+
+/** Lowercase, accent-free form used for words and queries ("Müller" → "muller"). */
+export function foldText(text: string): string {
+	return text
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f\u064b-\u065f\u0670]/g, '')
+		.toLowerCase();
+}
+
+/** Distinct folded words of at least three letters. */
+export function wordsOf(texts: string[]): string[] {
+	const words = new Set<string>();
+	for (const t of texts) for (const w of foldText(t).match(/[\p{L}\p{N}]{3,}/gu) ?? []) words.add(w);
+	return [...words];
+}
+
+interface Part {
+	lang: string;
+	text: string;
+	weight: 'A' | 'B' | 'C' | 'D';
+}
+
+function documentSql(parts: Part[]): SQL {
+	const pieces = parts
+		.filter((p) => p.text.trim())
+		.flatMap((p) => {
+			const cfg = textSearchConfig(p.lang);
+			const stemmed = sql`setweight(to_tsvector(${cfg}::regconfig, ${p.text}), ${p.weight})`;
+			return cfg === 'simple' ? [stemmed] : [stemmed, sql`setweight(to_tsvector('simple', ${p.text}), ${p.weight})`];
+		});
+	return pieces.length ? sql.join(pieces, sql` || `) : sql`''::tsvector`;
+}
+
+function versions(t: TranslatedText, weight: Part['weight']): Part[] {
+	return Object.entries(t).map(([lang, v]) => ({ lang, text: v.text, weight }));
+}
+
+function labels(prefix: string, keys: string[], weight: Part['weight']): Part[] {
+	return keys.flatMap((k) => labelInAllLanguages(`${prefix}${k}`).map((l) => ({ ...l, weight })));
+}
+
+const RANK = { public: 0, network: 1, internal: 2 } as Record<string, number>;
+function stricter(a: string, b: string): string {
+	return (RANK[a] ?? 2) >= (RANK[b] ?? 2) ? a : b;
+}
+
+function minutes(hhmm: string): number {
+	const [h, mm] = hhmm.split(':').map(Number);
+	return h * 60 + mm;
+}
+
+type EntryRow = typeof searchEntry.$inferInsert;
+
+/**
+ * Rebuilds the search entries of the given offers and actors (deleting those that no longer
+ * exist), in batches of 500, and adds their words to the typo-tolerance word list.
+ */
+export async function refreshSearchEntries(db: DbOrTx, ids: { serviceIds?: string[]; organizationIds?: string[] }): Promise<void> {
+	const serviceIds = [...new Set(ids.serviceIds ?? [])];
+	const orgIds = [...new Set(ids.organizationIds ?? [])];
+	for (let i = 0; i < serviceIds.length; i += 500) await refreshServices(db, serviceIds.slice(i, i + 500));
+	for (let i = 0; i < orgIds.length; i += 500) await refreshOrganizations(db, orgIds.slice(i, i + 500));
+}
+
+async function write(db: DbOrTx, kind: 'service' | 'organization', ids: string[], rows: { row: Omit<EntryRow, 'document'>; parts: Part[] }[]) {
+	await db.delete(searchEntry).where(sql`${searchEntry.kind} = ${kind} and ${inArray(searchEntry.entityId, ids)}`);
+	if (!rows.length) return;
+	await db.insert(searchEntry).values(rows.map((r) => ({ ...r.row, document: documentSql(r.parts) as unknown as string })));
+	const words = [...new Set(rows.flatMap((r) => r.row.words.split(' ')).filter(Boolean))];
+	for (let i = 0; i < words.length; i += 1000) {
+		await db
+			.insert(searchWord)
+			.values(words.slice(i, i + 1000).map((word) => ({ word })))
+			.onConflictDoNothing();
+	}
+}
+
+async function refreshServices(db: DbOrTx, ids: string[]) {
+	const services = await db.select().from(service).where(inArray(service.id, ids));
+	if (!services.length) return write(db, 'service', ids, []);
+	const orgs = await db.select().from(organization).where(inArray(organization.id, [...new Set(services.map((s) => s.organizationId))]));
+	const links = await db.select().from(serviceAtLocation).where(inArray(serviceAtLocation.serviceId, services.map((s) => s.id)));
+	const locs = links.length ? await db.select().from(location).where(inArray(location.id, [...new Set(links.map((l) => l.locationId))])) : [];
+	const slots = await db.select().from(schedule).where(inArray(schedule.serviceId, services.map((s) => s.id)));
+	const spaces = await listSocialSpaceNames(db, [...new Set(locs.map((l) => l.socialSpaceId).filter((s): s is string => !!s))]);
+	const rows = services.map((s) => {
+		const org = orgs.find((o) => o.id === s.organizationId)!;
+		const own = links.filter((l) => l.serviceId === s.id).map((l) => locs.find((x) => x.id === l.locationId)!);
+		const ownSpaces = own.map((l) => spaces.find((sp) => sp.id === l.socialSpaceId)).filter((x) => !!x);
+		const parts: Part[] = [
+			...versions(s.name, 'A'),
+			{ lang: 'simple', text: org.name, weight: 'A' },
+			...org.alternateNames.map((n) => ({ lang: 'simple', text: n, weight: 'B' as const })),
+			...labels('opt_theme_fields_', s.themeFields, 'B'),
+			...labels('subtopic_', s.subtopics, 'B'),
+			...labels('opt_target_groups_', s.targetGroups, 'C'),
+			...versions(s.description, 'C'),
+			...versions(s.eligibility, 'D'),
+			...versions(s.accessRequirements, 'D'),
+			...own.map((l) => ({ lang: 'simple', text: `${l.name} ${l.street} ${l.postalCode} ${l.city}`, weight: 'D' as const })),
+			...ownSpaces.map((sp) => ({ lang: 'simple', text: `${sp.name} ${sp.districtName}`, weight: 'D' as const }))
+		];
+		const located = own.find((l) => l.latitude !== null && l.longitude !== null);
+		return {
+			parts,
+			row: {
+				kind: 'service',
+				entityId: s.id,
+				municipalityId: s.municipalityId,
+				visibility: stricter(s.visibility, org.visibility),
+				title: Object.fromEntries(Object.entries(s.name).map(([l, v]) => [l, v.text])),
+				organizationName: org.name,
+				words: wordsOf(parts.map((p) => p.text)).join(' '),
+				themeFields: s.themeFields,
+				subtopics: s.subtopics,
+				targetGroups: s.targetGroups,
+				languages: s.languages,
+				socialSpaceIds: [...new Set(ownSpaces.map((sp) => sp.id))],
+				districtIds: [...new Set(ownSpaces.map((sp) => sp.districtId))],
+				costKind: s.costKind,
+				lowThreshold: s.lowThreshold,
+				stepFree: own.some((l) => l.accessibility.includes('step_free')),
+				status: s.status,
+				minimumAge: s.minimumAge,
+				maximumAge: s.maximumAge,
+				latitude: located?.latitude ?? null,
+				longitude: located?.longitude ?? null,
+				openingSlots: slots
+					.filter((x) => x.serviceId === s.id)
+					.map((x) => [x.weekday, minutes(x.opensAt), minutes(x.closesAt), x.validFrom, x.validTo, x.appointmentOnly] as [number, number, number, string | null, string | null, boolean]),
+				isDemo: s.isDemo,
+				updatedAt: new Date()
+			}
+		};
+	});
+	await write(db, 'service', ids, rows);
+}
+
+async function refreshOrganizations(db: DbOrTx, ids: string[]) {
+	const orgs = await db.select().from(organization).where(inArray(organization.id, ids));
+	if (!orgs.length) return write(db, 'organization', ids, []);
+	const orgIds = orgs.map((o) => o.id);
+	const locs = await db.select().from(location).where(inArray(location.organizationId, orgIds));
+	const links = await db.select().from(organizationSocialSpace).where(inArray(organizationSocialSpace.organizationId, orgIds));
+	const themes = await db
+		.select({ organizationId: service.organizationId, themeFields: service.themeFields })
+		.from(service)
+		.where(inArray(service.organizationId, orgIds));
+	const spaces = await listSocialSpaceNames(db, [...new Set(links.map((l) => l.socialSpaceId))]);
+	const rows = orgs.map((o) => {
+		const own = locs.filter((l) => l.organizationId === o.id);
+		const ownSpaces = links.filter((l) => l.organizationId === o.id).map((l) => spaces.find((sp) => sp.id === l.socialSpaceId)).filter((x) => !!x);
+		const themeFields = [...new Set(themes.filter((t) => t.organizationId === o.id).flatMap((t) => t.themeFields))];
+		const parts: Part[] = [
+			{ lang: 'simple', text: o.name, weight: 'A' },
+			...o.alternateNames.map((n) => ({ lang: 'simple', text: n, weight: 'A' as const })),
+			...labels('actor_type_', [o.actorType], 'B'),
+			...labels('osm_amenity_', o.amenity ? [o.amenity] : [], 'B'),
+			...labels('opt_theme_fields_', themeFields, 'C'),
+			...versions(o.description, 'C'),
+			...own.map((l) => ({ lang: 'simple', text: `${l.name} ${l.street} ${l.postalCode} ${l.city}`, weight: 'D' as const })),
+			...ownSpaces.map((sp) => ({ lang: 'simple', text: `${sp.name} ${sp.districtName}`, weight: 'D' as const }))
+		];
+		const located = own.find((l) => l.latitude !== null && l.longitude !== null);
+		return {
+			parts,
+			row: {
+				kind: 'organization',
+				entityId: o.id,
+				municipalityId: o.municipalityId,
+				visibility: o.visibility,
+				title: { de: o.name },
+				organizationName: o.name,
+				words: wordsOf(parts.map((p) => p.text)).join(' '),
+				themeFields,
+				socialSpaceIds: ownSpaces.map((sp) => sp.id),
+				districtIds: [...new Set(ownSpaces.map((sp) => sp.districtId))],
+				costKind: null,
+				stepFree: own.some((l) => l.accessibility.includes('step_free')),
+				status: 'active',
+				latitude: located?.latitude ?? null,
+				longitude: located?.longitude ?? null,
+				isDemo: o.isDemo,
+				updatedAt: new Date()
+			}
+		};
+	});
+	await write(db, 'organization', ids, rows);
+}

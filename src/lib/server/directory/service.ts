@@ -1,0 +1,759 @@
+/**
+ * Directory (Wegweiser) service: validated, audited writes of actors (HSDS organization) and
+ * offers (HSDS service with locations, service_at_location and schedules), reads scoped by
+ * visibility, verification, and the search entries every write keeps current.
+ * Source: issue 3 §1–§2, §6; MODEL.md §4 "Inform & refer".
+ */
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { diffRecords, recordAudit } from '../audit/service';
+import type { Principal } from '../accounts/service';
+import type { Db, DbOrTx } from '../db/client';
+import { ValidationError, type FieldIssue } from '../errors';
+import { getSocialSpaces, hasSocialSpaceBoundaries, locateSocialSpace, type SocialSpace } from '../geography/service';
+import { socialSpace } from '../geography/schema';
+import { canonicalLanguageTag } from '../instances/service';
+import {
+	ACCESSIBILITY_FEATURES,
+	ACTOR_TYPES,
+	COST_KINDS,
+	SERVICE_STATUSES,
+	SUBTOPIC_FIELD,
+	TARGET_GROUPS,
+	THEME_FIELDS,
+	VISIBILITIES,
+	type Visibility
+} from './model';
+import {
+	location,
+	organization,
+	organizationSocialSpace,
+	schedule,
+	service,
+	serviceAtLocation,
+	type HsdsExtra,
+	type TranslatedText
+} from './schema';
+import { refreshSearchEntries } from './search-index';
+
+export type Organization = typeof organization.$inferSelect;
+export type Location = typeof location.$inferSelect;
+export type Service = typeof service.$inferSelect;
+export type Schedule = typeof schedule.$inferSelect;
+
+/** Who makes a change, for the audit log (a user, or a label such as `provider-link`). */
+export interface Actor {
+	userId?: string;
+	label?: string;
+}
+
+/** A place as entered; `id` updates an existing location of the municipality. */
+export interface LocationInput {
+	id?: string;
+	name: string;
+	street: string;
+	postalCode: string;
+	city: string;
+	/** WGS84 degrees; both or neither. */
+	latitude: number | null;
+	longitude: number | null;
+	accessibility: string[];
+	accessibilityNote: TranslatedText;
+	directions: TranslatedText;
+	hsdsExtra?: HsdsExtra;
+}
+
+/** An actor as entered. */
+export interface OrganizationInput {
+	name: string;
+	alternateNames: string[];
+	description: TranslatedText;
+	actorType: string;
+	email: string;
+	phone: string;
+	website: string;
+	visibility: Visibility;
+	instanceId: string | null;
+	/** Social spaces the actor is active in; those of its located places are added. */
+	socialSpaceIds: string[];
+	locations: LocationInput[];
+	amenity?: string | null;
+	hsdsExtra?: HsdsExtra;
+}
+
+/** A weekly slot as entered; `location` indexes into the offer's `locations` (null: all). */
+export interface ScheduleInput {
+	id?: string;
+	weekday: number;
+	opensAt: string;
+	closesAt: string;
+	validFrom: string | null;
+	validTo: string | null;
+	appointmentOnly: boolean;
+	note: TranslatedText;
+	location: number | null;
+	hsdsExtra?: HsdsExtra;
+}
+
+/** An offer as entered. */
+export interface ServiceInput {
+	organizationId: string;
+	instanceId: string | null;
+	name: TranslatedText;
+	description: TranslatedText;
+	status: string;
+	visibility: Visibility;
+	themeFields: string[];
+	subtopics: string[];
+	dimensionsOverride: string[] | null;
+	targetGroups: string[];
+	minimumAge: number | null;
+	maximumAge: number | null;
+	languages: string[];
+	costKind: string;
+	costAmountCents: number | null;
+	costNote: TranslatedText;
+	lowThreshold: boolean;
+	accessRequirements: TranslatedText;
+	requiredDocuments: TranslatedText;
+	eligibility: TranslatedText;
+	url: string;
+	email: string;
+	phone: string;
+	contactName: string;
+	/** Places of the offer: existing ones by id, or new ones (created for its organization). */
+	locations: LocationInput[];
+	schedules: ScheduleInput[];
+	/** Fields of an imported HSDS service that the directory does not model. */
+	hsdsExtra?: HsdsExtra;
+}
+
+/** Options of a write: provenance and whether points outside the municipality are allowed. */
+export interface WriteOptions {
+	/** Create with this id (HSDS import keeps the source's ids), or update it when it exists. */
+	id?: string;
+	source?: string;
+	sourceId?: string | null;
+	attribution?: string | null;
+	isDemo?: boolean;
+	/** Importers report points outside the municipality instead of refusing them. */
+	allowOutside?: boolean;
+	/** Also mark the entry verified now by this name. */
+	verifiedBy?: string;
+}
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isHttpUrl(value: string): boolean {
+	try {
+		return ['http:', 'https:'].includes(new URL(value).protocol);
+	} catch {
+		return false;
+	}
+}
+
+function checkText(issues: FieldIssue[], field: string, t: TranslatedText, options: { required?: boolean; max: number }) {
+	const langs = Object.keys(t);
+	if (options.required && !langs.some((l) => t[l].text.trim())) issues.push({ field, code: 'required' });
+	for (const lang of langs) {
+		if (!canonicalLanguageTag(lang)) issues.push({ field, code: 'invalid_language', params: { value: lang } });
+		if (t[lang].text.length > options.max) issues.push({ field: `${field}.${lang}`, code: 'too_long', params: { max: options.max } });
+	}
+	if (langs.length && langs.filter((l) => t[l].status === 'original').length !== 1) {
+		issues.push({ field, code: 'one_original' });
+	}
+}
+
+function checkContact(issues: FieldIssue[], input: { email: string; website?: string; url?: string }) {
+	if (input.email && !EMAIL.test(input.email)) issues.push({ field: 'email', code: 'invalid_email' });
+	const web = input.website ?? input.url ?? '';
+	if (web && !isHttpUrl(web)) issues.push({ field: input.website !== undefined ? 'website' : 'url', code: 'invalid_url' });
+}
+
+function checkKeys(issues: FieldIssue[], field: string, values: string[], allowed: readonly { key: string }[] | readonly string[]) {
+	const keys = allowed.map((a) => (typeof a === 'string' ? a : a.key));
+	for (const v of values) if (!keys.includes(v)) issues.push({ field, code: 'unknown_option', params: { value: v } });
+}
+
+/** Where each location lies; issues for coordinates outside the municipality's areas. */
+async function placeLocations(
+	db: DbOrTx,
+	municipalityId: string,
+	locations: LocationInput[],
+	issues: FieldIssue[],
+	allowOutside: boolean
+): Promise<(string | null)[]> {
+	const bounded = await hasSocialSpaceBoundaries(db, municipalityId);
+	return Promise.all(
+		locations.map(async (loc, i) => {
+			if (loc.latitude === null || loc.longitude === null || !bounded) return null;
+			const space = await locateSocialSpace(db, municipalityId, [loc.longitude, loc.latitude]);
+			if (!space && !allowOutside) issues.push({ field: `locations.${i}.coordinates`, code: 'outside_municipality' });
+			return space?.id ?? null;
+		})
+	);
+}
+
+function checkLocations(issues: FieldIssue[], locations: LocationInput[]) {
+	locations.forEach((loc, i) => {
+		const f = `locations.${i}`;
+		if (loc.id !== undefined && !UUID.test(loc.id)) issues.push({ field: `${f}.id`, code: 'invalid_id' });
+		if (loc.postalCode && !/^\d{5}$/.test(loc.postalCode)) issues.push({ field: `${f}.postalCode`, code: 'invalid_postal_code' });
+		const hasLat = loc.latitude !== null;
+		if (
+			hasLat !== (loc.longitude !== null) ||
+			(hasLat && (!Number.isFinite(loc.latitude) || Math.abs(loc.latitude!) > 90 || !Number.isFinite(loc.longitude) || Math.abs(loc.longitude!) > 180))
+		) {
+			issues.push({ field: `${f}.coordinates`, code: 'invalid_coordinates' });
+		}
+		checkKeys(issues, `${f}.accessibility`, loc.accessibility, ACCESSIBILITY_FEATURES);
+		checkText(issues, `${f}.accessibilityNote`, loc.accessibilityNote, { max: 2000 });
+		checkText(issues, `${f}.directions`, loc.directions, { max: 2000 });
+	});
+}
+
+/**
+ * Checks an actor. Field codes: `required`, `too_long`, `unknown_option`, `invalid_email`,
+ * `invalid_url`, `invalid_language`, `one_original`, `unknown_social_space`, `invalid_postal_code`,
+ * `invalid_coordinates`, `invalid_id`.
+ */
+export function validateOrganizationInput(input: OrganizationInput, socialSpaceIds: string[]): FieldIssue[] {
+	const issues: FieldIssue[] = [];
+	if (!input.name.trim()) issues.push({ field: 'name', code: 'required' });
+	if (input.name.length > 300) issues.push({ field: 'name', code: 'too_long', params: { max: 300 } });
+	checkKeys(issues, 'actorType', [input.actorType], ACTOR_TYPES);
+	checkKeys(issues, 'visibility', [input.visibility], VISIBILITIES);
+	checkText(issues, 'description', input.description, { max: 10000 });
+	checkContact(issues, input);
+	for (const id of input.socialSpaceIds) {
+		if (!socialSpaceIds.includes(id)) issues.push({ field: 'socialSpaces', code: 'unknown_social_space', params: { value: id } });
+	}
+	checkLocations(issues, input.locations);
+	return issues;
+}
+
+/**
+ * Checks an offer. Field codes as `validateOrganizationInput`, plus `invalid_age`,
+ * `age_range`, `invalid_amount`, `invalid_time`, `closes_before_opens`, `invalid_date`,
+ * `valid_to_before_from`, `unknown_location`.
+ */
+export function validateServiceInput(input: ServiceInput): FieldIssue[] {
+	const issues: FieldIssue[] = [];
+	checkText(issues, 'name', input.name, { required: true, max: 300 });
+	checkText(issues, 'description', input.description, { max: 10000 });
+	for (const f of ['costNote', 'accessRequirements', 'requiredDocuments', 'eligibility'] as const) {
+		checkText(issues, f, input[f], { max: 5000 });
+	}
+	checkKeys(issues, 'status', [input.status], SERVICE_STATUSES);
+	checkKeys(issues, 'visibility', [input.visibility], VISIBILITIES);
+	checkKeys(issues, 'themeFields', input.themeFields, THEME_FIELDS);
+	checkKeys(issues, 'subtopics', input.subtopics, Object.keys(SUBTOPIC_FIELD));
+	if (input.dimensionsOverride) checkKeys(issues, 'dimensions', input.dimensionsOverride, ['culturation', 'placement', 'interaction', 'identification']);
+	checkKeys(issues, 'targetGroups', input.targetGroups, TARGET_GROUPS);
+	checkKeys(issues, 'costKind', [input.costKind], COST_KINDS);
+	for (const [field, age] of [['minimumAge', input.minimumAge], ['maximumAge', input.maximumAge]] as const) {
+		if (age !== null && (!Number.isInteger(age) || age < 0 || age > 120)) issues.push({ field, code: 'invalid_age' });
+	}
+	if (input.minimumAge !== null && input.maximumAge !== null && input.maximumAge < input.minimumAge) {
+		issues.push({ field: 'maximumAge', code: 'age_range' });
+	}
+	if (input.costAmountCents !== null && (!Number.isInteger(input.costAmountCents) || input.costAmountCents < 0)) {
+		issues.push({ field: 'costAmount', code: 'invalid_amount' });
+	}
+	for (const tag of input.languages) {
+		if (!canonicalLanguageTag(tag)) issues.push({ field: 'languages', code: 'invalid_language', params: { value: tag } });
+	}
+	checkContact(issues, input);
+	checkLocations(issues, input.locations);
+	input.schedules.forEach((s, i) => {
+		const f = `schedules.${i}`;
+		if (!Number.isInteger(s.weekday) || s.weekday < 1 || s.weekday > 7) issues.push({ field: `${f}.weekday`, code: 'invalid_time' });
+		if (!TIME.test(s.opensAt) || !TIME.test(s.closesAt)) issues.push({ field: f, code: 'invalid_time' });
+		else if (s.closesAt <= s.opensAt) issues.push({ field: f, code: 'closes_before_opens' });
+		for (const d of [s.validFrom, s.validTo]) {
+			if (d !== null && (!DATE.test(d) || Number.isNaN(Date.parse(d)))) issues.push({ field: f, code: 'invalid_date' });
+		}
+		if (s.validFrom && s.validTo && s.validTo < s.validFrom) issues.push({ field: f, code: 'valid_to_before_from' });
+		if (s.location !== null && !(s.location >= 0 && s.location < input.locations.length)) {
+			issues.push({ field: f, code: 'unknown_location' });
+		}
+		checkText(issues, `${f}.note`, s.note, { max: 500 });
+	});
+	return issues;
+}
+
+function locationColumns(loc: LocationInput) {
+	return {
+		name: loc.name.trim(),
+		street: loc.street.trim(),
+		postalCode: loc.postalCode.trim(),
+		city: loc.city.trim(),
+		latitude: loc.latitude,
+		longitude: loc.longitude,
+		accessibility: [...new Set(loc.accessibility)],
+		accessibilityNote: loc.accessibilityNote,
+		directions: loc.directions,
+		hsdsExtra: loc.hsdsExtra ?? {}
+	};
+}
+
+/**
+ * Writes locations (update by id within the municipality, else insert) and returns their ids in
+ * input order, auditing every field that changed.
+ */
+async function writeLocations(
+	tx: DbOrTx,
+	municipalityId: string,
+	organizationId: string,
+	locations: LocationInput[],
+	spaces: (string | null)[],
+	actor: Actor
+): Promise<string[]> {
+	const ids: string[] = [];
+	for (const [i, loc] of locations.entries()) {
+		const columns = { ...locationColumns(loc), socialSpaceId: spaces[i] };
+		const [existing] = loc.id ? await tx.select().from(location).where(eq(location.id, loc.id)) : [];
+		if (existing && existing.municipalityId !== municipalityId) {
+			throw new ValidationError([{ field: `locations.${i}.id`, code: 'unknown_location' }]);
+		}
+		if (existing) {
+			const changes = diffRecords(existing as unknown as Record<string, unknown>, columns);
+			if (Object.keys(changes).length) {
+				await tx.update(location).set({ ...columns, updatedAt: new Date() }).where(eq(location.id, existing.id));
+				await audit(tx, actor, municipalityId, 'update', 'location', existing.id, changes);
+			}
+			ids.push(existing.id);
+		} else {
+			const [row] = await tx
+				.insert(location)
+				.values({ ...(loc.id ? { id: loc.id } : {}), municipalityId, organizationId, ...columns })
+				.returning({ id: location.id });
+			await audit(tx, actor, municipalityId, 'create', 'location', row.id, diffRecords(null, columns));
+			ids.push(row.id);
+		}
+	}
+	return ids;
+}
+
+function audit(tx: DbOrTx, actor: Actor, municipalityId: string, action: string, entityType: string, entityId: string, changes: Record<string, [unknown, unknown]>) {
+	return recordAudit(tx, { actorUserId: actor.userId, actorLabel: actor.label, municipalityId, action, entityType, entityId, changes });
+}
+
+async function municipalitySpaceIds(db: DbOrTx, municipalityId: string): Promise<string[]> {
+	const rows = await db.select({ id: socialSpace.id }).from(socialSpace).where(eq(socialSpace.municipalityId, municipalityId));
+	return rows.map((r) => r.id);
+}
+
+/**
+ * Creates or updates an actor (by `options.id`) with its places and social spaces, audited field
+ * by field, in one transaction.
+ * @returns the actor's id and the indexes of places that lie outside the municipality.
+ * @throws ValidationError (see `validateOrganizationInput`, plus `outside_municipality`).
+ */
+export async function saveOrganization(
+	db: Db,
+	municipalityId: string,
+	input: OrganizationInput,
+	actor: Actor,
+	options: WriteOptions = {}
+): Promise<{ id: string; outside: number[] }> {
+	return db.transaction(async (tx) => {
+		const issues = validateOrganizationInput(input, await municipalitySpaceIds(tx, municipalityId));
+		const spaces = await placeLocations(tx, municipalityId, input.locations, issues, options.allowOutside ?? false);
+		if (issues.length) throw new ValidationError(issues);
+		const [existing] = options.id ? await tx.select().from(organization).where(eq(organization.id, options.id)) : [];
+		if (existing && existing.municipalityId !== municipalityId) throw new ValidationError([{ field: 'id', code: 'taken' }]);
+		const columns = {
+			name: input.name.trim(),
+			alternateNames: input.alternateNames.map((n) => n.trim()).filter(Boolean),
+			description: input.description,
+			actorType: input.actorType,
+			email: input.email.trim(),
+			phone: input.phone.trim(),
+			website: input.website.trim(),
+			visibility: input.visibility,
+			instanceId: input.instanceId,
+			amenity: input.amenity ?? null,
+			hsdsExtra: input.hsdsExtra ?? {},
+			...(options.verifiedBy ? { lastVerifiedAt: new Date(), lastVerifiedBy: options.verifiedBy } : {})
+		};
+		let id: string;
+		if (existing) {
+			id = existing.id;
+			const changes = diffRecords(existing as unknown as Record<string, unknown>, columns);
+			delete changes.lastVerifiedAt;
+			if (Object.keys(changes).length || options.verifiedBy) {
+				await tx.update(organization).set({ ...columns, updatedAt: new Date() }).where(eq(organization.id, id));
+			}
+			if (Object.keys(changes).length) await audit(tx, actor, municipalityId, 'update', 'organization', id, changes);
+		} else {
+			const [row] = await tx
+				.insert(organization)
+				.values({
+					...(options.id ? { id: options.id } : {}),
+					municipalityId,
+					...columns,
+					source: options.source ?? 'manual',
+					sourceId: options.sourceId ?? null,
+					attribution: options.attribution ?? null,
+					isDemo: options.isDemo ?? false
+				})
+				.returning({ id: organization.id });
+			id = row.id;
+			await audit(tx, actor, municipalityId, 'create', 'organization', id, diffRecords(null, columns));
+		}
+		await writeLocations(tx, municipalityId, id, input.locations, spaces, actor);
+		const spaceIds = [...new Set([...input.socialSpaceIds, ...spaces.filter((s): s is string => !!s)])].sort();
+		const before = (await tx.select().from(organizationSocialSpace).where(eq(organizationSocialSpace.organizationId, id)))
+			.map((r) => r.socialSpaceId)
+			.sort();
+		if (before.join() !== spaceIds.join()) {
+			await tx.delete(organizationSocialSpace).where(eq(organizationSocialSpace.organizationId, id));
+			if (spaceIds.length) await tx.insert(organizationSocialSpace).values(spaceIds.map((socialSpaceId) => ({ organizationId: id, socialSpaceId })));
+			if (existing) await audit(tx, actor, municipalityId, 'update', 'organization', id, { socialSpaceIds: [before, spaceIds] });
+		}
+		const services = await tx.select({ id: service.id }).from(service).where(eq(service.organizationId, id));
+		await refreshSearchEntries(tx, { organizationIds: [id], serviceIds: services.map((s) => s.id) });
+		return { id, outside: spaces.flatMap((s, i) => (s === null && input.locations[i].latitude !== null ? [i] : [])) };
+	});
+}
+
+/** Theme fields of an offer: those chosen plus those its sub-topics belong to, in the model's order. */
+export function themeFieldsWithSubtopics(themeFields: string[], subtopics: string[]): string[] {
+	const all = new Set([...themeFields, ...subtopics.map((s) => SUBTOPIC_FIELD[s]).filter(Boolean)]);
+	return THEME_FIELDS.map((t) => t.key).filter((k) => all.has(k));
+}
+
+/**
+ * Creates or updates an offer (by `options.id`) with its places, service_at_location links and
+ * schedules, audited field by field, in one transaction.
+ * @throws ValidationError (see `validateServiceInput`, plus `organizationId`: `not_found` when
+ *   the actor is not in the municipality, and `outside_municipality`).
+ */
+export async function saveService(
+	db: Db,
+	municipalityId: string,
+	input: ServiceInput,
+	actor: Actor,
+	options: WriteOptions = {}
+): Promise<{ id: string; outside: number[] }> {
+	return db.transaction(async (tx) => {
+		const issues = validateServiceInput(input);
+		const [org] = UUID.test(input.organizationId)
+			? await tx.select().from(organization).where(eq(organization.id, input.organizationId))
+			: [];
+		if (!org || org.municipalityId !== municipalityId) issues.push({ field: 'organizationId', code: 'not_found' });
+		const spaces = await placeLocations(tx, municipalityId, input.locations, issues, options.allowOutside ?? false);
+		if (issues.length) throw new ValidationError(issues);
+		const [existing] = options.id ? await tx.select().from(service).where(eq(service.id, options.id)) : [];
+		if (existing && existing.municipalityId !== municipalityId) throw new ValidationError([{ field: 'id', code: 'taken' }]);
+		const columns = {
+			organizationId: input.organizationId,
+			instanceId: input.instanceId,
+			name: input.name,
+			description: input.description,
+			status: input.status,
+			visibility: input.visibility,
+			themeFields: themeFieldsWithSubtopics(input.themeFields, input.subtopics),
+			subtopics: [...new Set(input.subtopics)],
+			dimensionsOverride: input.dimensionsOverride,
+			targetGroups: [...new Set(input.targetGroups)],
+			minimumAge: input.minimumAge,
+			maximumAge: input.maximumAge,
+			languages: [...new Set(input.languages.map((t) => canonicalLanguageTag(t)!))],
+			costKind: input.costKind,
+			costAmountCents: input.costKind === 'free' ? null : input.costAmountCents,
+			costNote: input.costNote,
+			lowThreshold: input.lowThreshold,
+			accessRequirements: input.accessRequirements,
+			requiredDocuments: input.requiredDocuments,
+			eligibility: input.eligibility,
+			url: input.url.trim(),
+			email: input.email.trim(),
+			phone: input.phone.trim(),
+			contactName: input.contactName.trim(),
+			hsdsExtra: input.hsdsExtra ?? {},
+			...(options.verifiedBy ? { lastVerifiedAt: new Date(), lastVerifiedBy: options.verifiedBy } : {})
+		};
+		let id: string;
+		if (existing) {
+			id = existing.id;
+			const changes = diffRecords(existing as unknown as Record<string, unknown>, columns);
+			delete changes.lastVerifiedAt;
+			if (Object.keys(changes).length || options.verifiedBy) {
+				await tx.update(service).set({ ...columns, updatedAt: new Date() }).where(eq(service.id, id));
+			}
+			if (Object.keys(changes).length) await audit(tx, actor, municipalityId, 'update', 'service', id, changes);
+		} else {
+			const [row] = await tx
+				.insert(service)
+				.values({
+					...(options.id ? { id: options.id } : {}),
+					municipalityId,
+					...columns,
+					source: options.source ?? 'manual',
+					sourceId: options.sourceId ?? null,
+					isDemo: options.isDemo ?? false
+				})
+				.returning({ id: service.id });
+			id = row.id;
+			await audit(tx, actor, municipalityId, 'create', 'service', id, diffRecords(null, columns));
+		}
+		const locationIds = await writeLocations(tx, municipalityId, input.organizationId, input.locations, spaces, actor);
+		const links = await tx.select().from(serviceAtLocation).where(eq(serviceAtLocation.serviceId, id));
+		const stale = links.filter((l) => !locationIds.includes(l.locationId)).map((l) => l.id);
+		if (stale.length) await tx.delete(serviceAtLocation).where(inArray(serviceAtLocation.id, stale));
+		const missing = locationIds.filter((l) => !links.some((k) => k.locationId === l));
+		if (missing.length) await tx.insert(serviceAtLocation).values(missing.map((locationId) => ({ serviceId: id, locationId })));
+		const slots = input.schedules.map((s) => ({
+			...(s.id ? { id: s.id } : {}),
+			serviceId: id,
+			locationId: s.location === null ? null : locationIds[s.location],
+			weekday: s.weekday,
+			opensAt: s.opensAt,
+			closesAt: s.closesAt,
+			validFrom: s.validFrom,
+			validTo: s.validTo,
+			appointmentOnly: s.appointmentOnly,
+			note: s.note,
+			hsdsExtra: s.hsdsExtra ?? {}
+		}));
+		const oldSlots = await tx.select().from(schedule).where(eq(schedule.serviceId, id));
+		const slotKey = (s: Partial<Schedule>) =>
+			JSON.stringify([s.weekday, s.opensAt, s.closesAt, s.validFrom, s.validTo, s.appointmentOnly, s.locationId, s.note]);
+		const oldKeys = oldSlots.map(slotKey).sort();
+		const newKeys = slots.map((s) => slotKey(s as Partial<Schedule>)).sort();
+		if (oldKeys.join('|') !== newKeys.join('|') || slots.some((s) => s.id && !oldSlots.some((o) => o.id === s.id))) {
+			await tx.delete(schedule).where(eq(schedule.serviceId, id));
+			if (slots.length) await tx.insert(schedule).values(slots);
+			if (existing) await audit(tx, actor, municipalityId, 'update', 'service', id, { schedules: [oldKeys, newKeys] });
+		}
+		await refreshSearchEntries(tx, { serviceIds: [id], organizationIds: [input.organizationId] });
+		return { id, outside: spaces.flatMap((s, i) => (s === null && input.locations[i].latitude !== null ? [i] : [])) };
+	});
+}
+
+/**
+ * Marks an entry as verified now (last verified date and by whom), audited.
+ * @throws NotFound-style ValidationError `id: not_found` when there is no such entry.
+ */
+export async function markVerified(db: Db, kind: 'service' | 'organization', id: string, by: string, actor: Actor): Promise<void> {
+	await db.transaction(async (tx) => {
+		const table = kind === 'service' ? service : organization;
+		const [row] = await tx
+			.update(table)
+			.set({ lastVerifiedAt: new Date(), lastVerifiedBy: by })
+			.where(eq(table.id, id))
+			.returning({ municipalityId: table.municipalityId });
+		if (!row) throw new ValidationError([{ field: 'id', code: 'not_found' }]);
+		await audit(tx, actor, row.municipalityId, 'verify', kind, id, { lastVerifiedBy: [null, by] });
+	});
+}
+
+/**
+ * Deletes an offer or an actor (with its offers and places), audited without content.
+ * @throws ValidationError `id: not_found`.
+ */
+export async function deleteEntry(db: Db, kind: 'service' | 'organization', id: string, actor: Actor): Promise<void> {
+	await db.transaction(async (tx) => {
+		const table = kind === 'service' ? service : organization;
+		const services = kind === 'organization' ? await tx.select({ id: service.id }).from(service).where(eq(service.organizationId, id)) : [];
+		const [row] = await tx.delete(table).where(eq(table.id, id)).returning({ municipalityId: table.municipalityId });
+		if (!row) throw new ValidationError([{ field: 'id', code: 'not_found' }]);
+		await audit(tx, actor, row.municipalityId, 'delete', kind, id, {});
+		await refreshSearchEntries(tx, kind === 'service' ? { serviceIds: [id] } : { organizationIds: [id], serviceIds: services.map((s) => s.id) });
+	});
+}
+
+/**
+ * The visibilities a principal may see in a municipality (seed 000: graded, opt-in
+ * visibility): everyone `public`; signed-in partners and volunteers of the municipality also
+ * `network`; staff and administrators of the municipality also `internal`.
+ */
+export function visibleLevels(principal: Principal | null | undefined, municipalityId: string): Visibility[] {
+	if (!principal || principal.municipalityId !== municipalityId) return ['public'];
+	if (principal.role === 'municipality_admin' || principal.role === 'instance_staff') return ['public', 'network', 'internal'];
+	return ['public', 'network'];
+}
+
+/** An offer with everything its pages, slip and API need. */
+export interface ServiceDetail extends Service {
+	organization: Organization;
+	locations: (Location & { socialSpace: SocialSpace | null })[];
+	schedules: Schedule[];
+	serviceAtLocations: { id: string; locationId: string }[];
+}
+
+/** An actor with its places, social spaces and offers visible at the same levels. */
+export interface OrganizationDetail extends Organization {
+	locations: (Location & { socialSpace: SocialSpace | null })[];
+	socialSpaces: SocialSpace[];
+	services: Service[];
+}
+
+async function withSpaces(db: DbOrTx, locs: Location[]) {
+	const spaces = await getSocialSpaces(db, [...new Set(locs.map((l) => l.socialSpaceId).filter((s): s is string => !!s))]);
+	return locs.map((l) => ({ ...l, socialSpace: spaces.find((s) => s.id === l.socialSpaceId) ?? null }));
+}
+
+/**
+ * Offers by id with actor, places (with social space), schedules and service_at_location ids,
+ * in the order of `ids`; those whose offer or actor is not visible at `levels` (or missing)
+ * are left out.
+ */
+export async function getServices(db: DbOrTx, ids: string[], levels: Visibility[]): Promise<ServiceDetail[]> {
+	const valid = ids.filter((id) => UUID.test(id));
+	if (!valid.length) return [];
+	// An offer is never more visible than its actor (an informal actor stays unpublished).
+	const joined = await db
+		.select({ s: service, o: organization })
+		.from(service)
+		.innerJoin(organization, eq(organization.id, service.organizationId))
+		.where(and(inArray(service.id, valid), inArray(service.visibility, levels), inArray(organization.visibility, levels)));
+	if (!joined.length) return [];
+	const rows = joined.map((j) => j.s);
+	const orgs = joined.map((j) => j.o);
+	const links = await db.select().from(serviceAtLocation).where(inArray(serviceAtLocation.serviceId, rows.map((r) => r.id)));
+	const locs = links.length
+		? await withSpaces(db, await db.select().from(location).where(inArray(location.id, [...new Set(links.map((l) => l.locationId))])))
+		: [];
+	const slots = await db
+		.select()
+		.from(schedule)
+		.where(inArray(schedule.serviceId, rows.map((r) => r.id)))
+		.orderBy(asc(schedule.weekday), asc(schedule.opensAt));
+	return valid
+		.map((id) => rows.find((r) => r.id === id))
+		.filter((r): r is Service => !!r)
+		.map((r) => {
+			const own = links.filter((l) => l.serviceId === r.id);
+			return {
+				...r,
+				organization: orgs.find((o) => o.id === r.organizationId)!,
+				locations: own.map((l) => locs.find((x) => x.id === l.locationId)!),
+				schedules: slots.filter((s) => s.serviceId === r.id),
+				serviceAtLocations: own.map((l) => ({ id: l.id, locationId: l.locationId }))
+			};
+		});
+}
+
+/** One offer (see `getServices`), or null when missing or not visible. */
+export async function getService(db: DbOrTx, id: string, levels: Visibility[]): Promise<ServiceDetail | null> {
+	return (await getServices(db, [id], levels))[0] ?? null;
+}
+
+/** One actor with places, social spaces and its offers visible at `levels`; null when missing or not visible. */
+export async function getOrganization(db: DbOrTx, id: string, levels: Visibility[]): Promise<OrganizationDetail | null> {
+	if (!UUID.test(id)) return null;
+	const [org] = await db.select().from(organization).where(and(eq(organization.id, id), inArray(organization.visibility, levels)));
+	if (!org) return null;
+	const locs = await withSpaces(db, await db.select().from(location).where(eq(location.organizationId, id)).orderBy(asc(location.name)));
+	const links = await db.select().from(organizationSocialSpace).where(eq(organizationSocialSpace.organizationId, id));
+	const services = await db
+		.select()
+		.from(service)
+		.where(and(eq(service.organizationId, id), inArray(service.visibility, levels)))
+		.orderBy(sql`${service.name}::text`);
+	return { ...org, locations: locs, socialSpaces: await getSocialSpaces(db, links.map((l) => l.socialSpaceId)), services };
+}
+
+/** Ids of a municipality's offers and actors (all, or those visible at `levels`), for exports. */
+export async function listEntryIds(
+	db: DbOrTx,
+	municipalityId: string,
+	levels: Visibility[]
+): Promise<{ organizationIds: string[]; serviceIds: string[] }> {
+	const orgs = await db
+		.select({ id: organization.id })
+		.from(organization)
+		.where(and(eq(organization.municipalityId, municipalityId), inArray(organization.visibility, levels)))
+		.orderBy(asc(organization.name));
+	const services = await db
+		.select({ id: service.id })
+		.from(service)
+		.where(and(eq(service.municipalityId, municipalityId), inArray(service.visibility, levels)))
+		.orderBy(asc(service.createdAt));
+	return { organizationIds: orgs.map((o) => o.id), serviceIds: services.map((s) => s.id) };
+}
+
+/** An existing offer as a `ServiceInput`, for edit forms, proposals and CSV export. */
+export function serviceToInput(d: ServiceDetail): ServiceInput {
+	return {
+		organizationId: d.organizationId,
+		instanceId: d.instanceId,
+		name: d.name,
+		description: d.description,
+		status: d.status,
+		visibility: d.visibility as Visibility,
+		themeFields: d.themeFields,
+		subtopics: d.subtopics,
+		dimensionsOverride: d.dimensionsOverride,
+		targetGroups: d.targetGroups,
+		minimumAge: d.minimumAge,
+		maximumAge: d.maximumAge,
+		languages: d.languages,
+		costKind: d.costKind,
+		costAmountCents: d.costAmountCents,
+		costNote: d.costNote,
+		lowThreshold: d.lowThreshold,
+		accessRequirements: d.accessRequirements,
+		requiredDocuments: d.requiredDocuments,
+		eligibility: d.eligibility,
+		url: d.url,
+		email: d.email,
+		phone: d.phone,
+		contactName: d.contactName,
+		locations: d.locations.map(locationToInput),
+		schedules: d.schedules.map((s) => ({
+			id: s.id,
+			weekday: s.weekday,
+			opensAt: s.opensAt,
+			closesAt: s.closesAt,
+			validFrom: s.validFrom,
+			validTo: s.validTo,
+			appointmentOnly: s.appointmentOnly,
+			note: s.note,
+			location: s.locationId ? d.locations.findIndex((l) => l.id === s.locationId) : null,
+			hsdsExtra: s.hsdsExtra
+		})),
+		hsdsExtra: d.hsdsExtra
+	};
+}
+
+/** An existing place as a `LocationInput`. */
+export function locationToInput(l: Location): LocationInput {
+	return {
+		id: l.id,
+		name: l.name,
+		street: l.street,
+		postalCode: l.postalCode,
+		city: l.city,
+		latitude: l.latitude,
+		longitude: l.longitude,
+		accessibility: l.accessibility,
+		accessibilityNote: l.accessibilityNote,
+		directions: l.directions,
+		hsdsExtra: l.hsdsExtra
+	};
+}
+
+/** An existing actor as an `OrganizationInput`. */
+export function organizationToInput(d: OrganizationDetail): OrganizationInput {
+	return {
+		name: d.name,
+		alternateNames: d.alternateNames,
+		description: d.description,
+		actorType: d.actorType,
+		email: d.email,
+		phone: d.phone,
+		website: d.website,
+		visibility: d.visibility as Visibility,
+		instanceId: d.instanceId,
+		socialSpaceIds: d.socialSpaces.map((s) => s.id),
+		locations: d.locations.map(locationToInput),
+		amenity: d.amenity,
+		hsdsExtra: d.hsdsExtra
+	};
+}
