@@ -132,3 +132,23 @@ describe('translated texts', () => {
 		expect(pickText({}, 'de')).toBeNull();
 	});
 });
+
+describe(`search (${DB_KIND})`, () => {
+	it('finds offers with a typo, by a compound part, in Arabic labels and by filters; open now in Berlin time', async () => {
+		const { searchDirectory } = await import('../../src/lib/server/directory/search');
+		const { id: orgId } = await saveOrganization(handle.db, municipalityId, org({ name: 'Sprachschule Kalk' }), {});
+		const { id } = await saveService(handle.db, municipalityId, offer(orgId), {});
+		const base = { municipalityId, lang: 'de', levels: ['public' as const], sort: 'relevance' as const, page: 1, perPage: 20 };
+		const ids = async (extra: Record<string, unknown>) => (await searchDirectory(handle.db, { ...base, text: '', ...extra })).hits.map((h) => h.id);
+		expect(await ids({ text: 'Deutchkurs' })).toContain(id);
+		expect(await ids({ text: 'kurs' })).toContain(id);
+		expect(await ids({ text: 'دورة لغة', lang: 'ar' })).toContain(id);
+		expect(await ids({ text: 'Deutschkurs', language: 'ar', lowThreshold: true, stepFree: true, cost: 'free' })).toContain(id);
+		expect(await ids({ text: 'Deutschkurs', language: 'tr' })).not.toContain(id);
+		// Tuesday 10:30 in Berlin is 09:30 UTC in winter (CET) and 08:30 UTC in summer (CEST).
+		expect(await ids({ openNow: true, now: new Date('2026-11-24T09:30:00Z') })).toContain(id);
+		expect(await ids({ openNow: true, now: new Date('2026-11-24T11:30:00Z') })).not.toContain(id);
+		expect(await ids({ openNow: true, now: new Date('2026-07-07T08:30:00Z') })).toContain(id);
+		expect(await ids({ openNow: true, now: new Date('2026-07-07T10:30:00Z') })).not.toContain(id);
+	});
+});

@@ -1,0 +1,46 @@
+/**
+ * Opening hours in Europe/Berlin wall-clock time: whether a weekly slot list is open at an
+ * instant, whatever the server's time zone and across daylight-saving changes.
+ */
+
+/** The local Europe/Berlin weekday (ISO 1 = Monday … 7), minute of the day and date `YYYY-MM-DD`. */
+export function berlinClock(at: Date): { weekday: number; minute: number; date: string } {
+	const parts = Object.fromEntries(
+		new Intl.DateTimeFormat('en-GB', {
+			timeZone: 'Europe/Berlin',
+			weekday: 'short',
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			hourCycle: 'h23'
+		})
+			.formatToParts(at)
+			.map((p) => [p.type, p.value])
+	);
+	const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday) + 1;
+	return { weekday, minute: Number(parts.hour) * 60 + Number(parts.minute), date: `${parts.year}-${parts.month}-${parts.day}` };
+}
+
+/** A weekly slot: ISO weekday, opening and closing minute of the day, optional validity dates. */
+export interface WeeklySlot {
+	weekday: number;
+	opensMinute: number;
+	closesMinute: number;
+	validFrom: string | null;
+	validTo: string | null;
+}
+
+/** Whether any slot is open at the instant (Europe/Berlin time, validity dates inclusive). */
+export function isOpenAt(slots: WeeklySlot[], at: Date): boolean {
+	const c = berlinClock(at);
+	return slots.some(
+		(s) =>
+			s.weekday === c.weekday &&
+			s.opensMinute <= c.minute &&
+			c.minute < s.closesMinute &&
+			(!s.validFrom || s.validFrom <= c.date) &&
+			(!s.validTo || c.date <= s.validTo)
+	);
+}
