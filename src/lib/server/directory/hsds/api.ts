@@ -315,8 +315,11 @@ async function serviceConditions(db: DbOrTx, q: HsdsQuery): Promise<SQL[]> {
 	return conditions.filter((c): c is SQL => !!c);
 }
 
-/** Loads offers (public or not: callers filter) with actor, places, links and slots, in `ids` order. */
-export async function loadServiceBundles(db: DbOrTx, ids: string[]): Promise<ServiceBundle[]> {
+/**
+ * Loads offers (public or not: callers filter) with actor, places, links and slots, in `ids`
+ * order; `withOrganizationLocations` also every place of their actors (for the full form).
+ */
+export async function loadServiceBundles(db: DbOrTx, ids: string[], withOrganizationLocations = false): Promise<ServiceBundle[]> {
 	if (!ids.length) return [];
 	const rows = await db
 		.select({ s: service, o: organization })
@@ -326,6 +329,7 @@ export async function loadServiceBundles(db: DbOrTx, ids: string[]): Promise<Ser
 	const links = await db.select().from(serviceAtLocation).where(inArray(serviceAtLocation.serviceId, ids)).orderBy(asc(serviceAtLocation.id));
 	const locs = links.length ? await db.select().from(location).where(inArray(location.id, [...new Set(links.map((l) => l.locationId))])) : [];
 	const slots = await db.select().from(schedule).where(inArray(schedule.serviceId, ids));
+	const orgLocs = withOrganizationLocations ? await organizationLocations(db, [...new Set(rows.map((r) => r.o.id))]) : undefined;
 	return ids
 		.map((id) => rows.find((r) => r.s.id === id))
 		.filter((r) => !!r)
@@ -336,6 +340,7 @@ export async function loadServiceBundles(db: DbOrTx, ids: string[]): Promise<Ser
 				organization: o,
 				links: own,
 				locations: own.map((l) => locs.find((x) => x.id === l.locationId)!),
+				...(orgLocs ? { organizationLocations: orgLocs.filter((l) => l.organizationId === o.id) } : {}),
 				schedules: slots.filter((x) => x.serviceId === s.id)
 			};
 		});
@@ -350,20 +355,25 @@ export async function listServices(db: DbOrTx, q: HsdsQuery): Promise<HsdsPage> 
 	const base = () => db.select({ id: service.id }).from(service).innerJoin(organization, eq(organization.id, service.organizationId));
 	const [{ n }] = await db.select({ n: count() }).from(service).innerJoin(organization, eq(organization.id, service.organizationId)).where(where);
 	const ids = (await base().where(where).orderBy(asc(service.id)).limit(q.perPage).offset((q.page - 1) * q.perPage)).map((r) => r.id);
-	const bundles = await loadServiceBundles(db, ids);
-	const ctx = await exportContext(db, q.lang, q.full && !q.minimal ? metadataIds(bundles) : []);
+	const full = q.full && !q.minimal;
+	const bundles = await loadServiceBundles(db, ids, full);
+	const ctx = await exportContext(db, q.lang, full ? metadataIds(bundles) : []);
 	const contents = bundles.map((b) => {
 		if (q.minimal) {
 			const { id, name, status, last_modified } = serviceToHsds(b, ctx, false);
 			return { id, name, status, last_modified };
 		}
-		return serviceToHsds(b, ctx, q.full);
+		return serviceToHsds(b, ctx, full);
 	});
 	return envelope(contents, Number(n), q);
 }
 
 function metadataIds(bundles: ServiceBundle[]): string[] {
-	return bundles.flatMap((b) => [b.service.id, ...b.locations.map((l) => l.id)]);
+	return [
+		...new Set(
+			bundles.flatMap((b) => [b.service.id, b.organization.id, ...b.locations.map((l) => l.id), ...(b.organizationLocations ?? []).map((l) => l.id)])
+		)
+	];
 }
 
 function isPublic(b: ServiceBundle): boolean {
@@ -372,7 +382,7 @@ function isPublic(b: ServiceBundle): boolean {
 
 /** `/services/{id}`: a fully nested public offer. @throws HsdsRequestError 404. */
 export async function getServiceHsds(db: DbOrTx, id: string, q: HsdsQuery): Promise<Json> {
-	const [b] = isUuid(id) ? await loadServiceBundles(db, [id.toLowerCase()]) : [];
+	const [b] = isUuid(id) ? await loadServiceBundles(db, [id.toLowerCase()], true) : [];
 	if (!b || !isPublic(b)) throw new HsdsRequestError(404, `no public service with id ${id}`);
 	return serviceToHsds(b, await exportContext(db, q.lang, metadataIds([b])), true);
 }
@@ -491,7 +501,7 @@ export async function listServiceAtLocations(db: DbOrTx, q: HsdsQuery): Promise<
 		.orderBy(asc(serviceAtLocation.id))
 		.limit(q.perPage)
 		.offset((q.page - 1) * q.perPage);
-	const bundles = await loadServiceBundles(db, [...new Set(page.map((p) => p.serviceId))]);
+	const bundles = await loadServiceBundles(db, [...new Set(page.map((p) => p.serviceId))], q.full);
 	const ctx = await exportContext(db, q.lang, q.full ? metadataIds(bundles) : []);
 	const contents = page.map((p) => {
 		const b = bundles.find((x) => x.service.id === p.serviceId)!;
@@ -508,7 +518,7 @@ function salWithService(b: ServiceBundle, link: ServiceBundle['links'][number], 
 /** `/service_at_locations/{id}`: a fully nested public offer at a place, with its service. @throws HsdsRequestError 404. */
 export async function getServiceAtLocationHsds(db: DbOrTx, id: string, q: HsdsQuery): Promise<Json> {
 	const [link] = isUuid(id) ? await db.select().from(serviceAtLocation).where(eq(serviceAtLocation.id, id.toLowerCase())) : [];
-	const [b] = link ? await loadServiceBundles(db, [link.serviceId]) : [];
+	const [b] = link ? await loadServiceBundles(db, [link.serviceId], true) : [];
 	if (!b || !isPublic(b)) throw new HsdsRequestError(404, `no public service_at_location with id ${id}`);
 	return salWithService(b, b.links.find((l) => l.id === link.id)!, await exportContext(db, q.lang, metadataIds([b])));
 }

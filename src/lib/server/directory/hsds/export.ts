@@ -48,6 +48,8 @@ export interface ServiceBundle {
 	organization: Organization;
 	/** Places of the offer's service_at_location links. */
 	locations: Location[];
+	/** All places of the actor, when loaded (the full form nests the full organization). */
+	organizationLocations?: Location[];
 	links: ServiceAtLocationRow[];
 	schedules: Schedule[];
 }
@@ -173,8 +175,10 @@ export function serviceToHsds(b: ServiceBundle, ctx: ExportContext, full: boolea
 	const assured = s.lastVerifiedAt ? s.lastVerifiedAt.toISOString().slice(0, 10) : s.hsdsExtra.assured_date;
 	if (assured) out.assured_date = assured;
 	out.last_modified = s.updatedAt.toISOString();
-	out.organization = organizationToHsds(b.organization, ctx, false);
-	if (!full) return project(out, serviceList as ListSchema) as Json;
+	if (!full) return project({ ...out, organization: organizationToHsds(b.organization, ctx, false) }, serviceList as ListSchema) as Json;
+	out.organization = b.organizationLocations
+		? organizationToHsds(b.organization, ctx, true, b.organizationLocations)
+		: organizationToHsds(b.organization, ctx, false);
 	const groups = groupSchedules(b.schedules);
 	const schedules = [...schedulesAt(groups, null).map((g) => scheduleToHsds(g, ctx.lang, { serviceId: s.id })), ...list(s.hsdsExtra.schedules)];
 	if (schedules.length) out.schedules = schedules;

@@ -140,7 +140,8 @@ function unitsOf(file: string, data: unknown, summary: HsdsImportSummary): Unit[
 		if (!isObject(record)) throw new ImportError(file, [`${path || 'file'}: not a JSON object`]);
 		const kind = classify(record);
 		if (kind === 'taxonomy' || kind === 'taxonomy_term' || kind === 'root') {
-			summary.ignored.push({ record: path || kind, reason: `${kind.replace('_', ' ')}: not imported, the directory's vocabularies are fixed` });
+			const reason = kind === 'root' ? 'API root information: nothing to import' : `${kind.replace('_', ' ')}: not imported, the directory's vocabularies are fixed`;
+			summary.ignored.push({ record: path || kind, reason });
 			continue;
 		}
 		if (kind === 'organization') {
@@ -171,11 +172,20 @@ function unitsOf(file: string, data: unknown, summary: HsdsImportSummary): Unit[
  *   (a service_at_location may name an existing service by id only).
  */
 function checked(name: HsdsSchemaName, record: Json, path: string, summary: HsdsImportSummary, optional: string[] = []): Json {
-	const { value, dropped, ...found } = checkHsdsObject(name, record, path);
+	const { value, dropped, ...found } = checkHsdsObject(name, withMappedIds(record), path);
 	const issues = found.issues.filter((i) => !(i.reason === 'required' && optional.some((k) => i.path === join(path, k))));
 	summary.dropped.push(...dropped);
-	if (issues.length) throw new RecordProblem(issues[0].path, issues.map((i) => `${i.path}: ${i.reason}`).join('; '));
+	if (issues.length) throw new RecordProblem(issues[0].path, issues.map((i, n) => (n ? `${i.path}: ${i.reason}` : i.reason)).join('; '));
 	return value;
+}
+
+/** Ids (`id`, `*_id`) that are not UUIDs replaced by their version 5 UUID, at every depth. */
+function withMappedIds<T>(value: T): T {
+	if (Array.isArray(value)) return value.map(withMappedIds) as T;
+	if (!isObject(value)) return value;
+	return Object.fromEntries(
+		Object.entries(value).map(([k, v]) => [k, (k === 'id' || k.endsWith('_id')) && typeof v === 'string' ? importedId(v) : withMappedIds(v)])
+	) as T;
 }
 
 interface Context {
@@ -224,7 +234,7 @@ async function importLocation(ctx: Context, given: Json, known: LocationInput | 
 }
 
 async function importOrganization(ctx: Context, unit: Unit): Promise<boolean> {
-	const rec = checked('organization.json', unit.record, unit.path, ctx.summary);
+	const rec = checked('organization.json', unit.record, '', ctx.summary);
 	const id = importedId(rec.id as string);
 	const existing = await getOrganization(ctx.tx, id, ALL_LEVELS);
 	const input: OrganizationInput = existing
@@ -249,7 +259,7 @@ async function importOrganization(ctx: Context, unit: Unit): Promise<boolean> {
 	if ('locations' in rec) {
 		const given: LocationInput[] = [];
 		for (const [i, loc] of list(rec.locations).entries()) {
-			given.push(await importLocation(ctx, loc, input.locations.find((l) => l.id === importedId(loc.id as string)), join(unit.path, `locations[${i}]`)));
+			given.push(await importLocation(ctx, loc, input.locations.find((l) => l.id === importedId(loc.id as string)), `locations[${i}]`));
 		}
 		input.locations = [...given, ...input.locations.filter((l) => !given.some((g) => g.id === l.id))];
 	}
@@ -257,7 +267,7 @@ async function importOrganization(ctx: Context, unit: Unit): Promise<boolean> {
 	const result = await saveOrganization(ctx.tx, ctx.municipalityId, input, ctx.actor, {
 		id,
 		source: 'hsds',
-		sourceId: String(rec.id),
+		sourceId: String(unit.record.id),
 		allowOutside: true,
 		attribution: attribution ?? null
 	});
@@ -265,18 +275,23 @@ async function importOrganization(ctx: Context, unit: Unit): Promise<boolean> {
 	return !existing;
 }
 
-/** A standalone location record: added to (or updated at) the actor named by `organization_id`. */
+/**
+ * A standalone location record: added to (or updated at) the actor named by `organization_id`;
+ * without it, the stored location with the same id is updated.
+ */
 async function importStandaloneLocation(ctx: Context, unit: Unit): Promise<boolean> {
-	const rec = checked('location.json', unit.record, unit.path, ctx.summary);
-	if (typeof rec.organization_id !== 'string') throw new RecordProblem(join(unit.path, 'organization_id'), 'a location needs the organization it belongs to');
-	const org = await getOrganization(ctx.tx, importedId(rec.organization_id), ALL_LEVELS);
+	const rec = checked('location.json', unit.record, '', ctx.summary);
+	const id = importedId(rec.id as string);
+	const [row] = await ctx.tx.select().from(locationTable).where(eq(locationTable.id, id));
+	const orgId = typeof rec.organization_id === 'string' ? importedId(rec.organization_id) : row?.organizationId;
+	if (!orgId) throw new RecordProblem('organization_id', 'a new location needs the organization it belongs to');
+	const org = await getOrganization(ctx.tx, orgId, ALL_LEVELS);
 	if (!org || org.municipalityId !== ctx.municipalityId) {
-		throw new RecordProblem(join(unit.path, 'organization_id'), `unknown organization ${rec.organization_id}`);
+		throw new RecordProblem('organization_id', `unknown organization ${String(rec.organization_id ?? orgId)}`);
 	}
 	const input = organizationToInput(org);
-	const id = importedId(rec.id as string);
 	const existed = input.locations.some((l) => l.id === id);
-	const loc = await importLocation(ctx, rec, input.locations.find((l) => l.id === id), unit.path);
+	const loc = await importLocation(ctx, rec, input.locations.find((l) => l.id === id), '');
 	input.locations = [...input.locations.filter((l) => l.id !== id), loc];
 	const result = await saveOrganization(ctx.tx, ctx.municipalityId, input, ctx.actor, { id: org.id, allowOutside: true });
 	if (result.outside.length) ctx.summary.outside.push(unit.path || 'record');
@@ -359,13 +374,13 @@ function applyAttributes(input: ServiceInput, rec: Json, extra: Json): void {
 
 async function importService(ctx: Context, unit: Unit): Promise<boolean> {
 	const { service_at_locations: salsRaw, ...rest } = unit.record;
-	const rec = checked('service.json', rest, unit.path, ctx.summary, unit.partialPlaces ? ['name', 'status'] : []);
-	const sals = list(salsRaw).map((sal, i) => checked('service_at_location.json', sal, join(unit.path, `service_at_locations[${i}]`), ctx.summary));
+	const rec = checked('service.json', rest, '', ctx.summary, unit.partialPlaces ? ['name', 'status'] : []);
+	const sals = list(salsRaw).map((sal, i) => checked('service_at_location.json', sal, `service_at_locations[${i}]`, ctx.summary));
 	const id = importedId(rec.id as string);
 	const existing = await getService(ctx.tx, id, ALL_LEVELS);
 	const orgRaw = (rec.organization_id ?? (rec.organization as Json | undefined)?.id) as string | undefined;
-	if (!existing && !orgRaw) throw new RecordProblem(join(unit.path, 'organization_id'), 'a new service needs organization_id or organization');
-	if (!existing && !('name' in rec)) throw new RecordProblem(join(unit.path, 'service_id'), `unknown service ${String(rec.id)}`);
+	if (!existing && !orgRaw) throw new RecordProblem('organization_id', 'a new service needs organization_id or organization');
+	if (!existing && !('name' in rec)) throw new RecordProblem('service_id', `unknown service ${String(rec.id)}`);
 	const input: ServiceInput = existing
 		? serviceToInput(existing)
 		: {
@@ -411,7 +426,7 @@ async function importService(ctx: Context, unit: Unit): Promise<boolean> {
 		const locations = unit.partialPlaces ? [...storedLocations] : [];
 		const placed: { index: number; schedules: Json[] | undefined }[] = [];
 		for (const [i, sal] of sals.entries()) {
-			const path = join(unit.path, `service_at_locations[${i}]`);
+			const path = `service_at_locations[${i}]`;
 			const given = isObject(sal.location) ? sal.location : typeof sal.location_id === 'string' ? { id: sal.location_id } : null;
 			if (!given) throw new RecordProblem(join(path, 'location'), 'a service_at_location needs location or location_id');
 			const locId = importedId(given.id as string);
@@ -454,10 +469,13 @@ async function importService(ctx: Context, unit: Unit): Promise<boolean> {
 	const result = await saveService(ctx.tx, ctx.municipalityId, input, ctx.actor, {
 		id,
 		source: 'hsds',
-		sourceId: String(rec.id),
+		sourceId: String(unit.record.id),
 		allowOutside: true
 	});
 	if (result.outside.length) ctx.summary.outside.push(unit.path || 'record');
+	// The actor is active in the social spaces of its offers' places (saveOrganization adds them).
+	const org = (await getOrganization(ctx.tx, input.organizationId, ALL_LEVELS))!;
+	await saveOrganization(ctx.tx, ctx.municipalityId, organizationToInput(org), ctx.actor, { id: org.id, allowOutside: true });
 	for (const [locationId, { salId, extra: salExtra }] of salExtras) {
 		const [link] = await ctx.tx
 			.select()
@@ -477,13 +495,14 @@ async function importService(ctx: Context, unit: Unit): Promise<boolean> {
 	return !existing;
 }
 
-function describe(e: unknown, path: string): { field: string; reason: string } {
-	if (e instanceof RecordProblem) return { field: e.field, reason: e.reason };
+/** "field: reason" of a rejected record; errors that are not about the record are rethrown. */
+function describe(e: unknown): string {
+	if (e instanceof RecordProblem) return `${e.field || 'record'}: ${e.reason}`;
 	if (e instanceof ValidationError) {
-		return { field: path, reason: e.issues.map((i) => `${i.field}: ${i.code}${i.params ? ` (${Object.values(i.params).join(', ')})` : ''}`).join('; ') };
+		return e.issues.map((i) => `${i.field}: ${i.code}${i.params ? ` (${Object.values(i.params).join(', ')})` : ''}`).join('; ');
 	}
-	const code = (e as { code?: string; cause?: { code?: string } }).code ?? (e as { cause?: { code?: string } }).cause?.code;
-	if (code === '23505') return { field: join(path, 'id'), reason: 'the id is already used by another record' };
+	const code = (e as { code?: string }).code ?? (e as { cause?: { code?: string } }).cause?.code;
+	if (code === '23505') return 'id: already used by another record';
 	throw e;
 }
 
@@ -528,10 +547,10 @@ export async function importHsds(db: Db, options: HsdsImportOptions): Promise<Hs
 				else if ((await latestAuditId(tx)) > before) summary.updated++;
 				else summary.unchanged++;
 			} catch (e) {
-				const { field, reason } = describe(e, unit.path);
 				const record = `${unit.path || 'record'} (${unit.kind})`;
-				problems.push(`${record}: ${field || 'record'}: ${reason}`);
-				summary.skipped.push({ record, reason: `${field || 'record'}: ${reason}` });
+				const reason = describe(e);
+				problems.push(`${record}: ${reason}`);
+				summary.skipped.push({ record, reason });
 			}
 			options.onProgress?.(done + 1, units.length);
 		}

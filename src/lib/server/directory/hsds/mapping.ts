@@ -43,6 +43,11 @@ export interface Codec<M> {
 	set(m: M, v: unknown): void;
 	/** Equality of directory values (default: same JSON). */
 	same?(a: unknown, b: unknown): boolean;
+	/**
+	 * HSDS value once the directory's value changed since import, from the kept one (default:
+	 * `emit`): e.g. a changed first phone number keeps the other phones.
+	 */
+	merge?(kept: unknown, v: unknown): unknown;
 }
 
 function canonical(value: unknown): string {
@@ -63,8 +68,8 @@ const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
 export function exportFields<M>(codecs: Codec<M>[], m: M, extra: HsdsExtra, out: Json): void {
 	for (const c of codecs) {
 		const model = c.get(m);
-		const kept = c.key in extra && (c.same ?? sameJson)(c.derive(extra[c.key], extra), model);
-		const v = kept ? extra[c.key] : c.emit(model);
+		const has = c.key in extra;
+		const v = has && (c.same ?? sameJson)(c.derive(extra[c.key], extra), model) ? extra[c.key] : has && c.merge ? c.merge(extra[c.key], model) : c.emit(model);
 		if (v !== undefined && !(Array.isArray(v) && !v.length)) out[c.key] = v;
 	}
 }
@@ -124,13 +129,21 @@ export function isHttpUrl(value: string): boolean {
 	}
 }
 
-/** The single phone number the directory keeps ↔ HSDS `phones`. */
+/** Replaces (or, for an empty value, removes) the first item of a kept list, keeping the others. */
+function mergeFirst(kept: unknown, patch: Json | null): Json[] | undefined {
+	const [first, ...rest] = list(kept);
+	const items = patch ? [{ ...first, ...patch }, ...rest] : rest;
+	return items.length ? items : undefined;
+}
+
+/** The single phone number the directory keeps ↔ HSDS `phones` (the first one). */
 function phones<M extends { phone: string }>(ownerId: string): Codec<M> {
 	return {
 		key: 'phones',
 		get: (m) => m.phone,
 		derive: (v) => str(list(v)[0]?.number).trim(),
 		emit: (v) => (v ? [{ id: derivedId(ownerId, 'phone'), number: v }] : undefined),
+		merge: (kept, v) => mergeFirst(kept, v ? { number: v } : null),
 		set: (m, v) => {
 			m.phone = v as string;
 		}
@@ -265,6 +278,10 @@ export function locationCodecs(id: string, lang: string, land: string): Codec<Lo
 					}
 				];
 			},
+			merge: (kept, v) => {
+				const a = v as { street: string; postalCode: string; city: string };
+				return mergeFirst(kept, { address_1: a.street, city: a.city, ...(a.postalCode ? { postal_code: a.postalCode } : {}) });
+			},
 			set: (m, v) => Object.assign(m, v)
 		},
 		{
@@ -378,6 +395,7 @@ export function serviceCodecs(id: string, lang: string): Codec<ServiceFields>[] 
 			get: (m) => m.contactName,
 			derive: (v) => str(list(v)[0]?.name).trim(),
 			emit: (v) => (v ? [{ id: derivedId(id, 'contact'), service_id: id, name: v }] : undefined),
+			merge: (kept, v) => mergeFirst(kept, v ? { name: v } : null),
 			set: (m, v) => {
 				m.contactName = v as string;
 			}
