@@ -145,7 +145,7 @@ function expectValidPage(page: HsdsPage, itemSchema: string) {
 }
 
 async function rejects(p: Promise<unknown> | (() => unknown), status: number, parameter?: string) {
-	const err = await (typeof p === 'function' ? Promise.resolve().then(p) : p).catch((e) => e);
+	const err = (await (typeof p === 'function' ? Promise.resolve().then(p) : p).catch((e: unknown) => e)) as HsdsRequestError;
 	expect(err).toBeInstanceOf(HsdsRequestError);
 	expect(err.status).toBe(status);
 	if (parameter) {
