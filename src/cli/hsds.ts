@@ -27,8 +27,11 @@ export async function importHsdsFile(db: Db, municipality: string, file: string,
 	console.log(`${file}: created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, skipped ${s.skipped.length}`);
 	for (const k of s.skipped) console.log(`  skipped ${k.record}: ${k.reason}`);
 	for (const k of s.ignored) console.log(`  ignored ${k.record}: ${k.reason}`);
-	if (s.dropped.length) console.log(`  left out (not HSDS 3.0): ${s.dropped.join(', ')}`);
-	if (s.outside.length) console.log(`  places outside the municipality: ${s.outside.join(', ')}`);
+	if (s.dropped.length) console.log(`  ${s.dropped.length} properties left out (not HSDS 3.0): ${s.dropped.slice(0, 20).join(', ')}${s.dropped.length > 20 ? ' …' : ''}`);
+	if (s.outside.length) {
+		const more = s.outside.length > 20 ? ` … and ${s.outside.length - 20} more` : '';
+		console.log(`  ${s.outside.length} records with places outside the municipality: ${s.outside.slice(0, 20).join(', ')}${more}`);
+	}
 }
 
 /**

@@ -14,16 +14,16 @@
  * a file with a rejected record changes nothing, unless `skipInvalid`, in which case the other
  * records are imported and the rejected ones listed. Source: issue 3 §7, "Bad input".
  */
-import { and, eq, max } from 'drizzle-orm';
+import { and, eq, inArray, max } from 'drizzle-orm';
 import { auditLog } from '../../audit/schema';
 import { recordAudit } from '../../audit/service';
 import type { Db, Tx } from '../../db/client';
 import { ImportError, ValidationError } from '../../errors';
 import type { ImportSummary } from '../../geography/importers';
-import { requireMunicipality } from '../../geography/service';
+import { hasSocialSpaceBoundaries, requireMunicipality } from '../../geography/service';
 import { canonicalLanguageTag } from '../../instances/service';
 import { SUBTOPIC_FIELD, offerDimensions, type Visibility } from '../model';
-import { location as locationTable, serviceAtLocation } from '../schema';
+import { location as locationTable, organizationSocialSpace, serviceAtLocation } from '../schema';
 import {
 	getOrganization,
 	getService,
@@ -190,6 +190,8 @@ function withMappedIds<T>(value: T): T {
 
 interface Context {
 	tx: Tx;
+	/** Whether the municipality has social space boundaries (else no place is "outside"). */
+	bounded: boolean;
 	municipalityId: string;
 	land: string;
 	lang: string;
@@ -271,7 +273,7 @@ async function importOrganization(ctx: Context, unit: Unit): Promise<boolean> {
 		allowOutside: true,
 		attribution: attribution ?? null
 	});
-	if (result.outside.length) ctx.summary.outside.push(unit.path || 'record');
+	if (ctx.bounded && result.outside.length) ctx.summary.outside.push(unit.path || 'record');
 	return !existing;
 }
 
@@ -294,7 +296,7 @@ async function importStandaloneLocation(ctx: Context, unit: Unit): Promise<boole
 	const loc = await importLocation(ctx, rec, input.locations.find((l) => l.id === id), '');
 	input.locations = [...input.locations.filter((l) => l.id !== id), loc];
 	const result = await saveOrganization(ctx.tx, ctx.municipalityId, input, ctx.actor, { id: org.id, allowOutside: true });
-	if (result.outside.length) ctx.summary.outside.push(unit.path || 'record');
+	if (ctx.bounded && result.outside.length) ctx.summary.outside.push(unit.path || 'record');
 	return !existed;
 }
 
@@ -370,6 +372,19 @@ function applyAttributes(input: ServiceInput, rec: Json, extra: Json): void {
 	input.costKind = keys('cost')[0] ?? (costsSomething(rec.cost_options) ? 'paid' : input.costKind);
 	input.lowThreshold = known.some((a) => a.taxonomy === 'property' && a.key === 'low_threshold');
 	setList(extra, 'attributes', foreign);
+}
+
+/**
+ * The actor is active in the social spaces of its offers' places: when one is missing, the actor
+ * is saved again (saveOrganization adds the spaces of its places, audited).
+ */
+async function placeOrganization(ctx: Context, organizationId: string, locationIds: string[]): Promise<void> {
+	if (!locationIds.length) return;
+	const placed = await ctx.tx.select({ space: locationTable.socialSpaceId }).from(locationTable).where(inArray(locationTable.id, locationIds));
+	const linked = (await ctx.tx.select().from(organizationSocialSpace).where(eq(organizationSocialSpace.organizationId, organizationId))).map((r) => r.socialSpaceId);
+	if (placed.every((p) => !p.space || linked.includes(p.space))) return;
+	const org = (await getOrganization(ctx.tx, organizationId, ALL_LEVELS))!;
+	await saveOrganization(ctx.tx, ctx.municipalityId, organizationToInput(org), ctx.actor, { id: org.id, allowOutside: true });
 }
 
 async function importService(ctx: Context, unit: Unit): Promise<boolean> {
@@ -472,10 +487,8 @@ async function importService(ctx: Context, unit: Unit): Promise<boolean> {
 		sourceId: String(unit.record.id),
 		allowOutside: true
 	});
-	if (result.outside.length) ctx.summary.outside.push(unit.path || 'record');
-	// The actor is active in the social spaces of its offers' places (saveOrganization adds them).
-	const org = (await getOrganization(ctx.tx, input.organizationId, ALL_LEVELS))!;
-	await saveOrganization(ctx.tx, ctx.municipalityId, organizationToInput(org), ctx.actor, { id: org.id, allowOutside: true });
+	if (ctx.bounded && result.outside.length) ctx.summary.outside.push(unit.path || 'record');
+	await placeOrganization(ctx, input.organizationId, input.locations.map((l) => l.id!));
 	for (const [locationId, { salId, extra: salExtra }] of salExtras) {
 		const [link] = await ctx.tx
 			.select()
@@ -533,7 +546,7 @@ export async function importHsds(db: Db, options: HsdsImportOptions): Promise<Hs
 	const m = await requireMunicipality(db, options.municipality);
 	const problems: string[] = [];
 	await db.transaction(async (tx) => {
-		const ctx: Context = { tx, municipalityId: m.id, land: landOf(m.officialCode), lang, actor: { label: options.actorLabel ?? 'hsds-import' }, summary };
+		const ctx: Context = { tx, bounded: await hasSocialSpaceBoundaries(tx, m.id), municipalityId: m.id, land: landOf(m.officialCode), lang, actor: { label: options.actorLabel ?? 'hsds-import' }, summary };
 		for (const [done, unit] of units.entries()) {
 			const before = await latestAuditId(tx);
 			try {
