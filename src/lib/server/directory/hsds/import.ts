@@ -266,6 +266,8 @@ async function importOrganization(ctx: Context, unit: Unit): Promise<boolean> {
 		input.locations = [...given, ...input.locations.filter((l) => !given.some((g) => g.id === l.id))];
 	}
 	input.hsdsExtra = extra;
+	// Reading is much cheaper than a write that changes nothing (validation, placement, search entries).
+	if (existing && sameJson(input, organizationToInput(existing))) return false;
 	const result = await saveOrganization(ctx.tx, ctx.municipalityId, input, ctx.actor, {
 		id,
 		source: 'hsds',
@@ -481,14 +483,16 @@ async function importService(ctx: Context, unit: Unit): Promise<boolean> {
 		setList(extra, 'schedules', kept);
 	}
 	input.hsdsExtra = extra;
-	const result = await saveService(ctx.tx, ctx.municipalityId, input, ctx.actor, {
-		id,
-		source: 'hsds',
-		sourceId: String(unit.record.id),
-		allowOutside: true
-	});
-	if (ctx.bounded && result.outside.length) ctx.summary.outside.push(unit.path || 'record');
-	await placeOrganization(ctx, input.organizationId, input.locations.map((l) => l.id!));
+	if (!existing || !sameJson(input, serviceToInput(existing))) {
+		const result = await saveService(ctx.tx, ctx.municipalityId, input, ctx.actor, {
+			id,
+			source: 'hsds',
+			sourceId: String(unit.record.id),
+			allowOutside: true
+		});
+		if (ctx.bounded && result.outside.length) ctx.summary.outside.push(unit.path || 'record');
+		await placeOrganization(ctx, input.organizationId, input.locations.map((l) => l.id!));
+	}
 	for (const [locationId, { salId, extra: salExtra }] of salExtras) {
 		const [link] = await ctx.tx
 			.select()
