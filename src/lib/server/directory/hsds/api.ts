@@ -315,21 +315,30 @@ async function serviceConditions(db: DbOrTx, q: HsdsQuery): Promise<SQL[]> {
 	return conditions.filter((c): c is SQL => !!c);
 }
 
-/**
- * Loads offers (public or not: callers filter) with actor, places, links and slots, in `ids`
- * order; `withOrganizationLocations` also every place of their actors (for the full form).
- */
-export async function loadServiceBundles(db: DbOrTx, ids: string[], withOrganizationLocations = false): Promise<ServiceBundle[]> {
+/** What to load with the offers: the list forms need less than the full form. */
+export interface BundleParts {
+	/** service_at_location links and their places. */
+	places: boolean;
+	/** Weekly slots. */
+	schedules: boolean;
+	/** Every place of the actors (the full form nests the full organization). */
+	organizationLocations: boolean;
+}
+
+const FULL: BundleParts = { places: true, schedules: true, organizationLocations: true };
+
+/** Loads offers (public or not: callers filter) with actor and the `parts` asked for, in `ids` order. */
+export async function loadServiceBundles(db: DbOrTx, ids: string[], parts: BundleParts = FULL): Promise<ServiceBundle[]> {
 	if (!ids.length) return [];
 	const rows = await db
 		.select({ s: service, o: organization })
 		.from(service)
 		.innerJoin(organization, eq(organization.id, service.organizationId))
 		.where(inArray(service.id, ids));
-	const links = await db.select().from(serviceAtLocation).where(inArray(serviceAtLocation.serviceId, ids)).orderBy(asc(serviceAtLocation.id));
+	const links = parts.places ? await db.select().from(serviceAtLocation).where(inArray(serviceAtLocation.serviceId, ids)).orderBy(asc(serviceAtLocation.id)) : [];
 	const locs = links.length ? await db.select().from(location).where(inArray(location.id, [...new Set(links.map((l) => l.locationId))])) : [];
-	const slots = await db.select().from(schedule).where(inArray(schedule.serviceId, ids));
-	const orgLocs = withOrganizationLocations ? await organizationLocations(db, [...new Set(rows.map((r) => r.o.id))]) : undefined;
+	const slots = parts.schedules ? await db.select().from(schedule).where(inArray(schedule.serviceId, ids)) : [];
+	const orgLocs = parts.organizationLocations ? await organizationLocations(db, [...new Set(rows.map((r) => r.o.id))]) : undefined;
 	return ids
 		.map((id) => rows.find((r) => r.s.id === id))
 		.filter((r) => !!r)
@@ -356,7 +365,7 @@ export async function listServices(db: DbOrTx, q: HsdsQuery): Promise<HsdsPage> 
 	const [{ n }] = await db.select({ n: count() }).from(service).innerJoin(organization, eq(organization.id, service.organizationId)).where(where);
 	const ids = (await base().where(where).orderBy(asc(service.id)).limit(q.perPage).offset((q.page - 1) * q.perPage)).map((r) => r.id);
 	const full = q.full && !q.minimal;
-	const bundles = await loadServiceBundles(db, ids, full);
+	const bundles = await loadServiceBundles(db, ids, full ? FULL : { places: false, schedules: false, organizationLocations: false });
 	const ctx = await exportContext(db, q.lang, full ? metadataIds(bundles) : []);
 	const contents = bundles.map((b) => {
 		if (q.minimal) {
@@ -382,7 +391,7 @@ function isPublic(b: ServiceBundle): boolean {
 
 /** `/services/{id}`: a fully nested public offer. @throws HsdsRequestError 404. */
 export async function getServiceHsds(db: DbOrTx, id: string, q: HsdsQuery): Promise<Json> {
-	const [b] = isUuid(id) ? await loadServiceBundles(db, [id.toLowerCase()], true) : [];
+	const [b] = isUuid(id) ? await loadServiceBundles(db, [id.toLowerCase()]) : [];
 	if (!b || !isPublic(b)) throw new HsdsRequestError(404, `no public service with id ${id}`);
 	return serviceToHsds(b, await exportContext(db, q.lang, metadataIds([b])), true);
 }
@@ -400,7 +409,7 @@ async function servicesOf(db: DbOrTx, orgIds: string[], ctx: ExportContext, full
 		.from(service)
 		.where(and(inArray(service.organizationId, orgIds), eq(service.visibility, 'public')))
 		.orderBy(asc(service.id));
-	for (const b of await loadServiceBundles(db, rows.map((r) => r.id))) {
+	for (const b of await loadServiceBundles(db, rows.map((r) => r.id), { places: full, schedules: full, organizationLocations: false })) {
 		const json = serviceToHsds(b, ctx, full);
 		delete json.organization;
 		out.set(b.organization.id, [...(out.get(b.organization.id) ?? []), json]);
@@ -501,7 +510,7 @@ export async function listServiceAtLocations(db: DbOrTx, q: HsdsQuery): Promise<
 		.orderBy(asc(serviceAtLocation.id))
 		.limit(q.perPage)
 		.offset((q.page - 1) * q.perPage);
-	const bundles = await loadServiceBundles(db, [...new Set(page.map((p) => p.serviceId))], q.full);
+	const bundles = await loadServiceBundles(db, [...new Set(page.map((p) => p.serviceId))], { places: true, schedules: q.full, organizationLocations: q.full });
 	const ctx = await exportContext(db, q.lang, q.full ? metadataIds(bundles) : []);
 	const contents = page.map((p) => {
 		const b = bundles.find((x) => x.service.id === p.serviceId)!;
@@ -518,7 +527,7 @@ function salWithService(b: ServiceBundle, link: ServiceBundle['links'][number], 
 /** `/service_at_locations/{id}`: a fully nested public offer at a place, with its service. @throws HsdsRequestError 404. */
 export async function getServiceAtLocationHsds(db: DbOrTx, id: string, q: HsdsQuery): Promise<Json> {
 	const [link] = isUuid(id) ? await db.select().from(serviceAtLocation).where(eq(serviceAtLocation.id, id.toLowerCase())) : [];
-	const [b] = link ? await loadServiceBundles(db, [link.serviceId], true) : [];
+	const [b] = link ? await loadServiceBundles(db, [link.serviceId]) : [];
 	if (!b || !isPublic(b)) throw new HsdsRequestError(404, `no public service_at_location with id ${id}`);
 	return salWithService(b, b.links.find((l) => l.id === link.id)!, await exportContext(db, q.lang, metadataIds([b])));
 }
