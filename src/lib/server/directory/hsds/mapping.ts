@@ -118,10 +118,10 @@ function plain<M>(key: string, prop: StringKeys<M>, valid: (v: string) => boolea
 }
 
 /** Valid email addresses, as the directory's forms check them. */
-export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Whether a value is an absolute http(s) URL. */
-export function isHttpUrl(value: string): boolean {
+function isHttpUrl(value: string): boolean {
 	try {
 		return ['http:', 'https:'].includes(new URL(value).protocol);
 	} catch {
@@ -175,12 +175,16 @@ export function landOf(officialCode: string | null): string {
 	return (officialCode && LAENDER[officialCode.slice(0, 2)]) || '';
 }
 
+/** One `Intl.DisplayNames` per UI locale: constructing them is costly, lists name many languages. */
+const displayNames = new Map<string, Intl.DisplayNames>();
+
 /** The display name of a language tag in the reader's language (Leichte Sprache named as such). */
 export function languageName(tag: string, lang: string): string {
 	const locale = uiLocaleFor(lang);
 	if (tag === EASY_GERMAN) return locale === 'de' ? 'Leichte Sprache' : 'Easy German (Leichte Sprache)';
+	if (!displayNames.has(locale)) displayNames.set(locale, new Intl.DisplayNames([locale], { type: 'language' }));
 	try {
-		return new Intl.DisplayNames([locale], { type: 'language' }).of(tag) ?? tag;
+		return displayNames.get(locale)!.of(tag) ?? tag;
 	} catch {
 		return tag;
 	}
