@@ -259,5 +259,5 @@ describe.runIf(DB_KIND === 'pglite')('CLI: import csv / export csv', () => {
 
 		expect(cli('import', 'csv', 'koeln', 'people', out).status).toBe(2);
 		expect(cli('export', 'csv', 'koeln').status).toBe(2);
-	}, 120_000);
+	}, 300_000);
 });

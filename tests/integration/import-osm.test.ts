@@ -173,5 +173,5 @@ describe.runIf(DB_KIND === 'pglite')('CLI: import osm', () => {
 		expect(skipped.stdout).toContain('created 1, updated 0, unchanged 0, skipped 1, outside 0');
 		expect(cli('import', 'osm', 'koeln').status).toBe(2);
 		expect(cli('import', 'osm', 'koeln', path.join(dir, 'missing.geojson')).status).toBe(1);
-	}, 120_000);
+	}, 300_000);
 });
