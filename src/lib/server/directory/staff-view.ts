@@ -26,7 +26,7 @@ import {
 	VISIBILITIES
 } from './model';
 import { changeProposal, location, organization, service, serviceAtLocation, type TranslatedText } from './schema';
-import { visibleLevels, type LocationInput, type OrganizationInput, type ScheduleInput, type ServiceInput } from './service';
+import { themeFieldsWithSubtopics, visibleLevels, type LocationInput, type OrganizationInput, type ScheduleInput, type ServiceInput } from './service';
 import { EMPTY_PLACE_ROWS, EMPTY_SCHEDULE_ROWS, textLanguages } from './staff-form';
 import { effectiveStatus, pickText } from './texts';
 import { directionOf } from '$lib/i18n';
@@ -167,7 +167,7 @@ export function emptyOrganization(instanceId: string | null): OrganizationInput 
 
 /** Integration dimensions derived from an offer's theme fields (and its sub-topics' fields). */
 export function derivedDimensions(input: ServiceInput): string[] {
-	return dimensionsServedBy(input.themeFields);
+	return dimensionsServedBy(themeFieldsWithSubtopics(input.themeFields, input.subtopics));
 }
 
 /** One line of the directory list. */
