@@ -19,6 +19,7 @@ import {
 } from '../geography/service';
 import { emptyProfile, type Profile } from '../instances/model';
 import { createInstance, findInstanceBySlug, type InstanceInput } from '../instances/service';
+import { loadDemoOffers } from './offers';
 
 /** Password of every demo account; demo installs only (`DEMO=0` turns the demo off). */
 export const DEMO_PASSWORD = 'anlaufstelle-demo';
@@ -291,5 +292,6 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	await loadKoeln(db);
 	await loadDuesseldorf(db);
 	await loadInstances(db);
+	await loadDemoOffers(db);
 	return loadUsers(db);
 }
