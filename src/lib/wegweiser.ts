@@ -5,13 +5,7 @@
  */
 import { LANGUAGE_NAMES } from './i18n';
 
-const RTL_LANGUAGES = new Set(['ar', 'fa', 'prs', 'ps', 'ur', 'he', 'yi', 'ckb', 'dv', 'sd', 'ug']);
-
-/** `rtl` for languages written right to left (by primary subtag, or an `Arab`/`Hebr` script subtag). */
-export function textDirection(tag: string): 'ltr' | 'rtl' {
-	const parts = tag.toLowerCase().split('-');
-	return RTL_LANGUAGES.has(parts[0]) || parts.includes('arab') || parts.includes('hebr') ? 'rtl' : 'ltr';
-}
+export { textDirection } from './text-direction';
 
 /** Easy-to-read German (Leichte Sprache), a private-use tag. */
 const EASY_GERMAN = 'de-x-ls';

@@ -4,7 +4,7 @@
  * in Europe/Berlin time, and schema.org JSON-LD (GovernmentService/Service, Organization).
  * Source: issue 3 §3, §5; schema.org.
  */
-import { textDirection } from '$lib/wegweiser';
+import { textDirection } from '../../text-direction';
 import { EASY_GERMAN, type TranslationStatus } from '../directory/model';
 import { isOpenAt } from '../directory/opening';
 import type { TranslatedText } from '../directory/schema';

@@ -58,7 +58,8 @@ export interface PublicSearch {
 	spaces: (AreaChoice & { districtId: string })[];
 	/** Languages spoken at some visible entry, BCP 47. */
 	languages: string[];
-	map: (CompactMap & { dots: MapDot[]; param: 'district' | 'space'; current: string | null }) | null;
+	/** `near`: where distances are measured from, in map pixels, when it lies on the map. */
+	map: (CompactMap & { dots: MapDot[]; near: [number, number] | null; param: 'district' | 'space'; current: string | null }) | null;
 }
 
 const POINT = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
@@ -193,6 +194,7 @@ export async function publicSearch(
 		...base,
 		param: scope ? ('space' as const) : ('district' as const),
 		current: (scope ? chosenSpace?.id : null) ?? null,
+		near: near ? projectPoint(base, near.latitude, near.longitude) : null,
 		dots: hits.flatMap((h) => {
 			const p = h.latitude !== null && h.longitude !== null ? projectPoint(base, h.latitude, h.longitude) : null;
 			return p ? [{ n: h.n, x: p[0], y: p[1] }] : [];
