@@ -4,7 +4,7 @@
  * as a field-level issue instead of failing, runs `searchDirectory`, and prepares the filter
  * choices and the results map. Source: issue 3 §4–§5.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
 import type { DbOrTx } from '../db/client';
 import type { FieldIssue } from '../errors';
@@ -173,7 +173,7 @@ export async function publicSearch(
 		? await db
 				.select({ id: organization.id, actorType: organization.actorType, amenity: organization.amenity, attribution: organization.attribution, sourceId: organization.sourceId })
 				.from(organization)
-				.where(and(inArray(organization.id, orgIds)))
+				.where(inArray(organization.id, orgIds))
 		: [];
 	const offset = (result.page - 1) * result.perPage;
 	const hits: PublicHit[] = result.hits.map((h, i) => {

@@ -5,8 +5,10 @@ import { readSaved } from '$lib/server/wegweiser/saved';
 import { publicSearch } from '$lib/server/wegweiser/search-page';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ parent, url, locals, cookies }) => {
+export const load: PageServerLoad = async ({ parent, url, locals, cookies, setHeaders }) => {
 	const { municipality } = await parent();
+	// The page shows the size of this device's saved list: not for shared caches.
+	setHeaders({ 'cache-control': 'private, no-cache' });
 	const search = await publicSearch(await getDb(), municipality.id, url.searchParams, locals.locale, visibleLevels(locals.principal, municipality.id));
 	return {
 		search,
