@@ -9,7 +9,7 @@ const dataDir = inject('dataDir');
 let browser: Browser;
 
 const de = { ...JSON.parse(readFileSync('messages/de.json', 'utf8')), ...JSON.parse(readFileSync('messages/directory-staff/de.json', 'utf8')) };
-const ar = JSON.parse(readFileSync('messages/ar.json', 'utf8'));
+const ar = { ...JSON.parse(readFileSync('messages/ar.json', 'utf8')), ...JSON.parse(readFileSync('messages/directory-staff/ar.json', 'utf8')) };
 
 beforeAll(async () => {
 	browser = await launch();
