@@ -19,6 +19,7 @@ import { importBoundaries, importStatistics, type ImportSummary } from '../lib/s
 import { createMunicipality, requireMunicipality } from '../lib/server/geography/service';
 import { listInstances } from '../lib/server/instances/service';
 import { readOutbox } from '../lib/server/mail/service';
+import { exportHsdsFile, importHsdsFile } from './hsds';
 
 const HELP = `anlaufstelle operators' command line
 
@@ -49,6 +50,10 @@ Directory (Wegweiser):
 Accounts:
   user create --email E --name N --role ${ROLES.join('|')} --municipality SLUG
       [--instance SLUG …] [--password-file FILE]     (without a file a password is generated and printed once)
+
+Directory exchange (Open Referral HSDS 3.0 JSON, see docs/hsds.md):
+  import hsds MUNICIPALITY FILE.json [--skip-invalid] [--language TAG]   (language of the file's texts, default de)
+  export hsds MUNICIPALITY FILE.json [--language TAG]                   (public actors with places and offers)
 
 Mail:
   outbox                                    list mails written to DATA_DIR/outbox (no SMTP_URL set)
@@ -180,7 +185,8 @@ async function run(argv: string[]): Promise<void> {
 			out: { type: 'string' },
 			in: { type: 'string' },
 			'skip-invalid': { type: 'boolean' },
-			delimiter: { type: 'string' }
+			delimiter: { type: 'string' },
+			language: { type: 'string' }
 		}
 	});
 	const command = positionals.join(' ');
@@ -190,6 +196,16 @@ async function run(argv: string[]): Promise<void> {
 	}
 	if (['import osm', 'import csv', 'export csv'].includes(positionals.slice(0, 2).join(' '))) {
 		await directoryFile(positionals, values);
+		return;
+	}
+	if (positionals[1] === 'hsds' && (positionals[0] === 'import' || positionals[0] === 'export')) {
+		const [verb, , municipality, file] = positionals;
+		if (!municipality || !file || positionals.length > 4) throw new UsageError(`usage: ${verb} hsds MUNICIPALITY FILE.json`);
+		await withDatabase((h) =>
+			verb === 'import'
+				? importHsdsFile(h.db, municipality, file, { skipInvalid: values['skip-invalid'] ?? false, language: values.language })
+				: exportHsdsFile(h.db, municipality, file, { language: values.language })
+		);
 		return;
 	}
 	switch (command) {

@@ -50,7 +50,7 @@ export async function recordAudits(db: DbOrTx, inputs: AuditInput[]): Promise<vo
 
 /** JSON with object keys sorted, so values compare equal whatever order their keys came in
  * (PostgreSQL's jsonb reorders keys). */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
 	return JSON.stringify(value ?? null, (_key, v) =>
 		v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
 			? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))

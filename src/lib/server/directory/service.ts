@@ -5,7 +5,7 @@
  * Source: issue 3 §1–§2, §6; MODEL.md §4 "Inform & refer".
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { diffRecords, recordAudit } from '../audit/service';
+import { canonicalJson, diffRecords, recordAudit } from '../audit/service';
 import type { Principal } from '../accounts/service';
 import type { Db, DbOrTx } from '../db/client';
 import { ValidationError, type FieldIssue } from '../errors';
@@ -521,8 +521,9 @@ export async function saveService(
 			hsdsExtra: s.hsdsExtra ?? {}
 		}));
 		const oldSlots = await tx.select().from(schedule).where(eq(schedule.serviceId, id));
+		// Canonical JSON: jsonb reorders object keys, and kept HSDS fields count as a change too.
 		const slotKey = (s: Partial<Schedule>) =>
-			JSON.stringify([s.weekday, s.opensAt, s.closesAt, s.validFrom, s.validTo, s.appointmentOnly, s.locationId, s.note]);
+			canonicalJson([s.weekday, s.opensAt, s.closesAt, s.validFrom, s.validTo, s.appointmentOnly, s.locationId, s.note, s.hsdsExtra ?? {}]);
 		const oldKeys = oldSlots.map(slotKey).sort();
 		const newKeys = slots.map((s) => slotKey(s as Partial<Schedule>)).sort();
 		if (oldKeys.join('|') !== newKeys.join('|') || slots.some((s) => s.id && !oldSlots.some((o) => o.id === s.id))) {
