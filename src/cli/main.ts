@@ -4,13 +4,16 @@
  * field), 2 wrong usage.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ROLES, createUser, type Role } from '../lib/server/accounts/service';
 import { readConfig } from '../lib/server/config';
 import { backupDatabase, restoreDatabase } from '../lib/server/db/backup';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '../lib/server/db/client';
 import { loadDemo } from '../lib/server/demo/load';
+import { exportCsv, importCsv, type CsvKind } from '../lib/server/directory/csv';
+import { importOsmActors } from '../lib/server/directory/import-osm';
+import type { DirectoryImportSummary, ImportProgress } from '../lib/server/directory/imports';
 import { ImportError, NotFoundError, ValidationError } from '../lib/server/errors';
 import { importBoundaries, importStatistics, type ImportSummary } from '../lib/server/geography/importers';
 import { createMunicipality, requireMunicipality } from '../lib/server/geography/service';
@@ -37,6 +40,13 @@ Geography:
       --metric NAME --unit UNIT --value-column COL [--match name|code --key-column COL]
       (--as-of YYYY[-MM[-DD]] | --as-of-column COL) (--source TEXT | --source-column COL)
 
+Directory (Wegweiser):
+  import osm MUNICIPALITY FILE.geojson [--skip-invalid]
+      OSM points (name, amenity, osm_id) as public actors; points outside the city are reported
+  import csv MUNICIPALITY actors|offers FILE.csv [--skip-invalid]
+  export csv MUNICIPALITY actors|offers FILE.csv [--delimiter ';'|',']
+      columns: docs/csv.md; progress "done/total" on stderr; re-runs change only what changed
+
 Accounts:
   user create --email E --name N --role ${ROLES.join('|')} --municipality SLUG
       [--instance SLUG …] [--password-file FILE]     (without a file a password is generated and printed once)
@@ -48,7 +58,8 @@ Directory exchange (Open Referral HSDS 3.0 JSON, see docs/hsds.md):
 Mail:
   outbox                                    list mails written to DATA_DIR/outbox (no SMTP_URL set)
 
-Every import runs in one transaction: a file with any error changes nothing.`;
+Every import runs in one transaction: a file with any error changes nothing
+(directory imports: unless --skip-invalid, which imports the rest and lists what it skipped).`;
 
 class UsageError extends Error {}
 
@@ -72,6 +83,72 @@ async function withDatabase<T>(fn: (h: DatabaseHandle) => Promise<T>): Promise<T
 	} finally {
 		await handle.close();
 	}
+}
+
+/**
+ * Progress of a long import on stderr: one updating line on a terminal, else a line per tenth
+ * of the records (and the last), so logs stay short.
+ */
+function progressReporter(label: string): { progress: ImportProgress; end(): void } {
+	const tty = process.stderr.isTTY;
+	let last = -1;
+	return {
+		progress(done, total) {
+			if (done === last) return;
+			if (tty) process.stderr.write(`\r${label}: ${done}/${total}`);
+			else if (done === total || done - Math.max(last, 0) >= Math.max(1, Math.ceil(total / 10))) console.error(`${label}: ${done}/${total}`);
+			else return;
+			last = done;
+		},
+		end() {
+			if (tty && last >= 0) process.stderr.write('\n');
+		}
+	};
+}
+
+function printDirectorySummary(file: string, s: DirectoryImportSummary): void {
+	console.log(
+		`${file}: ${s.total} records: created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, skipped ${s.skipped.length}, outside ${s.outside.length}`
+	);
+	for (const k of s.skipped) console.log(`  skipped ${k.record}: ${k.reason}`);
+	for (const k of s.outside) console.log(`  outside ${k.record}: ${k.reason}`);
+}
+
+/** `import osm`, `import csv` and `export csv`: positional arguments municipality, kind, file. */
+async function directoryFile(positionals: string[], values: { 'skip-invalid'?: boolean; delimiter?: string }): Promise<void> {
+	const [verb, format, municipality, ...rest] = positionals;
+	const expected = format === 'osm' ? 1 : 2;
+	if (!municipality || rest.length !== expected) {
+		throw new UsageError(format === 'osm' ? 'usage: import osm MUNICIPALITY FILE' : `usage: ${verb} csv MUNICIPALITY actors|offers FILE`);
+	}
+	const file = rest.at(-1)!;
+	if (format === 'osm') {
+		const text = await readFile(file, 'utf8');
+		const reporter = progressReporter(file);
+		await withDatabase(async (h) => {
+			const summary = await importOsmActors(h.db, { municipality, file, text, skipInvalid: values['skip-invalid'], onProgress: reporter.progress, actorLabel: 'cli' }).finally(reporter.end);
+			printDirectorySummary(file, summary);
+		});
+		return;
+	}
+	const kind = rest[0] as CsvKind;
+	if (kind !== 'actors' && kind !== 'offers') throw new UsageError(`"${rest[0]}" must be actors or offers`);
+	if (verb === 'export') {
+		const delimiter = values.delimiter ?? ';';
+		if (delimiter !== ';' && delimiter !== ',') throw new UsageError("--delimiter must be ';' or ','");
+		await withDatabase(async (h) => {
+			const { text, rows } = await exportCsv(h.db, { municipality, kind, delimiter });
+			await writeFile(file, text);
+			console.log(`wrote ${rows} row(s) of ${kind} to ${file}`);
+		});
+		return;
+	}
+	const text = await readFile(file, 'utf8');
+	const reporter = progressReporter(file);
+	await withDatabase(async (h) => {
+		const summary = await importCsv(h.db, { municipality, kind, file, text, skipInvalid: values['skip-invalid'], onProgress: reporter.progress, actorLabel: 'cli' }).finally(reporter.end);
+		printDirectorySummary(file, summary);
+	});
 }
 
 const LEVELS = { district: 'district', 'social-space': 'social_space', municipality: 'municipality' } as const;
@@ -108,12 +185,17 @@ async function run(argv: string[]): Promise<void> {
 			out: { type: 'string' },
 			in: { type: 'string' },
 			'skip-invalid': { type: 'boolean' },
+			delimiter: { type: 'string' },
 			language: { type: 'string' }
 		}
 	});
 	const command = positionals.join(' ');
 	if (values.help || command === '' || command === 'help') {
 		console.log(HELP);
+		return;
+	}
+	if (['import osm', 'import csv', 'export csv'].includes(positionals.slice(0, 2).join(' '))) {
+		await directoryFile(positionals, values);
 		return;
 	}
 	if (positionals[1] === 'hsds' && (positionals[0] === 'import' || positionals[0] === 'export')) {

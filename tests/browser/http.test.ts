@@ -104,7 +104,11 @@ describe(`accounts and scoping over HTTP (${dbKind})`, () => {
 		for (const email of ['partner.duesseldorf@example.org', 'ehrenamt.duesseldorf@example.org']) {
 			const c = new Client(base);
 			await c.login(email);
-			expect((await c.get('/de/staff')).status).toBe(403);
+			const start = await c.request('/de/staff');
+			// Partner editors are sent on to the directory, where they propose changes (issue 3 §6).
+			if (email.startsWith('partner')) expect([start.status, start.headers.get('location')]).toEqual([303, '/de/staff/directory']);
+			else expect(start.status).toBe(403);
+			expect((await c.get(`/de/staff/instances/${wp6}`)).status).toBe(403);
 			expect((await c.get('/de/admin')).status).toBe(403);
 		}
 		const anonymous = await new Client(base).request('/de/staff');

@@ -7,6 +7,9 @@ import { openDatabase, type DatabaseHandle } from '../../src/lib/server/db/clien
 import { loadDemo } from '../../src/lib/server/demo/load';
 import { findMunicipality, listDistricts, listSocialSpaces, listStatistics } from '../../src/lib/server/geography/service';
 import { findInstanceBySlug, listInstances } from '../../src/lib/server/instances/service';
+import { searchDirectory } from '../../src/lib/server/directory/search';
+import { getServices, listEntryIds } from '../../src/lib/server/directory/service';
+import { effectiveStatus } from '../../src/lib/server/directory/texts';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 
 let h: DatabaseHandle;
@@ -45,8 +48,35 @@ describe(`demo data on ${DB_KIND}`, () => {
 		expect(wp6.profile.organisation_forms).toEqual(['refer', 'guide', 'own_offers']);
 	});
 
+	it('loads the real Köln OSM actors and marked demo offers in Köln and Düsseldorf', async () => {
+		const koeln = (await findMunicipality(h.db, 'koeln'))!;
+		const k = await listEntryIds(h.db, koeln.id, ['public']);
+		expect(k.organizationIds).toHaveLength(407 + 1);
+		const offers = await getServices(h.db, k.serviceIds, ['public']);
+		expect(offers.every((o) => o.isDemo && o.description.de.text.startsWith('Demo-Inhalt'))).toBe(true);
+		const kurs = offers.find((o) => o.name.de.text === 'Deutschkurs für Anfänger')!;
+		expect(kurs.organization).toMatchObject({ name: 'Anlaufstelle Kalk (Demo)', actorType: 'welcome_point', isDemo: true });
+		expect(kurs.locations[0]).toMatchObject({ street: 'Kalker Hauptstraße 247-273', postalCode: '51103', socialSpace: { name: 'Kalk' } });
+		expect(kurs.schedules.map((s) => [s.weekday, s.opensAt, s.closesAt])).toEqual([[2, '09:00', '12:00']]);
+		expect(kurs).toMatchObject({ costKind: 'free', lowThreshold: true, languages: ['de', 'ar', 'fa'] });
+		expect(effectiveStatus(kurs.name, 'ar')).toBe('human');
+		expect(kurs.name['de-x-ls'].text).toBe('Deutsch lernen: Kurs für Anfänger');
+		const beratung = offers.find((o) => o.name.de.text === 'Sozialberatung')!;
+		expect(beratung.schedules.map((s) => [s.weekday, s.appointmentOnly])).toEqual([[1, false], [4, true]]);
+		const cafe = offers.find((o) => o.name.de.text === 'Begegnungscafé')!;
+		expect(cafe.organization).toMatchObject({ name: 'Erlöserkirche', source: 'osm', isDemo: false, attribution: '© OpenStreetMap contributors, ODbL 1.0' });
+		expect(offers).toHaveLength(6);
+
+		const d = (await findMunicipality(h.db, 'duesseldorf'))!;
+		const dd = await listEntryIds(h.db, d.id, ['public']);
+		expect(dd.organizationIds).toHaveLength(2);
+		expect(dd.serviceIds).toHaveLength(6);
+		const found = await searchDirectory(h.db, { municipalityId: d.id, text: 'sprachcafe', lang: 'de', levels: ['public'], kind: 'service', sort: 'relevance', page: 1, perPage: 10 });
+		expect(found.hits.map((x) => x.title.de).sort()).toEqual(['Sprachcafé Kaiserswerth', 'Sprachcafé Rath']);
+	});
+
 	it('is idempotent: a second load adds nothing', async () => {
-		const tables = ['municipality', 'district', 'social_space', 'statistic', 'instance', 'user_account', 'audit_log'];
+		const tables = ['municipality', 'district', 'social_space', 'statistic', 'instance', 'user_account', 'audit_log', 'organization', 'location', 'service', 'schedule', 'search_entry'];
 		const before = await Promise.all(tables.map((t) => countRows(h, t)));
 		await loadDemo(h.db);
 		expect(await Promise.all(tables.map((t) => countRows(h, t)))).toEqual(before);

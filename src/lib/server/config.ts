@@ -8,6 +8,11 @@
  * - `SMTP_URL`: `smtp://user:pass@host:587`; unset writes mail to `<DATA_DIR>/outbox/`.
  * - `MAIL_FROM`: sender address of outgoing mail.
  * - `DEMO`: `0` disables loading the demo municipalities on start (default on).
+ * - `MT_PROVIDER`: `libretranslate` or `deepl` turns on the machine-translation hook of the
+ *   directory (issue 3 §3); unset (default) leaves it off and nothing is sent anywhere.
+ * - `MT_URL`: the provider's base URL, e.g. `http://localhost:5000` for a self-hosted
+ *   LibreTranslate (required for it); DeepL defaults to `https://api-free.deepl.com`.
+ * - `MT_API_KEY`: the provider's key (LibreTranslate `api_key`, DeepL auth key; required for DeepL).
  */
 import path from 'node:path';
 
@@ -17,9 +22,28 @@ export interface AppConfig {
 	smtpUrl: string | undefined;
 	mailFrom: string;
 	demo: boolean;
+	/** Machine translation; null when off. */
+	machineTranslation: { provider: 'libretranslate' | 'deepl'; url: string; apiKey: string | undefined } | null;
 }
 
-/** Reads the configuration from `env` (defaults to `process.env`). Pure: no side effects. */
+const MT_PROVIDERS = ['libretranslate', 'deepl'] as const;
+
+function machineTranslation(env: NodeJS.ProcessEnv): AppConfig['machineTranslation'] {
+	const provider = env.MT_PROVIDER || undefined;
+	if (!provider) return null;
+	if (!(MT_PROVIDERS as readonly string[]).includes(provider)) {
+		throw new Error(`MT_PROVIDER must be one of ${MT_PROVIDERS.join(', ')} (got "${provider}")`);
+	}
+	const url = env.MT_URL || (provider === 'deepl' ? 'https://api-free.deepl.com' : '');
+	if (!url) throw new Error(`MT_URL is required when MT_PROVIDER=${provider}`);
+	if (provider === 'deepl' && !env.MT_API_KEY) throw new Error('MT_API_KEY is required when MT_PROVIDER=deepl');
+	return { provider: provider as 'libretranslate' | 'deepl', url: url.replace(/\/+$/, ''), apiKey: env.MT_API_KEY || undefined };
+}
+
+/**
+ * Reads the configuration from `env` (defaults to `process.env`). Pure: no side effects.
+ * @throws Error naming the variable when `MT_PROVIDER` is unknown or lacks `MT_URL`/`MT_API_KEY`.
+ */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 	const dataDir = path.resolve(env.DATA_DIR || '.data');
 	return {
@@ -27,6 +51,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		dataDir,
 		smtpUrl: env.SMTP_URL || undefined,
 		mailFrom: env.MAIL_FROM || 'anlaufstelle <no-reply@localhost>',
-		demo: env.DEMO !== '0'
+		demo: env.DEMO !== '0',
+		machineTranslation: machineTranslation(env)
 	};
 }

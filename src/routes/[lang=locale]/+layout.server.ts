@@ -8,7 +8,13 @@ export const load: LayoutServerLoad = ({ locals, url }) => {
 		locale: locals.locale,
 		dir: directionOf(locals.locale),
 		user: p
-			? { displayName: p.displayName, role: p.role, staff: can(p, 'staff_area:enter'), admin: p.role === 'municipality_admin' }
+			? {
+					displayName: p.displayName,
+					role: p.role,
+					staff: can(p, 'staff_area:enter'),
+					admin: p.role === 'municipality_admin',
+					directory: can(p, 'directory:propose', { municipalityId: p.municipalityId })
+				}
 			: null,
 		languages: locales.map((l) => ({
 			locale: l,

@@ -4,6 +4,16 @@
  * - municipality administrators act within their municipality;
  * - instance staff act on the instances they are assigned to, nothing else;
  * - partner editors and volunteers have no staff rights over instances.
+ * Directory (Wegweiser, issue 3 §6; design):
+ * - `directory:edit` — write actors and offers directly. Municipality administrators: every entry
+ *   of their municipality. Instance staff: entries kept by one of their instances, and entries
+ *   kept by no instance (most actors of a city, e.g. imported OSM actors, belong to none; the
+ *   Welcome Points are the ones who know them). An entry kept by another instance is that
+ *   instance's. Moving an entry between instances needs the right on both (the caller asks twice).
+ * - `directory:propose` — submit change proposals: partner editors of the municipality, and
+ *   everyone who may edit (staff may use the same queue).
+ * - `directory:review` — see the proposal queue and publish or reject: administrators and
+ *   instance staff of the municipality; publishing also needs `directory:edit` on the entry.
  */
 import { AccessDeniedError } from '../errors';
 import type { Principal } from './service';
@@ -14,12 +24,19 @@ export type Permission =
 	/** View and edit an instance's staff data (profile editing). */
 	| 'instance:edit'
 	/** Manage users and read the audit log of a municipality. */
-	| 'municipality:administer';
+	| 'municipality:administer'
+	/** Create and change directory entries directly (scope: municipality, the entry's instance or null). */
+	| 'directory:edit'
+	/** Propose new directory entries or changes for review (scope: municipality). */
+	| 'directory:propose'
+	/** Review, publish and reject proposals (scope: municipality). */
+	| 'directory:review';
 
 /** The resource a permission is asked for. */
 export interface Scope {
 	municipalityId?: string;
-	instanceId?: string;
+	/** The instance concerned; for `directory:edit`, null or absent means an entry of no instance. */
+	instanceId?: string | null;
 }
 
 /** Whether the principal holds the permission on the scope. No principal: never. */
@@ -32,11 +49,19 @@ export function can(principal: Principal | null | undefined, permission: Permiss
 		case 'instance:edit':
 			if (principal.role === 'municipality_admin') return sameMunicipality;
 			if (principal.role === 'instance_staff') {
-				return sameMunicipality && scope.instanceId !== undefined && principal.instanceIds.includes(scope.instanceId);
+				return sameMunicipality && !!scope.instanceId && principal.instanceIds.includes(scope.instanceId);
 			}
 			return false;
 		case 'municipality:administer':
 			return principal.role === 'municipality_admin' && sameMunicipality;
+		case 'directory:edit':
+			if (!sameMunicipality) return false;
+			if (principal.role === 'municipality_admin') return true;
+			return principal.role === 'instance_staff' && (!scope.instanceId || principal.instanceIds.includes(scope.instanceId));
+		case 'directory:propose':
+			return sameMunicipality && ['municipality_admin', 'instance_staff', 'partner_editor'].includes(principal.role);
+		case 'directory:review':
+			return sameMunicipality && (principal.role === 'municipality_admin' || principal.role === 'instance_staff');
 	}
 }
 

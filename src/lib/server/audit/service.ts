@@ -32,6 +32,22 @@ export async function recordAudit(db: DbOrTx, input: AuditInput): Promise<void> 
 	});
 }
 
+/** Appends many entries in one statement (bulk imports); call inside the transaction of the writes. */
+export async function recordAudits(db: DbOrTx, inputs: AuditInput[]): Promise<void> {
+	if (!inputs.length) return;
+	await db.insert(auditLog).values(
+		inputs.map((input) => ({
+			actorUserId: input.actorUserId ?? null,
+			actorLabel: input.actorLabel ?? null,
+			municipalityId: input.municipalityId ?? null,
+			action: input.action,
+			entityType: input.entityType,
+			entityId: input.entityId ?? null,
+			changes: input.changes ?? {}
+		}))
+	);
+}
+
 /** JSON with object keys sorted, so values compare equal whatever order their keys came in
  * (PostgreSQL's jsonb reorders keys). */
 export function canonicalJson(value: unknown): string {

@@ -1,7 +1,8 @@
 /**
  * Loads the demo municipalities on first start: Köln (9 Stadtbezirke, 86 Stadtteile with
  * boundaries, eligible voters 2013) and Düsseldorf (10 Stadtbezirke, 50 Stadtteile, the INTESO
- * statistics of Stadtbezirk 5 and 6, two demo Welcome Points), plus demo accounts. Idempotent:
+ * statistics of Stadtbezirk 5 and 6, two demo Welcome Points), the directory (the real Köln OSM
+ * actors and demo offers, see `./directory`), plus demo accounts. Idempotent:
  * what exists is left alone. Sources and licences: `data/demo/LICENSES.md`.
  */
 import { readFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import {
 	listSocialSpaces
 } from '../geography/service';
 import { emptyProfile, type Profile } from '../instances/model';
+import { loadDirectoryDemo } from './directory';
 import { createInstance, findInstanceBySlug, type InstanceInput } from '../instances/service';
 
 /** Password of every demo account; demo installs only (`DEMO=0` turns the demo off). */
@@ -291,5 +293,6 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	await loadKoeln(db);
 	await loadDuesseldorf(db);
 	await loadInstances(db);
+	await loadDirectoryDemo(db, demoDir());
 	return loadUsers(db);
 }

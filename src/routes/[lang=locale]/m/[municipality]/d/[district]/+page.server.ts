@@ -21,7 +21,7 @@ export const load: PageServerLoad = async ({ parent, params }) => {
 	// Metrics reported per social space, each with its latest value per space.
 	const metrics = [...new Set(spaceStats.map((s) => s.metric))];
 	return {
-		district: { name: district.name, code: district.code },
+		district: { name: district.name, code: district.code, slug: district.slug },
 		map: linkAreas(map, (slug) => `${base}#space-${slug}`),
 		statistics: districtStats,
 		metrics: metrics.map((metric) => {

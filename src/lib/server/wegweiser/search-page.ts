@@ -1,0 +1,219 @@
+/**
+ * The public search page's server side: reads a shareable search URL (districts, social spaces
+ * and the distance point by slug or id, a point as `lat,lon`), reports every value it cannot use
+ * as a field-level issue instead of failing, runs `searchDirectory`, and prepares the filter
+ * choices and the results map. Source: issue 3 §4–§5.
+ */
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Geometry } from 'geojson';
+import type { DbOrTx } from '../db/client';
+import type { FieldIssue } from '../errors';
+import { district, socialSpace } from '../geography/schema';
+import { canonicalLanguageTag } from '../instances/service';
+import type { Visibility } from '../directory/model';
+import { organization } from '../directory/schema';
+import { parseSearchParams, searchDirectory, type SearchHit, type SearchQuery } from '../directory/search';
+import { boundaryCentroid, projectPoint, resultsBaseMap, type CompactMap } from './results-map';
+
+/** An area choice of the filter form. */
+export interface AreaChoice {
+	id: string;
+	slug: string;
+	name: string;
+}
+
+/** A result as the page shows it. */
+export interface PublicHit extends SearchHit {
+	/** 1-based position over all pages (the number of its dot on the map). */
+	n: number;
+	/** The title in the reader's language or the best other one, with its language. */
+	shownTitle: { text: string; lang: string };
+	/** Actors only: type, OSM amenity, licence attribution and the OSM object's URL. */
+	actorType: string | null;
+	amenity: string | null;
+	attribution: string | null;
+	osmUrl: string | null;
+}
+
+/** A dot of the results map. */
+export interface MapDot {
+	n: number;
+	x: number;
+	y: number;
+}
+
+/** Everything the search page renders. */
+export interface PublicSearch {
+	/** The form's values as given (slugs, not ids), for re-filling it and building links. */
+	values: Record<string, string>;
+	issues: FieldIssue[];
+	hits: PublicHit[];
+	total: number;
+	page: number;
+	pages: number;
+	expansions: { word: string; similar: string[] }[];
+	/** Where distances are measured from, when a place was chosen. */
+	near: { label: string; kind: 'space' | 'point' } | null;
+	districts: AreaChoice[];
+	spaces: (AreaChoice & { districtId: string })[];
+	/** Languages spoken at some visible entry, BCP 47. */
+	languages: string[];
+	/** `near`: where distances are measured from, in map pixels, when it lies on the map. */
+	map: (CompactMap & { dots: MapDot[]; near: [number, number] | null; param: 'district' | 'space'; current: string | null }) | null;
+}
+
+const POINT = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TEXT_PARAMS = ['q', 'kind', 'field', 'topic', 'group', 'lang', 'district', 'space', 'cost', 'low', 'stepfree', 'open', 'near', 'sort'] as const;
+
+/** An OSM object's page for a source id like `node/123` (way, relation too); null otherwise. */
+export function osmObjectUrl(sourceId: string | null): string | null {
+	return sourceId && /^(node|way|relation)\/\d+$/.test(sourceId) ? `https://www.openstreetmap.org/${sourceId}` : null;
+}
+
+/** A title in `lang`, else German, else any language it has. */
+export function titleIn(title: Record<string, string>, lang: string): { text: string; lang: string } {
+	const chosen = [lang, 'de', ...Object.keys(title)].find((l) => title[l]);
+	return chosen ? { text: title[chosen], lang: chosen } : { text: '', lang };
+}
+
+function byRef<T extends AreaChoice>(list: T[], ref: string): T | undefined {
+	return list.find((a) => a.slug === ref || (UUID.test(ref) && a.id === ref.toLowerCase()));
+}
+
+/**
+ * Runs a public search from URL parameters.
+ * @param lang the reader's language (titles, stemming).
+ * @param levels visibilities the reader may see (`visibleLevels`).
+ * @param now the instant "open now" refers to.
+ */
+export async function publicSearch(
+	db: DbOrTx,
+	municipalityId: string,
+	params: URLSearchParams,
+	lang: string,
+	levels: Visibility[],
+	now = new Date()
+): Promise<PublicSearch> {
+	const [districts, spaces, languageRows] = await Promise.all([
+		db
+			.select({ id: district.id, slug: district.slug, name: district.name })
+			.from(district)
+			.where(eq(district.municipalityId, municipalityId))
+			.orderBy(sql`length(${district.code})`, asc(district.code), asc(district.name)),
+		db
+			.select({ id: socialSpace.id, slug: socialSpace.slug, name: socialSpace.name, districtId: socialSpace.districtId })
+			.from(socialSpace)
+			.where(eq(socialSpace.municipalityId, municipalityId))
+			.orderBy(asc(socialSpace.name)),
+		db.execute<{ l: string }>(sql`
+			select distinct unnest(languages) as l from search_entry
+			where municipality_id = ${municipalityId} and visibility in (${sql.join(levels.map((l) => sql`${l}`), sql`, `)})
+			order by 1`)
+	]);
+	const values: Record<string, string> = {};
+	for (const name of TEXT_PARAMS) {
+		const v = params.get(name)?.trim();
+		if (v) values[name] = v.slice(0, 200);
+	}
+	const issues: FieldIssue[] = [];
+	// Areas by slug (readable shared links) or id (the API's form) → ids for the search.
+	const resolved = new URLSearchParams(params);
+	const chosenDistrict = values.district ? byRef(districts, values.district) : undefined;
+	const chosenSpace = values.space ? byRef(spaces, values.space) : undefined;
+	for (const [name, found] of [['district', chosenDistrict], ['space', chosenSpace]] as const) {
+		resolved.delete(name);
+		if (found) resolved.set(name, found.id);
+		else if (values[name]) issues.push({ field: name, code: 'unknown_option', params: { value: values[name] } });
+	}
+	resolved.delete('lang');
+	if (values.lang) {
+		const tag = canonicalLanguageTag(values.lang);
+		if (tag) resolved.set('lang', tag);
+		else issues.push({ field: 'lang', code: 'invalid_language', params: { value: values.lang } });
+	}
+	const parsed = parseSearchParams(resolved);
+	issues.push(...parsed.issues.filter((i) => !['district', 'space'].includes(i.field)));
+	const { near: nearRef, ...rest } = parsed.query;
+	let near: SearchQuery['near'];
+	let nearView: PublicSearch['near'] = null;
+	if (nearRef) {
+		const point = POINT.exec(nearRef);
+		const space = point ? undefined : byRef(spaces, nearRef);
+		if (point && Math.abs(Number(point[1])) <= 90 && Math.abs(Number(point[2])) <= 180) {
+			near = { latitude: Number(point[1]), longitude: Number(point[2]) };
+			nearView = { label: `${near.latitude}, ${near.longitude}`, kind: 'point' };
+		} else if (space) {
+			const [row] = await db.select({ boundary: socialSpace.boundary }).from(socialSpace).where(eq(socialSpace.id, space.id));
+			const centroid = boundaryCentroid((row?.boundary ?? null) as Geometry | null);
+			if (centroid) {
+				near = centroid;
+				nearView = { label: space.name, kind: 'space' };
+			} else {
+				issues.push({ field: 'near', code: 'no_boundary', params: { value: space.name } });
+			}
+		} else {
+			issues.push({ field: 'near', code: 'unknown_place', params: { value: nearRef } });
+		}
+	}
+	if (rest.sort === 'distance' && !near && !issues.some((i) => i.field === 'near')) {
+		issues.push({ field: 'near', code: 'distance_needs_place' });
+	}
+	const result = await searchDirectory(db, {
+		...rest,
+		sort: near ? rest.sort : 'relevance',
+		near,
+		municipalityId,
+		lang,
+		levels,
+		now
+	});
+	const orgIds = result.hits.filter((h) => h.kind === 'organization').map((h) => h.id);
+	const orgs = orgIds.length
+		? await db
+				.select({ id: organization.id, actorType: organization.actorType, amenity: organization.amenity, attribution: organization.attribution, sourceId: organization.sourceId })
+				.from(organization)
+				.where(inArray(organization.id, orgIds))
+		: [];
+	const offset = (result.page - 1) * result.perPage;
+	const hits: PublicHit[] = result.hits.map((h, i) => {
+		const o = orgs.find((x) => x.id === h.id);
+		return {
+			...h,
+			n: offset + i + 1,
+			shownTitle: titleIn(h.title, lang),
+			actorType: o?.actorType ?? null,
+			amenity: o?.amenity ?? null,
+			attribution: o?.attribution ?? null,
+			osmUrl: o?.attribution ? osmObjectUrl(o.sourceId) : null
+		};
+	});
+	const scope = chosenDistrict ?? (chosenSpace && districts.find((d) => d.id === chosenSpace.districtId));
+	const base = await resultsBaseMap(db, scope ? { districtId: scope.id } : { municipalityId });
+	const map = base && {
+		...base,
+		param: scope ? ('space' as const) : ('district' as const),
+		current: (scope ? chosenSpace?.id : null) ?? null,
+		near: near ? projectPoint(base, near.latitude, near.longitude) : null,
+		dots: hits.flatMap((h) => {
+			const p = h.latitude !== null && h.longitude !== null ? projectPoint(base, h.latitude, h.longitude) : null;
+			return p ? [{ n: h.n, x: p[0], y: p[1] }] : [];
+		})
+	};
+	return {
+		values,
+		issues,
+		hits,
+		total: result.total,
+		page: result.page,
+		pages: Math.max(1, Math.ceil(result.total / result.perPage)),
+		expansions: Object.entries(result.expansions)
+			.filter(([, similar]) => similar.length)
+			.map(([word, similar]) => ({ word, similar })),
+		near: nearView,
+		districts,
+		spaces,
+		languages: languageRows.rows.map((r) => r.l),
+		map
+	};
+}
