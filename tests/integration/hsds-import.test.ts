@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { getService, saveService, serviceToInput } from '../../src/lib/server/directory/service';
+import { getOrganization, getService, saveService, serviceToInput } from '../../src/lib/server/directory/service';
 import { getOrganizationHsds, getServiceAtLocationHsds, getServiceHsds, parseHsdsQuery } from '../../src/lib/server/directory/hsds/api';
 import { importedId, uuidV5 } from '../../src/lib/server/directory/hsds/ids';
 import { importHsds } from '../../src/lib/server/directory/hsds/import';
@@ -75,12 +75,6 @@ describe(`HSDS import (${DB_KIND})`, () => {
 		// Latitude 100 is not a WGS84 coordinate: kept for the export, not used for placement.
 		expect(service?.locations[0].latitude).toBeNull();
 		expect(service?.locations[0].hsdsExtra.latitude).toBe(100);
-	});
-
-	it('refuses the tabular data package form with a clear message', async () => {
-		const err = await importExample('tabular.json').catch((e) => e);
-		expect(err).toBeInstanceOf(ImportError);
-		expect(err.message).toContain('tabular');
 	});
 
 	it('re-importing an example right after importing it writes nothing (no audit entries)', async () => {
@@ -297,5 +291,97 @@ describe(`HSDS import of other files (${DB_KIND})`, () => {
 		expect(s.dropped).toEqual(['facebook']);
 		const err = await importHsds(handle.db, { municipality: 'koeln', file: 'o.json', text: JSON.stringify({ id: 'lonely', name: 'Allein', status: 'active', service_at_locations: [] }) }).catch((e) => e);
 		expect(err.problems).toEqual(['record (service): organization_id: a new service needs organization_id or organization']);
+	});
+});
+
+/** tabular.json with changes; `rows` replaces or adds whole tables. */
+function tabular(rows: Record<string, unknown[]>): string {
+	return JSON.stringify({ ...JSON.parse(hsdsExample('tabular.json')), ...rows });
+}
+
+describe(`HSDS import of the tabular form (${DB_KIND})`, () => {
+	let tab: DatabaseHandle;
+	const SERVICE = 'ac148810-d857-441c-9679-408f346de14b';
+	const ORG = 'd9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610';
+	const importTabular = (text: string, skipInvalid = false) =>
+		importHsds(tab.db, { municipality: 'beispiel', file: 'tabular.json', text, language: 'en', skipInvalid });
+
+	beforeAll(async () => {
+		tab = await freshDatabase();
+		await createMunicipality(tab.db, { slug: 'beispiel', name: 'Beispielstadt' });
+	});
+	afterAll(() => tab.close());
+
+	it('assembles the tables into actors, offers and places with their schedules and phones', async () => {
+		const s = await importTabular(hsdsExample('tabular.json'));
+		expect(s).toMatchObject({ created: 2, skipped: [] });
+		// The example's links that name no row of the file are listed, not guessed.
+		expect(s.ignored.map((i) => i.record)).toEqual(
+			expect.arrayContaining(['contacts.csv[0]', 'locations.csv[0]', 'attributes.csv[0]', 'metadata.csv[0]', 'taxonomies.csv', 'taxonomy_terms.csv', 'meta_table_descriptions.csv'])
+		);
+		expect(s.ignored.find((i) => i.record === 'contacts.csv[0]')?.reason).toBe(
+			'organization_id "ae67a707-5893-4225-b0b1-320ab9cb596b": no row in organizations.csv, link left out'
+		);
+		const org = await getOrganization(tab.db, ORG, ['public']);
+		expect(org?.name).toBe('Example Organization Inc.');
+		expect(org?.email).toBe('email@example.com');
+		const service = await getService(tab.db, SERVICE, ['public']);
+		expect(service?.name).toEqual({ en: { text: 'Community Counselling', status: 'original' } });
+		expect(service?.organizationId).toBe(ORG);
+		expect(service?.languages).toEqual(['ur']);
+		expect(service?.locations.map((l) => [l.id, l.name])).toEqual([['3a19ff88-4620-4d17-9830-ac1d859eb5d5', 'MyCity Civic Center']]);
+		expect(service?.phone).toContain('+44 1234 234567');
+		// The example's schedule (by week number and month day) has no weekly form: kept for the export.
+		expect(service?.schedules).toEqual([]);
+		expect((service?.hsdsExtra.schedules as { id: string }[]).map((x) => x.id)).toEqual(['48102e86-bb50-41c4-8f1e-e269368c41d1']);
+		expect(service?.locations[0].hsdsExtra.schedules).toEqual(service?.hsdsExtra.schedules);
+	});
+
+	it('re-importing the tabular example writes nothing', async () => {
+		const before = await countRows(tab, 'audit_log');
+		const s = await importTabular(hsdsExample('tabular.json'));
+		expect(s.created + s.updated).toBe(0);
+		expect(await countRows(tab, 'audit_log')).toBe(before);
+	});
+
+	it('rejects rows whose parent is not in the file, naming table, row, field and reason, and writes nothing', async () => {
+		const before = await countRows(tab, 'audit_log');
+		const text = tabular({
+			'organizations.csv': [{ id: ORG, name: 'Renamed Organization', description: 'd' }],
+			'phones.csv': [{ id: 'p1', number: '+49 221 1', service_id: 'no-such-service' }],
+			'addresses.csv': [{ id: 'a1', address_1: 'Hauptstr. 1', city: 'Köln', state_province: 'NRW', postal_code: '50667', country: 'DE', address_type: 'physical' }],
+			'service_at_location.csv': [...JSON.parse(hsdsExample('tabular.json'))['service_at_location.csv'], { id: 's1', service_id: SERVICE }],
+			'schedules.csv': [
+				{ id: 'x', service_id: SERVICE, freq: 'WEEKLY', byday: 'MO', opens_at: '09:00', closes_at: '12:00' },
+				{ id: 'x', service_id: SERVICE, freq: 'WEEKLY', byday: 'TU', opens_at: '09:00', closes_at: '12:00' },
+				{ service_id: SERVICE }
+			]
+		});
+		const err = await importTabular(text).catch((e) => e);
+		expect(err).toBeInstanceOf(ImportError);
+		expect(err.problems).toEqual([
+			'schedules.csv[1]: id: "x" is used by an earlier row of schedules.csv',
+			'schedules.csv[2]: id: required',
+			'phones.csv[0]: service_id: no row with id "no-such-service" in services.csv',
+			'addresses.csv[0]: location_id: names no record it belongs to (one of location_id is required)',
+			'service_at_location.csv[1]: location_id: required'
+		]);
+		expect(await countRows(tab, 'audit_log')).toBe(before);
+		expect((await getOrganization(tab.db, ORG, ['public']))?.name).toBe('Example Organization Inc.');
+		// --skip-invalid: the valid rows are imported, the rejected ones listed.
+		const s = await importTabular(text, true);
+		expect(s.skipped.map((x) => x.record)).toEqual(['schedules.csv[1]', 'schedules.csv[2]', 'phones.csv[0]', 'addresses.csv[0]', 'service_at_location.csv[1]']);
+		expect((await getOrganization(tab.db, ORG, ['public']))?.name).toBe('Renamed Organization');
+		const service = await getService(tab.db, SERVICE, ['public']);
+		expect(service?.schedules.map((x) => [x.weekday, x.opensAt, x.closesAt])).toEqual([[1, '09:00', '12:00']]);
+	});
+
+	it('refuses a property that is not an HSDS table and a table that is not a list', async () => {
+		const err = await importTabular(JSON.stringify({ 'services.csv': [], 'leistungen.csv': [], 'phones.csv': {} })).catch((e) => e);
+		expect(err).toBeInstanceOf(ImportError);
+		expect(err.problems).toHaveLength(1);
+		expect(err.problems[0]).toMatch(/^leistungen\.csv: not an HSDS 3\.0 table/);
+		const notList = await importTabular(JSON.stringify({ 'services.csv': [], 'phones.csv': {} })).catch((e) => e);
+		expect(notList.problems).toEqual(['phones.csv: expected an array of rows']);
 	});
 });

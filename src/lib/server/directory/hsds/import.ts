@@ -3,8 +3,8 @@
  * (service), places (location, service_at_location) and opening hours (schedule), idempotent by
  * HSDS id (ids are kept; an id that is not a UUID is mapped to a version 5 UUID). Accepts one
  * object in the shape of `examples/*_full.json` (service, organization, service_at_location) or
- * a location with `organization_id`, a list response (`{ "contents": [...] }`) or an array of
- * them. Taxonomy, taxonomy term and API root objects are recognised and left out (the
+ * a location with `organization_id`, a list response (`{ "contents": [...] }`), an array of
+ * them, or the tabular form (`examples/tabular.json`, assembled by `tabular.ts`). Taxonomy, taxonomy term and API root objects are recognised and left out (the
  * directory's vocabularies are fixed). A property missing from a record leaves the stored value
  * as it is, so list responses (one-to-one fields only) update without erasing nested data.
  *
@@ -57,6 +57,7 @@ import {
 	type ScheduleGroup
 } from './mapping';
 import { checkHsdsObject, type HsdsSchemaName } from './schema-check';
+import { assembleTabular, isTabular } from './tabular';
 import { readAttributes } from './taxonomy';
 
 /** Options of an HSDS import. */
@@ -127,13 +128,19 @@ function classify(r: Json): 'service_at_location' | 'service' | 'organization' |
 	return 'organization';
 }
 
-/** Splits a file into units in write order (actors, then places, then offers). */
-function unitsOf(file: string, data: unknown, summary: HsdsImportSummary): Unit[] {
+/**
+ * Splits a file into units in write order (actors, then places, then offers). Rows of a tabular
+ * file that cannot be nested are added to `rejected` (record `table[row]`, reason `field: why`).
+ */
+function unitsOf(file: string, data: unknown, summary: HsdsImportSummary, rejected: { record: string; reason: string }[]): Unit[] {
 	let records: { path: string; record: unknown }[];
 	if (Array.isArray(data)) records = data.map((record, i) => ({ path: `[${i}]`, record }));
 	else if (isObject(data) && Array.isArray(data.contents)) records = data.contents.map((record, i) => ({ path: `contents[${i}]`, record }));
-	else if (isObject(data) && Object.keys(data).some((k) => k.endsWith('.csv'))) {
-		throw new ImportError(file, ['the tabular (CSV data package) form is not supported: give nested JSON objects as in examples/service_full.json']);
+	else if (isTabular(data)) {
+		const assembled = assembleTabular(file, data);
+		summary.ignored.push(...assembled.ignored);
+		rejected.push(...assembled.rejected.map((r) => ({ record: `${r.table}[${r.row}]`, reason: `${r.field}: ${r.reason}` })));
+		return ordered(assembled.records);
 	} else records = [{ path: '', record: data }];
 	const units: Unit[] = [];
 	for (const { path, record } of records) {
@@ -162,6 +169,11 @@ function unitsOf(file: string, data: unknown, summary: HsdsImportSummary): Unit[
 			}
 		}
 	}
+	return ordered(units);
+}
+
+/** Units in write order: actors, then places, then offers (stable within a kind). */
+function ordered(units: Unit[]): Unit[] {
 	const order: Record<UnitKind, number> = { organization: 0, location: 1, service: 2 };
 	return units.map((u, i) => ({ u, i })).sort((a, b) => order[a.u.kind] - order[b.u.kind] || a.i - b.i).map((x) => x.u);
 }
@@ -179,12 +191,12 @@ function checked(name: HsdsSchemaName, record: Json, path: string, summary: Hsds
 	return value;
 }
 
-/** Ids (`id`, `*_id`) that are not UUIDs replaced by their version 5 UUID, at every depth. */
+/** Ids (`id`, `*_id` except the tax register's `tax_id`) that are not UUIDs replaced by their version 5 UUID, at every depth. */
 function withMappedIds<T>(value: T): T {
 	if (Array.isArray(value)) return value.map(withMappedIds) as T;
 	if (!isObject(value)) return value;
 	return Object.fromEntries(
-		Object.entries(value).map(([k, v]) => [k, (k === 'id' || k.endsWith('_id')) && typeof v === 'string' ? importedId(v) : withMappedIds(v)])
+		Object.entries(value).map(([k, v]) => [k, (k === 'id' || (k.endsWith('_id') && k !== 'tax_id')) && typeof v === 'string' ? importedId(v) : withMappedIds(v)])
 	) as T;
 }
 
@@ -546,9 +558,11 @@ export async function importHsds(db: Db, options: HsdsImportOptions): Promise<Hs
 		throw new ImportError(options.file, [`not valid JSON: ${(e as Error).message}`]);
 	}
 	const summary: HsdsImportSummary = { created: 0, updated: 0, unchanged: 0, skipped: [], ignored: [], dropped: [], outside: [] };
-	const units = unitsOf(options.file, data, summary);
+	const rejectedRows: { record: string; reason: string }[] = [];
+	const units = unitsOf(options.file, data, summary, rejectedRows);
 	const m = await requireMunicipality(db, options.municipality);
-	const problems: string[] = [];
+	const problems = rejectedRows.map((r) => `${r.record}: ${r.reason}`);
+	summary.skipped.push(...rejectedRows);
 	await db.transaction(async (tx) => {
 		const ctx: Context = { tx, bounded: await hasSocialSpaceBoundaries(tx, m.id), municipalityId: m.id, land: landOf(m.officialCode), lang, actor: { label: options.actorLabel ?? 'hsds-import' }, summary };
 		for (const [done, unit] of units.entries()) {

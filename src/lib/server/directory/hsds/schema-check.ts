@@ -143,3 +143,16 @@ export function checkHsdsObject(
 	const cleaned = walk({ $ref: name }, value, prefix, issues, dropped) as Record<string, unknown>;
 	return { value: cleaned, issues, dropped };
 }
+
+/**
+ * The top-level scalar property types of an HSDS schema (`string`, `number`, `integer`,
+ * `boolean`), by property name: the tabular form comes from CSV cells, whose JSON rendering
+ * may give `1234567` where HSDS says string.
+ */
+export function scalarTypes(name: HsdsSchemaName): Map<string, string> {
+	const types = new Map<string, string>();
+	for (const [key, s] of Object.entries(SCHEMAS[name].properties ?? {})) {
+		if (s.type && ['string', 'number', 'integer', 'boolean'].includes(s.type)) types.set(key, s.type);
+	}
+	return types;
+}
