@@ -35,12 +35,24 @@ export function labelInAllLanguages(key: string): { lang: string; text: string }
 	return fn ? locales.map((locale) => ({ lang: locale, text: fn({}, { locale }) })) : [];
 }
 
-/** Lowercase, accent-free form used for words and queries ("Müller" → "muller"). */
+/**
+ * The folded form words and queries are compared in: lowercase; Latin letters without
+ * diacritics and ß as ss ("Müller" → "muller", "Straße" → "strasse"), Turkish dotless ı as i;
+ * Arabic without harakat and tatweel, alef variants as ا, final ى as ي and ة as ه (how people
+ * type them). Cyrillic keeps its letters (й stays й).
+ */
 export function foldText(text: string): string {
 	return text
 		.normalize('NFD')
-		.replace(/[\u0300-\u036f\u064b-\u065f\u0670]/g, '')
-		.toLowerCase();
+		.replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+		.normalize('NFC')
+		.toLowerCase()
+		.replace(/ß/g, 'ss')
+		.replace(/ı/g, 'i')
+		.replace(/[\u064b-\u065f\u0670\u0640]/g, '')
+		.replace(/[أإآٱ]/g, 'ا')
+		.replace(/ى/g, 'ي')
+		.replace(/ة/g, 'ه');
 }
 
 /** Distinct folded words of at least three letters. */
@@ -50,19 +62,52 @@ export function wordsOf(texts: string[]): string[] {
 	return [...words];
 }
 
+const ARABIC_SCRIPT = /^\p{Script=Arabic}+$/u;
+
+/**
+ * Word endings that let a search for a part find a compound: German "Sprachkurs" also yields
+ * "achkurs", "chkurs", "hkurs", "kurs", so the prefix query `kurs:*` finds it (an infix match
+ * through the ordinary tsvector index). Latin and Cyrillic words of 7+ letters give endings of 4+
+ * letters after a first part of 3+; Arabic-script words of 4+ letters give endings of 3+ letters
+ * (article and prepositions are written together with the word: "اللغة" → "لغة").
+ * @param folded text in `foldText` form.
+ */
+export function compoundEndings(folded: string): string[] {
+	const out = new Set<string>();
+	for (const w of folded.match(/\p{L}+/gu) ?? []) {
+		const arabic = ARABIC_SCRIPT.test(w);
+		const [minWord, firstPart, minEnd] = arabic ? [4, 1, 3] : [7, 3, 4];
+		if (w.length < minWord) continue;
+		for (let i = firstPart; i <= w.length - minEnd; i++) out.add(w.slice(i));
+	}
+	return [...out];
+}
+
 interface Part {
 	lang: string;
 	text: string;
 	weight: 'A' | 'B' | 'C' | 'D';
 }
 
+/**
+ * The weighted tsvector of an entry. Each text is indexed stemmed in its language (from the
+ * original spelling, so stop words are known) and, for accent-free prefix matching, folded under
+ * `simple`; compound endings are added under both, so parts and their inflected forms match.
+ */
 function documentSql(parts: Part[]): SQL {
 	const pieces = parts
 		.filter((p) => p.text.trim())
 		.flatMap((p) => {
 			const cfg = textSearchConfig(p.lang);
-			const stemmed = sql`setweight(to_tsvector(${cfg}::regconfig, ${p.text}), ${p.weight})`;
-			return cfg === 'simple' ? [stemmed] : [stemmed, sql`setweight(to_tsvector('simple', ${p.text}), ${p.weight})`];
+			const folded = foldText(p.text);
+			const endings = compoundEndings(folded).join(' ');
+			const vectors = [sql`to_tsvector('simple', ${folded})`];
+			if (cfg !== 'simple') vectors.push(sql`to_tsvector(${cfg}::regconfig, ${p.text})`);
+			if (endings) {
+				vectors.push(sql`to_tsvector('simple', ${endings})`);
+				if (cfg !== 'simple') vectors.push(sql`to_tsvector(${cfg}::regconfig, ${endings})`);
+			}
+			return vectors.map((v) => sql`setweight(${v}, ${p.weight})`);
 		});
 	return pieces.length ? sql.join(pieces, sql` || `) : sql`''::tsvector`;
 }
@@ -84,6 +129,12 @@ function minutes(hhmm: string): number {
 	const [h, mm] = hhmm.split(':').map(Number);
 	return h * 60 + mm;
 }
+
+/**
+ * Language under which names, addresses and Stadtteil names are stemmed: in German
+ * municipalities they are mostly German words ("Familienzentren" should find "Familienzentrum").
+ */
+const NAMES = 'de';
 
 type EntryRow = typeof searchEntry.$inferInsert;
 
@@ -125,16 +176,17 @@ async function refreshServices(db: DbOrTx, ids: string[]) {
 		const ownSpaces = own.map((l) => spaces.find((sp) => sp.id === l.socialSpaceId)).filter((x) => !!x);
 		const parts: Part[] = [
 			...versions(s.name, 'A'),
-			{ lang: 'simple', text: org.name, weight: 'A' },
-			...org.alternateNames.map((n) => ({ lang: 'simple', text: n, weight: 'B' as const })),
+			// The actor's name ranks below the offer's own title, so the actor itself comes first.
+			{ lang: NAMES, text: org.name, weight: 'B' },
+			...org.alternateNames.map((n) => ({ lang: NAMES, text: n, weight: 'C' as const })),
 			...labels('opt_theme_fields_', s.themeFields, 'B'),
 			...labels('subtopic_', s.subtopics, 'B'),
 			...labels('opt_target_groups_', s.targetGroups, 'C'),
 			...versions(s.description, 'C'),
 			...versions(s.eligibility, 'D'),
 			...versions(s.accessRequirements, 'D'),
-			...own.map((l) => ({ lang: 'simple', text: `${l.name} ${l.street} ${l.postalCode} ${l.city}`, weight: 'D' as const })),
-			...ownSpaces.map((sp) => ({ lang: 'simple', text: `${sp.name} ${sp.districtName}`, weight: 'D' as const }))
+			...own.map((l) => ({ lang: NAMES, text: `${l.name} ${l.street} ${l.postalCode} ${l.city}`, weight: 'D' as const })),
+			...ownSpaces.map((sp) => ({ lang: NAMES, text: `${sp.name} ${sp.districtName}`, weight: 'D' as const }))
 		];
 		const located = own.find((l) => l.latitude !== null && l.longitude !== null);
 		return {
@@ -188,14 +240,14 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
 		const ownSpaces = links.filter((l) => l.organizationId === o.id).map((l) => spaces.find((sp) => sp.id === l.socialSpaceId)).filter((x) => !!x);
 		const themeFields = [...new Set(themes.filter((t) => t.organizationId === o.id).flatMap((t) => t.themeFields))];
 		const parts: Part[] = [
-			{ lang: 'simple', text: o.name, weight: 'A' },
-			...o.alternateNames.map((n) => ({ lang: 'simple', text: n, weight: 'A' as const })),
+			{ lang: NAMES, text: o.name, weight: 'A' },
+			...o.alternateNames.map((n) => ({ lang: NAMES, text: n, weight: 'A' as const })),
 			...labels('actor_type_', [o.actorType], 'B'),
 			...labels('osm_amenity_', o.amenity ? [o.amenity] : [], 'B'),
 			...labels('opt_theme_fields_', themeFields, 'C'),
 			...versions(o.description, 'C'),
-			...own.map((l) => ({ lang: 'simple', text: `${l.name} ${l.street} ${l.postalCode} ${l.city}`, weight: 'D' as const })),
-			...ownSpaces.map((sp) => ({ lang: 'simple', text: `${sp.name} ${sp.districtName}`, weight: 'D' as const }))
+			...own.map((l) => ({ lang: NAMES, text: `${l.name} ${l.street} ${l.postalCode} ${l.city}`, weight: 'D' as const })),
+			...ownSpaces.map((sp) => ({ lang: NAMES, text: `${sp.name} ${sp.districtName}`, weight: 'D' as const }))
 		];
 		const located = own.find((l) => l.latitude !== null && l.longitude !== null);
 		return {
