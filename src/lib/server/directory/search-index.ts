@@ -29,10 +29,16 @@ export function textSearchConfig(lang: string): string {
 
 type MessageFn = (inputs: Record<string, never>, options: { locale: string }) => string;
 
+const labelCache = new Map<string, { lang: string; text: string }[]>();
+
 /** A vocabulary label in every UI language (e.g. `subtopic_language_course`), for search. */
 export function labelInAllLanguages(key: string): { lang: string; text: string }[] {
+	const cached = labelCache.get(key);
+	if (cached) return cached;
 	const fn = (m as unknown as Record<string, MessageFn | undefined>)[key];
-	return fn ? locales.map((locale) => ({ lang: locale, text: fn({}, { locale }) })) : [];
+	const out = fn ? locales.map((locale) => ({ lang: locale, text: fn({}, { locale }) })) : [];
+	labelCache.set(key, out);
+	return out;
 }
 
 /**
@@ -89,27 +95,40 @@ interface Part {
 	weight: 'A' | 'B' | 'C' | 'D';
 }
 
+/** Languages whose long words are split into compound endings (see `compoundEndings`). */
+const COMPOUNDING = new Set(['de', 'ar', 'fa']);
+
 /**
  * The weighted tsvector of an entry. Each text is indexed stemmed in its language (from the
  * original spelling, so stop words are known) and, for accent-free prefix matching, folded under
- * `simple`; compound endings are added under both, so parts and their inflected forms match.
+ * `simple`; German and Arabic-script texts add their compound endings under both, so parts and
+ * their inflected forms match. Texts of the same configuration and weight are indexed together
+ * (one `to_tsvector` each), which keeps the statement small when many entries are written.
  */
 function documentSql(parts: Part[]): SQL {
-	const pieces = parts
-		.filter((p) => p.text.trim())
-		.flatMap((p) => {
-			const cfg = textSearchConfig(p.lang);
-			const folded = foldText(p.text);
-			const endings = compoundEndings(folded).join(' ');
-			const vectors = [sql`to_tsvector('simple', ${folded})`];
-			if (cfg !== 'simple') vectors.push(sql`to_tsvector(${cfg}::regconfig, ${p.text})`);
-			if (endings) {
-				vectors.push(sql`to_tsvector('simple', ${endings})`);
-				if (cfg !== 'simple') vectors.push(sql`to_tsvector(${cfg}::regconfig, ${endings})`);
-			}
-			return vectors.map((v) => sql`setweight(${v}, ${p.weight})`);
-		});
-	return pieces.length ? sql.join(pieces, sql` || `) : sql`''::tsvector`;
+	const groups = new Map<string, { cfg: string; weight: Part['weight']; texts: string[] }>();
+	const add = (cfg: string, weight: Part['weight'], text: string) => {
+		const key = `${cfg}|${weight}`;
+		const group = groups.get(key) ?? groups.set(key, { cfg, weight, texts: [] }).get(key)!;
+		group.texts.push(text);
+	};
+	for (const p of parts) {
+		if (!p.text.trim()) continue;
+		const cfg = textSearchConfig(p.lang);
+		const folded = foldText(p.text);
+		add('simple', p.weight, folded);
+		if (cfg !== 'simple') add(cfg, p.weight, p.text);
+		if (!COMPOUNDING.has(p.lang.split('-')[0])) continue;
+		const endings = compoundEndings(folded).join(' ');
+		if (!endings) continue;
+		add('simple', p.weight, endings);
+		if (cfg !== 'simple') add(cfg, p.weight, endings);
+	}
+	const vectors = [...groups.values()].map(
+		// Configuration names and weights come from fixed lists: inlined, so only texts are parameters.
+		(g) => sql`setweight(to_tsvector(${sql.raw(`'${g.cfg}'::regconfig`)}, ${g.texts.join('\n')}), ${sql.raw(`'${g.weight}'`)})`
+	);
+	return vectors.length ? sql.join(vectors, sql` || `) : sql`''::tsvector`;
 }
 
 function versions(t: TranslatedText, weight: Part['weight']): Part[] {
@@ -152,7 +171,10 @@ export async function refreshSearchEntries(db: DbOrTx, ids: { serviceIds?: strin
 async function write(db: DbOrTx, kind: 'service' | 'organization', ids: string[], rows: { row: Omit<EntryRow, 'document'>; parts: Part[] }[]) {
 	await db.delete(searchEntry).where(sql`${searchEntry.kind} = ${kind} and ${inArray(searchEntry.entityId, ids)}`);
 	if (!rows.length) return;
-	await db.insert(searchEntry).values(rows.map((r) => ({ ...r.row, document: documentSql(r.parts) as unknown as string })));
+	// Small statements: an entry's document has a few hundred text parameters (PostgreSQL allows 65,535).
+	for (let i = 0; i < rows.length; i += 50) {
+		await db.insert(searchEntry).values(rows.slice(i, i + 50).map((r) => ({ ...r.row, document: documentSql(r.parts) as unknown as string })));
+	}
 	const words = [...new Set(rows.flatMap((r) => r.row.words.split(' ')).filter(Boolean))];
 	for (let i = 0; i < words.length; i += 1000) {
 		await db
