@@ -253,6 +253,11 @@ export const searchEntry = pgTable(
 		document: tsvector('document').notNull(),
 		/** Distinct lowercase words of all texts, for typo-tolerant matching. */
 		words: text('words').notNull(),
+		/**
+		 * Message keys of the entry's vocabulary labels (`subtopic_…`, `opt_theme_fields_…`,
+		 * `opt_target_groups_…`, `actor_type_…`, `osm_amenity_…`), searched in every UI language.
+		 */
+		labels: text('labels').array().notNull().default([]),
 		themeFields: text('theme_fields').array().notNull().default([]),
 		subtopics: text('subtopics').array().notNull().default([]),
 		targetGroups: text('target_groups').array().notNull().default([]),

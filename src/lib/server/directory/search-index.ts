@@ -1,15 +1,18 @@
 /**
  * Keeps the search entries (`search_entry`, `search_word`) in step with the directory: one
- * entry per actor and per offer, with a weighted tsvector over the texts of every language
- * (stemmed by PostgreSQL's Snowball configuration of each language, plus `simple` for exact
- * words), the vocabulary labels in every UI language, and the facets the filters use.
- * Called inside every directory write's transaction. Source: issue 3 §4.
+ * entry per actor and per offer, with a weighted tsvector over its own texts in every language
+ * (stemmed by PostgreSQL's Snowball configuration of each language, folded under `simple` for
+ * prefixes, plus marked compound endings), the keys of its vocabulary labels (sub-topics, theme
+ * fields, target groups, actor type, OSM amenity — matched against the query in every UI
+ * language by `matchingLabelKeys`, which keeps the documents small), and the facets the filters
+ * use. Called inside every directory write's transaction. Source: issue 3 §4.
  */
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { listSocialSpaceNames } from '../geography/service';
 import { locales } from '../../paraglide/runtime.js';
 import { m } from '../../paraglide/messages.js';
+import { ACTOR_TYPES, OSM_AMENITY_TYPES, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS } from './model';
 import { location, organization, organizationSocialSpace, schedule, searchEntry, searchWord, service, serviceAtLocation, type TranslatedText } from './schema';
 
 /** PostgreSQL text search configuration per content language; others use `simple`. */
@@ -98,12 +101,19 @@ interface Part {
 /** Languages whose long words are split into compound endings (see `compoundEndings`). */
 const COMPOUNDING = new Set(['de', 'ar', 'fa']);
 
+/** Marks compound endings in documents (`~kurs`), so a query can tell them from whole words. */
+export const ENDING_MARK = '~';
+
+function endingsOf(lang: string, folded: string): string[] {
+	return COMPOUNDING.has(lang.split('-')[0]) ? compoundEndings(folded) : [];
+}
+
 /**
  * The weighted tsvector of an entry. Each text is indexed stemmed in its language (from the
  * original spelling, so stop words are known) and, for accent-free prefix matching, folded under
- * `simple`; German and Arabic-script texts add their compound endings under both, so parts and
- * their inflected forms match. Texts of the same configuration and weight are indexed together
- * (one `to_tsvector` each), which keeps the statement small when many entries are written.
+ * `simple`; texts of the same configuration and weight are indexed together (one `to_tsvector`
+ * each). German and Arabic-script texts add their compound endings as marked lexemes
+ * (`'~kurs'`), each once at its highest weight.
  */
 function documentSql(parts: Part[]): SQL {
 	const groups = new Map<string, { cfg: string; weight: Part['weight']; texts: string[] }>();
@@ -112,22 +122,23 @@ function documentSql(parts: Part[]): SQL {
 		const group = groups.get(key) ?? groups.set(key, { cfg, weight, texts: [] }).get(key)!;
 		group.texts.push(text);
 	};
+	const endings = new Map<string, Part['weight']>();
 	for (const p of parts) {
 		if (!p.text.trim()) continue;
 		const cfg = textSearchConfig(p.lang);
 		const folded = foldText(p.text);
 		add('simple', p.weight, folded);
 		if (cfg !== 'simple') add(cfg, p.weight, p.text);
-		if (!COMPOUNDING.has(p.lang.split('-')[0])) continue;
-		const endings = compoundEndings(folded).join(' ');
-		if (!endings) continue;
-		add('simple', p.weight, endings);
-		if (cfg !== 'simple') add(cfg, p.weight, endings);
+		for (const e of endingsOf(p.lang, folded)) if (!endings.has(e) || endings.get(e)! > p.weight) endings.set(e, p.weight);
 	}
 	const vectors = [...groups.values()].map(
 		// Configuration names and weights come from fixed lists: inlined, so only texts are parameters.
 		(g) => sql`setweight(to_tsvector(${sql.raw(`'${g.cfg}'::regconfig`)}, ${g.texts.join('\n')}), ${sql.raw(`'${g.weight}'`)})`
 	);
+	if (endings.size) {
+		const literal = [...endings].map(([e, w]) => `'${ENDING_MARK}${e.replace(/['\\]/g, '')}':1${w}`).join(' ');
+		vectors.push(sql`${literal}::tsvector`);
+	}
 	return vectors.length ? sql.join(vectors, sql` || `) : sql`''::tsvector`;
 }
 
@@ -135,8 +146,41 @@ function versions(t: TranslatedText, weight: Part['weight']): Part[] {
 	return Object.entries(t).map(([lang, v]) => ({ lang, text: v.text, weight }));
 }
 
-function labels(prefix: string, keys: string[], weight: Part['weight']): Part[] {
-	return keys.flatMap((k) => labelInAllLanguages(`${prefix}${k}`).map((l) => ({ ...l, weight })));
+/** Message-key prefixes of the vocabularies whose labels are searched, with their keys. */
+const VOCABULARIES: [prefix: string, keys: string[]][] = [
+	['subtopic_', Object.keys(SUBTOPIC_FIELD)],
+	['opt_theme_fields_', THEME_FIELDS.map((t) => t.key)],
+	['opt_target_groups_', TARGET_GROUPS.map((t) => t.key)],
+	['actor_type_', ACTOR_TYPES.map((t) => t.key)],
+	['osm_amenity_', Object.keys(OSM_AMENITY_TYPES)]
+];
+
+let labelIndex: { key: string; words: string[] }[] | null = null;
+
+/**
+ * The vocabulary labels (message keys such as `subtopic_language_course`) whose text in some UI
+ * language has a word starting with one of `prefixes` — folded words, their stems or typo
+ * corrections — or, for German and Arabic-script labels, a compound ending starting with one
+ * ("kurs" → "Sprachkurs", "لغة" → "اللغة"). Labels are a small fixed vocabulary, so stems may
+ * match as prefixes here without the false hits they would give on free text.
+ * @param prefixes folded words of at least three letters (shorter ones are ignored).
+ */
+export function matchingLabelKeys(prefixes: string[]): string[] {
+	labelIndex ??= VOCABULARIES.flatMap(([prefix, keys]) =>
+		keys.map((k) => {
+			const key = `${prefix}${k}`;
+			const labels = labelInAllLanguages(key);
+			const words = wordsOf(labels.map((l) => l.text));
+			const endings = labels.flatMap((l) => endingsOf(l.lang, foldText(l.text)));
+			return { key, words: [...new Set([...words, ...endings])] };
+		})
+	);
+	const usable = prefixes.filter((p) => p.length >= 3);
+	return labelIndex.filter((l) => l.words.some((w) => usable.some((p) => w.startsWith(p)))).map((l) => l.key);
+}
+
+function labelTexts(keys: string[]): string[] {
+	return keys.flatMap((k) => labelInAllLanguages(k).map((l) => l.text));
 }
 
 const RANK = { public: 0, network: 1, internal: 2 } as Record<string, number>;
@@ -201,14 +245,16 @@ async function refreshServices(db: DbOrTx, ids: string[]) {
 			// The actor's name ranks below the offer's own title, so the actor itself comes first.
 			{ lang: NAMES, text: org.name, weight: 'B' },
 			...org.alternateNames.map((n) => ({ lang: NAMES, text: n, weight: 'C' as const })),
-			...labels('opt_theme_fields_', s.themeFields, 'B'),
-			...labels('subtopic_', s.subtopics, 'B'),
-			...labels('opt_target_groups_', s.targetGroups, 'C'),
 			...versions(s.description, 'C'),
 			...versions(s.eligibility, 'D'),
 			...versions(s.accessRequirements, 'D'),
 			...own.map((l) => ({ lang: NAMES, text: `${l.name} ${l.street} ${l.postalCode} ${l.city}`, weight: 'D' as const })),
 			...ownSpaces.map((sp) => ({ lang: NAMES, text: `${sp.name} ${sp.districtName}`, weight: 'D' as const }))
+		];
+		const labelKeys = [
+			...s.subtopics.map((k) => `subtopic_${k}`),
+			...s.themeFields.map((k) => `opt_theme_fields_${k}`),
+			...s.targetGroups.map((k) => `opt_target_groups_${k}`)
 		];
 		const located = own.find((l) => l.latitude !== null && l.longitude !== null);
 		return {
@@ -220,7 +266,8 @@ async function refreshServices(db: DbOrTx, ids: string[]) {
 				visibility: stricter(s.visibility, org.visibility),
 				title: Object.fromEntries(Object.entries(s.name).map(([l, v]) => [l, v.text])),
 				organizationName: org.name,
-				words: wordsOf(parts.map((p) => p.text)).join(' '),
+				words: wordsOf([...parts.map((p) => p.text), ...labelTexts(labelKeys)]).join(' '),
+				labels: labelKeys,
 				themeFields: s.themeFields,
 				subtopics: s.subtopics,
 				targetGroups: s.targetGroups,
@@ -264,12 +311,14 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
 		const parts: Part[] = [
 			{ lang: NAMES, text: o.name, weight: 'A' },
 			...o.alternateNames.map((n) => ({ lang: NAMES, text: n, weight: 'A' as const })),
-			...labels('actor_type_', [o.actorType], 'B'),
-			...labels('osm_amenity_', o.amenity ? [o.amenity] : [], 'B'),
-			...labels('opt_theme_fields_', themeFields, 'C'),
 			...versions(o.description, 'C'),
 			...own.map((l) => ({ lang: NAMES, text: `${l.name} ${l.street} ${l.postalCode} ${l.city}`, weight: 'D' as const })),
 			...ownSpaces.map((sp) => ({ lang: NAMES, text: `${sp.name} ${sp.districtName}`, weight: 'D' as const }))
+		];
+		const labelKeys = [
+			`actor_type_${o.actorType}`,
+			...(o.amenity ? [`osm_amenity_${o.amenity}`] : []),
+			...themeFields.map((k) => `opt_theme_fields_${k}`)
 		];
 		const located = own.find((l) => l.latitude !== null && l.longitude !== null);
 		return {
@@ -281,7 +330,8 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
 				visibility: o.visibility,
 				title: { de: o.name },
 				organizationName: o.name,
-				words: wordsOf(parts.map((p) => p.text)).join(' '),
+				words: wordsOf([...parts.map((p) => p.text), ...labelTexts(labelKeys)]).join(' '),
+				labels: labelKeys,
 				themeFields,
 				socialSpaceIds: ownSpaces.map((sp) => sp.id),
 				districtIds: [...new Set(ownSpaces.map((sp) => sp.districtId))],

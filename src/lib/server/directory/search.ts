@@ -29,7 +29,7 @@ import { socialSpace } from '../geography/schema';
 import { canonicalLanguageTag } from '../instances/service';
 import { COST_KINDS, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS, type Visibility } from './model';
 import { berlinClock } from './opening';
-import { foldText, textSearchConfig } from './search-index';
+import { ENDING_MARK, foldText, matchingLabelKeys, textSearchConfig } from './search-index';
 
 /** What to search for. */
 export interface SearchQuery {
@@ -170,35 +170,77 @@ function lexeme(word: string, suffix = ''): string {
 	return `'${word.replace(/'/g, "''")}'${suffix}`;
 }
 
-interface Queries {
-	/** Entries that must match: every word in some form (typo corrections included). */
-	match: string;
-	/** Entries that match any word (used when `match` finds nothing). */
-	any: string;
-	/** Every word matched without typo correction. */
+/** How one required query word may match: tsquery texts and vocabulary label keys. */
+interface WordMatch {
+	/** Whole-word prefix, stems and compound endings (no typo corrections). */
 	literal: string;
-	/** Every word matched in a title or actor name (weight A). */
+	/** `literal` restricted to titles (weight A). */
 	title: string;
-	/** All literal forms, for the text rank. */
+	/** `literal` plus typo corrections. */
+	any: string;
+	/** Label keys matched without typo corrections, and with them. */
+	literalLabels: string[];
+	anyLabels: string[];
+}
+
+interface Queries {
+	words: WordMatch[];
+	/** All literal forms of all words, for the text rank. */
 	rank: string;
 	/** All typo corrections, ranked at half weight; null when there are none. */
 	fuzzy: string | null;
+	/** Every label key any word matched, for the label bonus. */
+	labels: string[];
+}
+
+/** Arabic-script words are short (the article is written on): their endings start at 3 letters. */
+function minEnding(word: string): number {
+	return /^\p{Script=Arabic}+$/u.test(word) ? 3 : 4;
 }
 
 function buildQueries(infos: WordInfo[]): Queries {
 	const required = infos.some((w) => !w.stopword) ? infos.filter((w) => !w.stopword) : infos;
-	const literal = (w: WordInfo, weight = '') => [lexeme(w.word, `:*${weight}`), ...w.stems.map((s) => lexeme(s, weight ? `:${weight}` : ''))];
-	const group = (alternatives: string[]) => `(${alternatives.join(' | ')})`;
-	const matchGroups = required.map((w) => group([...literal(w), ...w.similar.map((s) => lexeme(s))]));
+	const literal = (w: WordInfo, weight = '') => [
+		lexeme(w.word, `:*${weight}`),
+		...w.stems.map((s) => lexeme(s, weight ? `:${weight}` : '')),
+		...[w.word, ...w.stems].filter((x) => x.length >= minEnding(x)).map((x) => lexeme(`${ENDING_MARK}${x}`, `:*${weight}`))
+	];
+	const group = (alternatives: string[]) => `(${[...new Set(alternatives)].join(' | ')})`;
+	const words = required.map((w) => {
+		const literalLabels = matchingLabelKeys([w.word, ...w.stems.filter((s) => s.length >= 4)]);
+		return {
+			literal: group(literal(w)),
+			title: group(literal(w, 'A')),
+			any: group([...literal(w), ...w.similar.map((s) => lexeme(s))]),
+			literalLabels,
+			anyLabels: [...new Set([...literalLabels, ...matchingLabelKeys(w.similar)])]
+		};
+	});
 	const fuzzy = required.flatMap((w) => w.similar.map((s) => lexeme(s)));
 	return {
-		match: matchGroups.join(' & '),
-		any: matchGroups.join(' | '),
-		literal: required.map((w) => group(literal(w))).join(' & '),
-		title: required.map((w) => group(literal(w, 'A'))).join(' & '),
-		rank: required.flatMap((w) => literal(w)).join(' | '),
-		fuzzy: fuzzy.length ? fuzzy.join(' | ') : null
+		words,
+		rank: [...new Set(required.flatMap((w) => literal(w)))].join(' | '),
+		fuzzy: fuzzy.length ? fuzzy.join(' | ') : null,
+		labels: [...new Set(words.flatMap((w) => w.anyLabels))]
 	};
+}
+
+function textArray(values: string[]): SQL {
+	return sql`array[${sql.join(
+		values.map((v) => sql`${v}`),
+		sql`, `
+	)}]::text[]`;
+}
+
+/** A word matches when the document has one of its forms or the entry has one of its labels. */
+function wordCondition(query: string, labels: string[]): SQL {
+	return labels.length ? sql`(e.document @@ ${query}::tsquery or e.labels && ${textArray(labels)})` : sql`e.document @@ ${query}::tsquery`;
+}
+
+/** Every word in some form (`all`), or at least one (`any`, the relaxed query). */
+function matchCondition(queries: Queries, mode: 'all' | 'any'): SQL {
+	const conditions = queries.words.map((w) => wordCondition(w.any, w.anyLabels));
+	return sql`(${sql.join(conditions, mode === 'all' ? sql` and ` : sql` or `)})`;
 }
 
 /**
@@ -211,9 +253,9 @@ export async function searchDirectory(db: DbOrTx, q: SearchQuery): Promise<Searc
 	const infos = words.length ? await analyse(db, words, q.lang) : [];
 	const expansions = Object.fromEntries(infos.map((w) => [w.word, w.similar]));
 	const queries = infos.length ? buildQueries(infos) : null;
-	const first = await runSearch(db, q, queries, queries?.match ?? null);
-	if (first.total === 0 && queries && queries.any !== queries.match) {
-		const relaxed = await runSearch(db, q, queries, queries.any);
+	const first = await runSearch(db, q, queries, queries && matchCondition(queries, 'all'));
+	if (first.total === 0 && queries && queries.words.length > 1) {
+		const relaxed = await runSearch(db, q, queries, matchCondition(queries, 'any'));
 		return { ...relaxed, expansions, relaxed: relaxed.total > 0 };
 	}
 	return { ...first, expansions, relaxed: false };
@@ -223,7 +265,7 @@ async function runSearch(
 	db: DbOrTx,
 	q: SearchQuery,
 	queries: Queries | null,
-	match: string | null
+	match: SQL | null
 ): Promise<Omit<SearchResult, 'expansions' | 'relaxed'>> {
 	const clock = berlinClock(q.now ?? new Date());
 	const conditions: SQL[] = [
@@ -234,7 +276,7 @@ async function runSearch(
 		)})`,
 		sql`e.status in ('active', 'temporarily closed')`
 	];
-	if (match) conditions.push(sql`e.document @@ ${match}::tsquery`);
+	if (match) conditions.push(match);
 	if (q.kind) conditions.push(sql`e.kind = ${q.kind}`);
 	if (q.themeField) conditions.push(sql`${q.themeField} = any(e.theme_fields)`);
 	if (q.subtopic) conditions.push(sql`${q.subtopic} = any(e.subtopics)`);
@@ -264,10 +306,14 @@ async function runSearch(
 			when exists (select 1 from jsonb_each_text(e.title) t where lower(t.value) = lower(${phrase})) then 8
 			${phrase.length >= 3 ? sql`when exists (select 1 from jsonb_each_text(e.title) t where starts_with(lower(t.value), lower(${phrase}))) then 4` : sql``}
 			else 0 end
-			+ case when e.document @@ ${queries.title}::tsquery then 2 else 0 end
-			+ case when e.document @@ ${queries.literal}::tsquery then 1 else 0 end
+			+ case when e.document @@ ${queries.words.map((w) => w.title).join(' & ')}::tsquery then 2 else 0 end
+			+ case when ${sql.join(
+				queries.words.map((w) => wordCondition(w.literal, w.literalLabels)),
+				sql` and `
+			)} then 1 else 0 end
 			+ ts_rank(e.document, ${queries.rank}::tsquery, 32)
-			${queries.fuzzy ? sql`+ 0.5 * ts_rank(e.document, ${queries.fuzzy}::tsquery, 32)` : sql``})::float8`;
+			${queries.fuzzy ? sql`+ 0.5 * ts_rank(e.document, ${queries.fuzzy}::tsquery, 32)` : sql``}
+			${queries.labels.length ? sql`+ case when e.labels && ${textArray(queries.labels)} then 0.3 else 0 end` : sql``})::float8`;
 	}
 	const title = sql`coalesce(e.title->>${q.lang}, e.title->>'de', e.organization_name)`;
 	const tail = sql`(m.kind = 'service') desc, m.sort_title, m.entity_id`;
