@@ -1,4 +1,8 @@
 ALTER TABLE "search_entry" ADD COLUMN "labels" text[] DEFAULT '{}' NOT NULL;--> statement-breakpoint
+CREATE INDEX "search_entry_labels_idx" ON "search_entry" USING gin ("labels");--> statement-breakpoint
+-- Keep documents in the row (compressed if need be) instead of the TOAST table: a search reads
+-- each candidate's document several times, and a TOAST fetch per read dominated search time.
+ALTER TABLE "search_entry" ALTER COLUMN "document" SET STORAGE MAIN;--> statement-breakpoint
 UPDATE "search_entry" e SET "labels" =
 	array(SELECT 'subtopic_' || x FROM unnest(e."subtopics") x)
 	|| array(SELECT 'opt_theme_fields_' || x FROM unnest(e."theme_fields") x)

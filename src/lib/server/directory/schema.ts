@@ -282,6 +282,7 @@ export const searchEntry = pgTable(
 	(t) => [
 		primaryKey({ columns: [t.kind, t.entityId] }),
 		index('search_entry_document_idx').using('gin', t.document),
+		index('search_entry_labels_idx').using('gin', t.labels),
 		index('search_entry_municipality_idx').on(t.municipalityId, t.visibility, t.kind)
 	]
 );

@@ -14,7 +14,8 @@
  * All words must match, except stop words ("für", "the"), which only count for ranking. When no
  * entry matches all words, entries matching any of them are listed instead (`relaxed`).
  *
- * Ranking: exact title (8) > title starting with the query (4) > every word found in a title or
+ * Ranking: exact title in the reader's language, German or English (8) > such a title starting
+ * with the query (4) > every word found in a title or
  * actor name (2) > every word found without typo correction (1), then the weighted text rank
  * (titles A, topics B, descriptions C, details D; typo corrections count half), then services
  * before actors, title, id — a total order, so pages never overlap. Open now is judged in
@@ -130,6 +131,8 @@ export function queryWords(text: string): string[] {
 interface WordInfo {
 	word: string;
 	stems: string[];
+	/** The stem that compound endings are matched with: German, or Arabic for Arabic script. */
+	partStem: string | null;
 	stopword: boolean;
 	similar: string[];
 }
@@ -160,6 +163,7 @@ async function analyse(db: DbOrTx, words: Token[], lang: string): Promise<WordIn
 	return result.rows.map((r, i) => ({
 		word: words[i].folded,
 		stems: [...new Set(STEMMERS.flatMap((_, j) => (r[`s${j}`] as string[] | null) ?? []))].filter((s) => s && s !== words[i].folded),
+		partStem: ((r[`s${/^\p{Script=Arabic}+$/u.test(words[i].folded) ? STEMMERS.indexOf('arabic_stem') : 0}`] as string[] | null) ?? [])[0] ?? null,
 		stopword: r.stopword as boolean,
 		similar: r.similar as string[]
 	}));
@@ -203,7 +207,7 @@ function buildQueries(infos: WordInfo[]): Queries {
 	const literal = (w: WordInfo, weight = '') => [
 		lexeme(w.word, `:*${weight}`),
 		...w.stems.map((s) => lexeme(s, weight ? `:${weight}` : '')),
-		...[w.word, ...w.stems].filter((x) => x.length >= minEnding(x)).map((x) => lexeme(`${ENDING_MARK}${x}`, `:*${weight}`))
+		...[w.word, w.partStem ?? ''].filter((x) => x.length >= minEnding(x)).map((x) => lexeme(`${ENDING_MARK}${x}`, `:*${weight}`))
 	];
 	const group = (alternatives: string[]) => `(${[...new Set(alternatives)].join(' | ')})`;
 	const words = required.map((w) => {
@@ -302,9 +306,14 @@ async function runSearch(
 	let score = sql`0::float8`;
 	if (queries) {
 		const phrase = q.text.trim().replace(/\s+/g, ' ');
+		// Titles in the reader's language, German and English (an actor's title is its name).
+		const titles = [...new Set([q.lang, 'de', 'en'])].map((l) => sql`lower(e.title->>${l})`);
 		score = sql`(case
-			when exists (select 1 from jsonb_each_text(e.title) t where lower(t.value) = lower(${phrase})) then 8
-			${phrase.length >= 3 ? sql`when exists (select 1 from jsonb_each_text(e.title) t where starts_with(lower(t.value), lower(${phrase}))) then 4` : sql``}
+			when ${sql.join(
+				titles.map((t) => sql`${t} = lower(${phrase})`),
+				sql` or `
+			)} then 8
+			${phrase.length >= 3 ? sql`when ${sql.join(titles.map((t) => sql`starts_with(${t}, lower(${phrase}))`), sql` or `)} then 4` : sql``}
 			else 0 end
 			+ case when e.document @@ ${queries.words.map((w) => w.title).join(' & ')}::tsquery then 2 else 0 end
 			+ case when ${sql.join(
