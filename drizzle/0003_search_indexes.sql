@@ -1,16 +1,23 @@
-ALTER TABLE "search_entry" ADD COLUMN "labels" text[] DEFAULT '{}' NOT NULL;--> statement-breakpoint
-CREATE INDEX "search_entry_labels_idx" ON "search_entry" USING gin ("labels");--> statement-breakpoint
--- Keep documents in the row (compressed if need be) instead of the TOAST table: a search reads
--- each candidate's document several times, and a TOAST fetch per read dominated search time.
+-- Search entries (issue 3 §4): keep documents in the row (compressed if need be) rather than in
+-- the TOAST table — a search reads each candidate's document several times, and a TOAST fetch
+-- per read dominated search time.
 ALTER TABLE "search_entry" ALTER COLUMN "document" SET STORAGE MAIN;--> statement-breakpoint
-UPDATE "search_entry" e SET "labels" =
-	array(SELECT 'subtopic_' || x FROM unnest(e."subtopics") x)
-	|| array(SELECT 'opt_theme_fields_' || x FROM unnest(e."theme_fields") x)
-	|| array(SELECT 'opt_target_groups_' || x FROM unnest(e."target_groups") x)
-WHERE e."kind" = 'service';--> statement-breakpoint
-UPDATE "search_entry" e SET "labels" =
-	array['actor_type_' || o."actor_type"]
-	|| array(SELECT 'osm_amenity_' || o."amenity" WHERE o."amenity" IS NOT NULL)
-	|| array(SELECT 'opt_theme_fields_' || x FROM unnest(e."theme_fields") x)
-FROM "organization" o
-WHERE e."kind" = 'organization' AND o."id" = e."entity_id";
+-- Entries written before this migration get the marker lexemes that searches now rely on:
+-- `@<municipality id>` and `#<message key>` of each vocabulary label (see search-index.ts).
+-- Compound endings arrive with the entry's next write.
+UPDATE "search_entry" e SET "document" = e."document" || (
+	'''@' || e."municipality_id"::text || ''':1D' || (
+		SELECT coalesce(string_agg(' ''#' || k || ''':1B', ''), '')
+		FROM unnest(
+			CASE WHEN e."kind" = 'service' THEN
+				array(SELECT 'subtopic_' || x FROM unnest(e."subtopics") x)
+				|| array(SELECT 'opt_theme_fields_' || x FROM unnest(e."theme_fields") x)
+				|| array(SELECT 'opt_target_groups_' || x FROM unnest(e."target_groups") x)
+			ELSE
+				array(SELECT 'opt_theme_fields_' || x FROM unnest(e."theme_fields") x)
+				|| array(SELECT 'actor_type_' || o."actor_type" FROM "organization" o WHERE o."id" = e."entity_id")
+				|| array(SELECT 'osm_amenity_' || o."amenity" FROM "organization" o WHERE o."id" = e."entity_id" AND o."amenity" IS NOT NULL)
+			END
+		) k
+	)
+)::tsvector;

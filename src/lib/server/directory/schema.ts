@@ -253,11 +253,6 @@ export const searchEntry = pgTable(
 		document: tsvector('document').notNull(),
 		/** Distinct lowercase words of all texts, for typo-tolerant matching. */
 		words: text('words').notNull(),
-		/**
-		 * Message keys of the entry's vocabulary labels (`subtopic_…`, `opt_theme_fields_…`,
-		 * `opt_target_groups_…`, `actor_type_…`, `osm_amenity_…`), searched in every UI language.
-		 */
-		labels: text('labels').array().notNull().default([]),
 		themeFields: text('theme_fields').array().notNull().default([]),
 		subtopics: text('subtopics').array().notNull().default([]),
 		targetGroups: text('target_groups').array().notNull().default([]),
@@ -282,7 +277,6 @@ export const searchEntry = pgTable(
 	(t) => [
 		primaryKey({ columns: [t.kind, t.entityId] }),
 		index('search_entry_document_idx').using('gin', t.document),
-		index('search_entry_labels_idx').using('gin', t.labels),
 		index('search_entry_municipality_idx').on(t.municipalityId, t.visibility, t.kind)
 	]
 );

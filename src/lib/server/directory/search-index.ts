@@ -2,10 +2,12 @@
  * Keeps the search entries (`search_entry`, `search_word`) in step with the directory: one
  * entry per actor and per offer, with a weighted tsvector over its own texts in every language
  * (stemmed by PostgreSQL's Snowball configuration of each language, folded under `simple` for
- * prefixes, plus marked compound endings), the keys of its vocabulary labels (sub-topics, theme
- * fields, target groups, actor type, OSM amenity — matched against the query in every UI
- * language by `matchingLabelKeys`, which keeps the documents small), and the facets the filters
- * use. Called inside every directory write's transaction. Source: issue 3 §4.
+ * prefixes, plus marked compound endings), and the facets the filters use. The document also
+ * holds two kinds of marker lexemes: `#<message key>` for each vocabulary label (sub-topics,
+ * theme fields, target groups, actor type, OSM amenity — their texts in every UI language are
+ * matched against the query by `matchingLabelKeys`, which keeps documents small), and
+ * `@<municipality id>`, so one GIN index lookup finds a municipality's matches.
+ * Called inside every directory write's transaction. Source: issue 3 §4.
  */
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
@@ -103,6 +105,15 @@ const COMPOUNDING = new Set(['de', 'ar', 'fa']);
 
 /** Marks compound endings in documents (`~kurs`), so a query can tell them from whole words. */
 export const ENDING_MARK = '~';
+/** Marks a vocabulary label's message key in documents (`#subtopic_language_course`). */
+export const LABEL_MARK = '#';
+/** Marks the municipality in documents (`@<uuid>`). */
+export const MUNICIPALITY_MARK = '@';
+
+/** A lexeme of a tsvector or tsquery in text form, quoted. */
+export function quotedLexeme(text: string): string {
+	return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
 
 function endingsOf(lang: string, folded: string): string[] {
 	return COMPOUNDING.has(lang.split('-')[0]) ? compoundEndings(folded) : [];
@@ -113,9 +124,10 @@ function endingsOf(lang: string, folded: string): string[] {
  * original spelling, so stop words are known) and, for accent-free prefix matching, folded under
  * `simple`; texts of the same configuration and weight are indexed together (one `to_tsvector`
  * each). German and Arabic-script texts add their compound endings as marked lexemes
- * (`'~kurs'`), each once at its highest weight.
+ * (`'~kurs'`), each once at its highest weight; the label keys (weight B, so they rank like
+ * topics) and the municipality (weight D, never part of a rank query) are added as markers.
  */
-function documentSql(parts: Part[]): SQL {
+function documentSql(parts: Part[], labels: string[], municipalityId: string): SQL {
 	const groups = new Map<string, { cfg: string; weight: Part['weight']; texts: string[] }>();
 	const add = (cfg: string, weight: Part['weight'], text: string) => {
 		const key = `${cfg}|${weight}`;
@@ -135,11 +147,13 @@ function documentSql(parts: Part[]): SQL {
 		// Configuration names and weights come from fixed lists: inlined, so only texts are parameters.
 		(g) => sql`setweight(to_tsvector(${sql.raw(`'${g.cfg}'::regconfig`)}, ${g.texts.join('\n')}), ${sql.raw(`'${g.weight}'`)})`
 	);
-	if (endings.size) {
-		const literal = [...endings].map(([e, w]) => `'${ENDING_MARK}${e.replace(/['\\]/g, '')}':1${w}`).join(' ');
-		vectors.push(sql`${literal}::tsvector`);
-	}
-	return vectors.length ? sql.join(vectors, sql` || `) : sql`''::tsvector`;
+	const markers = [
+		...[...endings].map(([e, w]) => `${quotedLexeme(ENDING_MARK + e)}:1${w}`),
+		...labels.map((k) => `${quotedLexeme(LABEL_MARK + k)}:1B`),
+		`${quotedLexeme(MUNICIPALITY_MARK + municipalityId)}:1D`
+	];
+	vectors.push(sql`${markers.join(' ')}::tsvector`);
+	return sql.join(vectors, sql` || `);
 }
 
 function versions(t: TranslatedText, weight: Part['weight']): Part[] {
@@ -212,12 +226,17 @@ export async function refreshSearchEntries(db: DbOrTx, ids: { serviceIds?: strin
 	for (let i = 0; i < orgIds.length; i += 500) await refreshOrganizations(db, orgIds.slice(i, i + 500));
 }
 
-async function write(db: DbOrTx, kind: 'service' | 'organization', ids: string[], rows: { row: Omit<EntryRow, 'document'>; parts: Part[] }[]) {
+async function write(
+	db: DbOrTx,
+	kind: 'service' | 'organization',
+	ids: string[],
+	rows: { row: Omit<EntryRow, 'document'>; parts: Part[]; labels: string[] }[]
+) {
 	await db.delete(searchEntry).where(sql`${searchEntry.kind} = ${kind} and ${inArray(searchEntry.entityId, ids)}`);
 	if (!rows.length) return;
 	// Small statements: an entry's document has a few hundred text parameters (PostgreSQL allows 65,535).
 	for (let i = 0; i < rows.length; i += 50) {
-		await db.insert(searchEntry).values(rows.slice(i, i + 50).map((r) => ({ ...r.row, document: documentSql(r.parts) as unknown as string })));
+		await db.insert(searchEntry).values(rows.slice(i, i + 50).map((r) => ({ ...r.row, document: documentSql(r.parts, r.labels, r.row.municipalityId) as unknown as string })));
 	}
 	const words = [...new Set(rows.flatMap((r) => r.row.words.split(' ')).filter(Boolean))];
 	for (let i = 0; i < words.length; i += 1000) {
@@ -259,6 +278,7 @@ async function refreshServices(db: DbOrTx, ids: string[]) {
 		const located = own.find((l) => l.latitude !== null && l.longitude !== null);
 		return {
 			parts,
+			labels: labelKeys,
 			row: {
 				kind: 'service',
 				entityId: s.id,
@@ -267,7 +287,6 @@ async function refreshServices(db: DbOrTx, ids: string[]) {
 				title: Object.fromEntries(Object.entries(s.name).map(([l, v]) => [l, v.text])),
 				organizationName: org.name,
 				words: wordsOf([...parts.map((p) => p.text), ...labelTexts(labelKeys)]).join(' '),
-				labels: labelKeys,
 				themeFields: s.themeFields,
 				subtopics: s.subtopics,
 				targetGroups: s.targetGroups,
@@ -323,6 +342,7 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
 		const located = own.find((l) => l.latitude !== null && l.longitude !== null);
 		return {
 			parts,
+			labels: labelKeys,
 			row: {
 				kind: 'organization',
 				entityId: o.id,
@@ -331,7 +351,6 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
 				title: { de: o.name },
 				organizationName: o.name,
 				words: wordsOf([...parts.map((p) => p.text), ...labelTexts(labelKeys)]).join(' '),
-				labels: labelKeys,
 				themeFields,
 				socialSpaceIds: ownSpaces.map((sp) => sp.id),
 				districtIds: [...new Set(ownSpaces.map((sp) => sp.districtId))],

@@ -30,7 +30,7 @@ import { socialSpace } from '../geography/schema';
 import { canonicalLanguageTag } from '../instances/service';
 import { COST_KINDS, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS, type Visibility } from './model';
 import { berlinClock } from './opening';
-import { ENDING_MARK, foldText, matchingLabelKeys, textSearchConfig } from './search-index';
+import { ENDING_MARK, LABEL_MARK, MUNICIPALITY_MARK, foldText, matchingLabelKeys, quotedLexeme, textSearchConfig } from './search-index';
 
 /** What to search for. */
 export interface SearchQuery {
@@ -169,22 +169,14 @@ async function analyse(db: DbOrTx, words: Token[], lang: string): Promise<WordIn
 	}));
 }
 
-/** A lexeme of a tsquery in text form; query words and stems are letters and digits only. */
-function lexeme(word: string, suffix = ''): string {
-	return `'${word.replace(/'/g, "''")}'${suffix}`;
-}
-
-/** How one required query word may match: tsquery texts and vocabulary label keys. */
+/** How one required query word may match, as tsquery texts. */
 interface WordMatch {
-	/** Whole-word prefix, stems and compound endings (no typo corrections). */
+	/** Whole-word prefix, stems, compound endings and matching labels (no typo corrections). */
 	literal: string;
-	/** `literal` restricted to titles (weight A). */
+	/** Whole-word forms restricted to titles (weight A). */
 	title: string;
-	/** `literal` plus typo corrections. */
+	/** `literal` plus typo corrections and the labels they match. */
 	any: string;
-	/** Label keys matched without typo corrections, and with them. */
-	literalLabels: string[];
-	anyLabels: string[];
 }
 
 interface Queries {
@@ -193,8 +185,6 @@ interface Queries {
 	rank: string;
 	/** All typo corrections, ranked at half weight; null when there are none. */
 	fuzzy: string | null;
-	/** Every label key any word matched, for the label bonus. */
-	labels: string[];
 }
 
 /** Arabic-script words are short (the article is written on): their endings start at 3 letters. */
@@ -204,47 +194,30 @@ function minEnding(word: string): number {
 
 function buildQueries(infos: WordInfo[]): Queries {
 	const required = infos.some((w) => !w.stopword) ? infos.filter((w) => !w.stopword) : infos;
-	const literal = (w: WordInfo, weight = '') => [
-		lexeme(w.word, `:*${weight}`),
-		...w.stems.map((s) => lexeme(s, weight ? `:${weight}` : '')),
-		...[w.word, w.partStem ?? ''].filter((x) => x.length >= minEnding(x)).map((x) => lexeme(`${ENDING_MARK}${x}`, `:*${weight}`))
+	const forms = (w: WordInfo, weight = '') => [
+		quotedLexeme(w.word) + `:*${weight}`,
+		...w.stems.map((s) => quotedLexeme(s) + (weight ? `:${weight}` : '')),
+		...[w.word, w.partStem ?? ''].filter((x) => x.length >= minEnding(x)).map((x) => quotedLexeme(ENDING_MARK + x) + `:*${weight}`)
 	];
+	const labels = (prefixes: string[]) => matchingLabelKeys(prefixes).map((k) => quotedLexeme(LABEL_MARK + k));
 	const group = (alternatives: string[]) => `(${[...new Set(alternatives)].join(' | ')})`;
-	const words = required.map((w) => {
-		const literalLabels = matchingLabelKeys([w.word, ...w.stems.filter((s) => s.length >= 4)]);
-		return {
-			literal: group(literal(w)),
-			title: group(literal(w, 'A')),
-			any: group([...literal(w), ...w.similar.map((s) => lexeme(s))]),
-			literalLabels,
-			anyLabels: [...new Set([...literalLabels, ...matchingLabelKeys(w.similar)])]
-		};
-	});
-	const fuzzy = required.flatMap((w) => w.similar.map((s) => lexeme(s)));
+	const literal = (w: WordInfo) => [...forms(w), ...labels([w.word, ...w.stems.filter((s) => s.length >= 4)])];
+	const corrections = (w: WordInfo) => [...w.similar.map((x) => quotedLexeme(x)), ...labels(w.similar)];
+	const fuzzy = required.flatMap(corrections);
 	return {
-		words,
-		rank: [...new Set(required.flatMap((w) => literal(w)))].join(' | '),
-		fuzzy: fuzzy.length ? fuzzy.join(' | ') : null,
-		labels: [...new Set(words.flatMap((w) => w.anyLabels))]
+		words: required.map((w) => ({ literal: group(literal(w)), title: group(forms(w, 'A')), any: group([...literal(w), ...corrections(w)]) })),
+		rank: [...new Set(required.flatMap(literal))].join(' | '),
+		fuzzy: fuzzy.length ? [...new Set(fuzzy)].join(' | ') : null
 	};
 }
 
-function textArray(values: string[]): SQL {
-	return sql`array[${sql.join(
-		values.map((v) => sql`${v}`),
-		sql`, `
-	)}]::text[]`;
-}
-
-/** A word matches when the document has one of its forms or the entry has one of its labels. */
-function wordCondition(query: string, labels: string[]): SQL {
-	return labels.length ? sql`(e.document @@ ${query}::tsquery or e.labels && ${textArray(labels)})` : sql`e.document @@ ${query}::tsquery`;
-}
-
-/** Every word in some form (`all`), or at least one (`any`, the relaxed query). */
-function matchCondition(queries: Queries, mode: 'all' | 'any'): SQL {
-	const conditions = queries.words.map((w) => wordCondition(w.any, w.anyLabels));
-	return sql`(${sql.join(conditions, mode === 'all' ? sql` and ` : sql` or `)})`;
+/**
+ * The entries of the municipality with every word in some form (`all`), or at least one (`any`,
+ * the relaxed query): one tsquery, answered by the document's GIN index.
+ */
+function matchQuery(queries: Queries, municipalityId: string, mode: 'all' | 'any'): string {
+	const words = queries.words.map((w) => w.any).join(mode === 'all' ? ' & ' : ' | ');
+	return `${quotedLexeme(MUNICIPALITY_MARK + municipalityId)} & (${words})`;
 }
 
 /**
@@ -257,9 +230,9 @@ export async function searchDirectory(db: DbOrTx, q: SearchQuery): Promise<Searc
 	const infos = words.length ? await analyse(db, words, q.lang) : [];
 	const expansions = Object.fromEntries(infos.map((w) => [w.word, w.similar]));
 	const queries = infos.length ? buildQueries(infos) : null;
-	const first = await runSearch(db, q, queries, queries && matchCondition(queries, 'all'));
+	const first = await runSearch(db, q, queries, queries && matchQuery(queries, q.municipalityId, 'all'));
 	if (first.total === 0 && queries && queries.words.length > 1) {
-		const relaxed = await runSearch(db, q, queries, matchCondition(queries, 'any'));
+		const relaxed = await runSearch(db, q, queries, matchQuery(queries, q.municipalityId, 'any'));
 		return { ...relaxed, expansions, relaxed: relaxed.total > 0 };
 	}
 	return { ...first, expansions, relaxed: false };
@@ -269,7 +242,7 @@ async function runSearch(
 	db: DbOrTx,
 	q: SearchQuery,
 	queries: Queries | null,
-	match: SQL | null
+	match: string | null
 ): Promise<Omit<SearchResult, 'expansions' | 'relaxed'>> {
 	const clock = berlinClock(q.now ?? new Date());
 	const conditions: SQL[] = [
@@ -280,7 +253,7 @@ async function runSearch(
 		)})`,
 		sql`e.status in ('active', 'temporarily closed')`
 	];
-	if (match) conditions.push(match);
+	if (match) conditions.push(sql`e.document @@ ${match}::tsquery`);
 	if (q.kind) conditions.push(sql`e.kind = ${q.kind}`);
 	if (q.themeField) conditions.push(sql`${q.themeField} = any(e.theme_fields)`);
 	if (q.subtopic) conditions.push(sql`${q.subtopic} = any(e.subtopics)`);
@@ -316,13 +289,9 @@ async function runSearch(
 			${phrase.length >= 3 ? sql`when ${sql.join(titles.map((t) => sql`starts_with(${t}, lower(${phrase}))`), sql` or `)} then 4` : sql``}
 			else 0 end
 			+ case when e.document @@ ${queries.words.map((w) => w.title).join(' & ')}::tsquery then 2 else 0 end
-			+ case when ${sql.join(
-				queries.words.map((w) => wordCondition(w.literal, w.literalLabels)),
-				sql` and `
-			)} then 1 else 0 end
+			+ case when e.document @@ ${queries.words.map((w) => w.literal).join(' & ')}::tsquery then 1 else 0 end
 			+ ts_rank(e.document, ${queries.rank}::tsquery, 32)
-			${queries.fuzzy ? sql`+ 0.5 * ts_rank(e.document, ${queries.fuzzy}::tsquery, 32)` : sql``}
-			${queries.labels.length ? sql`+ case when e.labels && ${textArray(queries.labels)} then 0.3 else 0 end` : sql``})::float8`;
+			${queries.fuzzy ? sql`+ 0.5 * ts_rank(e.document, ${queries.fuzzy}::tsquery, 32)` : sql``})::float8`;
 	}
 	const title = sql`coalesce(e.title->>${q.lang}, e.title->>'de', e.organization_name)`;
 	const tail = sql`(m.kind = 'service') desc, m.sort_title, m.entity_id`;
