@@ -1,7 +1,8 @@
--- Search entries (issue 3 §4): keep documents in the row (compressed if need be) rather than in
--- the TOAST table — a search reads each candidate's document several times, and a TOAST fetch
--- per read dominated search time.
+-- Search entries (issue 3 §4): keep documents in the row and uncompressed up to a page — a
+-- search reads each candidate's document several times, and TOAST fetches or decompression per
+-- read dominated search time. Larger rows are still compressed (MAIN), never moved out first.
 ALTER TABLE "search_entry" ALTER COLUMN "document" SET STORAGE MAIN;--> statement-breakpoint
+ALTER TABLE "search_entry" SET (toast_tuple_target = 8160);--> statement-breakpoint
 -- Entries written before this migration get the marker lexemes that searches now rely on:
 -- `@<municipality id>` and `#<message key>` of each vocabulary label (see search-index.ts).
 -- Compound endings arrive with the entry's next write.

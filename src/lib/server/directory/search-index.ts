@@ -103,8 +103,14 @@ interface Part {
 /** Languages whose long words are split into compound endings (see `compoundEndings`). */
 const COMPOUNDING = new Set(['de', 'ar', 'fa']);
 
-/** Marks compound endings in documents (`~kurs`), so a query can tell them from whole words. */
-export const ENDING_MARK = '~';
+/**
+ * The lexeme of a compound ending: marked with `~` (so a query can tell it from whole words) and
+ * the first 8 hex digits of the municipality id, e.g. `~1a2b3c4dkurs`. Endings are matched as
+ * prefixes (`~1a2b3c4dberat:*`); scoping them to the municipality keeps that index range small.
+ */
+export function endingLexeme(municipalityId: string, ending: string): string {
+	return `~${municipalityId.replace(/-/g, '').slice(0, 8)}${ending}`;
+}
 /** Marks a vocabulary label's message key in documents (`#subtopic_language_course`). */
 export const LABEL_MARK = '#';
 /** Marks the municipality in documents (`@<uuid>`). */
@@ -124,7 +130,7 @@ function endingsOf(lang: string, folded: string): string[] {
  * original spelling, so stop words are known) and, for accent-free prefix matching, folded under
  * `simple`; texts of the same configuration and weight are indexed together (one `to_tsvector`
  * each). German and Arabic-script texts add their compound endings as marked lexemes
- * (`'~kurs'`), each once at its highest weight; the label keys (weight B, so they rank like
+ * (`endingLexeme`), each once at its highest weight; the label keys (weight B, so they rank like
  * topics) and the municipality (weight D, never part of a rank query) are added as markers.
  */
 function documentSql(parts: Part[], labels: string[], municipalityId: string): SQL {
@@ -148,7 +154,7 @@ function documentSql(parts: Part[], labels: string[], municipalityId: string): S
 		(g) => sql`setweight(to_tsvector(${sql.raw(`'${g.cfg}'::regconfig`)}, ${g.texts.join('\n')}), ${sql.raw(`'${g.weight}'`)})`
 	);
 	const markers = [
-		...[...endings].map(([e, w]) => `${quotedLexeme(ENDING_MARK + e)}:1${w}`),
+		...[...endings].map(([e, w]) => `${quotedLexeme(endingLexeme(municipalityId, e))}:1${w}`),
 		...labels.map((k) => `${quotedLexeme(LABEL_MARK + k)}:1B`),
 		`${quotedLexeme(MUNICIPALITY_MARK + municipalityId)}:1D`
 	];

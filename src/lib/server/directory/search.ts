@@ -3,23 +3,25 @@
  * in all languages, with filters and sorting. Source: issue 3 §4.
  *
  * How a query word matches an entry (`search-index.ts` builds the other side):
- * - as a prefix of a folded word (`kita` → "Kitas", `koln` → "Köln") — and, through the compound
- *   endings indexed with every long word, as a part of a compound (`kurs` → "Sprachkurs",
- *   `beratung` → "Migrationsberatung");
- * - by its Snowball stem in German, English, Arabic, Turkish and Russian (`Beratungen` →
- *   "Sozialberatung" via the stem of its ending);
+ * - as a prefix of a folded word (`kita` → "Kitas", `koln` → "Köln") and, through the marked
+ *   compound endings of German and Arabic-script words, as a part of a compound (`kurs` →
+ *   "Sprachkurs", `beratung` → "Migrationsberatung", `Beratungen` → "Sozialberatung" via the
+ *   German stem, `لغة` → "اللغة");
+ * - by its Snowball stem in German, English, Arabic, Turkish and Russian;
+ * - through a vocabulary label whose text in any UI language it matches (`language course`,
+ *   `Moschee`, `Kita`: sub-topics, theme fields, target groups, actor types, OSM amenities);
  * - when the word occurs nowhere in the word list, by at most three similar words of it
  *   (pg_trgm, similarity ≥ 0.45: `Deutchkurs` → "deutschkurs"), so typos are forgiven while a
  *   correctly spelt common word never widens the query.
- * All words must match, except stop words ("für", "the"), which only count for ranking. When no
- * entry matches all words, entries matching any of them are listed instead (`relaxed`).
+ * All words must match, except stop words ("für", "the"), which are ignored unless the query has
+ * nothing else. When no entry matches all words, entries matching any are listed (`relaxed`).
+ * The whole match is one tsquery, municipality marker included, answered by the GIN index.
  *
  * Ranking: exact title in the reader's language, German or English (8) > such a title starting
- * with the query (4) > every word found in a title or
- * actor name (2) > every word found without typo correction (1), then the weighted text rank
- * (titles A, topics B, descriptions C, details D; typo corrections count half), then services
- * before actors, title, id — a total order, so pages never overlap. Open now is judged in
- * Europe/Berlin time.
+ * with the query (4) > every word in the entry's own title (2) > every word matched without typo
+ * correction (1), then the weighted text rank (own title A; actor name and labels B;
+ * descriptions C; details D; typo corrections count half), then services before actors, title,
+ * id — a total order, so pages never overlap or skip. Open now is judged in Europe/Berlin time.
  */
 import { geoPath } from 'd3-geo';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
@@ -30,7 +32,7 @@ import { socialSpace } from '../geography/schema';
 import { canonicalLanguageTag } from '../instances/service';
 import { COST_KINDS, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS, type Visibility } from './model';
 import { berlinClock } from './opening';
-import { ENDING_MARK, LABEL_MARK, MUNICIPALITY_MARK, foldText, matchingLabelKeys, quotedLexeme, textSearchConfig } from './search-index';
+import { LABEL_MARK, MUNICIPALITY_MARK, foldText, matchingLabelKeys, quotedLexeme, textSearchConfig, endingLexeme } from './search-index';
 
 /** What to search for. */
 export interface SearchQuery {
@@ -192,12 +194,12 @@ function minEnding(word: string): number {
 	return /^\p{Script=Arabic}+$/u.test(word) ? 3 : 4;
 }
 
-function buildQueries(infos: WordInfo[]): Queries {
+function buildQueries(infos: WordInfo[], municipalityId: string): Queries {
 	const required = infos.some((w) => !w.stopword) ? infos.filter((w) => !w.stopword) : infos;
 	const forms = (w: WordInfo, weight = '') => [
 		quotedLexeme(w.word) + `:*${weight}`,
 		...w.stems.map((s) => quotedLexeme(s) + (weight ? `:${weight}` : '')),
-		...[w.word, w.partStem ?? ''].filter((x) => x.length >= minEnding(x)).map((x) => quotedLexeme(ENDING_MARK + x) + `:*${weight}`)
+		...[w.word, w.partStem ?? ''].filter((x) => x.length >= minEnding(x)).map((x) => quotedLexeme(endingLexeme(municipalityId, x)) + `:*${weight}`)
 	];
 	const labels = (prefixes: string[]) => matchingLabelKeys(prefixes).map((k) => quotedLexeme(LABEL_MARK + k));
 	const group = (alternatives: string[]) => `(${[...new Set(alternatives)].join(' | ')})`;
@@ -229,7 +231,7 @@ export async function searchDirectory(db: DbOrTx, q: SearchQuery): Promise<Searc
 	const words = tokens(q.text);
 	const infos = words.length ? await analyse(db, words, q.lang) : [];
 	const expansions = Object.fromEntries(infos.map((w) => [w.word, w.similar]));
-	const queries = infos.length ? buildQueries(infos) : null;
+	const queries = infos.length ? buildQueries(infos, q.municipalityId) : null;
 	const first = await runSearch(db, q, queries, queries && matchQuery(queries, q.municipalityId, 'all'));
 	if (first.total === 0 && queries && queries.words.length > 1) {
 		const relaxed = await runSearch(db, q, queries, matchQuery(queries, q.municipalityId, 'any'));
@@ -267,11 +269,11 @@ async function runSearch(
 	if (q.cost) conditions.push(q.cost === 'reduced' ? sql`e.cost_kind in ('free', 'reduced')` : sql`e.cost_kind = ${q.cost}`);
 	if (q.lowThreshold) conditions.push(sql`e.low_threshold`);
 	if (q.stepFree) conditions.push(sql`e.step_free`);
-	// Temporarily closed offers are listed but never open; validity dates are inclusive.
-	const openNow = sql`(e.status = 'active' and exists (
-		select 1 from jsonb_array_elements(e.opening_slots) s
-		where (s->>0)::int = ${clock.weekday} and (s->>1)::int <= ${clock.minute} and ${clock.minute} < (s->>2)::int
-		  and (s->>3 is null or s->>3 <= ${clock.date}) and (s->>4 is null or ${clock.date} <= s->>4)))`;
+	// Temporarily closed offers are listed but never open; validity dates are inclusive. A jsonpath
+	// test, evaluated without unnesting the slots row by row.
+	const openNow = sql`(e.status = 'active' and jsonb_path_exists(e.opening_slots,
+		'strict $[*] ? (@[0] == $day && @[1] <= $minute && $minute < @[2] && (@[3] == null || @[3] <= $date) && (@[4] == null || $date <= @[4]))',
+		jsonb_build_object('day', ${clock.weekday}::int, 'minute', ${clock.minute}::int, 'date', ${clock.date}::text)))`;
 	if (q.openNow) conditions.push(openNow);
 	const distance = q.near
 		? sql`case when e.latitude is null then null else 111.32 * sqrt(power(e.latitude - ${q.near.latitude}, 2) + power((e.longitude - ${q.near.longitude}) * ${Math.cos((q.near.latitude * Math.PI) / 180)}, 2)) end`
@@ -281,38 +283,44 @@ async function runSearch(
 		const phrase = q.text.trim().replace(/\s+/g, ' ');
 		// Titles in the reader's language, German and English (an actor's title is its name).
 		const titles = [...new Set([q.lang, 'de', 'en'])].map((l) => sql`lower(e.title->>${l})`);
-		score = sql`(case
-			when ${sql.join(
-				titles.map((t) => sql`${t} = lower(${phrase})`),
-				sql` or `
-			)} then 8
-			${phrase.length >= 3 ? sql`when ${sql.join(titles.map((t) => sql`starts_with(${t}, lower(${phrase}))`), sql` or `)} then 4` : sql``}
-			else 0 end
-			+ case when e.document @@ ${queries.words.map((w) => w.title).join(' & ')}::tsquery then 2 else 0 end
-			+ case when e.document @@ ${queries.words.map((w) => w.literal).join(' & ')}::tsquery then 1 else 0 end
+		// Cheapest checks first: the title tiers only where every word is in the title.
+		const literalOnly = queries.fuzzy === null;
+		score = sql`(case when e.document @@ ${queries.words.map((w) => w.title).join(' & ')}::tsquery then 2 + case
+				when ${sql.join(
+					titles.map((t) => sql`${t} = lower(${phrase})`),
+					sql` or `
+				)} then 6
+				${phrase.length >= 3 ? sql`when ${sql.join(titles.map((t) => sql`starts_with(${t}, lower(${phrase}))`), sql` or `)} then 2` : sql``}
+				else 0 end else 0 end
+			+ ${literalOnly ? sql`1` : sql`case when e.document @@ ${queries.words.map((w) => w.literal).join(' & ')}::tsquery then 1 else 0 end`}
 			+ ts_rank(e.document, ${queries.rank}::tsquery, 32)
-			${queries.fuzzy ? sql`+ 0.5 * ts_rank(e.document, ${queries.fuzzy}::tsquery, 32)` : sql``})::float8`;
+			${literalOnly ? sql`` : sql`+ 0.5 * ts_rank(e.document, ${queries.fuzzy}::tsquery, 32)`})::float8`;
 	}
 	const title = sql`coalesce(e.title->>${q.lang}, e.title->>'de', e.organization_name)`;
-	const tail = sql`(m.kind = 'service') desc, m.sort_title, m.entity_id`;
-	const order = q.sort === 'distance' && q.near ? sql`m.distance_km asc nulls last, m.score desc, ${tail}` : sql`m.score desc, ${tail}`;
-	// Phase one ranks the matching entries by their keys only; phase two reads the page's rows.
+	const order = (t: string) => {
+		const tail = sql.raw(`(${t}.kind = 'service') desc, ${t}.sort_title, ${t}.entity_id`);
+		return q.sort === 'distance' && q.near ? sql`${sql.raw(t)}.distance_km asc nulls last, ${sql.raw(t)}.score desc, ${tail}` : sql`${sql.raw(t)}.score desc, ${tail}`;
+	};
+	// Phase one ranks the matching entries by their keys only (a bounded top-N sort); phase two
+	// reads the page's rows.
 	const result = await db.execute<Record<string, unknown>>(sql`
 		with ranked as (
-			select m.kind, m.entity_id, m.score, m.distance_km, count(*) over () as total, row_number() over (order by ${order}) as position
+			select m.*, count(*) over () as total
 			from (
 				select e.kind, e.entity_id, ${score} as score, ${distance} as distance_km, ${title} as sort_title
 				from search_entry e
 				where ${sql.join(conditions, sql` and `)}
+				-- Not flattened: the scan computes the score, so the window keeps narrow rows.
+				offset 0
 			) m
-			order by position
+			order by ${order('m')}
 			limit ${q.perPage} offset ${(q.page - 1) * q.perPage}
 		)
 		select e.kind, e.entity_id, e.title, e.organization_name, e.theme_fields, e.subtopics, e.languages, e.cost_kind,
 		       e.low_threshold, e.step_free, e.status, e.latitude, e.longitude, e.is_demo,
 		       r.score, r.distance_km, r.total, ${openNow} as open_now
 		from ranked r join search_entry e on e.kind = r.kind and e.entity_id = r.entity_id
-		order by r.position`);
+		order by ${order('r')}`);
 	const rows = result.rows;
 	let total = rows.length ? Number(rows[0].total) : 0;
 	if (!rows.length && q.page > 1) {
