@@ -3,8 +3,10 @@
  * each split into districts and social spaces with square boundaries and a population
  * statistic. Names and codes are made up (`Gemeinde 0001`, …) and marked as demo.
  *
- * Usage (from bench/run.ts or alone):
- *   tsx bench/generate.ts --municipalities 400 --districts 9 --spaces 10 [--with-demo]
+ * With `--offers`/`--actors`, a directory of that size is generated into them (`directory.ts`).
+ *
+ * Usage (from bench/run.js or alone):
+ *   tsx bench/generate.ts --municipalities 400 --districts 9 --spaces 10 [--offers 100000 --actors 30000] [--with-demo]
  * Writes into the configured database (DATABASE_URL or DATA_DIR).
  */
 import { parseArgs } from 'node:util';
@@ -13,6 +15,7 @@ import { migrateDatabase, openDatabase, type Db } from '../src/lib/server/db/cli
 import { readConfig } from '../src/lib/server/config';
 import { loadDemo } from '../src/lib/server/demo/load';
 import type { Polygon } from 'geojson';
+import { generateDirectory } from './directory';
 
 /** Shape of a generated data set. */
 export interface Scale {
@@ -80,7 +83,14 @@ export async function generate(db: Db, scale: Scale, log: (s: string) => void = 
 
 if (import.meta.url === `file://${process.argv[1]}`) {
 	const { values } = parseArgs({
-		options: { 'with-demo': { type: 'boolean' }, municipalities: { type: 'string', default: '400' }, districts: { type: 'string', default: '9' }, spaces: { type: 'string', default: '10' } }
+		options: {
+			'with-demo': { type: 'boolean' },
+			municipalities: { type: 'string', default: '400' },
+			districts: { type: 'string', default: '9' },
+			spaces: { type: 'string', default: '10' },
+			offers: { type: 'string', default: '0' },
+			actors: { type: 'string', default: '0' }
+		}
 	});
 	const config = readConfig();
 	const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
@@ -93,5 +103,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		console.log
 	);
 	console.log(`  generated ${JSON.stringify(result)} in ${Math.round(performance.now() - started)} ms`);
+	if (Number(values.offers) > 0 || Number(values.actors) > 0) {
+		const t0 = performance.now();
+		const directory = await generateDirectory(handle.db, { offers: Number(values.offers), actors: Number(values.actors) }, console.log);
+		console.log(`  generated directory ${JSON.stringify(directory)} in ${Math.round(performance.now() - t0)} ms`);
+	}
 	await handle.close();
 }

@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: benchmarks of the foundation (issue 2). Needs a build (`npm run build`).
+ * `npm run bench`: benchmarks of the foundation (issue 2) and the directory (issue 3). Needs a
+ * build (`npm run build`).
  *
  * 1. Cold start on an existing embedded database: spawn the server, time to the first served page.
  * 2. Landing and district pages under load (20 connections, 10 s each): server round-trip time
@@ -7,6 +8,11 @@
  *    with the demo data plus a state-scale synthetic data set (400 municipalities × 9 districts ×
  *    10 social spaces) in the same database.
  * 3. Transferred bytes of the landing page with the SVG map: gzip (as served) and raw.
+ * 4. Directory (issue 3), with a generated state-scale directory (100,000 offers, 30,000 actors):
+ *    search server time p50/p95 (`bench/search.ts`, before the server starts); the first results
+ *    page of the public search (HTML gzip, total transfer with CSS and other subresources); HSDS
+ *    list endpoint throughput at `per_page=50`. A page that answers 404 (not built yet) is
+ *    skipped with a message.
  *
  * Results are printed and written to bench/results/<date>.json. Loopback only.
  */
@@ -17,7 +23,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const SCALE = { municipalities: Number(process.env.BENCH_MUNICIPALITIES ?? 400), districtsPer: 9, spacesPerDistrict: 10 };
+const SCALE = {
+	municipalities: Number(process.env.BENCH_MUNICIPALITIES ?? 400),
+	districtsPer: 9,
+	spacesPerDistrict: 10,
+	offers: Number(process.env.BENCH_OFFERS ?? 100000),
+	actors: Number(process.env.BENCH_ACTORS ?? 30000)
+};
+const SEARCH_ITERATIONS = Number(process.env.BENCH_SEARCH_ITERATIONS ?? 20);
+/** The largest generated municipality (Zipf rank 1) and a query with a full first page. */
+const SEARCH_PAGE = '/de/m/gemeinde-0001/search?q=beratung';
+const HSDS_LIST = '/api/hsds/services?per_page=50';
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 const CONNECTIONS = 20;
 const PAGES = { landing: '/de/m/koeln', district: '/de/m/koeln/d/innenstadt' };
@@ -101,15 +117,84 @@ async function load(url) {
  * opens the same database (PGlite's files must be released first).
  */
 function prepare(env) {
-	const args = ['node_modules/tsx/dist/cli.mjs', 'bench/generate.ts', '--with-demo', '--municipalities', String(SCALE.municipalities), '--districts', String(SCALE.districtsPer), '--spaces', String(SCALE.spacesPerDistrict)];
+	const args = [
+		'node_modules/tsx/dist/cli.mjs',
+		'bench/generate.ts',
+		'--with-demo',
+		'--municipalities',
+		String(SCALE.municipalities),
+		'--districts',
+		String(SCALE.districtsPer),
+		'--spaces',
+		String(SCALE.spacesPerDistrict),
+		'--offers',
+		String(SCALE.offers),
+		'--actors',
+		String(SCALE.actors)
+	];
 	const result = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'inherit' });
 	if (result.status !== 0) throw new Error('data generation failed');
+}
+
+/** Search server time, in a separate process before the server opens the database. */
+function benchSearch(env) {
+	const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-search-')), 'search.json');
+	const args = ['node_modules/tsx/dist/cli.mjs', 'bench/search.ts', '--iterations', String(SEARCH_ITERATIONS), '--out', out];
+	const result = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error('search benchmark failed');
+	return JSON.parse(readFileSync(out, 'utf8'));
+}
+
+/** gzip size of a response body as a browser would receive it (compressed here when served raw). */
+async function gzipBytes(url) {
+	const res = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
+	const body = Buffer.from(await res.arrayBuffer());
+	return { status: res.status, raw: body.length, gzip: gzipSync(body).length, text: body.toString('utf8') };
+}
+
+/**
+ * The first results page of the public search: HTML and everything it loads (stylesheets,
+ * images, icons, scripts), gzip. Budget (issue 3): HTML ≤ 14 KB, total ≤ 30 KB, no JavaScript.
+ */
+async function searchPageBytes(port) {
+	const base = `http://127.0.0.1:${port}`;
+	const html = await gzipBytes(base + SEARCH_PAGE);
+	if (html.status === 404) {
+		console.log(`  search page ${SEARCH_PAGE}: skipped (404, the public search page is not built on this branch)`);
+		return { skipped: '404' };
+	}
+	const refs = [...html.text.matchAll(/<(?:link|img|script)\b[^>]*?\b(?:href|src)="([^"]+)"[^>]*>/g)]
+		.filter((m) => !/rel="(?:alternate|canonical|manifest)"/.test(m[0]))
+		.map((m) => new URL(m[1].replace(/&amp;/g, '&'), base + SEARCH_PAGE).href)
+		.filter((u) => u.startsWith(base));
+	const resources = {};
+	for (const u of [...new Set(refs)]) resources[new URL(u).pathname] = (await gzipBytes(u)).gzip;
+	const scripts = (html.text.match(/<script\b(?![^>]*application\/ld\+json)/g) ?? []).length;
+	const total = html.gzip + Object.values(resources).reduce((a, b) => a + b, 0);
+	const r = { url: SEARCH_PAGE, status: html.status, html: html.raw, htmlGzip: html.gzip, resources, totalGzip: total, scripts };
+	console.log(`  search page ${SEARCH_PAGE}: HTML ${html.raw} B raw, ${html.gzip} B gzip (budget 14336); total transfer ${total} B gzip (budget 30720); ${scripts} script elements; ${JSON.stringify(resources)}`);
+	return r;
+}
+
+/** Throughput of the HSDS services list at per_page=50 (same load as the pages). */
+async function hsdsThroughput(port) {
+	const url = `http://127.0.0.1:${port}${HSDS_LIST}`;
+	const probe = await fetch(url);
+	await probe.arrayBuffer();
+	if (probe.status === 404) {
+		console.log(`  HSDS ${HSDS_LIST}: skipped (404, the HSDS API is not built on this branch)`);
+		return { skipped: '404' };
+	}
+	await load(url);
+	const r = await load(url);
+	console.log(`  HSDS ${HSDS_LIST}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms (${CONNECTIONS} connections, errors ${r.errors})`);
+	return { url: HSDS_LIST, ...r };
 }
 
 async function benchDatabase(kind, env) {
 	console.log(`\n## ${kind}`);
 	prepare(env);
-	const result = {};
+	const result = { search: benchSearch(env) };
 	if (kind === 'pglite') {
 		const starts = [];
 		for (let i = 0; i < 3; i++) {
@@ -140,6 +225,8 @@ async function benchDatabase(kind, env) {
 			javascript: 0
 		};
 		console.log(`  landing page transfer: ${JSON.stringify(result.landingBytes)}`);
+		result.searchPage = await searchPageBytes(port);
+		result.hsdsServices = await hsdsThroughput(port);
 	} finally {
 		await stop(child);
 	}

@@ -1,8 +1,12 @@
 /**
  * Keeps the search entries (`search_entry`, `search_word`) in step with the directory: one
- * entry per actor and per offer, with a weighted tsvector over the texts of every language
- * (stemmed by PostgreSQL's Snowball configuration of each language, plus `simple` for exact
- * words), the vocabulary labels in every UI language, and the facets the filters use.
+ * entry per actor and per offer, with a weighted tsvector over its own texts in every language
+ * (stemmed by PostgreSQL's Snowball configuration of each language, folded under `simple` for
+ * prefixes, plus marked compound endings), and the facets the filters use. The document also
+ * holds two kinds of marker lexemes: `#<message key>` for each vocabulary label (sub-topics,
+ * theme fields, target groups, actor type, OSM amenity — their texts in every UI language are
+ * matched against the query by `matchingLabelKeys`, which keeps documents small), and
+ * `@<municipality id>`, so one GIN index lookup finds a municipality's matches.
  * Called inside every directory write's transaction. Source: issue 3 §4.
  */
 import { inArray, sql, type SQL } from 'drizzle-orm';
@@ -10,6 +14,7 @@ import type { DbOrTx } from '../db/client';
 import { listSocialSpaceNames } from '../geography/service';
 import { locales } from '../../paraglide/runtime.js';
 import { m } from '../../paraglide/messages.js';
+import { ACTOR_TYPES, OSM_AMENITY_TYPES, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS } from './model';
 import { location, organization, organizationSocialSpace, schedule, searchEntry, searchWord, service, serviceAtLocation, type TranslatedText } from './schema';
 
 /** PostgreSQL text search configuration per content language; others use `simple`. */
@@ -29,18 +34,36 @@ export function textSearchConfig(lang: string): string {
 
 type MessageFn = (inputs: Record<string, never>, options: { locale: string }) => string;
 
+const labelCache = new Map<string, { lang: string; text: string }[]>();
+
 /** A vocabulary label in every UI language (e.g. `subtopic_language_course`), for search. */
 export function labelInAllLanguages(key: string): { lang: string; text: string }[] {
+	const cached = labelCache.get(key);
+	if (cached) return cached;
 	const fn = (m as unknown as Record<string, MessageFn | undefined>)[key];
-	return fn ? locales.map((locale) => ({ lang: locale, text: fn({}, { locale }) })) : [];
+	const out = fn ? locales.map((locale) => ({ lang: locale, text: fn({}, { locale }) })) : [];
+	labelCache.set(key, out);
+	return out;
 }
 
-/** Lowercase, accent-free form used for words and queries ("Müller" → "muller"). */
+/**
+ * The folded form words and queries are compared in: lowercase; Latin letters without
+ * diacritics and ß as ss ("Müller" → "muller", "Straße" → "strasse"), Turkish dotless ı as i;
+ * Arabic without harakat and tatweel, alef variants as ا, final ى as ي and ة as ه (how people
+ * type them). Cyrillic keeps its letters (й stays й).
+ */
 export function foldText(text: string): string {
 	return text
 		.normalize('NFD')
-		.replace(/[\u0300-\u036f\u064b-\u065f\u0670]/g, '')
-		.toLowerCase();
+		.replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+		.normalize('NFC')
+		.toLowerCase()
+		.replace(/ß/g, 'ss')
+		.replace(/ı/g, 'i')
+		.replace(/[\u064b-\u065f\u0670\u0640]/g, '')
+		.replace(/[أإآٱ]/g, 'ا')
+		.replace(/ى/g, 'ي')
+		.replace(/ة/g, 'ه');
 }
 
 /** Distinct folded words of at least three letters. */
@@ -50,29 +73,134 @@ export function wordsOf(texts: string[]): string[] {
 	return [...words];
 }
 
+const ARABIC_SCRIPT = /^\p{Script=Arabic}+$/u;
+
+/**
+ * Word endings that let a search for a part find a compound: German "Sprachkurs" also yields
+ * "achkurs", "chkurs", "hkurs", "kurs", so the prefix query `kurs:*` finds it (an infix match
+ * through the ordinary tsvector index). Latin and Cyrillic words of 7+ letters give endings of 4+
+ * letters after a first part of 3+; Arabic-script words of 4+ letters give endings of 3+ letters
+ * (article and prepositions are written together with the word: "اللغة" → "لغة").
+ * @param folded text in `foldText` form.
+ */
+export function compoundEndings(folded: string): string[] {
+	const out = new Set<string>();
+	for (const w of folded.match(/\p{L}+/gu) ?? []) {
+		const arabic = ARABIC_SCRIPT.test(w);
+		const [minWord, firstPart, minEnd] = arabic ? [4, 1, 3] : [7, 3, 4];
+		if (w.length < minWord) continue;
+		for (let i = firstPart; i <= w.length - minEnd; i++) out.add(w.slice(i));
+	}
+	return [...out];
+}
+
 interface Part {
 	lang: string;
 	text: string;
 	weight: 'A' | 'B' | 'C' | 'D';
 }
 
-function documentSql(parts: Part[]): SQL {
-	const pieces = parts
-		.filter((p) => p.text.trim())
-		.flatMap((p) => {
-			const cfg = textSearchConfig(p.lang);
-			const stemmed = sql`setweight(to_tsvector(${cfg}::regconfig, ${p.text}), ${p.weight})`;
-			return cfg === 'simple' ? [stemmed] : [stemmed, sql`setweight(to_tsvector('simple', ${p.text}), ${p.weight})`];
-		});
-	return pieces.length ? sql.join(pieces, sql` || `) : sql`''::tsvector`;
+/** Languages whose long words are split into compound endings (see `compoundEndings`). */
+const COMPOUNDING = new Set(['de', 'ar', 'fa']);
+
+/**
+ * The lexeme of a compound ending: marked with `~` (so a query can tell it from whole words) and
+ * the first 8 hex digits of the municipality id, e.g. `~1a2b3c4dkurs`. Endings are matched as
+ * prefixes (`~1a2b3c4dberat:*`); scoping them to the municipality keeps that index range small.
+ */
+export function endingLexeme(municipalityId: string, ending: string): string {
+	return `~${municipalityId.replace(/-/g, '').slice(0, 8)}${ending}`;
+}
+/** Marks a vocabulary label's message key in documents (`#subtopic_language_course`). */
+export const LABEL_MARK = '#';
+/** Marks the municipality in documents (`@<uuid>`). */
+export const MUNICIPALITY_MARK = '@';
+
+/** A lexeme of a tsvector or tsquery in text form, quoted. */
+export function quotedLexeme(text: string): string {
+	return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+function endingsOf(lang: string, folded: string): string[] {
+	return COMPOUNDING.has(lang.split('-')[0]) ? compoundEndings(folded) : [];
+}
+
+/**
+ * The weighted tsvector of an entry. Each text is indexed stemmed in its language (from the
+ * original spelling, so stop words are known) and, for accent-free prefix matching, folded under
+ * `simple`; texts of the same configuration and weight are indexed together (one `to_tsvector`
+ * each). German and Arabic-script texts add their compound endings as marked lexemes
+ * (`endingLexeme`), each once at its highest weight; the label keys (weight B, so they rank like
+ * topics) and the municipality (weight D, never part of a rank query) are added as markers.
+ */
+function documentSql(parts: Part[], labels: string[], municipalityId: string): SQL {
+	const groups = new Map<string, { cfg: string; weight: Part['weight']; texts: string[] }>();
+	const add = (cfg: string, weight: Part['weight'], text: string) => {
+		const key = `${cfg}|${weight}`;
+		const group = groups.get(key) ?? groups.set(key, { cfg, weight, texts: [] }).get(key)!;
+		group.texts.push(text);
+	};
+	const endings = new Map<string, Part['weight']>();
+	for (const p of parts) {
+		if (!p.text.trim()) continue;
+		const cfg = textSearchConfig(p.lang);
+		const folded = foldText(p.text);
+		add('simple', p.weight, folded);
+		if (cfg !== 'simple') add(cfg, p.weight, p.text);
+		for (const e of endingsOf(p.lang, folded)) if (!endings.has(e) || endings.get(e)! > p.weight) endings.set(e, p.weight);
+	}
+	const vectors = [...groups.values()].map(
+		// Configuration names and weights come from fixed lists: inlined, so only texts are parameters.
+		(g) => sql`setweight(to_tsvector(${sql.raw(`'${g.cfg}'::regconfig`)}, ${g.texts.join('\n')}), ${sql.raw(`'${g.weight}'`)})`
+	);
+	const markers = [
+		...[...endings].map(([e, w]) => `${quotedLexeme(endingLexeme(municipalityId, e))}:1${w}`),
+		...labels.map((k) => `${quotedLexeme(LABEL_MARK + k)}:1B`),
+		`${quotedLexeme(MUNICIPALITY_MARK + municipalityId)}:1D`
+	];
+	vectors.push(sql`${markers.join(' ')}::tsvector`);
+	return sql.join(vectors, sql` || `);
 }
 
 function versions(t: TranslatedText, weight: Part['weight']): Part[] {
 	return Object.entries(t).map(([lang, v]) => ({ lang, text: v.text, weight }));
 }
 
-function labels(prefix: string, keys: string[], weight: Part['weight']): Part[] {
-	return keys.flatMap((k) => labelInAllLanguages(`${prefix}${k}`).map((l) => ({ ...l, weight })));
+/** Message-key prefixes of the vocabularies whose labels are searched, with their keys. */
+const VOCABULARIES: [prefix: string, keys: string[]][] = [
+	['subtopic_', Object.keys(SUBTOPIC_FIELD)],
+	['opt_theme_fields_', THEME_FIELDS.map((t) => t.key)],
+	['opt_target_groups_', TARGET_GROUPS.map((t) => t.key)],
+	['actor_type_', ACTOR_TYPES.map((t) => t.key)],
+	['osm_amenity_', Object.keys(OSM_AMENITY_TYPES)]
+];
+
+let labelIndex: { key: string; words: string[] }[] | null = null;
+
+/**
+ * The vocabulary labels (message keys such as `subtopic_language_course`) whose text in some UI
+ * language has a word starting with one of `prefixes` — folded words, their stems or typo
+ * corrections — or, for German and Arabic-script labels, a compound ending starting with one
+ * ("kurs" → "Sprachkurs", "لغة" → "اللغة"). Labels are a small fixed vocabulary, so stems may
+ * match as prefixes here without the false hits they would give on free text.
+ * @param prefixes folded words of at least three letters (shorter ones are ignored).
+ */
+export function matchingLabelKeys(prefixes: string[]): string[] {
+	labelIndex ??= VOCABULARIES.flatMap(([prefix, keys]) =>
+		keys.map((k) => {
+			const key = `${prefix}${k}`;
+			const labels = labelInAllLanguages(key);
+			const words = wordsOf(labels.map((l) => l.text));
+			const endings = labels.flatMap((l) => endingsOf(l.lang, foldText(l.text)));
+			return { key, words: [...new Set([...words, ...endings])] };
+		})
+	);
+	const usable = prefixes.filter((p) => p.length >= 3);
+	return labelIndex.filter((l) => l.words.some((w) => usable.some((p) => w.startsWith(p)))).map((l) => l.key);
+}
+
+function labelTexts(keys: string[]): string[] {
+	return keys.flatMap((k) => labelInAllLanguages(k).map((l) => l.text));
 }
 
 const RANK = { public: 0, network: 1, internal: 2 } as Record<string, number>;
@@ -84,6 +212,12 @@ function minutes(hhmm: string): number {
 	const [h, mm] = hhmm.split(':').map(Number);
 	return h * 60 + mm;
 }
+
+/**
+ * Language under which names, addresses and Stadtteil names are stemmed: in German
+ * municipalities they are mostly German words ("Familienzentren" should find "Familienzentrum").
+ */
+const NAMES = 'de';
 
 type EntryRow = typeof searchEntry.$inferInsert;
 
@@ -98,10 +232,18 @@ export async function refreshSearchEntries(db: DbOrTx, ids: { serviceIds?: strin
 	for (let i = 0; i < orgIds.length; i += 500) await refreshOrganizations(db, orgIds.slice(i, i + 500));
 }
 
-async function write(db: DbOrTx, kind: 'service' | 'organization', ids: string[], rows: { row: Omit<EntryRow, 'document'>; parts: Part[] }[]) {
+async function write(
+	db: DbOrTx,
+	kind: 'service' | 'organization',
+	ids: string[],
+	rows: { row: Omit<EntryRow, 'document'>; parts: Part[]; labels: string[] }[]
+) {
 	await db.delete(searchEntry).where(sql`${searchEntry.kind} = ${kind} and ${inArray(searchEntry.entityId, ids)}`);
 	if (!rows.length) return;
-	await db.insert(searchEntry).values(rows.map((r) => ({ ...r.row, document: documentSql(r.parts) as unknown as string })));
+	// Small statements: an entry's document has a few hundred text parameters (PostgreSQL allows 65,535).
+	for (let i = 0; i < rows.length; i += 50) {
+		await db.insert(searchEntry).values(rows.slice(i, i + 50).map((r) => ({ ...r.row, document: documentSql(r.parts, r.labels, r.row.municipalityId) as unknown as string })));
+	}
 	const words = [...new Set(rows.flatMap((r) => r.row.words.split(' ')).filter(Boolean))];
 	for (let i = 0; i < words.length; i += 1000) {
 		await db
@@ -125,20 +267,24 @@ async function refreshServices(db: DbOrTx, ids: string[]) {
 		const ownSpaces = own.map((l) => spaces.find((sp) => sp.id === l.socialSpaceId)).filter((x) => !!x);
 		const parts: Part[] = [
 			...versions(s.name, 'A'),
-			{ lang: 'simple', text: org.name, weight: 'A' },
-			...org.alternateNames.map((n) => ({ lang: 'simple', text: n, weight: 'B' as const })),
-			...labels('opt_theme_fields_', s.themeFields, 'B'),
-			...labels('subtopic_', s.subtopics, 'B'),
-			...labels('opt_target_groups_', s.targetGroups, 'C'),
+			// The actor's name ranks below the offer's own title, so the actor itself comes first.
+			{ lang: NAMES, text: org.name, weight: 'B' },
+			...org.alternateNames.map((n) => ({ lang: NAMES, text: n, weight: 'C' as const })),
 			...versions(s.description, 'C'),
 			...versions(s.eligibility, 'D'),
 			...versions(s.accessRequirements, 'D'),
-			...own.map((l) => ({ lang: 'simple', text: `${l.name} ${l.street} ${l.postalCode} ${l.city}`, weight: 'D' as const })),
-			...ownSpaces.map((sp) => ({ lang: 'simple', text: `${sp.name} ${sp.districtName}`, weight: 'D' as const }))
+			...own.map((l) => ({ lang: NAMES, text: `${l.name} ${l.street} ${l.postalCode} ${l.city}`, weight: 'D' as const })),
+			...ownSpaces.map((sp) => ({ lang: NAMES, text: `${sp.name} ${sp.districtName}`, weight: 'D' as const }))
+		];
+		const labelKeys = [
+			...s.subtopics.map((k) => `subtopic_${k}`),
+			...s.themeFields.map((k) => `opt_theme_fields_${k}`),
+			...s.targetGroups.map((k) => `opt_target_groups_${k}`)
 		];
 		const located = own.find((l) => l.latitude !== null && l.longitude !== null);
 		return {
 			parts,
+			labels: labelKeys,
 			row: {
 				kind: 'service',
 				entityId: s.id,
@@ -146,7 +292,7 @@ async function refreshServices(db: DbOrTx, ids: string[]) {
 				visibility: stricter(s.visibility, org.visibility),
 				title: Object.fromEntries(Object.entries(s.name).map(([l, v]) => [l, v.text])),
 				organizationName: org.name,
-				words: wordsOf(parts.map((p) => p.text)).join(' '),
+				words: wordsOf([...parts.map((p) => p.text), ...labelTexts(labelKeys)]).join(' '),
 				themeFields: s.themeFields,
 				subtopics: s.subtopics,
 				targetGroups: s.targetGroups,
@@ -188,18 +334,21 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
 		const ownSpaces = links.filter((l) => l.organizationId === o.id).map((l) => spaces.find((sp) => sp.id === l.socialSpaceId)).filter((x) => !!x);
 		const themeFields = [...new Set(themes.filter((t) => t.organizationId === o.id).flatMap((t) => t.themeFields))];
 		const parts: Part[] = [
-			{ lang: 'simple', text: o.name, weight: 'A' },
-			...o.alternateNames.map((n) => ({ lang: 'simple', text: n, weight: 'A' as const })),
-			...labels('actor_type_', [o.actorType], 'B'),
-			...labels('osm_amenity_', o.amenity ? [o.amenity] : [], 'B'),
-			...labels('opt_theme_fields_', themeFields, 'C'),
+			{ lang: NAMES, text: o.name, weight: 'A' },
+			...o.alternateNames.map((n) => ({ lang: NAMES, text: n, weight: 'A' as const })),
 			...versions(o.description, 'C'),
-			...own.map((l) => ({ lang: 'simple', text: `${l.name} ${l.street} ${l.postalCode} ${l.city}`, weight: 'D' as const })),
-			...ownSpaces.map((sp) => ({ lang: 'simple', text: `${sp.name} ${sp.districtName}`, weight: 'D' as const }))
+			...own.map((l) => ({ lang: NAMES, text: `${l.name} ${l.street} ${l.postalCode} ${l.city}`, weight: 'D' as const })),
+			...ownSpaces.map((sp) => ({ lang: NAMES, text: `${sp.name} ${sp.districtName}`, weight: 'D' as const }))
+		];
+		const labelKeys = [
+			`actor_type_${o.actorType}`,
+			...(o.amenity ? [`osm_amenity_${o.amenity}`] : []),
+			...themeFields.map((k) => `opt_theme_fields_${k}`)
 		];
 		const located = own.find((l) => l.latitude !== null && l.longitude !== null);
 		return {
 			parts,
+			labels: labelKeys,
 			row: {
 				kind: 'organization',
 				entityId: o.id,
@@ -207,7 +356,7 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
 				visibility: o.visibility,
 				title: { de: o.name },
 				organizationName: o.name,
-				words: wordsOf(parts.map((p) => p.text)).join(' '),
+				words: wordsOf([...parts.map((p) => p.text), ...labelTexts(labelKeys)]).join(' '),
 				themeFields,
 				socialSpaceIds: ownSpaces.map((sp) => sp.id),
 				districtIds: [...new Set(ownSpaces.map((sp) => sp.districtId))],

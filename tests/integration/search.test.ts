@@ -1,0 +1,517 @@
+/**
+ * Directory search on a realistic Köln set (issue 3 §4 and acceptance: "Searching the Köln data
+ * finds what a person would expect, with typos and in other languages than German, and open now
+ * is right in Europe/Berlin time").
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { DatabaseHandle } from '../../src/lib/server/db/client';
+import { createMunicipality } from '../../src/lib/server/geography/service';
+import { district, socialSpace } from '../../src/lib/server/geography/schema';
+import { saveOrganization, saveService, type LocationInput, type OrganizationInput, type ServiceInput } from '../../src/lib/server/directory/service';
+import { parseSearchParams, queryWords, resolveNear, searchDirectory, type SearchQuery } from '../../src/lib/server/directory/search';
+import { compoundEndings, foldText } from '../../src/lib/server/directory/search-index';
+import { originalText, withVersion } from '../../src/lib/server/directory/texts';
+import type { TranslatedText } from '../../src/lib/server/directory/schema';
+import { DB_KIND, freshDatabase } from '../helpers/db';
+import { importKoelnAreas } from '../helpers/files';
+import { offer, org } from '../helpers/directory';
+
+let handle: DatabaseHandle;
+let municipalityId: string;
+let otherMunicipalityId: string;
+/** Entry ids by a short name used in the assertions. */
+const ids: Record<string, string> = {};
+const names: Record<string, string> = {};
+const spaces: Record<string, string> = {};
+let kalkDistrictId: string;
+
+/** A place at a known point (all points below lie in the Stadtteil named in the comment). */
+function place(name: string, street: string, latitude: number | null, longitude: number | null, accessibility: string[] = []): LocationInput {
+	return { name, street, postalCode: '50000', city: 'Köln', latitude, longitude, accessibility, accessibilityNote: {}, directions: {} };
+}
+
+const KALK = place('Bürgerzentrum Kalk', 'Kalker Hauptstraße 1', 50.9385, 6.9985, ['step_free']); // Kalk
+const KALK_2 = place('Stadtteilbüro', 'Kalk-Mülheimer Straße 9', 50.94, 7.001); // Kalk
+const EHRENFELD = place('', 'Venloer Straße 419', 50.9467, 6.9197, ['step_free', 'lift']); // Ehrenfeld
+const EHRENFELD_2 = place('Bürgerhaus', 'Venloer Straße 429', 50.9515, 6.917); // Ehrenfeld
+const NIPPES = place('', 'Neusser Straße 200', 50.9595, 6.953); // Nippes
+const MUELHEIM = place('', 'Wiener Platz 2', 50.962, 7.006, ['step_free']); // Mülheim
+const DOM = place('', 'Domkloster 3', 50.9413, 6.9583); // Altstadt/Nord
+
+/** Text with translations: the first pair is the original. */
+function texts(...pairs: [string, string][]): TranslatedText {
+	return pairs.slice(1).reduce((t, [lang, text]) => withVersion(t, lang, text), originalText(pairs[0][0], pairs[0][1]));
+}
+
+async function actor(key: string, input: Partial<OrganizationInput>) {
+	ids[key] = (await saveOrganization(handle.db, municipalityId, org(input), { label: 'test' })).id;
+	names[ids[key]] = input.name!;
+}
+
+async function service(key: string, orgKey: string, input: Partial<ServiceInput>) {
+	const base = offer(ids[orgKey], { schedules: [], languages: ['de'], ...input });
+	ids[key] = (await saveService(handle.db, municipalityId, base, { label: 'test' })).id;
+	names[ids[key]] = Object.values(base.name)[0].text;
+}
+
+const slot = (weekday: number, opensAt: string, closesAt: string, validFrom: string | null = null, validTo: string | null = null) => ({
+	weekday,
+	opensAt,
+	closesAt,
+	validFrom,
+	validTo,
+	appointmentOnly: false,
+	note: {},
+	location: 0
+});
+
+beforeAll(async () => {
+	handle = await freshDatabase();
+	municipalityId = (await createMunicipality(handle.db, { slug: 'koeln', name: 'Köln' })).id;
+	otherMunicipalityId = (await createMunicipality(handle.db, { slug: 'bonn', name: 'Bonn' })).id;
+	await importKoelnAreas(handle.db);
+	for (const s of await handle.db.select().from(socialSpace).where(eq(socialSpace.municipalityId, municipalityId))) spaces[s.name] = s.id;
+	[{ id: kalkDistrictId }] = await handle.db.select({ id: district.id }).from(district).where(eq(district.name, 'Kalk'));
+
+	await actor('caritas', { name: 'Caritas Köln', locations: [KALK] });
+	await actor('sprachschule', { name: 'Sprachschule Kalk', actorType: 'association', locations: [KALK_2] });
+	await actor('awo', {
+		name: 'AWO KiTa Schatzinsel',
+		actorType: 'kita',
+		amenity: 'kindergarten',
+		description: originalText('de', 'Kindertagesstätte für Kinder von einem bis sechs Jahren'),
+		locations: [NIPPES]
+	});
+	await actor('ditib', {
+		name: 'DITIB Zentralmoschee Köln',
+		actorType: 'parish',
+		amenity: 'place_of_worship',
+		description: originalText('de', 'Gemeinde mit Gebetsräumen und Bildungsangeboten'),
+		locations: [EHRENFELD]
+	});
+	await actor('grundschule', { name: 'Katholische Grundschule Kalk', actorType: 'school', amenity: 'school', description: {}, locations: [KALK] });
+	await actor('jugend', { name: 'Jugendzentrum Ehrenfeld', actorType: 'youth_centre', description: {}, locations: [EHRENFELD_2] });
+	await actor('diakonie', { name: 'Diakonie Michaelshoven', actorType: 'counselling_centre', description: {}, locations: [DOM] });
+	await actor('jobcenter', { name: 'Jobcenter Köln', actorType: 'jobcenter', description: {}, locations: [MUELHEIM] });
+	await actor('welcome', { name: 'Welcome Point Kalk', actorType: 'welcome_point', description: originalText('de', 'Erste Anlaufstelle für Neuzugewanderte'), locations: [KALK] });
+	await actor('familie', { name: 'Familienzentrum Mülheim', actorType: 'association', description: {}, locations: [MUELHEIM] });
+	await actor('initiative', { name: 'Nachbarschaftsinitiative Vingst', actorType: 'volunteer_initiative', description: {}, visibility: 'network' });
+
+	await service('deutschkurs', 'caritas', { languages: ['de', 'ar'], schedules: [slot(2, '09:00', '12:00')] });
+	await service('sprachkursA2', 'sprachschule', {
+		name: originalText('de', 'Sprachkurs Deutsch A2'),
+		description: originalText('de', 'Abendkurs für Berufstätige, zweimal pro Woche'),
+		costKind: 'paid',
+		costAmountCents: 12000,
+		lowThreshold: false,
+		languages: ['de'],
+		locations: [KALK_2],
+		schedules: [slot(1, '18:00', '20:00'), slot(3, '18:00', '20:00')]
+	});
+	await service('integrationskurs', 'sprachschule', {
+		name: originalText('de', 'Integrationskurs mit Kinderbetreuung'),
+		description: originalText('de', 'Allgemeiner Integrationskurs mit Orientierungskurs'),
+		subtopics: ['integration_course', 'childcare'],
+		costKind: 'reduced',
+		languages: ['de', 'tr'],
+		locations: [KALK_2]
+	});
+	await service('frauenkurs', 'caritas', {
+		name: texts(['de', 'Deutschkurs für Frauen'], ['ar', 'دورة اللغة الألمانية للنساء'], ['en', 'German course for women']),
+		description: texts(['de', 'Mit Kinderbetreuung im Nebenraum'], ['ar', 'مع رعاية الأطفال في الغرفة المجاورة']),
+		languages: ['de', 'ar-SY'],
+		schedules: [slot(4, '10:00', '12:00')]
+	});
+	await service('hausaufgaben', 'jugend', {
+		name: originalText('de', 'Hausaufgabenhilfe für Grundschulkinder'),
+		description: originalText('de', 'Ehrenamtliche helfen bei den Hausaufgaben'),
+		subtopics: ['homework_help'],
+		targetGroups: ['residents'],
+		minimumAge: 6,
+		maximumAge: 10,
+		languages: ['de', 'en'],
+		locations: [EHRENFELD_2],
+		schedules: [slot(1, '14:00', '16:00'), slot(3, '14:00', '16:00')]
+	});
+	await service('sozialberatung', 'caritas', {
+		name: originalText('de', 'Sozialberatung'),
+		description: originalText('de', 'Hilfe bei Anträgen, Bürgergeld und Schulden'),
+		subtopics: ['social_counselling'],
+		languages: ['de', 'ru', 'uk'],
+		schedules: [slot(1, '09:00', '13:00'), slot(5, '09:00', '13:00')]
+	});
+	await service('migrationsberatung', 'diakonie', {
+		name: originalText('de', 'Migrationsberatung für Erwachsene'),
+		description: originalText('de', 'Beratung zu Aufenthalt, Sprache und Arbeit'),
+		subtopics: ['social_counselling'],
+		targetGroups: ['migration_history', 'refugee_experience'],
+		languages: ['de', 'en', 'fa'],
+		locations: [DOM],
+		schedules: [slot(2, '13:00', '17:00')]
+	});
+	await service('mietberatung', 'familie', {
+		name: originalText('de', 'Mietberatung'),
+		description: originalText('de', 'Fragen zu Mietvertrag, Nebenkosten und Kündigung'),
+		subtopics: ['tenancy_advice'],
+		costKind: 'reduced',
+		languages: ['de'],
+		locations: [MUELHEIM]
+	});
+	await service('berufsberatung', 'jobcenter', {
+		name: originalText('de', 'Berufsberatung für Geflüchtete'),
+		description: originalText('de', 'Wege in Ausbildung und Arbeit'),
+		subtopics: ['job_counselling'],
+		targetGroups: ['refugee_experience'],
+		lowThreshold: false,
+		locations: [MUELHEIM],
+		schedules: [{ ...slot(3, '08:00', '12:00'), appointmentOnly: true }]
+	});
+	await service('anerkennung', 'jobcenter', {
+		name: originalText('de', 'Anerkennung ausländischer Berufsabschlüsse'),
+		description: originalText('de', 'Wir prüfen, welche Stelle Ihren Abschluss anerkennt'),
+		subtopics: ['recognition'],
+		locations: [MUELHEIM]
+	});
+	await service('wohnungssuche', 'familie', {
+		name: originalText('de', 'Unterstützung bei der Wohnungssuche'),
+		description: originalText('de', 'Wohnungsbesichtigungen vorbereiten, Bewerbungsmappe erstellen'),
+		subtopics: ['housing_search'],
+		locations: [MUELHEIM]
+	});
+	await service('frauencafe', 'welcome', {
+		name: originalText('de', 'Frauencafé'),
+		description: originalText('de', 'Begegnung, Austausch und Kaffee für Frauen aus aller Welt'),
+		subtopics: ['meeting_place'],
+		targetGroups: ['newcomers'],
+		schedules: [slot(5, '15:00', '17:00')]
+	});
+	await service('fussball', 'jugend', {
+		name: originalText('de', 'Fußball für Jugendliche'),
+		description: originalText('de', 'Offenes Training auf dem Bolzplatz'),
+		subtopics: ['sports'],
+		minimumAge: 12,
+		maximumAge: 18,
+		locations: [EHRENFELD_2],
+		schedules: [slot(6, '11:00', '13:00')]
+	});
+	await service('languagecafe', 'welcome', {
+		name: texts(['en', 'English language café'], ['de', 'Sprachcafé Englisch']),
+		description: originalText('en', 'Practise speaking English with volunteers over coffee'),
+		subtopics: ['meeting_place'],
+		languages: ['en'],
+		schedules: [slot(3, '17:00', '19:00')]
+	});
+	await service('tuerkisch', 'ditib', {
+		name: texts(['de', 'Beratung auf Türkisch'], ['tr', 'Türkçe danışmanlık']),
+		description: texts(['tr', 'Aileler için ücretsiz danışmanlık ve dil kursu bilgisi']),
+		subtopics: ['social_counselling'],
+		languages: ['tr', 'de'],
+		locations: [EHRENFELD],
+		schedules: [slot(7, '10:00', '12:00')]
+	});
+	await service('ukraine', 'caritas', {
+		name: texts(['de', 'Beratung für Geflüchtete aus der Ukraine'], ['uk', 'Консультація для біженців з України'], ['ru', 'Консультация для беженцев из Украины']),
+		description: originalText('de', 'Aufenthalt, Wohnung und Schule für Kinder'),
+		subtopics: ['social_counselling'],
+		targetGroups: ['refugee_experience'],
+		languages: ['uk', 'ru', 'de']
+	});
+	await service('krabbelgruppe', 'awo', {
+		name: originalText('de', 'Eltern-Kind-Gruppe'),
+		description: originalText('de', 'Spielen und Austausch für Eltern mit Kleinkindern'),
+		subtopics: ['childcare'],
+		locations: [NIPPES],
+		schedules: [slot(2, '15:00', '16:30')]
+	});
+	await service('gebet', 'ditib', {
+		name: originalText('de', 'Freitagsgebet und Predigt auf Deutsch'),
+		description: {},
+		subtopics: ['religious_life'],
+		locations: [EHRENFELD],
+		schedules: [slot(5, '12:30', '14:00')]
+	});
+	await service('naehcafe', 'familie', {
+		name: originalText('de', 'Nähcafé'),
+		description: originalText('de', 'Gemeinsam nähen und reparieren'),
+		status: 'temporarily closed',
+		subtopics: ['meeting_place'],
+		locations: [MUELHEIM],
+		schedules: [slot(2, '09:00', '12:00')]
+	});
+	await service('ferien', 'jugend', {
+		name: originalText('de', 'Ferienprogramm im Sommer'),
+		description: originalText('de', 'Ausflüge und Workshops'),
+		subtopics: ['culture'],
+		locations: [EHRENFELD_2],
+		schedules: [slot(2, '09:00', '15:00', '2026-07-06', '2026-08-14')]
+	});
+	await service('ohneort', 'initiative', {
+		name: originalText('de', 'Nachbarschaftsfrühstück'),
+		description: originalText('de', 'Frühstück für alle Nachbarinnen und Nachbarn'),
+		subtopics: ['meeting_place'],
+		visibility: 'network',
+		locations: [],
+		schedules: []
+	});
+	await service('eingestellt', 'caritas', { name: originalText('de', 'Deutschkurs für Senioren'), status: 'defunct' });
+	const bonnOrg = await saveOrganization(handle.db, otherMunicipalityId, org({ name: 'Caritas Bonn' }), {});
+	await saveService(handle.db, otherMunicipalityId, offer(bonnOrg.id, { locations: [], schedules: [] }), {});
+});
+afterAll(() => handle.close());
+
+const BASE: SearchQuery = { municipalityId: '', text: '', lang: 'de', levels: ['public'], sort: 'relevance', page: 1, perPage: 50 };
+const search = (extra: Partial<SearchQuery>) => searchDirectory(handle.db, { ...BASE, municipalityId, ...extra });
+const titles = async (extra: Partial<SearchQuery>) => (await search(extra)).hits.map((h) => names[h.id] ?? h.id);
+const hitIds = async (extra: Partial<SearchQuery>) => (await search(extra)).hits.map((h) => h.id);
+
+describe(`search quality on a Köln set (${DB_KIND})`, () => {
+	it.each([
+		['Deutchkurs', 'de', 'Deutschkurs für Anfänger'],
+		['Hausaufgabehilfe', 'de', 'Hausaufgabenhilfe für Grundschulkinder'],
+		['Kindergarden', 'de', 'AWO KiTa Schatzinsel'],
+		['Kita', 'de', 'AWO KiTa Schatzinsel'],
+		['AWO KiTa Schatzinsel', 'de', 'AWO KiTa Schatzinsel'],
+		['Sozialberatung', 'de', 'Sozialberatung'],
+		['Moschee', 'de', 'DITIB Zentralmoschee Köln'],
+		['mosque', 'en', 'DITIB Zentralmoschee Köln'],
+		['Frauencafe', 'de', 'Frauencafé'],
+		['Mulheim Familienzentrum', 'de', 'Familienzentrum Mülheim'],
+		['Türkçe danışmanlık', 'tr', 'Beratung auf Türkisch'],
+		['turkce danismanlik', 'de', 'Beratung auf Türkisch'],
+		['консультация', 'ru', 'Beratung für Geflüchtete aus der Ukraine'],
+		['Консультація біженців', 'uk', 'Beratung für Geflüchtete aus der Ukraine'],
+		['دورة لغة', 'ar', 'Deutschkurs für Frauen'],
+		['English café', 'en', 'English language café'],
+		['Anerkennung Abschluss', 'de', 'Anerkennung ausländischer Berufsabschlüsse'],
+		['Jobcenter', 'de', 'Jobcenter Köln']
+	])('"%s" (%s) puts %s first', async (text, lang, first) => {
+		expect((await titles({ text, lang }))[0]).toBe(first);
+	});
+
+	it('finds compounds by their parts, inflected parts too, titles first', async () => {
+		const kurs = await titles({ text: 'kurs' });
+		expect(kurs.slice(0, 4).sort()).toEqual(['Deutschkurs für Anfänger', 'Deutschkurs für Frauen', 'Integrationskurs mit Kinderbetreuung', 'Sprachkurs Deutsch A2']);
+		const beratung = await titles({ text: 'beratung' });
+		for (const t of ['Sozialberatung', 'Migrationsberatung für Erwachsene', 'Mietberatung', 'Berufsberatung für Geflüchtete', 'Beratung auf Türkisch']) {
+			expect(beratung.indexOf(t), t).toBeGreaterThanOrEqual(0);
+			expect(beratung.indexOf(t), t).toBeLessThan(7);
+		}
+		expect(await titles({ text: 'Beratungen' })).toContain('Mietberatung');
+		expect(await titles({ text: 'Schule' })).toContain('Katholische Grundschule Kalk');
+	});
+
+	it('matches other languages through the vocabulary labels and the reader language', async () => {
+		const course = await search({ text: 'language course', lang: 'en' });
+		expect(course.hits.length).toBeGreaterThanOrEqual(3);
+		expect(course.hits.slice(0, 3).every((h) => h.subtopics.includes('language_course') || h.title.en?.includes('language'))).toBe(true);
+		expect(await titles({ text: 'homework help', lang: 'en' })).toEqual(['Hausaufgabenhilfe für Grundschulkinder']);
+		expect((await titles({ text: 'Women', lang: 'en' }))[0]).toBe('Deutschkurs für Frauen');
+	});
+
+	it('finds entries by Stadtteil and puts names with the Stadtteil first', async () => {
+		const kalk = await search({ text: 'Kalk' });
+		expect(kalk.hits.slice(0, 3).map((h) => names[h.id]).sort()).toEqual(['Katholische Grundschule Kalk', 'Sprachschule Kalk', 'Welcome Point Kalk']);
+		expect(kalk.hits.map((h) => h.id)).toContain(ids.deutschkurs);
+		expect(kalk.hits.map((h) => h.id)).not.toContain(ids.hausaufgaben);
+		const ehrenfeld = await hitIds({ text: 'Ehrenfeld' });
+		expect(ehrenfeld).toEqual(expect.arrayContaining([ids.jugend, ids.hausaufgaben, ids.ditib, ids.gebet, ids.tuerkisch]));
+		expect(ehrenfeld).not.toContain(ids.deutschkurs);
+	});
+
+	it('ignores stop words, relaxes to any word when nothing matches all, and reports corrections', async () => {
+		expect((await titles({ text: 'Kurs für Frauen' }))[0]).toBe('Deutschkurs für Frauen');
+		const relaxed = await search({ text: 'Sozialberatung Dienstagabend' });
+		expect(relaxed.relaxed).toBe(true);
+		expect(names[relaxed.hits[0].id]).toBe('Sozialberatung');
+		const typo = await search({ text: 'Deutchkurs' });
+		expect(typo.relaxed).toBe(false);
+		expect(typo.expansions.deutchkurs).toContain('deutschkurs');
+		const known = await search({ text: 'Deutschkurs' });
+		expect(known.expansions).toEqual({ deutschkurs: [] });
+		expect(await search({ text: 'xyzzy' })).toMatchObject({ hits: [], total: 0, relaxed: false });
+	});
+
+	it('never lists defunct offers, other municipalities or entries above the reader’s level', async () => {
+		const all = await hitIds({ text: 'Deutschkurs' });
+		expect(all).not.toContain(ids.eingestellt);
+		expect((await search({ text: 'Caritas' })).hits.map((h) => h.organizationName)).not.toContain('Caritas Bonn');
+		expect(await hitIds({ text: 'Frühstück' })).toEqual([]);
+		expect(await hitIds({ text: 'Frühstück', levels: ['public', 'network'] })).toEqual([ids.ohneort]);
+		expect(await hitIds({ text: 'Nachbarschaftsinitiative', levels: ['public', 'network', 'internal'] })).toEqual([ids.initiative, ids.ohneort]);
+	});
+
+	it('gives a stable total order and pages without gaps or repeats', async () => {
+		const all = await search({ text: 'beratung', perPage: 100 });
+		expect(new Set(all.hits.map((h) => h.id)).size).toBe(all.hits.length);
+		const paged: string[] = [];
+		for (let page = 1; page <= Math.ceil(all.total / 3); page++) {
+			const r = await search({ text: 'beratung', perPage: 3, page });
+			expect(r.total).toBe(all.total);
+			paged.push(...r.hits.map((h) => h.id));
+		}
+		expect(paged).toEqual(all.hits.map((h) => h.id));
+		const scores = all.hits.map((h) => h.score);
+		expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+		expect(await search({ text: 'beratung', perPage: 3, page: 99 })).toMatchObject({ hits: [], total: all.total });
+		const empty = await search({ perPage: 100 });
+		const again = await search({ perPage: 100 });
+		expect(again.hits.map((h) => h.id)).toEqual(empty.hits.map((h) => h.id));
+		expect(empty.hits.findIndex((h) => h.kind === 'organization')).toBe(empty.hits.filter((h) => h.kind === 'service').length);
+	});
+});
+
+describe(`search filters (${DB_KIND})`, () => {
+	it('filters by kind, theme field, sub-topic and target group', async () => {
+		const actors = await search({ kind: 'organization' });
+		expect(actors.hits.every((h) => h.kind === 'organization')).toBe(true);
+		expect(actors.total).toBe(10);
+		// Actors carry the theme fields of their offers.
+		expect((await search({ themeField: 'housing' })).hits.map((h) => names[h.id]).sort()).toEqual(['Familienzentrum Mülheim', 'Mietberatung', 'Unterstützung bei der Wohnungssuche']);
+		expect((await search({ subtopic: 'homework_help' })).hits.map((h) => h.id)).toEqual([ids.hausaufgaben]);
+		expect((await hitIds({ targetGroup: 'refugee_experience' })).sort()).toEqual([ids.migrationsberatung, ids.berufsberatung, ids.ukraine].sort());
+	});
+
+	it('filters by language spoken, matching regional variants by their primary language', async () => {
+		expect((await hitIds({ language: 'ar' })).sort()).toEqual([ids.deutschkurs, ids.frauenkurs].sort());
+		// Same primary language: an offer in Arabic serves a speaker of Syrian Arabic and vice versa.
+		expect((await hitIds({ language: 'ar-SY' })).sort()).toEqual([ids.deutschkurs, ids.frauenkurs].sort());
+		expect(await hitIds({ language: 'fa' })).toEqual([ids.migrationsberatung]);
+		expect((await hitIds({ language: 'uk' })).sort()).toEqual([ids.sozialberatung, ids.ukraine].sort());
+	});
+
+	it('filters by social space and district', async () => {
+		const ehrenfeld = await hitIds({ socialSpaceId: spaces.Ehrenfeld, kind: 'service' });
+		expect(ehrenfeld.sort()).toEqual([ids.hausaufgaben, ids.fussball, ids.tuerkisch, ids.gebet, ids.ferien].sort());
+		const kalkDistrict = await search({ districtId: kalkDistrictId, text: 'Deutschkurs' });
+		expect(kalkDistrict.hits.map((h) => h.id).sort()).toEqual([ids.deutschkurs, ids.frauenkurs].sort());
+	});
+
+	it('filters by cost (reduced includes free), low threshold and step-free access', async () => {
+		const paid = await hitIds({ cost: 'paid' });
+		expect(paid).toEqual([ids.sprachkursA2]);
+		const reduced = await hitIds({ cost: 'reduced' });
+		expect(reduced).toContain(ids.integrationskurs);
+		expect(reduced).toContain(ids.deutschkurs);
+		expect(reduced).not.toContain(ids.sprachkursA2);
+		expect(await hitIds({ cost: 'free' })).not.toContain(ids.integrationskurs);
+		const low = await hitIds({ lowThreshold: true, kind: 'service' });
+		expect(low).not.toContain(ids.berufsberatung);
+		expect(low).toContain(ids.frauencafe);
+		const stepFree = await hitIds({ stepFree: true, kind: 'service' });
+		expect(stepFree).toContain(ids.deutschkurs);
+		expect(stepFree).toContain(ids.mietberatung);
+		expect(stepFree).not.toContain(ids.hausaufgaben);
+	});
+
+	it('is open now in Europe/Berlin time across winter and summer time and validity dates', async () => {
+		const open = (iso: string, extra: Partial<SearchQuery> = {}) => hitIds({ openNow: true, now: new Date(iso), ...extra });
+		// Tuesday 10:30 local: 09:30 UTC in winter (CET), 08:30 UTC in summer (CEST).
+		const winter = await open('2026-11-24T09:30:00Z');
+		expect(winter).toContain(ids.deutschkurs);
+		expect(winter).not.toContain(ids.ferien);
+		expect(await open('2026-11-24T11:30:00Z')).not.toContain(ids.deutschkurs);
+		const summer = await open('2026-07-07T08:30:00Z');
+		expect(summer).toContain(ids.deutschkurs);
+		expect(summer).toContain(ids.ferien);
+		expect(await open('2026-07-07T10:30:00Z')).not.toContain(ids.deutschkurs);
+		// Valid 2026-07-06 … 2026-08-14 inclusive: not the Tuesday after.
+		expect(await open('2026-08-18T08:30:00Z')).not.toContain(ids.ferien);
+		// The day of the spring change, Sunday 29 March 2026, open 10:00–12:00 CEST (08:00–10:00 UTC).
+		expect(await open('2026-03-29T08:30:00Z')).toContain(ids.tuerkisch);
+		expect(await open('2026-03-29T09:59:00Z')).toContain(ids.tuerkisch);
+		expect(await open('2026-03-29T07:30:00Z')).not.toContain(ids.tuerkisch);
+		expect(await open('2026-03-29T10:00:00Z')).not.toContain(ids.tuerkisch);
+	});
+
+	it('never counts a temporarily closed offer as open, but still lists it', async () => {
+		expect(await hitIds({ openNow: true, now: new Date('2026-11-24T09:30:00Z') })).not.toContain(ids.naehcafe);
+		const listed = await search({ text: 'Nähcafé', now: new Date('2026-11-24T09:30:00Z') });
+		expect(listed.hits.map((h) => [h.id, h.status, h.openNow])).toEqual([[ids.naehcafe, 'temporarily closed', false]]);
+		const deutsch = await search({ text: 'Deutschkurs Anfänger', now: new Date('2026-11-24T09:30:00Z') });
+		expect(deutsch.hits[0]).toMatchObject({ id: ids.deutschkurs, openNow: true });
+	});
+
+	it('sorts by distance from a social space centroid and from a point, unplaced entries last', async () => {
+		const near = await resolveNear(handle.db, municipalityId, spaces.Kalk);
+		if (!('point' in near)) throw new Error('no point');
+		const fromKalk = await search({ sort: 'distance', near: near.point, levels: ['public', 'network'] });
+		const distances = fromKalk.hits.map((h) => h.distanceKm);
+		expect(distances.slice(0, 12).every((d) => d !== null && d < 1)).toBe(true);
+		const inKalk = ['sprachschule', 'sprachkursA2', 'integrationskurs', 'caritas', 'deutschkurs', 'frauenkurs', 'sozialberatung', 'ukraine', 'welcome', 'frauencafe', 'languagecafe', 'grundschule'];
+		expect(fromKalk.hits.slice(0, inKalk.length).map((h) => h.id).sort()).toEqual(inKalk.map((k) => ids[k]).sort());
+		expect(fromKalk.hits.find((h) => h.id === ids.hausaufgaben)?.distanceKm).toBeGreaterThan(5);
+		const placed = distances.filter((d): d is number => d !== null);
+		expect([...placed].sort((a, b) => a - b)).toEqual(placed);
+		expect(distances.indexOf(null)).toBe(placed.length);
+		expect(fromKalk.hits.at(-1)?.distanceKm).toBeNull();
+		const fromDom = await search({ sort: 'distance', near: { latitude: 50.9413, longitude: 6.9583 }, text: 'Beratung' });
+		expect(fromDom.hits[0].id).toBe(ids.migrationsberatung);
+		expect(fromDom.hits[0].distanceKm).toBeLessThan(0.05);
+	});
+
+	it('resolves near from a point or a social space of the municipality only', async () => {
+		expect(await resolveNear(handle.db, municipalityId, '50.94,6.96')).toEqual({ point: { latitude: 50.94, longitude: 6.96 } });
+		const kalk = await resolveNear(handle.db, municipalityId, spaces.Kalk);
+		expect('point' in kalk && Math.abs(kalk.point.latitude - 50.94) < 0.02 && Math.abs(kalk.point.longitude - 7.0) < 0.03).toBe(true);
+		expect(await resolveNear(handle.db, otherMunicipalityId, spaces.Kalk)).toEqual({ issue: { field: 'near', code: 'unknown_social_space', params: { value: spaces.Kalk } } });
+		expect(await resolveNear(handle.db, municipalityId, 'nowhere')).toEqual({ issue: { field: 'near', code: 'invalid_coordinates', params: { value: 'nowhere' } } });
+	});
+});
+
+describe('search parameters', () => {
+	it('reads a full shareable URL', () => {
+		const { query, issues } = parseSearchParams(
+			new URLSearchParams('q=Deutschkurs&kind=service&field=education&topic=language_course&group=newcomers&lang=AR-sy&cost=free&low=1&stepfree=1&open=1&near=50.94,6.96&sort=distance&page=2')
+		);
+		expect(issues).toEqual([]);
+		expect(query).toMatchObject({
+			text: 'Deutschkurs',
+			kind: 'service',
+			themeField: 'education',
+			subtopic: 'language_course',
+			targetGroup: 'newcomers',
+			language: 'ar-SY',
+			cost: 'free',
+			lowThreshold: true,
+			stepFree: true,
+			openNow: true,
+			near: '50.94,6.96',
+			sort: 'distance',
+			page: 2
+		});
+		expect(parseSearchParams(new URLSearchParams('')).query).toMatchObject({ text: '', sort: 'relevance', page: 1, lowThreshold: false });
+	});
+
+	it.each([
+		['kind=place', 'kind', 'unknown_option'],
+		['field=cooking', 'field', 'unknown_option'],
+		['topic=chess', 'topic', 'unknown_option'],
+		['group=everyone', 'group', 'unknown_option'],
+		['cost=cheap', 'cost', 'unknown_option'],
+		['sort=random', 'sort', 'unknown_option'],
+		['space=kalk', 'space', 'unknown_option'],
+		['district=1', 'district', 'unknown_option'],
+		['lang=not a tag', 'lang', 'invalid_language'],
+		['page=0', 'page', 'invalid'],
+		['page=abc', 'page', 'invalid'],
+		['page=1.5', 'page', 'invalid'],
+		['page=10001', 'page', 'invalid'],
+		['near=91,6', 'near', 'invalid_coordinates'],
+		['near=somewhere', 'near', 'invalid_coordinates'],
+		['sort=distance', 'near', 'required']
+	])('reports %s as %s: %s and falls back to a valid query', (qs, field, code) => {
+		const { query, issues } = parseSearchParams(new URLSearchParams(qs));
+		expect(issues).toEqual([expect.objectContaining({ field, code })]);
+		expect(query.page).toBe(1);
+		expect(query.near).toBeUndefined();
+	});
+
+	it('folds query words and index words alike and derives compound endings', () => {
+		expect(queryWords('Müller-Straße  MÜLLER İstanbul')).toEqual(['muller', 'strasse', 'istanbul']);
+		expect(foldText('Kalk Ğ ı й أحمد مدرسة')).toBe('kalk g i й احمد مدرسه');
+		expect(compoundEndings('sprachkurs')).toEqual(['achkurs', 'chkurs', 'hkurs', 'kurs']);
+		expect(compoundEndings('kurs kita')).toEqual([]);
+		expect(compoundEndings('اللغه')).toEqual(['للغه', 'لغه']);
+	});
+});
