@@ -363,7 +363,7 @@ const POINT = /^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
  * Reads a search from URL parameters. `near` is `lat,lon` (WGS84 degrees) or a social space id,
  * resolved by `resolveNear`. Unknown values are reported, not silently ignored.
  * @returns the query fields and the issues (`field` = the parameter name; `code`
- *   `unknown_option` for a value outside a vocabulary or a malformed id, `invalid` for a bad page,
+ *   `unknown_option` for a value outside a vocabulary or a malformed id, `invalid_number` for a bad page,
  *   `invalid_language` for a malformed BCP 47 tag, `invalid_coordinates` for a malformed or
  *   out-of-range point, `required` for `sort=distance` without `near`).
  */
@@ -381,7 +381,7 @@ export function parseSearchParams(params: URLSearchParams): { query: Omit<Search
 	const pageRaw = params.get('page') || '1';
 	const page = Number(pageRaw);
 	const pageOk = /^\d+$/.test(pageRaw) && page >= 1 && page <= 10000;
-	if (!pageOk) issues.push({ field: 'page', code: 'invalid', params: { value: pageRaw } });
+	if (!pageOk) issues.push({ field: 'page', code: 'invalid_number', params: { value: pageRaw } });
 	const uuid = (name: string) => {
 		const v = params.get(name);
 		if (!v) return undefined;

@@ -132,9 +132,12 @@ export async function publicSearch(
 		if (tag) resolved.set('lang', tag);
 		else issues.push({ field: 'lang', code: 'invalid_language', params: { value: values.lang } });
 	}
+	// The distance point is resolved here (by Stadtteil slug too), so the parser does not see it.
+	resolved.delete('near');
 	const parsed = parseSearchParams(resolved);
-	issues.push(...parsed.issues.filter((i) => !['district', 'space'].includes(i.field)));
-	const { near: nearRef, ...rest } = parsed.query;
+	issues.push(...parsed.issues.filter((i) => !['district', 'space', 'near'].includes(i.field)));
+	const rest = parsed.query;
+	const nearRef = values.near;
 	let near: SearchQuery['near'];
 	let nearView: PublicSearch['near'] = null;
 	if (nearRef) {
