@@ -307,6 +307,16 @@ describe(`search quality on a Köln set (${DB_KIND})`, () => {
 		expect(course.hits.slice(0, 3).every((h) => h.subtopics.includes('language_course') || h.title.en?.includes('language'))).toBe(true);
 		expect(await titles({ text: 'homework help', lang: 'en' })).toEqual(['Hausaufgabenhilfe für Grundschulkinder']);
 		expect((await titles({ text: 'Women', lang: 'en' }))[0]).toBe('Deutschkurs für Frauen');
+		// Vocabulary labels in the UI languages (messages/directory/*.json).
+		const languageCourses = [ids.deutschkurs, ids.frauenkurs, ids.sprachkursA2].sort();
+		for (const [text, lang] of [['Dil kursu', 'tr'], ['Языковой курс', 'ru'], ['Мовний курс', 'uk'], ['کورس زبان', 'fa'], ['دورة لغة', 'ar']]) {
+			const found = await hitIds({ text, lang });
+			expect(found.filter((id) => languageCourses.includes(id)).sort(), text).toEqual(languageCourses);
+		}
+		expect((await titles({ text: 'مسجد', lang: 'ar' }))[0]).toBe('DITIB Zentralmoschee Köln');
+		expect((await titles({ text: 'cami', lang: 'tr' }))[0]).toBe('DITIB Zentralmoschee Köln');
+		expect((await titles({ text: 'Дитячий садок', lang: 'uk' }))[0]).toBe('AWO KiTa Schatzinsel');
+		expect(await titles({ text: 'Допомога з домашніми завданнями', lang: 'uk' })).toContain('Hausaufgabenhilfe für Grundschulkinder');
 	});
 
 	it('finds entries by Stadtteil and puts names with the Stadtteil first', async () => {

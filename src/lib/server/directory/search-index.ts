@@ -111,6 +111,7 @@ const COMPOUNDING = new Set(['de', 'ar', 'fa']);
 export function endingLexeme(municipalityId: string, ending: string): string {
 	return `~${municipalityId.replace(/-/g, '').slice(0, 8)}${ending}`;
 }
+
 /** Marks a vocabulary label's message key in documents (`#subtopic_language_course`). */
 export const LABEL_MARK = '#';
 /** Marks the municipality in documents (`@<uuid>`). */
