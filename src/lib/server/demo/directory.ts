@@ -13,7 +13,7 @@ import type { Db } from '../db/client';
 import { importOsmActors } from '../directory/import-osm';
 import { EASY_GERMAN } from '../directory/model';
 import { location, organization, service, type TranslatedText } from '../directory/schema';
-import { locationToInput, saveOrganization, saveService, type LocationInput, type ScheduleInput, type ServiceInput } from '../directory/service';
+import { emptyServiceInput, locationToInput, saveOrganization, saveService, type LocationInput, type ScheduleInput, type ServiceInput } from '../directory/service';
 import { originalText, withVersion } from '../directory/texts';
 import { findMunicipality, listDistricts, listSocialSpaces } from '../geography/service';
 import { findInstanceBySlug } from '../instances/service';
@@ -38,30 +38,7 @@ function weekly(days: number[], opensAt: string, closesAt: string, appointmentOn
 type OfferSpec = Partial<ServiceInput> & Pick<ServiceInput, 'name' | 'description' | 'subtopics' | 'languages' | 'schedules'>;
 
 function offerInput(organizationId: string, instanceId: string | null, locations: LocationInput[], spec: OfferSpec): ServiceInput {
-	return {
-		organizationId,
-		instanceId,
-		status: 'active',
-		visibility: 'public',
-		themeFields: [],
-		dimensionsOverride: null,
-		targetGroups: ['newcomers'],
-		minimumAge: null,
-		maximumAge: null,
-		costKind: 'free',
-		costAmountCents: null,
-		costNote: {},
-		lowThreshold: false,
-		accessRequirements: {},
-		requiredDocuments: {},
-		eligibility: {},
-		url: '',
-		email: '',
-		phone: '',
-		contactName: '',
-		locations,
-		...spec
-	};
+	return { ...emptyServiceInput(organizationId), instanceId, targetGroups: ['newcomers'], locations, ...spec };
 }
 
 async function demoOrganizationId(db: Db, municipalityId: string, key: string): Promise<string | null> {

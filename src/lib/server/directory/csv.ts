@@ -33,6 +33,7 @@ import {
 	listEntryIds,
 	organizationToInput,
 	saveOrganization,
+	emptyServiceInput,
 	saveService,
 	serviceToInput,
 	type LocationInput,
@@ -542,37 +543,6 @@ async function actorFromRow(tx: Tx, reader: RowReader, lookup: Lookup): Promise<
 	return { id: detail?.id ?? id, before, input, located };
 }
 
-function emptyOffer(organizationId: string): ServiceInput {
-	return {
-		organizationId,
-		instanceId: null,
-		name: {},
-		description: {},
-		status: 'active',
-		visibility: 'public',
-		themeFields: [],
-		subtopics: [],
-		dimensionsOverride: null,
-		targetGroups: [],
-		minimumAge: null,
-		maximumAge: null,
-		languages: [],
-		costKind: 'free',
-		costAmountCents: null,
-		costNote: {},
-		lowThreshold: false,
-		accessRequirements: {},
-		requiredDocuments: {},
-		eligibility: {},
-		url: '',
-		email: '',
-		phone: '',
-		contactName: '',
-		locations: [],
-		schedules: []
-	};
-}
-
 /** The offer a row describes, merged into the existing one. */
 async function offerFromRow(tx: Tx, reader: RowReader, lookup: Lookup): Promise<RowEntry> {
 	const header = reader.header;
@@ -598,7 +568,7 @@ async function offerFromRow(tx: Tx, reader: RowReader, lookup: Lookup): Promise<
 	if (detail && detail.municipalityId !== lookup.m.id) reader.fail('id', 'the id belongs to an offer of another municipality');
 	if (!detail && !reader.text('actor_id') && !reader.text('actor_name')) reader.fail(reader.has('actor_id') ? 'actor_id' : 'actor_name', 'a new offer needs its actor');
 	const before = detail ? serviceToInput(detail) : null;
-	const input: ServiceInput = { ...(before ?? emptyOffer(actorId)) };
+	const input: ServiceInput = { ...(before ?? emptyServiceInput(actorId)) };
 	if (actorId) input.organizationId = actorId;
 	for (const [prefix, field] of Object.entries(TEXT_COLUMNS.offers)) input[field] = mergeText(input[field], reader, prefix);
 	if (reader.has('status')) input.status = reader.key('status', SERVICE_STATUSES);

@@ -679,6 +679,38 @@ export async function listEntryIds(
 	return { organizationIds: orgs.map((o) => o.id), serviceIds: services.map((s) => s.id) };
 }
 
+/** An offer with nothing filled in but its actor: active, public, free; the start of imports. */
+export function emptyServiceInput(organizationId: string): ServiceInput {
+	return {
+		organizationId,
+		instanceId: null,
+		name: {},
+		description: {},
+		status: 'active',
+		visibility: 'public',
+		themeFields: [],
+		subtopics: [],
+		dimensionsOverride: null,
+		targetGroups: [],
+		minimumAge: null,
+		maximumAge: null,
+		languages: [],
+		costKind: 'free',
+		costAmountCents: null,
+		costNote: {},
+		lowThreshold: false,
+		accessRequirements: {},
+		requiredDocuments: {},
+		eligibility: {},
+		url: '',
+		email: '',
+		phone: '',
+		contactName: '',
+		locations: [],
+		schedules: []
+	};
+}
+
 /** An existing offer as a `ServiceInput`, for edit forms, proposals and CSV export. */
 export function serviceToInput(d: ServiceDetail): ServiceInput {
 	return {

@@ -29,6 +29,7 @@ import {
 	getService,
 	locationToInput,
 	organizationToInput,
+	emptyServiceInput,
 	saveOrganization,
 	saveService,
 	serviceToInput,
@@ -412,34 +413,7 @@ async function importService(ctx: Context, unit: Unit): Promise<boolean> {
 	if (!existing && !('name' in rec)) throw new RecordProblem('service_id', `unknown service ${String(rec.id)}`);
 	const input: ServiceInput = existing
 		? serviceToInput(existing)
-		: {
-				organizationId: '',
-				instanceId: null,
-				name: {},
-				description: {},
-				status: 'active',
-				visibility: 'public',
-				themeFields: [],
-				subtopics: [],
-				dimensionsOverride: null,
-				targetGroups: [],
-				minimumAge: null,
-				maximumAge: null,
-				languages: [],
-				costKind: 'free',
-				costAmountCents: null,
-				costNote: {},
-				lowThreshold: false,
-				accessRequirements: {},
-				requiredDocuments: {},
-				eligibility: {},
-				url: '',
-				email: '',
-				phone: '',
-				contactName: '',
-				locations: [],
-				schedules: []
-			};
+		: emptyServiceInput('');
 	if (orgRaw) input.organizationId = importedId(orgRaw);
 	const extra = { ...(input.hsdsExtra ?? {}) };
 	const codecs = serviceCodecs(id, ctx.lang);
