@@ -346,6 +346,49 @@ async function municipalitySpaceIds(db: DbOrTx, municipalityId: string): Promise
 	return rows.map((r) => r.id);
 }
 
+/** Columns a new entry takes from the write options: its id, where it came from, demo flag. */
+function provenance(options: WriteOptions) {
+	return {
+		...(options.id ? { id: options.id } : {}),
+		source: options.source ?? 'manual',
+		sourceId: options.sourceId ?? null,
+		isDemo: options.isDemo ?? false,
+		verifying: !!options.verifiedBy
+	};
+}
+
+/**
+ * Updates an existing actor or offer with `columns` (written only when a field changed or it is
+ * being verified) or inserts it with the provenance columns, auditing the fields that changed.
+ * @returns the entry's id.
+ */
+async function writeEntry(
+	tx: DbOrTx,
+	kind: 'organization' | 'service',
+	existing: { id: string } | undefined,
+	columns: Record<string, unknown>,
+	actor: Actor,
+	municipalityId: string,
+	{ verifying, ...insertOnly }: ReturnType<typeof provenance> & { attribution?: string | null }
+): Promise<string> {
+	const table = kind === 'service' ? service : organization;
+	if (existing) {
+		const changes = diffRecords(existing as unknown as Record<string, unknown>, columns);
+		delete changes.lastVerifiedAt;
+		if (Object.keys(changes).length || verifying) {
+			await tx.update(table).set({ ...columns, updatedAt: new Date() } as never).where(eq(table.id, existing.id));
+		}
+		if (Object.keys(changes).length) await audit(tx, actor, municipalityId, 'update', kind, existing.id, changes);
+		return existing.id;
+	}
+	const [row] = await tx
+		.insert(table)
+		.values({ municipalityId, ...columns, ...insertOnly } as never)
+		.returning({ id: table.id });
+	await audit(tx, actor, municipalityId, 'create', kind, row.id, diffRecords(null, columns));
+	return row.id;
+}
+
 /**
  * Creates or updates an actor (by `options.id`) with its places and social spaces, audited field
  * by field, in one transaction.
@@ -379,31 +422,10 @@ export async function saveOrganization(
 			hsdsExtra: input.hsdsExtra ?? {},
 			...(options.verifiedBy ? { lastVerifiedAt: new Date(), lastVerifiedBy: options.verifiedBy } : {})
 		};
-		let id: string;
-		if (existing) {
-			id = existing.id;
-			const changes = diffRecords(existing as unknown as Record<string, unknown>, columns);
-			delete changes.lastVerifiedAt;
-			if (Object.keys(changes).length || options.verifiedBy) {
-				await tx.update(organization).set({ ...columns, updatedAt: new Date() }).where(eq(organization.id, id));
-			}
-			if (Object.keys(changes).length) await audit(tx, actor, municipalityId, 'update', 'organization', id, changes);
-		} else {
-			const [row] = await tx
-				.insert(organization)
-				.values({
-					...(options.id ? { id: options.id } : {}),
-					municipalityId,
-					...columns,
-					source: options.source ?? 'manual',
-					sourceId: options.sourceId ?? null,
-					attribution: options.attribution ?? null,
-					isDemo: options.isDemo ?? false
-				})
-				.returning({ id: organization.id });
-			id = row.id;
-			await audit(tx, actor, municipalityId, 'create', 'organization', id, diffRecords(null, columns));
-		}
+		const id = await writeEntry(tx, 'organization', existing, columns, actor, municipalityId, {
+			...provenance(options),
+			attribution: options.attribution ?? null
+		});
 		await writeLocations(tx, municipalityId, id, input.locations, spaces, actor);
 		const spaceIds = [...new Set([...input.socialSpaceIds, ...spaces.filter((s): s is string => !!s)])].sort();
 		const before = (await tx.select().from(organizationSocialSpace).where(eq(organizationSocialSpace.organizationId, id)))
@@ -477,30 +499,7 @@ export async function saveService(
 			hsdsExtra: input.hsdsExtra ?? {},
 			...(options.verifiedBy ? { lastVerifiedAt: new Date(), lastVerifiedBy: options.verifiedBy } : {})
 		};
-		let id: string;
-		if (existing) {
-			id = existing.id;
-			const changes = diffRecords(existing as unknown as Record<string, unknown>, columns);
-			delete changes.lastVerifiedAt;
-			if (Object.keys(changes).length || options.verifiedBy) {
-				await tx.update(service).set({ ...columns, updatedAt: new Date() }).where(eq(service.id, id));
-			}
-			if (Object.keys(changes).length) await audit(tx, actor, municipalityId, 'update', 'service', id, changes);
-		} else {
-			const [row] = await tx
-				.insert(service)
-				.values({
-					...(options.id ? { id: options.id } : {}),
-					municipalityId,
-					...columns,
-					source: options.source ?? 'manual',
-					sourceId: options.sourceId ?? null,
-					isDemo: options.isDemo ?? false
-				})
-				.returning({ id: service.id });
-			id = row.id;
-			await audit(tx, actor, municipalityId, 'create', 'service', id, diffRecords(null, columns));
-		}
+		const id = await writeEntry(tx, 'service', existing, columns, actor, municipalityId, provenance(options));
 		const locationIds = await writeLocations(tx, municipalityId, input.organizationId, input.locations, spaces, actor);
 		const links = await tx.select().from(serviceAtLocation).where(eq(serviceAtLocation.serviceId, id));
 		const stale = links.filter((l) => !locationIds.includes(l.locationId)).map((l) => l.id);
