@@ -8,7 +8,6 @@
  * Source: issue 3 §5 and "Performance".
  */
 import { count, eq, sql } from 'drizzle-orm';
-import { geoIdentity, geoPath } from 'd3-geo';
 import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import type { DbOrTx } from '../db/client';
 import { bboxOf } from '../geography/geojson';
@@ -146,15 +145,4 @@ export async function resultsBaseMap(db: DbOrTx, scope: { municipalityId: string
 	cache.set(key, { version, value });
 	value.catch(() => cache.delete(key));
 	return value;
-}
-
-/**
- * The centroid of a boundary as latitude/longitude; null without one. Planar in degrees (d3-geo's
- * path centroid with the identity projection): close enough at city scale, and unlike the
- * spherical centroid independent of the ring winding, which GeoJSON files get either way.
- */
-export function boundaryCentroid(boundary: Geometry | null): { latitude: number; longitude: number } | null {
-	if (!boundary || (boundary.type !== 'Polygon' && boundary.type !== 'MultiPolygon')) return null;
-	const [longitude, latitude] = geoPath(geoIdentity()).centroid(boundary);
-	return Number.isFinite(latitude) && Number.isFinite(longitude) ? { latitude, longitude } : null;
 }

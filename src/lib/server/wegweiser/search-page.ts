@@ -5,15 +5,15 @@
  * choices and the results map. Source: issue 3 §4–§5.
  */
 import { asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Geometry } from 'geojson';
 import type { DbOrTx } from '../db/client';
 import type { FieldIssue } from '../errors';
 import { district, socialSpace } from '../geography/schema';
 import { canonicalLanguageTag } from '../instances/service';
+import { pickLanguage } from '../instances/view';
 import type { Visibility } from '../directory/model';
 import { organization } from '../directory/schema';
-import { parseSearchParams, searchDirectory, type SearchHit, type SearchQuery } from '../directory/search';
-import { boundaryCentroid, projectPoint, resultsBaseMap, type CompactMap } from './results-map';
+import { parseSearchParams, resolveNear, searchDirectory, type SearchHit, type SearchQuery } from '../directory/search';
+import { projectPoint, resultsBaseMap, type CompactMap } from './results-map';
 
 /** An area choice of the filter form. */
 export interface AreaChoice {
@@ -62,7 +62,6 @@ export interface PublicSearch {
 	map: (CompactMap & { dots: MapDot[]; near: [number, number] | null; param: 'district' | 'space'; current: string | null }) | null;
 }
 
-const POINT = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TEXT_PARAMS = ['q', 'kind', 'field', 'topic', 'group', 'lang', 'district', 'space', 'cost', 'low', 'stepfree', 'open', 'near', 'sort'] as const;
 
@@ -73,8 +72,8 @@ export function osmObjectUrl(sourceId: string | null): string | null {
 
 /** A title in `lang`, else German, else any language it has. */
 export function titleIn(title: Record<string, string>, lang: string): { text: string; lang: string } {
-	const chosen = [lang, 'de', ...Object.keys(title)].find((l) => title[l]);
-	return chosen ? { text: title[chosen], lang: chosen } : { text: '', lang };
+	const shown = pickLanguage(title, lang);
+	return shown ? { text: shown.text, lang: shown.lang } : { text: '', lang };
 }
 
 function byRef<T extends AreaChoice>(list: T[], ref: string): T | undefined {
@@ -141,22 +140,13 @@ export async function publicSearch(
 	let near: SearchQuery['near'];
 	let nearView: PublicSearch['near'] = null;
 	if (nearRef) {
-		const point = POINT.exec(nearRef);
-		const space = point ? undefined : byRef(spaces, nearRef);
-		if (point && Math.abs(Number(point[1])) <= 90 && Math.abs(Number(point[2])) <= 180) {
-			near = { latitude: Number(point[1]), longitude: Number(point[2]) };
-			nearView = { label: `${near.latitude}, ${near.longitude}`, kind: 'point' };
-		} else if (space) {
-			const [row] = await db.select({ boundary: socialSpace.boundary }).from(socialSpace).where(eq(socialSpace.id, space.id));
-			const centroid = boundaryCentroid((row?.boundary ?? null) as Geometry | null);
-			if (centroid) {
-				near = centroid;
-				nearView = { label: space.name, kind: 'space' };
-			} else {
-				issues.push({ field: 'near', code: 'no_boundary', params: { value: space.name } });
-			}
+		const space = byRef(spaces, nearRef);
+		const found = await resolveNear(db, municipalityId, space?.id ?? nearRef);
+		if ('point' in found) {
+			near = found.point;
+			nearView = space ? { label: space.name, kind: 'space' } : { label: `${near.latitude}, ${near.longitude}`, kind: 'point' };
 		} else {
-			issues.push({ field: 'near', code: 'unknown_place', params: { value: nearRef } });
+			issues.push(space ? { field: 'near', code: 'no_boundary', params: { value: space.name } } : { field: 'near', code: 'unknown_place', params: { value: nearRef } });
 		}
 	}
 	if (rest.sort === 'distance' && !near && !issues.some((i) => i.field === 'near')) {
