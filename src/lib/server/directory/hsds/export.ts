@@ -273,7 +273,11 @@ export async function loadMetadata(db: DbOrTx, entityIds: string[], lang: string
 		.where(and(inArray(auditLog.entityType, Object.keys(AUDITED_FIELDS)), inArray(auditLog.entityId, entityIds)))
 		.orderBy(asc(auditLog.id));
 	const perEntity = new Map<string, typeof rows>();
-	for (const r of rows) perEntity.set(r.entityId!, [...(perEntity.get(r.entityId!) ?? []), r]);
+	for (const r of rows) {
+		const list = perEntity.get(r.entityId!);
+		if (list) list.push(r);
+		else perEntity.set(r.entityId!, [r]);
+	}
 	for (const [entityId, entries] of perEntity) {
 		const records: Json[] = [];
 		for (const e of entries.slice(-METADATA_ENTRIES).reverse()) {
