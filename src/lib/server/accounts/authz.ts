@@ -14,6 +14,16 @@
  *   everyone who may edit (staff may use the same queue).
  * - `directory:review` — see the proposal queue and publish or reject: administrators and
  *   instance staff of the municipality; publishing also needs `directory:edit` on the entry.
+ * Lotsen work (issue 4 §6; design):
+ * - `contacts:record` — staff of the instance record its counselling contacts and referrals.
+ * - `cases:work` — read and write a case: staff of the holding instance, and instance staff of
+ *   the municipality the case is shared with by name. Municipality administrators never see
+ *   cases; partners and volunteers never do either.
+ * - `statistics:instance` — an instance's reports: its staff (exact counts on screen) and the
+ *   municipality administrators (small counts suppressed, see `statisticsExact`).
+ * - `statistics:municipality` — city-wide reports across instances and districts: administrators.
+ * - `casework:configure` — the contact attributes and the deletion schedule: administrators.
+ * - `accompaniment:volunteer` — a volunteer sees the appointments assigned to them.
  */
 import { AccessDeniedError } from '../errors';
 import type { Principal } from './service';
@@ -30,13 +40,27 @@ export type Permission =
 	/** Propose new directory entries or changes for review (scope: municipality). */
 	| 'directory:propose'
 	/** Review, publish and reject proposals (scope: municipality). */
-	| 'directory:review';
+	| 'directory:review'
+	/** Record counselling contacts and referrals of an instance (scope: instance). */
+	| 'contacts:record'
+	/** Read and write a case (scope: the holding instance, plus `caseSharedWith`). */
+	| 'cases:work'
+	/** See an instance's statistics (scope: instance). */
+	| 'statistics:instance'
+	/** See city-wide statistics (scope: municipality). */
+	| 'statistics:municipality'
+	/** Configure contact attributes and the deletion schedule (scope: municipality). */
+	| 'casework:configure'
+	/** See the accompaniments assigned to oneself (volunteers). */
+	| 'accompaniment:volunteer';
 
 /** The resource a permission is asked for. */
 export interface Scope {
 	municipalityId?: string;
 	/** The instance concerned; for `directory:edit`, null or absent means an entry of no instance. */
 	instanceId?: string | null;
+	/** For `cases:work`: the users a case is shared with by name. */
+	caseSharedWith?: readonly string[];
 }
 
 /** Whether the principal holds the permission on the scope. No principal: never. */
@@ -62,7 +86,34 @@ export function can(principal: Principal | null | undefined, permission: Permiss
 			return sameMunicipality && ['municipality_admin', 'instance_staff', 'partner_editor'].includes(principal.role);
 		case 'directory:review':
 			return sameMunicipality && (principal.role === 'municipality_admin' || principal.role === 'instance_staff');
+		case 'contacts:record':
+			return isInstanceStaff(principal, sameMunicipality, scope.instanceId);
+		case 'cases:work':
+			return (
+				isInstanceStaff(principal, sameMunicipality, scope.instanceId) ||
+				(principal.role === 'instance_staff' && sameMunicipality && !!scope.caseSharedWith?.includes(principal.userId))
+			);
+		case 'statistics:instance':
+			return (principal.role === 'municipality_admin' && sameMunicipality) || isInstanceStaff(principal, sameMunicipality, scope.instanceId);
+		case 'statistics:municipality':
+		case 'casework:configure':
+			return principal.role === 'municipality_admin' && sameMunicipality;
+		case 'accompaniment:volunteer':
+			return principal.role === 'volunteer';
 	}
+}
+
+function isInstanceStaff(principal: Principal, sameMunicipality: boolean, instanceId: string | null | undefined): boolean {
+	return principal.role === 'instance_staff' && sameMunicipality && !!instanceId && principal.instanceIds.includes(instanceId);
+}
+
+/**
+ * Whether the principal sees an instance's statistics with exact counts. Only the instance's own
+ * staff do, and only on screen: everything that leaves the instance (downloads, city views) has
+ * counts under `SMALL_COUNT_THRESHOLD` suppressed (issue 4 §7).
+ */
+export function statisticsExact(principal: Principal | null | undefined, instanceId: string, municipalityId: string): boolean {
+	return !!principal && isInstanceStaff(principal, principal.municipalityId === municipalityId, instanceId);
 }
 
 /** Like `can`, but throws. @throws AccessDeniedError (mapped to HTTP 403). */

@@ -4,3 +4,4 @@ export * from '../instances/schema';
 export * from '../accounts/schema';
 export * from '../audit/schema';
 export * from '../directory/schema';
+export * from '../casework/schema';
