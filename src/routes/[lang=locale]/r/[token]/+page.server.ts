@@ -1,5 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { formatDateTime } from '$lib/format';
+import { displayName } from '$lib/wegweiser';
 import { msg } from '$lib/messages';
 import { FailureLimiter } from '$lib/server/accounts/rate-limit';
 import { getDb } from '$lib/server/db';
@@ -56,15 +57,15 @@ export const load: PageServerLoad = async ({ params, locals, setHeaders, getClie
 		statusLabel: msg(`cr_status_${current}`),
 		appointmentAt: r.appointmentAt ? formatDateTime(r.appointmentAt, locals.locale) : null,
 		expires: formatDateTime(r.expiresAt, locals.locale),
-		shared: state.shared,
+		shared: { ...state.shared, language: state.shared.language ? displayName(state.shared.language, locals.locale) : undefined },
 		next: nextPartnerStatuses(current).map((s) => ({ value: s, label: msg(`cr_status_${s}`) })),
 		reasons: REFERRAL_FAILURE_REASONS.map((x) => ({ value: x.key, label: msg(`cr_reason_${x.key}`) }))
 	};
 };
 
 export const actions: Actions = {
-	default: async ({ params, request, getClientAddress, setHeaders }) => {
-		setHeaders({ 'cache-control': 'no-store' });
+	// `load` sets no-store for the re-rendered form; a refusal ends in the (uncached) error page.
+	default: async ({ params, request, getClientAddress }) => {
 		const ip = clientIp(getClientAddress);
 		guard(ip);
 		const form = await request.formData();
