@@ -13,7 +13,8 @@ export const load: LayoutServerLoad = ({ locals, url }) => {
 					role: p.role,
 					staff: can(p, 'staff_area:enter'),
 					admin: p.role === 'municipality_admin',
-					directory: can(p, 'directory:propose', { municipalityId: p.municipalityId })
+					directory: can(p, 'directory:propose', { municipalityId: p.municipalityId }),
+					volunteer: can(p, 'accompaniment:volunteer')
 				}
 			: null,
 		languages: locales.map((l) => ({

@@ -5,18 +5,27 @@
  * partner reports received → appointment → helped / not possible without an account.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
 import type { Principal } from '../accounts/service';
-import type { DbOrTx } from '../db/client';
+import type { ChangeSet } from '../audit/schema';
+import { recordAudit } from '../audit/service';
+import type { Db, DbOrTx } from '../db/client';
 import { getOrganization, getService, visibleLevels } from '../directory/service';
 import { SUBTOPICS, THEME_FIELDS } from '../directory/model';
 import { originalLanguage } from '../directory/texts';
-import { AccessDeniedError, ValidationError, type FieldIssue } from '../errors';
-import { can } from '../accounts/authz';
+import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { authorize, can } from '../accounts/authz';
+import { instance } from '../instances/schema';
 import { requireCase } from './access';
-import { encryptText } from './crypto';
-import { PARTNER_SHAREABLE_CATEGORIES } from './model';
-import { referral, referralEvent } from './schema';
+import { decryptText, encryptText } from './crypto';
+import {
+	FINAL_REFERRAL_STATUSES,
+	PARTNER_SHAREABLE_CATEGORIES,
+	REFERRAL_FAILURE_REASONS,
+	REFERRAL_STATUSES,
+	type ReferralStatus
+} from './model';
+import { caseConsent, referral, referralEvent } from './schema';
 import { getCaseworkSettings } from './settings';
 
 /** SHA-256 (hex) of a partner token, the only form in which tokens are stored. */
@@ -141,4 +150,340 @@ export async function findReferralByToken(db: DbOrTx, token: string) {
 	if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
 	const [row] = await db.select().from(referral).where(eq(referral.tokenHash, hashReferralToken(token)));
 	return row ?? null;
+}
+
+/** The message key that names a topic (sub-topic or theme field) in the UI. */
+export function topicMessageKey(topic: string): string {
+	return THEME_FIELDS.some((t) => t.key === topic) ? `opt_theme_fields_${topic}` : `subtopic_${topic}`;
+}
+
+/**
+ * Where the slip for a freshly issued referral is printed: the offer's slip with the token for
+ * offers, the minimal referral slip for actors. The token travels only in this URL and on paper.
+ */
+export function referralSlipPath(lang: string, municipalitySlug: string, row: { id: string; serviceId: string | null }, token: string): string {
+	const ref = encodeURIComponent(token);
+	return row.serviceId
+		? `/${lang}/m/${municipalitySlug}/o/${row.serviceId}/slip?ref=${ref}`
+		: `/${lang}/staff/referrals/${row.id}/slip?ref=${ref}`;
+}
+
+/**
+ * A wall-clock time in Europe/Berlin (`YYYY-MM-DDTHH:MM`, as `<input type="datetime-local">`
+ * sends it) as a UTC instant, or null when the text is no such time. In the autumn overlap the
+ * earlier (summer-time) instant is taken.
+ */
+export function parseBerlinDateTime(value: string): Date | null {
+	const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+	if (!match) return null;
+	const [y, mo, d, h, mi] = match.slice(1).map(Number);
+	const wall = Date.UTC(y, mo - 1, d, h, mi);
+	const check = new Date(wall);
+	if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59) return null;
+	const offsetAt = (instant: number) => {
+		const parts = new Intl.DateTimeFormat('en-GB', {
+			timeZone: 'Europe/Berlin',
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit'
+		}).formatToParts(instant);
+		const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+		return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - instant;
+	};
+	const first = wall - offsetAt(wall);
+	return new Date(wall - offsetAt(first));
+}
+
+/** What a receiving partner may see of the person, decrypted; only the consented keys. */
+export interface PartnerShared {
+	displayName?: string;
+	language?: string;
+	needsSummary?: string;
+}
+
+const SHARED_CATEGORY: Record<keyof PartnerShared, string> = {
+	displayName: 'display_name',
+	language: 'language',
+	needsSummary: 'needs_summary'
+};
+
+/**
+ * The state of a partner link:
+ * - `malformed` — not 43 base64url characters (HTTP 400);
+ * - `unknown` — no referral has this token: tampered, never issued, or erased by the Löschplan
+ *   (only the token's hash is stored, so an erased token cannot be told from a forged one; 404);
+ * - `expired` — `expiresAt` passed, or the consent of the referral's case was withdrawn (410);
+ * - `completed` — the partner already reported a final status (410);
+ * - `valid` — with the referral and what the consent lets the partner see.
+ */
+export type PartnerLinkState =
+	| { status: 'malformed' | 'unknown' | 'expired' | 'completed' }
+	| { status: 'valid'; referral: typeof referral.$inferSelect; shared: PartnerShared };
+
+/** Resolves a partner token at `now` (see `PartnerLinkState`). Reads only; nothing is audited. */
+export async function resolvePartnerLink(db: DbOrTx, token: string, now: Date = new Date()): Promise<PartnerLinkState> {
+	if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return { status: 'malformed' };
+	const row = await findReferralByToken(db, token);
+	if (!row) return { status: 'unknown' };
+	if (FINAL_REFERRAL_STATUSES.includes(row.status as ReferralStatus)) return { status: 'completed' };
+	if (row.expiresAt <= now) return { status: 'expired' };
+	let allowed: string[] = [];
+	if (row.caseId) {
+		const [consent] = await db.select().from(caseConsent).where(eq(caseConsent.caseId, row.caseId));
+		if (!consent || consent.withdrawnAt) return { status: 'expired' };
+		allowed = consent.partnerCategories;
+	}
+	const shared: PartnerShared = {};
+	if (row.sharedEnc && allowed.length) {
+		const stored = JSON.parse(decryptText(row.sharedEnc)) as Record<string, unknown>;
+		for (const key of Object.keys(SHARED_CATEGORY) as (keyof PartnerShared)[]) {
+			const value = stored[key];
+			// The consent may have been narrowed since issue: show only what it covers today.
+			if (typeof value === 'string' && value && allowed.includes(SHARED_CATEGORY[key])) shared[key] = value;
+		}
+	}
+	return { status: 'valid', referral: row, shared };
+}
+
+/** A partner link that cannot be used; `status` says why (routes answer 400, 404 or 410). */
+export class PartnerLinkError extends Error {
+	constructor(public readonly status: 'malformed' | 'unknown' | 'expired' | 'completed') {
+		super(`referral link ${status}`);
+		this.name = 'PartnerLinkError';
+	}
+}
+
+/** Order of the statuses along the loop; a partner may only move forward (final = 3). */
+const STATUS_RANK: Record<ReferralStatus, number> = { issued: 0, received: 1, appointment: 2, helped: 3, not_possible: 3 };
+
+/** The statuses a partner may set next from `current` (forward only; "appointment" may be skipped). */
+export function nextPartnerStatuses(current: ReferralStatus): ReferralStatus[] {
+	return REFERRAL_STATUSES.filter((s) => s !== 'issued' && STATUS_RANK[s] > STATUS_RANK[current]);
+}
+
+/** What a partner reports through the link. */
+export interface PartnerUpdate {
+	status: string;
+	/** Only with `appointment`, optional; ignored with other statuses. */
+	appointmentAt?: Date | null;
+	/** A key of `REFERRAL_FAILURE_REASONS`; required with `not_possible`, ignored otherwise. */
+	failureReason?: string | null;
+}
+
+/** Actor label of the receiving partner in referral events and the audit log. */
+export const PARTNER_LINK_ACTOR = 'partner-link';
+
+/**
+ * The receiving partner sets the referral's next status through the link (issue 4 §3). Writes
+ * the referral, a `referral_event` and an audit row (actor `partner-link`) in one transaction;
+ * a new status also puts the staff follow-up back to "not done". Final statuses use up the link.
+ * @throws PartnerLinkError (malformed, unknown, expired, completed: nothing changed);
+ *   ValidationError — `status` `invalid_transition` (going back, repeating, unknown),
+ *   `failureReason` `required` | `unknown_value`, `appointmentAt` `invalid_datetime`
+ *   (nothing changed, the link stays usable).
+ */
+export async function updateReferralByToken(db: Db, token: string, input: PartnerUpdate, now: Date = new Date()): Promise<typeof referral.$inferSelect> {
+	return db.transaction(async (tx) => {
+		const state = await resolvePartnerLink(tx, token, now);
+		if (state.status !== 'valid') throw new PartnerLinkError(state.status);
+		const current = state.referral;
+		const issues: FieldIssue[] = [];
+		const next = input.status as ReferralStatus;
+		if (!nextPartnerStatuses(current.status as ReferralStatus).includes(next)) {
+			issues.push({ field: 'status', code: 'invalid_transition' });
+		}
+		const failureReason = next === 'not_possible' ? (input.failureReason ?? '') : null;
+		if (next === 'not_possible') {
+			if (!failureReason) issues.push({ field: 'failureReason', code: 'required' });
+			else if (!REFERRAL_FAILURE_REASONS.some((r) => r.key === failureReason)) issues.push({ field: 'failureReason', code: 'unknown_value' });
+		}
+		const appointmentAt = next === 'appointment' ? (input.appointmentAt ?? null) : current.appointmentAt;
+		if (next === 'appointment' && appointmentAt && Number.isNaN(appointmentAt.getTime())) {
+			issues.push({ field: 'appointmentAt', code: 'invalid_datetime' });
+		}
+		if (issues.length) throw new ValidationError(issues);
+		const [row] = await tx
+			.update(referral)
+			.set({ status: next, failureReason, appointmentAt, statusChangedAt: now, followUpDone: false })
+			// Guarded by the old status, so two partners submitting at once cannot both apply.
+			.where(and(eq(referral.id, current.id), eq(referral.status, current.status)))
+			.returning();
+		if (!row) throw new PartnerLinkError('completed');
+		await tx.insert(referralEvent).values({ referralId: row.id, status: next, failureReason, byLabel: PARTNER_LINK_ACTOR, at: now });
+		const changes: ChangeSet = { status: [current.status, next] };
+		if (failureReason) changes.failureReason = [current.failureReason, failureReason];
+		// The appointment time concerns the person: recorded as changed, never its value.
+		if (next === 'appointment' && appointmentAt) changes.appointmentAt = ['…', '…'];
+		await recordAudit(tx, {
+			actorLabel: PARTNER_LINK_ACTOR,
+			municipalityId: row.municipalityId,
+			action: 'update',
+			entityType: 'referral',
+			entityId: row.id,
+			changes
+		});
+		return row;
+	});
+}
+
+/** One status change in a referral's history, as staff see it. */
+export interface ReferralHistoryEntry {
+	status: string;
+	failureReason: string | null;
+	/** `partner` for the link, `staff` for a signed-in user. */
+	by: 'partner' | 'staff';
+	at: Date;
+}
+
+/** A referral as the referring staff follow it up. No case data beyond the case's id. */
+export interface ReferralOverview {
+	id: string;
+	targetLabel: string;
+	serviceId: string | null;
+	organizationId: string | null;
+	topic: string;
+	referenceCode: string | null;
+	status: ReferralStatus;
+	failureReason: string | null;
+	appointmentAt: Date | null;
+	statusChangedAt: Date;
+	createdAt: Date;
+	expiresAt: Date;
+	caseId: string | null;
+	followUpDone: boolean;
+	/** Not final, follow-up not done, and no status change for `referralFollowUpDays`. */
+	overdue: boolean;
+	history: ReferralHistoryEntry[];
+}
+
+/** Whether a referral is due for follow-up at `now` (see `ReferralOverview.overdue`). */
+export function isOverdue(
+	row: { status: string; followUpDone: boolean; statusChangedAt: Date },
+	followUpDays: number,
+	now: Date
+): boolean {
+	return (
+		!FINAL_REFERRAL_STATUSES.includes(row.status as ReferralStatus) &&
+		!row.followUpDone &&
+		row.statusChangedAt.getTime() + followUpDays * 86_400_000 <= now.getTime()
+	);
+}
+
+async function withHistory(db: DbOrTx, rows: (typeof referral.$inferSelect)[], followUpDays: number, now: Date): Promise<ReferralOverview[]> {
+	const events = rows.length
+		? await db
+				.select()
+				.from(referralEvent)
+				.where(inArray(referralEvent.referralId, rows.map((r) => r.id)))
+				.orderBy(asc(referralEvent.at), asc(referralEvent.id))
+		: [];
+	return rows.map((r) => ({
+		id: r.id,
+		targetLabel: r.targetLabel,
+		serviceId: r.serviceId,
+		organizationId: r.organizationId,
+		topic: r.topic,
+		referenceCode: r.referenceCode,
+		status: r.status as ReferralStatus,
+		failureReason: r.failureReason,
+		appointmentAt: r.appointmentAt,
+		statusChangedAt: r.statusChangedAt,
+		createdAt: r.createdAt,
+		expiresAt: r.expiresAt,
+		caseId: r.caseId,
+		followUpDone: r.followUpDone,
+		overdue: isOverdue(r, followUpDays, now),
+		history: events
+			.filter((e) => e.referralId === r.id)
+			.map((e) => ({ status: e.status, failureReason: e.failureReason, by: e.byLabel === PARTNER_LINK_ACTOR ? 'partner' : 'staff', at: e.at }))
+	}));
+}
+
+/** Most referrals a list shows; overdue ones always come first, so they are never cut off. */
+export const REFERRAL_LIST_LIMIT = 300;
+
+/**
+ * The referrals of an instance for follow-up (issue 4 §3): overdue ones first (oldest status
+ * first), then the others, newest first; at most `REFERRAL_LIST_LIMIT`.
+ * @param options.overdueOnly only the referrals due for follow-up.
+ * @throws NotFoundError (unknown instance), AccessDeniedError (not staff of the instance).
+ */
+export async function listReferrals(
+	db: DbOrTx,
+	principal: Principal | null | undefined,
+	instanceId: string,
+	options: { overdueOnly?: boolean } = {},
+	now: Date = new Date()
+): Promise<ReferralOverview[]> {
+	if (!/^[0-9a-f-]{36}$/i.test(instanceId)) throw new NotFoundError(`instance ${instanceId}`);
+	const [inst] = await db.select({ municipalityId: instance.municipalityId }).from(instance).where(eq(instance.id, instanceId));
+	if (!inst) throw new NotFoundError(`instance ${instanceId}`);
+	authorize(principal, 'contacts:record', { municipalityId: inst.municipalityId, instanceId });
+	const { referralFollowUpDays } = await getCaseworkSettings(db, inst.municipalityId);
+	const cutoff = new Date(now.getTime() - referralFollowUpDays * 86_400_000);
+	const overdueSql = and(
+		notInArray(referral.status, [...FINAL_REFERRAL_STATUSES]),
+		eq(referral.followUpDone, false),
+		lte(referral.statusChangedAt, cutoff)
+	)!;
+	const rows = await db
+		.select()
+		.from(referral)
+		.where(options.overdueOnly ? and(eq(referral.instanceId, instanceId), overdueSql) : eq(referral.instanceId, instanceId))
+		.orderBy(
+			desc(sql`case when ${overdueSql} then 1 else 0 end`),
+			sql`case when ${overdueSql} then ${referral.statusChangedAt} end asc`,
+			desc(referral.createdAt),
+			asc(referral.id)
+		)
+		.limit(REFERRAL_LIST_LIMIT);
+	return withHistory(db, rows, referralFollowUpDays, now);
+}
+
+/**
+ * The referrals of one case, newest first, for everyone who may read the case (its instance's
+ * staff and the colleagues it is shared with).
+ * @throws NotFoundError, AccessDeniedError from `requireCase`.
+ */
+export async function listCaseReferrals(db: DbOrTx, principal: Principal | null | undefined, caseId: string, now: Date = new Date()): Promise<ReferralOverview[]> {
+	const { caseRow } = await requireCase(db, principal, caseId, 'read');
+	const { referralFollowUpDays } = await getCaseworkSettings(db, caseRow.municipalityId);
+	const rows = await db.select().from(referral).where(eq(referral.caseId, caseId)).orderBy(desc(referral.createdAt), asc(referral.id));
+	return withHistory(db, rows, referralFollowUpDays, now);
+}
+
+/**
+ * Staff record that they followed up an overdue referral (e.g. phoned the partner): it leaves
+ * the overdue list until the partner's next status change. Audited; repeating it changes
+ * nothing. Allowed for staff of the instance and, for case referrals, colleagues the case is
+ * shared with.
+ * @throws NotFoundError (unknown referral), AccessDeniedError, ValidationError `referral`
+ *   `already_final` (a final referral needs no follow-up).
+ */
+export async function markFollowUpDone(db: Db, principal: Principal | null | undefined, referralId: string): Promise<void> {
+	if (!/^[0-9a-f-]{36}$/i.test(referralId)) throw new NotFoundError(`referral ${referralId}`);
+	await db.transaction(async (tx) => {
+		const [row] = await tx.select().from(referral).where(eq(referral.id, referralId));
+		if (!row) throw new NotFoundError(`referral ${referralId}`);
+		if (!can(principal, 'contacts:record', { municipalityId: row.municipalityId, instanceId: row.instanceId })) {
+			if (!row.caseId) throw new AccessDeniedError();
+			await requireCase(tx, principal, row.caseId, 'read');
+		}
+		if (FINAL_REFERRAL_STATUSES.includes(row.status as ReferralStatus)) {
+			throw new ValidationError([{ field: 'referral', code: 'already_final' }]);
+		}
+		if (row.followUpDone) return;
+		await tx.update(referral).set({ followUpDone: true }).where(eq(referral.id, row.id));
+		await recordAudit(tx, {
+			actorUserId: principal!.userId,
+			municipalityId: row.municipalityId,
+			action: 'follow_up',
+			entityType: 'referral',
+			entityId: row.id,
+			changes: { followUpDone: [false, true] }
+		});
+	});
 }

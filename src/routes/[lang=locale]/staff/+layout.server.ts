@@ -11,5 +11,7 @@ export const load: LayoutServerLoad = ({ locals, params, route }) => {
 		if (route.id?.startsWith('/[lang=locale]/staff/directory')) return;
 		if (route.id === '/[lang=locale]/staff') redirect(303, `/${params.lang}/staff/directory`);
 	}
+	// Volunteers see only their accompaniments, outside the staff area (issue 4 §4).
+	if (can(locals.principal, 'accompaniment:volunteer') && route.id === '/[lang=locale]/staff') redirect(303, `/${params.lang}/volunteer`);
 	error(403, 'Forbidden');
 };

@@ -1,0 +1,325 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, type Principal } from '../../src/lib/server/accounts/service';
+import { listAudit } from '../../src/lib/server/audit/service';
+import type { DatabaseHandle } from '../../src/lib/server/db/client';
+import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
+import { AccessDeniedError, ValidationError } from '../../src/lib/server/errors';
+import { createMunicipality } from '../../src/lib/server/geography/service';
+import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
+import {
+	PartnerLinkError,
+	issueReferral,
+	listCaseReferrals,
+	listReferrals,
+	markFollowUpDone,
+	nextPartnerStatuses,
+	parseBerlinDateTime,
+	referralSlipPath,
+	resolvePartnerLink,
+	updateReferralByToken,
+	type PartnerUpdate
+} from '../../src/lib/server/casework/referrals';
+import { caseConsent, caseFile, caseShare, caseworkSetting, referral } from '../../src/lib/server/casework/schema';
+import { countRows, freshDatabase } from '../helpers/db';
+import { offer, org } from '../helpers/directory';
+
+process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-referrals-'));
+process.env.CASE_KEYS = `t1:${randomBytes(32).toString('base64')}`;
+
+let h: DatabaseHandle;
+const ids: Record<string, string> = {};
+const people: Record<string, Principal> = {};
+
+const blank: InstanceInput = {
+	name: 'X', hostOrganization: '', description: {}, street: '', postalCode: '', city: '', latitude: null, longitude: null,
+	phone: '', email: '', website: '', openingHours: [], languages: [], socialSpaceIds: [], profile: {}
+};
+
+const T0 = new Date('2026-03-02T09:00:00Z');
+const day = (n: number) => new Date(T0.getTime() + n * 86_400_000);
+
+async function person(key: string, role: Principal['role'], municipalityId: string, instanceIds: string[] = []): Promise<Principal> {
+	const u = await createUser(
+		h.db,
+		{ email: `${key}@example.org`, displayName: `Name ${key}`, role, municipalityId, instanceIds, password: 'long enough password' },
+		{ label: 't' }
+	);
+	return { userId: u.id, email: `${key}@example.org`, displayName: `Name ${key}`, role, municipalityId, municipalitySlug: 'koeln', instanceIds, totpEnabled: false };
+}
+
+/** A case with consent, inserted directly (the cases module builds the real UI). */
+async function makeCase(consent: { purposes?: string[]; partnerCategories?: string[]; withdrawn?: boolean } = {}): Promise<string> {
+	const [c] = await h.db
+		.insert(caseFile)
+		.values({ municipalityId: ids.k, instanceId: ids.kalk, caseNumber: `K-2026-${randomBytes(3).toString('hex')}`, language: 'ar', createdBy: people.staff.userId })
+		.returning();
+	await h.db.insert(caseConsent).values({
+		caseId: c.id,
+		purposes: consent.purposes ?? ['counselling', 'referral'],
+		dataCategories: ['display_name', 'language', 'needs_summary'],
+		partnerCategories: consent.partnerCategories ?? [],
+		givenOn: '2026-03-01',
+		explainedIn: 'ar',
+		recordedBy: people.staff.userId,
+		withdrawnAt: consent.withdrawn ? T0 : null
+	});
+	return c.id;
+}
+
+async function issue(overrides: Partial<Parameters<typeof issueReferral>[4]> = {}, now = T0) {
+	return issueReferral(h.db, people.staff, ids.k, null, { instanceId: ids.kalk, serviceId: ids.offer, topic: 'language_course', ...overrides }, now);
+}
+
+/** Everything a partner request could change, to compare before and after a refusal. */
+async function snapshot(id: string) {
+	const [row] = await h.db.select().from(referral).where(eq(referral.id, id));
+	return { row, events: await countRows(h, 'referral_event'), audit: await countRows(h, 'audit_log') };
+}
+
+/** The same token with one character changed. */
+function flipOne(token: string): string {
+	const i = 10;
+	return token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1);
+}
+
+beforeAll(async () => {
+	h = await freshDatabase();
+	ids.k = (await createMunicipality(h.db, { slug: 'koeln', name: 'Köln' })).id;
+	ids.kalk = (await createInstance(h.db, ids.k, 'kalk', { ...blank, name: 'WP Kalk', phone: '0221 111' }, { label: 't' })).id;
+	ids.porz = (await createInstance(h.db, ids.k, 'porz', { ...blank, name: 'WP Porz' }, { label: 't' })).id;
+	people.staff = await person('staff', 'instance_staff', ids.k, [ids.kalk]);
+	people.porz = await person('porz', 'instance_staff', ids.k, [ids.porz]);
+	people.admin = await person('admin', 'municipality_admin', ids.k);
+	ids.org = (await saveOrganization(h.db, ids.k, org({ name: 'Caritas Kalk' }), { label: 't' })).id;
+	ids.offer = (await saveService(h.db, ids.k, offer(ids.org, { locations: [], schedules: [] }), { label: 't' })).id;
+});
+afterAll(() => h?.close());
+
+describe('partner link: the closed loop', () => {
+	it('runs issued → received → appointment → helped, with history, events and audit by partner-link', async () => {
+		const { referral: r, token } = await issue();
+		expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+		const state = await resolvePartnerLink(h.db, token, day(1));
+		expect(state.status).toBe('valid');
+		if (state.status !== 'valid') return;
+		expect(state.referral.topic).toBe('language_course');
+		expect(state.shared).toEqual({});
+		expect(nextPartnerStatuses('issued')).toEqual(['received', 'appointment', 'helped', 'not_possible']);
+
+		await updateReferralByToken(h.db, token, { status: 'received' }, day(1));
+		const appointment = parseBerlinDateTime('2026-03-10T14:30')!;
+		expect(appointment.toISOString()).toBe('2026-03-10T13:30:00.000Z');
+		await updateReferralByToken(h.db, token, { status: 'appointment', appointmentAt: appointment }, day(2));
+		const done = await updateReferralByToken(h.db, token, { status: 'helped' }, day(9));
+		expect(done.status).toBe('helped');
+		expect(done.appointmentAt?.toISOString()).toBe('2026-03-10T13:30:00.000Z');
+		expect(done.statusChangedAt).toEqual(day(9));
+
+		const [listed] = (await listReferrals(h.db, people.staff, ids.kalk, {}, day(10))).filter((x) => x.id === r.id);
+		expect(listed.history.map((e) => [e.status, e.by])).toEqual([
+			['issued', 'staff'],
+			['received', 'partner'],
+			['appointment', 'partner'],
+			['helped', 'partner']
+		]);
+		const audit = await listAudit(h.db, { entityType: 'referral', entityId: r.id });
+		expect(audit).toHaveLength(3);
+		expect(audit.every((a) => a.actorLabel === 'partner-link' && a.actorUserId === null)).toBe(true);
+		const appointmentAudit = audit.find((a) => (a.changes.status as unknown[])[1] === 'appointment')!;
+		expect(appointmentAudit.changes).toEqual({ status: ['received', 'appointment'], appointmentAt: ['…', '…'] });
+
+		// A final status uses the link up.
+		expect((await resolvePartnerLink(h.db, token, day(10))).status).toBe('completed');
+	});
+
+	it('allows skipping "appointment made" and records the reason of "not possible"', async () => {
+		const { referral: r, token } = await issue();
+		await updateReferralByToken(h.db, token, { status: 'not_possible', failureReason: 'no_capacity' }, day(1));
+		const [row] = await h.db.select().from(referral).where(eq(referral.id, r.id));
+		expect([row.status, row.failureReason]).toEqual(['not_possible', 'no_capacity']);
+		const [audit] = await listAudit(h.db, { entityType: 'referral', entityId: r.id });
+		expect(audit.changes).toEqual({ status: ['issued', 'not_possible'], failureReason: [null, 'no_capacity'] });
+	});
+
+	it('gives the slip path with the token: offer slip for offers, referral slip for actors', async () => {
+		const { referral: r, token } = await issue();
+		expect(referralSlipPath('ar', 'koeln', r, token)).toBe(`/ar/m/koeln/o/${ids.offer}/slip?ref=${token}`);
+		const actor = await issue({ serviceId: null, organizationId: ids.org });
+		expect(actor.referral.targetLabel).toBe('Caritas Kalk');
+		expect(referralSlipPath('de', 'koeln', actor.referral, actor.token)).toBe(`/de/staff/referrals/${actor.referral.id}/slip?ref=${actor.token}`);
+	});
+});
+
+describe('partner link: every refusal changes nothing', () => {
+	async function refused(token: string, input: PartnerUpdate, now: Date, referralId: string) {
+		const before = await snapshot(referralId);
+		let error: unknown;
+		try {
+			await updateReferralByToken(h.db, token, input, now);
+		} catch (e) {
+			error = e;
+		}
+		expect(await snapshot(referralId)).toEqual(before);
+		return error;
+	}
+
+	it('refuses a tampered token (one character flipped) as unknown', async () => {
+		const { referral: r, token } = await issue();
+		const e = await refused(flipOne(token), { status: 'received' }, day(1), r.id);
+		expect(e).toBeInstanceOf(PartnerLinkError);
+		expect((e as PartnerLinkError).status).toBe('unknown');
+		expect((await resolvePartnerLink(h.db, flipOne(token), day(1))).status).toBe('unknown');
+	});
+
+	it('refuses malformed and unknown tokens', async () => {
+		const { referral: r } = await issue();
+		expect(((await refused('short', { status: 'received' }, day(1), r.id)) as PartnerLinkError).status).toBe('malformed');
+		expect(((await refused('x'.repeat(44), { status: 'received' }, day(1), r.id)) as PartnerLinkError).status).toBe('malformed');
+		const unknown = randomBytes(32).toString('base64url');
+		expect(((await refused(unknown, { status: 'received' }, day(1), r.id)) as PartnerLinkError).status).toBe('unknown');
+	});
+
+	it('refuses an expired link (clock moved past the token period) and an erased token', async () => {
+		const { referral: r, token } = await issue();
+		expect(r.expiresAt).toEqual(day(90));
+		expect((await resolvePartnerLink(h.db, token, day(89))).status).toBe('valid');
+		expect((await resolvePartnerLink(h.db, token, day(90))).status).toBe('expired');
+		expect(((await refused(token, { status: 'received' }, day(91), r.id)) as PartnerLinkError).status).toBe('expired');
+		// The Löschplan erases the hash: the link is gone for good.
+		await h.db.update(referral).set({ tokenHash: null, referenceCode: null }).where(eq(referral.id, r.id));
+		expect((await resolvePartnerLink(h.db, token, day(1))).status).toBe('unknown');
+	});
+
+	it('refuses a used link', async () => {
+		const { referral: r, token } = await issue();
+		await updateReferralByToken(h.db, token, { status: 'helped' }, day(1));
+		expect(((await refused(token, { status: 'not_possible', failureReason: 'other' }, day(2), r.id)) as PartnerLinkError).status).toBe('completed');
+	});
+
+	it('refuses going back, repeating a status, "issued" and unknown statuses as a form error', async () => {
+		const { referral: r, token } = await issue();
+		await updateReferralByToken(h.db, token, { status: 'appointment' }, day(1));
+		for (const status of ['received', 'appointment', 'issued', 'lost']) {
+			const e = await refused(token, { status }, day(2), r.id);
+			expect(e).toBeInstanceOf(ValidationError);
+			expect((e as ValidationError).issues).toEqual([{ field: 'status', code: 'invalid_transition' }]);
+		}
+		expect((await resolvePartnerLink(h.db, token, day(2))).status).toBe('valid');
+	});
+
+	it('refuses "not possible" without a reason or with an unknown reason', async () => {
+		const { referral: r, token } = await issue();
+		const missing = await refused(token, { status: 'not_possible' }, day(1), r.id);
+		expect((missing as ValidationError).issues).toEqual([{ field: 'failureReason', code: 'required' }]);
+		const unknown = await refused(token, { status: 'not_possible', failureReason: 'bored' }, day(1), r.id);
+		expect((unknown as ValidationError).issues).toEqual([{ field: 'failureReason', code: 'unknown_value' }]);
+	});
+
+	it('refuses an appointment time that is no date', async () => {
+		const { referral: r, token } = await issue();
+		const e = await refused(token, { status: 'appointment', appointmentAt: new Date('nonsense') }, day(1), r.id);
+		expect((e as ValidationError).issues).toEqual([{ field: 'appointmentAt', code: 'invalid_datetime' }]);
+		expect(parseBerlinDateTime('2026-02-30T10:00')).toBeNull();
+		expect(parseBerlinDateTime('10.03.2026 14:30')).toBeNull();
+	});
+
+	it('stops the link when the consent of the case was withdrawn', async () => {
+		const caseId = await makeCase({ partnerCategories: ['language'] });
+		const { referral: r, token } = await issue({ caseId, shared: { language: 'ar' } });
+		await h.db.update(caseConsent).set({ withdrawnAt: day(1) }).where(eq(caseConsent.caseId, caseId));
+		expect(((await refused(token, { status: 'received' }, day(2), r.id)) as PartnerLinkError).status).toBe('expired');
+	});
+});
+
+describe('partner link: only what the consent allows', () => {
+	it('shows nothing but token and topic for a contact referral and a case without partner categories', async () => {
+		const plain = await issue();
+		const caseId = await makeCase();
+		const fromCase = await issue({ caseId });
+		for (const { token } of [plain, fromCase]) {
+			const state = await resolvePartnerLink(h.db, token, day(1));
+			expect(state.status === 'valid' && state.shared).toEqual({});
+		}
+	});
+
+	it('shows the consented categories, encrypted at rest, and narrows them when the consent is narrowed', async () => {
+		const caseId = await makeCase({ partnerCategories: ['display_name', 'language'] });
+		const { referral: r, token } = await issue({ caseId, shared: { displayName: 'Amira S.', language: 'ar' } });
+		expect(r.sharedEnc).toMatch(/^v1:t1:/);
+		expect(r.sharedEnc).not.toContain('Amira');
+		const state = await resolvePartnerLink(h.db, token, day(1));
+		expect(state.status === 'valid' && state.shared).toEqual({ displayName: 'Amira S.', language: 'ar' });
+		await h.db.update(caseConsent).set({ partnerCategories: ['language'] }).where(eq(caseConsent.caseId, caseId));
+		const narrowed = await resolvePartnerLink(h.db, token, day(1));
+		expect(narrowed.status === 'valid' && narrowed.shared).toEqual({ language: 'ar' });
+	});
+
+	it('refuses to pass on data the consent does not cover', async () => {
+		const caseId = await makeCase({ partnerCategories: ['language'] });
+		const before = await countRows(h, 'referral');
+		await expect(issue({ caseId, shared: { displayName: 'Amira S.' } })).rejects.toThrow(ValidationError);
+		expect(await countRows(h, 'referral')).toBe(before);
+	});
+});
+
+describe('follow-up of overdue referrals', () => {
+	let overdueId: string;
+	let freshId: string;
+
+	beforeAll(async () => {
+		await h.db.insert(caseworkSetting).values({ municipalityId: ids.k, referralFollowUpDays: 7 });
+		overdueId = (await issue({}, day(-20))).referral.id;
+		const received = await issue({}, day(-30));
+		await updateReferralByToken(h.db, received.token, { status: 'received' }, day(-3));
+		freshId = received.referral.id;
+	});
+
+	it('lists overdue referrals first, only those without a status change for the follow-up period', async () => {
+		const list = await listReferrals(h.db, people.staff, ids.kalk, {}, T0);
+		const firstNotOverdue = list.findIndex((r) => !r.overdue);
+		expect(list.slice(firstNotOverdue).some((r) => r.overdue)).toBe(false);
+		const overdue = list.find((r) => r.id === overdueId)!;
+		expect(overdue.overdue).toBe(true);
+		expect(list.indexOf(overdue)).toBe(0);
+		expect(list.find((r) => r.id === freshId)!.overdue).toBe(false);
+		// Final ones never are overdue, however old.
+		expect(list.filter((r) => r.status === 'helped' || r.status === 'not_possible').every((r) => !r.overdue)).toBe(true);
+		const only = await listReferrals(h.db, people.staff, ids.kalk, { overdueOnly: true }, T0);
+		expect(only.map((r) => r.id)).toEqual([overdueId]);
+		// Seven days after the last change it is due.
+		expect((await listReferrals(h.db, people.staff, ids.kalk, { overdueOnly: true }, day(4))).map((r) => r.id)).toContain(freshId);
+	});
+
+	it('"follow-up done" takes it off the list, audited, until the partner moves it again', async () => {
+		await markFollowUpDone(h.db, people.staff, overdueId);
+		await markFollowUpDone(h.db, people.staff, overdueId);
+		const audit = await listAudit(h.db, { entityType: 'referral', entityId: overdueId });
+		expect(audit.map((a) => [a.action, a.actorUserId, a.changes])).toEqual([['follow_up', people.staff.userId, { followUpDone: [false, true] }]]);
+		expect((await listReferrals(h.db, people.staff, ids.kalk, { overdueOnly: true }, T0)).map((r) => r.id)).not.toContain(overdueId);
+	});
+
+	it('refuses follow-up of a final referral', async () => {
+		const { referral: r, token } = await issue();
+		await updateReferralByToken(h.db, token, { status: 'helped' }, day(1));
+		await expect(markFollowUpDone(h.db, people.staff, r.id)).rejects.toThrow(ValidationError);
+	});
+
+	it('is only for staff of the instance; case referrals also for colleagues the case is shared with', async () => {
+		await expect(listReferrals(h.db, people.porz, ids.kalk)).rejects.toThrow(AccessDeniedError);
+		await expect(listReferrals(h.db, people.admin, ids.kalk)).rejects.toThrow(AccessDeniedError);
+		await expect(listReferrals(h.db, null, ids.kalk)).rejects.toThrow(AccessDeniedError);
+		await expect(markFollowUpDone(h.db, people.porz, freshId)).rejects.toThrow(AccessDeniedError);
+		const caseId = await makeCase();
+		const { referral: r } = await issue({ caseId });
+		await expect(listCaseReferrals(h.db, people.porz, caseId)).rejects.toThrow(AccessDeniedError);
+		await h.db.insert(caseShare).values({ caseId, userId: people.porz.userId });
+		expect((await listCaseReferrals(h.db, people.porz, caseId)).map((x) => x.id)).toEqual([r.id]);
+		await markFollowUpDone(h.db, people.porz, r.id);
+		await expect(listCaseReferrals(h.db, people.admin, caseId)).rejects.toThrow(AccessDeniedError);
+	});
+});
