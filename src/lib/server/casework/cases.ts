@@ -11,7 +11,7 @@
  */
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Principal } from '../accounts/service';
-import { session, userAccount, userInstance } from '../accounts/schema';
+import { session, userAccount } from '../accounts/schema';
 import { can } from '../accounts/authz';
 import { recordAudit } from '../audit/service';
 import type { ChangeSet } from '../audit/schema';
@@ -421,7 +421,7 @@ export async function shareCandidates(db: DbOrTx, principal: Principal, caseId: 
 				eq(userAccount.municipalityId, caseRow.municipalityId),
 				eq(userAccount.role, 'instance_staff'),
 				isNull(userAccount.disabledAt),
-				sql`not exists (select 1 from ${userInstance} where ${userInstance.userId} = ${userAccount.id} and ${userInstance.instanceId} = ${caseRow.instanceId})`
+				sql`not exists (select 1 from user_instance ui where ui.user_id = user_account.id and ui.instance_id = ${caseRow.instanceId})`
 			)
 		)
 		.orderBy(asc(userAccount.displayName));
@@ -514,9 +514,10 @@ export interface CaseListItem {
  * @throws AccessDeniedError for anyone but instance staff (administrators see statistics only).
  */
 export async function listCases(db: DbOrTx, principal: Principal, now: Date = new Date()): Promise<CaseListItem[]> {
-	if (principal.role !== 'instance_staff') throw new AccessDeniedError();
-	const nextFollowUp = sql<string | null>`(select min(${caseStep.followUpOn})::text from ${caseStep} where ${caseStep.caseId} = ${caseFile.id} and ${caseStep.doneAt} is null)`;
-	const sharedSql = sql`exists (select 1 from ${caseShare} where ${caseShare.caseId} = ${caseFile.id} and ${caseShare.userId} = ${principal.userId})`;
+	if (!principal.instanceIds.some((instanceId) => can(principal, 'cases:work', { municipalityId: principal.municipalityId, instanceId }))) throw new AccessDeniedError();
+	// Written out with table names: inside a sub-select Drizzle would leave `id` unqualified.
+	const nextFollowUp = sql<string | null>`(select min(s.follow_up_on)::text from case_step s where s.case_id = case_file.id and s.done_at is null)`;
+	const sharedSql = sql`exists (select 1 from case_share sh where sh.case_id = case_file.id and sh.user_id = ${principal.userId})`;
 	const mine = principal.instanceIds.length ? inArray(caseFile.instanceId, principal.instanceIds) : sql`false`;
 	const rows = await db
 		.select({
@@ -530,7 +531,7 @@ export async function listCases(db: DbOrTx, principal: Principal, now: Date = ne
 		})
 		.from(caseFile)
 		.where(and(eq(caseFile.municipalityId, principal.municipalityId), or(mine, sharedSql)))
-		.orderBy(sql`(${caseFile.status} = 'open') desc`, sql`${nextFollowUp} asc nulls last`, desc(caseFile.openedAt));
+		.orderBy(sql`(${caseFile.status} = 'open') desc`, sql`${nextFollowUp} asc nulls last`, desc(caseFile.openedAt), desc(caseFile.caseNumber));
 	const today = berlinDay(now);
 	return rows.map((r) => ({
 		id: r.id,
