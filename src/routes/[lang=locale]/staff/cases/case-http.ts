@@ -27,7 +27,9 @@ export function caseHttpError(e: unknown, purposeUrl?: string): never {
 export function caseFieldErrors(issues: FieldIssue[]): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const issue of issues) {
-		out[issue.field] ??= msg(`cs_error_${issue.code}`, issue.params ?? {}, msg(`error_${issue.code}`, issue.params ?? {}, msg('error_invalid')));
+		// A missing tick on a confirmation box is not "fill in this field".
+		const code = issue.field === 'confirmed' && issue.code === 'required' ? 'confirm_required' : issue.code;
+		out[issue.field] ??= msg(`cs_error_${code}`, issue.params ?? {}, msg(`error_${code}`, issue.params ?? {}, msg('error_invalid')));
 	}
 	return out;
 }
