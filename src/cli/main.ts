@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ROLES, createUser, type Role } from '../lib/server/accounts/service';
+import { rotateKeys } from '../lib/server/casework/rotation';
 import { readConfig } from '../lib/server/config';
 import { backupDatabase, restoreDatabase } from '../lib/server/db/backup';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '../lib/server/db/client';
@@ -54,6 +55,11 @@ Accounts:
 Directory exchange (Open Referral HSDS 3.0 JSON, see docs/hsds.md):
   import hsds MUNICIPALITY FILE.json [--skip-invalid] [--language TAG]   (language of the file's texts, default de)
   export hsds MUNICIPALITY FILE.json [--language TAG]                   (public actors with places and offers)
+
+Case encryption (issue 4; keys in CASE_KEYS or CASE_KEY_FILE, default DATA_DIR/keys/case-keys.json):
+  keys rotate                               key file: add a new current key, re-encrypt every case
+                                            value in one transaction, drop the old keys;
+                                            CASE_KEYS: re-encrypt to the last key, list unused old ids
 
 Mail:
   outbox                                    list mails written to DATA_DIR/outbox (no SMTP_URL set)
@@ -309,6 +315,15 @@ async function run(argv: string[]): Promise<void> {
 			console.log('restored');
 			return;
 		}
+		case 'keys rotate':
+			await withDatabase(async (h) => {
+				const report = await rotateKeys(h.db);
+				for (const [column, n] of Object.entries(report.reencrypted)) console.log(`${column}: re-encrypted ${n}`);
+				console.log(`current key: ${report.currentKey}`);
+				if (report.droppedKeys.length) console.log(`dropped keys: ${report.droppedKeys.join(', ')}`);
+				if (report.unusedKeys.length) console.log(`no value uses these keys any more; remove them from CASE_KEYS: ${report.unusedKeys.join(', ')}`);
+			});
+			return;
 		case 'outbox': {
 			for (const mail of await readOutbox()) {
 				console.log(`--- ${mail.file}\n${mail.raw}`);

@@ -136,9 +136,14 @@ export function decryptText(stored: string, ring: Keyring = loadKeyring()): stri
 	const [, keyId, iv, tag, body] = stored.split(':');
 	const key = ring.keys.get(keyIdOf(stored));
 	if (!key) throw new Error(`encrypted value uses key "${keyId}", which the keyring does not hold`);
-	const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-	decipher.setAuthTag(Buffer.from(tag, 'base64'));
-	return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+	try {
+		const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+		decipher.setAuthTag(Buffer.from(tag, 'base64'));
+		return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+	} catch {
+		// OpenSSL only says "unable to authenticate data"; name what it means for the operator.
+		throw new Error(`encrypted value under key "${keyId}" failed authentication: it was altered or the key is not the one it was encrypted with`);
+	}
 }
 
 /** Encrypts, passing null/empty through as null. */

@@ -1,0 +1,20 @@
+import { exportCase } from '$lib/server/casework/export';
+import { getDb } from '$lib/server/db';
+import { caseHttpError } from '../../case-http';
+import type { RequestHandler } from './$types';
+
+/** Everything held about the case as JSON (Art. 15/20 GDPR); an audited read. */
+export const GET: RequestHandler = async ({ locals, params }) => {
+	try {
+		const data = await exportCase(await getDb(), locals.principal!, params.id, locals.sessionToken);
+		return new Response(JSON.stringify(data, null, '\t'), {
+			headers: {
+				'content-type': 'application/json; charset=utf-8',
+				'content-disposition': `attachment; filename="case-${data.case.caseNumber}.json"`,
+				'cache-control': 'private, no-store'
+			}
+		});
+	} catch (e) {
+		caseHttpError(e, `/${params.lang}/staff/cases/${params.id}`);
+	}
+};
