@@ -16,7 +16,7 @@ import {
 } from '$lib/server/casework/cases';
 import { CASE_STEP_KINDS, READ_PURPOSES } from '$lib/server/casework/model';
 import { choosePurpose, listCaseReads, readPurposeOf } from '$lib/server/casework/read-audit';
-import { issueReferral } from '$lib/server/casework/referrals';
+import { issueReferral, referralSlipPath } from '$lib/server/casework/referrals';
 import { getCaseworkSettings } from '$lib/server/casework/settings';
 import { getDb } from '$lib/server/db';
 import type { DbOrTx } from '$lib/server/db/client';
@@ -163,7 +163,9 @@ export const actions: Actions = {
 					}
 				})
 			);
-			return { link: `${event.url.origin}/${event.params.lang}/r/${token}`, code: referral.referenceCode };
+			// The partner link is German by default: the receiving partner's language, not the person's.
+			const slip = `${referralSlipPath(event.params.lang, p.municipalitySlug, referral, token)}&to=${encodeURIComponent(view.case.language)}`;
+			return { link: `${event.url.origin}/de/r/${token}`, code: referral.referenceCode, slip };
 		}),
 	share: (event) => write(event, 'share', async (form) => shareCase(await getDb(), event.locals.principal!, event.params.id, text(form, 'userId'))),
 	unshare: (event) => write(event, 'share', async (form) => unshareCase(await getDb(), event.locals.principal!, event.params.id, text(form, 'userId'))),
