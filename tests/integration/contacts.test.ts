@@ -82,6 +82,9 @@ describe(`recording a counselling contact (${DB_KIND})`, () => {
 			NOW
 		);
 		expect(contact.unmetTopics).toEqual(['housing_search']);
+		// The unmet topic counts as a topic of the contact.
+		expect(contact.subTopics.sort()).toEqual(['housing_search', 'language_course', 'social_counselling']);
+		expect(contact.themeFields.sort()).toEqual(['civil_society', 'education', 'housing']);
 		expect(referrals).toHaveLength(2);
 		for (const r of referrals) {
 			expect(r.referral.contactId).toBe(contact.id);

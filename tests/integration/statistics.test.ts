@@ -38,7 +38,7 @@ function februaryInputs(): ContactInput[] {
 			interpreterNeeded: i < 3,
 			topics: i < 7 ? ['language_course'] : ['housing_search', 'job_search'],
 			attributes: i < 10 ? { age_band: '27_44', new_arrival: i < 5 ? 'yes' : 'no' } : {},
-			unmetTopics: i < 6 ? ['housing_search'] : [],
+			unmetTopics: i >= 6 ? ['housing_search'] : [],
 			socialSpaceId: i === 0 ? w.ids.s2a : i < 8 ? w.ids.s1b : null,
 			referrals: i < 6 ? [{ organizationId: w.ids.org, topic: 'social_counselling' }] : []
 		});
@@ -58,7 +58,7 @@ function januaryInputs(): ContactInput[] {
 		language: languages[i % 4],
 		interpreterNeeded: i % 3 === 0,
 		topics: topics[i % 5],
-		attributes: i % 7 === 0 ? {} : { age_band: ['18_26', '27_44', '45_64'][i % 3], household_type: ['single', 'family'][i % 2] },
+		attributes: i % 7 === 0 ? ({} as Record<string, string>) : { age_band: ['18_26', '27_44', '45_64'][i % 3], household_type: ['single', 'family'][i % 2] },
 		unmetTopics: i % 4 === 0 ? ['housing_search'] : [],
 		socialSpaceId: i % 2 ? w.ids.s2a : null,
 		referrals: []
@@ -73,9 +73,11 @@ function aggregateRows(inputs: ContactInput[]): Map<string, number> {
 		add('channel', c.channel);
 		add('language', c.language);
 		add('interpreter', c.interpreterNeeded ? 'yes' : 'no');
-		const fields = new Set(c.topics.map((t) => SUBTOPIC_FIELD[t] ?? t));
+		// Unmet topics are topics of the contact too.
+		const topics = new Set([...c.topics, ...(c.unmetTopics ?? [])]);
+		const fields = new Set([...topics].map((t) => SUBTOPIC_FIELD[t] ?? t));
 		for (const f of fields) add('theme_field', f);
-		for (const t of c.topics) if (SUBTOPIC_FIELD[t]) add('sub_topic', t);
+		for (const t of topics) if (SUBTOPIC_FIELD[t]) add('sub_topic', t);
 		for (const t of c.unmetTopics ?? []) add('unmet_topic', t);
 		if (c.socialSpaceId) add('social_space', c.socialSpaceId);
 		for (const [k, v] of Object.entries(c.attributes ?? {})) add(`attr:${k}`, v);
@@ -153,8 +155,8 @@ describe(`instance reports (${DB_KIND})`, () => {
 		expect(rowsOf(r, 'channel')).toEqual({ walk_in: 9, phone: 2, message: 1 });
 		expect(rowsOf(r, 'language')).toEqual({ ar: 6, de: 4, uk: 2 });
 		expect(rowsOf(r, 'interpreter')).toEqual({ no: 9, yes: 3 });
-		expect(rowsOf(r, 'theme_field')).toEqual({ education: 7, housing: 5, labour: 5 });
-		expect(rowsOf(r, 'sub_topic')).toEqual({ language_course: 7, housing_search: 5, job_search: 5 });
+		expect(rowsOf(r, 'theme_field')).toEqual({ education: 7, housing: 6, labour: 5 });
+		expect(rowsOf(r, 'sub_topic')).toEqual({ language_course: 7, housing_search: 6, job_search: 5 });
 		expect(rowsOf(r, 'attr:age_band')).toEqual({ '27_44': 10 });
 		expect(rowsOf(r, 'attr:new_arrival')).toEqual({ yes: 5, no: 5 });
 		expect(rowsOf(r, 'attr:household_type')).toEqual({});

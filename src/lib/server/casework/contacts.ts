@@ -48,7 +48,7 @@ export interface ContactInput {
 	topics: string[];
 	/** Attribute key → value key, only attributes the municipality has switched on. */
 	attributes?: Record<string, string>;
-	/** Topics for which no suitable offer was found (theme-field or sub-topic keys). */
+	/** Topics for which no suitable offer was found (theme-field or sub-topic keys); they count as topics too. */
 	unmetTopics?: string[];
 	/** Sozialraum where the person lives, if they said so; of the instance's municipality. */
 	socialSpaceId?: string | null;
@@ -107,7 +107,10 @@ export async function recordContact(db: Db, principal: Principal, input: Contact
 
 	const themeFields = new Set<string>();
 	const subTopics = new Set<string>();
-	const topics = [...new Set(input.topics ?? [])];
+	const unmetTopics = [...new Set(input.unmetTopics ?? [])];
+	for (const t of unmetTopics) if (!isTopicKey(t)) issues.push({ field: 'unmetTopics', code: 'unknown_value', params: { value: t } });
+	// A topic without a suitable offer was a topic of the contact: it counts there too.
+	const topics = [...new Set([...(input.topics ?? []), ...unmetTopics.filter(isTopicKey)])];
 	if (!topics.length) issues.push({ field: 'topics', code: 'required' });
 	for (const t of topics) {
 		if (SUBTOPIC_FIELD[t]) {
@@ -116,8 +119,6 @@ export async function recordContact(db: Db, principal: Principal, input: Contact
 		} else if (THEME_FIELDS.some((f) => f.key === t)) themeFields.add(t);
 		else issues.push({ field: 'topics', code: 'unknown_value', params: { value: t } });
 	}
-	const unmetTopics = [...new Set(input.unmetTopics ?? [])];
-	for (const t of unmetTopics) if (!isTopicKey(t)) issues.push({ field: 'unmetTopics', code: 'unknown_value', params: { value: t } });
 
 	const settings = await getCaseworkSettings(db, inst.municipalityId);
 	const attributes: Record<string, string> = {};
