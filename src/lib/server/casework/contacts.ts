@@ -78,7 +78,7 @@ async function instanceOrDenied(db: DbOrTx, principal: Principal, instanceId: st
  * else that of the instance's first Sozialraum (by name).
  * @param now the clock (tests move it); `contactedAt` after it is refused.
  * @throws AccessDeniedError without `contacts:record` on the instance (also for unknown ids);
- *   ValidationError naming every bad field: `contactedAt` (`required`, `date_in_future`,
+ *   ValidationError naming every bad field: `contactedAt` (`required`, `invalid_date`, `date_in_future`,
  *   `month_closed` — the month is already folded into aggregates), `channel` (`unknown_value`),
  *   `language` (`required`, `invalid_language`), `topics` (`required`, `unknown_value`),
  *   `attributes.<key>` (`unknown_attribute`, `unknown_value`), `unmetTopics` (`unknown_value`),
@@ -89,7 +89,8 @@ export async function recordContact(db: Db, principal: Principal, input: Contact
 	const inst = await instanceOrDenied(db, principal, input.instanceId);
 	const issues: FieldIssue[] = [];
 	const contactedAt = input.contactedAt;
-	if (!contactedAt || Number.isNaN(contactedAt.getTime())) issues.push({ field: 'contactedAt', code: 'required' });
+	if (!contactedAt) issues.push({ field: 'contactedAt', code: 'required' });
+	else if (Number.isNaN(contactedAt.getTime())) issues.push({ field: 'contactedAt', code: 'invalid_date' });
 	else if (contactedAt.getTime() > now.getTime()) issues.push({ field: 'contactedAt', code: 'date_in_future' });
 	else {
 		const month = monthKey(contactedAt);

@@ -79,6 +79,12 @@ const CONTACT_DIMENSIONS = ['channel', 'language', 'interpreter', 'theme_field',
 const REFERRAL_DIMENSIONS = ['target', 'organization', 'topic', 'status', 'failure_reason'] as const;
 const TOP_UNMET = 10;
 
+/** `instance:<id>`, `district:<id>` or `municipality:<id>` → a scope, or null when malformed. */
+export function parseScope(value: string): ReportScope | null {
+	const m = /^(instance|district|municipality):([0-9a-f-]{36})$/i.exec(value.trim());
+	return m ? { level: m[1] as ReportScope['level'], id: m[2].toLowerCase() } : null;
+}
+
 /** `YYYY` or `YYYY-MM` → a period, or null when malformed or outside 2000–2100. */
 export function parsePeriod(value: string): ReportPeriod | null {
 	const m = /^(\d{4})(?:-(\d{2}))?$/.exec(value.trim());
@@ -324,7 +330,11 @@ export async function reportChoices(db: DbOrTx, principal: Principal): Promise<R
 	return { instances, districts, municipality: m ?? null };
 }
 
-/** A flat table of a report for downloads: header, then one line per row — section, key, label, count ("<5" when suppressed). */
+/**
+ * A flat table of a report for downloads: the header, then one line per row — section, key,
+ * label, count ("<5" when suppressed). Referral tables are named `referral_<key>` and the top
+ * unmet topics `unmet_topic`, for both `section` and `label`.
+ */
 export function reportLines(report: Report, label: (table: string, row: ReportRow) => string, headings: { section: (table: string) => string; total: string; header: [string, string, string, string] }): string[][] {
 	const show = (n: number | null) => (n === null ? `<${SMALL_COUNT_THRESHOLD}` : String(n));
 	const lines: string[][] = [headings.header];
@@ -334,7 +344,8 @@ export function reportLines(report: Report, label: (table: string, row: ReportRo
 	}
 	lines.push([headings.section('referrals'), 'total', headings.total, show(report.referrals)]);
 	for (const t of report.referralTables) {
-		for (const r of t.rows) lines.push([headings.section(`referral_${t.key}`), r.key, label(t.key, r), show(r.count)]);
+		const key = `referral_${t.key}`;
+		for (const r of t.rows) lines.push([headings.section(key), r.key, label(key, r), show(r.count)]);
 	}
 	for (const r of report.topUnmet) lines.push([headings.section('unmet_topic'), r.key, label('unmet_topic', r), show(r.count)]);
 	return lines;
