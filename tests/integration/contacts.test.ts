@@ -137,7 +137,7 @@ describe(`recording a counselling contact (${DB_KIND})`, () => {
 
 	it.each([
 		['a date in the future', { contactedAt: new Date(NOW.getTime() + 60_000) }, 'contactedAt:date_in_future'],
-		['an invalid date', { contactedAt: new Date('nonsense') }, 'contactedAt:required'],
+		['an invalid date', { contactedAt: new Date('nonsense') }, 'contactedAt:invalid_date'],
 		['no channel', { channel: '' }, 'channel:required'],
 		['no language', { language: ' ' }, 'language:required'],
 		['no topic', { topics: [] }, 'topics:required'],
