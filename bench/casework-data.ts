@@ -7,7 +7,8 @@
  * contacts), so a million contacts take a few hundred statements' worth of work on PGlite and on
  * PostgreSQL. Pseudo-random choices come from `hashtext` of the row number and the seed, so a
  * run with the same seed on the same engine writes the same data. Distributions (invented, of
- * plausible shape): walk-in 3/8, phone 2/8; Arabic and German most frequent; one or two
+ * plausible shape), in the order they happened (evenly over the year, like a live system
+ * writes them): walk-in 3/8, phone 2/8; Arabic and German most frequent; one or two
  * sub-topics; an interpreter for a quarter; a Sozialraum for 60 %; an unmet topic for 10 %.
  * Referrals: 20 % issued, 10 % received, 10 % appointment, 45 % helped, 15 % not possible;
  * tokens only for the last 90 days. Cases: a consent row, three steps, two notes (one
@@ -95,6 +96,9 @@ export async function generateCasework(
 	const sf1 = `(${lit(subtopics.map((s) => SUBTOPIC_FIELD[s]))})[1 + ${pick('t1', subtopics.length, seed)}]`;
 	const sf2 = `(${lit(subtopics.map((s) => SUBTOPIC_FIELD[s]))})[1 + ${pick('t2', subtopics.length, seed)}]`;
 	const two = `${pick('n', 3, seed)} = 0`;
+	// Contacts are written in the order they happened, as a live system records them (so a
+	// month's rows lie together in the table, like in production).
+	const spacing = Math.max(1, Math.floor((365 * 86400) / Math.max(1, scale.contacts)));
 	for (let from = 1; from <= scale.contacts; from += BATCH) {
 		const to = Math.min(scale.contacts, from + BATCH - 1);
 		await db.execute(
@@ -109,7 +113,7 @@ export async function generateCasework(
 				select ${inst} as inst, ${instDistrict} as inst_district,
 					case when ${pick('sp', 10, seed)} < 6 then ${space} end as space,
 					case when ${pick('sp', 10, seed)} < 6 then ${spaceDistrict} end as space_district,
-					to_timestamp(${start / 1000} + ${pick('at', 365 * 86400, seed)}) as at,
+					to_timestamp(${start / 1000} + (g - 1) * ${spacing} + ${pick('at', spacing, seed)}) as at,
 					(${lit(channels)})[1 + ${pick('c', channels.length, seed)}] as channel,
 					(${lit(languages)})[1 + ${pick('l', languages.length, seed)}] as language,
 					${pick('ip', 4, seed)} = 0 as interpreter,
@@ -128,6 +132,7 @@ export async function generateCasework(
 	const targets = orgs.length ? orgs : Array.from({ length: 50 }, (_, i) => ({ id: '', name: `Bench-Beratungsstelle ${i + 1}` }));
 	const statuses = ['issued', 'issued', 'received', 'appointment', 'helped', 'helped', 'helped', 'helped', 'not_possible', 'not_possible'];
 	const reasons = REFERRAL_FAILURE_REASONS.map((r) => r.key);
+	const refSpacing = Math.max(1, Math.floor((365 * 86400) / Math.max(1, scale.referrals)));
 	for (let from = 1; from <= scale.referrals; from += BATCH) {
 		const to = Math.min(scale.referrals, from + BATCH - 1);
 		const tokenDays = 90 * 86400;
@@ -144,8 +149,8 @@ export async function generateCasework(
 					(${lit(targets.map((t) => t.id))})[1 + ${pick('o', targets.length, seed)}] as org,
 					(${lit(targets.map((t) => t.name))})[1 + ${pick('o', targets.length, seed)}] as label,
 					${st1} as topic,
-					${pick('rat', 365 * 86400, seed)} as age,
-					to_timestamp(${now.getTime() / 1000} - ${pick('rat', 365 * 86400, seed)}) as at,
+					${365 * 86400} - (g - 1) * ${refSpacing} as age,
+					to_timestamp(${now.getTime() / 1000} - ${365 * 86400} + (g - 1) * ${refSpacing}) as at,
 					(${lit(statuses)})[1 + ${pick('rs', statuses.length, seed)}] as status,
 					(${lit(reasons)})[1 + ${pick('rr', reasons.length, seed)}] as reason
 				from generate_series(${from}, ${to}) as g
