@@ -230,7 +230,7 @@ export interface ListedContact extends CounsellingContact {
 }
 
 /**
- * Contacts of an instance recorded on or after `since` (default: the start of today,
+ * Contacts of an instance that took place on or after `since` (default: the start of today,
  * Europe/Berlin), newest first, at most `limit` (default 100).
  * @throws AccessDeniedError unless the principal records contacts for the instance (own staff).
  */
