@@ -14,6 +14,10 @@
  *    list endpoint throughput at `per_page=50`. A page that answers 404 (not built yet) is
  *    skipped with a message.
  *
+ * 5. Lotsen (issue 4), with generated casework in Düsseldorf (1,000,000 contacts, 100,000
+ *    referrals, 50,000 cases; `bench/casework.ts`, before the server starts): contact recording
+ *    p50/p95 and the monthly district report p50/p95 (budget ≤ 300 ms on PostgreSQL).
+ *
  * Results are printed and written to bench/results/<date>.json. Loopback only.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -31,6 +35,11 @@ const SCALE = {
 	actors: Number(process.env.BENCH_ACTORS ?? 30000)
 };
 const SEARCH_ITERATIONS = Number(process.env.BENCH_SEARCH_ITERATIONS ?? 20);
+const CASEWORK = {
+	contacts: Number(process.env.BENCH_CONTACTS ?? 1000000),
+	referrals: Number(process.env.BENCH_REFERRALS ?? 100000),
+	cases: Number(process.env.BENCH_CASES ?? 50000)
+};
 /** The largest generated municipality (Zipf rank 1) and a query with a full first page. */
 const SEARCH_PAGE = '/de/m/gemeinde-0001/search?q=beratung';
 const HSDS_LIST = '/api/hsds/services?per_page=50';
@@ -145,6 +154,15 @@ function benchSearch(env) {
 	return JSON.parse(readFileSync(out, 'utf8'));
 }
 
+/** Lotsen benchmark (generation included), in a separate process before the server opens the database. */
+function benchCasework(env) {
+	const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-casework-')), 'casework.json');
+	const args = ['node_modules/tsx/dist/cli.mjs', 'bench/casework.ts', '--contacts', String(CASEWORK.contacts), '--referrals', String(CASEWORK.referrals), '--cases', String(CASEWORK.cases), '--out', out];
+	const result = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error('casework benchmark failed');
+	return JSON.parse(readFileSync(out, 'utf8'));
+}
+
 /** gzip size of a response body as a browser would receive it (compressed here when served raw). */
 async function gzipBytes(url) {
 	const res = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
@@ -194,7 +212,7 @@ async function hsdsThroughput(port) {
 async function benchDatabase(kind, env) {
 	console.log(`\n## ${kind}`);
 	prepare(env);
-	const result = { search: benchSearch(env) };
+	const result = { search: benchSearch(env), casework: benchCasework(env) };
 	if (kind === 'pglite') {
 		const starts = [];
 		for (let i = 0; i < 3; i++) {
@@ -243,7 +261,7 @@ if (process.env.BENCH_PG_ONLY) {
 	writeFileSync(process.env.BENCH_PG_RESULT, JSON.stringify(r));
 	process.exit(0);
 }
-const results = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, scale: SCALE, durationMs: DURATION_MS, connections: CONNECTIONS };
+const results = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, scale: SCALE, casework: CASEWORK, durationMs: DURATION_MS, connections: CONNECTIONS };
 results.pglite = await benchDatabase('pglite', { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'anl-bench-')) });
 if (existsSync('/usr/bin/pg_virtualenv') && !process.env.BENCH_NO_PG) {
 	const resultFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-result-')), 'postgres.json');

@@ -2,7 +2,8 @@
  * Loads the demo municipalities on first start: Köln (9 Stadtbezirke, 86 Stadtteile with
  * boundaries, eligible voters 2013) and Düsseldorf (10 Stadtbezirke, 50 Stadtteile, the INTESO
  * statistics of Stadtbezirk 5 and 6, two demo Welcome Points), the directory (the real Köln OSM
- * actors and demo offers, see `./directory`), plus demo accounts. Idempotent:
+ * actors and demo offers, see `./directory`), anonymous demo counselling contacts (`./casework`),
+ * plus demo accounts. Idempotent:
  * what exists is left alone. Sources and licences: `data/demo/LICENSES.md`.
  */
 import { readFile } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import {
 	listSocialSpaces
 } from '../geography/service';
 import { emptyProfile, type Profile } from '../instances/model';
+import { loadCaseworkDemo } from './casework';
 import { loadDirectoryDemo } from './directory';
 import { createInstance, findInstanceBySlug, type InstanceInput } from '../instances/service';
 
@@ -294,5 +296,6 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	await loadDuesseldorf(db);
 	await loadInstances(db);
 	await loadDirectoryDemo(db, demoDir());
+	await loadCaseworkDemo(db);
 	return loadUsers(db);
 }

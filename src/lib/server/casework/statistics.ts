@@ -1,0 +1,371 @@
+/**
+ * Statistik der Lotsenarbeit (issue 4 §7): monthly and yearly reports per instance, per
+ * Stadtbezirk and for the whole municipality — contacts by channel, language, interpreter, theme
+ * field, sub-topic, each switched-on target-group attribute and Sozialraum; referrals by target
+ * (offer/actor label), actor, topic, status and failure reason; top unmet topics ("kein
+ * passendes Angebot").
+ *
+ * Sources: single contacts (`counselling_contact`) for months still in their detail period, and
+ * `contact_aggregate` rows for months the retention job has folded (a month of one instance is
+ * in exactly one of them). Both are counted in SQL with the same dimensions, so a report gives
+ * the same figures before and after folding.
+ *
+ * Small-count suppression (Statistikgeheimnis practice; issue 4: "counts under 5 are suppressed
+ * in anything that leaves the instance"): see `suppressTable`. Only the instance's own staff see
+ * exact counts, and only on screen (`statisticsExact`); downloads and district or city reports
+ * are always suppressed.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import writeXlsxFile from 'write-excel-file/node';
+import type { Principal } from '../accounts/service';
+import { can, statisticsExact } from '../accounts/authz';
+import type { DbOrTx } from '../db/client';
+import { organization } from '../directory/schema';
+import { AccessDeniedError, NotFoundError } from '../errors';
+import { district, municipality, socialSpace } from '../geography/schema';
+import { instance } from '../instances/schema';
+import { SMALL_COUNT_THRESHOLD, type ContactAttribute } from './model';
+import { getCaseworkSettings } from './settings';
+import { berlinInstant } from './time';
+
+/** What a report covers: one instance, one Stadtbezirk, or a whole municipality. */
+export interface ReportScope {
+	level: 'instance' | 'district' | 'municipality';
+	id: string;
+}
+
+/** A calendar year, or one month of it (Europe/Berlin). */
+export interface ReportPeriod {
+	year: number;
+	/** 1–12, or null for the whole year. */
+	month: number | null;
+}
+
+/** One row of a table; `count` null means suppressed (shown as "<5"). `label` for data-named keys. */
+export interface ReportRow {
+	key: string;
+	label?: string;
+	count: number | null;
+}
+
+/** One breakdown, e.g. contacts by channel. `total` is the sum of the rows (null: suppressed). */
+export interface ReportTable {
+	/** `channel`, `language`, `interpreter`, `theme_field`, `sub_topic`, `attr:<attribute>`, `social_space`;
+	 * referrals: `target`, `organization`, `topic`, `status`, `failure_reason`. */
+	key: string;
+	rows: ReportRow[];
+	total: number | null;
+}
+
+/** A report as shown and downloaded. */
+export interface Report {
+	scope: ReportScope & { name: string; municipalityId: string };
+	period: ReportPeriod;
+	/** Exact counts (own staff on screen) or suppressed. */
+	exact: boolean;
+	/** Number of contacts (null: suppressed). */
+	contacts: number | null;
+	contactTables: ReportTable[];
+	/** Number of referrals issued in the period (null: suppressed). */
+	referrals: number | null;
+	referralTables: ReportTable[];
+	/** The ten most frequent unmet topics. */
+	topUnmet: ReportRow[];
+}
+
+/** Contact dimensions in display order (attributes are inserted before `social_space`). */
+const CONTACT_DIMENSIONS = ['channel', 'language', 'interpreter', 'theme_field', 'sub_topic'] as const;
+const REFERRAL_DIMENSIONS = ['target', 'organization', 'topic', 'status', 'failure_reason'] as const;
+const TOP_UNMET = 10;
+
+/** `instance:<id>`, `district:<id>` or `municipality:<id>` → a scope, or null when malformed. */
+export function parseScope(value: string): ReportScope | null {
+	const m = /^(instance|district|municipality):([0-9a-f-]{36})$/i.exec(value.trim());
+	return m ? { level: m[1] as ReportScope['level'], id: m[2].toLowerCase() } : null;
+}
+
+/** `YYYY` or `YYYY-MM` → a period, or null when malformed or outside 2000–2100. */
+export function parsePeriod(value: string): ReportPeriod | null {
+	const m = /^(\d{4})(?:-(\d{2}))?$/.exec(value.trim());
+	if (!m) return null;
+	const year = Number(m[1]);
+	const month = m[2] ? Number(m[2]) : null;
+	if (year < 2000 || year > 2100 || (month !== null && (month < 1 || month > 12))) return null;
+	return { year, month };
+}
+
+/** `YYYY` or `YYYY-MM`. */
+export function formatPeriod(p: ReportPeriod): string {
+	return p.month ? `${p.year}-${String(p.month).padStart(2, '0')}` : String(p.year);
+}
+
+/** The period as UTC instants [from, to) and aggregate months [monthFrom, monthTo) (`YYYY-MM-01`). */
+export function periodRange(p: ReportPeriod): { from: Date; to: Date; monthFrom: string; monthTo: string } {
+	const startMonth = p.month ?? 1;
+	const endMonth = p.month ? p.month + 1 : 13;
+	const key = (y: number, m: number) => `${y + Math.floor((m - 1) / 12)}-${String(((m - 1) % 12) + 1).padStart(2, '0')}-01`;
+	return {
+		from: berlinInstant(p.year, startMonth, 1),
+		to: berlinInstant(p.year, endMonth, 1),
+		monthFrom: key(p.year, startMonth),
+		monthTo: key(p.year, endMonth)
+	};
+}
+
+/**
+ * Suppresses small counts of one table for publication. Rules:
+ * 1. Primary: every count from 1 to `SMALL_COUNT_THRESHOLD − 1` (1–4) becomes null ("<5").
+ *    Zero counts have no row at all.
+ * 2. Secondary: the table's total is published, so if exactly one row is suppressed its count
+ *    could be computed as total − the others; then the smallest remaining count (ties: the
+ *    first key in alphabetical order) is suppressed too. Two suppressed cells only reveal their
+ *    sum, which is the accepted practice.
+ * 3. A total from 1 to 4 is suppressed itself (then every row is, by rule 1).
+ * Applied to every table, including multi-valued ones (topics), which is stricter than needed.
+ * @returns a new table; rows keep their order.
+ */
+export function suppressTable(table: ReportTable): ReportTable {
+	const small = (n: number | null) => n !== null && n > 0 && n < SMALL_COUNT_THRESHOLD;
+	const rows = table.rows.map((r) => ({ ...r, count: small(r.count) ? null : r.count }));
+	if (rows.filter((r) => r.count === null).length === 1) {
+		const next = rows
+			.filter((r) => r.count !== null)
+			.sort((a, b) => a.count! - b.count! || a.key.localeCompare(b.key))[0];
+		if (next) next.count = null;
+	}
+	return { ...table, rows, total: small(table.total) ? null : table.total };
+}
+
+function suppressCount(n: number): number | null {
+	return n > 0 && n < SMALL_COUNT_THRESHOLD ? null : n;
+}
+
+type Counts = Map<string, Map<string, number>>;
+
+function addCount(counts: Counts, dimension: string, value: string, n: number) {
+	const m = counts.get(dimension) ?? new Map<string, number>();
+	m.set(value, (m.get(value) ?? 0) + n);
+	counts.set(dimension, m);
+}
+
+function scopeColumn(level: ReportScope['level']): string {
+	return level === 'instance' ? 'instance_id' : level === 'district' ? 'district_id' : 'municipality_id';
+}
+
+/**
+ * Contact counts per dimension and value for a scope and period: single contacts grouped in SQL
+ * (one range scan of the `(scope, contacted_at)` index, materialised once) plus the folded
+ * `contact_aggregate` months. Dimensions as documented on `contact_aggregate`. Topic arrays and
+ * attribute objects are grouped before they are unnested, so the set-returning functions run
+ * once per distinct combination (a few hundred) instead of once per contact.
+ */
+export async function countContacts(db: DbOrTx, scope: ReportScope, period: ReportPeriod): Promise<Counts> {
+	const { from, to, monthFrom, monthTo } = periodRange(period);
+	const column = sql.raw(scopeColumn(scope.level));
+	const result = await db.execute<{ dimension: string; value: string; n: string | number }>(sql`
+		with c as materialized (
+			select channel, language, interpreter_needed, theme_fields, sub_topics, unmet_topics, social_space_id, attributes
+			from counselling_contact
+			where ${column} = ${scope.id} and contacted_at >= ${from.toISOString()}::timestamptz and contacted_at < ${to.toISOString()}::timestamptz
+		),
+		raw as (
+			select 'total' as dimension, '' as value, count(*) as n from c
+			union all select 'channel', channel, count(*) from c group by channel
+			union all select 'language', language, count(*) from c group by language
+			union all select 'interpreter', case when interpreter_needed then 'yes' else 'no' end, count(*) from c group by 2
+			union all select 'theme_field', t, sum(g.n) from (select theme_fields as v, count(*) as n from c group by 1) g, unnest(g.v) as t group by t
+			union all select 'sub_topic', t, sum(g.n) from (select sub_topics as v, count(*) as n from c group by 1) g, unnest(g.v) as t group by t
+			union all select 'unmet_topic', t, sum(g.n) from (select unmet_topics as v, count(*) as n from c group by 1) g, unnest(g.v) as t group by t
+			union all select 'social_space', social_space_id::text, count(*) from c where social_space_id is not null group by social_space_id
+			union all select 'attr:' || a.key, a.value, sum(g.n) from (select attributes as v, count(*) as n from c group by 1) g, jsonb_each_text(g.v) as a group by a.key, a.value
+		),
+		folded as (
+			select dimension, value, sum(count) as n from contact_aggregate
+			where ${column} = ${scope.id} and month >= ${monthFrom}::date and month < ${monthTo}::date
+			group by dimension, value
+		)
+		select dimension, value, sum(n) as n from (select * from raw union all select * from folded) x
+		group by dimension, value`);
+	const counts: Counts = new Map();
+	for (const r of result.rows) if (Number(r.n) > 0) addCount(counts, r.dimension, r.value, Number(r.n));
+	return counts;
+}
+
+/** Referral counts per dimension (`total`, `target`, `organization`, `topic`, `status`, `failure_reason`), by issue date. */
+export async function countReferrals(db: DbOrTx, scope: ReportScope, period: ReportPeriod): Promise<Counts> {
+	const { from, to } = periodRange(period);
+	const column = sql.raw(scopeColumn(scope.level));
+	const result = await db.execute<{ dimension: string; value: string; n: string | number }>(sql`
+		with r as materialized (
+			select target_label, organization_id, topic, status, failure_reason from referral
+			where ${column} = ${scope.id} and created_at >= ${from.toISOString()}::timestamptz and created_at < ${to.toISOString()}::timestamptz
+		)
+		select 'total' as dimension, '' as value, count(*) as n from r
+		union all select 'target', target_label, count(*) from r group by target_label
+		union all select 'organization', organization_id::text, count(*) from r where organization_id is not null group by organization_id
+		union all select 'topic', topic, count(*) from r group by topic
+		union all select 'status', status, count(*) from r group by status
+		union all select 'failure_reason', failure_reason, count(*) from r where failure_reason is not null group by failure_reason`);
+	const counts: Counts = new Map();
+	for (const r of result.rows) if (Number(r.n) > 0) addCount(counts, r.dimension, r.value, Number(r.n));
+	return counts;
+}
+
+function table(counts: Counts, key: string, labels?: Map<string, string>): ReportTable {
+	const rows = [...(counts.get(key) ?? new Map<string, number>())].map(([k, n]) => ({ key: k, count: n, ...(labels ? { label: labels.get(k) ?? k } : {}) }));
+	return { key, rows, total: rows.reduce((a, r) => a + r.count, 0) };
+}
+
+/** Rows by count (suppressed last), then key: the same order raw or folded. */
+function ordered(t: ReportTable): ReportTable {
+	return { ...t, rows: [...t.rows].sort((a, b) => (b.count ?? 0) - (a.count ?? 0) || a.key.localeCompare(b.key)) };
+}
+
+/** The scope's name and municipality, or NotFoundError. */
+async function resolveScope(db: DbOrTx, scope: ReportScope): Promise<{ name: string; municipalityId: string }> {
+	const uuid = /^[0-9a-f-]{36}$/i.test(scope.id);
+	if (scope.level === 'instance') {
+		const [row] = uuid ? await db.select({ name: instance.name, municipalityId: instance.municipalityId }).from(instance).where(eq(instance.id, scope.id)) : [];
+		if (row) return row;
+	} else if (scope.level === 'district') {
+		const [row] = uuid ? await db.select({ name: district.name, municipalityId: district.municipalityId }).from(district).where(eq(district.id, scope.id)) : [];
+		if (row) return row;
+	} else {
+		const [row] = uuid ? await db.select({ name: municipality.name, municipalityId: municipality.id }).from(municipality).where(eq(municipality.id, scope.id)) : [];
+		if (row) return row;
+	}
+	throw new NotFoundError(`${scope.level} not found`);
+}
+
+/**
+ * Whether the principal may see the scope's report, and with exact counts. Instance reports:
+ * `statistics:instance` (own staff exact on screen, administrators suppressed); district and
+ * municipality reports: `statistics:municipality` (administrators, always suppressed).
+ */
+function access(principal: Principal, scope: ReportScope, municipalityId: string, download: boolean): { allowed: boolean; exact: boolean } {
+	if (scope.level === 'instance') {
+		const allowed = can(principal, 'statistics:instance', { municipalityId, instanceId: scope.id });
+		return { allowed, exact: allowed && !download && statisticsExact(principal, scope.id, municipalityId) };
+	}
+	return { allowed: can(principal, 'statistics:municipality', { municipalityId }), exact: false };
+}
+
+/**
+ * Builds a report. Counts are exact only for the instance's own staff on screen; with
+ * `download` (everything that leaves the instance) always suppressed (`suppressTable`).
+ * @throws AccessDeniedError (also for an unknown scope id, so existence is not revealed).
+ */
+export async function buildReport(
+	db: DbOrTx,
+	principal: Principal,
+	scope: ReportScope,
+	period: ReportPeriod,
+	options: { download?: boolean } = {}
+): Promise<Report> {
+	let resolved: { name: string; municipalityId: string };
+	try {
+		resolved = await resolveScope(db, scope);
+	} catch (e) {
+		if (e instanceof NotFoundError) throw new AccessDeniedError();
+		throw e;
+	}
+	const { allowed, exact } = access(principal, scope, resolved.municipalityId, !!options.download);
+	if (!allowed) throw new AccessDeniedError();
+	const [contacts, referrals, settings] = await Promise.all([
+		countContacts(db, scope, period),
+		countReferrals(db, scope, period),
+		getCaseworkSettings(db, resolved.municipalityId)
+	]);
+	const spaceIds = [...(contacts.get('social_space')?.keys() ?? [])];
+	const orgIds = [...(referrals.get('organization')?.keys() ?? [])];
+	const [spaces, orgs] = await Promise.all([
+		spaceIds.length ? db.select({ id: socialSpace.id, name: socialSpace.name }).from(socialSpace).where(inArray(socialSpace.id, spaceIds)) : [],
+		orgIds.length
+			? db.select({ id: organization.id, name: organization.name }).from(organization).where(and(inArray(organization.id, orgIds), eq(organization.municipalityId, resolved.municipalityId)))
+			: []
+	]);
+	const attributeDims = settings.contactAttributes.map((a: ContactAttribute) => `attr:${a}`);
+	const targetLabels = new Map([...(referrals.get('target')?.keys() ?? [])].map((k) => [k, k]));
+	const contactTables = [
+		...CONTACT_DIMENSIONS.map((d) => table(contacts, d)),
+		...attributeDims.map((d) => table(contacts, d)),
+		table(contacts, 'social_space', new Map(spaces.map((s) => [s.id, s.name])))
+	];
+	const referralTables = REFERRAL_DIMENSIONS.map((d) =>
+		d === 'organization' ? table(referrals, d, new Map(orgs.map((o) => [o.id, o.name]))) : d === 'target' ? table(referrals, d, targetLabels) : table(referrals, d)
+	);
+	const unmet = table(contacts, 'unmet_topic');
+	const finish = (t: ReportTable) => ordered(exact ? t : suppressTable(t));
+	const contactTotal = contacts.get('total')?.get('') ?? 0;
+	const referralTotal = referrals.get('total')?.get('') ?? 0;
+	return {
+		scope: { ...scope, ...resolved },
+		period,
+		exact,
+		contacts: exact ? contactTotal : suppressCount(contactTotal),
+		contactTables: contactTables.map(finish),
+		referrals: exact ? referralTotal : suppressCount(referralTotal),
+		referralTables: referralTables.map(finish),
+		topUnmet: finish(unmet).rows.slice(0, TOP_UNMET)
+	};
+}
+
+/** What a principal may pick in the report form: instances, districts, and the municipality. */
+export interface ReportChoices {
+	instances: { id: string; name: string }[];
+	districts: { id: string; name: string }[];
+	municipality: { id: string; name: string } | null;
+}
+
+/** The scopes the principal may open reports for (empty lists: none). */
+export async function reportChoices(db: DbOrTx, principal: Principal): Promise<ReportChoices> {
+	const mId = principal.municipalityId;
+	const instances = (await db.select({ id: instance.id, name: instance.name }).from(instance).where(eq(instance.municipalityId, mId)).orderBy(instance.name)).filter(
+		(i) => can(principal, 'statistics:instance', { municipalityId: mId, instanceId: i.id })
+	);
+	if (!can(principal, 'statistics:municipality', { municipalityId: mId })) return { instances, districts: [], municipality: null };
+	const [districts, [m]] = await Promise.all([
+		db.select({ id: district.id, name: district.name }).from(district).where(eq(district.municipalityId, mId)).orderBy(sql`${district.code} nulls last`, district.name),
+		db.select({ id: municipality.id, name: municipality.name }).from(municipality).where(eq(municipality.id, mId))
+	]);
+	return { instances, districts, municipality: m ?? null };
+}
+
+/**
+ * A flat table of a report for downloads: the header, then one line per row — section, key,
+ * label, count ("<5" when suppressed). Referral tables are named `referral_<key>` and the top
+ * unmet topics `unmet_topic`, for both `section` and `label`.
+ */
+export function reportLines(report: Report, label: (table: string, row: ReportRow) => string, headings: { section: (table: string) => string; total: string; header: [string, string, string, string] }): string[][] {
+	const show = (n: number | null) => (n === null ? `<${SMALL_COUNT_THRESHOLD}` : String(n));
+	const lines: string[][] = [headings.header];
+	lines.push([headings.section('contacts'), 'total', headings.total, show(report.contacts)]);
+	for (const t of report.contactTables) {
+		for (const r of t.rows) lines.push([headings.section(t.key), r.key, label(t.key, r), show(r.count)]);
+	}
+	lines.push([headings.section('referrals'), 'total', headings.total, show(report.referrals)]);
+	for (const t of report.referralTables) {
+		const key = `referral_${t.key}`;
+		for (const r of t.rows) lines.push([headings.section(key), r.key, label(key, r), show(r.count)]);
+	}
+	for (const r of report.topUnmet) lines.push([headings.section('unmet_topic'), r.key, label('unmet_topic', r), show(r.count)]);
+	return lines;
+}
+
+/** CSV for German Excel: `;`-separated, UTF-8 with BOM, CRLF line ends (RFC 4180 quoting). */
+export function reportCsv(lines: string[][]): string {
+	return stringify(lines, { delimiter: ';', bom: true, record_delimiter: 'windows' });
+}
+
+/** XLSX workbook of the lines (one sheet, header row bold; counts as numbers, "<5" as text). */
+export async function reportXlsx(lines: string[][], sheet: string): Promise<Buffer> {
+	const data = lines.map((line, i) =>
+		line.map((value, j) =>
+			i > 0 && j === line.length - 1 && /^\d+$/.test(value)
+				? { value: Number(value), type: Number }
+				: { value, type: String, ...(i === 0 ? { fontWeight: 'bold' as const } : {}) }
+		)
+	);
+	return writeXlsxFile(data, { sheet: sheet.slice(0, 31).replace(/[\\/?*[\]:]/g, ' ') }).toBuffer();
+}

@@ -1,0 +1,81 @@
+/**
+ * Europe/Berlin calendar arithmetic for the Lotsen work (issue 4): contact days, report months
+ * and years are Berlin calendar units, stored instants are UTC. Independent of the server's
+ * time zone and of the database's time-zone data.
+ */
+const ZONE = 'Europe/Berlin';
+
+const PARTS = new Intl.DateTimeFormat('en-GB', {
+	timeZone: ZONE,
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit',
+	hour: '2-digit',
+	minute: '2-digit',
+	second: '2-digit',
+	hourCycle: 'h23'
+});
+
+function parts(at: Date): Record<string, number> {
+	return Object.fromEntries(PARTS.formatToParts(at).filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
+}
+
+/** Offset of Berlin wall-clock time from UTC at the instant, in milliseconds (+1 h or +2 h). */
+function offsetMs(at: Date): number {
+	const p = parts(at);
+	return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** The Berlin calendar date of an instant, `YYYY-MM-DD`. */
+export function berlinDate(at: Date): string {
+	const p = parts(at);
+	return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+/** The Berlin wall-clock time of an instant, `HH:MM`. */
+export function berlinTime(at: Date): string {
+	const p = parts(at);
+	return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}
+
+/**
+ * The UTC instant of a Berlin wall-clock time. Month and day may overflow like `Date.UTC`
+ * (month 13 = January of the next year). Times inside the spring-forward gap resolve to the
+ * instant one hour later, as clocks show it.
+ */
+export function berlinInstant(year: number, month: number, day = 1, hour = 0, minute = 0): Date {
+	const wall = Date.UTC(year, month - 1, day, hour, minute);
+	const first = new Date(wall - offsetMs(new Date(wall)));
+	return new Date(wall - offsetMs(first));
+}
+
+/** Start of the Berlin calendar day of `at`. */
+export function berlinDayStart(at: Date): Date {
+	const p = parts(at);
+	return berlinInstant(p.year, p.month, p.day);
+}
+
+/** Start of the Berlin calendar month of `at`. */
+export function berlinMonthStart(at: Date): Date {
+	const p = parts(at);
+	return berlinInstant(p.year, p.month, 1);
+}
+
+/** `YYYY-MM-01` of the Berlin month an instant lies in (the `contact_aggregate.month` value). */
+export function monthKey(at: Date): string {
+	return `${berlinDate(at).slice(0, 7)}-01`;
+}
+
+/**
+ * A date `YYYY-MM-DD` and an optional time `HH:MM` in Berlin as an instant, or null when
+ * malformed (e.g. `2026-02-30`, `25:00`).
+ */
+export function parseBerlinDateTime(date: string, time: string): Date | null {
+	const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date.trim());
+	const t = time.trim() ? /^(\d{2}):(\d{2})$/.exec(time.trim()) : ['', '12', '00'];
+	if (!d || !t) return null;
+	const [y, mo, day, h, mi] = [Number(d[1]), Number(d[2]), Number(d[3]), Number(t[1]), Number(t[2])];
+	if (mo < 1 || mo > 12 || day < 1 || day > 31 || h > 23 || mi > 59) return null;
+	const at = berlinInstant(y, mo, day, h, mi);
+	return berlinDate(at) === date.trim() ? at : null;
+}

@@ -1,0 +1,99 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { axeViolations, launch, newPage } from '../helpers/browser';
+
+const base = inject('baseUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(() => browser?.close());
+
+async function expectAccessible(page: Page) {
+	expect(await axeViolations(page), page.url()).toEqual([]);
+}
+
+async function signIn(email: string, lang = 'de'): Promise<Page> {
+	const page = await newPage(browser);
+	await page.goto(`${base}/${lang}/login`);
+	await page.fill('#email', email);
+	await page.fill('#password', 'anlaufstelle-demo');
+	await page.press('#password', 'Enter');
+	await page.waitForURL(/\/staff/);
+	return page;
+}
+
+describe('contact log and statistics pages', () => {
+	it('records a contact with a referral without JavaScript, shows the reference code and slip link, and lists it', async () => {
+		const page = await signIn('kalk@example.org');
+		await page.click('main a[href="/de/staff/contacts"]');
+		await page.waitForURL(`${base}/de/staff/contacts`);
+		await expectAccessible(page);
+		await page.fill('#q', 'Deutsch');
+		await page.click('form.cc-search button');
+		await page.waitForURL(/q=Deutsch/);
+		const option = await page.$eval('#target_1 optgroup option', (o) => (o as HTMLOptionElement).value);
+		expect(option).toMatch(/^(service|organization):/);
+		await page.selectOption('#target_1', option);
+		await page.selectOption('#referralTopic_1', 'language_course');
+		await page.check('input[name="topic"][value="language_course"]');
+		await page.check('input[name="unmet"][value="housing_search"]');
+		await page.click('form.cc-form button.primary');
+		await page.waitForSelector('.notice[role="status"]');
+		const notice = await page.textContent('.notice[role="status"]');
+		expect(notice).toMatch(/Referenzcode [2-9A-Z]{4}-[2-9A-Z]{4}/);
+		if (option.startsWith('service:')) expect(await page.getAttribute('.cc-issued a', 'href')).toMatch(/\/de\/m\/koeln\/o\/[0-9a-f-]{36}\/slip\?ref=[A-Za-z0-9_-]{43}$/);
+		expect(await page.textContent('table.cc-today')).toContain('Sprachkurs');
+		await expectAccessible(page);
+	});
+
+	it('names the bad field when the date is in the future', async () => {
+		const page = await signIn('kalk@example.org');
+		await page.goto(`${base}/de/staff/contacts`);
+		await page.$eval('#date', (el) => ((el as HTMLInputElement).value = '2999-01-01'));
+		await page.check('input[name="topic"][value="housing"]');
+		await page.click('form.cc-form button.primary');
+		await page.waitForSelector('.error-summary');
+		expect(await page.textContent('.error-summary')).toContain('Zukunft');
+		await expectAccessible(page);
+	});
+
+	it('shows the instance report with charts and tables, and downloads suppressed CSV', async () => {
+		const page = await signIn('kalk@example.org');
+		await page.goto(`${base}/de/staff/statistics`);
+		await page.fill('#period', String(new Date().getFullYear()));
+		await page.click('form.cc-report-form button');
+		await page.waitForSelector('svg.bar-chart[role="img"]');
+		await expectAccessible(page);
+		const href = await page.getAttribute('.cc-downloads a', 'href');
+		const res = await page.request.get(`${base}${href}`);
+		expect(res.status()).toBe(200);
+		const csv = await res.text();
+		expect(csv.charCodeAt(0)).toBe(0xfeff);
+		expect(csv.split('\n')[0]).toContain(';');
+		expect(csv).not.toMatch(/;[1-4]\r?$/m);
+	});
+
+	it('works in Arabic, right to left, for a Welcome Point', async () => {
+		const page = await signIn('wp5@example.org', 'ar');
+		await page.goto(`${base}/ar/staff/contacts`);
+		await expectAccessible(page);
+		await page.goto(`${base}/ar/staff/statistics?period=${new Date().getFullYear()}`);
+		await page.waitForSelector('svg.bar-chart');
+		await expectAccessible(page);
+	});
+
+	it('gives administrators district reports, suppressed, and refuses partners', async () => {
+		const page = await signIn('admin.duesseldorf@example.org');
+		await page.goto(`${base}/de/staff/statistics`);
+		const district = await page.$eval('#scope optgroup:last-of-type option', (o) => (o as HTMLOptionElement).value);
+		expect(district).toMatch(/^district:/);
+		await page.goto(`${base}/de/staff/statistics?scope=${district}&period=${new Date().getFullYear()}`);
+		expect(await page.textContent('main')).toContain('„<5“');
+		await expectAccessible(page);
+		const partner = await signIn('partner.duesseldorf@example.org');
+		const res = await partner.request.get(`${base}/de/staff/statistics/download?scope=${district}&period=2026&format=csv`);
+		expect(res.status()).toBe(403);
+	});
+});
