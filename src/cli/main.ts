@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ROLES, createUser, type Role } from '../lib/server/accounts/service';
+import { formatRetentionReport, runRetention } from '../lib/server/casework/retention';
 import { readConfig } from '../lib/server/config';
 import { backupDatabase, restoreDatabase } from '../lib/server/db/backup';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '../lib/server/db/client';
@@ -54,6 +55,12 @@ Accounts:
 Directory exchange (Open Referral HSDS 3.0 JSON, see docs/hsds.md):
   import hsds MUNICIPALITY FILE.json [--skip-invalid] [--language TAG]   (language of the file's texts, default de)
   export hsds MUNICIPALITY FILE.json [--language TAG]                   (public actors with places and offers)
+
+Casework (Löschplan, see docs/retention.md):
+  retention run [--now ISO-DATE] [--municipality SLUG] [--dry-run]
+      erase due cases, fold contact months past the detail period into aggregates, erase
+      expired referral tokens; prints counts per municipality. --now moves the clock (testing);
+      --dry-run only counts
 
 Mail:
   outbox                                    list mails written to DATA_DIR/outbox (no SMTP_URL set)
@@ -186,7 +193,9 @@ async function run(argv: string[]): Promise<void> {
 			in: { type: 'string' },
 			'skip-invalid': { type: 'boolean' },
 			delimiter: { type: 'string' },
-			language: { type: 'string' }
+			language: { type: 'string' },
+			now: { type: 'string' },
+			'dry-run': { type: 'boolean' }
 		}
 	});
 	const command = positionals.join(' ');
@@ -307,6 +316,20 @@ async function run(argv: string[]): Promise<void> {
 			const config = readConfig();
 			await restoreDatabase({ url: config.databaseUrl, dataDir: config.dataDir, file: required(values, 'in') });
 			console.log('restored');
+			return;
+		}
+		case 'retention run': {
+			let now: Date | undefined;
+			if (values.now !== undefined) {
+				now = new Date(values.now);
+				if (!/^\d{4}-\d{2}-\d{2}/.test(values.now) || Number.isNaN(now.getTime())) {
+					throw new UsageError(`--now must be an ISO 8601 date or instant, e.g. 2027-03-01T12:00:00Z (got "${values.now}")`);
+				}
+			}
+			await withDatabase(async (h) => {
+				const municipalityId = values.municipality ? (await requireMunicipality(h.db, values.municipality)).id : undefined;
+				console.log(formatRetentionReport(await runRetention(h.db, { now, municipalityId, dryRun: values['dry-run'] ?? false })));
+			});
 			return;
 		}
 		case 'outbox': {
