@@ -84,7 +84,7 @@ function contactRows(municipalityId: string, instanceId: string, districtId: str
 		themeFields: i % 2 ? ['education_language'] : ['housing', 'work'],
 		subTopics: i % 5 === 0 ? [] : ['language_course'],
 		unmetTopics: i % 7 === 0 ? ['housing_search'] : [],
-		attributes: i % 2 ? { age_band: '27_44', new_arrival: 'yes' } : { household_type: 'family' }
+		attributes: (i % 2 ? { age_band: '27_44', new_arrival: 'yes' } : { household_type: 'family' }) as Record<string, string>
 	}));
 }
 

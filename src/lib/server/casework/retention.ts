@@ -75,6 +75,8 @@ export interface RetentionOptions {
 	municipalityId?: string;
 	/** Count what would be deleted, change nothing, write no audit rows. */
 	dryRun?: boolean;
+	/** The person who started the run ("run now"), recorded on the summary rows; absent for the schedule and the command line. */
+	actorUserId?: string;
 }
 
 function rowsOf<T>(result: unknown): T[] {
@@ -258,6 +260,7 @@ export async function runRetention(db: Db, options: RetentionOptions = {}): Prom
 		report.municipalities.push(result);
 		if (!dryRun) {
 			await recordAudit(db, {
+				actorUserId: options.actorUserId ?? null,
 				actorLabel: RETENTION_ACTOR,
 				municipalityId: m.id,
 				action: 'retention.run',
