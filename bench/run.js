@@ -13,6 +13,9 @@
  *    page of the public search (HTML gzip, total transfer with CSS and other subresources); HSDS
  *    list endpoint throughput at `per_page=50`. A page that answers 404 (not built yet) is
  *    skipped with a message.
+ * 5. Löschplan (issue 4 §5), after the server has stopped (the job deletes data): run time and
+ *    peak memory of the retention job over 1,000,000 contacts and 50,000 cases, half of them past
+ *    deletion (`bench/retention.ts`, data from `bench/casework-data.ts`).
  *
  * Results are printed and written to bench/results/<date>.json. Loopback only.
  */
@@ -31,6 +34,11 @@ const SCALE = {
 	actors: Number(process.env.BENCH_ACTORS ?? 30000)
 };
 const SEARCH_ITERATIONS = Number(process.env.BENCH_SEARCH_ITERATIONS ?? 20);
+const CASEWORK = {
+	contacts: Number(process.env.BENCH_CONTACTS ?? 1000000),
+	cases: Number(process.env.BENCH_CASES ?? 50000),
+	referrals: Number(process.env.BENCH_REFERRALS ?? 100000)
+};
 /** The largest generated municipality (Zipf rank 1) and a query with a full first page. */
 const SEARCH_PAGE = '/de/m/gemeinde-0001/search?q=beratung';
 const HSDS_LIST = '/api/hsds/services?per_page=50';
@@ -145,6 +153,28 @@ function benchSearch(env) {
 	return JSON.parse(readFileSync(out, 'utf8'));
 }
 
+/**
+ * The retention job over the casework data (generated unless present), in two separate
+ * processes: preparing, then the measured run alone. Skipped with BENCH_NO_RETENTION.
+ */
+function benchRetention(env) {
+	if (process.env.BENCH_NO_RETENTION) return { skipped: 'BENCH_NO_RETENTION' };
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-bench-retention-'));
+	const state = path.join(dir, 'state.json');
+	const out = path.join(dir, 'retention.json');
+	const tsx = 'node_modules/tsx/dist/cli.mjs';
+	const options = { env: { ...process.env, ...env }, stdio: 'inherit' };
+	const prepared = spawnSync(
+		process.execPath,
+		[tsx, 'bench/retention.ts', '--prepare', '--state', state, '--contacts', String(CASEWORK.contacts), '--cases', String(CASEWORK.cases), '--referrals', String(CASEWORK.referrals)],
+		options
+	);
+	if (prepared.status !== 0) throw new Error('retention benchmark: data generation failed');
+	const ran = spawnSync(process.execPath, [tsx, 'bench/retention.ts', '--run', '--state', state, '--out', out], options);
+	if (ran.status !== 0) throw new Error('retention benchmark failed');
+	return JSON.parse(readFileSync(out, 'utf8'));
+}
+
 /** gzip size of a response body as a browser would receive it (compressed here when served raw). */
 async function gzipBytes(url) {
 	const res = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
@@ -230,6 +260,7 @@ async function benchDatabase(kind, env) {
 	} finally {
 		await stop(child);
 	}
+	result.retention = benchRetention(env);
 	return result;
 }
 
@@ -243,7 +274,7 @@ if (process.env.BENCH_PG_ONLY) {
 	writeFileSync(process.env.BENCH_PG_RESULT, JSON.stringify(r));
 	process.exit(0);
 }
-const results = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, scale: SCALE, durationMs: DURATION_MS, connections: CONNECTIONS };
+const results = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, scale: SCALE, casework: CASEWORK, durationMs: DURATION_MS, connections: CONNECTIONS };
 results.pglite = await benchDatabase('pglite', { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'anl-bench-')) });
 if (existsSync('/usr/bin/pg_virtualenv') && !process.env.BENCH_NO_PG) {
 	const resultFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-result-')), 'postgres.json');
