@@ -14,6 +14,8 @@ import { saveCaseworkSettings, validateCaseworkSettings, type CaseworkSettingsIn
 import { encryptText, parseKeyList } from '../../src/lib/server/casework/crypto';
 import { findReferralByToken, hashReferralToken } from '../../src/lib/server/casework/referrals';
 import { runRetention } from '../../src/lib/server/casework/retention';
+import { runRetentionExclusive } from '../../src/lib/server/casework/retention-job';
+import { readConfig } from '../../src/lib/server/config';
 import {
 	accompaniment,
 	caseConsent,
@@ -434,5 +436,26 @@ describe(`casework settings (${DB_KIND})`, () => {
 		const report = await runRetention(h.db, { now: NOW, municipalityId: ids.m });
 		expect(report.municipalities[0].referralTokensErased).toBe(2);
 		expect(await findReferralByToken(h.db, tokens.ofkept)).toBeNull();
+	});
+});
+
+describe(`retention schedule and configuration (${DB_KIND})`, () => {
+	it('never runs twice at once in one process', async () => {
+		const [a, b] = await Promise.all([runRetentionExclusive(h.db, { now: NOW }), runRetentionExclusive(h.db, { now: NOW })]);
+		expect(a?.municipalities).toHaveLength(2);
+		expect(b).toBeNull();
+		expect(await runRetentionExclusive(h.db, { now: NOW, dryRun: true })).not.toBeNull();
+	});
+
+	it('reads RETENTION_INTERVAL_MINUTES and ANLAUFSTELLE_NOW, naming the variable when they are bad', () => {
+		expect(readConfig({})).toMatchObject({ retentionIntervalMinutes: 60, retentionNow: null });
+		expect(readConfig({ RETENTION_INTERVAL_MINUTES: '0', ANLAUFSTELLE_NOW: '2027-06-01T00:00:00Z' })).toMatchObject({
+			retentionIntervalMinutes: 0,
+			retentionNow: new Date('2027-06-01T00:00:00Z')
+		});
+		expect(() => readConfig({ RETENTION_INTERVAL_MINUTES: '-5' })).toThrow(/RETENTION_INTERVAL_MINUTES/);
+		expect(() => readConfig({ RETENTION_INTERVAL_MINUTES: 'hourly' })).toThrow(/RETENTION_INTERVAL_MINUTES/);
+		expect(() => readConfig({ ANLAUFSTELLE_NOW: 'tomorrow' })).toThrow(/ANLAUFSTELLE_NOW/);
+		expect(() => readConfig({ ANLAUFSTELLE_NOW: '2027-13-45' })).toThrow(/ANLAUFSTELLE_NOW/);
 	});
 });
