@@ -13,10 +13,13 @@
  *    page of the public search (HTML gzip, total transfer with CSS and other subresources); HSDS
  *    list endpoint throughput at `per_page=50`. A page that answers 404 (not built yet) is
  *    skipped with a message.
- *
  * 5. Lotsen (issue 4), with generated casework in Düsseldorf (1,000,000 contacts, 100,000
  *    referrals, 50,000 cases; `bench/casework.ts`, before the server starts): contact recording
  *    p50/p95 and the monthly district report p50/p95 (budget ≤ 300 ms on PostgreSQL).
+ *
+ * 6. Löschplan (issue 4 §5), after the server has stopped (the job deletes data): run time and
+ *    peak memory of the retention job over 1,000,000 contacts and 50,000 cases, half of them past
+ *    deletion (`bench/retention.ts`, data from `bench/casework-data.ts`).
  *
  * Results are printed and written to bench/results/<date>.json. Loopback only.
  */
@@ -163,6 +166,28 @@ function benchCasework(env) {
 	return JSON.parse(readFileSync(out, 'utf8'));
 }
 
+/**
+ * The retention job over the casework data (generated unless present), in two separate
+ * processes: preparing, then the measured run alone. Skipped with BENCH_NO_RETENTION.
+ */
+function benchRetention(env) {
+	if (process.env.BENCH_NO_RETENTION) return { skipped: 'BENCH_NO_RETENTION' };
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-bench-retention-'));
+	const state = path.join(dir, 'state.json');
+	const out = path.join(dir, 'retention.json');
+	const tsx = 'node_modules/tsx/dist/cli.mjs';
+	const options = { env: { ...process.env, ...env }, stdio: 'inherit' };
+	const prepared = spawnSync(
+		process.execPath,
+		[tsx, 'bench/retention.ts', '--prepare', '--state', state, '--contacts', String(CASEWORK.contacts), '--cases', String(CASEWORK.cases), '--referrals', String(CASEWORK.referrals)],
+		options
+	);
+	if (prepared.status !== 0) throw new Error('retention benchmark: data generation failed');
+	const ran = spawnSync(process.execPath, [tsx, 'bench/retention.ts', '--run', '--state', state, '--out', out], options);
+	if (ran.status !== 0) throw new Error('retention benchmark failed');
+	return JSON.parse(readFileSync(out, 'utf8'));
+}
+
 /** gzip size of a response body as a browser would receive it (compressed here when served raw). */
 async function gzipBytes(url) {
 	const res = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
@@ -248,6 +273,7 @@ async function benchDatabase(kind, env) {
 	} finally {
 		await stop(child);
 	}
+	result.retention = benchRetention(env);
 	return result;
 }
 

@@ -5,6 +5,8 @@ import { directionOf, localeFromPath } from '$lib/i18n';
 import { defineCustomServerStrategy, cookieName, type Locale } from '$lib/paraglide/runtime';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { SESSION_COOKIE, resolveSession } from '$lib/server/accounts/service';
+import { startRetentionSchedule } from '$lib/server/casework/retention-job';
+import { readConfig } from '$lib/server/config';
 import { getDb, startDatabase } from '$lib/server/db';
 
 defineCustomServerStrategy('custom-path', {
@@ -17,9 +19,12 @@ export const init: ServerInit = async () => {
 	const port = process.env.PORT || '3000';
 	const host = process.env.ORIGIN || `http://localhost:${port}`;
 	console.log(`anlaufstelle: database ready (${handle.kind}) in ${Date.now() - started} ms`);
+	// Löschplan (issue 4 §5): the retention job runs inside the server.
+	const retention = startRetentionSchedule(handle.db, readConfig());
 	// adapter-node emits this after closing the HTTP server on SIGTERM/SIGINT: close the
 	// database so PGlite's files are left consistent and the process exits promptly.
 	process.once('sveltekit:shutdown', () => {
+		retention.stop();
 		handle.close().catch(() => undefined);
 	});
 	console.log(`anlaufstelle: serving at ${host}`);

@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ROLES, createUser, type Role } from '../lib/server/accounts/service';
 import { rotateKeys } from '../lib/server/casework/rotation';
+import { formatRetentionReport, runRetention } from '../lib/server/casework/retention';
 import { readConfig } from '../lib/server/config';
 import { backupDatabase, restoreDatabase } from '../lib/server/db/backup';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '../lib/server/db/client';
@@ -60,6 +61,11 @@ Case encryption (issue 4; keys in CASE_KEYS or CASE_KEY_FILE, default DATA_DIR/k
   keys rotate                               key file: add a new current key, re-encrypt every case
                                             value in one transaction, drop the old keys;
                                             CASE_KEYS: re-encrypt to the last key, list unused old ids
+Casework (Löschplan, see docs/retention.md):
+  retention run [--now ISO-DATE] [--municipality SLUG] [--dry-run]
+      erase due cases, fold contact months past the detail period into aggregates, erase
+      expired referral tokens; prints counts per municipality. --now moves the clock (testing);
+      --dry-run only counts
 
 Mail:
   outbox                                    list mails written to DATA_DIR/outbox (no SMTP_URL set)
@@ -192,7 +198,9 @@ async function run(argv: string[]): Promise<void> {
 			in: { type: 'string' },
 			'skip-invalid': { type: 'boolean' },
 			delimiter: { type: 'string' },
-			language: { type: 'string' }
+			language: { type: 'string' },
+			now: { type: 'string' },
+			'dry-run': { type: 'boolean' }
 		}
 	});
 	const command = positionals.join(' ');
@@ -324,6 +332,20 @@ async function run(argv: string[]): Promise<void> {
 				if (report.unusedKeys.length) console.log(`no value uses these keys any more; remove them from CASE_KEYS: ${report.unusedKeys.join(', ')}`);
 			});
 			return;
+		case 'retention run': {
+			let now: Date | undefined;
+			if (values.now !== undefined) {
+				now = new Date(values.now);
+				if (!/^\d{4}-\d{2}-\d{2}/.test(values.now) || Number.isNaN(now.getTime())) {
+					throw new UsageError(`--now must be an ISO 8601 date or instant, e.g. 2027-03-01T12:00:00Z (got "${values.now}")`);
+				}
+			}
+			await withDatabase(async (h) => {
+				const municipalityId = values.municipality ? (await requireMunicipality(h.db, values.municipality)).id : undefined;
+				console.log(formatRetentionReport(await runRetention(h.db, { now, municipalityId, dryRun: values['dry-run'] ?? false })));
+			});
+			return;
+		}
 		case 'outbox': {
 			for (const mail of await readOutbox()) {
 				console.log(`--- ${mail.file}\n${mail.raw}`);

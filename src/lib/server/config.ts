@@ -13,6 +13,13 @@
  * - `MT_URL`: the provider's base URL, e.g. `http://localhost:5000` for a self-hosted
  *   LibreTranslate (required for it); DeepL defaults to `https://api-free.deepl.com`.
  * - `MT_API_KEY`: the provider's key (LibreTranslate `api_key`, DeepL auth key; required for DeepL).
+ * - `RETENTION_INTERVAL_MINUTES`: how often the server carries out the deletion schedule
+ *   (Löschplan, issue 4 §5; docs/retention.md): first 5 seconds after start, then every so
+ *   many minutes (default 60; `0` disables the job — then run `npm run cli -- retention run`
+ *   from cron instead).
+ * - `ANLAUFSTELLE_NOW`: testing aid only — an ISO 8601 instant (e.g. `2027-03-01T12:00:00Z`) the
+ *   retention job takes as "now", so testers can move the clock past the retention periods.
+ *   Never set it in production.
  */
 import path from 'node:path';
 
@@ -24,6 +31,10 @@ export interface AppConfig {
 	demo: boolean;
 	/** Machine translation; null when off. */
 	machineTranslation: { provider: 'libretranslate' | 'deepl'; url: string; apiKey: string | undefined } | null;
+	/** Minutes between runs of the retention job; 0 = off. */
+	retentionIntervalMinutes: number;
+	/** `ANLAUFSTELLE_NOW`: the instant the retention job takes as now (testing aid); null = the real time. */
+	retentionNow: Date | null;
 }
 
 const MT_PROVIDERS = ['libretranslate', 'deepl'] as const;
@@ -40,9 +51,28 @@ function machineTranslation(env: NodeJS.ProcessEnv): AppConfig['machineTranslati
 	return { provider: provider as 'libretranslate' | 'deepl', url: url.replace(/\/+$/, ''), apiKey: env.MT_API_KEY || undefined };
 }
 
+function retentionInterval(env: NodeJS.ProcessEnv): number {
+	const raw = env.RETENTION_INTERVAL_MINUTES?.trim() || '60';
+	if (!/^\d+$/.test(raw) || Number(raw) > 525_600) {
+		throw new Error(`RETENTION_INTERVAL_MINUTES must be a whole number of minutes from 0 (off) to 525600 (got "${raw}")`);
+	}
+	return Number(raw);
+}
+
+function retentionNow(env: NodeJS.ProcessEnv): Date | null {
+	const raw = env.ANLAUFSTELLE_NOW?.trim();
+	if (!raw) return null;
+	const at = new Date(raw);
+	if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(at.getTime())) {
+		throw new Error(`ANLAUFSTELLE_NOW must be an ISO 8601 date or instant, e.g. 2027-03-01T12:00:00Z (got "${raw}")`);
+	}
+	return at;
+}
+
 /**
  * Reads the configuration from `env` (defaults to `process.env`). Pure: no side effects.
- * @throws Error naming the variable when `MT_PROVIDER` is unknown or lacks `MT_URL`/`MT_API_KEY`.
+ * @throws Error naming the variable when `MT_PROVIDER` is unknown or lacks `MT_URL`/`MT_API_KEY`,
+ *   or `RETENTION_INTERVAL_MINUTES` / `ANLAUFSTELLE_NOW` cannot be read.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 	const dataDir = path.resolve(env.DATA_DIR || '.data');
@@ -52,6 +82,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		smtpUrl: env.SMTP_URL || undefined,
 		mailFrom: env.MAIL_FROM || 'anlaufstelle <no-reply@localhost>',
 		demo: env.DEMO !== '0',
-		machineTranslation: machineTranslation(env)
+		machineTranslation: machineTranslation(env),
+		retentionIntervalMinutes: retentionInterval(env),
+		retentionNow: retentionNow(env)
 	};
 }

@@ -223,6 +223,10 @@ export const caseStep = pgTable(
 	(t) => [
 		index('case_step_case_idx').on(t.caseId, t.at),
 		index('case_step_follow_up_idx').on(t.followUpOn),
+		// Deleting a contact or referral sets these to null; without an index each deletion scans
+		// every step, which made folding a million contacts take hours.
+		index('case_step_contact_idx').on(t.contactId),
+		index('case_step_referral_idx').on(t.referralId),
 		check('case_step_kind_check', sql`${t.kind} in ('contact', 'appointment', 'accompaniment', 'referral')`)
 	]
 );
@@ -339,6 +343,7 @@ export const accompaniment = pgTable(
 	},
 	(t) => [
 		index('accompaniment_volunteer_idx').on(t.volunteerId, t.appointmentAt),
+		index('accompaniment_case_idx').on(t.caseId),
 		check('accompaniment_status_check', sql`${t.status} in ('requested', 'assigned', 'done', 'cancelled')`)
 	]
 );
