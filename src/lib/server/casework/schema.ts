@@ -94,7 +94,7 @@ export const counsellingContact = pgTable(
 /**
  * Monthly counts of contacts that outlived their detail period (Löschplan: "contact statistics
  * kept only in aggregate"). A month of one instance is either still in `counselling_contact` or
- * wholly here, never both. `dimension` is `total`, `channel`, `language`, `interpreter`,
+ * wholly here, never both. `dimension` is `total` (value `all`), `channel`, `language`, `interpreter`,
  * `theme_field`, `sub_topic`, `unmet_topic`, `social_space` or `attr:<attribute>`.
  */
 export const contactAggregate = pgTable(

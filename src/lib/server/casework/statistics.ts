@@ -170,7 +170,7 @@ export async function countContacts(db: DbOrTx, scope: ReportScope, period: Repo
 			where ${column} = ${scope.id} and contacted_at >= ${from.toISOString()}::timestamptz and contacted_at < ${to.toISOString()}::timestamptz
 		),
 		raw as (
-			select 'total' as dimension, '' as value, count(*) as n from c
+			select 'total' as dimension, 'all' as value, count(*) as n from c
 			union all select 'channel', channel, count(*) from c group by channel
 			union all select 'language', language, count(*) from c group by language
 			union all select 'interpreter', case when interpreter_needed then 'yes' else 'no' end, count(*) from c group by 2
@@ -201,7 +201,7 @@ export async function countReferrals(db: DbOrTx, scope: ReportScope, period: Rep
 			select target_label, organization_id, topic, status, failure_reason from referral
 			where ${column} = ${scope.id} and created_at >= ${from.toISOString()}::timestamptz and created_at < ${to.toISOString()}::timestamptz
 		)
-		select 'total' as dimension, '' as value, count(*) as n from r
+		select 'total' as dimension, 'all' as value, count(*) as n from r
 		union all select 'target', target_label, count(*) from r group by target_label
 		union all select 'organization', organization_id::text, count(*) from r where organization_id is not null group by organization_id
 		union all select 'topic', topic, count(*) from r group by topic
@@ -297,8 +297,8 @@ export async function buildReport(
 	);
 	const unmet = table(contacts, 'unmet_topic');
 	const finish = (t: ReportTable) => ordered(exact ? t : suppressTable(t));
-	const contactTotal = contacts.get('total')?.get('') ?? 0;
-	const referralTotal = referrals.get('total')?.get('') ?? 0;
+	const contactTotal = contacts.get('total')?.get('all') ?? 0;
+	const referralTotal = referrals.get('total')?.get('all') ?? 0;
 	return {
 		scope: { ...scope, ...resolved },
 		period,
