@@ -1,3 +1,4 @@
+import { parseBerlinLocal } from '../../src/lib/server/casework/time';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +19,6 @@ import {
 	listReferrals,
 	markFollowUpDone,
 	nextPartnerStatuses,
-	parseBerlinDateTime,
 	referralSlipPath,
 	resolvePartnerLink,
 	updateReferralByToken,
@@ -112,7 +112,7 @@ describe('partner link: the closed loop', () => {
 		expect(nextPartnerStatuses('issued')).toEqual(['received', 'appointment', 'helped', 'not_possible']);
 
 		await updateReferralByToken(h.db, token, { status: 'received' }, day(1));
-		const appointment = parseBerlinDateTime('2026-03-10T14:30')!;
+		const appointment = parseBerlinLocal('2026-03-10T14:30')!;
 		expect(appointment.toISOString()).toBe('2026-03-10T13:30:00.000Z');
 		await updateReferralByToken(h.db, token, { status: 'appointment', appointmentAt: appointment }, day(2));
 		const done = await updateReferralByToken(h.db, token, { status: 'helped' }, day(9));
@@ -224,8 +224,8 @@ describe('partner link: every refusal changes nothing', () => {
 		const { referral: r, token } = await issue();
 		const e = await refused(token, { status: 'appointment', appointmentAt: new Date('nonsense') }, day(1), r.id);
 		expect((e as ValidationError).issues).toEqual([{ field: 'appointmentAt', code: 'invalid_datetime' }]);
-		expect(parseBerlinDateTime('2026-02-30T10:00')).toBeNull();
-		expect(parseBerlinDateTime('10.03.2026 14:30')).toBeNull();
+		expect(parseBerlinLocal('2026-02-30T10:00')).toBeNull();
+		expect(parseBerlinLocal('10.03.2026 14:30')).toBeNull();
 	});
 
 	it('stops the link when the consent of the case was withdrawn', async () => {

@@ -32,6 +32,7 @@ import { recordCaseRead } from './read-audit';
 import { isTopicKey } from './referrals';
 import { accompaniment, caseConsent, caseFile, caseNote, caseShare, caseStep, referral, referralEvent } from './schema';
 import { getCaseworkSettings } from './settings';
+import { berlinDate, parseBerlinLocal } from './time';
 
 /** Longest display name and note accepted, in characters. */
 export const DISPLAY_NAME_MAX = 120;
@@ -78,38 +79,7 @@ export interface StepInput {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** `YYYY-MM-DD` of `now` in Europe/Berlin. */
-function berlinDay(now: Date): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
 
-const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
-
-/**
- * A `YYYY-MM-DDTHH:MM` wall-clock time in Europe/Berlin (what `<input type="datetime-local">`
- * sends) as an instant; strings with a zone are parsed as they are. Null when unreadable.
- */
-export function berlinTime(value: string): Date | null {
-	const local = LOCAL_TIME.exec(value.trim());
-	if (!local) {
-		const d = new Date(value);
-		return Number.isNaN(d.getTime()) ? null : d;
-	}
-	const [, y, mo, d, h, mi] = local.map(Number);
-	const wall = Date.UTC(y, mo - 1, d, h, mi);
-	let guess = wall;
-	// Two rounds settle the offset also next to a daylight-saving switch.
-	for (let i = 0; i < 2; i++) {
-		const parts = Object.fromEntries(
-			new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
-				.formatToParts(guess)
-				.map((p) => [p.type, Number(p.value)])
-		);
-		const shown = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute);
-		guess += wall - shown;
-	}
-	return new Date(guess);
-}
 
 function isCalendarDate(value: string): boolean {
 	if (!ISO_DATE.test(value)) return false;
@@ -145,7 +115,7 @@ export function consentIssues(consent: ConsentInput, now: Date = new Date()): Fi
 	}
 	if (!consent.givenOn) issues.push({ field: 'givenOn', code: 'required' });
 	else if (!isCalendarDate(consent.givenOn)) issues.push({ field: 'givenOn', code: 'invalid_date' });
-	else if (consent.givenOn > berlinDay(now)) issues.push({ field: 'givenOn', code: 'in_future' });
+	else if (consent.givenOn > berlinDate(now)) issues.push({ field: 'givenOn', code: 'in_future' });
 	if (!consent.explainedIn.trim()) issues.push({ field: 'explainedIn', code: 'required' });
 	else if (!canonicalLanguageTag(consent.explainedIn)) issues.push({ field: 'explainedIn', code: 'invalid_language' });
 	if (consent.confirmed !== true) issues.push({ field: 'confirmed', code: 'required' });
@@ -191,7 +161,7 @@ export async function openCase(db: Db, principal: Principal, input: OpenCaseInpu
 	const consent = input.consent;
 	return db.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'case_number:' + inst.id}, 0))`);
-		const year = berlinDay(now).slice(0, 4);
+		const year = berlinDate(now).slice(0, 4);
 		const prefix = `K-${year}-`;
 		const [{ last }] = await tx
 			.select({ last: sql<number | null>`max(substring(${caseFile.caseNumber} from '^K-[0-9]{4}-([0-9]+)$')::int)` })
@@ -260,7 +230,7 @@ export async function addStep(db: Db, principal: Principal, caseId: string, inpu
 		const issues: FieldIssue[] = [];
 		const kind = input.kind as CaseStepKind;
 		if (!(CASE_STEP_KINDS as readonly string[]).includes(kind)) issues.push({ field: 'kind', code: 'unknown_value' });
-		const at = input.at instanceof Date ? input.at : input.at ? berlinTime(input.at) : null;
+		const at = input.at instanceof Date ? input.at : input.at ? parseBerlinLocal(input.at) : null;
 		if (!input.at) issues.push({ field: 'at', code: 'required' });
 		else if (!at || Number.isNaN(at.getTime())) issues.push({ field: 'at', code: 'invalid_date' });
 		const followUpOn = input.followUpOn?.trim() || null;
@@ -532,7 +502,7 @@ export async function listCases(db: DbOrTx, principal: Principal, now: Date = ne
 		.from(caseFile)
 		.where(and(eq(caseFile.municipalityId, principal.municipalityId), or(mine, sharedSql)))
 		.orderBy(sql`(${caseFile.status} = 'open') desc`, sql`${nextFollowUp} asc nulls last`, desc(caseFile.openedAt), desc(caseFile.caseNumber));
-	const today = berlinDay(now);
+	const today = berlinDate(now);
 	return rows.map((r) => ({
 		id: r.id,
 		caseNumber: r.caseNumber,

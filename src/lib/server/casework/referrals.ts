@@ -168,35 +168,6 @@ export function referralSlipPath(lang: string, municipalitySlug: string, row: { 
 		: `/${lang}/staff/referrals/${row.id}/slip?ref=${ref}`;
 }
 
-/**
- * A wall-clock time in Europe/Berlin (`YYYY-MM-DDTHH:MM`, as `<input type="datetime-local">`
- * sends it) as a UTC instant, or null when the text is no such time. In the autumn overlap the
- * earlier (summer-time) instant is taken.
- */
-export function parseBerlinDateTime(value: string): Date | null {
-	const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
-	if (!match) return null;
-	const [y, mo, d, h, mi] = match.slice(1).map(Number);
-	const wall = Date.UTC(y, mo - 1, d, h, mi);
-	const check = new Date(wall);
-	if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59) return null;
-	const offsetAt = (instant: number) => {
-		const parts = new Intl.DateTimeFormat('en-GB', {
-			timeZone: 'Europe/Berlin',
-			hourCycle: 'h23',
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit',
-			hour: '2-digit',
-			minute: '2-digit'
-		}).formatToParts(instant);
-		const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-		return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - instant;
-	};
-	const first = wall - offsetAt(wall);
-	return new Date(wall - offsetAt(first));
-}
-
 /** What a receiving partner may see of the person, decrypted; only the consented keys. */
 export interface PartnerShared {
 	displayName?: string;

@@ -79,3 +79,12 @@ export function parseBerlinDateTime(date: string, time: string): Date | null {
 	const at = berlinInstant(y, mo, day, h, mi);
 	return berlinDate(at) === date.trim() ? at : null;
 }
+
+/**
+ * A `YYYY-MM-DDTHH:MM` Berlin wall-clock time, as `<input type="datetime-local">` sends it, as an
+ * instant; null when the text is no such time.
+ */
+export function parseBerlinLocal(value: string): Date | null {
+	const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/.exec(value.trim());
+	return m ? parseBerlinDateTime(m[1], m[2]) : null;
+}

@@ -1,3 +1,4 @@
+import { parseBerlinLocal } from '$lib/server/casework/time';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { formatDateTime } from '$lib/format';
 import { displayName } from '$lib/wegweiser';
@@ -9,7 +10,6 @@ import { issueErrors } from '$lib/server/casework/referral-messages';
 import {
 	PartnerLinkError,
 	nextPartnerStatuses,
-	parseBerlinDateTime,
 	resolvePartnerLink,
 	topicMessageKey,
 	updateReferralByToken
@@ -72,7 +72,7 @@ export const actions: Actions = {
 		const status = text(form, 'status');
 		const when = text(form, 'appointmentAt');
 		const failureReason = text(form, 'failureReason');
-		const appointmentAt = when ? (parseBerlinDateTime(when) ?? new Date(Number.NaN)) : null;
+		const appointmentAt = when ? (parseBerlinLocal(when) ?? new Date(Number.NaN)) : null;
 		try {
 			await updateReferralByToken(await getDb(), params.token, { status, appointmentAt, failureReason });
 		} catch (e) {

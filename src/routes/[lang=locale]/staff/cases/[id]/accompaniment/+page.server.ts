@@ -3,7 +3,7 @@ import { getDb } from '$lib/server/db';
 import { CaseLockedError, requireCase } from '$lib/server/casework/access';
 import { requestAccompaniment } from '$lib/server/casework/accompaniment';
 import { caseLockedMessage, issueErrors } from '$lib/server/casework/referral-messages';
-import { parseBerlinDateTime } from '$lib/server/casework/referrals';
+import { parseBerlinLocal } from '$lib/server/casework/time';
 import { AccessDeniedError, NotFoundError, ValidationError } from '$lib/server/errors';
 import { text } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -41,7 +41,7 @@ export const actions: Actions = {
 		const values = { appointmentAt: text(form, 'appointmentAt'), place: text(form, 'place'), language: text(form, 'language') };
 		try {
 			await requestAccompaniment(await getDb(), locals.principal, params.id, {
-				appointmentAt: parseBerlinDateTime(values.appointmentAt) ?? new Date(Number.NaN),
+				appointmentAt: parseBerlinLocal(values.appointmentAt) ?? new Date(Number.NaN),
 				place: values.place,
 				language: values.language
 			});
