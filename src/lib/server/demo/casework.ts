@@ -4,7 +4,7 @@
  * (Düsseldorf), some with referrals to demo actors and partner feedback, so the contact list and
  * the statistics have something to show. Generated from a fixed seed (the same choices on every
  * install; dates relative to the day of loading). Idempotent: an instance that already has
- * contacts is left alone. Contacts hold no personal data by design; referral tokens of demo
+ * contacts (raw or folded into monthly aggregates) is left alone. Contacts hold no personal data by design; referral tokens of demo
  * referrals are random and never shown.
  */
 import { randomBytes } from 'node:crypto';
@@ -12,7 +12,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { CONTACT_ATTRIBUTES, CONTACT_CHANNELS, REFERRAL_FAILURE_REASONS, REFERRAL_STATUSES } from '../casework/model';
 import { hashReferralToken } from '../casework/referrals';
-import { counsellingContact, referral } from '../casework/schema';
+import { contactAggregate, counsellingContact, referral } from '../casework/schema';
 import { SUBTOPIC_FIELD } from '../directory/model';
 import { organization } from '../directory/schema';
 import { findMunicipality } from '../geography/service';
@@ -45,8 +45,10 @@ export async function loadCaseworkDemo(db: Db, now: Date = new Date()): Promise<
 		const m = await findMunicipality(db, demo.municipality);
 		const inst = m && (await findInstanceBySlug(db, m.id, demo.slug));
 		if (!m || !inst) continue;
+		// Folded months count too: after the retention job ran, past contacts live only as aggregates.
 		const [existing] = await db.select({ id: counsellingContact.id }).from(counsellingContact).where(eq(counsellingContact.instanceId, inst.id)).limit(1);
-		if (existing) continue;
+		const [folded] = await db.select({ id: contactAggregate.id }).from(contactAggregate).where(eq(contactAggregate.instanceId, inst.id)).limit(1);
+		if (existing || folded) continue;
 		const spaces = await db
 			.select({ id: socialSpace.id, districtId: socialSpace.districtId })
 			.from(instanceSocialSpace)
