@@ -107,7 +107,8 @@ describe(`accounts and scoping over HTTP (${dbKind})`, () => {
 			const start = await c.request('/de/staff');
 			// Partner editors are sent on to the directory, where they propose changes (issue 3 §6).
 			if (email.startsWith('partner')) expect([start.status, start.headers.get('location')]).toEqual([303, '/de/staff/directory']);
-			else expect(start.status).toBe(403);
+			// Volunteers are sent on to their accompaniments (issue 4 §4), nothing else of the staff area.
+			else expect([start.status, start.headers.get('location')]).toEqual([303, '/de/volunteer']);
 			expect((await c.get(`/de/staff/instances/${wp6}`)).status).toBe(403);
 			expect((await c.get('/de/admin')).status).toBe(403);
 		}
