@@ -2,7 +2,7 @@
  * Vocabularies of the Lotsen work (issue 4) as data: contact channels, the non-identifying
  * target-group attributes a municipality may switch on, case and referral statuses, consent
  * purposes and data categories, read purposes and the deletion schedule (Löschplan) defaults.
- * The UI translates keys through messages (`cw_channel_<key>`, `cw_attr_<attr>_<value>`, …);
+ * The UI translates keys through messages (`cc_channel_<key>`, `cc_attr_<attr>_<value>`, `cs_purpose_<key>`, `cr_reason_<key>`, …);
  * `wording` is the German term.
  *
  * Legal frame: counselling data of refugees and migrants touch special categories (Art. 9
