@@ -38,6 +38,8 @@ async function expectAccessibleUrl(page: Page) {
 
 /** The JSON-LD blocks of the page, parsed. */
 async function jsonLd(page: Page): Promise<Record<string, unknown>[]> {
+	// A click only waits for the navigation to commit; the blocks are read from the loaded page.
+	await page.waitForLoadState('load');
 	const blocks = await page.locator('script[type="application/ld+json"]').allTextContents();
 	return blocks.map((b) => JSON.parse(b));
 }
