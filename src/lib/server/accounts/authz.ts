@@ -24,6 +24,16 @@
  * - `statistics:municipality` — city-wide reports across instances and districts: administrators.
  * - `casework:configure` — the contact attributes and the deletion schedule: administrators.
  * - `accompaniment:volunteer` — a volunteer sees the appointments assigned to them.
+ * Steuerung (issue 5; design):
+ * - `needs:report` — an instance's staff report needs for it and answer on their reports.
+ * - `needs:steer` — see every needs report of the municipality, move it through the workflow,
+ *   respond and link offers or programmes: administrators.
+ * - `programmes:manage` — keep the programme registry and the self-assessment catalogue, set
+ *   the coverage rules: administrators. Reading programmes, coverage and the municipality
+ *   dashboard needs `steering:view`.
+ * - `steering:view` — the coverage matrix, the programme registry and the municipality
+ *   dashboard: administrators and instance staff of the municipality (all aggregated).
+ * - `assessment:submit` — an instance's staff assess their instance against the catalogue.
  */
 import { AccessDeniedError } from '../errors';
 import type { Principal } from './service';
@@ -52,7 +62,17 @@ export type Permission =
 	/** Configure contact attributes and the deletion schedule (scope: municipality). */
 	| 'casework:configure'
 	/** See the accompaniments assigned to oneself (volunteers). */
-	| 'accompaniment:volunteer';
+	| 'accompaniment:volunteer'
+	/** Report needs for an instance and respond on its reports (scope: instance). */
+	| 'needs:report'
+	/** Work on every needs report of a municipality (scope: municipality). */
+	| 'needs:steer'
+	/** Keep programmes, the assessment catalogue and the coverage rules (scope: municipality). */
+	| 'programmes:manage'
+	/** See coverage, programmes and the municipality dashboard (scope: municipality). */
+	| 'steering:view'
+	/** Fill in an instance's self-assessment (scope: instance). */
+	| 'assessment:submit';
 
 /** The resource a permission is asked for. */
 export interface Scope {
@@ -100,6 +120,14 @@ export function can(principal: Principal | null | undefined, permission: Permiss
 			return principal.role === 'municipality_admin' && sameMunicipality;
 		case 'accompaniment:volunteer':
 			return principal.role === 'volunteer';
+		case 'needs:report':
+		case 'assessment:submit':
+			return isInstanceStaff(principal, sameMunicipality, scope.instanceId);
+		case 'needs:steer':
+		case 'programmes:manage':
+			return principal.role === 'municipality_admin' && sameMunicipality;
+		case 'steering:view':
+			return sameMunicipality && (principal.role === 'municipality_admin' || principal.role === 'instance_staff');
 	}
 }
 

@@ -5,3 +5,4 @@ export * from '../accounts/schema';
 export * from '../audit/schema';
 export * from '../directory/schema';
 export * from '../casework/schema';
+export * from '../steering/schema';
