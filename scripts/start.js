@@ -27,5 +27,6 @@ if (!existsSync(STAMP) || Math.max(...SOURCES.map(newest)) > statSync(STAMP).mti
 }
 
 process.env.PORT ??= '3000';
-process.env.BODY_SIZE_LIMIT ??= '1M';
+// 6M: needs reports accept attachments up to 5 MB (issue 5 §1) plus the form fields.
+process.env.BODY_SIZE_LIMIT ??= '6M';
 await import(path.resolve('build/index.js'));

@@ -44,10 +44,25 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		q.set('space', spaceId);
 		return `/${params.lang}/staff/needs?${q}`;
 	};
-	const drawn = drawAreas(
-		spaces.map((s) => ({ id: s.id, label: s.name, href: hrefFor(s.id), boundary: s.boundary as Geometry | null }))
-	);
+	let drawn = drawAreas(spaces.map((s) => ({ id: s.id, label: s.name, href: hrefFor(s.id), boundary: s.boundary as Geometry | null })));
 	const counts = new Map(spaces.map((s) => [s.id, perSpace.get(s.id)]));
+	// Where the social spaces have no boundaries (Düsseldorf's Stadtteile), the districts are
+	// drawn instead, each with the reports of its social spaces (a report counts once per district).
+	let byDistrict = false;
+	if (!drawn && !chosen.district) {
+		const withBoundaries = await listDistricts(db, p.municipalityId, { withBoundaries: true });
+		const districtOf = new Map(spaces.map((s) => [s.id, s.districtId]));
+		for (const d of withBoundaries) counts.set(d.id, { open: 0, closed: 0 });
+		for (const r of reports) {
+			for (const d of new Set(r.spaces.map((s) => districtOf.get(s.id)))) {
+				const c = d && counts.get(d);
+				if (c) c[open.has(r.status) ? 'open' : 'closed']++;
+			}
+		}
+		const q = new URLSearchParams(Object.entries(chosen).filter(([k, v]) => v && k !== 'space' && k !== 'district'));
+		drawn = drawAreas(withBoundaries.map((d) => ({ id: d.id, label: d.name, href: `/${params.lang}/staff/needs?${q}${q.size ? '&' : ''}district=${d.id}`, boundary: d.boundary as Geometry | null })));
+		byDistrict = !!drawn;
+	}
 	return {
 		canReport: p.instanceIds.some((i) => can(p, 'needs:report', { municipalityId: p.municipalityId, instanceId: i })) || steer,
 		steer,
@@ -57,6 +72,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 			createdAt: formatDateTime(r.createdAt, locals.locale),
 			firstResponseAt: r.firstResponseAt ? formatDateTime(r.firstResponseAt, locals.locale) : null
 		})),
+		byDistrict,
 		map: drawn && {
 			...drawn,
 			areas: drawn.areas.map((a) => {
