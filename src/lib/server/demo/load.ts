@@ -22,6 +22,7 @@ import {
 import { emptyProfile, type Profile } from '../instances/model';
 import { loadCaseworkDemo } from './casework';
 import { loadDirectoryDemo } from './directory';
+import { loadSteeringProgrammesDemo } from './steering-programmes';
 import { createInstance, findInstanceBySlug, type InstanceInput } from '../instances/service';
 
 /** Password of every demo account; demo installs only (`DEMO=0` turns the demo off). */
@@ -297,5 +298,6 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	await loadInstances(db);
 	await loadDirectoryDemo(db, demoDir());
 	await loadCaseworkDemo(db);
+	await loadSteeringProgrammesDemo(db);
 	return loadUsers(db);
 }
