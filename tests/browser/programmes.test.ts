@@ -161,3 +161,48 @@ describe('self-assessment', () => {
 		await admin.context().close();
 	});
 });
+
+describe('assessment catalogue', () => {
+	it.each(['de', 'ar'])('admin starts a new version as a copy, is told about a duplicate code, saves and publishes; published versions are frozen (%s)', async (lang) => {
+		const t = messages(lang);
+		const admin = await signIn('admin.duesseldorf@example.org', lang);
+		await admin.goto(`${base}/${lang}/staff/assessment`);
+		await admin.click('form.sa-start button[type="submit"]');
+		await admin.waitForURL(/\/staff\/assessment\/catalogue\/[0-9a-f-]{36}$/);
+		expect(await admin.inputValue('#criteria-0-code')).toBe('V1');
+		expect(await admin.inputValue('#criteria-7-code')).toBe('O1');
+		// The copy plus three blank rows; the first blank row takes the new criterion.
+		const copied = (await admin.locator('input[id$="-code"]').count()) - 3;
+		const row = `#criteria-${copied}`;
+		await expectAccessible(admin);
+
+		await admin.fill(`${row}-code`, 'V1');
+		await admin.fill(`${row}-task`, 'Vernetzen');
+		await admin.fill(`${row}-title`, `Neues Kriterium ${lang}`);
+		await admin.click('button[name="intent"][value="save"]');
+		await admin.waitForSelector('.error-summary');
+		expect(await admin.textContent('.error-summary')).toContain(t.sa_err_code_taken.replace('{code}', 'V1'));
+		expect(await admin.getAttribute(`${row}-code`, 'aria-invalid')).toBe('true');
+		await expectAccessible(admin);
+
+		await admin.fill(`${row}-code`, `N2${lang}`);
+		await admin.click('button[name="intent"][value="save"]');
+		await admin.waitForSelector('.notice[role="status"]');
+		expect(await admin.inputValue(`${row}-title`)).toBe(`Neues Kriterium ${lang}`);
+		await admin.click('form[action="?/publish"] button');
+		await admin.waitForSelector('ol.sa-criteria');
+		expect(await admin.locator('ol.sa-criteria > li').count()).toBe(copied + 1);
+		expect(await admin.locator('form[action="?/save"]').count()).toBe(0);
+		await expectAccessible(admin);
+
+		// A published version takes no edits, even posted by hand.
+		const catalogueUrl = admin.url();
+		const http = new Client(base);
+		await http.login('admin.duesseldorf@example.org', 'anlaufstelle-demo', lang);
+		const res = await http.request(new URL(catalogueUrl).pathname + '?/save', { form: { rows: '1', title: 'x', code_0: 'X1', task_0: 'x', title_0: 'x', description_0: '' } });
+		expect(res.status).toBe(400);
+		await admin.reload();
+		expect(await admin.locator('ol.sa-criteria > li').count()).toBe(copied + 1);
+		await admin.context().close();
+	});
+});
