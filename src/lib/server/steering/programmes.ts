@@ -201,6 +201,8 @@ function orderedUnique(values: string[], order: string[]): string[] {
  * social spaces, deadlines and funded offers, in one transaction, audited (`programme`, field by
  * field; spaces, deadlines and offers as sorted lists). Deadline rows that stay the same keep
  * their id, so calendar UIDs stay stable across edits.
+ * @param principal a signed-in person (checked for `programmes:manage`), or a system actor
+ *   `{ system: label, municipalityId }` (demo loader, CLI) recorded by its label in the audit.
  * @param options.isDemo marks demo records (demo loader only).
  * @throws AccessDeniedError without `programmes:manage`; NotFoundError for an unknown id or one
  *   of another municipality; ValidationError (fields as in `validateProgrammeInput`, plus
