@@ -23,6 +23,7 @@ import { emptyProfile, type Profile } from '../instances/model';
 import { loadNeedsDemo } from './steering-needs';
 import { loadCaseworkDemo } from './casework';
 import { loadDirectoryDemo } from './directory';
+import { loadSteeringProgrammesDemo } from './steering-programmes';
 import { createInstance, findInstanceBySlug, type InstanceInput } from '../instances/service';
 
 /** Password of every demo account; demo installs only (`DEMO=0` turns the demo off). */
@@ -299,5 +300,6 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	await loadDirectoryDemo(db, demoDir());
 	await loadCaseworkDemo(db);
 	await loadNeedsDemo(db);
+	await loadSteeringProgrammesDemo(db);
 	return loadUsers(db);
 }

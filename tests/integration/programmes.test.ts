@@ -1,0 +1,293 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, type Principal } from '../../src/lib/server/accounts/service';
+import { listAudit } from '../../src/lib/server/audit/service';
+import type { DatabaseHandle } from '../../src/lib/server/db/client';
+import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
+import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/errors';
+import { createInstance, findInstanceBySlug, type InstanceInput } from '../../src/lib/server/instances/service';
+import { loadDemo } from '../../src/lib/server/demo/load';
+import { currentCatalogue, listAssessments } from '../../src/lib/server/steering/assessment';
+import { findMunicipality, createDistrict, createMunicipality, createSocialSpace } from '../../src/lib/server/geography/service';
+import {
+	budgetByField,
+	deadlineFeed,
+	deleteProgramme,
+	getProgramme,
+	listDeadlines,
+	listProgrammes,
+	parseEuroCents,
+	programmeToInput,
+	saveProgramme,
+	type ProgrammeInput
+} from '../../src/lib/server/steering/programmes';
+import { needsReport, needsReportLink } from '../../src/lib/server/steering/schema';
+import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
+import { offer, org } from '../helpers/directory';
+
+let h: DatabaseHandle;
+const ids: Record<string, string> = {};
+const people: Record<string, Principal> = {};
+
+async function person(key: string, role: Principal['role'], municipalityId: string, slug: string, instanceIds: string[] = []): Promise<Principal> {
+	const u = await createUser(h.db, { email: `${key}@example.org`, displayName: key, role, municipalityId, instanceIds, password: 'long enough password' }, { label: 't' });
+	return { userId: u.id, email: `${key}@example.org`, displayName: key, role, municipalityId, municipalitySlug: slug, instanceIds, totpEnabled: false };
+}
+
+function input(overrides: Partial<ProgrammeInput> = {}): ProgrammeInput {
+	return {
+		name: 'KOMM-AN NRW',
+		description: 'Förderung der Integrationsarbeit vor Ort',
+		funderLevel: 'state',
+		funderName: 'Land NRW',
+		themeFields: ['education', 'labour'],
+		targetGroups: ['newcomers'],
+		socialSpaceIds: [ids.kalk],
+		budget: '12.500,50',
+		startsOn: '2026-01-01',
+		endsOn: '2026-12-31',
+		deadlines: [
+			{ dueOn: '2026-03-31', label: 'Antragsfrist' },
+			{ dueOn: '', label: '' },
+			{ dueOn: '2026-09-30', label: 'Verwendungsnachweis' }
+		],
+		url: 'https://www.mkjfgfi.nrw/komm-an',
+		contactName: 'Frau Beispiel',
+		contactEmail: 'foerderung@example.org',
+		contactPhone: '0211 123',
+		serviceIds: [ids.offer],
+		...overrides
+	};
+}
+
+async function refused(p: Promise<unknown>): Promise<{ field: string; code: string }[]> {
+	const e = await p.then(() => null, (x) => x);
+	expect(e).toBeInstanceOf(ValidationError);
+	return (e as ValidationError).issues.map((i) => ({ field: i.field, code: i.code }));
+}
+
+beforeAll(async () => {
+	h = await freshDatabase();
+	ids.k = (await createMunicipality(h.db, { slug: 'koeln', name: 'Köln' })).id;
+	ids.d = (await createMunicipality(h.db, { slug: 'duesseldorf', name: 'Düsseldorf' })).id;
+	const kd = await createDistrict(h.db, ids.k, { name: 'Kalk' });
+	ids.kalk = (await createSocialSpace(h.db, kd, { name: 'Kalk' })).id;
+	ids.vingst = (await createSocialSpace(h.db, kd, { name: 'Vingst' })).id;
+	const dd = await createDistrict(h.db, ids.d, { name: 'Stadtbezirk 6' });
+	ids.rath = (await createSocialSpace(h.db, dd, { name: 'Rath' })).id;
+	ids.org = (await saveOrganization(h.db, ids.k, org(), { label: 't' })).id;
+	ids.offer = (await saveService(h.db, ids.k, offer(ids.org, { locations: [], schedules: [] }), { label: 't' })).id;
+	ids.dorg = (await saveOrganization(h.db, ids.d, org({ name: 'Diakonie Düsseldorf' }), { label: 't' })).id;
+	ids.doffer = (await saveService(h.db, ids.d, offer(ids.dorg, { locations: [], schedules: [] }), { label: 't' })).id;
+	people.admin = await person('admin', 'municipality_admin', ids.k, 'koeln');
+	const blank: InstanceInput = {
+		name: 'WP Kalk', hostOrganization: '', description: {}, street: '', postalCode: '', city: '', latitude: null, longitude: null,
+		phone: '', email: '', website: '', openingHours: [], languages: [], socialSpaceIds: [], profile: {}
+	};
+	ids.inst = (await createInstance(h.db, ids.k, 'kalk', blank, { label: 't' })).id;
+	people.staff = await person('staff', 'instance_staff', ids.k, 'koeln', [ids.inst]);
+	people.dadmin = await person('dadmin', 'municipality_admin', ids.d, 'duesseldorf');
+});
+afterAll(() => h?.close());
+
+describe(`programmes (${DB_KIND})`, () => {
+	it('saves a programme with spaces, deadlines and funded offers; budget in cents; audited', async () => {
+		const p = await saveProgramme(h.db, people.admin, input());
+		expect(p.budgetCents).toBe(1_250_050);
+		const d = (await getProgramme(h.db, ids.k, p.id))!;
+		expect(d.socialSpaces.map((s) => s.name)).toEqual(['Kalk']);
+		expect(d.deadlines.map((x) => [x.dueOn, x.label])).toEqual([
+			['2026-03-31', 'Antragsfrist'],
+			['2026-09-30', 'Verwendungsnachweis']
+		]);
+		expect(d.services.map((s) => s.id)).toEqual([ids.offer]);
+		expect(programmeToInput(d).budget).toBe('12500,50');
+		const [audit] = await listAudit(h.db, { entityType: 'programme', entityId: p.id });
+		expect(audit.action).toBe('create');
+		expect(audit.actorUserId).toBe(people.admin.userId);
+		expect(audit.changes.budgetCents).toEqual([null, 1_250_050]);
+		expect(audit.changes.deadlines).toEqual([null, ['2026-03-31 Antragsfrist', '2026-09-30 Verwendungsnachweis']]);
+		// Another municipality does not see it.
+		expect(await getProgramme(h.db, ids.d, p.id)).toBeNull();
+	});
+
+	it('updates keeping unchanged deadline rows (stable calendar UIDs) and audits only the difference', async () => {
+		const p = await saveProgramme(h.db, people.admin, input({ name: 'Update-Test' }));
+		const before = (await getProgramme(h.db, ids.k, p.id))!;
+		const kept = before.deadlines.find((x) => x.label === 'Antragsfrist')!.id;
+		await saveProgramme(h.db, people.admin, input({ name: 'Update-Test', budget: '', deadlines: [{ dueOn: '2026-03-31', label: 'Antragsfrist' }, { dueOn: '2026-06-01', label: 'Zwischenbericht' }] }), { id: p.id });
+		const after = (await getProgramme(h.db, ids.k, p.id))!;
+		expect(after.budgetCents).toBeNull();
+		expect(after.deadlines.map((x) => x.label)).toEqual(['Antragsfrist', 'Zwischenbericht']);
+		expect(after.deadlines[0].id).toBe(kept);
+		const [audit] = await listAudit(h.db, { entityType: 'programme', entityId: p.id });
+		expect(audit.action).toBe('update');
+		expect(Object.keys(audit.changes).sort()).toEqual(['budgetCents', 'deadlines']);
+	});
+
+	it('refuses bad input naming the field, writing nothing', async () => {
+		const rows = await countRows(h, 'programme');
+		const audits = await countRows(h, 'audit_log');
+		expect(await refused(saveProgramme(h.db, people.admin, input({ startsOn: '2026-05-01', endsOn: '2026-04-30' })))).toEqual([{ field: 'endsOn', code: 'pg_err_end_before_start' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ budget: '-500' })))).toEqual([{ field: 'budget', code: 'pg_err_negative_budget' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ budget: '12,345,00' })))).toEqual([{ field: 'budget', code: 'pg_err_amount' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ themeFields: ['education', 'astrology'] })))).toEqual([{ field: 'themeFields', code: 'pg_err_theme_field' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ targetGroups: ['martians'] })))).toEqual([{ field: 'targetGroups', code: 'pg_err_target_group' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ funderLevel: 'galactic' })))).toEqual([{ field: 'funderLevel', code: 'pg_err_level' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ funderLevel: '' })))).toEqual([{ field: 'funderLevel', code: 'required' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ socialSpaceIds: [ids.rath] })))).toEqual([{ field: 'socialSpaceIds', code: 'pg_err_space' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ socialSpaceIds: ['not-a-uuid'] })))).toEqual([{ field: 'socialSpaceIds', code: 'pg_err_space' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ serviceIds: [ids.doffer] })))).toEqual([{ field: 'serviceIds', code: 'pg_err_offer' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ startsOn: '2026-02-30' })))).toEqual([{ field: 'startsOn', code: 'invalid_date' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ startsOn: '' })))).toEqual([{ field: 'startsOn', code: 'required' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ endsOn: '31.12.2026' })))).toEqual([{ field: 'endsOn', code: 'invalid_date' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ contactEmail: 'nobody-at-example' })))).toEqual([{ field: 'contactEmail', code: 'invalid_email' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ url: 'javascript:alert(1)' })))).toEqual([{ field: 'url', code: 'invalid_url' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, input({ name: ' ' })))).toEqual([{ field: 'name', code: 'required' }]);
+		expect(
+			await refused(saveProgramme(h.db, people.admin, input({ deadlines: [{ dueOn: '2026-13-01', label: 'X' }, { dueOn: '2026-05-01', label: '' }, { dueOn: '', label: 'Ohne Datum' }] })))
+		).toEqual([
+			{ field: 'deadlines.0.dueOn', code: 'invalid_date' },
+			{ field: 'deadlines.1.label', code: 'pg_err_deadline_label' },
+			{ field: 'deadlines.2.dueOn', code: 'required' }
+		]);
+		expect(await countRows(h, 'programme')).toBe(rows);
+		expect(await countRows(h, 'audit_log')).toBe(audits);
+	});
+
+	it('reads German amounts', () => {
+		expect(parseEuroCents('1.000.000')).toBe(100_000_000);
+		expect(parseEuroCents('250,5')).toBe(25_050);
+		expect(parseEuroCents('0')).toBe(0);
+		expect(parseEuroCents('')).toBeNull();
+		expect(parseEuroCents('12.50')).toBe('invalid');
+		expect(parseEuroCents('-1,00')).toBe('negative');
+	});
+
+	it('allows only administrators of the same municipality to write', async () => {
+		await expect(saveProgramme(h.db, people.staff, input())).rejects.toBeInstanceOf(AccessDeniedError);
+		const p = await saveProgramme(h.db, people.admin, input({ name: 'Zu löschen' }));
+		await expect(saveProgramme(h.db, people.dadmin, input({ socialSpaceIds: [], serviceIds: [] }), { id: p.id })).rejects.toBeInstanceOf(NotFoundError);
+		await expect(deleteProgramme(h.db, people.dadmin, p.id)).rejects.toBeInstanceOf(NotFoundError);
+		await expect(deleteProgramme(h.db, people.staff, p.id)).rejects.toBeInstanceOf(AccessDeniedError);
+		await deleteProgramme(h.db, people.admin, p.id);
+		expect(await getProgramme(h.db, ids.k, p.id)).toBeNull();
+		const [audit] = await listAudit(h.db, { entityType: 'programme', entityId: p.id });
+		expect(audit.action).toBe('delete');
+	});
+
+	it('shows needs reports linked to the programme', async () => {
+		const p = await saveProgramme(h.db, people.admin, input({ name: 'Mit Bedarf' }));
+		const [r] = await h.db
+			.insert(needsReport)
+			.values({ municipalityId: ids.k, reference: 'B-2026-0001', title: 'Sprachkurse fehlen', description: 'x', themeField: 'education' })
+			.returning();
+		await h.db.insert(needsReportLink).values({ reportId: r.id, programmeId: p.id });
+		expect((await getProgramme(h.db, ids.k, p.id))!.needsReports).toEqual([{ id: r.id, reference: 'B-2026-0001', title: 'Sprachkurse fehlen', status: 'reported' }]);
+	});
+});
+
+describe(`programme lists, deadlines and budget (${DB_KIND})`, () => {
+	let other: DatabaseHandle;
+	const o: Record<string, string> = {};
+	beforeAll(async () => {
+		// Own database: the assertions count every programme of the municipality.
+		other = await freshDatabase();
+		o.m = (await createMunicipality(other.db, { slug: 'bonn', name: 'Bonn' })).id;
+		const d = await createDistrict(other.db, o.m, { name: 'Beuel' });
+		o.a = (await createSocialSpace(other.db, d, { name: 'Beuel-Mitte' })).id;
+		o.b = (await createSocialSpace(other.db, d, { name: 'Vilich' })).id;
+		const sys = { system: 'test', municipalityId: o.m };
+		const base = { description: '', funderName: '', targetGroups: [], url: '', contactName: '', contactEmail: '', contactPhone: '', serviceIds: [] };
+		o.p1 = (await saveProgramme(other.db, sys, { ...base, name: 'Land A', funderLevel: 'state', themeFields: ['education', 'labour'], socialSpaceIds: [o.a], budget: '1.000,01', startsOn: '2025-07-01', endsOn: '2026-06-30', deadlines: [{ dueOn: '2026-03-15', label: 'Antrag' }] })).id;
+		o.p2 = (await saveProgramme(other.db, sys, { ...base, name: 'EU B', funderLevel: 'eu', themeFields: ['education'], socialSpaceIds: [], budget: '500', startsOn: '2026-01-01', endsOn: '', deadlines: [{ dueOn: '2026-03-15', label: 'Zwischenbericht' }, { dueOn: '2026-04-01', label: 'Antrag' }] })).id;
+		o.p3 = (await saveProgramme(other.db, sys, { ...base, name: 'Stiftung C', funderLevel: 'foundation', themeFields: [], socialSpaceIds: [o.b], budget: '', startsOn: '2024-01-01', endsOn: '2024-12-31', deadlines: [] })).id;
+	});
+	afterAll(() => other?.close());
+
+	it('filters by field, funder level, space (incl. whole-municipality programmes) and active date', async () => {
+		const names = async (f: Parameters<typeof listProgrammes>[2]) => (await listProgrammes(other.db, o.m, f)).map((p) => p.name).sort();
+		expect(await names({})).toEqual(['EU B', 'Land A', 'Stiftung C']);
+		expect(await names({ field: 'labour' })).toEqual(['Land A']);
+		expect(await names({ funderLevel: 'eu' })).toEqual(['EU B']);
+		expect(await names({ socialSpaceId: o.b })).toEqual(['EU B', 'Stiftung C']);
+		expect(await names({ activeOn: '2026-07-01' })).toEqual(['EU B']);
+		expect(await names({ activeOn: '2024-06-01' })).toEqual(['Stiftung C']);
+		const [eu] = await listProgrammes(other.db, o.m, { funderLevel: 'eu' }, '2026-03-16');
+		expect(eu.nextDeadline).toEqual({ dueOn: '2026-04-01', label: 'Antrag' });
+	});
+
+	it('lists deadlines in a date range by day and programme', async () => {
+		const list = await listDeadlines(other.db, o.m, '2026-03-01', '2026-03-31');
+		expect(list.map((d) => [d.dueOn, d.programmeName, d.label])).toEqual([
+			['2026-03-15', 'EU B', 'Zwischenbericht'],
+			['2026-03-15', 'Land A', 'Antrag']
+		]);
+	});
+
+	it('splits a multi-field budget evenly and counts programmes per field', async () => {
+		const b2026 = await budgetByField(other.db, o.m, 2026);
+		const row = (f: string) => b2026.fields.find((x) => x.field === f)!;
+		// Land A: 100001 cents over education and work → 50001 + 50000; EU B: 50000 to education.
+		expect(row('education')).toEqual({ field: 'education', budgetCents: 100_001, programmes: 2, shared: 1, unknownBudget: 0 });
+		expect(row('labour')).toEqual({ field: 'labour', budgetCents: 50_000, programmes: 1, shared: 1, unknownBudget: 0 });
+		expect(b2026.totalCents).toBe(150_001);
+		expect(b2026.fields.reduce((s, f) => s + f.budgetCents, 0)).toBe(b2026.totalCents);
+		expect(b2026.fields.some((f) => f.field === 'none')).toBe(false);
+		const b2024 = await budgetByField(other.db, o.m, 2024);
+		expect(b2024.fields.find((f) => f.field === 'none')).toEqual({ field: 'none', budgetCents: 0, programmes: 1, shared: 0, unknownBudget: 1 });
+		expect(b2024.totalCents).toBe(0);
+	});
+
+	it('publishes an iCalendar feed of all-day events with stable UIDs and nothing but name, label and URL', async () => {
+		const now = new Date('2026-02-01T10:00:00Z');
+		const feed = await deadlineFeed(other.db, { id: o.m, name: 'Bonn' }, now);
+		const again = await deadlineFeed(other.db, { id: o.m, name: 'Bonn' }, now);
+		expect(feed).toMatch(/^BEGIN:VCALENDAR\r\n/);
+		expect(feed).toMatch(/END:VCALENDAR\r?\n?$/);
+		const events = feed.split('BEGIN:VEVENT').slice(1);
+		expect(events).toHaveLength(3);
+		expect(feed).toContain('DTSTART;VALUE=DATE:20260315');
+		expect(feed).toContain('DTSTART;VALUE=DATE:20260401');
+		expect(feed).toContain('SUMMARY:Antrag – Land A');
+		const uids = (t: string) => [...t.matchAll(/^UID:(.+)$/gm)].map((m) => m[1].trim());
+		expect(uids(feed)).toHaveLength(3);
+		expect(uids(again)).toEqual(uids(feed));
+		expect(new Set(uids(feed)).size).toBe(3);
+		expect(feed).not.toMatch(/DTSTART:\d{8}T/);
+	});
+});
+
+describe(`demo programmes and self-assessments (${DB_KIND})`, () => {
+	let demo: DatabaseHandle;
+	beforeAll(async () => {
+		demo = await freshDatabase();
+		await loadDemo(demo.db);
+	}, 240_000);
+	afterAll(() => demo?.close());
+
+	it('loads marked demo programmes with deadlines and linked demo offers, a published catalogue and the 2025 assessments, idempotently', async () => {
+		const d = (await findMunicipality(demo.db, 'duesseldorf'))!;
+		const k = (await findMunicipality(demo.db, 'koeln'))!;
+		const dl = await listProgrammes(demo.db, d.id);
+		const kl = await listProgrammes(demo.db, k.id);
+		expect(dl.length).toBeGreaterThanOrEqual(4);
+		expect(kl.length).toBeGreaterThanOrEqual(3);
+		expect([...dl, ...kl].every((p) => p.isDemo && p.name.endsWith('(Demo)'))).toBe(true);
+		expect(new Set(dl.map((p) => p.funderLevel))).toEqual(new Set(['state', 'eu', 'foundation']));
+		const kim = (await getProgramme(demo.db, d.id, dl.find((p) => p.name.startsWith('Kommunales Integrationsmanagement'))!.id))!;
+		expect(kim.services).toHaveLength(2);
+		const upcoming = await listDeadlines(demo.db, d.id, '2026-12-01', '2027-12-31');
+		expect(upcoming.length).toBeGreaterThanOrEqual(6);
+		const cat = (await currentCatalogue(demo.db, d.id))!;
+		expect(cat.version).toBe(1);
+		expect(cat.criteria.map((c) => c.task)).toEqual(expect.arrayContaining(['Verweisen', 'Lotsen', 'Vernetzen', 'Ehrenamt koordinieren', 'Bedarfe melden', 'Sprachmittlung', 'Barrierefreiheit', 'Öffnungszeiten']));
+		const [wp5, wp6] = await Promise.all(['welcome-point-5', 'welcome-point-6'].map((s) => findInstanceBySlug(demo.db, d.id, s)));
+		const states = await listAssessments(demo.db, [wp5!.id, wp6!.id]);
+		expect(states.map((a) => [a.instanceId === wp5!.id ? 'wp5' : 'wp6', a.year, !!a.submittedAt]).sort()).toEqual([['wp5', 2025, true], ['wp6', 2025, false]]);
+
+		const counts = async () => [await countRows(demo, 'programme'), await countRows(demo, 'programme_deadline'), await countRows(demo, 'assessment_catalogue'), await countRows(demo, 'assessment_answer')];
+		const before = await counts();
+		await loadDemo(demo.db);
+		expect(await counts()).toEqual(before);
+	});
+});
