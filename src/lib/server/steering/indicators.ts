@@ -612,8 +612,9 @@ async function readOffers(db: DbOrTx, ctx: Context) {
 
 /** Needs reports made in the year: by status, by field (open, unanswered, closed, response times), per area. */
 async function readNeeds(db: DbOrTx, ctx: Context) {
+	// An instance's dashboard shows all its own reports, wherever they are.
 	const spaceFilter =
-		ctx.spaceIds === null
+		ctx.spaceIds === null || ctx.needsInstanceId
 			? sql`true`
 			: ctx.spaceIds.length
 				? sql`exists (select 1 from needs_report_space s where s.report_id = nr.id and s.social_space_id in (${sql.join(ctx.spaceIds.map((i) => sql`${i}::uuid`), sql`, `)}))`
