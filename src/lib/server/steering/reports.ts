@@ -135,10 +135,14 @@ export function renderReportPdf(report: SteeringReport): Promise<Buffer> {
 	const locale = d.locale;
 	const rtl = locale === 'ar' || locale === 'fa';
 	const doc = new PDFDocument({ tagged: true, lang: locale, displayTitle: true, pdfVersion: '1.7', size: 'A4', margin: 48, info: { Title: report.title, Subject: report.title } });
+	// Fonts by path, not by registered name: pdfkit's table restores the font by its source path
+	// after every cell, and only a path-keyed font is found in its cache (else it is re-read).
 	const fonts = fontsDir();
-	doc.registerFont('regular', path.join(fonts, 'NotoSans-Regular.ttf'));
-	doc.registerFont('bold', path.join(fonts, 'NotoSans-Bold.ttf'));
-	doc.registerFont('arabic', path.join(fonts, 'NotoSansArabic-Regular.ttf'));
+	const FONT = {
+		regular: path.join(fonts, 'NotoSans-Regular.ttf'),
+		bold: path.join(fonts, 'NotoSans-Bold.ttf'),
+		arabic: path.join(fonts, 'NotoSansArabic-Regular.ttf')
+	};
 	const chunks: Buffer[] = [];
 	doc.on('data', (c: Buffer) => chunks.push(c));
 	const done = new Promise<Buffer>((resolve, reject) => {
@@ -146,7 +150,7 @@ export function renderReportPdf(report: SteeringReport): Promise<Buffer> {
 		doc.on('error', reject);
 	});
 	const align = rtl ? 'right' : 'left';
-	const fontFor = (text: string, bold = false) => (ARABIC_SCRIPT.test(text) ? 'arabic' : bold ? 'bold' : 'regular');
+	const fontFor = (text: string, bold = false) => (ARABIC_SCRIPT.test(text) ? FONT.arabic : bold ? FONT.bold : FONT.regular);
 	const root = doc.struct('Document');
 	doc.addStructure(root);
 	const block = (tag: string, text: string, size: number, bold = false) => {
@@ -172,7 +176,7 @@ export function renderReportPdf(report: SteeringReport): Promise<Buffer> {
 		const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
 		const ordered = rtl ? data.map((row) => [...row].reverse()) : data;
 		const widths = Array.from({ length: columns }, (_, i) => (i === 0 ? first : (width - first) / (columns - 1)));
-		doc.font('regular').fontSize(8);
+		doc.font(FONT.regular).fontSize(8);
 		doc.table({
 			position: { x: doc.page.margins.left, y: doc.y },
 			columnStyles: rtl ? [...widths].reverse() : widths,
