@@ -21,6 +21,11 @@
  *    peak memory of the retention job over 1,000,000 contacts and 50,000 cases, half of them past
  *    deletion (`bench/retention.ts`, data from `bench/casework-data.ts`).
  *
+ * 7. Steuerung (issue 5), on the Lotsen data of 5. plus generated data in Düsseldorf (20,000
+ *    offers, 5,000 needs reports, 300 programmes;
+ *    `bench/steering.ts`, before the server starts): municipality dashboard server time p50/p95
+ *    (20 runs, whole city and busiest district) and the district report PDF time and size.
+ *
  * Results are printed and written to bench/results/<date>.json. Loopback only.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -167,6 +172,20 @@ function benchCasework(env) {
 }
 
 /**
+ * Steuerung benchmark on the same database, after the Lotsen benchmark has generated its
+ * contacts there (`--skip-casework`: only offers, needs reports and programmes are added),
+ * before the server starts. Skipped with BENCH_NO_STEERING.
+ */
+function benchSteering(env) {
+	if (process.env.BENCH_NO_STEERING) return { skipped: 'BENCH_NO_STEERING' };
+	const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-steering-')), 'steering.json');
+	const args = ['node_modules/tsx/dist/cli.mjs', 'bench/steering.ts', '--skip-casework', '--out', out];
+	const result = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error('steering benchmark failed');
+	return JSON.parse(readFileSync(out, 'utf8'));
+}
+
+/**
  * The retention job over the casework data (generated unless present), in two separate
  * processes: preparing, then the measured run alone. Skipped with BENCH_NO_RETENTION.
  */
@@ -237,7 +256,7 @@ async function hsdsThroughput(port) {
 async function benchDatabase(kind, env) {
 	console.log(`\n## ${kind}`);
 	prepare(env);
-	const result = { search: benchSearch(env), casework: benchCasework(env) };
+	const result = { search: benchSearch(env), casework: benchCasework(env), steering: benchSteering(env) };
 	if (kind === 'pglite') {
 		const starts = [];
 		for (let i = 0; i < 3; i++) {

@@ -1,0 +1,269 @@
+/**
+ * Berichte der Steuerung (issue 5 §6): the district report (Bezirksbericht, for the
+ * Bezirksvertretung: one Stadtbezirk, one year) and the annual report (Jahresbericht, for the
+ * integration office: the whole municipality, one year), each as
+ * - a tagged PDF (PDF 1.7 with a structure tree: Document, H1/H2/H3 headings, P, Table/TR/TH/TD;
+ *   document language and title set and shown; fonts Noto Sans / Noto Sans Arabic from
+ *   `data/fonts/`, OFL — as the case export of casework),
+ * - an XLSX workbook (one sheet per section plus an information sheet),
+ * - a CSV file (`;`, UTF-8 with BOM, CRLF; one long table with a section column: section, table,
+ *   row key, row label, column, value),
+ * each stating the generation date (Europe/Berlin) and the sources of the data.
+ *
+ * The numbers are those of the municipality dashboard (`municipalityDashboard` with the district
+ * or without), built by the same function: contact counts suppressed (1–4 → "<5"), "no data" as
+ * such. Access: `steering:view`.
+ */
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import PDFDocument from 'pdfkit';
+import writeXlsxFile from 'write-excel-file/node';
+import type { Principal } from '../accounts/service';
+import type { DbOrTx } from '../db/client';
+import { ValidationError } from '../errors';
+import { indicatorText, municipalityDashboard, type Dashboard, type IndicatorTable, type IndicatorValue } from './indicators';
+
+/** Which report. */
+export interface SteeringReportRequest {
+	kind: 'district' | 'annual';
+	/** Required for `district`. */
+	districtId: string | null;
+	year: number;
+	locale: string;
+}
+
+/** A report's data: the dashboard it is made of, its title and generation time. */
+export interface SteeringReport {
+	kind: 'district' | 'annual';
+	title: string;
+	generatedAt: Date;
+	/** `Europe/Berlin` date and time in the report's language. */
+	generatedText: string;
+	dashboard: Dashboard;
+}
+
+/** Report formats and their content types. */
+export const REPORT_FORMATS = {
+	pdf: 'application/pdf',
+	xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+	csv: 'text/csv; charset=utf-8'
+} as const;
+export type ReportFormat = keyof typeof REPORT_FORMATS;
+
+/**
+ * Parses the query of `staff/steering/report`: `kind=district|annual`, `district=<id>` (district
+ * report), `year=YYYY`, `format=pdf|xlsx|csv`.
+ * @throws ValidationError naming each bad parameter (`kind`, `district`, `year`, `format`).
+ */
+export function parseReportQuery(params: URLSearchParams, locale: string): SteeringReportRequest & { format: ReportFormat } {
+	const issues: { field: string; code: string; params?: Record<string, number> }[] = [];
+	const kind = params.get('kind');
+	const format = params.get('format');
+	const yearText = params.get('year') ?? '';
+	const year = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
+	const districtId = params.get('district') || null;
+	if (kind !== 'district' && kind !== 'annual') issues.push({ field: 'kind', code: 'in_error_kind' });
+	if (kind === 'district' && !districtId) issues.push({ field: 'district', code: 'in_error_district_required' });
+	if (!(year >= 2000 && year <= 2100)) issues.push({ field: 'year', code: 'in_error_year', params: { min: 2000, max: 2100 } });
+	if (format !== 'pdf' && format !== 'xlsx' && format !== 'csv') issues.push({ field: 'format', code: 'in_error_format' });
+	if (issues.length) throw new ValidationError(issues);
+	return { kind: kind as 'district' | 'annual', districtId: kind === 'district' ? districtId : null, year, format: format as ReportFormat, locale };
+}
+
+/**
+ * Collects a report (the dashboard of the district or of the municipality for the year).
+ * @throws AccessDeniedError without `steering:view`; ValidationError naming `district` (unknown
+ *   or of another municipality) or `year`.
+ */
+export async function buildSteeringReport(db: DbOrTx, principal: Principal, request: SteeringReportRequest, now: Date = new Date()): Promise<SteeringReport> {
+	if (request.kind === 'district' && !request.districtId) throw new ValidationError([{ field: 'district', code: 'in_error_district_required' }]);
+	const dashboard = await municipalityDashboard(db, principal, { year: request.year, districtId: request.districtId, locale: request.locale, download: true });
+	const locale = dashboard.locale;
+	const title =
+		request.kind === 'district'
+			? indicatorText(locale, 'in_report_district', { district: dashboard.district!.name, year: request.year })
+			: indicatorText(locale, 'in_report_annual', { municipality: dashboard.municipality.name, year: request.year });
+	const generatedText = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(now);
+	return { kind: request.kind, title, generatedAt: now, generatedText, dashboard };
+}
+
+/** A file name without spaces or umlauts: `bezirksbericht-<district>-2026.pdf`, `jahresbericht-<municipality>-2026.csv`. */
+export function reportFileName(report: SteeringReport, format: ReportFormat): string {
+	const d = report.dashboard;
+	const slug = report.kind === 'district' ? d.district!.slug : d.municipality.slug;
+	return `${report.kind === 'district' ? 'bezirksbericht' : 'jahresbericht'}-${slug}-${d.year}.${format}`.replace(/[^a-z0-9.-]/gi, '-');
+}
+
+/** A cell as text for reading (PDF): numbers in the locale, "<5", the "no data" text. */
+export function valueText(v: IndicatorValue, locale: string): string {
+	switch (v.t) {
+		case 'n':
+			return v.unit === 'eur'
+				? new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v.n)
+				: new Intl.NumberFormat(locale, { maximumFractionDigits: v.unit === 'days' ? 1 : 2 }).format(v.n);
+		case 'suppressed':
+			return indicatorText(locale as Dashboard['locale'], 'in_suppressed');
+		case 'none':
+			return indicatorText(locale as Dashboard['locale'], 'in_no_data');
+		case 'text':
+			return v.s;
+	}
+}
+
+/** A cell for machines (CSV/XLSX): the plain number (`.` decimal), "<5", or the "no data" text. */
+function rawValue(v: IndicatorValue, locale: Dashboard['locale']): string | number {
+	if (v.t === 'n') return v.n;
+	return valueText(v, locale);
+}
+
+const SECTIONS = ['summary', 'population', 'offers', 'contacts', 'referrals', 'needs', 'programmes'] as const;
+
+function fontsDir(): string {
+	return path.resolve(process.env.FONTS_DIR || 'data/fonts');
+}
+
+const ARABIC_SCRIPT = /[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]/;
+
+/**
+ * Renders the report as a tagged PDF in the dashboard's language: title, generation date,
+ * sources, then per section its tables (header row TH scope Column, first cell of each row TH
+ * scope Row) with their notes. Empty tables say "no data".
+ * @returns the PDF bytes.
+ */
+export function renderReportPdf(report: SteeringReport): Promise<Buffer> {
+	const d = report.dashboard;
+	const locale = d.locale;
+	const rtl = locale === 'ar' || locale === 'fa';
+	const doc = new PDFDocument({ tagged: true, lang: locale, displayTitle: true, pdfVersion: '1.7', size: 'A4', margin: 48, info: { Title: report.title, Subject: report.title } });
+	// Fonts by path, not by registered name: pdfkit's table restores the font by its source path
+	// after every cell, and only a path-keyed font is found in its cache (else it is re-read).
+	const fonts = fontsDir();
+	const FONT = {
+		regular: path.join(fonts, 'NotoSans-Regular.ttf'),
+		bold: path.join(fonts, 'NotoSans-Bold.ttf'),
+		arabic: path.join(fonts, 'NotoSansArabic-Regular.ttf')
+	};
+	const chunks: Buffer[] = [];
+	doc.on('data', (c: Buffer) => chunks.push(c));
+	const done = new Promise<Buffer>((resolve, reject) => {
+		doc.on('end', () => resolve(Buffer.concat(chunks)));
+		doc.on('error', reject);
+	});
+	const align = rtl ? 'right' : 'left';
+	const fontFor = (text: string, bold = false) => (ARABIC_SCRIPT.test(text) ? FONT.arabic : bold ? FONT.bold : FONT.regular);
+	const root = doc.struct('Document');
+	doc.addStructure(root);
+	const block = (tag: string, text: string, size: number, bold = false) => {
+		root.add(
+			doc.struct(tag, {}, () => {
+				doc.font(fontFor(text, bold)).fontSize(size).text(text, doc.page.margins.left, doc.y, { align, width: doc.page.width - doc.page.margins.left - doc.page.margins.right });
+			})
+		);
+	};
+	const table = (t: IndicatorTable) => {
+		const header = [indicatorText(locale, 'in_col_row'), ...t.columns.map((c) => c.label)];
+		const body = t.rows.map((r) => [r.label, ...r.cells.map((c) => valueText(c, locale))]);
+		const cell = (text: string, type: 'TH' | 'TD', scope?: 'Column' | 'Row') => ({
+			text,
+			type,
+			...(scope ? { scope } : {}),
+			font: { src: fontFor(text, type === 'TH' && scope === 'Column') },
+			align: { x: type === 'TD' ? (rtl ? 'left' : 'right') : align, y: 'top' }
+		});
+		const data = [header.map((h) => cell(h, 'TH', 'Column')), ...body.map((row) => row.map((v, i) => (i === 0 ? cell(v, 'TH', 'Row') : cell(v, 'TD'))))];
+		const columns = header.length;
+		const first = columns > 4 ? 150 : 220;
+		const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+		const ordered = rtl ? data.map((row) => [...row].reverse()) : data;
+		const widths = Array.from({ length: columns }, (_, i) => (i === 0 ? first : (width - first) / (columns - 1)));
+		doc.font(FONT.regular).fontSize(8);
+		doc.table({
+			position: { x: doc.page.margins.left, y: doc.y },
+			columnStyles: rtl ? [...widths].reverse() : widths,
+			defaultStyle: { padding: 3, border: 0.5 },
+			data: ordered,
+			structParent: root
+		} as unknown as Parameters<typeof doc.table>[0] & { data: unknown[] });
+		doc.moveDown(0.5);
+	};
+	block('H1', report.title, 18, true);
+	block('P', indicatorText(locale, 'in_generated', { date: report.generatedText }), 10);
+	block('H2', indicatorText(locale, 'in_sources'), 13, true);
+	for (const s of d.sources) block('P', `• ${s}`, 9);
+	if (d.exact === false) block('P', indicatorText(locale, 'in_suppressed_note'), 9);
+	for (const section of SECTIONS) {
+		const tables = d.tables.filter((t) => t.section === section);
+		doc.moveDown(0.6);
+		block('H2', indicatorText(locale, `in_section_${section}`), 14, true);
+		for (const t of tables) {
+			doc.moveDown(0.3);
+			block('H3', t.title, 11, true);
+			if (t.rows.length) table(t);
+			else block('P', indicatorText(locale, 'in_no_data'), 9);
+			if (t.note) block('P', t.note, 8);
+		}
+	}
+	root.end();
+	doc.end();
+	return done;
+}
+
+/**
+ * The report as lines for CSV: a header, the report information (title, generation date, one
+ * line per source), then one line per table cell: section, table, row key, row label, column,
+ * value. The header names are machine keys (`section;table;key;label;column;value`), so a
+ * script reads every language alike; value (numbers plain with `.` as decimal separator, "<5", or the "no data" text).
+ */
+export function reportCsvLines(report: SteeringReport): (string | number)[][] {
+	const d = report.dashboard;
+	const L = d.locale;
+	const info = indicatorText(L, 'in_sources');
+	const lines: (string | number)[][] = [['section', 'table', 'key', 'label', 'column', 'value']];
+	lines.push(['report', 'report', 'title', report.title, '', report.title]);
+	lines.push(['report', 'report', 'generated', indicatorText(L, 'in_generated', { date: report.generatedText }), '', report.generatedAt.toISOString()]);
+	d.sources.forEach((s, i) => lines.push(['report', 'sources', `source_${i + 1}`, info, '', s]));
+	for (const t of d.tables) {
+		for (const r of t.rows) {
+			r.cells.forEach((c, i) => lines.push([t.section, t.key, r.key, r.label, t.columns[i].key, rawValue(c, L)]));
+		}
+	}
+	return lines;
+}
+
+/** CSV for German Excel: `;`, UTF-8 with BOM, CRLF line ends (RFC 4180 quoting). */
+export function renderReportCsv(report: SteeringReport): string {
+	return stringify(reportCsvLines(report), { delimiter: ';', bom: true, record_delimiter: 'windows' });
+}
+
+/**
+ * The report as an XLSX workbook: sheet "Info" (title, generation date, sources), then one
+ * sheet per section; each table is a title row, a header row and its rows (numbers as numbers,
+ * "<5" and "no data" as text), with an empty row between tables.
+ * @returns the file bytes.
+ */
+export async function renderReportXlsx(report: SteeringReport): Promise<Buffer> {
+	const d = report.dashboard;
+	const L = d.locale;
+	const text = (value: string, bold = false) => ({ value, type: String, ...(bold ? { fontWeight: 'bold' as const } : {}) });
+	const cell = (v: IndicatorValue) => (v.t === 'n' ? { value: v.n, type: Number } : text(valueText(v, L)));
+	const sheetName = (s: string) => s.slice(0, 31).replace(/[\\/?*[\]:]/g, ' ');
+	const infoSheet = [
+		[text(report.title, true)],
+		[text(indicatorText(L, 'in_generated', { date: report.generatedText }))],
+		[text(indicatorText(L, 'in_sources'), true)],
+		...d.sources.map((s) => [text(s)])
+	];
+	const sheets = [{ data: infoSheet, sheet: sheetName('Info') }];
+	for (const section of SECTIONS) {
+		const rows: unknown[][] = [];
+		for (const t of d.tables.filter((x) => x.section === section)) {
+			if (rows.length) rows.push([null]);
+			rows.push([text(t.title, true)]);
+			rows.push([text(indicatorText(L, 'in_col_row'), true), ...t.columns.map((c) => text(c.label, true))]);
+			if (!t.rows.length) rows.push([text(indicatorText(L, 'in_no_data'))]);
+			for (const r of t.rows) rows.push([text(r.label), ...r.cells.map(cell)]);
+		}
+		sheets.push({ data: rows as typeof infoSheet, sheet: sheetName(indicatorText(L, `in_section_${section}`)) });
+	}
+	return writeXlsxFile(sheets).toBuffer();
+}

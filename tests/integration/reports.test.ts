@@ -1,0 +1,142 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import readXlsxFile from 'read-excel-file/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../src/lib/server/db/client';
+import { AccessDeniedError, ValidationError } from '../../src/lib/server/errors';
+import { municipalityDashboard, type Dashboard } from '../../src/lib/server/steering/indicators';
+import {
+	buildSteeringReport,
+	parseReportQuery,
+	renderReportCsv,
+	renderReportPdf,
+	renderReportXlsx,
+	reportFileName,
+	valueText,
+	type SteeringReport
+} from '../../src/lib/server/steering/reports';
+import { DB_KIND, freshDatabase } from '../helpers/db';
+import type { ContactWorld } from '../helpers/contacts';
+import { indicatorWorld, YEAR } from '../helpers/indicators';
+
+let h: DatabaseHandle;
+let w: ContactWorld & { offerIds: string[] };
+let district: SteeringReport;
+let annual: SteeringReport;
+const NOW = new Date(`${YEAR}-06-30T22:30:00Z`);
+
+beforeAll(async () => {
+	h = await freshDatabase();
+	w = await indicatorWorld(h.db);
+	district = await buildSteeringReport(h.db, w.who.admin, { kind: 'district', districtId: w.ids.d1, year: YEAR, locale: 'de' }, NOW);
+	annual = await buildSteeringReport(h.db, w.who.staffA, { kind: 'annual', districtId: null, year: YEAR, locale: 'de' }, NOW);
+}, 120_000);
+afterAll(async () => h?.close());
+
+/** Every (table, row, column) → raw value of a dashboard, as the downloads write it. */
+function expected(d: Dashboard): Map<string, string | number> {
+	const out = new Map<string, string | number>();
+	for (const t of d.tables)
+		for (const r of t.rows) r.cells.forEach((c, i) => out.set(`${t.key}|${r.key}|${t.columns[i].key}`, c.t === 'n' ? c.n : valueText(c, d.locale)));
+	return out;
+}
+
+describe(`district and annual reports (${DB_KIND})`, () => {
+	it('hold the numbers of the dashboard', async () => {
+		const dashboard = await municipalityDashboard(h.db, w.who.admin, { year: YEAR, districtId: w.ids.d1, locale: 'de' });
+		expect(district.dashboard.tables).toEqual(dashboard.tables);
+		expect(district.title).toBe(`Bezirksbericht Kalk ${YEAR}`);
+		expect(district.generatedText).toContain('00:30');
+		expect(reportFileName(district, 'pdf')).toBe(`bezirksbericht-kalk-${YEAR}.pdf`);
+		expect(reportFileName(annual, 'csv')).toBe(`jahresbericht-koeln-${YEAR}.csv`);
+	});
+
+	it('PDF: tagged, titled, in German, with the same numbers, the date and the sources', async () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-report-'));
+		const file = path.join(dir, 'r.pdf');
+		writeFileSync(file, await renderReportPdf(annual));
+		const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+		expect(info).toMatch(/Tagged:\s+yes/);
+		expect(info).toMatch(new RegExp(`Title:\\s+Jahresbericht Köln ${YEAR}`));
+		const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+		expect(text).toContain(`Jahresbericht Köln ${YEAR}`);
+		expect(text).toContain('Erstellt am');
+		expect(text).toContain('Register der Programme und Mittel');
+		expect(text).toContain('Budget der laufenden Programme (EUR) 1.300,00');
+		expect(text).toContain('Aktuelle Angebote 5');
+		expect(text).toContain('Beratungskontakte im Jahr 15');
+		expect(text).toMatch(/Arbeitssuche <5/);
+		expect(text).toContain('keine Daten');
+		expect(text).toMatch(/Gesamt 2 1 2 3 4 5/);
+		const tags = execFileSync('pdfinfo', ['-struct', file], { encoding: 'utf8' });
+		for (const tag of ['Document', 'H1', 'H2', 'H3', 'Table', 'TR', 'TH', 'TD']) expect(tags).toContain(tag);
+	});
+
+	it('XLSX: one sheet per section, numbers equal to the dashboard', async () => {
+		const sheets = await readXlsxFile(await renderReportXlsx(district));
+		expect(sheets.map((s) => s.sheet)).toEqual(['Info', 'Überblick', 'Bevölkerung und Statistik', 'Angebote', 'Beratungskontakte', 'Verweise', 'Bedarfsmeldungen', 'Programme und Mittel']);
+		expect(sheets[0].data.flat()).toContain(district.title);
+		expect(sheets[0].data.flat().join(' ')).toContain('Erstellt am');
+		let compared = 0;
+		for (const t of district.dashboard.tables) {
+			const sheet = sheets.find((s) => s.sheet === ({ summary: 'Überblick', population: 'Bevölkerung und Statistik', offers: 'Angebote', contacts: 'Beratungskontakte', referrals: 'Verweise', needs: 'Bedarfsmeldungen', programmes: 'Programme und Mittel' } as const)[t.section])!;
+			const start = sheet.data.findIndex((row) => row[0] === t.title);
+			expect(start, t.key).toBeGreaterThanOrEqual(0);
+			t.rows.forEach((r, i) => {
+				const row = sheet.data[start + 2 + i];
+				expect(row[0]).toBe(r.label);
+				r.cells.forEach((c, j) => {
+					expect(row[j + 1]).toEqual(c.t === 'n' ? c.n : valueText(c, 'de'));
+					compared++;
+				});
+			});
+		}
+		expect(compared).toBeGreaterThan(50);
+	});
+
+	it('CSV: semicolons, BOM, a section column, values equal to the dashboard', () => {
+		const csv = renderReportCsv(annual);
+		expect(csv.startsWith('\uFEFFsection;table;key;label;column;value\r\n')).toBe(true);
+		const rows: string[][] = parse(csv.slice(1), { delimiter: ';' });
+		const want = expected(annual.dashboard);
+		const got = new Map(rows.filter((r) => r[0] !== 'report' && r[0] !== 'section').map((r) => [`${r[1]}|${r[2]}|${r[4]}`, r[5]]));
+		expect(got.size).toBe(want.size);
+		for (const [k, v] of want) expect(got.get(k), k).toBe(String(v));
+		expect(got.get('contacts_field|housing|contacts')).toBe('<5');
+		expect(got.get('summary|budget|value')).toBe('1300');
+		expect(rows.filter((r) => r[1] === 'sources')).toHaveLength(5);
+		expect(rows.find((r) => r[2] === 'generated')![5]).toBe(NOW.toISOString());
+	});
+
+	it('Arabic PDF is tagged with the document language', async () => {
+		const ar = await buildSteeringReport(h.db, w.who.admin, { kind: 'district', districtId: w.ids.d1, year: YEAR, locale: 'ar' }, NOW);
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-report-'));
+		const file = path.join(dir, 'ar.pdf');
+		writeFileSync(file, await renderReportPdf(ar));
+		expect(execFileSync('pdfinfo', [file], { encoding: 'utf8' })).toMatch(/Tagged:\s+yes/);
+		expect((await renderReportPdf(ar)).toString('latin1')).toContain('/Lang (ar)');
+	});
+
+	it('refuses partners, volunteers, other municipalities and names bad parameters', async () => {
+		const req = { kind: 'annual' as const, districtId: null, year: YEAR, locale: 'de' };
+		await expect(buildSteeringReport(h.db, w.who.partner, req)).rejects.toThrow(AccessDeniedError);
+		await expect(buildSteeringReport(h.db, w.who.volunteer, req)).rejects.toThrow(AccessDeniedError);
+		const foreign = await buildSteeringReport(h.db, w.who.adminOther, { ...req, kind: 'district', districtId: w.ids.d1 }).catch((e) => e);
+		expect(foreign.issues).toEqual([{ field: 'district', code: 'in_error_district' }]);
+		const missing = await buildSteeringReport(h.db, w.who.admin, { ...req, kind: 'district' }).catch((e) => e);
+		expect(missing.issues[0]).toMatchObject({ field: 'district', code: 'in_error_district_required' });
+		const bad = (() => {
+			try {
+				parseReportQuery(new URLSearchParams('kind=weekly&year=20x6&format=doc'), 'de');
+			} catch (e) {
+				return e as ValidationError;
+			}
+		})();
+		expect(bad?.issues.map((i) => i.field)).toEqual(['kind', 'year', 'format']);
+		expect(() => parseReportQuery(new URLSearchParams('kind=district&year=2026&format=pdf'), 'de')).toThrow(/district/);
+		expect(parseReportQuery(new URLSearchParams(`kind=district&district=${w.ids.d1}&year=2026&format=csv`), 'de')).toMatchObject({ kind: 'district', districtId: w.ids.d1, year: 2026, format: 'csv' });
+	});
+});
