@@ -207,6 +207,11 @@ export interface CoverageCellDetail {
 const FIELD_KEYS = THEME_FIELDS.map((f) => f.key);
 const OPEN_STATUSES = ['reported', 'under_review', 'in_planning'];
 
+/** A string list as one PostgreSQL array literal parameter (drizzle would expand a JS array into a row). */
+function arrayLiteral(values: readonly string[]): string {
+	return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
 /** Suppresses counts 1–4 (SMALL_COUNT_THRESHOLD) — the planners' view leaves the instance. */
 function suppress(n: number): number | null {
 	return n > 0 && n < SMALL_COUNT_THRESHOLD ? null : n;
@@ -379,7 +384,7 @@ async function compute(db: DbOrTx, municipalityId: string, filters: CoverageFilt
 	const freshSince = new Date(now.getTime() - freshnessDays * 86_400_000).toISOString();
 	const window = unmetWindow(now);
 	const spaceCond = scope.spaceId ? sql`and sp = ${scope.spaceId}::uuid` : sql``;
-	const fieldCond = scope.field ? sql`and f = ${scope.field}` : sql`and f = any(${FIELD_KEYS})`;
+	const fieldCond = scope.field ? sql`and f = ${scope.field}` : sql`and f = any(${arrayLiteral(FIELD_KEYS)}::text[])`;
 	const filter = offerFilter(filters);
 	const targetNeedCond = filters.targetGroup ? sql`and (${filters.targetGroup} = any(r.target_groups) or cardinality(r.target_groups) = 0)` : sql``;
 
@@ -443,7 +448,7 @@ async function compute(db: DbOrTx, municipalityId: string, filters: CoverageFilt
 	if (candidates.length) {
 		const cand = candidates.map((k) => k.split('|'));
 		const pairs = await db.execute<{ sp: string; f: string; a: string; b: string }>(sql`
-			with c(sp, f) as (select * from unnest(${cand.map((c) => c[0])}::uuid[], ${cand.map((c) => c[1])}::text[])),
+			with c(sp, f) as (select * from unnest(${arrayLiteral(cand.map((c) => c[0]))}::uuid[], ${arrayLiteral(cand.map((c) => c[1]))}::text[])),
 			o as materialized (
 				select e.entity_id, e.social_space_ids, e.theme_fields, e.target_groups,
 					coalesce((select v->>'text' from jsonb_each(s.name) x(k, v) where v->>'status' = 'original' limit 1), '') || ' ' ||
@@ -542,7 +547,7 @@ export async function getCoverageCell(db: DbOrTx, municipalityId: string, spaceI
 				not exists (select 1 from needs_report_link l where l.report_id = r.id) as unanswered
 			from needs_report r join needs_report_space rs on rs.report_id = r.id
 			where r.municipality_id = ${municipalityId} and rs.social_space_id = ${spaceId}::uuid and r.theme_field = ${field}
-				and r.status = any(${OPEN_STATUSES})
+				and r.status = any(${arrayLiteral(OPEN_STATUSES)}::text[])
 				${filters.targetGroup ? sql`and (${filters.targetGroup} = any(r.target_groups) or cardinality(r.target_groups) = 0)` : sql``}
 			order by r.created_at desc`),
 		db.execute<{ topics: string[]; n: number }>(sql`
