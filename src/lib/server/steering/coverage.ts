@@ -352,6 +352,15 @@ interface Scope {
 	field?: string;
 }
 
+/** pg_trgm `similarity()` of two trigram sets: shared / (|A| + |B| − shared), single precision; 0 when one is empty. */
+function trigramSimilarity(a: Set<string>, b: Set<string>): number {
+	if (!a.size || !b.size) return 0;
+	const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+	let shared = 0;
+	for (const t of small) if (large.has(t)) shared++;
+	return Math.fround(shared / (a.size + b.size - shared));
+}
+
 /** Connected components of the similar pairs (union-find), each sorted, groups by first id. */
 function groupPairs(pairs: [string, string][]): string[][] {
 	const parent = new Map<string, string>();
@@ -442,32 +451,48 @@ async function compute(db: DbOrTx, municipalityId: string, filters: CoverageFilt
 	const popMap = new Map<string, Population>();
 	for (const r of population.rows) popMap.set(r.social_space_id, { metric: r.metric, value: Number(r.value), asOf: r.as_of });
 
-	// Duplicate test: only cells with 2..duplicateMaxOffers offers.
-	const candidates = [...offerMap.entries()].filter(([, v]) => v.n >= 2 && v.n <= rules.duplicateMaxOffers).map(([k]) => k);
+	// Duplicate test, only in cells with 2..duplicateMaxOffers offers. PostgreSQL extracts each
+	// offer's trigrams once (pg_trgm `show_trgm`, the very sets `similarity()` compares); the pairs
+	// of a cell are compared here, as `similarity()` does: shared / (|A| + |B| − shared) in single
+	// precision. Calling `similarity()` per pair would extract both sets again for every pair.
+	const candidates = new Set([...offerMap.entries()].filter(([, v]) => v.n >= 2 && v.n <= rules.duplicateMaxOffers).map(([k]) => k));
 	const dupGroups = new Map<string, string[][]>();
-	if (candidates.length) {
-		const cand = candidates.map((k) => k.split('|'));
-		const pairs = await db.execute<{ sp: string; f: string; a: string; b: string }>(sql`
-			with c(sp, f) as (select * from unnest(${arrayLiteral(cand.map((c) => c[0]))}::uuid[], ${arrayLiteral(cand.map((c) => c[1]))}::text[])),
-			o as materialized (
-				select e.entity_id, e.social_space_ids, e.theme_fields, e.target_groups,
-					coalesce((select v->>'text' from jsonb_each(s.name) x(k, v) where v->>'status' = 'original' limit 1), '') || ' ' ||
-					coalesce((select v->>'text' from jsonb_each(s.description) x(k, v) where v->>'status' = 'original' limit 1), '') as txt
-				from search_entry e join service s on s.id = e.entity_id
+	if (candidates.size) {
+		const texts = await db.execute<{ id: string; spaces: string[]; fields: string[]; target_groups: string[]; trgm: string }>(sql`
+			with o as materialized (
+				select e.entity_id, e.social_space_ids, e.theme_fields, e.target_groups from search_entry e join service s on s.id = e.entity_id
 				where e.kind = 'service' and e.municipality_id = ${municipalityId} and s.status = 'active' and ${filter}
-					and e.social_space_ids && (select array_agg(sp) from c)
-			),
-			m as (
-				select o.entity_id, c.sp, c.f, o.target_groups, o.txt
-				from o join c on c.sp = any(o.social_space_ids) and c.f = any(o.theme_fields)
+					and exists (select 1 from unnest(e.social_space_ids) sp, unnest(e.theme_fields) f where sp::text || '|' || f = any(${arrayLiteral([...candidates])}::text[]))
 			)
-			select a.sp::text as sp, a.f, a.entity_id::text as a, b.entity_id::text as b
-			from m a join m b on a.sp = b.sp and a.f = b.f and a.entity_id < b.entity_id
-			where (a.target_groups && b.target_groups or (cardinality(a.target_groups) = 0 and cardinality(b.target_groups) = 0))
-				and similarity(a.txt, b.txt) >= ${rules.duplicateSimilarity}`);
-		const byCell = new Map<string, [string, string][]>();
-		for (const r of pairs.rows) byCell.set(key(r.sp, r.f), [...(byCell.get(key(r.sp, r.f)) ?? []), [r.a, r.b]]);
-		for (const [k, p] of byCell) dupGroups.set(k, groupPairs(p));
+			select o.entity_id::text as id, o.social_space_ids::text[] as spaces, o.theme_fields as fields, o.target_groups,
+				array_to_string(show_trgm(
+					coalesce((select v->>'text' from jsonb_each(s.name) x(k, v) where v->>'status' = 'original' limit 1), '') || ' ' ||
+					coalesce((select v->>'text' from jsonb_each(s.description) x(k, v) where v->>'status' = 'original' limit 1), '')
+				), chr(1)) as trgm
+			from o join service s on s.id = o.entity_id`);
+		const byCell = new Map<string, { id: string; groups: string[]; trgm: Set<string> }[]>();
+		for (const r of texts.rows) {
+			const offer = { id: r.id, groups: r.target_groups, trgm: new Set(r.trgm ? r.trgm.split('\u0001') : []) };
+			for (const sp of r.spaces) {
+				for (const f of r.fields) {
+					const k = key(sp, f);
+					if (candidates.has(k)) byCell.set(k, [...(byCell.get(k) ?? []), offer]);
+				}
+			}
+		}
+		const threshold = Math.fround(rules.duplicateSimilarity);
+		for (const [k, list] of byCell) {
+			const pairs: [string, string][] = [];
+			for (let i = 0; i < list.length; i++) {
+				for (let j = i + 1; j < list.length; j++) {
+					const a = list[i];
+					const b = list[j];
+					const sameGroup = a.groups.length === 0 && b.groups.length === 0 ? true : a.groups.some((g) => b.groups.includes(g));
+					if (sameGroup && trigramSimilarity(a.trgm, b.trgm) >= threshold) pairs.push([a.id, b.id]);
+				}
+			}
+			if (pairs.length) dupGroups.set(k, groupPairs(pairs));
+		}
 	}
 
 	const totals = Object.fromEntries(COVERAGE_CLASSES.map((c) => [c, 0])) as Record<CoverageClass, number>;
