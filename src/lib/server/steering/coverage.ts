@@ -608,3 +608,16 @@ export async function getCoverageCell(db: DbOrTx, municipalityId: string, spaceI
 		unmetTo: matrix.unmetTo
 	};
 }
+
+/** The languages spoken at the municipality's current offers (BCP 47 tags, sorted), for the language filter. */
+export async function listCoverageLanguages(db: DbOrTx, municipalityId: string): Promise<string[]> {
+	const rows = await db.execute<{ tag: string }>(sql`
+		select distinct l as tag from search_entry e, unnest(e.languages) l
+		where e.kind = 'service' and e.municipality_id = ${municipalityId} and e.status = 'active' order by 1`);
+	return rows.rows.map((r) => r.tag);
+}
+
+/** Query parameters of the coverage pages (`target`, `language`) as filters; empty values are no filter. */
+export function coverageFiltersOf(params: URLSearchParams): { targetGroup: string | null; language: string | null } {
+	return { targetGroup: params.get('target')?.trim() || null, language: params.get('language')?.trim() || null };
+}
