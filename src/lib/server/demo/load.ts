@@ -20,6 +20,7 @@ import {
 	listSocialSpaces
 } from '../geography/service';
 import { emptyProfile, type Profile } from '../instances/model';
+import { loadCoverageDemo } from './steering-coverage';
 import { loadCaseworkDemo } from './casework';
 import { loadDirectoryDemo } from './directory';
 import { createInstance, findInstanceBySlug, type InstanceInput } from '../instances/service';
@@ -297,5 +298,6 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	await loadInstances(db);
 	await loadDirectoryDemo(db, demoDir());
 	await loadCaseworkDemo(db);
+	await loadCoverageDemo(db);
 	return loadUsers(db);
 }
