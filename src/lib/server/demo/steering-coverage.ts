@@ -3,7 +3,8 @@
  * matrix"). The Köln demo's OSM actors (schools, Kitas, parishes, libraries, counselling and
  * arts centres …) are places, not offers; this gives each of them one typical offer of its kind,
  * at its own place, so the matrix shows covered, thin and empty Stadtteile per field. About a
- * third are left unconfirmed, so out-of-date cells occur too. Offers are written through the
+ * third are left unconfirmed, so out-of-date cells occur too. They are invented, so they are
+ * `internal` (steering counts every visibility; the public Wegweiser never shows them). Offers are written through the
  * directory's `saveService` (validated, placed into the Stadtteil, search entry built), marked as
  * demo (`is_demo`, titles ending in " (Demo)", source `demo-coverage`).
  * Idempotent: nothing is written when Köln already has offers of this source.
@@ -60,9 +61,9 @@ export async function loadCoverageDemo(db: Db): Promise<void> {
 				organizationId: a.id,
 				instanceId: null,
 				name: originalText('de', `${t.name} (Demo)`),
-				description: originalText('de', `${a.name}: ${t.description}`),
+				description: originalText('de', `Demo-Inhalt: erfundenes Angebot von ${a.name}. ${t.description}`),
 				status: 'active',
-				visibility: 'public',
+				visibility: 'internal',
 				themeFields: t.themeFields,
 				subtopics: t.subtopics,
 				dimensionsOverride: null,
