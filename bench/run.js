@@ -21,6 +21,11 @@
  *    peak memory of the retention job over 1,000,000 contacts and 50,000 cases, half of them past
  *    deletion (`bench/retention.ts`, data from `bench/casework-data.ts`).
  *
+ * 7. Coverage matrix (issue 5 §3), on a database of its own (`bench/coverage.ts` generates a
+ *    Köln-like municipality: 86 social spaces, 100,000 offers, 1,000,000 contacts):
+ *    `computeCoverage` p50/p95 over 20 runs (budget p95 ≤ 200 ms on PostgreSQL), filtered
+ *    variants and the cell drill-down. Skipped with BENCH_NO_COVERAGE.
+ *
  * Results are printed and written to bench/results/<date>.json. Loopback only.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -167,6 +172,26 @@ function benchCasework(env) {
 }
 
 /**
+ * Coverage benchmark in a separate process on a fresh database of its own (it generates its
+ * municipality): a new PGlite folder, or a new database on the PostgreSQL server.
+ */
+function benchCoverage(kind, env) {
+	if (process.env.BENCH_NO_COVERAGE) return { skipped: 'BENCH_NO_COVERAGE' };
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-bench-coverage-'));
+	const own = { ...env, DATA_DIR: dir };
+	if (kind === 'postgres') {
+		spawnSync('createdb', ['anl_bench_coverage'], { stdio: 'inherit' });
+		const url = new URL(env.DATABASE_URL);
+		url.pathname = '/anl_bench_coverage';
+		own.DATABASE_URL = url.toString();
+	}
+	const out = path.join(dir, 'coverage.json');
+	const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/coverage.ts', '--out', out], { env: { ...process.env, ...own }, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error('coverage benchmark failed');
+	return JSON.parse(readFileSync(out, 'utf8'));
+}
+
+/**
  * The retention job over the casework data (generated unless present), in two separate
  * processes: preparing, then the measured run alone. Skipped with BENCH_NO_RETENTION.
  */
@@ -237,7 +262,7 @@ async function hsdsThroughput(port) {
 async function benchDatabase(kind, env) {
 	console.log(`\n## ${kind}`);
 	prepare(env);
-	const result = { search: benchSearch(env), casework: benchCasework(env) };
+	const result = { search: benchSearch(env), casework: benchCasework(env), coverage: benchCoverage(kind, env) };
 	if (kind === 'pglite') {
 		const starts = [];
 		for (let i = 0; i < 3; i++) {

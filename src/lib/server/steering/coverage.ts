@@ -333,8 +333,11 @@ function offerFilter(filters: CoverageFilters) {
 	const parts = [sql`true`];
 	if (filters.targetGroup) parts.push(sql`(${filters.targetGroup} = any(e.target_groups) or cardinality(e.target_groups) = 0)`);
 	if (filters.language) {
-		const primary = filters.language.split('-')[0];
-		parts.push(sql`exists (select 1 from unnest(e.languages) l where l = ${filters.language} or split_part(l, '-', 1) = ${primary})`);
+		// A tag matches when its primary language subtag is the filter's (as the Wegweiser search:
+		// `ar` finds `ar` and `ar-SY`). A regular expression over the joined tags avoids unnesting
+		// every offer's array; the primary subtag is checked to be 2–3 letters.
+		const primary = filters.language.split('-')[0].toLowerCase();
+		parts.push(sql`lower(array_to_string(e.languages, ' ')) ~ ${`(^| )${primary}(-[^ ]*)?( |$)`}`);
 	}
 	return sql.join(parts, sql` and `);
 }
@@ -407,21 +410,22 @@ async function compute(db: DbOrTx, municipalityId: string, filters: CoverageFilt
 		select distinct on (social_space_id) social_space_id, metric, value, as_of from statistic
 		where municipality_id = ${municipalityId} and social_space_id is not null and metric in ('population', 'eligible_voters')
 		order by social_space_id, (metric = 'population') desc, as_of desc`);
-	// One row per offer × space × field of the municipality; texts are only read for cells small
-	// enough for the pairwise duplicate test (pairs restricted to the same space and field).
+	// Offers grouped by their (spaces, fields) arrays first — a few thousand combinations — so the
+	// arrays are unnested once per combination instead of once per offer. The covering indexes
+	// named in docs/coverage.md make both scans index-only.
 	const offersQ = db.execute<{ sp: string; f: string; n: number; fresh_n: number }>(sql`
-		with o as materialized (
-			select e.entity_id, e.social_space_ids, e.theme_fields, e.target_groups,
-				(s.last_verified_at is not null and s.last_verified_at >= ${freshSince}::timestamptz) as fresh
+		with g as (
+			select e.social_space_ids, e.theme_fields, count(*) as n,
+				count(*) filter (where s.last_verified_at is not null and s.last_verified_at >= ${freshSince}::timestamptz) as fresh_n
 			from search_entry e join service s on s.id = e.entity_id
-			where e.kind = 'service' and e.municipality_id = ${municipalityId} and s.status = 'active' and ${filter}
-		),
-		m as (
-			select o.entity_id, sp, f, o.fresh from o, unnest(o.social_space_ids) sp, unnest(o.theme_fields) f
-			where true ${spaceCond} ${fieldCond}
+			where e.kind = 'service' and e.municipality_id = ${municipalityId} and s.municipality_id = ${municipalityId} and s.status = 'active' and ${filter}
+				${scope.spaceId ? sql`and ${scope.spaceId}::uuid = any(e.social_space_ids)` : sql``}
+			group by e.social_space_ids, e.theme_fields
 		)
-		select sp::text as sp, f, count(*)::int as n, count(*) filter (where fresh)::int as fresh_n
-		from m group by sp, f`);
+		select sp::text as sp, f, sum(g.n)::int as n, sum(g.fresh_n)::int as fresh_n
+		from g, unnest(g.social_space_ids) sp, unnest(g.theme_fields) f
+		where true ${spaceCond} ${fieldCond}
+		group by sp, f`);
 	const needsQ = db.execute<{ sp: string; f: string; open: number; unanswered: number }>(sql`
 		select rs.social_space_id::text as sp, r.theme_field as f, count(*)::int as open,
 			count(*) filter (where not exists (select 1 from needs_report_link l where l.report_id = r.id))::int as unanswered
@@ -462,6 +466,7 @@ async function compute(db: DbOrTx, municipalityId: string, filters: CoverageFilt
 			with o as materialized (
 				select e.entity_id, e.social_space_ids, e.theme_fields, e.target_groups from search_entry e join service s on s.id = e.entity_id
 				where e.kind = 'service' and e.municipality_id = ${municipalityId} and s.status = 'active' and ${filter}
+					and e.social_space_ids && ${arrayLiteral([...new Set([...candidates].map((k) => k.split('|')[0]))])}::uuid[]
 					and exists (select 1 from unnest(e.social_space_ids) sp, unnest(e.theme_fields) f where sp::text || '|' || f = any(${arrayLiteral([...candidates])}::text[]))
 			)
 			select o.entity_id::text as id, o.social_space_ids::text[] as spaces, o.theme_fields as fields, o.target_groups,
@@ -561,11 +566,15 @@ export async function getCoverageCell(db: DbOrTx, municipalityId: string, spaceI
 	cell.duplicateGroups.forEach((g, i) => g.forEach((id) => groupOf.set(id, i + 1)));
 	const [offers, needs, raw, folded] = await Promise.all([
 		db.execute<{ id: string; title: Record<string, string>; organization_name: string; last_verified_at: string | Date | null; fresh: boolean }>(sql`
+			with ids as materialized (
+				select e.entity_id from search_entry e
+				where e.kind = 'service' and e.municipality_id = ${municipalityId} and ${offerFilter(filters)}
+					and ${spaceId}::uuid = any(e.social_space_ids) and ${field} = any(e.theme_fields)
+			)
 			select e.entity_id::text as id, e.title, e.organization_name, s.last_verified_at,
 				(s.last_verified_at is not null and s.last_verified_at >= ${freshSince}::timestamptz) as fresh
-			from search_entry e join service s on s.id = e.entity_id
-			where e.kind = 'service' and e.municipality_id = ${municipalityId} and s.status = 'active' and ${offerFilter(filters)}
-				and ${spaceId}::uuid = any(e.social_space_ids) and ${field} = any(e.theme_fields)
+			from ids join search_entry e on e.kind = 'service' and e.entity_id = ids.entity_id join service s on s.id = ids.entity_id
+			where s.status = 'active'
 			order by e.organization_name, e.entity_id`),
 		db.execute<{ id: string; reference: string; title: string; status: string; unanswered: boolean; is_demo: boolean }>(sql`
 			select r.id::text as id, r.reference, r.title, r.status, r.is_demo,
