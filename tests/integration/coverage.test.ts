@@ -289,6 +289,9 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 		expect(cell(refugees, 'S2 Bedarf', 'education')).toMatchObject({ unansweredNeeds: 1, class: 'gap' });
 		const arabic = await computeCoverage(handle.db, municipalityId, { now: NOW, language: 'ar' });
 		expect(cell(arabic, 'S6 Ohne Statistik', 'education')).toMatchObject({ offers: 1, class: 'thin' });
+		// a regional tag matches by its primary language, as in the Wegweiser search
+		const syrian = await computeCoverage(handle.db, municipalityId, { now: NOW, language: 'ar-SY' });
+		expect(cell(syrian, 'S6 Ohne Statistik', 'education').offers).toBe(1);
 		const ukrainian = await computeCoverage(handle.db, municipalityId, { now: NOW, language: 'uk' });
 		expect(cell(ukrainian, 'S6 Ohne Statistik', 'education').offers).toBe(1);
 		expect(cell(ukrainian, 'S3 Veraltet', 'education')).toMatchObject({ offers: 0, class: 'gap' });
