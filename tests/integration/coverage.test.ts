@@ -350,7 +350,7 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 
 		await saveCoverageRules(handle.db, admin(), municipalityId, { ...DEFAULT_COVERAGE_RULES, thinPer10k: '2,5' });
 		expect((await getCoverageRules(handle.db, municipalityId)).thinPer10k).toBe(2.5);
-		const audits = await handle.db.select().from(auditLog).where(inArray(auditLog.entityType, ['coverage_setting']));
+		const audits = await handle.db.select().from(auditLog).where(inArray(auditLog.entityType, ['coverage_setting'])).orderBy(auditLog.id);
 		expect(audits.at(-1)!.changes).toEqual({ thinPer10k: [1, 2.5] });
 		await saveCoverageRules(handle.db, admin(), municipalityId, { ...DEFAULT_COVERAGE_RULES });
 	});
