@@ -25,6 +25,10 @@
  *    offers, 5,000 needs reports, 300 programmes;
  *    `bench/steering.ts`, before the server starts): municipality dashboard server time p50/p95
  *    (20 runs, whole city and busiest district) and the district report PDF time and size.
+ * 8. Coverage matrix (issue 5 §3), on a database of its own (`bench/coverage.ts` generates a
+ *    Köln-like municipality: 86 social spaces, 100,000 offers, 1,000,000 contacts):
+ *    `computeCoverage` p50/p95 over 20 runs (budget p95 ≤ 200 ms on PostgreSQL), filtered
+ *    variants and the cell drill-down. Skipped with BENCH_NO_COVERAGE.
  *
  * Results are printed and written to bench/results/<date>.json. Loopback only.
  */
@@ -186,6 +190,26 @@ function benchSteering(env) {
 }
 
 /**
+ * Coverage benchmark in a separate process on a fresh database of its own (it generates its
+ * municipality): a new PGlite folder, or a new database on the PostgreSQL server.
+ */
+function benchCoverage(kind, env) {
+	if (process.env.BENCH_NO_COVERAGE) return { skipped: 'BENCH_NO_COVERAGE' };
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-bench-coverage-'));
+	const own = { ...env, DATA_DIR: dir };
+	if (kind === 'postgres') {
+		spawnSync('createdb', ['anl_bench_coverage'], { stdio: 'inherit' });
+		const url = new URL(env.DATABASE_URL);
+		url.pathname = '/anl_bench_coverage';
+		own.DATABASE_URL = url.toString();
+	}
+	const out = path.join(dir, 'coverage.json');
+	const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/coverage.ts', '--out', out], { env: { ...process.env, ...own }, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error('coverage benchmark failed');
+	return JSON.parse(readFileSync(out, 'utf8'));
+}
+
+/**
  * The retention job over the casework data (generated unless present), in two separate
  * processes: preparing, then the measured run alone. Skipped with BENCH_NO_RETENTION.
  */
@@ -256,7 +280,7 @@ async function hsdsThroughput(port) {
 async function benchDatabase(kind, env) {
 	console.log(`\n## ${kind}`);
 	prepare(env);
-	const result = { search: benchSearch(env), casework: benchCasework(env), steering: benchSteering(env) };
+	const result = { search: benchSearch(env), casework: benchCasework(env), steering: benchSteering(env), coverage: benchCoverage(kind, env) };
 	if (kind === 'pglite') {
 		const starts = [];
 		for (let i = 0; i < 3; i++) {

@@ -21,6 +21,7 @@ import {
 } from '../geography/service';
 import { emptyProfile, type Profile } from '../instances/model';
 import { loadNeedsDemo } from './steering-needs';
+import { loadCoverageDemo } from './steering-coverage';
 import { loadCaseworkDemo } from './casework';
 import { loadDirectoryDemo } from './directory';
 import { loadSteeringProgrammesDemo } from './steering-programmes';
@@ -301,5 +302,6 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	await loadCaseworkDemo(db);
 	await loadNeedsDemo(db);
 	await loadSteeringProgrammesDemo(db);
+	await loadCoverageDemo(db);
 	return loadUsers(db);
 }
