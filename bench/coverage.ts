@@ -10,11 +10,10 @@
  * Timed in-process, database round trips included; the first run of each kind warms caches and
  * is not counted.
  *
- * The three covering indexes proposed in docs/coverage.md (not in a migration yet) are created
- * before timing unless `--no-indexes` is given, then the tables are vacuumed so index-only scans
- * apply, as autovacuum does on a live system.
+ * The covering indexes of migration 0007 exist; the tables are vacuumed before timing so
+ * index-only scans apply, as autovacuum does on a live system.
  *
- * Usage: tsx bench/coverage.ts [--offers 100000] [--contacts 1000000] [--runs 20] [--no-indexes]
+ * Usage: tsx bench/coverage.ts [--offers 100000] [--contacts 1000000] [--runs 20]
  *   [--skip-generate] [--out result.json]
  * Reads DATABASE_URL or DATA_DIR like the server; expects an empty database (or, with
  * `--skip-generate`, one a previous run generated).
@@ -29,13 +28,6 @@ import { computeCoverage, getCoverageCell } from '../src/lib/server/steering/cov
 import { generate } from './generate';
 import { generateDirectory } from './directory';
 import { generateCasework } from './casework-data';
-
-/** The covering indexes proposed for the coverage queries (docs/coverage.md), as `if not exists`. */
-const PROPOSED_INDEXES = [
-	'create index if not exists search_entry_coverage_idx on search_entry (municipality_id, kind) include (entity_id, status, social_space_ids, theme_fields, target_groups, languages)',
-	'create index if not exists service_coverage_idx on service (municipality_id, status) include (id, last_verified_at)',
-	"create index if not exists counselling_contact_unmet_idx on counselling_contact (municipality_id, contacted_at) include (social_space_id, district_id, unmet_topics) where unmet_topics <> '{}'"
-];
 
 function summary(times: number[]) {
 	const s = [...times].sort((a, b) => a - b);
@@ -60,7 +52,6 @@ const { values } = parseArgs({
 		offers: { type: 'string', default: '100000' },
 		contacts: { type: 'string', default: '1000000' },
 		runs: { type: 'string', default: '20' },
-		'no-indexes': { type: 'boolean', default: false },
 		'skip-generate': { type: 'boolean', default: false },
 		out: { type: 'string' }
 	}
@@ -100,10 +91,7 @@ if (!values['skip-generate']) {
 		select r.id, (select id from service where municipality_id = ${m.id} limit 1) from needs_report r where mod(abs(hashtext(r.reference)), 5) = 0`);
 	await db.execute(sql`analyze`);
 }
-if (!values['no-indexes']) {
-	for (const statement of PROPOSED_INDEXES) await db.execute(sql.raw(statement));
-	for (const table of ['search_entry', 'service', 'counselling_contact']) await db.execute(sql.raw(`vacuum analyze ${table}`));
-}
+for (const table of ['search_entry', 'service', 'counselling_contact']) await db.execute(sql.raw(`vacuum analyze ${table}`));
 const generatedSeconds = Math.round((performance.now() - t0) / 100) / 10;
 const counts = (
 	await db.execute<{ offers: number; entries: number; contacts: number; spaces: number }>(sql`
@@ -115,7 +103,6 @@ const sample = await computeCoverage(db, m.id, { now });
 const cell = sample.spaces[0];
 const result = {
 	database: handle.kind,
-	proposedIndexes: !values['no-indexes'],
 	generatedSeconds,
 	rows: counts,
 	classes: sample.totals,
