@@ -267,6 +267,11 @@ describe(`needs reports (${DB_KIND})`, () => {
 		expect((await listNeedsReports(h.db, w.who.admin, { themeField: 'education' })).length).toBe(1);
 		const open = await listNeedsReports(h.db, w.who.admin, { openOnly: true });
 		expect(open.every((r) => ['reported', 'under_review', 'in_planning'].includes(r.status))).toBe(true);
+		const byGroup = async (status: string) => (await listNeedsReports(h.db, w.who.admin, { status })).map((r) => r.id).sort();
+		expect(await byGroup('open')).toEqual(open.map((r) => r.id).sort());
+		const closed = all.filter((r) => ['implemented', 'declined'].includes(r.status)).map((r) => r.id).sort();
+		expect(closed.length).toBeGreaterThan(0);
+		expect(await byGroup('closed')).toEqual(closed);
 		const porz = await listNeedsReports(h.db, w.who.admin, { districtId: w.ids.d2 });
 		expect(porz.every((r) => r.spaces.some((s) => s.id === w.ids.s2a))).toBe(true);
 		expect(porz.length).toBe(6);

@@ -204,7 +204,7 @@ describe(`programme lists, deadlines and budget (${DB_KIND})`, () => {
 	});
 	afterAll(() => other?.close());
 
-	it('filters by field, funder level, space (incl. whole-municipality programmes) and active date', async () => {
+	it('filters by field, funder level, space (incl. whole-municipality programmes) active date and year', async () => {
 		const names = async (f: Parameters<typeof listProgrammes>[2]) => (await listProgrammes(other.db, o.m, f)).map((p) => p.name).sort();
 		expect(await names({})).toEqual(['EU B', 'Land A', 'Stiftung C']);
 		expect(await names({ field: 'labour' })).toEqual(['Land A']);
@@ -212,6 +212,9 @@ describe(`programme lists, deadlines and budget (${DB_KIND})`, () => {
 		expect(await names({ socialSpaceId: o.b })).toEqual(['EU B', 'Stiftung C']);
 		expect(await names({ activeOn: '2026-07-01' })).toEqual(['EU B']);
 		expect(await names({ activeOn: '2024-06-01' })).toEqual(['Stiftung C']);
+		expect(await names({ activeInYear: 2025 })).toEqual(['Land A']);
+		expect(await names({ activeInYear: 2026 })).toEqual(['EU B', 'Land A']);
+		expect(await names({ activeInYear: 2023 })).toEqual([]);
 		const [eu] = await listProgrammes(other.db, o.m, { funderLevel: 'eu' }, '2026-03-16');
 		expect(eu.nextDeadline).toEqual({ dueOn: '2026-04-01', label: 'Antrag' });
 	});

@@ -19,7 +19,7 @@
  * Audit: every write records ids, statuses and field names; free texts (title, description,
  * responses, reasons) are recorded as `'…'` markers, never their content.
  */
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Principal } from '../accounts/service';
 import { can } from '../accounts/authz';
 import { userAccount } from '../accounts/schema';
@@ -458,6 +458,7 @@ export async function unlinkNeedsReport(db: Db, principal: Principal, id: string
 
 /** Filters of `listNeedsReports`; empty values mean "any". */
 export interface NeedsFilters {
+	/** A status, or `open` / `closed` for the group of statuses (the dashboard links use these). */
 	status?: string;
 	themeField?: string;
 	socialSpaceId?: string;
@@ -498,7 +499,9 @@ export async function listNeedsReports(db: DbOrTx, principal: Principal, filters
 		where.push(inArray(needsReport.instanceId, own));
 	}
 	const uuidOrNone = (v: string) => (UUID.test(v) ? v : '00000000-0000-0000-0000-000000000000');
-	if (filters.status) where.push(eq(needsReport.status, filters.status));
+	if (filters.status === 'open') where.push(inArray(needsReport.status, [...OPEN_NEEDS_STATUSES]));
+	else if (filters.status === 'closed') where.push(notInArray(needsReport.status, [...OPEN_NEEDS_STATUSES]));
+	else if (filters.status) where.push(eq(needsReport.status, filters.status));
 	if (filters.openOnly) where.push(inArray(needsReport.status, [...OPEN_NEEDS_STATUSES]));
 	if (filters.themeField) where.push(eq(needsReport.themeField, filters.themeField));
 	if (filters.urgency) where.push(eq(needsReport.urgency, filters.urgency));

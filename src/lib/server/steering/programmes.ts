@@ -290,6 +290,8 @@ export interface ProgrammeFilter {
 	socialSpaceId?: string;
 	/** Programmes running on this date (`YYYY-MM-DD`): started and not ended. */
 	activeOn?: string;
+	/** Programmes running on at least one day of this calendar year, as `budgetByField` counts them. */
+	activeInYear?: number;
 }
 
 /**
@@ -303,6 +305,9 @@ export async function listProgrammes(db: DbOrTx, municipalityId: string, filter:
 	if (filter.funderLevel) where.push(eq(programme.funderLevel, filter.funderLevel));
 	if (filter.activeOn && isIsoDate(filter.activeOn)) {
 		where.push(lte(programme.startsOn, filter.activeOn), or(isNull(programme.endsOn), gte(programme.endsOn, filter.activeOn))!);
+	}
+	if (filter.activeInYear !== undefined) {
+		where.push(lte(programme.startsOn, `${filter.activeInYear}-12-31`), or(isNull(programme.endsOn), gte(programme.endsOn, `${filter.activeInYear}-01-01`))!);
 	}
 	if (filter.socialSpaceId) {
 		if (!UUID.test(filter.socialSpaceId)) return [];

@@ -84,7 +84,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 			.filter((s) => perSpace.has(s.id))
 			.map((s) => ({ id: s.id, name: s.name, href: hrefFor(s.id), ...perSpace.get(s.id)! })),
 		options: {
-			statuses: [...NEEDS_STATUSES],
+			statuses: ['open', 'closed', ...NEEDS_STATUSES],
 			urgencies: [...NEEDS_URGENCIES],
 			fields: THEME_FIELDS.map((t) => t.key),
 			districts: districts.map((d) => ({ id: d.id, name: d.name })),

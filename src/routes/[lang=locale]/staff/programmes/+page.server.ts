@@ -18,7 +18,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		field: fields.includes(q('field')) ? q('field') : '',
 		level: (FUNDER_LEVELS as readonly string[]).includes(q('level')) ? q('level') : '',
 		space: q('space'),
-		active: isIsoDate(q('active')) ? q('active') : ''
+		active: isIsoDate(q('active')) ? q('active') : '',
+		year: /^(19|20)\d\d$/.test(q('year')) ? q('year') : ''
 	};
 	const spaces = await listSocialSpaces(db, { municipalityId: p.municipalityId });
 	if (!spaces.some((s) => s.id === filter.space)) filter.space = '';
@@ -26,12 +27,13 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const list = await listProgrammes(
 		db,
 		p.municipalityId,
-		{ field: filter.field || undefined, funderLevel: filter.level || undefined, socialSpaceId: filter.space || undefined, activeOn: filter.active || undefined },
+		{ field: filter.field || undefined, funderLevel: filter.level || undefined, socialSpaceId: filter.space || undefined, activeOn: filter.active || undefined, activeInYear: filter.year ? Number(filter.year) : undefined },
 		today
 	);
 	return {
 		filter,
 		activeInvalid: q('active') !== '' && !filter.active,
+		yearInvalid: q('year') !== '' && !filter.year,
 		canManage: can(p, 'programmes:manage', { municipalityId: p.municipalityId }),
 		vocab: { levels: [...FUNDER_LEVELS], fields },
 		spaces: spaces.map((s) => ({ id: s.id, name: s.name })),
