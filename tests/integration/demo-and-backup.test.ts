@@ -11,6 +11,8 @@ import { findInstanceBySlug, listInstances } from '../../src/lib/server/instance
 import { searchDirectory } from '../../src/lib/server/directory/search';
 import { getServices, listEntryIds } from '../../src/lib/server/directory/service';
 import { effectiveStatus } from '../../src/lib/server/directory/texts';
+import { getProgramme, listDeadlines, listProgrammes } from '../../src/lib/server/steering/programmes';
+import { currentCatalogue, listAssessments } from '../../src/lib/server/steering/assessment';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 
 let h: DatabaseHandle;
@@ -76,8 +78,29 @@ describe(`demo data on ${DB_KIND}`, () => {
 		expect(found.hits.map((x) => x.title.de).sort()).toEqual(['Sprachcafé Kaiserswerth', 'Sprachcafé Rath']);
 	});
 
+	it('loads marked demo programmes with deadlines and linked demo offers, a published catalogue and the 2025 assessments, idempotently', async () => {
+		const d = (await findMunicipality(h.db, 'duesseldorf'))!;
+		const k = (await findMunicipality(h.db, 'koeln'))!;
+		const dl = await listProgrammes(h.db, d.id);
+		const kl = await listProgrammes(h.db, k.id);
+		expect(dl.length).toBeGreaterThanOrEqual(4);
+		expect(kl.length).toBeGreaterThanOrEqual(3);
+		expect([...dl, ...kl].every((p) => p.isDemo && p.name.endsWith('(Demo)'))).toBe(true);
+		expect(new Set(dl.map((p) => p.funderLevel))).toEqual(new Set(['state', 'eu', 'foundation']));
+		const kim = (await getProgramme(h.db, d.id, dl.find((p) => p.name.startsWith('Kommunales Integrationsmanagement'))!.id))!;
+		expect(kim.services).toHaveLength(2);
+		const upcoming = await listDeadlines(h.db, d.id, '2026-12-01', '2027-12-31');
+		expect(upcoming.length).toBeGreaterThanOrEqual(6);
+		const cat = (await currentCatalogue(h.db, d.id))!;
+		expect(cat.version).toBe(1);
+		expect(cat.criteria.map((c) => c.task)).toEqual(expect.arrayContaining(['Verweisen', 'Lotsen', 'Vernetzen', 'Ehrenamt koordinieren', 'Bedarfe melden', 'Sprachmittlung', 'Barrierefreiheit', 'Öffnungszeiten']));
+		const [wp5, wp6] = await Promise.all(['welcome-point-5', 'welcome-point-6'].map((s) => findInstanceBySlug(h.db, d.id, s)));
+		const states = await listAssessments(h.db, [wp5!.id, wp6!.id]);
+		expect(states.map((a) => [a.instanceId === wp5!.id ? 'wp5' : 'wp6', a.year, !!a.submittedAt]).sort()).toEqual([['wp5', 2025, true], ['wp6', 2025, false]]);
+	});
+
 	it('is idempotent: a second load adds nothing', async () => {
-		const tables = ['municipality', 'district', 'social_space', 'statistic', 'instance', 'user_account', 'audit_log', 'organization', 'location', 'service', 'schedule', 'search_entry'];
+		const tables = ['municipality', 'district', 'social_space', 'statistic', 'instance', 'user_account', 'audit_log', 'organization', 'location', 'service', 'schedule', 'search_entry', 'needs_report', 'needs_report_event', 'needs_report_link', 'programme', 'programme_deadline', 'programme_service', 'assessment_catalogue', 'assessment_criterion', 'assessment_answer'];
 		const before = await Promise.all(tables.map((t) => countRows(h, t)));
 		await loadDemo(h.db);
 		expect(await Promise.all(tables.map((t) => countRows(h, t)))).toEqual(before);

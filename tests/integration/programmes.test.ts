@@ -4,10 +4,8 @@ import { listAudit } from '../../src/lib/server/audit/service';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
 import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/errors';
-import { createInstance, findInstanceBySlug, type InstanceInput } from '../../src/lib/server/instances/service';
-import { loadDemo } from '../../src/lib/server/demo/load';
-import { currentCatalogue, listAssessments } from '../../src/lib/server/steering/assessment';
-import { findMunicipality, createDistrict, createMunicipality, createSocialSpace } from '../../src/lib/server/geography/service';
+import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
+import { createDistrict, createMunicipality, createSocialSpace } from '../../src/lib/server/geography/service';
 import {
 	budgetByField,
 	deadlineFeed,
@@ -257,40 +255,5 @@ describe(`programme lists, deadlines and budget (${DB_KIND})`, () => {
 		expect(uids(again)).toEqual(uids(feed));
 		expect(new Set(uids(feed)).size).toBe(3);
 		expect(feed).not.toMatch(/DTSTART:\d{8}T/);
-	});
-});
-
-describe(`demo programmes and self-assessments (${DB_KIND})`, () => {
-	let demo: DatabaseHandle;
-	beforeAll(async () => {
-		demo = await freshDatabase();
-		await loadDemo(demo.db);
-	}, 240_000);
-	afterAll(() => demo?.close());
-
-	it('loads marked demo programmes with deadlines and linked demo offers, a published catalogue and the 2025 assessments, idempotently', async () => {
-		const d = (await findMunicipality(demo.db, 'duesseldorf'))!;
-		const k = (await findMunicipality(demo.db, 'koeln'))!;
-		const dl = await listProgrammes(demo.db, d.id);
-		const kl = await listProgrammes(demo.db, k.id);
-		expect(dl.length).toBeGreaterThanOrEqual(4);
-		expect(kl.length).toBeGreaterThanOrEqual(3);
-		expect([...dl, ...kl].every((p) => p.isDemo && p.name.endsWith('(Demo)'))).toBe(true);
-		expect(new Set(dl.map((p) => p.funderLevel))).toEqual(new Set(['state', 'eu', 'foundation']));
-		const kim = (await getProgramme(demo.db, d.id, dl.find((p) => p.name.startsWith('Kommunales Integrationsmanagement'))!.id))!;
-		expect(kim.services).toHaveLength(2);
-		const upcoming = await listDeadlines(demo.db, d.id, '2026-12-01', '2027-12-31');
-		expect(upcoming.length).toBeGreaterThanOrEqual(6);
-		const cat = (await currentCatalogue(demo.db, d.id))!;
-		expect(cat.version).toBe(1);
-		expect(cat.criteria.map((c) => c.task)).toEqual(expect.arrayContaining(['Verweisen', 'Lotsen', 'Vernetzen', 'Ehrenamt koordinieren', 'Bedarfe melden', 'Sprachmittlung', 'Barrierefreiheit', 'Öffnungszeiten']));
-		const [wp5, wp6] = await Promise.all(['welcome-point-5', 'welcome-point-6'].map((s) => findInstanceBySlug(demo.db, d.id, s)));
-		const states = await listAssessments(demo.db, [wp5!.id, wp6!.id]);
-		expect(states.map((a) => [a.instanceId === wp5!.id ? 'wp5' : 'wp6', a.year, !!a.submittedAt]).sort()).toEqual([['wp5', 2025, true], ['wp6', 2025, false]]);
-
-		const counts = async () => [await countRows(demo, 'programme'), await countRows(demo, 'programme_deadline'), await countRows(demo, 'assessment_catalogue'), await countRows(demo, 'assessment_answer')];
-		const before = await counts();
-		await loadDemo(demo.db);
-		expect(await counts()).toEqual(before);
 	});
 });
