@@ -15,34 +15,14 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
-import type { Principal } from '../src/lib/server/accounts/service';
-import { userAccount, userInstance } from '../src/lib/server/accounts/schema';
 import { recordContact } from '../src/lib/server/casework/contacts';
 import { buildReport, type ReportPeriod } from '../src/lib/server/casework/statistics';
 import { readConfig } from '../src/lib/server/config';
 import { migrateDatabase, openDatabase, type Db } from '../src/lib/server/db/client';
 import { loadDemo } from '../src/lib/server/demo/load';
 import { organization } from '../src/lib/server/directory/schema';
-import { municipality } from '../src/lib/server/geography/schema';
 import { generateCasework } from './casework-data';
-
-function percentile(sorted: number[], p: number): number {
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summary(times: number[]) {
-	const s = [...times].sort((a, b) => a - b);
-	const r = (x: number) => Math.round(x * 10) / 10;
-	return { p50: r(percentile(s, 50)), p95: r(percentile(s, 95)), max: r(s[s.length - 1]), n: s.length };
-}
-
-async function principalOf(db: Db, email: string): Promise<Principal> {
-	const [u] = await db.select().from(userAccount).where(eq(userAccount.email, email));
-	if (!u) throw new Error(`demo account ${email} missing`);
-	const [m] = await db.select().from(municipality).where(eq(municipality.id, u.municipalityId));
-	const inst = await db.select({ id: userInstance.instanceId }).from(userInstance).where(eq(userInstance.userId, u.id));
-	return { userId: u.id, email: u.email, displayName: u.displayName, role: u.role as Principal['role'], municipalityId: u.municipalityId, municipalitySlug: m.slug, instanceIds: inst.map((i) => i.id), totpEnabled: false };
-}
+import { principalOf, summary } from './timing';
 
 /**
  * Measures on a database that holds the demo and the generated casework.

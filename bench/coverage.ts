@@ -28,24 +28,7 @@ import { computeCoverage, getCoverageCell } from '../src/lib/server/steering/cov
 import { generate } from './generate';
 import { generateDirectory } from './directory';
 import { generateCasework } from './casework-data';
-
-function summary(times: number[]) {
-	const s = [...times].sort((a, b) => a - b);
-	const at = (p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-	const r = (x: number) => Math.round(x * 10) / 10;
-	return { p50: r(at(50)), p95: r(at(95)), max: r(s[s.length - 1]), n: s.length };
-}
-
-async function timeRuns(runs: number, fn: () => Promise<unknown>) {
-	await fn();
-	const times: number[] = [];
-	for (let i = 0; i < runs; i++) {
-		const t0 = performance.now();
-		await fn();
-		times.push(performance.now() - t0);
-	}
-	return summary(times);
-}
+import { timeRuns } from './timing';
 
 const { values } = parseArgs({
 	options: {

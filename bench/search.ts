@@ -15,6 +15,7 @@ import { openDatabase } from '../src/lib/server/db/client';
 import { readConfig } from '../src/lib/server/config';
 import { district, municipality, socialSpace } from '../src/lib/server/geography/schema';
 import { resolveNear, searchDirectory, type SearchQuery } from '../src/lib/server/directory/search';
+import { summary } from './timing';
 
 /** One query of the mix; `near` is a social space id resolved by `resolveNear` in the timed part. */
 interface Case {
@@ -48,16 +49,6 @@ function cases(spaceId: string, districtId: string): Case[] {
 		{ name: 'kurs + open now + step-free', filtered: true, query: { text: 'kurs', openNow: true, stepFree: true } },
 		{ name: 'empty, page 10, staff levels', filtered: true, query: { page: 10, levels: ['public', 'network', 'internal'] } }
 	];
-}
-
-function percentile(sorted: number[], p: number): number {
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summary(times: number[]) {
-	const s = [...times].sort((a, b) => a - b);
-	const r = (x: number) => Math.round(x * 10) / 10;
-	return { p50: r(percentile(s, 50)), p95: r(percentile(s, 95)), max: r(s[s.length - 1]), n: s.length };
 }
 
 /**
