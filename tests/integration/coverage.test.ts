@@ -13,7 +13,8 @@ import { createMunicipality } from '../../src/lib/server/geography/service';
 import { district, socialSpace, statistic } from '../../src/lib/server/geography/schema';
 import { instance } from '../../src/lib/server/instances/schema';
 import { contactAggregate, counsellingContact } from '../../src/lib/server/casework/schema';
-import { saveOrganization, saveService, type ServiceInput } from '../../src/lib/server/directory/service';
+import { markVerified, saveOrganization, saveService, type ServiceInput } from '../../src/lib/server/directory/service';
+import { refreshSearchEntries } from '../../src/lib/server/directory/search-index';
 import { service } from '../../src/lib/server/directory/schema';
 import { originalText } from '../../src/lib/server/directory/texts';
 import { needsReport, needsReportLink, needsReportSpace } from '../../src/lib/server/steering/schema';
@@ -328,6 +329,17 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 
 		await expect(getCoverageCell(handle.db, municipalityId, otherSpaceId, 'education')).rejects.toBeInstanceOf(NotFoundError);
 		await expect(getCoverageCell(handle.db, municipalityId, spaces['S1 Leer'], 'astrology')).rejects.toMatchObject({ issues: [{ field: 'field', code: 'unknown' }] });
+	});
+
+	it('sees a verification at once, whichever way it is written, and keeps it when the entry is rebuilt', async () => {
+		const staleCell = async () => cell(await computeCoverage(handle.db, municipalityId, { now: NOW }), 'S3 Veraltet', 'education');
+		expect(await staleCell()).toMatchObject({ class: 'stale', freshShare: 1 / 3 });
+		await markVerified(handle.db, 'service', offers['s3-b'], 'Test', { label: 'test' });
+		expect(await staleCell()).toMatchObject({ class: 'covered', freshShare: 2 / 3 });
+		await refreshSearchEntries(handle.db, { serviceIds: [offers['s3-b']] });
+		expect((await staleCell()).freshShare).toBe(2 / 3);
+		await handle.db.update(service).set({ lastVerifiedAt: OLD }).where(eq(service.id, offers['s3-b']));
+		expect(await staleCell()).toMatchObject({ class: 'stale', freshShare: 1 / 3 });
 	});
 
 	it('validates rules with a named field for every problem, writes nothing then, and audits a change', async () => {

@@ -264,6 +264,9 @@ export const searchEntry = pgTable(
 		stepFree: boolean('step_free').notNull().default(false),
 		/** HSDS service status; actors are `active`. */
 		status: text('status').notNull().default('active'),
+		/** The offer's `last_verified_at`, kept equal by the trigger of migration 0008 whatever writes
+		 * the service, so the coverage matrix counts fresh offers from this table alone. */
+		lastVerifiedAt: timestamp('last_verified_at', { withTimezone: true }),
 		minimumAge: smallint('minimum_age'),
 		maximumAge: smallint('maximum_age'),
 		/** First location's coordinates, for distance sorting and the results map. */

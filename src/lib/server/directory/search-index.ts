@@ -304,6 +304,7 @@ async function refreshServices(db: DbOrTx, ids: string[]) {
 				lowThreshold: s.lowThreshold,
 				stepFree: own.some((l) => l.accessibility.includes('step_free')),
 				status: s.status,
+				lastVerifiedAt: s.lastVerifiedAt,
 				minimumAge: s.minimumAge,
 				maximumAge: s.maximumAge,
 				latitude: located?.latitude ?? null,

@@ -21,10 +21,10 @@
  * rule that applies is listed in `reasons`. The rules are documented for planners in
  * docs/coverage.md and configurable per municipality (`coverage_setting.rules`).
  *
- * Sources (read-only): the directory's `search_entry` and `service` (current offer:
- * `status = 'active'`, any visibility), geography's `social_space`, `district` and `statistic`,
- * casework's `counselling_contact` and `contact_aggregate`, the steering needs tables.
- * Definitions: /work BRIEF "Definitions everybody uses", MODEL.md.
+ * Sources (read-only): the directory's `search_entry` (current offer: `status = 'active'`, any
+ * visibility, with the service's verification date) and `service` (texts for the duplicate
+ * test), geography's `social_space`, `district` and `statistic`, casework's
+ * `counselling_contact` and `contact_aggregate`, the steering needs tables. Terms: MODEL.md.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Principal } from '../accounts/service';
@@ -411,14 +411,15 @@ async function compute(db: DbOrTx, municipalityId: string, filters: CoverageFilt
 		where municipality_id = ${municipalityId} and social_space_id is not null and metric in ('population', 'eligible_voters')
 		order by social_space_id, (metric = 'population') desc, as_of desc`);
 	// Offers grouped by their (spaces, fields) arrays first — a few thousand combinations — so the
-	// arrays are unnested once per combination instead of once per offer. The covering indexes
-	// named in docs/coverage.md make both scans index-only.
+	// arrays are unnested once per combination instead of once per offer. The search entry holds
+	// the offer's status and verification date (migration 0008), so this is one index-only scan
+	// of `search_entry_coverage_idx` without a join (docs/coverage.md).
 	const offersQ = db.execute<{ sp: string; f: string; n: number; fresh_n: number }>(sql`
 		with g as (
 			select e.social_space_ids, e.theme_fields, count(*) as n,
-				count(*) filter (where s.last_verified_at is not null and s.last_verified_at >= ${freshSince}::timestamptz) as fresh_n
-			from search_entry e join service s on s.id = e.entity_id
-			where e.kind = 'service' and e.municipality_id = ${municipalityId} and s.municipality_id = ${municipalityId} and s.status = 'active' and ${filter}
+				count(*) filter (where e.last_verified_at >= ${freshSince}::timestamptz) as fresh_n
+			from search_entry e
+			where e.kind = 'service' and e.municipality_id = ${municipalityId} and e.status = 'active' and ${filter}
 				${scope.spaceId ? sql`and ${scope.spaceId}::uuid = any(e.social_space_ids)` : sql``}
 			group by e.social_space_ids, e.theme_fields
 		)
@@ -464,8 +465,8 @@ async function compute(db: DbOrTx, municipalityId: string, filters: CoverageFilt
 	if (candidates.size) {
 		const texts = await db.execute<{ id: string; spaces: string[]; fields: string[]; target_groups: string[]; trgm: string }>(sql`
 			with o as materialized (
-				select e.entity_id, e.social_space_ids, e.theme_fields, e.target_groups from search_entry e join service s on s.id = e.entity_id
-				where e.kind = 'service' and e.municipality_id = ${municipalityId} and s.status = 'active' and ${filter}
+				select e.entity_id, e.social_space_ids, e.theme_fields, e.target_groups from search_entry e
+				where e.kind = 'service' and e.municipality_id = ${municipalityId} and e.status = 'active' and ${filter}
 					and e.social_space_ids && ${arrayLiteral([...new Set([...candidates].map((k) => k.split('|')[0]))])}::uuid[]
 					and exists (select 1 from unnest(e.social_space_ids) sp, unnest(e.theme_fields) f where sp::text || '|' || f = any(${arrayLiteral([...candidates])}::text[]))
 			)
@@ -568,13 +569,13 @@ export async function getCoverageCell(db: DbOrTx, municipalityId: string, spaceI
 		db.execute<{ id: string; title: Record<string, string>; organization_name: string; last_verified_at: string | Date | null; fresh: boolean }>(sql`
 			with ids as materialized (
 				select e.entity_id from search_entry e
-				where e.kind = 'service' and e.municipality_id = ${municipalityId} and ${offerFilter(filters)}
+				where e.kind = 'service' and e.municipality_id = ${municipalityId} and e.status = 'active' and ${offerFilter(filters)}
 					and ${spaceId}::uuid = any(e.social_space_ids) and ${field} = any(e.theme_fields)
 			)
-			select e.entity_id::text as id, e.title, e.organization_name, s.last_verified_at,
-				(s.last_verified_at is not null and s.last_verified_at >= ${freshSince}::timestamptz) as fresh
-			from ids join search_entry e on e.kind = 'service' and e.entity_id = ids.entity_id join service s on s.id = ids.entity_id
-			where s.status = 'active'
+			select e.entity_id::text as id, e.title, e.organization_name, e.last_verified_at,
+				coalesce(e.last_verified_at >= ${freshSince}::timestamptz, false) as fresh
+			from ids join search_entry e on e.kind = 'service' and e.entity_id = ids.entity_id
+			where e.status = 'active'
 			order by e.organization_name, e.entity_id`),
 		db.execute<{ id: string; reference: string; title: string; status: string; unanswered: boolean; is_demo: boolean }>(sql`
 			select r.id::text as id, r.reference, r.title, r.status, r.is_demo,
