@@ -6,6 +6,7 @@ import { runRetention } from '../../src/lib/server/casework/retention';
 import { contactAggregate, counsellingContact, referral } from '../../src/lib/server/casework/schema';
 import {
 	buildReport,
+	countContacts,
 	parsePeriod,
 	periodRange,
 	reportChoices,
@@ -246,6 +247,21 @@ describe(`single contacts and folded aggregates (${DB_KIND})`, () => {
 		const after: Report[] = [];
 		for (const s of scopes) for (const p of periods) for (const v of viewers) if (s.level === 'instance' || v === w.who.admin) after.push(await buildReport(h.db, v, s, p));
 		expect(after).toEqual(before);
+	});
+
+	it('count only the dimensions asked for, with the figures of the full count, from single and folded months alike', async () => {
+		const scope: ReportScope = { level: 'municipality', id: w.ids.k };
+		const year = { year: 2026, month: null };
+		const dims = ['total', 'unmet_topic', 'social_space', 'attr'] as const;
+		const full = await countContacts(h.db, scope, year);
+		const part = await countContacts(h.db, scope, year, dims);
+		expect(full.get('channel')!.size).toBeGreaterThan(0);
+		expect(full.get('attr:age_band')!.size).toBeGreaterThan(0);
+		expect(new Map([...full].filter(([k]) => dims.some((d) => k === d || (d === 'attr' && k.startsWith('attr:')))))).toEqual(part);
+		// January of instance B is folded by now (previous test), the other months are single contacts
+		const [{ n }] = (await h.db.execute<{ n: number }>(`select count(*)::int as n from contact_aggregate where month = '2026-01-01'`)).rows;
+		expect(n).toBeGreaterThan(0);
+		expect(await countContacts(h.db, scope, year, ['total'])).toEqual(new Map([['total', full.get('total')]]));
 	});
 });
 
