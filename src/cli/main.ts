@@ -6,22 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ROLES, createUser, type Role } from '../lib/server/accounts/service';
-import { rotateKeys } from '../lib/server/casework/rotation';
-import { formatRetentionReport, runRetention } from '../lib/server/casework/retention';
+import { ROLES, type Role } from '../lib/server/accounts/service';
 import { readConfig } from '../lib/server/config';
-import { backupDatabase, restoreDatabase } from '../lib/server/db/backup';
-import { migrateDatabase, openDatabase, type DatabaseHandle } from '../lib/server/db/client';
-import { loadDemo } from '../lib/server/demo/load';
-import { exportCsv, importCsv, type CsvKind } from '../lib/server/directory/csv';
-import { importOsmActors } from '../lib/server/directory/import-osm';
+import type { DatabaseHandle } from '../lib/server/db/client';
+import type { CsvKind } from '../lib/server/directory/csv';
 import type { DirectoryImportSummary, ImportProgress } from '../lib/server/directory/imports';
 import { ImportError, NotFoundError, ValidationError } from '../lib/server/errors';
-import { importBoundaries, importStatistics, type ImportSummary } from '../lib/server/geography/importers';
-import { createMunicipality, requireMunicipality } from '../lib/server/geography/service';
-import { listInstances } from '../lib/server/instances/service';
-import { readOutbox } from '../lib/server/mail/service';
-import { exportHsdsFile, importHsdsFile } from './hsds';
+import type { ImportSummary } from '../lib/server/geography/importers';
+
+// Each command imports its modules when it runs: loading all of them (the demo pulls in nearly
+// every module) took seconds before a usage error or `--help` could answer.
 
 const HELP = `anlaufstelle operators' command line
 
@@ -87,6 +81,7 @@ function printSummary(file: string, s: ImportSummary): void {
 }
 
 async function withDatabase<T>(fn: (h: DatabaseHandle) => Promise<T>): Promise<T> {
+	const { migrateDatabase, openDatabase } = await import('../lib/server/db/client');
 	const config = readConfig();
 	const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 	try {
@@ -135,6 +130,7 @@ async function directoryFile(positionals: string[], values: { 'skip-invalid'?: b
 	}
 	const file = rest.at(-1)!;
 	if (format === 'osm') {
+		const { importOsmActors } = await import('../lib/server/directory/import-osm');
 		const text = await readFile(file, 'utf8');
 		const reporter = progressReporter(file);
 		await withDatabase(async (h) => {
@@ -145,6 +141,7 @@ async function directoryFile(positionals: string[], values: { 'skip-invalid'?: b
 	}
 	const kind = rest[0] as CsvKind;
 	if (kind !== 'actors' && kind !== 'offers') throw new UsageError(`"${rest[0]}" must be actors or offers`);
+	const { exportCsv, importCsv } = await import('../lib/server/directory/csv');
 	if (verb === 'export') {
 		const delimiter = values.delimiter ?? ';';
 		if (delimiter !== ';' && delimiter !== ',') throw new UsageError("--delimiter must be ';' or ','");
@@ -215,6 +212,7 @@ async function run(argv: string[]): Promise<void> {
 	if (positionals[1] === 'hsds' && (positionals[0] === 'import' || positionals[0] === 'export')) {
 		const [verb, , municipality, file] = positionals;
 		if (!municipality || !file || positionals.length > 4) throw new UsageError(`usage: ${verb} hsds MUNICIPALITY FILE.json`);
+		const { exportHsdsFile, importHsdsFile } = await import('./hsds');
 		await withDatabase((h) =>
 			verb === 'import'
 				? importHsdsFile(h.db, municipality, file, { skipInvalid: values['skip-invalid'] ?? false, language: values.language })
@@ -226,16 +224,21 @@ async function run(argv: string[]): Promise<void> {
 		case 'migrate':
 			await withDatabase(async () => console.log('migrations applied'));
 			return;
-		case 'demo':
+		case 'demo': {
+			const { loadDemo } = await import('../lib/server/demo/load');
 			await withDatabase(async (h) => console.log(`demo loaded; ${(await loadDemo(h.db)).length} demo logins`));
 			return;
-		case 'municipality create':
+		}
+		case 'municipality create': {
+			const { createMunicipality } = await import('../lib/server/geography/service');
 			await withDatabase(async (h) => {
 				const m = await createMunicipality(h.db, { slug: required(values, 'slug'), name: required(values, 'name'), officialCode: values.code });
 				console.log(`created municipality ${m.slug} (${m.name})`);
 			});
 			return;
+		}
 		case 'import boundaries': {
+			const { importBoundaries } = await import('../lib/server/geography/importers');
 			const level = LEVELS[required(values, 'level') as keyof typeof LEVELS];
 			if (level !== 'district' && level !== 'social_space') throw new UsageError('--level must be district or social-space');
 			const file = required(values, 'file');
@@ -283,6 +286,7 @@ async function run(argv: string[]): Promise<void> {
 				actorLabel: 'cli'
 			};
 			const text = await readFile(file, 'utf8');
+			const { importStatistics } = await import('../lib/server/geography/importers');
 			await withDatabase(async (h) => printSummary(file, await importStatistics(h.db, { ...options, text })));
 			return;
 		}
@@ -293,6 +297,11 @@ async function run(argv: string[]): Promise<void> {
 			const password = generated
 				? randomBytes(18).toString('base64url')
 				: (await readFile(values['password-file']!, 'utf8')).trim();
+			const [{ createUser }, { requireMunicipality }, { listInstances }] = await Promise.all([
+				import('../lib/server/accounts/service'),
+				import('../lib/server/geography/service'),
+				import('../lib/server/instances/service')
+			]);
 			await withDatabase(async (h) => {
 				const m = await requireMunicipality(h.db, required(values, 'municipality'));
 				const instances = await listInstances(h.db, m.id);
@@ -313,17 +322,20 @@ async function run(argv: string[]): Promise<void> {
 		}
 		case 'backup': {
 			const out = required(values, 'out');
+			const { backupDatabase } = await import('../lib/server/db/backup');
 			await withDatabase(async (h) => backupDatabase(h, out));
 			console.log(`backup written to ${out}`);
 			return;
 		}
 		case 'restore': {
 			const config = readConfig();
+			const { restoreDatabase } = await import('../lib/server/db/backup');
 			await restoreDatabase({ url: config.databaseUrl, dataDir: config.dataDir, file: required(values, 'in') });
 			console.log('restored');
 			return;
 		}
-		case 'keys rotate':
+		case 'keys rotate': {
+			const { rotateKeys } = await import('../lib/server/casework/rotation');
 			await withDatabase(async (h) => {
 				const report = await rotateKeys(h.db);
 				for (const [column, n] of Object.entries(report.reencrypted)) console.log(`${column}: re-encrypted ${n}`);
@@ -332,6 +344,7 @@ async function run(argv: string[]): Promise<void> {
 				if (report.unusedKeys.length) console.log(`no value uses these keys any more; remove them from CASE_KEYS: ${report.unusedKeys.join(', ')}`);
 			});
 			return;
+		}
 		case 'retention run': {
 			let now: Date | undefined;
 			if (values.now !== undefined) {
@@ -340,6 +353,10 @@ async function run(argv: string[]): Promise<void> {
 					throw new UsageError(`--now must be an ISO 8601 date or instant, e.g. 2027-03-01T12:00:00Z (got "${values.now}")`);
 				}
 			}
+			const [{ formatRetentionReport, runRetention }, { requireMunicipality }] = await Promise.all([
+				import('../lib/server/casework/retention'),
+				import('../lib/server/geography/service')
+			]);
 			await withDatabase(async (h) => {
 				const municipalityId = values.municipality ? (await requireMunicipality(h.db, values.municipality)).id : undefined;
 				console.log(formatRetentionReport(await runRetention(h.db, { now, municipalityId, dryRun: values['dry-run'] ?? false })));
@@ -347,6 +364,7 @@ async function run(argv: string[]): Promise<void> {
 			return;
 		}
 		case 'outbox': {
+			const { readOutbox } = await import('../lib/server/mail/service');
 			for (const mail of await readOutbox()) {
 				console.log(`--- ${mail.file}\n${mail.raw}`);
 			}
