@@ -53,7 +53,8 @@ describe('programmes and deadlines', () => {
 		await page.fill('#endsOn', '2026-12-31');
 		await page.fill('#deadlines-0-dueOn', '2027-03-17');
 		await page.fill('#deadlines-0-label', `Antragsfrist ${lang}`);
-		await page.click('button[name="intent"][value="save"]');
+		// Enter in a field saves (and so validates); it does not add deadline rows
+		await page.press('#deadlines-0-label', 'Enter');
 		await page.waitForSelector('.error-summary');
 		expect(await page.textContent('.error-summary')).toContain(t.pg_err_end_before_start);
 		expect(await page.getAttribute('#endsOn', 'aria-invalid')).toBe('true');
@@ -186,7 +187,7 @@ describe('assessment catalogue', () => {
 		await expectAccessible(admin);
 
 		await admin.fill(`${row}-code`, `N2${lang}`);
-		await admin.click('button[name="intent"][value="save"]');
+		await admin.press(`${row}-code`, 'Enter');
 		await admin.waitForSelector('.notice[role="status"]');
 		expect(await admin.inputValue(`${row}-title`)).toBe(`Neues Kriterium ${lang}`);
 		await admin.click('form[action="?/publish"] button');

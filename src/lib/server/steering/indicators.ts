@@ -153,7 +153,7 @@ interface Context {
 	/** Needs reports of this instance only (instance dashboard). */
 	needsInstanceId: string | null;
 	/** The contact statistics: suppressed or exact tables by key, plus totals. */
-	contacts: { total: number | null; tables: Map<string, ReportTable>; referralTotal: number | null; referralTables: Map<string, ReportTable>; statisticsHref: string };
+	contacts: { total: number | null; tables: Map<string, ReportTable>; referralTotal: number | null; referralTables: Map<string, ReportTable>; statisticsHref: string | undefined };
 }
 
 /**
@@ -200,7 +200,8 @@ export async function municipalityDashboard(db: DbOrTx, principal: Principal, op
 		areas,
 		spaceIds: chosen ? areas.map((a) => a.id) : null,
 		needsInstanceId: null,
-		contacts: { ...contacts, statisticsHref: `/staff/statistics?scope=${scopeParam}&period=${options.year}` }
+		// Instance staff see the city view but may not open city-wide statistics: no link that ends in 403.
+		contacts: { ...contacts, statisticsHref: can(principal, 'statistics:municipality', { municipalityId: mun.id }) ? `/staff/statistics?scope=${scopeParam}&period=${options.year}` : undefined }
 	};
 	return {
 		kind: 'municipality',
