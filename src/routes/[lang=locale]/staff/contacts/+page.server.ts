@@ -125,6 +125,20 @@ async function pageData(principal: Principal, url: URL, lang: string, now: Date)
 	}));
 	const lastLanguage = last[0]?.language ?? 'de';
 	const languages = [...new Set([...COMMON_LANGUAGES, ...current.languages, lastLanguage])];
+	const defaults: FormValues = {
+		date: berlinDate(now),
+		time: berlinTime(now),
+		channel: 'walk_in',
+		language: lastLanguage,
+		languageOther: '',
+		interpreter: false,
+		topics: [],
+		unmet: [],
+		attributes: {},
+		socialSpaceId: '',
+		targets: Array(REFERRAL_SLOTS).fill(''),
+		referralTopics: Array(REFERRAL_SLOTS).fill('')
+	};
 	return {
 		instances: instances.map((i) => ({ id: i.id, name: i.name })),
 		current: { id: current.id, name: current.name },
@@ -138,20 +152,7 @@ async function pageData(principal: Principal, url: URL, lang: string, now: Date)
 		recentTargets: [...recent.values()],
 		searchResults: found,
 		referralSlots: REFERRAL_SLOTS,
-		defaults: {
-			date: berlinDate(now),
-			time: berlinTime(now),
-			channel: 'walk_in',
-			language: lastLanguage,
-			languageOther: '',
-			interpreter: false,
-			topics: [],
-			unmet: [],
-			attributes: {},
-			socialSpaceId: '',
-			targets: Array(REFERRAL_SLOTS).fill(''),
-			referralTopics: Array(REFERRAL_SLOTS).fill('')
-		} satisfies FormValues,
+		defaults,
 		today: today.map((c) => ({
 			id: c.id,
 			time: berlinTime(c.contactedAt),
