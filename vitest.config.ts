@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Integration tests of the domain modules against a real database: embedded PGlite by default,
@@ -7,6 +8,9 @@ export default defineConfig({
 		include: ['tests/integration/**/*.test.ts'],
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
-		pool: 'forks'
+		pool: 'forks',
+		// One worker per core: Vitest's default (cores − 1) runs one file at a time on a 2-core CI
+		// machine, while the main process only waits for the workers (PGlite) or the server.
+		maxWorkers: availableParallelism()
 	}
 });

@@ -54,6 +54,9 @@ export async function openDatabase(options: {
 }): Promise<DatabaseHandle> {
 	if (options.url) {
 		const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+		// The pool drops an idle connection the server ends (restart, failover, a terminated
+		// backend) and then emits 'error'; unhandled, that event would end the whole process.
+		pool.on('error', (e) => console.error(`database: idle connection closed by the server (${(e as { code?: string }).code ?? e.message})`));
 		await pool.query('select 1');
 		return {
 			db: drizzlePg(pool, { schema }),
