@@ -209,8 +209,8 @@ function addGrouped(counts: Counts, r: GroupedContacts) {
  * the folded `contact_aggregate` months. Dimensions as documented on `contact_aggregate`; a
  * contact counts once per distinct element of a topic array and once per attribute. Topic arrays
  * and attribute objects are grouped whole (a few hundred combinations) and unnested here.
- * @param dimensions only these (default all): a dashboard that shows four tables reads a year of
- *   a city about twice as fast as the full report (bench/steering.ts).
+ * @param dimensions only these (default all): the steering dashboard asks for five of the nine
+ *   and reads a city year about twice as fast as the full report (bench/steering.ts).
  * @returns dimension → value → count; zero counts are absent.
  */
 export async function countContacts(db: DbOrTx, scope: ReportScope, period: ReportPeriod, dimensions: readonly ContactCountDimension[] = CONTACT_COUNT_DIMENSIONS): Promise<Counts> {

@@ -575,7 +575,6 @@ export async function getCoverageCell(db: DbOrTx, municipalityId: string, spaceI
 			select e.entity_id::text as id, e.title, e.organization_name, e.last_verified_at,
 				coalesce(e.last_verified_at >= ${freshSince}::timestamptz, false) as fresh
 			from ids join search_entry e on e.kind = 'service' and e.entity_id = ids.entity_id
-			where e.status = 'active'
 			order by e.organization_name, e.entity_id`),
 		db.execute<{ id: string; reference: string; title: string; status: string; unanswered: boolean; is_demo: boolean }>(sql`
 			select r.id::text as id, r.reference, r.title, r.status, r.is_demo,
