@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launch, newPage } from '../helpers/browser';
+import { expectAccessible, launch, signIn } from '../helpers/browser';
 
 const base = inject('baseUrl');
 let browser: Browser;
@@ -10,23 +10,11 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function expectAccessible(page: Page) {
-	expect(await axeViolations(page), page.url()).toEqual([]);
-}
 
-async function signIn(email: string, lang: string): Promise<Page> {
-	const page = await newPage(browser);
-	await page.goto(`${base}/${lang}/login`);
-	await page.fill('#email', email);
-	await page.fill('#password', 'anlaufstelle-demo');
-	await page.press('#password', 'Enter');
-	await page.waitForURL(/\/staff/);
-	return page;
-}
 
 describe('case pages', () => {
 	it.each(['de', 'ar'])('open a case with consent, choose a read purpose, work on it and print the consent form (%s), axe-clean', async (lang) => {
-		const page = await signIn('wp5@example.org', lang);
+		const page = await signIn(browser, 'wp5@example.org', lang);
 		await page.goto(`${base}/${lang}/staff`);
 		await page.click(`main a[href="/${lang}/staff/cases"]`);
 		await page.waitForURL(`${base}/${lang}/staff/cases`);

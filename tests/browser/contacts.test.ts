@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launch, newPage } from '../helpers/browser';
+import { expectAccessible, launch, signIn } from '../helpers/browser';
 
 const base = inject('baseUrl');
 let browser: Browser;
@@ -10,23 +10,11 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function expectAccessible(page: Page) {
-	expect(await axeViolations(page), page.url()).toEqual([]);
-}
 
-async function signIn(email: string, lang = 'de'): Promise<Page> {
-	const page = await newPage(browser);
-	await page.goto(`${base}/${lang}/login`);
-	await page.fill('#email', email);
-	await page.fill('#password', 'anlaufstelle-demo');
-	await page.press('#password', 'Enter');
-	await page.waitForURL(/\/staff/);
-	return page;
-}
 
 describe('contact log and statistics pages', () => {
 	it('records a contact with a referral without JavaScript, shows the reference code and slip link, and lists it', async () => {
-		const page = await signIn('kalk@example.org');
+		const page = await signIn(browser, 'kalk@example.org');
 		await page.click('main a[href="/de/staff/contacts"]');
 		await page.waitForURL(`${base}/de/staff/contacts`);
 		await expectAccessible(page);
@@ -49,7 +37,7 @@ describe('contact log and statistics pages', () => {
 	});
 
 	it('names the bad field when the date is in the future', async () => {
-		const page = await signIn('kalk@example.org');
+		const page = await signIn(browser, 'kalk@example.org');
 		await page.goto(`${base}/de/staff/contacts`);
 		await page.$eval('#date', (el) => ((el as HTMLInputElement).value = '2999-01-01'));
 		await page.check('input[name="topic"][value="housing"]');
@@ -60,7 +48,7 @@ describe('contact log and statistics pages', () => {
 	});
 
 	it('shows the instance report with charts and tables, and downloads suppressed CSV', async () => {
-		const page = await signIn('kalk@example.org');
+		const page = await signIn(browser, 'kalk@example.org');
 		await page.goto(`${base}/de/staff/statistics`);
 		await page.fill('#period', String(new Date().getFullYear()));
 		await page.click('form.cc-report-form button');
@@ -76,7 +64,7 @@ describe('contact log and statistics pages', () => {
 	});
 
 	it('works in Arabic, right to left, for a Welcome Point', async () => {
-		const page = await signIn('wp5@example.org', 'ar');
+		const page = await signIn(browser, 'wp5@example.org', 'ar');
 		await page.goto(`${base}/ar/staff/contacts`);
 		await expectAccessible(page);
 		await page.goto(`${base}/ar/staff/statistics?period=${new Date().getFullYear()}`);
@@ -85,14 +73,14 @@ describe('contact log and statistics pages', () => {
 	});
 
 	it('gives administrators district reports, suppressed, and refuses partners', async () => {
-		const page = await signIn('admin.duesseldorf@example.org');
+		const page = await signIn(browser, 'admin.duesseldorf@example.org');
 		await page.goto(`${base}/de/staff/statistics`);
 		const district = await page.$eval('#scope optgroup:last-of-type option', (o) => (o as HTMLOptionElement).value);
 		expect(district).toMatch(/^district:/);
 		await page.goto(`${base}/de/staff/statistics?scope=${district}&period=${new Date().getFullYear()}`);
 		expect(await page.textContent('main')).toContain('„<5“');
 		await expectAccessible(page);
-		const partner = await signIn('partner.duesseldorf@example.org');
+		const partner = await signIn(browser, 'partner.duesseldorf@example.org');
 		const res = await partner.request.get(`${base}/de/staff/statistics/download?scope=${district}&period=2026&format=csv`);
 		expect(res.status()).toBe(403);
 	});

@@ -4,9 +4,9 @@
  * form with field-named errors; Düsseldorf (Stadtbezirk 5 and 6) in Arabic.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launch, newPage } from '../helpers/browser';
+import { axeViolations, launch, signIn } from '../helpers/browser';
 
 const base = inject('baseUrl');
 let browser: Browser;
@@ -19,19 +19,10 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function signIn(email: string, lang = 'de'): Promise<Page> {
-	const page = await newPage(browser);
-	await page.goto(`${base}/${lang}/login`);
-	await page.fill('#email', email);
-	await page.fill('#password', 'anlaufstelle-demo');
-	await page.press('#password', 'Enter');
-	await page.waitForURL((url) => !url.pathname.endsWith('/login'));
-	return page;
-}
 
 describe('coverage matrix (Köln demo, German)', () => {
 	it('shows 86 Stadtteile × 4 fields, each cell classified in text, filterable, with a drill-down', async () => {
-		const page = await signIn('admin.koeln@example.org');
+		const page = await signIn(browser, 'admin.koeln@example.org');
 		await page.goto(`${base}/de/staff`);
 		await page.click(`a[href="/de/staff/coverage"]`);
 		await page.waitForURL(`${base}/de/staff/coverage`);
@@ -60,7 +51,7 @@ describe('coverage matrix (Köln demo, German)', () => {
 	});
 
 	it('draws the choropleth per field with a text version', async () => {
-		const page = await signIn('admin.koeln@example.org');
+		const page = await signIn(browser, 'admin.koeln@example.org');
 		await page.goto(`${base}/de/staff/coverage/map?field=education`);
 		expect(await page.locator('.cv-map svg a').count()).toBe(86);
 		expect(await page.locator('table tbody tr').count()).toBe(86);
@@ -75,7 +66,7 @@ describe('coverage matrix (Köln demo, German)', () => {
 	});
 
 	it('lets an administrator change the rules, naming each bad field', async () => {
-		const page = await signIn('admin.koeln@example.org');
+		const page = await signIn(browser, 'admin.koeln@example.org');
 		await page.goto(`${base}/de/staff/coverage/rules`);
 		expect(await axeViolations(page)).toEqual([]);
 		await page.fill('#cv-gapUnmetTopics', '2');
@@ -103,7 +94,7 @@ describe('coverage matrix (Köln demo, German)', () => {
 	});
 
 	it('shows instance staff the matrix and the rules read-only', async () => {
-		const page = await signIn('kalk@example.org');
+		const page = await signIn(browser, 'kalk@example.org');
 		const res = await page.goto(`${base}/de/staff/coverage`);
 		expect(res?.status()).toBe(200);
 		await page.goto(`${base}/de/staff/coverage/rules`);
@@ -115,7 +106,7 @@ describe('coverage matrix (Köln demo, German)', () => {
 
 describe('coverage in Arabic (Düsseldorf demo)', () => {
 	it('matrix, drill-down, map and rules pass axe-core', async () => {
-		const page = await signIn('admin.duesseldorf@example.org', 'ar');
+		const page = await signIn(browser, 'admin.duesseldorf@example.org', 'ar');
 		await page.goto(`${base}/ar/staff/coverage`);
 		expect(await page.textContent('h1')).toBe(ar.cv_title);
 		// ten Stadtbezirke; the INTESO statistics are per Stadtbezirk, so the Stadtteile have no population: "no data"

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launch, newPage } from '../helpers/browser';
+import { axeViolations, launch, signIn } from '../helpers/browser';
 import { Client } from '../helpers/http';
 
 const base = inject('baseUrl');
@@ -15,20 +15,11 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function signIn(email: string, lang: string): Promise<Page> {
-	const page = await newPage(browser);
-	await page.goto(`${base}/${lang}/login`);
-	await page.fill('#email', email);
-	await page.fill('#password', 'anlaufstelle-demo');
-	await page.press('#password', 'Enter');
-	await page.waitForURL(/\/staff/);
-	return page;
-}
 
 describe('steering dashboards', () => {
 	for (const lang of ['de', 'ar']) {
 		it(`municipality dashboard with a district, and an instance dashboard, are axe-clean (${lang})`, async () => {
-			const page = await signIn('admin.duesseldorf@example.org', lang);
+			const page = await signIn(browser, 'admin.duesseldorf@example.org', lang);
 			await page.click(`main a[href="/${lang}/staff/steering"]`);
 			await page.waitForURL(`${base}/${lang}/staff/steering`);
 			expect(await page.getAttribute('html', 'dir')).toBe(lang === 'ar' ? 'rtl' : 'ltr');

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launch, newPage } from '../helpers/browser';
+import { expectAccessible, launch, newPage, signIn } from '../helpers/browser';
 
 const base = inject('baseUrl');
 const dataDir = inject('dataDir');
@@ -16,19 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function expectAccessible(page: Page) {
-	expect(await axeViolations(page), page.url()).toEqual([]);
-}
 
-async function signIn(email: string, lang = 'de'): Promise<Page> {
-	const page = await newPage(browser);
-	await page.goto(`${base}/${lang}/login`);
-	await page.fill('#email', email);
-	await page.fill('#password', 'anlaufstelle-demo');
-	await page.press('#password', 'Enter');
-	await page.waitForURL(/\/staff/);
-	return page;
-}
 
 /** The newest mail in the server's outbox, with quoted-printable soft breaks and escapes undone. */
 function newestMail(): string {
@@ -45,7 +33,7 @@ let actorUrl = '';
 
 describe('directory staff pages', () => {
 	it('lets staff create an actor and an offer in German, flags coordinates outside the city, edit it and see the history', async () => {
-		const page = await signIn('kalk@example.org');
+		const page = await signIn(browser, 'kalk@example.org');
 		await page.click(`main a[href="/de/staff/directory"]`);
 		await page.waitForURL(`${base}/de/staff/directory`);
 		await expectAccessible(page);
@@ -111,7 +99,7 @@ describe('directory staff pages', () => {
 	});
 
 	it('has accessible forms in Arabic', async () => {
-		const page = await signIn('kalk@example.org', 'ar');
+		const page = await signIn(browser, 'kalk@example.org', 'ar');
 		for (const url of [offerUrl, actorUrl, `${base}/de/staff/directory`]) {
 			await page.goto(url.replace('/de/', '/ar/'));
 			expect(await page.getAttribute('html', 'dir')).toBe('rtl');
@@ -126,7 +114,7 @@ describe('directory staff pages', () => {
 	});
 
 	it('turns a partner’s edits into proposals that staff publish after seeing the diff', async () => {
-		const partner = await signIn('partner.duesseldorf@example.org');
+		const partner = await signIn(browser, 'partner.duesseldorf@example.org');
 		await partner.waitForURL(`${base}/de/staff/directory`);
 		await partner.click('a[href="/de/staff/directory/actors/new"]');
 		expect(await partner.textContent('form.directory-form > button[type="submit"]')).toBe(de.ds_submit_proposal);
@@ -136,7 +124,7 @@ describe('directory staff pages', () => {
 		await partner.waitForURL(`${base}/de/staff/directory/proposals?proposed=1`);
 		expect(await partner.textContent('main')).toContain('Elterncafé Garath');
 
-		const staff = await signIn('wp5@example.org');
+		const staff = await signIn(browser, 'wp5@example.org');
 		await staff.goto(`${base}/de/staff/directory/proposals`);
 		await staff.click('main a:has-text("Elterncafé Garath")');
 		const diff = staff.locator('table.diff');
@@ -166,7 +154,7 @@ describe('directory staff pages', () => {
 	});
 
 	it('lets a provider correct the entry through the emailed link once', async () => {
-		const staff = await signIn('kalk@example.org');
+		const staff = await signIn(browser, 'kalk@example.org');
 		await staff.goto(offerUrl);
 		expect(await staff.inputValue('#link-email')).toBe('treff@example.org');
 		await staff.click('form[action="?/sendLink"] button');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launch, newPage } from '../helpers/browser';
+import { expectAccessible, launch, newPage } from '../helpers/browser';
 
 const base = inject('baseUrl');
 let browser: Browser;
@@ -16,10 +16,6 @@ afterAll(() => browser?.close());
 
 const LANGS = ['de', 'ar'] as const;
 const messages = Object.fromEntries(LANGS.map((l) => [l, JSON.parse(readFileSync(`messages/${l}.json`, 'utf8'))]));
-
-async function expectAccessible(page: Page) {
-	expect(await axeViolations(page), page.url()).toEqual([]);
-}
 
 /** axe on the URL a JavaScript-disabled page is showing (axe itself needs JavaScript). */
 async function expectAccessibleUrl(page: Page) {

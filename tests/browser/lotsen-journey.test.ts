@@ -7,9 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launch, newPage } from '../helpers/browser';
+import { expectAccessible, launch, newPage, signIn } from '../helpers/browser';
 import { Client } from '../helpers/http';
 
 const base = inject('baseUrl');
@@ -28,19 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function expectAccessible(page: Page) {
-	expect(await axeViolations(page), page.url()).toEqual([]);
-}
 
-async function signIn(email: string, lang: string): Promise<Page> {
-	const page = await newPage(browser);
-	await page.goto(`${base}/${lang}/login`);
-	await page.fill('#email', email);
-	await page.fill('#password', 'anlaufstelle-demo');
-	await page.press('#password', 'Enter');
-	await page.waitForURL(/\/(staff|volunteer)/);
-	return page;
-}
 
 function berlinInput(date: Date): string {
 	const parts = Object.fromEntries(
@@ -54,7 +42,7 @@ function berlinInput(date: Date): string {
 describe('Lotsen journey', () => {
 	it.each(['de', 'ar'])('contact → case on consent → referral → partner confirmation → accompaniment (%s)', async (lang) => {
 		const t = messages(lang);
-		const staff = await signIn('wp5@example.org', lang);
+		const staff = await signIn(browser, 'wp5@example.org', lang);
 		expect(await staff.getAttribute('html', 'dir')).toBe(lang === 'ar' ? 'rtl' : 'ltr');
 
 		// 1. An anonymous contact.
@@ -141,7 +129,7 @@ describe('Lotsen journey', () => {
 		await form.locator('select[name="volunteer"]').selectOption({ index: 1 });
 		await form.locator('button').click();
 		await staff.waitForSelector('.notice[role="status"]');
-		const volunteer = await signIn('ehrenamt.duesseldorf@example.org', lang);
+		const volunteer = await signIn(browser, 'ehrenamt.duesseldorf@example.org', lang);
 		await volunteer.goto(`${base}/${lang}/volunteer`);
 		expect(await volunteer.content()).toContain('Kaiserswerther Markt 20');
 		expect(await volunteer.content()).not.toContain(PLANTED);

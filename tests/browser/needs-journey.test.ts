@@ -10,9 +10,9 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launch, newPage } from '../helpers/browser';
+import { expectAccessible, launch, signIn } from '../helpers/browser';
 import { Client } from '../helpers/http';
 
 const base = inject('baseUrl');
@@ -25,19 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function expectAccessible(page: Page) {
-	expect(await axeViolations(page), page.url()).toEqual([]);
-}
 
-async function signIn(email: string, lang: string): Promise<Page> {
-	const page = await newPage(browser);
-	await page.goto(`${base}/${lang}/login`);
-	await page.fill('#email', email);
-	await page.fill('#password', 'anlaufstelle-demo');
-	await page.press('#password', 'Enter');
-	await page.waitForURL(/\/staff/);
-	return page;
-}
 
 describe('needs report journey', () => {
 	it.each(['de', 'ar'])('reported → under review → in planning → linked offer → implemented (%s)', async (lang) => {
@@ -47,7 +35,7 @@ describe('needs report journey', () => {
 		writeFileSync(pdf, '%PDF-1.4\n% evidence\n');
 
 		// 1. Welcome Point 6 finds the needs page from the start page and reports a need.
-		const staff = await signIn('wp6@example.org', lang);
+		const staff = await signIn(browser, 'wp6@example.org', lang);
 		expect(await staff.getAttribute('html', 'dir')).toBe(lang === 'ar' ? 'rtl' : 'ltr');
 		await staff.click(`a[href="/${lang}/staff/needs"]`);
 		await expectAccessible(staff);
@@ -82,7 +70,7 @@ describe('needs report journey', () => {
 		expect((await other.get(reportUrl.replace(base, ''))).status).toBe(403);
 
 		// 3. The administrator finds it in the filtered list and works it through.
-		const admin = await signIn('admin.duesseldorf@example.org', lang);
+		const admin = await signIn(browser, 'admin.duesseldorf@example.org', lang);
 		await admin.goto(`${base}/${lang}/staff/needs?status=reported&field=housing`);
 		await expectAccessible(admin);
 		expect(await admin.textContent('table.nr-table')).toContain(title);
@@ -147,7 +135,7 @@ describe('needs report journey', () => {
 	});
 
 	it('Köln maps its reports per Stadtteil, with the same numbers in the table (ar, axe-clean)', async () => {
-		const page = await signIn('admin.koeln@example.org', 'ar');
+		const page = await signIn(browser, 'admin.koeln@example.org', 'ar');
 		await page.goto(`${base}/ar/staff/needs`);
 		expect(await page.locator('.nr-map svg a').count()).toBe(86);
 		expect(await page.locator('.nr-map .nr-count').count()).toBeGreaterThan(0);

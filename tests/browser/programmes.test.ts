@@ -5,9 +5,9 @@
  * self-assessment (an incomplete submission is refused) and the administrator compares.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launch, newPage } from '../helpers/browser';
+import { expectAccessible, launch, signIn } from '../helpers/browser';
 import { Client } from '../helpers/http';
 
 const base = inject('baseUrl');
@@ -20,25 +20,13 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function expectAccessible(page: Page) {
-	expect(await axeViolations(page), page.url()).toEqual([]);
-}
 
-async function signIn(email: string, lang: string): Promise<Page> {
-	const page = await newPage(browser);
-	await page.goto(`${base}/${lang}/login`);
-	await page.fill('#email', email);
-	await page.fill('#password', 'anlaufstelle-demo');
-	await page.press('#password', 'Enter');
-	await page.waitForURL(/\/staff/);
-	return page;
-}
 
 describe('programmes and deadlines', () => {
 	it.each(['de', 'ar'])('admin enters a programme, sees its deadline on the calendar and downloads the feed (%s)', async (lang) => {
 		const t = messages(lang);
 		const name = `Browser-Programm ${lang} (Test)`;
-		const page = await signIn('admin.duesseldorf@example.org', lang);
+		const page = await signIn(browser, 'admin.duesseldorf@example.org', lang);
 		await page.goto(`${base}/${lang}/staff/programmes`);
 		await expectAccessible(page);
 		expect(await page.textContent('main')).toContain('KOMM-AN NRW');
@@ -114,7 +102,7 @@ describe('self-assessment', () => {
 		['ar', 'wp6@example.org', 'Welcome Point Stadtbezirk 6']
 	])('staff fill in and submit, the admin compares (%s)', async (lang, email, instanceName) => {
 		const t = messages(lang);
-		const staff = await signIn(email, lang);
+		const staff = await signIn(browser, email, lang);
 		await staff.goto(`${base}/${lang}/staff/assessment`);
 		await expectAccessible(staff);
 		await staff.fill('#year', '2026');
@@ -146,7 +134,7 @@ describe('self-assessment', () => {
 		await expectAccessible(staff);
 		await staff.context().close();
 
-		const admin = await signIn('admin.duesseldorf@example.org', lang);
+		const admin = await signIn(browser, 'admin.duesseldorf@example.org', lang);
 		await admin.goto(`${base}/${lang}/staff/assessment?year=2026`);
 		const row = admin.locator('table.sa-compare tbody tr', { hasText: instanceName });
 		const cells = (await row.locator('td').allTextContents()).map((s) => s.trim());
@@ -166,7 +154,7 @@ describe('self-assessment', () => {
 describe('assessment catalogue', () => {
 	it.each(['de', 'ar'])('admin starts a new version as a copy, is told about a duplicate code, saves and publishes; published versions are frozen (%s)', async (lang) => {
 		const t = messages(lang);
-		const admin = await signIn('admin.duesseldorf@example.org', lang);
+		const admin = await signIn(browser, 'admin.duesseldorf@example.org', lang);
 		await admin.goto(`${base}/${lang}/staff/assessment`);
 		await admin.click('form.sa-start button[type="submit"]');
 		await admin.waitForURL(/\/staff\/assessment\/catalogue\/[0-9a-f-]{36}$/);

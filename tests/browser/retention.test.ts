@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launch, newPage } from '../helpers/browser';
+import { axeViolations, launch, signIn } from '../helpers/browser';
 
 const base = inject('baseUrl');
 let browser: Browser;
@@ -13,19 +13,10 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function signIn(email: string, lang = 'de'): Promise<Page> {
-	const page = await newPage(browser);
-	await page.goto(`${base}/${lang}/login`);
-	await page.fill('#email', email);
-	await page.fill('#password', 'anlaufstelle-demo');
-	await page.press('#password', 'Enter');
-	await page.waitForURL((url) => !url.pathname.endsWith('/login'));
-	return page;
-}
 
 describe('casework settings and deletion schedule (admin)', () => {
 	it('an administrator sees the Löschplan, gets field-named errors, saves and runs the job', async () => {
-		const page = await signIn('admin.koeln@example.org');
+		const page = await signIn(browser, 'admin.koeln@example.org');
 		await page.goto(`${base}/de/admin`);
 		await page.click('a[href="/de/admin/casework"]');
 		await page.waitForURL(`${base}/de/admin/casework`);
@@ -56,12 +47,12 @@ describe('casework settings and deletion schedule (admin)', () => {
 	});
 
 	it('is accessible in Arabic, and closed to instance staff', async () => {
-		const page = await signIn('admin.duesseldorf@example.org', 'ar');
+		const page = await signIn(browser, 'admin.duesseldorf@example.org', 'ar');
 		await page.goto(`${base}/ar/admin/casework`);
 		expect(await page.textContent('h1')).toBe(ar.rt_title);
 		expect(await axeViolations(page)).toEqual([]);
 		await page.close();
-		const staff = await signIn('kalk@example.org');
+		const staff = await signIn(browser, 'kalk@example.org');
 		const res = await staff.goto(`${base}/de/admin/casework`);
 		expect(res?.status()).toBe(403);
 		await staff.close();

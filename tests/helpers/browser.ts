@@ -3,6 +3,7 @@
  */
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -33,4 +34,23 @@ export async function axeViolations(page: Page): Promise<string[]> {
 		);
 	});
 	return results;
+}
+
+/**
+ * Signs a demo account in (password `anlaufstelle-demo`) on a new page of `browser` and waits
+ * until the login page has been left (staff start page, or the volunteer page).
+ */
+export async function signIn(browser: Browser, email: string, lang = 'de'): Promise<Page> {
+	const page = await newPage(browser);
+	await page.goto(`${inject('baseUrl')}/${lang}/login`);
+	await page.fill('#email', email);
+	await page.fill('#password', 'anlaufstelle-demo');
+	await page.press('#password', 'Enter');
+	await page.waitForURL((url) => !url.pathname.endsWith('/login'));
+	return page;
+}
+
+/** Fails the test with the page's URL and every axe-core violation on it. */
+export async function expectAccessible(page: Page): Promise<void> {
+	expect(await axeViolations(page), page.url()).toEqual([]);
 }
