@@ -2,7 +2,7 @@
  * Helpers shared by the benchmark scripts: latency summaries and the demo principals they act as.
  */
 import { eq } from 'drizzle-orm';
-import type { Principal } from '../src/lib/server/accounts/service';
+import type { UserPrincipal } from '../src/lib/server/access';
 import { userAccount, userInstance } from '../src/lib/server/accounts/schema';
 import type { Db } from '../src/lib/server/db/client';
 import { municipality } from '../src/lib/server/geography/schema';
@@ -28,10 +28,10 @@ export async function timeRuns(runs: number, fn: () => Promise<unknown>): Promis
 }
 
 /** The principal of a demo account, as a signed-in session would carry it. @throws Error when the account is missing. */
-export async function principalOf(db: Db, email: string): Promise<Principal> {
+export async function principalOf(db: Db, email: string): Promise<UserPrincipal> {
 	const [u] = await db.select().from(userAccount).where(eq(userAccount.email, email));
 	if (!u) throw new Error(`demo account ${email} missing`);
 	const [m] = await db.select().from(municipality).where(eq(municipality.id, u.municipalityId));
 	const inst = await db.select({ id: userInstance.instanceId }).from(userInstance).where(eq(userInstance.userId, u.id));
-	return { userId: u.id, email: u.email, displayName: u.displayName, role: u.role as Principal['role'], municipalityId: u.municipalityId, municipalitySlug: m.slug, instanceIds: inst.map((i) => i.id), totpEnabled: false };
+	return { kind: 'user', userId: u.id, email: u.email, displayName: u.displayName, role: u.role as UserPrincipal['role'], municipalityId: u.municipalityId, municipalitySlug: m.slug, instanceIds: inst.map((i) => i.id), totpEnabled: false };
 }

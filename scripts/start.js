@@ -1,7 +1,7 @@
 /**
  * `npm start`: builds the app when the build is missing or older than the sources, then serves
- * it with adapter-node (PORT, default 3000). The database is created, migrated and filled with
- * the demo municipalities by the server's init hook.
+ * it (`scripts/serve.js`; PORT, default 3000). The database is created, migrated and filled with
+ * the demo municipalities by the server's start-up (`src/lib/server/startup.ts`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -26,7 +26,4 @@ if (!existsSync(STAMP) || Math.max(...SOURCES.map(newest)) > statSync(STAMP).mti
 	if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-process.env.PORT ??= '3000';
-// 6M: needs reports accept attachments up to 5 MB (issue 5 §1) plus the form fields.
-process.env.BODY_SIZE_LIMIT ??= '6M';
-await import(path.resolve('build/index.js'));
+await import('./serve.js');

@@ -1,4 +1,4 @@
-import type { Principal } from '$lib/server/accounts/service';
+import type { UserPrincipal } from '$lib/server/access';
 import type { Locale } from '$lib/paraglide/runtime';
 
 declare global {
@@ -10,7 +10,7 @@ declare global {
 		interface Locals {
 			locale: Locale;
 			/** The signed-in person, or null. */
-			principal: Principal | null;
+			principal: UserPrincipal | null;
 			/** The raw session token from the cookie, if any. */
 			sessionToken: string | undefined;
 			/** True while a signed-in user still owes the TOTP code. */

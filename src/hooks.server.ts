@@ -1,37 +1,70 @@
+/**
+ * The request pipeline: start-up (`init`), then per request, inside `finish` (security
+ * headers, gzip, discarding request bodies a route did not read):
+ * 1. `edge` — text that cannot be stored is refused (400/413) before any route sees it;
+ * 2. `i18n` — the language from the URL (Paraglide), remembered in a cookie;
+ * 3. `auth` — the session cookie to a principal (inactivity timeout included);
+ * 4. `guard` — the one guard of the staff, administration and volunteer areas (pages,
+ *    `__data.json` and actions alike).
+ */
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { randomUUID } from 'node:crypto';
 import { directionOf, localeFromPath } from '$lib/i18n';
 import { defineCustomServerStrategy, cookieName, type Locale } from '$lib/paraglide/runtime';
 import { paraglideMiddleware } from '$lib/paraglide/server';
-import { SESSION_COOKIE, resolveSession } from '$lib/server/accounts/service';
-import { startRetentionSchedule } from '$lib/server/casework/retention-job';
-import { readConfig } from '$lib/server/config';
-import { getDb, startDatabase } from '$lib/server/db';
+import { SESSION_COOKIE } from '$lib/server/accounts/model';
+import { resolveSession } from '$lib/server/accounts/sessions';
+import { errorFields, log } from '$lib/server/core/log';
+import { getDb } from '$lib/server/db';
+import { checkBody, checkUrl, type EdgeRefusal } from '$lib/server/http/edge';
+import { decide } from '$lib/server/http/guard';
+import { lifecycle } from '$lib/server/http/lifecycle';
+import { startServer } from '$lib/server/startup';
 
 defineCustomServerStrategy('custom-path', {
 	getLocale: (request) => (request ? localeFromPath(new URL(request.url).pathname) : undefined)
 });
 
 export const init: ServerInit = async () => {
-	const started = Date.now();
-	const { handle, demoLogins } = await startDatabase();
-	const port = process.env.PORT || '3000';
-	const host = process.env.ORIGIN || `http://localhost:${port}`;
-	console.log(`anlaufstelle: database ready (${handle.kind}) in ${Date.now() - started} ms`);
-	// Löschplan (issue 4 §5): the retention job runs inside the server.
-	const retention = startRetentionSchedule(handle.db, readConfig());
-	// adapter-node emits this after closing the HTTP server on SIGTERM/SIGINT: close the
-	// database so PGlite's files are left consistent and the process exits promptly.
+	const server = await startServer();
+	// scripts/serve.js emits this after closing the HTTP server on SIGTERM/SIGINT: stop the jobs
+	// and close the database, so the data folder is released and its files are consistent.
 	process.once('sveltekit:shutdown', () => {
-		retention.stop();
-		handle.close().catch(() => undefined);
+		server
+			.stop()
+			.then(() => log.info('stopped'))
+			.catch((e) => log.error(errorFields(e), 'stopping failed'))
+			.finally(() => process.exit(0));
 	});
-	console.log(`anlaufstelle: serving at ${host}`);
-	if (demoLogins.length) {
-		console.log('anlaufstelle: demo logins (password "anlaufstelle-demo"):');
-		for (const l of demoLogins) console.log(`  ${l.email.padEnd(34)} ${l.role.padEnd(20)} ${l.scope}`);
+	process.once('anlaufstelle:draining', () => (lifecycle.draining = true));
+	lifecycle.ready = true;
+	if (server.demoLogins.length) {
+		for (const l of server.demoLogins) log.info({ login: l.email, role: l.role, scope: l.scope }, 'demo login (password "anlaufstelle-demo")');
 	}
+};
+
+function refusal(r: EdgeRefusal): Response {
+	return new Response(`${r.status === 413 ? 'Payload Too Large' : 'Bad Request'}: ${r.message}\n`, {
+		status: r.status,
+		headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }
+	});
+}
+
+const edge: Handle = async ({ event, resolve }) => {
+	const inUrl = checkUrl(event.url);
+	if (inUrl) return refusal(inUrl);
+	if (event.request.method !== 'GET' && event.request.method !== 'HEAD') {
+		let inBody: EdgeRefusal | null;
+		try {
+			inBody = await checkBody(event.request);
+		} catch (e) {
+			const status = (e as { status?: number }).status;
+			inBody = { status: status === 413 ? 413 : 400, message: status === 413 ? 'the body is larger than the server accepts' : 'the body cannot be read' };
+		}
+		if (inBody) return refusal(inBody);
+	}
+	return resolve(event);
 };
 
 const i18n: Handle = ({ event, resolve }) =>
@@ -61,8 +94,37 @@ const auth: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-const securityHeaders: Handle = async ({ event, resolve }) => {
+const guard: Handle = async ({ event, resolve }) => {
+	const lang = localeFromPath(event.url.pathname);
+	const decision = decide({
+		pathname: event.url.pathname,
+		lang,
+		method: event.request.method,
+		dataRequest: event.isDataRequest,
+		principal: event.locals.principal,
+		secondFactorPending: event.locals.secondFactorPending
+	});
+	switch (decision.kind) {
+		case 'allow':
+			return resolve(event);
+		case 'redirect':
+			return new Response(null, { status: 303, headers: { location: decision.location, 'cache-control': 'no-store' } });
+		case 'refuse':
+			return new Response(decision.status === 401 ? 'Unauthorized\n' : 'Forbidden\n', {
+				status: decision.status,
+				headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }
+			});
+		case 'forbidden_page': {
+			// The localized 403 page, rendered in place: the route itself never runs.
+			const page = await event.fetch(`/${lang}/no-access`, { headers: { accept: 'text/html' } });
+			return new Response(page.body, { status: 403, headers: page.headers });
+		}
+	}
+};
+
+const finish: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
+	await discardUnreadBody(event.request);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'same-origin');
 	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
@@ -70,11 +132,27 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	if (event.url.protocol === 'https:') {
 		response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
 	}
-	if (event.locals.principal || event.url.pathname.includes('/staff') || event.url.pathname.includes('/admin')) {
+	if (event.locals.principal || /\/(staff|admin|volunteer)(\/|$)/.test(event.url.pathname)) {
 		response.headers.set('Cache-Control', 'private, no-store');
 	}
 	return compress(event.request, response);
 };
+
+/**
+ * Reads and drops a request body the route did not read, so the connection stays in step for
+ * the next request on it (an unread body used to break the next keep-alive request).
+ */
+async function discardUnreadBody(request: Request): Promise<void> {
+	if (!request.body || request.bodyUsed) return;
+	try {
+		const reader = request.body.getReader();
+		while (!(await reader.read()).done) {
+			// discard
+		}
+	} catch {
+		// Over the size limit or aborted: scripts/serve.js closes such a connection after the answer.
+	}
+}
 
 /**
  * gzip for HTML and JSON responses: adapter-node serves pages uncompressed, and people on slow
@@ -101,15 +179,13 @@ function compress(request: Request, response: Response): Response {
 	});
 }
 
-export const handle = sequence(i18n, auth, securityHeaders);
+// `finish` is outermost so refusals of `edge` and `guard` get the security headers too.
+export const handle = sequence(finish, edge, i18n, auth, guard);
 
-/** Logs an error id, its class and the route — never messages, bodies or values (personal data). */
-export const handleError: HandleServerError = ({ error, event, status }) => {
+/** Logs an error id, its class and code and the route — never messages, bodies or values (personal data). */
+export const handleError: HandleServerError = ({ error: e, event, status }) => {
 	const id = randomUUID();
-	if (status !== 404) {
-		const name = error instanceof Error ? error.name : typeof error;
-		const code = (error as { code?: string })?.code;
-		console.error(`error ${id}: ${name}${code ? ` (${code})` : ''} on ${event.route.id ?? 'unknown route'}`);
-	}
+	if (status !== 404) log.error({ id, ...errorFields(e), route: event.route.id ?? 'unknown route', status }, 'request failed');
 	return { message: status === 404 ? 'Not Found' : 'Internal Error', id };
 };
+

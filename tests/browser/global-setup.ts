@@ -47,7 +47,7 @@ export default async function setup(project: TestProject) {
 		url.pathname = `/${name}`;
 		env.DATABASE_URL = url.toString();
 	}
-	child = spawn(process.execPath, ['build/index.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+	child = spawn(process.execPath, ['scripts/serve.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let log = '';
 	// The server's whole output, kept for tests that check what it logs.
 	const logFile = createWriteStream(path.join(dataDir, 'server.log'));

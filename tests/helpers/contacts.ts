@@ -3,8 +3,9 @@
  * districts (three social spaces), instances `a` (district 1) and `b` (district 2), an actor and
  * an offer to refer to; a second municipality `o` with instance `c`; one account per role.
  */
-import type { Principal, Role } from '../../src/lib/server/accounts/service';
-import { createUser } from '../../src/lib/server/accounts/service';
+import type { UserPrincipal, Role } from '../../src/lib/server/access';
+import { systemPrincipal } from '../../src/lib/server/access';
+import { createUser } from '../../src/lib/server/accounts/users';
 import type { Db } from '../../src/lib/server/db/client';
 import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
 import { createDistrict, createMunicipality, createSocialSpace } from '../../src/lib/server/geography/service';
@@ -19,7 +20,7 @@ const blank: InstanceInput = {
 /** Ids of the world and the principals acting in it. */
 export interface ContactWorld {
 	ids: Record<'k' | 'o' | 'd1' | 'd2' | 's1a' | 's1b' | 's2a' | 'so' | 'a' | 'b' | 'c' | 'org' | 'offer' | 'orgOther', string>;
-	who: Record<'staffA' | 'staffB' | 'staffC' | 'admin' | 'adminOther' | 'partner' | 'volunteer', Principal>;
+	who: Record<'staffA' | 'staffB' | 'staffC' | 'admin' | 'adminOther' | 'partner' | 'volunteer', UserPrincipal>;
 }
 
 /** Creates the world in an empty database. */
@@ -50,8 +51,8 @@ export async function contactWorld(db: Db): Promise<ContactWorld> {
 	];
 	const who = {} as ContactWorld['who'];
 	for (const [key, role, m, instanceIds] of users) {
-		const u = await createUser(db, { email: `${key}@example.org`, displayName: key, role, municipalityId: m, instanceIds, password: 'long enough password' }, { label: 't' });
-		who[key] = { userId: u.id, email: u.email, displayName: key, role, municipalityId: m, municipalitySlug: m === k.id ? 'koeln' : 'bonn', instanceIds, totpEnabled: false };
+		const u = await createUser(db, systemPrincipal('test'), { email: `${key}@example.org`, displayName: key, role, municipalityId: m, instanceIds, password: 'long enough password' });
+		who[key] = { kind: 'user', userId: u.id, email: u.email, displayName: key, role, municipalityId: m, municipalitySlug: m === k.id ? 'koeln' : 'bonn', instanceIds, totpEnabled: false };
 	}
 	return {
 		ids: { k: k.id, o: o.id, d1: d1.id, d2: d2.id, s1a: s1a.id, s1b: s1b.id, s2a: s2a.id, so: so.id, a: a.id, b: b.id, c: c.id, org: actor.id, offer: course.id, orgOther: other.id },

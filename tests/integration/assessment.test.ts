@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, type Principal } from '../../src/lib/server/accounts/service';
+import { systemPrincipal } from '../../src/lib/server/access';
+import { createUser } from '../../src/lib/server/accounts/users';
+import { type UserPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/errors';
+import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
 import {
@@ -22,7 +24,7 @@ import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 
 let h: DatabaseHandle;
 const ids: Record<string, string> = {};
-const people: Record<string, Principal> = {};
+const people: Record<string, UserPrincipal> = {};
 const NOW = new Date('2026-03-01T10:00:00Z');
 
 const blank: InstanceInput = {
@@ -30,9 +32,9 @@ const blank: InstanceInput = {
 	phone: '', email: '', website: '', openingHours: [], languages: [], socialSpaceIds: [], profile: {}
 };
 
-async function person(key: string, role: Principal['role'], municipalityId: string, instanceIds: string[] = []): Promise<Principal> {
-	const u = await createUser(h.db, { email: `${key}@example.org`, displayName: key, role, municipalityId, instanceIds, password: 'long enough password' }, { label: 't' });
-	return { userId: u.id, email: `${key}@example.org`, displayName: key, role, municipalityId, municipalitySlug: 'x', instanceIds, totpEnabled: false };
+async function person(key: string, role: UserPrincipal['role'], municipalityId: string, instanceIds: string[] = []): Promise<UserPrincipal> {
+	const u = await createUser(h.db, systemPrincipal('test'), { email: `${key}@example.org`, displayName: key, role, municipalityId, instanceIds, password: 'long enough password' });
+	return { kind: 'user', userId: u.id, email: `${key}@example.org`, displayName: key, role, municipalityId, municipalitySlug: 'x', instanceIds, totpEnabled: false };
 }
 
 async function issues(p: Promise<unknown>): Promise<{ field: string; code: string }[]> {

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { systemPrincipal } from '../../src/lib/server/access';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPassword, createSession, createUser, resolveSession, type Principal } from '../../src/lib/server/accounts/service';
+import { checkPassword, createSession, resolveSession } from '../../src/lib/server/accounts/sessions';
+import { createUser } from '../../src/lib/server/accounts/users';
+import { type UserPrincipal } from '../../src/lib/server/access';
 import { CaseLockedError } from '../../src/lib/server/casework/access';
 import {
 	addNote,
@@ -29,7 +32,7 @@ import { issueReferral } from '../../src/lib/server/casework/referrals';
 import { reencryptAll, rotateKeys } from '../../src/lib/server/casework/rotation';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
-import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/errors';
+import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
@@ -50,7 +53,7 @@ const blank: InstanceInput = {
 let h: DatabaseHandle;
 const ids: Record<string, string> = {};
 /** Signed-in people: principal and cookie token. */
-const who: Record<string, { p: Principal; token: string }> = {};
+const who: Record<string, { p: UserPrincipal; token: string }> = {};
 
 async function signIn(email: string) {
 	const login = await checkPassword(h.db, email, PASSWORD, '10.0.0.9');
@@ -112,7 +115,7 @@ beforeAll(async () => {
 		['volunteer', 'volunteer', ids.d, []]
 	] as const;
 	for (const [name, role, municipalityId, instanceIds] of users) {
-		await createUser(h.db, { email: `${name}@example.org`, displayName: `User ${name}`, role, municipalityId, instanceIds: [...instanceIds], password: PASSWORD }, { label: 't' });
+		await createUser(h.db, systemPrincipal('test'), { email: `${name}@example.org`, displayName: `User ${name}`, role, municipalityId, instanceIds: [...instanceIds], password: PASSWORD });
 		who[name] = await signIn(`${name}@example.org`);
 	}
 	const { id: orgId } = await saveOrganization(h.db, ids.d, org({ name: 'Diakonie Düsseldorf' }), { label: 't' });
@@ -370,7 +373,7 @@ describe(`cases on ${DB_KIND}`, () => {
 
 describe(`case access on ${DB_KIND}`, () => {
 	/** Every service function on a case, as `who` would call it. */
-	function calls(caseId: string, stepId: string, person: { p: Principal; token: string }) {
+	function calls(caseId: string, stepId: string, person: { p: UserPrincipal; token: string }) {
 		const { p, token } = person;
 		return {
 			getCaseView: () => getCaseView(h.db, p, caseId, token),

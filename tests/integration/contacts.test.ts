@@ -5,7 +5,7 @@ import { deleteContact, listRecentContacts, recordContact, type ContactInput } f
 import { findReferralByToken } from '../../src/lib/server/casework/referrals';
 import { caseworkSetting, contactAggregate, counsellingContact, referral } from '../../src/lib/server/casework/schema';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../../src/lib/server/errors';
+import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../../src/lib/server/core/errors';
 import { DB_KIND, countRows, freshDatabase } from '../helpers/db';
 import { contactWorld, type ContactWorld } from '../helpers/contacts';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Polygon } from 'geojson';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import type { Principal } from '../../src/lib/server/accounts/service';
+import type { UserPrincipal } from '../../src/lib/server/access';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { district, socialSpace, statistic } from '../../src/lib/server/geography/schema';
 import { instance } from '../../src/lib/server/instances/schema';
@@ -28,7 +28,7 @@ import {
 	type CoverageMatrix,
 	type CoverageRules
 } from '../../src/lib/server/steering/coverage';
-import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/errors';
+import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
 
@@ -51,7 +51,8 @@ function square(i: number): Polygon {
 	return { type: 'Polygon', coordinates: [[[x, 51], [x + 0.01, 51], [x + 0.01, 51.01], [x, 51.01], [x, 51]]] };
 }
 
-const admin = (): Principal => ({
+const admin = (): UserPrincipal => ({
+	kind: 'user',
 	userId: '00000000-0000-4000-8000-000000000001',
 	email: 'admin@example.org',
 	displayName: 'Admin',
@@ -357,7 +358,7 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 		]);
 		expect(await getCoverageRules(handle.db, municipalityId)).toEqual(DEFAULT_COVERAGE_RULES);
 
-		const staff: Principal = { ...admin(), role: 'instance_staff', instanceIds: [instanceId] };
+		const staff: UserPrincipal = { ...admin(), role: 'instance_staff', instanceIds: [instanceId] };
 		await expect(saveCoverageRules(handle.db, staff, municipalityId, { ...DEFAULT_COVERAGE_RULES })).rejects.toBeInstanceOf(AccessDeniedError);
 
 		await saveCoverageRules(handle.db, admin(), municipalityId, { ...DEFAULT_COVERAGE_RULES, thinPer10k: '2,5' });

@@ -8,7 +8,7 @@ import { openDatabase, migrateDatabase, type DatabaseHandle } from '../../src/li
 import { exportCsv, formatOpeningHours, importCsv, parseOpeningHours } from '../../src/lib/server/directory/csv';
 import { getOrganization, getServices, listEntryIds, saveOrganization, saveService } from '../../src/lib/server/directory/service';
 import { effectiveStatus, originalText, withVersion } from '../../src/lib/server/directory/texts';
-import { ImportError, NotFoundError } from '../../src/lib/server/errors';
+import { ImportError, NotFoundError } from '../../src/lib/server/core/errors';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';

@@ -1,12 +1,14 @@
 import { mkdtempSync } from 'node:fs';
+import { systemPrincipal } from '../../src/lib/server/access';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { can, type Permission } from '../../src/lib/server/accounts/authz';
-import { createUser, type Principal } from '../../src/lib/server/accounts/service';
+import { can, type Permission } from '../../src/lib/server/access';
+import { createUser } from '../../src/lib/server/accounts/users';
+import { type UserPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
-import { readConfig } from '../../src/lib/server/config';
+import { readConfig } from '../../src/lib/server/core/config';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { getFreshnessDays, listStaleEntries, setFreshnessDays } from '../../src/lib/server/directory/freshness';
 import { getProposal, listProposals, proposalDiff, propose, publishProposal, rejectProposal } from '../../src/lib/server/directory/proposals';
@@ -21,10 +23,10 @@ import {
 	sendVerificationLink,
 	type ProviderCorrection
 } from '../../src/lib/server/directory/verification';
-import { NotFoundError, ValidationError } from '../../src/lib/server/errors';
+import { NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
-import { readOutbox } from '../../src/lib/server/mail/service';
+import { readOutbox } from '../../src/lib/server/core/mail';
 import { DB_KIND, countRows, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
 import { importKoelnAreas } from '../helpers/files';
@@ -40,8 +42,8 @@ const blank: InstanceInput = {
 	phone: '', email: '', website: '', openingHours: [], languages: [], socialSpaceIds: [], profile: {}
 };
 
-function principal(role: Principal['role'], municipalityId: string, instanceIds: string[] = []): Principal {
-	return { userId: 'u', email: 'x@example.org', displayName: 'X', role, municipalityId, municipalitySlug: 'x', instanceIds, totpEnabled: false };
+function principal(role: UserPrincipal['role'], municipalityId: string, instanceIds: string[] = []): UserPrincipal {
+	return { kind: 'user', userId: 'u', email: 'x@example.org', displayName: 'X', role, municipalityId, municipalitySlug: 'x', instanceIds, totpEnabled: false };
 }
 
 /** The body of an .eml as written (quoted-printable soft breaks and escapes undone). */
@@ -62,7 +64,7 @@ beforeAll(async () => {
 		['partner', 'partner_editor', []],
 		['staff', 'instance_staff', [ids.kalk]]
 	] as const) {
-		const u = await createUser(h.db, { email: `${key}@example.org`, displayName: `Name ${key}`, role, municipalityId: ids.k, instanceIds: [...instanceIds], password: 'long enough password' }, { label: 't' });
+		const u = await createUser(h.db, systemPrincipal('test'), { email: `${key}@example.org`, displayName: `Name ${key}`, role, municipalityId: ids.k, instanceIds: [...instanceIds], password: 'long enough password' });
 		ids[key] = u.id;
 	}
 });
@@ -70,7 +72,7 @@ afterAll(() => h?.close());
 
 describe('directory permissions', () => {
 	const k = () => ({ municipalityId: ids.k });
-	const cases: [string, () => Principal, Permission, () => { municipalityId: string; instanceId?: string | null }, boolean][] = [
+	const cases: [string, () => UserPrincipal, Permission, () => { municipalityId: string; instanceId?: string | null }, boolean][] = [
 		['admin edits any entry of the municipality', () => principal('municipality_admin', ids.k), 'directory:edit', () => ({ ...k(), instanceId: ids.porz }), true],
 		['admin of another municipality is refused', () => principal('municipality_admin', ids.d), 'directory:edit', () => ({ ...k(), instanceId: null }), false],
 		['instance staff edit their instance’s entries', () => principal('instance_staff', ids.k, [ids.kalk]), 'directory:edit', () => ({ ...k(), instanceId: ids.kalk }), true],

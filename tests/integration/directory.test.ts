@@ -14,7 +14,7 @@ import {
 } from '../../src/lib/server/directory/service';
 import { searchEntry } from '../../src/lib/server/directory/schema';
 import { effectiveStatus, originalText, pickText, withVersion } from '../../src/lib/server/directory/texts';
-import { ValidationError } from '../../src/lib/server/errors';
+import { ValidationError } from '../../src/lib/server/core/errors';
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import { importKoelnAreas } from '../helpers/files';
 import { offer, org } from '../helpers/directory';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { ImportError, NotFoundError } from '../../src/lib/server/errors';
+import { ImportError, NotFoundError } from '../../src/lib/server/core/errors';
 import { importBoundaries, importStatistics } from '../../src/lib/server/geography/importers';
 import {
 	createMunicipality,

@@ -4,7 +4,7 @@ import { getOrganization, getService, saveService, serviceToInput } from '../../
 import { getOrganizationHsds, getServiceAtLocationHsds, getServiceHsds, parseHsdsQuery } from '../../src/lib/server/directory/hsds/api';
 import { importedId, uuidV5 } from '../../src/lib/server/directory/hsds/ids';
 import { importHsds } from '../../src/lib/server/directory/hsds/import';
-import { ImportError } from '../../src/lib/server/errors';
+import { ImportError } from '../../src/lib/server/core/errors';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { importKoelnAreas } from '../helpers/files';

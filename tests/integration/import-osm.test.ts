@@ -10,7 +10,7 @@ import { importOsmActors, OSM_ATTRIBUTION } from '../../src/lib/server/directory
 import { organization, searchEntry } from '../../src/lib/server/directory/schema';
 import { getOrganization, saveOrganization, organizationToInput } from '../../src/lib/server/directory/service';
 import { originalText } from '../../src/lib/server/directory/texts';
-import { ImportError, NotFoundError } from '../../src/lib/server/errors';
+import { ImportError, NotFoundError } from '../../src/lib/server/core/errors';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { demoFile, importKoelnAreas } from '../helpers/files';

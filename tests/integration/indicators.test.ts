@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { AccessDeniedError, ValidationError } from '../../src/lib/server/errors';
+import { AccessDeniedError, ValidationError } from '../../src/lib/server/core/errors';
 import { instanceDashboard, municipalityDashboard, responseStats, type Dashboard, type IndicatorValue } from '../../src/lib/server/steering/indicators';
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import { indicatorWorld, YEAR } from '../helpers/indicators';

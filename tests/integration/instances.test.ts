@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/lib/server/audit/service';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { ValidationError } from '../../src/lib/server/errors';
+import { ValidationError } from '../../src/lib/server/core/errors';
 import { createDistrict, createMunicipality, createSocialSpace } from '../../src/lib/server/geography/service';
 import {
 	PROFILE_DIMENSIONS,

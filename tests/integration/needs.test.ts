@@ -4,7 +4,7 @@ import { auditLog } from '../../src/lib/server/audit/schema';
 import { recordContact } from '../../src/lib/server/casework/contacts';
 import { contactAggregate } from '../../src/lib/server/casework/schema';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/errors';
+import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
 import {
 	changeNeedsStatus,
 	countNeedsBySpaceAndField,

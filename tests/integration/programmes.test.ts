@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, type Principal } from '../../src/lib/server/accounts/service';
+import { systemPrincipal } from '../../src/lib/server/access';
+import { createUser } from '../../src/lib/server/accounts/users';
+import { type UserPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
-import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/errors';
+import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
 import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
 import { createDistrict, createMunicipality, createSocialSpace } from '../../src/lib/server/geography/service';
 import {
@@ -24,11 +26,11 @@ import { offer, org } from '../helpers/directory';
 
 let h: DatabaseHandle;
 const ids: Record<string, string> = {};
-const people: Record<string, Principal> = {};
+const people: Record<string, UserPrincipal> = {};
 
-async function person(key: string, role: Principal['role'], municipalityId: string, slug: string, instanceIds: string[] = []): Promise<Principal> {
-	const u = await createUser(h.db, { email: `${key}@example.org`, displayName: key, role, municipalityId, instanceIds, password: 'long enough password' }, { label: 't' });
-	return { userId: u.id, email: `${key}@example.org`, displayName: key, role, municipalityId, municipalitySlug: slug, instanceIds, totpEnabled: false };
+async function person(key: string, role: UserPrincipal['role'], municipalityId: string, slug: string, instanceIds: string[] = []): Promise<UserPrincipal> {
+	const u = await createUser(h.db, systemPrincipal('test'), { email: `${key}@example.org`, displayName: key, role, municipalityId, instanceIds, password: 'long enough password' });
+	return { kind: 'user', userId: u.id, email: `${key}@example.org`, displayName: key, role, municipalityId, municipalitySlug: slug, instanceIds, totpEnabled: false };
 }
 
 function input(overrides: Partial<ProgrammeInput> = {}): ProgrammeInput {

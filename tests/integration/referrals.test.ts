@@ -1,15 +1,17 @@
 import { parseBerlinLocal } from '../../src/lib/server/casework/time';
+import { systemPrincipal } from '../../src/lib/server/access';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, type Principal } from '../../src/lib/server/accounts/service';
+import { createUser } from '../../src/lib/server/accounts/users';
+import { type UserPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
-import { AccessDeniedError, ValidationError } from '../../src/lib/server/errors';
+import { AccessDeniedError, ValidationError } from '../../src/lib/server/core/errors';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
 import {
@@ -33,7 +35,7 @@ process.env.CASE_KEYS = `t1:${randomBytes(32).toString('base64')}`;
 
 let h: DatabaseHandle;
 const ids: Record<string, string> = {};
-const people: Record<string, Principal> = {};
+const people: Record<string, UserPrincipal> = {};
 
 const blank: InstanceInput = {
 	name: 'X', hostOrganization: '', description: {}, street: '', postalCode: '', city: '', latitude: null, longitude: null,
@@ -43,13 +45,9 @@ const blank: InstanceInput = {
 const T0 = new Date('2026-03-02T09:00:00Z');
 const day = (n: number) => new Date(T0.getTime() + n * 86_400_000);
 
-async function person(key: string, role: Principal['role'], municipalityId: string, instanceIds: string[] = []): Promise<Principal> {
-	const u = await createUser(
-		h.db,
-		{ email: `${key}@example.org`, displayName: `Name ${key}`, role, municipalityId, instanceIds, password: 'long enough password' },
-		{ label: 't' }
-	);
-	return { userId: u.id, email: `${key}@example.org`, displayName: `Name ${key}`, role, municipalityId, municipalitySlug: 'koeln', instanceIds, totpEnabled: false };
+async function person(key: string, role: UserPrincipal['role'], municipalityId: string, instanceIds: string[] = []): Promise<UserPrincipal> {
+	const u = await createUser(h.db, systemPrincipal('test'), { email: `${key}@example.org`, displayName: `Name ${key}`, role, municipalityId, instanceIds, password: 'long enough password' });
+	return { kind: 'user', userId: u.id, email: `${key}@example.org`, displayName: `Name ${key}`, role, municipalityId, municipalitySlug: 'koeln', instanceIds, totpEnabled: false };
 }
 
 /** A case with consent, inserted directly (the cases module builds the real UI). */

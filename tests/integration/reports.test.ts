@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import readXlsxFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { AccessDeniedError, ValidationError } from '../../src/lib/server/errors';
+import { AccessDeniedError, ValidationError } from '../../src/lib/server/core/errors';
 import { municipalityDashboard, type Dashboard } from '../../src/lib/server/steering/indicators';
 import {
 	buildSteeringReport,

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../../src/lib/server/accounts/service';
+import type { UserPrincipal } from '../../src/lib/server/access';
 import { session, userAccount } from '../../src/lib/server/accounts/schema';
 import { auditLog } from '../../src/lib/server/audit/schema';
 import { saveCaseworkSettings, validateCaseworkSettings, type CaseworkSettingsInput } from '../../src/lib/server/casework/configure';
@@ -15,7 +15,7 @@ import { encryptText, parseKeyList } from '../../src/lib/server/casework/crypto'
 import { findReferralByToken, hashReferralToken } from '../../src/lib/server/casework/referrals';
 import { runRetention } from '../../src/lib/server/casework/retention';
 import { runRetentionExclusive } from '../../src/lib/server/casework/retention-job';
-import { readConfig } from '../../src/lib/server/config';
+import { readConfig } from '../../src/lib/server/core/config';
 import {
 	accompaniment,
 	caseConsent,
@@ -30,7 +30,7 @@ import {
 } from '../../src/lib/server/casework/schema';
 import { getCaseworkSettings } from '../../src/lib/server/casework/settings';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { AccessDeniedError, ValidationError } from '../../src/lib/server/errors';
+import { AccessDeniedError, ValidationError } from '../../src/lib/server/core/errors';
 import { createDistrict, createMunicipality, createSocialSpace } from '../../src/lib/server/geography/service';
 import { instance } from '../../src/lib/server/instances/schema';
 import { DB_KIND, countRows, freshDatabase } from '../helpers/db';
@@ -366,7 +366,7 @@ describe(`retention job (${DB_KIND})`, () => {
 	});
 
 	it('a shortened case period applies to cases already closed, by the settings of their municipality', async () => {
-		const admin: Principal = { userId: ids.staff, email: 'a@example.org', displayName: 'Admin', role: 'municipality_admin', municipalityId: ids.m2, municipalitySlug: 'koeln', instanceIds: [], totpEnabled: false };
+		const admin: UserPrincipal = { kind: 'user', userId: ids.staff, email: 'a@example.org', displayName: 'Admin', role: 'municipality_admin', municipalityId: ids.m2, municipalitySlug: 'koeln', instanceIds: [], totpEnabled: false };
 		await saveCaseworkSettings(h.db, admin, ids.m2, { contactAttributes: ['age_band'], caseMonthsAfterClosure: '6', contactDetailMonths: '3', referralTokenDays: '90', referralFollowUpDays: '14' });
 		const report = await runRetention(h.db, { now: NOW, municipalityId: ids.m2 });
 		expect(report.municipalities[0].cases).toEqual({ closed: 1, withdrawn: 0, deleteAfter: 0 });
@@ -386,7 +386,8 @@ describe(`casework settings (${DB_KIND})`, () => {
 		}
 		return [];
 	};
-	const admin = (municipalityId: string, role: Principal['role'] = 'municipality_admin'): Principal => ({
+	const admin = (municipalityId: string, role: UserPrincipal['role'] = 'municipality_admin'): UserPrincipal => ({
+		kind: 'user',
 		userId: ids.staff,
 		email: 'a@example.org',
 		displayName: 'Admin',

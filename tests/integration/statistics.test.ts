@@ -18,7 +18,7 @@ import {
 	type ReportScope
 } from '../../src/lib/server/casework/statistics';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { AccessDeniedError } from '../../src/lib/server/errors';
+import { AccessDeniedError } from '../../src/lib/server/core/errors';
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import { contactWorld, type ContactWorld } from '../helpers/contacts';
 

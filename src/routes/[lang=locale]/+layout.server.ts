@@ -1,5 +1,5 @@
 import { LANGUAGE_NAMES, directionOf, locales, switchLocalePath } from '$lib/i18n';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = ({ locals, url }) => {
@@ -10,9 +10,8 @@ export const load: LayoutServerLoad = ({ locals, url }) => {
 		user: p
 			? {
 					displayName: p.displayName,
-					role: p.role,
 					staff: can(p, 'staff_area:enter'),
-					admin: p.role === 'municipality_admin',
+					admin: can(p, 'municipality:administer', { municipalityId: p.municipalityId }),
 					directory: can(p, 'directory:propose', { municipalityId: p.municipalityId }),
 					volunteer: can(p, 'accompaniment:volunteer')
 				}

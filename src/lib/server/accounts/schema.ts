@@ -1,9 +1,11 @@
 /** Accounts schema: users with one role, scoped to a municipality and (staff) instances. */
 import { sql } from 'drizzle-orm';
 import {
+	bigint,
 	boolean,
 	check,
 	index,
+	integer,
 	pgTable,
 	primaryKey,
 	text,
@@ -30,6 +32,8 @@ export const userAccount = pgTable(
 		/** Base32 TOTP secret (RFC 6238) once the user started enrolment. */
 		totpSecret: text('totp_secret'),
 		totpEnabled: boolean('totp_enabled').notNull().default(false),
+		/** The last TOTP time step (30 s since the epoch) a code was accepted for: each code counts once. */
+		totpLastStep: bigint('totp_last_step', { mode: 'number' }),
 		preferredLocale: text('preferred_locale'),
 		disabledAt: timestamp('disabled_at', { withTimezone: true }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
@@ -67,6 +71,8 @@ export const session = pgTable(
 		/** False until the second factor was given, for users with TOTP enabled. */
 		secondFactorDone: boolean('second_factor_done').notNull(),
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		/** Last request of the session, for the inactivity timeout (updated at most once a minute). */
+		lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [index('session_user_idx').on(t.userId)]
@@ -80,4 +86,14 @@ export const passwordResetToken = pgTable('password_reset_token', {
 		.references(() => userAccount.id, { onDelete: 'cascade' }),
 	expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 	usedAt: timestamp('used_at', { withTimezone: true })
+});
+
+/**
+ * Failure counters of the sign-in and reset rate limits, shared by every app process. The key
+ * is the SHA-256 of what is counted (`login:<email>`, `ip:<address>`, …), never the address itself.
+ */
+export const rateLimit = pgTable('rate_limit', {
+	key: text('key').primaryKey(),
+	count: integer('count').notNull(),
+	resetAt: timestamp('reset_at', { withTimezone: true }).notNull()
 });

@@ -5,10 +5,10 @@
  * → 404, AccessDeniedError → 403, CaseLockedError → 409 with its message.
  */
 import { eq } from 'drizzle-orm';
-import { can } from '../accounts/authz';
-import type { Principal } from '../accounts/service';
+import { can } from '../access';
+import type { UserPrincipal } from '../access';
 import type { DbOrTx } from '../db/client';
-import { AccessDeniedError, NotFoundError } from '../errors';
+import { AccessDeniedError, NotFoundError } from '../core/errors';
 import { caseConsent, caseFile, caseShare } from './schema';
 
 /** A case row and the consent it rests on. */
@@ -37,7 +37,7 @@ export class CaseLockedError extends Error {
  */
 export async function requireCase(
 	db: DbOrTx,
-	principal: Principal | null | undefined,
+	principal: UserPrincipal | null | undefined,
 	caseId: string,
 	mode: 'read' | 'write'
 ): Promise<CaseAccess> {

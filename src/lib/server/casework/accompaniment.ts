@@ -7,12 +7,12 @@
  * Lifecycle: requested → assigned (re-assignable) → done | cancelled.
  */
 import { and, asc, eq, inArray, isNull, ne } from 'drizzle-orm';
-import { authorize, can } from '../accounts/authz';
+import { authorize, can } from '../access';
 import { userAccount } from '../accounts/schema';
-import type { Principal } from '../accounts/service';
+import type { UserPrincipal } from '../access';
 import { recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
-import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { instance } from '../instances/schema';
 import { requireCase } from './access';
 import type { AccompanimentStatus } from './model';
@@ -43,7 +43,7 @@ export interface AccompanimentRequest {
  */
 export async function requestAccompaniment(
 	db: Db,
-	principal: Principal | null | undefined,
+	principal: UserPrincipal | null | undefined,
 	caseId: string,
 	input: AccompanimentRequest,
 	now: Date = new Date()
@@ -92,7 +92,7 @@ export async function requestAccompaniment(
 	});
 }
 
-async function loadForStaff(db: DbOrTx, principal: Principal | null | undefined, accompanimentId: string) {
+async function loadForStaff(db: DbOrTx, principal: UserPrincipal | null | undefined, accompanimentId: string) {
 	if (!UUID.test(accompanimentId)) throw new NotFoundError(`accompaniment ${accompanimentId}`);
 	const [row] = await db.select().from(accompaniment).where(eq(accompaniment.id, accompanimentId));
 	if (!row) throw new NotFoundError(`accompaniment ${accompanimentId}`);
@@ -108,7 +108,7 @@ async function loadForStaff(db: DbOrTx, principal: Principal | null | undefined,
  */
 export async function assignVolunteer(
 	db: Db,
-	principal: Principal | null | undefined,
+	principal: UserPrincipal | null | undefined,
 	accompanimentId: string,
 	volunteerUserId: string
 ): Promise<typeof accompaniment.$inferSelect> {
@@ -158,7 +158,7 @@ export async function assignVolunteer(
  */
 export async function setAccompanimentStatus(
 	db: Db,
-	principal: Principal | null | undefined,
+	principal: UserPrincipal | null | undefined,
 	accompanimentId: string,
 	status: string,
 	now: Date = new Date()
@@ -198,7 +198,7 @@ export interface AccompanimentOverview {
  * The requested and assigned accompaniments of an instance, by appointment time.
  * @throws NotFoundError (unknown instance), AccessDeniedError (not staff of the instance).
  */
-export async function listAccompaniments(db: DbOrTx, principal: Principal | null | undefined, instanceId: string): Promise<AccompanimentOverview[]> {
+export async function listAccompaniments(db: DbOrTx, principal: UserPrincipal | null | undefined, instanceId: string): Promise<AccompanimentOverview[]> {
 	if (!UUID.test(instanceId)) throw new NotFoundError(`instance ${instanceId}`);
 	const [inst] = await db.select({ municipalityId: instance.municipalityId }).from(instance).where(eq(instance.id, instanceId));
 	if (!inst) throw new NotFoundError(`instance ${instanceId}`);
@@ -226,7 +226,7 @@ export async function listAccompaniments(db: DbOrTx, principal: Principal | null
  * assignment select (staff of the instance only).
  * @throws NotFoundError, AccessDeniedError.
  */
-export async function listVolunteers(db: DbOrTx, principal: Principal | null | undefined, instanceId: string): Promise<{ id: string; displayName: string }[]> {
+export async function listVolunteers(db: DbOrTx, principal: UserPrincipal | null | undefined, instanceId: string): Promise<{ id: string; displayName: string }[]> {
 	if (!UUID.test(instanceId)) throw new NotFoundError(`instance ${instanceId}`);
 	const [inst] = await db.select({ municipalityId: instance.municipalityId }).from(instance).where(eq(instance.id, instanceId));
 	if (!inst) throw new NotFoundError(`instance ${instanceId}`);
@@ -255,7 +255,7 @@ export interface VolunteerAppointment {
  * consent was withdrawn disappear.
  * @throws AccessDeniedError for anyone but a volunteer.
  */
-export async function listForVolunteer(db: DbOrTx, principal: Principal | null | undefined): Promise<VolunteerAppointment[]> {
+export async function listForVolunteer(db: DbOrTx, principal: UserPrincipal | null | undefined): Promise<VolunteerAppointment[]> {
 	if (!can(principal, 'accompaniment:volunteer')) throw new AccessDeniedError();
 	const rows = await db
 		.select({

@@ -10,15 +10,15 @@
  * name only if the consent covers it, the case list shows no names).
  */
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { Principal } from '../accounts/service';
+import type { UserPrincipal } from '../access';
 import { session, userAccount } from '../accounts/schema';
-import { can } from '../accounts/authz';
+import { can } from '../access';
 import { recordAudit } from '../audit/service';
 import type { ChangeSet } from '../audit/schema';
 import type { Db, DbOrTx } from '../db/client';
-import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { instance } from '../instances/schema';
-import { canonicalLanguageTag } from '../instances/service';
+import { canonicalLanguageTag } from '../core/validation';
 import { CaseLockedError, requireCase, type CaseAccess } from './access';
 import { decryptOptional, decryptText, encryptOptional, encryptText } from './crypto';
 import {
@@ -123,7 +123,7 @@ export function consentIssues(consent: ConsentInput, now: Date = new Date()): Fi
 }
 
 /** Writes one audit row about a case (ids, field names, statuses only). */
-function audit(db: DbOrTx, principal: Principal, access: Pick<CaseAccess, 'caseRow'>, action: string, entityType: string, entityId: string, changes: ChangeSet) {
+function audit(db: DbOrTx, principal: UserPrincipal, access: Pick<CaseAccess, 'caseRow'>, action: string, entityType: string, entityId: string, changes: ChangeSet) {
 	return recordAudit(db, {
 		actorUserId: principal.userId,
 		municipalityId: access.caseRow.municipalityId,
@@ -144,7 +144,7 @@ function audit(db: DbOrTx, principal: Principal, access: Pick<CaseAccess, 'caseR
  *   ValidationError with `consentIssues` codes plus `language` required|invalid_language,
  *   `displayName` consent_not_covered|too_long.
  */
-export async function openCase(db: Db, principal: Principal, input: OpenCaseInput, now: Date = new Date()): Promise<{ id: string; caseNumber: string }> {
+export async function openCase(db: Db, principal: UserPrincipal, input: OpenCaseInput, now: Date = new Date()): Promise<{ id: string; caseNumber: string }> {
 	if (!input.instanceId) throw new ValidationError([{ field: 'instanceId', code: 'required' }]);
 	if (!/^[0-9a-f-]{36}$/i.test(input.instanceId)) throw new NotFoundError(`instance ${input.instanceId}`);
 	const [inst] = await db.select({ id: instance.id, municipalityId: instance.municipalityId }).from(instance).where(eq(instance.id, input.instanceId));
@@ -223,7 +223,7 @@ export async function openCase(db: Db, principal: Principal, input: OpenCaseInpu
  *   unknown_value, `at` required|invalid_date, `followUpOn` invalid_date, `topics` unknown_value,
  *   `note` too_long, and `consent_not_covered` on the field the consent does not cover.
  */
-export async function addStep(db: Db, principal: Principal, caseId: string, input: StepInput, now: Date = new Date()): Promise<string> {
+export async function addStep(db: Db, principal: UserPrincipal, caseId: string, input: StepInput, now: Date = new Date()): Promise<string> {
 	return db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'write');
 		const { consent } = access;
@@ -270,7 +270,7 @@ function touch(db: DbOrTx, caseId: string, now: Date) {
  * Marks a step as done (its follow-up no longer counts as due).
  * @throws NotFoundError (also for a step of another case), AccessDeniedError, CaseLockedError.
  */
-export async function markStepDone(db: Db, principal: Principal, caseId: string, stepId: string, now: Date = new Date()): Promise<void> {
+export async function markStepDone(db: Db, principal: UserPrincipal, caseId: string, stepId: string, now: Date = new Date()): Promise<void> {
 	await db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'write');
 		if (!/^[0-9a-f-]{36}$/i.test(stepId)) throw new NotFoundError(`step ${stepId}`);
@@ -287,7 +287,7 @@ export async function markStepDone(db: Db, principal: Principal, caseId: string,
  * @throws NotFoundError, AccessDeniedError, CaseLockedError; ValidationError `body`
  *   required|too_long|consent_not_covered.
  */
-export async function addNote(db: Db, principal: Principal, caseId: string, body: string, now: Date = new Date()): Promise<string> {
+export async function addNote(db: Db, principal: UserPrincipal, caseId: string, body: string, now: Date = new Date()): Promise<string> {
 	return db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'write');
 		const text = body.trim();
@@ -306,7 +306,7 @@ export async function addNote(db: Db, principal: Principal, caseId: string, body
  * @returns the erasure date.
  * @throws NotFoundError, AccessDeniedError, CaseLockedError (already closed or withdrawn).
  */
-export async function closeCase(db: Db, principal: Principal, caseId: string, now: Date = new Date()): Promise<Date> {
+export async function closeCase(db: Db, principal: UserPrincipal, caseId: string, now: Date = new Date()): Promise<Date> {
 	return db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'write');
 		const settings = await getCaseworkSettings(tx, access.caseRow.municipalityId);
@@ -327,7 +327,7 @@ export async function closeCase(db: Db, principal: Principal, caseId: string, no
  * @throws NotFoundError, AccessDeniedError, CaseLockedError('consent_withdrawn'),
  *   ValidationError `status` not_closed.
  */
-export async function reopenCase(db: Db, principal: Principal, caseId: string, now: Date = new Date()): Promise<void> {
+export async function reopenCase(db: Db, principal: UserPrincipal, caseId: string, now: Date = new Date()): Promise<void> {
 	await db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'read');
 		if (access.consent.withdrawnAt || access.caseRow.status === 'withdrawn') throw new CaseLockedError('consent_withdrawn');
@@ -348,7 +348,7 @@ export async function reopenCase(db: Db, principal: Principal, caseId: string, n
  * closed cases too.
  * @throws NotFoundError, AccessDeniedError, CaseLockedError('consent_withdrawn') when already withdrawn.
  */
-export async function withdrawConsent(db: Db, principal: Principal, caseId: string, now: Date = new Date()): Promise<void> {
+export async function withdrawConsent(db: Db, principal: UserPrincipal, caseId: string, now: Date = new Date()): Promise<void> {
 	await db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'read');
 		if (access.consent.withdrawnAt || access.caseRow.status === 'withdrawn') throw new CaseLockedError('consent_withdrawn');
@@ -381,7 +381,7 @@ export interface Colleague {
  * instance nor already shared with (the candidates for `shareCase`).
  * @throws NotFoundError, AccessDeniedError.
  */
-export async function shareCandidates(db: DbOrTx, principal: Principal, caseId: string): Promise<Colleague[]> {
+export async function shareCandidates(db: DbOrTx, principal: UserPrincipal, caseId: string): Promise<Colleague[]> {
 	const { caseRow, sharedWith } = await requireCase(db, principal, caseId, 'read');
 	const rows = await db
 		.select({ id: userAccount.id, displayName: userAccount.displayName })
@@ -404,7 +404,7 @@ export async function shareCandidates(db: DbOrTx, principal: Principal, caseId: 
  * @throws NotFoundError, AccessDeniedError, CaseLockedError; ValidationError `userId`
  *   unknown_colleague|already_shared.
  */
-export async function shareCase(db: Db, principal: Principal, caseId: string, userId: string, now: Date = new Date()): Promise<void> {
+export async function shareCase(db: Db, principal: UserPrincipal, caseId: string, userId: string, now: Date = new Date()): Promise<void> {
 	await db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'write');
 		const [user] = /^[0-9a-f-]{36}$/i.test(userId)
@@ -431,7 +431,7 @@ export async function shareCase(db: Db, principal: Principal, caseId: string, us
  * Ends the sharing with a colleague; their read purposes for the case end with it.
  * @throws NotFoundError (also when not shared with that user), AccessDeniedError, CaseLockedError.
  */
-export async function unshareCase(db: Db, principal: Principal, caseId: string, userId: string): Promise<void> {
+export async function unshareCase(db: Db, principal: UserPrincipal, caseId: string, userId: string): Promise<void> {
 	await db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'write');
 		if (!access.sharedWith.includes(userId)) throw new NotFoundError(`share of case ${caseId}`);
@@ -450,7 +450,7 @@ export async function unshareCase(db: Db, principal: Principal, caseId: string, 
  * case id and its number, never content.
  * @throws NotFoundError, AccessDeniedError.
  */
-export async function eraseCase(db: Db, principal: Principal, caseId: string): Promise<void> {
+export async function eraseCase(db: Db, principal: UserPrincipal, caseId: string): Promise<void> {
 	await db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'read');
 		await tx.update(referral).set({ sharedEnc: null }).where(eq(referral.caseId, caseId));
@@ -483,7 +483,7 @@ export interface CaseListItem {
  * Open cases first, ordered by the next follow-up (due ones first), then newest.
  * @throws AccessDeniedError for anyone but instance staff (administrators see statistics only).
  */
-export async function listCases(db: DbOrTx, principal: Principal, now: Date = new Date()): Promise<CaseListItem[]> {
+export async function listCases(db: DbOrTx, principal: UserPrincipal, now: Date = new Date()): Promise<CaseListItem[]> {
 	if (!principal.instanceIds.some((instanceId) => can(principal, 'cases:work', { municipalityId: principal.municipalityId, instanceId }))) throw new AccessDeniedError();
 	// Written out with table names: inside a sub-select Drizzle would leave `id` unqualified.
 	const nextFollowUp = sql<string | null>`(select min(s.follow_up_on)::text from case_step s where s.case_id = case_file.id and s.done_at is null)`;
@@ -567,7 +567,7 @@ export interface CaseView {
  * @throws NotFoundError, AccessDeniedError, PurposeRequiredError (no purpose chosen yet in this
  *   session); Error when a stored value fails decryption (altered ciphertext or missing key).
  */
-export async function getCaseView(db: DbOrTx, principal: Principal, caseId: string, sessionToken: string | undefined): Promise<CaseView> {
+export async function getCaseView(db: DbOrTx, principal: UserPrincipal, caseId: string, sessionToken: string | undefined): Promise<CaseView> {
 	const { caseRow, consent, sharedWith } = await requireCase(db, principal, caseId, 'read');
 	await recordCaseRead(db, principal, caseId, sessionToken);
 	const names = async (ids: (string | null)[]) => {

@@ -4,11 +4,11 @@
  * (`casework:configure`). Ranges are those of the `casework_setting_periods_check` constraint.
  */
 import { sql } from 'drizzle-orm';
-import type { Principal } from '../accounts/service';
-import { authorize } from '../accounts/authz';
+import type { UserPrincipal } from '../access';
+import { authorize } from '../access';
 import { diffRecords, recordAudit } from '../audit/service';
 import type { Db } from '../db/client';
-import { ValidationError, type FieldIssue } from '../errors';
+import { ValidationError, type FieldIssue } from '../core/errors';
 import { CONTACT_ATTRIBUTE_KEYS, type ContactAttribute } from './model';
 import { caseworkSetting } from './schema';
 import { getCaseworkSettings, type CaseworkSettings } from './settings';
@@ -66,7 +66,7 @@ export function validateCaseworkSettings(input: CaseworkSettingsInput): Casework
  */
 export async function saveCaseworkSettings(
 	db: Db,
-	principal: Principal,
+	principal: UserPrincipal,
 	municipalityId: string,
 	input: CaseworkSettingsInput
 ): Promise<CaseworkSettings> {

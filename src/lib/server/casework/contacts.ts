@@ -9,15 +9,15 @@
  * object.
  */
 import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm';
-import type { Principal } from '../accounts/service';
-import { can } from '../accounts/authz';
+import type { UserPrincipal } from '../access';
+import { can } from '../access';
 import { recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
 import { SUBTOPIC_FIELD, THEME_FIELDS } from '../directory/model';
-import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { socialSpace } from '../geography/schema';
 import { instance, instanceSocialSpace } from '../instances/schema';
-import { canonicalLanguageTag } from '../instances/service';
+import { canonicalLanguageTag } from '../core/validation';
 import { CONTACT_ATTRIBUTES, CONTACT_CHANNELS, type ContactAttribute } from './model';
 import { issueReferral, isTopicKey, type IssuedReferral } from './referrals';
 import { contactAggregate, counsellingContact, referral } from './schema';
@@ -63,7 +63,7 @@ export interface RecordedContact {
 
 const CHANNEL_KEYS: readonly string[] = CONTACT_CHANNELS.map((c) => c.key);
 
-async function instanceOrDenied(db: DbOrTx, principal: Principal, instanceId: string) {
+async function instanceOrDenied(db: DbOrTx, principal: UserPrincipal, instanceId: string) {
 	const [row] = /^[0-9a-f-]{36}$/i.test(instanceId) ? await db.select().from(instance).where(eq(instance.id, instanceId)) : [];
 	// Unknown and foreign instances answer the same, so the refusal tells nothing about existence.
 	if (!row || !can(principal, 'contacts:record', { municipalityId: row.municipalityId, instanceId: row.id })) {
@@ -85,7 +85,7 @@ async function instanceOrDenied(db: DbOrTx, principal: Principal, instanceId: st
  *   `socialSpaceId` (`unknown_social_space`), `referrals.<i>.<field>` (`topic`/`target`:
  *   `required`, `unknown_value`).
  */
-export async function recordContact(db: Db, principal: Principal, input: ContactInput, now: Date = new Date()): Promise<RecordedContact> {
+export async function recordContact(db: Db, principal: UserPrincipal, input: ContactInput, now: Date = new Date()): Promise<RecordedContact> {
 	const inst = await instanceOrDenied(db, principal, input.instanceId);
 	const issues: FieldIssue[] = [];
 	const contactedAt = input.contactedAt;
@@ -236,7 +236,7 @@ export interface ListedContact extends CounsellingContact {
  */
 export async function listRecentContacts(
 	db: DbOrTx,
-	principal: Principal,
+	principal: UserPrincipal,
 	instanceId: string,
 	options: { since?: Date; limit?: number; now?: Date } = {}
 ): Promise<ListedContact[]> {
@@ -273,7 +273,7 @@ export async function listRecentContacts(
  * @throws NotFoundError (unknown id), AccessDeniedError (not own staff),
  *   ValidationError `contact` / `not_same_day`.
  */
-export async function deleteContact(db: Db, principal: Principal, contactId: string, now: Date = new Date()): Promise<void> {
+export async function deleteContact(db: Db, principal: UserPrincipal, contactId: string, now: Date = new Date()): Promise<void> {
 	const [row] = /^[0-9a-f-]{36}$/i.test(contactId)
 		? await db.select().from(counsellingContact).where(eq(counsellingContact.id, contactId))
 		: [];

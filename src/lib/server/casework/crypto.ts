@@ -15,7 +15,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readConfig } from '../config';
+import { readConfig } from '../core/config';
 
 /** A keyring: key id → 32-byte key, and the id new values are encrypted with. */
 export interface Keyring {

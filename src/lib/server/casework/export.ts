@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
-import type { Principal } from '../accounts/service';
+import type { UserPrincipal } from '../access';
 import type { DbOrTx } from '../db/client';
 import { m } from '../../paraglide/messages.js';
 import { isLocale, type Locale } from '../../paraglide/runtime.js';
@@ -33,7 +33,7 @@ export interface CaseExport {
  * Collects the export of a case. Writes one read audit row (it is a read).
  * @throws NotFoundError, AccessDeniedError, PurposeRequiredError.
  */
-export async function exportCase(db: DbOrTx, principal: Principal, caseId: string, sessionToken: string | undefined, now: Date = new Date()): Promise<CaseExport> {
+export async function exportCase(db: DbOrTx, principal: UserPrincipal, caseId: string, sessionToken: string | undefined, now: Date = new Date()): Promise<CaseExport> {
 	const view = await getCaseView(db, principal, caseId, sessionToken);
 	return {
 		format: 'anlaufstelle-case-export/1',

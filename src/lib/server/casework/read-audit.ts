@@ -8,12 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
-import type { Principal } from '../accounts/service';
+import type { UserPrincipal } from '../access';
 import { userAccount } from '../accounts/schema';
 import { recordAudit } from '../audit/service';
 import { auditLog } from '../audit/schema';
 import type { DbOrTx } from '../db/client';
-import { AccessDeniedError, ValidationError } from '../errors';
+import { AccessDeniedError, ValidationError } from '../core/errors';
 import { requireCase } from './access';
 import { READ_PURPOSES, type ReadPurpose } from './model';
 import { caseReadPurpose } from './schema';
@@ -40,7 +40,7 @@ export function isReadPurpose(key: string): key is ReadPurpose {
  * The purpose chosen for a case in this session, or null.
  * @throws NotFoundError, AccessDeniedError from `requireCase`.
  */
-export async function readPurposeOf(db: DbOrTx, principal: Principal, caseId: string, sessionToken: string | undefined): Promise<ReadPurpose | null> {
+export async function readPurposeOf(db: DbOrTx, principal: UserPrincipal, caseId: string, sessionToken: string | undefined): Promise<ReadPurpose | null> {
 	await requireCase(db, principal, caseId, 'read');
 	if (!sessionToken) return null;
 	const [row] = await db
@@ -55,7 +55,7 @@ export async function readPurposeOf(db: DbOrTx, principal: Principal, caseId: st
  * @throws NotFoundError, AccessDeniedError (also without a session), ValidationError `purpose`
  *   required|unknown_value.
  */
-export async function choosePurpose(db: DbOrTx, principal: Principal, caseId: string, sessionToken: string | undefined, purpose: string): Promise<void> {
+export async function choosePurpose(db: DbOrTx, principal: UserPrincipal, caseId: string, sessionToken: string | undefined, purpose: string): Promise<void> {
 	await requireCase(db, principal, caseId, 'read');
 	if (!sessionToken) throw new AccessDeniedError();
 	if (!purpose) throw new ValidationError([{ field: 'purpose', code: 'required' }]);
@@ -73,7 +73,7 @@ export async function choosePurpose(db: DbOrTx, principal: Principal, caseId: st
  * @returns the purpose.
  * @throws NotFoundError, AccessDeniedError, PurposeRequiredError.
  */
-export async function recordCaseRead(db: DbOrTx, principal: Principal, caseId: string, sessionToken: string | undefined): Promise<ReadPurpose> {
+export async function recordCaseRead(db: DbOrTx, principal: UserPrincipal, caseId: string, sessionToken: string | undefined): Promise<ReadPurpose> {
 	const purpose = await readPurposeOf(db, principal, caseId, sessionToken);
 	if (!purpose) throw new PurposeRequiredError();
 	const { caseRow } = await requireCase(db, principal, caseId, 'read');
@@ -100,7 +100,7 @@ export interface CaseRead {
  * The read log of a case, newest first (for its staff and the export).
  * @throws NotFoundError, AccessDeniedError.
  */
-export async function listCaseReads(db: DbOrTx, principal: Principal, caseId: string, limit = 500): Promise<CaseRead[]> {
+export async function listCaseReads(db: DbOrTx, principal: UserPrincipal, caseId: string, limit = 500): Promise<CaseRead[]> {
 	await requireCase(db, principal, caseId, 'read');
 	const rows = await db
 		.select({ at: auditLog.at, actorUserId: auditLog.actorUserId, actor: userAccount.displayName, changes: auditLog.changes })

@@ -4,7 +4,7 @@
  * `error_<code>`), and locked cases get a sentence saying why.
  */
 import { msg } from '$lib/messages';
-import type { FieldIssue } from '../errors';
+import type { FieldIssue } from '../core/errors';
 import type { CaseLockedError } from './access';
 
 /** One form error: the field, the id of its input, the message in the request's language. */

@@ -6,15 +6,15 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
-import type { Principal } from '../accounts/service';
+import type { UserPrincipal } from '../access';
 import type { ChangeSet } from '../audit/schema';
 import { recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
 import { getOrganization, getService, visibleLevels } from '../directory/service';
 import { SUBTOPICS, THEME_FIELDS } from '../directory/model';
 import { originalLanguage } from '../directory/texts';
-import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
-import { authorize, can } from '../accounts/authz';
+import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
+import { authorize, can } from '../access';
 import { instance } from '../instances/schema';
 import { requireCase } from './access';
 import { decryptText, encryptText } from './crypto';
@@ -75,7 +75,7 @@ export interface IssuedReferral {
  */
 export async function issueReferral(
 	db: DbOrTx,
-	principal: Principal,
+	principal: UserPrincipal,
 	municipalityId: string,
 	districtId: string | null,
 	input: ReferralInput,
@@ -384,7 +384,7 @@ export const REFERRAL_LIST_LIMIT = 300;
  */
 export async function listReferrals(
 	db: DbOrTx,
-	principal: Principal | null | undefined,
+	principal: UserPrincipal | null | undefined,
 	instanceId: string,
 	options: { overdueOnly?: boolean } = {},
 	now: Date = new Date()
@@ -419,7 +419,7 @@ export async function listReferrals(
  * staff and the colleagues it is shared with).
  * @throws NotFoundError, AccessDeniedError from `requireCase`.
  */
-export async function listCaseReferrals(db: DbOrTx, principal: Principal | null | undefined, caseId: string, now: Date = new Date()): Promise<ReferralOverview[]> {
+export async function listCaseReferrals(db: DbOrTx, principal: UserPrincipal | null | undefined, caseId: string, now: Date = new Date()): Promise<ReferralOverview[]> {
 	const { caseRow } = await requireCase(db, principal, caseId, 'read');
 	const { referralFollowUpDays } = await getCaseworkSettings(db, caseRow.municipalityId);
 	const rows = await db.select().from(referral).where(eq(referral.caseId, caseId)).orderBy(desc(referral.createdAt), asc(referral.id));
@@ -434,7 +434,7 @@ export async function listCaseReferrals(db: DbOrTx, principal: Principal | null 
  * @throws NotFoundError (unknown referral), AccessDeniedError, ValidationError `referral`
  *   `already_final` (a final referral needs no follow-up).
  */
-export async function markFollowUpDone(db: Db, principal: Principal | null | undefined, referralId: string): Promise<void> {
+export async function markFollowUpDone(db: Db, principal: UserPrincipal | null | undefined, referralId: string): Promise<void> {
 	if (!/^[0-9a-f-]{36}$/i.test(referralId)) throw new NotFoundError(`referral ${referralId}`);
 	await db.transaction(async (tx) => {
 		const [row] = await tx.select().from(referral).where(eq(referral.id, referralId));

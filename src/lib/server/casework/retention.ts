@@ -26,7 +26,7 @@
  * Legal basis: Art. 5(1)(e) (storage limitation) and Art. 17 GDPR; docs/retention.md.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { purgeExpired } from '../accounts/service';
+import { purgeExpired } from '../accounts/sessions';
 import { recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
 import { getCaseworkSettings, type CaseworkSettings } from './settings';

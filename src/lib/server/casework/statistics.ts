@@ -12,17 +12,17 @@
  *
  * Small-count suppression (Statistikgeheimnis practice; issue 4: "counts under 5 are suppressed
  * in anything that leaves the instance"): see `suppressTable`. Only the instance's own staff see
- * exact counts, and only on screen (`statisticsExact`); downloads and district or city reports
+ * exact counts, and only on screen (`statistics:exact`); downloads and district or city reports
  * are always suppressed.
  */
 import { stringify } from 'csv-stringify/sync';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import writeXlsxFile from 'write-excel-file/node';
-import type { Principal } from '../accounts/service';
-import { can, statisticsExact } from '../accounts/authz';
+import type { UserPrincipal } from '../access';
+import { can } from '../access';
 import type { DbOrTx } from '../db/client';
 import { organization } from '../directory/schema';
-import { AccessDeniedError, NotFoundError } from '../errors';
+import { AccessDeniedError, NotFoundError } from '../core/errors';
 import { district, municipality, socialSpace } from '../geography/schema';
 import { instance } from '../instances/schema';
 import { SMALL_COUNT_THRESHOLD, type ContactAttribute } from './model';
@@ -292,10 +292,10 @@ async function resolveScope(db: DbOrTx, scope: ReportScope): Promise<{ name: str
  * `statistics:instance` (own staff exact on screen, administrators suppressed); district and
  * municipality reports: `statistics:municipality` (administrators, always suppressed).
  */
-function access(principal: Principal, scope: ReportScope, municipalityId: string, download: boolean): { allowed: boolean; exact: boolean } {
+function access(principal: UserPrincipal, scope: ReportScope, municipalityId: string, download: boolean): { allowed: boolean; exact: boolean } {
 	if (scope.level === 'instance') {
 		const allowed = can(principal, 'statistics:instance', { municipalityId, instanceId: scope.id });
-		return { allowed, exact: allowed && !download && statisticsExact(principal, scope.id, municipalityId) };
+		return { allowed, exact: allowed && !download && can(principal, 'statistics:exact', { municipalityId, instanceId: scope.id }) };
 	}
 	return { allowed: can(principal, 'statistics:municipality', { municipalityId }), exact: false };
 }
@@ -307,7 +307,7 @@ function access(principal: Principal, scope: ReportScope, municipalityId: string
  */
 export async function buildReport(
 	db: DbOrTx,
-	principal: Principal,
+	principal: UserPrincipal,
 	scope: ReportScope,
 	period: ReportPeriod,
 	options: { download?: boolean } = {}
@@ -368,7 +368,7 @@ export interface ReportChoices {
 }
 
 /** The scopes the principal may open reports for (empty lists: none). */
-export async function reportChoices(db: DbOrTx, principal: Principal): Promise<ReportChoices> {
+export async function reportChoices(db: DbOrTx, principal: UserPrincipal): Promise<ReportChoices> {
 	const mId = principal.municipalityId;
 	const instances = (await db.select({ id: instance.id, name: instance.name }).from(instance).where(eq(instance.municipalityId, mId)).orderBy(instance.name)).filter(
 		(i) => can(principal, 'statistics:instance', { municipalityId: mId, instanceId: i.id })

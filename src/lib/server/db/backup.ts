@@ -4,12 +4,11 @@
  * dump restores into PGlite (here) or into PostgreSQL with `psql -f`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
 import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import path from 'node:path';
-import { extensions, type DatabaseHandle } from './client';
+import { openDatabase, type DatabaseHandle } from './client';
 
 // INSERT statements instead of COPY … FROM stdin, so PGlite can replay the file without psql;
 // no owners or privileges, so the dump restores under any role.
@@ -49,11 +48,10 @@ export async function restoreDatabase(options: { url?: string; dataDir: string; 
 		.split('\n')
 		.filter((line) => !line.startsWith('\\'))
 		.join('\n');
-	mkdirSync(options.dataDir, { recursive: true });
-	const db = await PGlite.create(dir, { extensions });
+	const handle = await openDatabase({ dataDir: options.dataDir, command: 'cli restore' });
 	try {
-		await db.exec(sql);
+		await handle.pglite!.exec(sql);
 	} finally {
-		await db.close();
+		await handle.close();
 	}
 }

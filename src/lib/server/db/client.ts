@@ -2,20 +2,26 @@
  * Database connection: embedded PGlite (Postgres compiled to WASM, data in a local folder) by
  * default, or a PostgreSQL 15+ server when a `postgres://` URL is given. Both run the same
  * Drizzle migrations from `./drizzle`.
+ *
+ * The embedded database runs with fsync on (PGlite starts Postgres with `-F` and its Node file
+ * system has no fsync; both are undone here, issue 11 §7), and its folder is locked for one
+ * process (`./data-folder`).
  */
-import { mkdirSync } from 'node:fs';
+import { fsyncSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import * as schema from './schema';
+import { log } from '../core/log';
+import { lockDataFolder, type DataFolderLock } from './data-folder';
 
 /** The Drizzle database type used by every module (both drivers share the Postgres dialect). */
-export type Db = NodePgDatabase<typeof schema>;
+export type Db = NodePgDatabase;
 /** A transaction handle; accepted wherever a `Db` is. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Either a database or an open transaction. */
@@ -29,6 +35,8 @@ export interface DatabaseHandle {
 	url?: string;
 	/** The PGlite instance when embedded (used by backups); undefined on a server. */
 	pglite?: PGlite;
+	/** The data folder's lock when embedded on disk; released by `close()`. */
+	lock?: DataFolderLock;
 	close(): Promise<void>;
 }
 
@@ -41,42 +49,96 @@ export function migrationsFolder(): string {
 }
 
 /**
+ * PGlite's Node file system with a real fsync: Emscripten's NODEFS has no `fsync` stream
+ * operation, so Postgres' fsync calls returned at once and a power loss could lose commits
+ * that were already acknowledged.
+ */
+class DurableNodeFS extends NodeFS {
+	async init(pg: PGlite, options: Parameters<NodeFS['init']>[1]) {
+		const result = await super.init(pg, options);
+		const preRun = result.emscriptenOpts.preRun ?? [];
+		return {
+			emscriptenOpts: {
+				...result.emscriptenOpts,
+				preRun: [
+					...preRun,
+					(module: { FS: { filesystems: { NODEFS: { stream_ops: Record<string, unknown> } } } }) => {
+						module.FS.filesystems.NODEFS.stream_ops.fsync = (stream: { nfd?: number }) => {
+							if (stream.nfd !== undefined) fsyncSync(stream.nfd);
+						};
+					}
+				]
+			}
+		};
+	}
+}
+
+/** Postgres' start parameters in PGlite without `-F` (fsync off). */
+function durableStartParams(): string[] {
+	return PGlite.defaultStartParams.filter((p) => p !== '-F');
+}
+
+/**
  * Opens the database.
  * @param options.url `postgres://…` for a server; otherwise embedded.
- * @param options.dataDir folder for PGlite's files; `memory://` or undefined with `memory: true`
- *   keeps everything in memory (tests).
- * @throws when the server is unreachable or the data folder cannot be created.
+ * @param options.dataDir folder for PGlite's files (in `<dataDir>/pgdata`); undefined with
+ *   `memory: true` keeps everything in memory (tests).
+ * @param options.command what this process runs (`server`, `cli backup`, …), named to a second
+ *   process that finds the embedded folder locked.
+ * @param options.durable fsync on (default true); benchmarks measure the difference.
+ * @throws DataFolderError when another process holds the folder or it is not writable; the
+ *   driver's error when the server is unreachable.
  */
 export async function openDatabase(options: {
 	url?: string;
 	dataDir?: string;
 	memory?: boolean;
+	command?: string;
+	durable?: boolean;
 }): Promise<DatabaseHandle> {
 	if (options.url) {
 		const pool = new pg.Pool({ connectionString: options.url, max: 10 });
 		// The pool drops an idle connection the server ends (restart, failover, a terminated
 		// backend) and then emits 'error'; unhandled, that event would end the whole process.
-		pool.on('error', (e) => console.error(`database: idle connection closed by the server (${(e as { code?: string }).code ?? e.message})`));
+		pool.on('error', (e) => log.warn({ code: (e as { code?: string }).code }, 'database: idle connection closed by the server'));
 		await pool.query('select 1');
 		return {
-			db: drizzlePg(pool, { schema }),
+			db: drizzlePg(pool),
 			kind: 'postgres',
 			url: options.url,
 			close: () => pool.end()
 		};
 	}
-	let client: PGlite;
 	if (options.memory || !options.dataDir) {
-		client = await PGlite.create({ extensions });
-	} else {
-		mkdirSync(options.dataDir, { recursive: true });
-		client = await PGlite.create(path.join(options.dataDir, 'pgdata'), { extensions });
+		const client = await PGlite.create({ extensions });
+		return { db: drizzlePglite(client) as unknown as Db, kind: 'pglite', pglite: client, close: () => client.close() };
+	}
+	mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+	const lock = lockDataFolder(options.dataDir, options.command ?? 'anlaufstelle');
+	let client: PGlite;
+	try {
+		const durable = options.durable ?? true;
+		client = await PGlite.create({
+			extensions,
+			fs: durable ? new DurableNodeFS(path.join(options.dataDir, 'pgdata')) : new NodeFS(path.join(options.dataDir, 'pgdata')),
+			...(durable ? { startParams: durableStartParams() } : {})
+		});
+	} catch (e) {
+		lock.release();
+		throw e;
 	}
 	return {
-		db: drizzlePglite(client, { schema }) as unknown as Db,
+		db: drizzlePglite(client) as unknown as Db,
 		kind: 'pglite',
 		pglite: client,
-		close: () => client.close()
+		lock,
+		async close() {
+			try {
+				await client.close();
+			} finally {
+				lock.release();
+			}
+		}
 	};
 }
 

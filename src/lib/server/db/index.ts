@@ -1,30 +1,37 @@
 /**
- * The server's single database connection: opened, migrated and (in demo mode) filled with the
- * demo municipalities once per process, on first use.
+ * The process's database, once `startup.ts` has opened and prepared it. Routes and page code
+ * ask `getDb()`; they never open a database themselves.
  */
-import { purgeExpired } from '../accounts/service';
-import { readConfig } from '../config';
-import { loadDemo, type DemoLogin } from '../demo/load';
-import { migrateDatabase, openDatabase, type DatabaseHandle, type Db } from './client';
+import { sql } from 'drizzle-orm';
+import type { DatabaseHandle, Db } from './client';
 
-let ready: Promise<{ handle: DatabaseHandle; demoLogins: DemoLogin[] }> | undefined;
+let resolveReady: (handle: DatabaseHandle) => void;
+const ready = new Promise<DatabaseHandle>((resolve) => (resolveReady = resolve));
+let current: DatabaseHandle | undefined;
 
-/** Opens, migrates and seeds the configured database once. @returns handle and demo logins. */
-export function startDatabase(): Promise<{ handle: DatabaseHandle; demoLogins: DemoLogin[] }> {
-	ready ??= (async () => {
-		const config = readConfig();
-		const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-		await migrateDatabase(handle);
-		const demoLogins = config.demo ? await loadDemo(handle.db) : [];
-		await purgeExpired(handle.db);
-		// Expired sessions and reset links are removed hourly; unref so it never keeps the process alive.
-		setInterval(() => purgeExpired(handle.db).catch(() => undefined), 3600_000).unref();
-		return { handle, demoLogins };
-	})();
-	return ready;
+/** Makes `handle` the process's database (called once by start-up). */
+export function useDatabase(handle: DatabaseHandle): void {
+	current = handle;
+	resolveReady(handle);
 }
 
-/** The ready database. */
+/** The process's database handle, waiting for start-up to finish. */
+export function getDatabase(): Promise<DatabaseHandle> {
+	return current ? Promise.resolve(current) : ready;
+}
+
+/** The process's database, waiting for start-up to finish. */
 export async function getDb(): Promise<Db> {
-	return (await startDatabase()).handle.db;
+	return (await getDatabase()).db;
+}
+
+/** Whether the database answers a trivial query (readiness checks). Never throws. */
+export async function databaseAnswers(): Promise<boolean> {
+	if (!current) return false;
+	try {
+		await current.db.execute(sql`select 1`);
+		return true;
+	} catch {
+		return false;
+	}
 }

@@ -7,8 +7,10 @@
  * what exists is left alone. Sources and licences: `data/demo/LICENSES.md`.
  */
 import { readFile } from 'node:fs/promises';
+import { systemPrincipal } from '../access';
 import path from 'node:path';
-import { ROLES, createUser, findUserByEmail, type Role } from '../accounts/service';
+import { createUser, findUserByEmail } from '../accounts/users';
+import { ROLES, type Role } from '../access';
 import type { Db } from '../db/client';
 import { importBoundaries, importStatistics, upsertStatistics } from '../geography/importers';
 import {
@@ -279,11 +281,14 @@ async function loadUsers(db: Db): Promise<DemoLogin[]> {
 	];
 	for (const u of users) {
 		if (await findUserByEmail(db, u.email)) continue;
-		await createUser(
-			db,
-			{ email: u.email, displayName: u.name, role: u.role, municipalityId: u.m, instanceIds: u.instances, password: DEMO_PASSWORD },
-			ACTOR
-		);
+		await createUser(db, systemPrincipal(ACTOR.label), {
+			email: u.email,
+			displayName: u.name,
+			role: u.role,
+			municipalityId: u.m,
+			instanceIds: u.instances,
+			password: DEMO_PASSWORD
+		});
 	}
 	return users
 		.map((u) => ({ email: u.email, role: u.role, scope: u.scope }))

@@ -11,9 +11,9 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
-import { ImportError, ValidationError, type FieldIssue } from '../errors';
+import { ImportError, ValidationError, type FieldIssue } from '../core/errors';
 import { listSocialSpaces, requireMunicipality, type Municipality } from '../geography/service';
-import { canonicalLanguageTag } from '../instances/service';
+import { canonicalLanguageTag } from '../core/validation';
 import {
 	ACCESSIBILITY_FEATURES,
 	ACTOR_TYPES,

@@ -7,7 +7,7 @@
 import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../core/errors';
 import { socialSpace } from '../geography/schema';
 import { directorySetting, location, organization, organizationSocialSpace, service, serviceAtLocation, type TranslatedText } from './schema';
 import type { EntryKind } from './proposals';

@@ -10,7 +10,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { diffRecords, recordAudits } from '../audit/service';
 import type { Db, Tx } from '../db/client';
-import { ImportError, ValidationError } from '../errors';
+import { ImportError, ValidationError } from '../core/errors';
 import { hasSocialSpaceBoundaries, locateSocialSpace, requireMunicipality } from '../geography/service';
 import { OSM_AMENITY_TYPES, type Visibility } from './model';
 import { location, organization, organizationSocialSpace } from './schema';

@@ -13,7 +13,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import { userAccount } from '../accounts/schema';
 import type { Db, DbOrTx } from '../db/client';
-import { NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { hasSocialSpaceBoundaries, locateSocialSpace } from '../geography/service';
 import { socialSpace } from '../geography/schema';
 import { changeProposal, organization } from './schema';

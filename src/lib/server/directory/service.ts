@@ -5,13 +5,14 @@
  * Source: issue 3 §1–§2, §6; MODEL.md §4 "Inform & refer".
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { can } from '../access';
 import { canonicalJson, diffRecords, recordAudit } from '../audit/service';
-import type { Principal } from '../accounts/service';
+import type { UserPrincipal } from '../access';
 import type { Db, DbOrTx } from '../db/client';
-import { ValidationError, type FieldIssue } from '../errors';
+import { ValidationError, type FieldIssue } from '../core/errors';
 import { getSocialSpaces, hasSocialSpaceBoundaries, locateSocialSpace, type SocialSpace } from '../geography/service';
 import { socialSpace } from '../geography/schema';
-import { canonicalLanguageTag } from '../instances/service';
+import { canonicalLanguageTag } from '../core/validation';
 import {
 	ACCESSIBILITY_FEATURES,
 	ACTOR_TYPES,
@@ -572,10 +573,10 @@ export async function deleteEntry(db: Db, kind: 'service' | 'organization', id: 
  * visibility): everyone `public`; signed-in partners and volunteers of the municipality also
  * `network`; staff and administrators of the municipality also `internal`.
  */
-export function visibleLevels(principal: Principal | null | undefined, municipalityId: string): Visibility[] {
-	if (!principal || principal.municipalityId !== municipalityId) return ['public'];
-	if (principal.role === 'municipality_admin' || principal.role === 'instance_staff') return ['public', 'network', 'internal'];
-	return ['public', 'network'];
+export function visibleLevels(principal: UserPrincipal | null | undefined, municipalityId: string): Visibility[] {
+	if (can(principal, 'directory:see_internal', { municipalityId })) return ['public', 'network', 'internal'];
+	if (can(principal, 'directory:see_network', { municipalityId })) return ['public', 'network'];
+	return ['public'];
 }
 
 /** An offer with everything its pages, slip and API need. */

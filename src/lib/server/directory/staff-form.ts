@@ -20,7 +20,7 @@ import { CONTENT_LANGUAGES, type Visibility } from './model';
 import type { TranslatedText } from './schema';
 import type { LocationInput, OrganizationInput, ScheduleInput, ServiceInput } from './service';
 import { effectiveStatus, originalLanguage, textHash, withVersion } from './texts';
-import type { FieldIssue } from '../errors';
+import type { FieldIssue } from '../core/errors';
 
 /** Marks a translation as outdated when staff say so (never equal to a text hash). */
 const OUTDATED_BASIS = 'outdated';

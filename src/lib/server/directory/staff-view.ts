@@ -5,9 +5,9 @@
  */
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { msg } from '$lib/messages';
-import { can } from '../accounts/authz';
+import { can } from '../access';
 import { userAccount } from '../accounts/schema';
-import type { Principal } from '../accounts/service';
+import type { UserPrincipal } from '../access';
 import { auditLog } from '../audit/schema';
 import type { DbOrTx } from '../db/client';
 import { listDistricts, listSocialSpaces } from '../geography/service';
@@ -56,7 +56,7 @@ export function languageName(tag: string, locale: string): string {
 }
 
 /** Whether the principal may open the municipality's directory pages at all. */
-export function mayUseDirectory(p: Principal): boolean {
+export function mayUseDirectory(p: UserPrincipal): boolean {
 	return can(p, 'directory:propose', { municipalityId: p.municipalityId });
 }
 
@@ -64,7 +64,7 @@ export function mayUseDirectory(p: Principal): boolean {
  * Whether a save by `p` is written directly: `directory:edit` on the entry as it is (its
  * instance) and as it would be (the chosen instance). Otherwise it becomes a proposal.
  */
-export function mayEditDirectly(p: Principal, municipalityId: string, before: string | null | undefined, after: string | null | undefined): boolean {
+export function mayEditDirectly(p: UserPrincipal, municipalityId: string, before: string | null | undefined, after: string | null | undefined): boolean {
 	return (
 		can(p, 'directory:edit', { municipalityId, instanceId: before ?? null }) && can(p, 'directory:edit', { municipalityId, instanceId: after ?? null })
 	);
@@ -101,11 +101,16 @@ export function textStatuses(texts: Record<string, TranslatedText>): Record<stri
 	);
 }
 
-/** Instances the principal may assign an entry to (all for admins, their own for staff), plus the current one. */
-export async function instanceChoices(db: DbOrTx, p: Principal, current: string | null): Promise<Choice[]> {
+/**
+ * Instances the principal may assign an entry to, plus the current one: those they may edit
+ * directly, or every instance for those who only propose (a reviewer decides).
+ */
+export async function instanceChoices(db: DbOrTx, p: UserPrincipal, current: string | null): Promise<Choice[]> {
 	const all = await listInstances(db, p.municipalityId);
+	const municipalityId = p.municipalityId;
+	const proposesOnly = !can(p, 'directory:review', { municipalityId });
 	return all
-		.filter((i) => i.id === current || p.role === 'municipality_admin' || p.role === 'partner_editor' || p.instanceIds.includes(i.id))
+		.filter((i) => i.id === current || proposesOnly || can(p, 'directory:edit', { municipalityId, instanceId: i.id }))
 		.map((i) => ({ value: i.id, label: i.name }));
 }
 
@@ -194,7 +199,7 @@ export interface DirectoryFilter {
  * The municipality's actors and offers the principal may see (staff: all visibilities), filtered
  * by a name part, kind, visibility and instance; at most `limit` rows, actors by name then offers.
  */
-export async function listDirectory(db: DbOrTx, p: Principal, filter: DirectoryFilter, locale: string, limit = 200): Promise<{ rows: DirectoryRow[]; more: boolean }> {
+export async function listDirectory(db: DbOrTx, p: UserPrincipal, filter: DirectoryFilter, locale: string, limit = 200): Promise<{ rows: DirectoryRow[]; more: boolean }> {
 	const levels = visibleLevels(p, p.municipalityId).filter((v) => !filter.visibility || v === filter.visibility);
 	if (!levels.length) return { rows: [], more: false };
 	const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -323,7 +328,7 @@ export async function entryHistory(db: DbOrTx, kind: EntryKind, id: string): Pro
  * The entry's municipality and instance if the principal may see it (staff: any visibility),
  * else null (callers answer 404 whether it is missing or hidden).
  */
-export async function entryScope(db: DbOrTx, p: Principal, kind: EntryKind, id: string): Promise<{ municipalityId: string; instanceId: string | null; email: string } | null> {
+export async function entryScope(db: DbOrTx, p: UserPrincipal, kind: EntryKind, id: string): Promise<{ municipalityId: string; instanceId: string | null; email: string } | null> {
 	if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
 	const levels = visibleLevels(p, p.municipalityId);
 	if (kind === 'service') {

@@ -6,12 +6,12 @@
  * shows as machine-translated and turns `outdated` when the original changes.
  */
 import type { Db } from '../db/client';
-import { readConfig, type AppConfig } from '../config';
+import { readConfig, type AppConfig } from '../core/config';
 import { CONTENT_LANGUAGES, EASY_GERMAN } from './model';
 import { getService, saveService, serviceToInput, type Actor, type ServiceInput } from './service';
 import type { TranslatedText } from './schema';
 import { effectiveStatus, originalLanguage, textHash } from './texts';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../core/errors';
 
 /** A translation service: translates texts (same order out as in) from one language to another. */
 export interface TranslationProvider {

@@ -11,8 +11,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
-import { ValidationError } from '../errors';
-import { sendMail } from '../mail/service';
+import { ValidationError } from '../core/errors';
+import { sendMail } from '../core/mail';
 import { verificationLink } from './schema';
 import {
 	getOrganization,

@@ -5,8 +5,8 @@
 import { and, asc, count, eq, getTableColumns, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
 import type { DbOrTx } from '../db/client';
-import { NotFoundError, ValidationError } from '../errors';
-import { slugify } from '../text';
+import { NotFoundError, ValidationError } from '../core/errors';
+import { slugify } from '../core/text';
 import { findContaining, indexAreas } from './geojson';
 import { drawAreas, type DrawnMap } from './map';
 import { district, municipality, socialSpace, statistic } from './schema';
@@ -24,6 +24,12 @@ export function listMunicipalities(db: DbOrTx): Promise<Municipality[]> {
 /** The municipality with this slug, or null. */
 export async function findMunicipality(db: DbOrTx, slug: string): Promise<Municipality | null> {
 	const [row] = await db.select().from(municipality).where(eq(municipality.slug, slug));
+	return row ?? null;
+}
+
+/** The municipality with this id, or null. */
+export async function findMunicipalityById(db: DbOrTx, id: string): Promise<Municipality | null> {
+	const [row] = await db.select().from(municipality).where(eq(municipality.id, id));
 	return row ?? null;
 }
 

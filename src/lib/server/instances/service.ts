@@ -5,7 +5,8 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { diffRecords, recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
-import { ValidationError, type FieldIssue } from '../errors';
+import { ValidationError, type FieldIssue } from '../core/errors';
+import { canonicalLanguageTag } from '../core/validation';
 import { getSocialSpaces, locateSocialSpace, type SocialSpace } from '../geography/service';
 import { socialSpace } from '../geography/schema';
 import { emptyProfile, normaliseProfile, PROFILE_DIMENSIONS, type Profile } from './model';
@@ -122,16 +123,6 @@ export interface InstanceInput {
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Canonical BCP 47 tag, or null if `tag` is not well-formed. */
-export function canonicalLanguageTag(tag: string): string | null {
-	try {
-		const [canonical] = Intl.getCanonicalLocales(tag.trim());
-		return canonical ?? null;
-	} catch {
-		return null;
-	}
-}
 
 /**
  * Checks an instance input. Field codes: `required`, `too_long`, `invalid_email`,

@@ -12,11 +12,11 @@
  * Error codes (`sa_err_*`) are message keys.
  */
 import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
-import type { Principal } from '../accounts/service';
-import { authorize, can } from '../accounts/authz';
+import type { UserPrincipal } from '../access';
+import { authorize, can } from '../access';
 import { recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
-import { NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { listInstances } from '../instances/service';
 import { assessment, assessmentAnswer, assessmentCatalogue, assessmentCriterion } from './schema';
 
@@ -51,7 +51,7 @@ export interface AssessmentDetail extends Assessment {
 	answers: Record<string, { rating: number; evidence: string }>;
 }
 
-function manage(principal: Principal): void {
+function manage(principal: UserPrincipal): void {
 	authorize(principal, 'programmes:manage', { municipalityId: principal.municipalityId });
 }
 
@@ -91,7 +91,7 @@ export async function currentCatalogue(db: DbOrTx, municipalityId: string): Prom
  * Audited. @throws AccessDeniedError without `programmes:manage`; ValidationError
  * `version`/`sa_err_draft_exists` when the latest version is still a draft, `title`/`required`.
  */
-export async function startCatalogueVersion(db: Db, principal: Principal, title = '', options: { isDemo?: boolean } = {}): Promise<Catalogue> {
+export async function startCatalogueVersion(db: Db, principal: UserPrincipal, title = '', options: { isDemo?: boolean } = {}): Promise<Catalogue> {
 	manage(principal);
 	return db.transaction(async (tx) => {
 		const [latest] = await tx
@@ -125,7 +125,7 @@ export async function startCatalogueVersion(db: Db, principal: Principal, title 
 	});
 }
 
-async function draftOf(db: DbOrTx, principal: Principal, id: string): Promise<Catalogue> {
+async function draftOf(db: DbOrTx, principal: UserPrincipal, id: string): Promise<Catalogue> {
 	const [row] = UUID.test(id) ? await db.select().from(assessmentCatalogue).where(eq(assessmentCatalogue.id, id)) : [];
 	if (!row || row.municipalityId !== principal.municipalityId) throw new NotFoundError(`catalogue ${id}`);
 	if (row.publishedAt) throw new ValidationError([{ field: 'version', code: 'sa_err_published', params: { version: row.version } }]);
@@ -139,7 +139,7 @@ async function draftOf(db: DbOrTx, principal: Principal, id: string): Promise<Ca
  * (`required`, `sa_err_code`, `sa_err_code_taken`), `criteria.<i>.task`/`.title` (`required`,
  * `too_long`).
  */
-export async function saveCatalogueDraft(db: Db, principal: Principal, id: string, input: { title: string; criteria: CriterionInput[] }): Promise<CatalogueDetail> {
+export async function saveCatalogueDraft(db: Db, principal: UserPrincipal, id: string, input: { title: string; criteria: CriterionInput[] }): Promise<CatalogueDetail> {
 	manage(principal);
 	return db.transaction(async (tx) => {
 		const row = await draftOf(tx, principal, id);
@@ -186,7 +186,7 @@ export async function saveCatalogueDraft(db: Db, principal: Principal, id: strin
  * Audited. @throws AccessDeniedError; NotFoundError; ValidationError `version`/`sa_err_published`
  * (already published) or `criteria`/`sa_err_no_criteria` (empty catalogue).
  */
-export async function publishCatalogue(db: Db, principal: Principal, id: string, now: Date = new Date()): Promise<Catalogue> {
+export async function publishCatalogue(db: Db, principal: UserPrincipal, id: string, now: Date = new Date()): Promise<Catalogue> {
 	manage(principal);
 	return db.transaction(async (tx) => {
 		await draftOf(tx, principal, id);
@@ -217,7 +217,7 @@ function checkYear(year: number, now: Date): void {
  * @throws AccessDeniedError without `assessment:submit` on the instance; ValidationError
  *   `year`/`sa_err_year` (outside MIN_YEAR … next year) or `catalogue`/`sa_err_no_catalogue`.
  */
-export async function openAssessment(db: Db, principal: Principal, instanceId: string, year: number, now: Date = new Date()): Promise<Assessment> {
+export async function openAssessment(db: Db, principal: UserPrincipal, instanceId: string, year: number, now: Date = new Date()): Promise<Assessment> {
 	authorize(principal, 'assessment:submit', { municipalityId: principal.municipalityId, instanceId });
 	checkYear(year, now);
 	const catalogue = await currentCatalogue(db, principal.municipalityId);
@@ -246,7 +246,7 @@ export async function openAssessment(db: Db, principal: Principal, instanceId: s
  * administrators (read-only for them). @throws NotFoundError (missing, or not visible to the
  * principal — the page does not tell the two apart).
  */
-export async function getAssessment(db: DbOrTx, principal: Principal, id: string): Promise<AssessmentDetail> {
+export async function getAssessment(db: DbOrTx, principal: UserPrincipal, id: string): Promise<AssessmentDetail> {
 	const [row] = UUID.test(id) ? await db.select().from(assessment).where(eq(assessment.id, id)) : [];
 	const catalogue = row && (await getCatalogue(db, principal.municipalityId, row.catalogueId));
 	if (!row || !catalogue) throw new NotFoundError(`assessment ${id}`);
@@ -282,7 +282,7 @@ export interface AnswerInput {
  */
 export async function saveAssessment(
 	db: Db,
-	principal: Principal,
+	principal: UserPrincipal,
 	id: string,
 	answers: AnswerInput[],
 	options: { submit?: boolean; now?: Date } = {}
@@ -399,7 +399,7 @@ export interface Comparison {
  */
 export async function compareAssessments(
 	db: DbOrTx,
-	principal: Principal,
+	principal: UserPrincipal,
 	year: number,
 	catalogueId?: string,
 	now: Date = new Date()

@@ -27,15 +27,15 @@
  * `counselling_contact` and `contact_aggregate`, the steering needs tables. Terms: MODEL.md.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { Principal } from '../accounts/service';
-import { authorize } from '../accounts/authz';
+import type { UserPrincipal } from '../access';
+import { authorize } from '../access';
 import { diffRecords, recordAudit } from '../audit/service';
 import { berlinInstant, berlinDate } from '../casework/time';
 import { SMALL_COUNT_THRESHOLD } from '../casework/model';
 import type { Db, DbOrTx } from '../db/client';
 import { getFreshnessDays } from '../directory/freshness';
 import { SUBTOPIC_FIELD, THEME_FIELDS, TARGET_GROUPS } from '../directory/model';
-import { NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { district, socialSpace } from '../geography/schema';
 import { coverageSetting } from './schema';
 
@@ -261,7 +261,7 @@ export function parseCoverageRules(input: Record<string, unknown>): CoverageRule
  * Saves the municipality's rules (`programmes:manage`), audited with the changed values.
  * @throws AccessDeniedError without the permission; ValidationError as `parseCoverageRules`.
  */
-export async function saveCoverageRules(db: Db, principal: Principal, municipalityId: string, input: Record<string, unknown>): Promise<CoverageRules> {
+export async function saveCoverageRules(db: Db, principal: UserPrincipal, municipalityId: string, input: Record<string, unknown>): Promise<CoverageRules> {
 	authorize(principal, 'programmes:manage', { municipalityId });
 	const rules = parseCoverageRules(input);
 	await db.transaction(async (tx) => {

@@ -33,14 +33,14 @@
  * exported schema tables (read-only aggregates, no function exists for them).
  */
 import { eq, sql } from 'drizzle-orm';
-import type { Principal } from '../accounts/service';
-import { authorize, can } from '../accounts/authz';
+import type { UserPrincipal } from '../access';
+import { authorize, can } from '../access';
 import { buildReport, countContacts, countReferrals, suppressTable, type ContactCountDimension, type ReportScope, type ReportTable } from '../casework/statistics';
 import { SMALL_COUNT_THRESHOLD } from '../casework/model';
 import { berlinDate } from '../casework/time';
 import type { DbOrTx } from '../db/client';
 import { THEME_FIELDS } from '../directory/model';
-import { AccessDeniedError, ValidationError } from '../errors';
+import { AccessDeniedError, ValidationError } from '../core/errors';
 import { district, municipality, socialSpace } from '../geography/schema';
 import { instance, instanceSocialSpace } from '../instances/schema';
 import { m } from '../../paraglide/messages.js';
@@ -162,7 +162,7 @@ interface Context {
  * @throws AccessDeniedError without `steering:view`; ValidationError naming `year` or `district`
  *   (a district of another municipality or unknown).
  */
-export async function municipalityDashboard(db: DbOrTx, principal: Principal, options: DashboardOptions): Promise<Dashboard> {
+export async function municipalityDashboard(db: DbOrTx, principal: UserPrincipal, options: DashboardOptions): Promise<Dashboard> {
 	authorize(principal, 'steering:view', { municipalityId: principal.municipalityId });
 	checkYear(options.year);
 	const locale: Locale = isLocale(options.locale ?? '') ? (options.locale as Locale) : 'de';
@@ -221,12 +221,12 @@ export async function municipalityDashboard(db: DbOrTx, principal: Principal, op
 /**
  * The dashboard of one instance: its social spaces, the offers placed in them, its own needs
  * reports, the programmes covering its spaces (or the whole municipality) and its contact
- * statistics — exact on screen for its own staff (`statisticsExact`), suppressed for
+ * statistics — exact on screen for its own staff (`statistics:exact`), suppressed for
  * administrators and in every download.
  * @throws AccessDeniedError without `statistics:instance` on it (also for an unknown id);
  *   ValidationError naming `year`.
  */
-export async function instanceDashboard(db: DbOrTx, principal: Principal, instanceId: string, options: DashboardOptions): Promise<Dashboard> {
+export async function instanceDashboard(db: DbOrTx, principal: UserPrincipal, instanceId: string, options: DashboardOptions): Promise<Dashboard> {
 	const isUuid = /^[0-9a-f-]{36}$/i.test(instanceId);
 	const [inst] = isUuid ? await db.select({ id: instance.id, name: instance.name, municipalityId: instance.municipalityId }).from(instance).where(eq(instance.id, instanceId)) : [];
 	if (!inst || !can(principal, 'statistics:instance', { municipalityId: inst.municipalityId, instanceId: inst.id })) throw new AccessDeniedError();

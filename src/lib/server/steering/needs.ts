@@ -20,8 +20,8 @@
  * responses, reasons) are recorded as `'…'` markers, never their content.
  */
 import { and, asc, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
-import type { Principal } from '../accounts/service';
-import { can } from '../accounts/authz';
+import type { UserPrincipal } from '../access';
+import { can } from '../access';
 import { userAccount } from '../accounts/schema';
 import { recordAudit } from '../audit/service';
 import { SMALL_COUNT_THRESHOLD } from '../casework/model';
@@ -30,7 +30,7 @@ import type { Db, DbOrTx } from '../db/client';
 import { SUBTOPICS, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS } from '../directory/model';
 import { service } from '../directory/schema';
 import { pickText } from '../directory/texts';
-import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { district, socialSpace } from '../geography/schema';
 import { instance } from '../instances/schema';
 import { needsReport, needsReportEvent, needsReportLink, needsReportSpace, programme, type NeedsEvidence } from './schema';
@@ -217,7 +217,7 @@ function snapshot(request: NeedsEvidenceRequest, n: number): NeedsEvidence {
 	return { topic: request.topic, fromMonth: request.fromMonth, toMonth: request.toMonth, count: suppressed ? null : n, suppressed };
 }
 
-function auditReport(db: DbOrTx, principal: Principal, report: Pick<ReportRow, 'id' | 'municipalityId'>, action: string, changes: Record<string, [unknown, unknown]>) {
+function auditReport(db: DbOrTx, principal: UserPrincipal, report: Pick<ReportRow, 'id' | 'municipalityId'>, action: string, changes: Record<string, [unknown, unknown]>) {
 	return recordAudit(db, { actorUserId: principal.userId, municipalityId: report.municipalityId, action, entityType: 'needs_report', entityId: report.id, changes });
 }
 
@@ -232,7 +232,7 @@ function auditReport(db: DbOrTx, principal: Principal, report: Pick<ReportRow, '
  */
 export async function createNeedsReport(
 	db: Db,
-	principal: Principal,
+	principal: UserPrincipal,
 	input: NeedsReportInput,
 	options: { now?: Date; isDemo?: boolean } = {}
 ): Promise<{ id: string; reference: string }> {
@@ -306,7 +306,7 @@ async function loadReport(db: DbOrTx, id: string): Promise<ReportRow> {
 }
 
 /** Whether the principal may see a report: administrators of its municipality, staff of its instance. */
-export function canSeeNeedsReport(principal: Principal, report: Pick<ReportRow, 'municipalityId' | 'instanceId'>): boolean {
+export function canSeeNeedsReport(principal: UserPrincipal, report: Pick<ReportRow, 'municipalityId' | 'instanceId'>): boolean {
 	return (
 		can(principal, 'needs:steer', { municipalityId: report.municipalityId }) ||
 		(!!report.instanceId && can(principal, 'needs:report', { municipalityId: report.municipalityId, instanceId: report.instanceId }))
@@ -331,7 +331,7 @@ async function lockReport(tx: DbOrTx, id: string, allowed: (r: ReportRow) => boo
  */
 export async function changeNeedsStatus(
 	db: Db,
-	principal: Principal,
+	principal: UserPrincipal,
 	id: string,
 	toStatus: string,
 	options: { reason?: string; body?: string; now?: Date } = {}
@@ -385,7 +385,7 @@ export async function changeNeedsStatus(
  * response by an administrator counts as the municipality's first response.
  * @throws NotFoundError, AccessDeniedError, ValidationError `body` `required` | `too_long`.
  */
-export async function respondToNeedsReport(db: Db, principal: Principal, id: string, body: string, now: Date = new Date()): Promise<void> {
+export async function respondToNeedsReport(db: Db, principal: UserPrincipal, id: string, body: string, now: Date = new Date()): Promise<void> {
 	const text = body.trim();
 	await db.transaction(async (tx) => {
 		const row = await lockReport(tx, id, (r) => canSeeNeedsReport(principal, r));
@@ -421,7 +421,7 @@ async function checkTarget(tx: DbOrTx, municipalityId: string, target: NeedsLink
  * @throws NotFoundError, AccessDeniedError, ValidationError `serviceId`|`programmeId`
  *   `nr_unknown_target` (unknown id or another municipality's).
  */
-export async function linkNeedsReport(db: Db, principal: Principal, id: string, target: NeedsLinkTarget, now: Date = new Date()): Promise<boolean> {
+export async function linkNeedsReport(db: Db, principal: UserPrincipal, id: string, target: NeedsLinkTarget, now: Date = new Date()): Promise<boolean> {
 	return db.transaction(async (tx) => {
 		const row = await lockReport(tx, id, (r) => can(principal, 'needs:steer', { municipalityId: r.municipalityId }));
 		await checkTarget(tx, row.municipalityId, target);
@@ -442,7 +442,7 @@ export async function linkNeedsReport(db: Db, principal: Principal, id: string, 
  * Removes a link made by `linkNeedsReport`. Administrators only.
  * @throws NotFoundError (unknown report, or the target is not linked), AccessDeniedError.
  */
-export async function unlinkNeedsReport(db: Db, principal: Principal, id: string, target: NeedsLinkTarget, now: Date = new Date()): Promise<void> {
+export async function unlinkNeedsReport(db: Db, principal: UserPrincipal, id: string, target: NeedsLinkTarget, now: Date = new Date()): Promise<void> {
 	await db.transaction(async (tx) => {
 		const row = await lockReport(tx, id, (r) => can(principal, 'needs:steer', { municipalityId: r.municipalityId }));
 		const column = target.kind === 'service' ? needsReportLink.serviceId : needsReportLink.programmeId;
@@ -490,7 +490,7 @@ export interface NeedsListItem {
  * their instances'), newest first, filtered. Unknown filter values simply match nothing.
  * Partners and volunteers get an empty list.
  */
-export async function listNeedsReports(db: DbOrTx, principal: Principal, filters: NeedsFilters = {}): Promise<NeedsListItem[]> {
+export async function listNeedsReports(db: DbOrTx, principal: UserPrincipal, filters: NeedsFilters = {}): Promise<NeedsListItem[]> {
 	const municipalityId = principal.municipalityId;
 	const where: SQL[] = [eq(needsReport.municipalityId, municipalityId)];
 	if (!can(principal, 'needs:steer', { municipalityId })) {
@@ -580,7 +580,7 @@ export interface NeedsReportView {
  * @param lang language for offer names (`pickText`).
  * @throws NotFoundError, AccessDeniedError.
  */
-export async function getNeedsReport(db: DbOrTx, principal: Principal, id: string, lang = 'de'): Promise<NeedsReportView> {
+export async function getNeedsReport(db: DbOrTx, principal: UserPrincipal, id: string, lang = 'de'): Promise<NeedsReportView> {
 	const row = await loadReport(db, id);
 	if (!canSeeNeedsReport(principal, row)) throw new AccessDeniedError();
 	const [inst] = row.instanceId ? await db.select({ name: instance.name }).from(instance).where(eq(instance.id, row.instanceId)) : [];
@@ -651,7 +651,7 @@ export async function getNeedsReport(db: DbOrTx, principal: Principal, id: strin
  * The attachment of a report, for those who may see the report.
  * @throws NotFoundError (unknown report or none attached), AccessDeniedError.
  */
-export async function getNeedsAttachment(db: DbOrTx, principal: Principal, id: string): Promise<{ name: string; type: string; data: Buffer }> {
+export async function getNeedsAttachment(db: DbOrTx, principal: UserPrincipal, id: string): Promise<{ name: string; type: string; data: Buffer }> {
 	const row = await loadReport(db, id);
 	if (!canSeeNeedsReport(principal, row)) throw new AccessDeniedError();
 	if (!row.attachment || !row.attachmentType) throw new NotFoundError(`attachment of ${id}`);

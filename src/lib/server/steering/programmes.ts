@@ -11,14 +11,14 @@
  */
 import ical from 'ical-generator';
 import { and, asc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Principal } from '../accounts/service';
-import { authorize } from '../accounts/authz';
+import type { UserPrincipal } from '../access';
+import { authorize } from '../access';
 import { diffRecords, recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
 import { THEME_FIELDS, TARGET_GROUPS } from '../directory/model';
 import { getServices } from '../directory/service';
 import type { TranslatedText } from '../directory/schema';
-import { NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { getSocialSpaces } from '../geography/service';
 import { berlinDate } from '../casework/time';
 import { needsReport, needsReportLink, programme, programmeDeadline, programmeService, programmeSpace } from './schema';
@@ -211,7 +211,7 @@ function orderedUnique(values: string[], order: string[]): string[] {
  */
 export async function saveProgramme(
 	db: Db,
-	principal: Principal | { system: string; municipalityId: string },
+	principal: UserPrincipal | { system: string; municipalityId: string },
 	input: ProgrammeInput,
 	options: { id?: string; isDemo?: boolean } = {}
 ): Promise<Programme> {
@@ -389,7 +389,7 @@ export function programmeToInput(p: ProgrammeDetail): ProgrammeInput {
  * too, by the foreign keys), audited. @throws AccessDeniedError without `programmes:manage`;
  * NotFoundError when missing or of another municipality.
  */
-export async function deleteProgramme(db: Db, principal: Principal, id: string): Promise<void> {
+export async function deleteProgramme(db: Db, principal: UserPrincipal, id: string): Promise<void> {
 	authorize(principal, 'programmes:manage', { municipalityId: principal.municipalityId });
 	await db.transaction(async (tx) => {
 		const [row] = UUID.test(id) ? await tx.select().from(programme).where(eq(programme.id, id)) : [];

@@ -18,9 +18,9 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import PDFDocument from 'pdfkit';
 import writeXlsxFile from 'write-excel-file/node';
-import type { Principal } from '../accounts/service';
+import type { UserPrincipal } from '../access';
 import type { DbOrTx } from '../db/client';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../core/errors';
 import { indicatorText, municipalityDashboard, type Dashboard, type IndicatorTable, type IndicatorValue } from './indicators';
 
 /** Which report. */
@@ -75,7 +75,7 @@ export function parseReportQuery(params: URLSearchParams, locale: string): Steer
  * @throws AccessDeniedError without `steering:view`; ValidationError naming `district` (unknown
  *   or of another municipality) or `year`.
  */
-export async function buildSteeringReport(db: DbOrTx, principal: Principal, request: SteeringReportRequest, now: Date = new Date()): Promise<SteeringReport> {
+export async function buildSteeringReport(db: DbOrTx, principal: UserPrincipal, request: SteeringReportRequest, now: Date = new Date()): Promise<SteeringReport> {
 	if (request.kind === 'district' && !request.districtId) throw new ValidationError([{ field: 'district', code: 'in_error_district_required' }]);
 	const dashboard = await municipalityDashboard(db, principal, { year: request.year, districtId: request.districtId, locale: request.locale, download: true });
 	const locale = dashboard.locale;

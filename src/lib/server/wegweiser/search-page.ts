@@ -6,9 +6,9 @@
  */
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import type { FieldIssue } from '../errors';
+import type { FieldIssue } from '../core/errors';
 import { district, socialSpace } from '../geography/schema';
-import { canonicalLanguageTag } from '../instances/service';
+import { canonicalLanguageTag } from '../core/validation';
 import { pickLanguage } from '../instances/view';
 import type { Visibility } from '../directory/model';
 import { organization } from '../directory/schema';

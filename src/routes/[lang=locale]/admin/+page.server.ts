@@ -1,17 +1,14 @@
-import { error, redirect } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
-import { listUsers } from '$lib/server/accounts/service';
+import { listUsers } from '$lib/server/accounts/users';
 import { listAudit } from '$lib/server/audit/service';
 import { getDb } from '$lib/server/db';
+import { requirePrincipal } from '$lib/server/http/principal';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const p = locals.principal;
-	if (!p) redirect(303, `/${params.lang}/login`);
-	if (!can(p, 'municipality:administer', { municipalityId: p.municipalityId })) error(403, 'Forbidden');
+export const load: PageServerLoad = async (event) => {
+	const p = requirePrincipal(event);
 	const db = await getDb();
 	const [users, audit] = await Promise.all([
-		listUsers(db, p.municipalityId),
+		listUsers(db, p, p.municipalityId),
 		listAudit(db, { municipalityId: p.municipalityId, limit: 100 })
 	]);
 	const names = new Map(users.map((u) => [u.id, u.displayName]));

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { SESSION_COOKIE, deleteSession } from '$lib/server/accounts/service';
+import { SESSION_COOKIE } from '$lib/server/accounts/model';
+import { deleteSession } from '$lib/server/accounts/sessions';
 import { getDb } from '$lib/server/db';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { formatDateTime } from '$lib/format';
 import { msg } from '$lib/messages';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { listForVolunteer } from '$lib/server/casework/accompaniment';
 import { displayName } from '$lib/wegweiser';

@@ -10,7 +10,7 @@ import { and, asc, count, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client';
 import { municipality } from '../../geography/schema';
-import { canonicalLanguageTag } from '../../instances/service';
+import { canonicalLanguageTag } from '../../core/validation';
 import { DIMENSION_THEME_FIELDS, type IntegrationDimension } from '../../instances/model';
 import { CONTENT_LANGUAGES } from '../model';
 import { location, organization, schedule, service, serviceAtLocation } from '../schema';

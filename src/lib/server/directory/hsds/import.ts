@@ -18,10 +18,10 @@ import { and, eq, inArray, max } from 'drizzle-orm';
 import { auditLog } from '../../audit/schema';
 import { recordAudit } from '../../audit/service';
 import type { Db, Tx } from '../../db/client';
-import { ImportError, ValidationError } from '../../errors';
+import { ImportError, ValidationError } from '../../core/errors';
 import type { ImportSummary } from '../../geography/importers';
 import { hasSocialSpaceBoundaries, requireMunicipality } from '../../geography/service';
-import { canonicalLanguageTag } from '../../instances/service';
+import { canonicalLanguageTag } from '../../core/validation';
 import { SUBTOPIC_FIELD, offerDimensions, type Visibility } from '../model';
 import { location as locationTable, organizationSocialSpace, serviceAtLocation } from '../schema';
 import {

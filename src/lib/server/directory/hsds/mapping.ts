@@ -13,7 +13,7 @@
  * the import's language (`withVersion`, keeping other languages).
  * Source: issue 3 §7; HSDS 3.0 schemas in `data/hsds/schema/`.
  */
-import { canonicalLanguageTag } from '../../instances/service';
+import { canonicalLanguageTag } from '../../core/validation';
 import { COST_KINDS, EASY_GERMAN, SERVICE_STATUSES, offerDimensions } from '../model';
 import type { HsdsExtra, TranslatedText } from '../schema';
 import type { Location, Organization, Schedule, Service } from '../service';

@@ -18,7 +18,7 @@
  *   whose record is not in the file are listed as ignored. Taxonomies, taxonomy terms (except
  *   inside attributes) and table descriptions are listed as ignored (the vocabularies are fixed).
  */
-import { ImportError } from '../../errors';
+import { ImportError } from '../../core/errors';
 import type { Json } from './mapping';
 import { scalarTypes, type HsdsSchemaName } from './schema-check';
 

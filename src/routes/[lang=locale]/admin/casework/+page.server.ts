@@ -1,21 +1,21 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { and, desc, eq } from 'drizzle-orm';
 import { msg } from '$lib/messages';
-import { can } from '$lib/server/accounts/authz';
-import type { Principal } from '$lib/server/accounts/service';
-import { listUsers } from '$lib/server/accounts/service';
+import { can } from '$lib/server/access';
+import type { UserPrincipal } from '$lib/server/access';
+import { listUsers } from '$lib/server/accounts/users';
 import { auditLog } from '$lib/server/audit/schema';
 import { PERIOD_FIELDS, PERIOD_RANGES, saveCaseworkSettings, type CaseworkSettingsInput } from '$lib/server/casework/configure';
 import { CONTACT_ATTRIBUTE_KEYS } from '$lib/server/casework/model';
 import { runRetentionExclusive } from '$lib/server/casework/retention-job';
 import { getCaseworkSettings } from '$lib/server/casework/settings';
-import { readConfig } from '$lib/server/config';
+import { readConfig } from '$lib/server/core/config';
 import { getDb } from '$lib/server/db';
-import { ValidationError, type FieldIssue } from '$lib/server/errors';
+import { ValidationError, type FieldIssue } from '$lib/server/core/errors';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The signed-in municipality administrator; 303 to login without a session, 403 for other roles. */
-function administrator(principal: Principal | null, lang: string): Principal {
+function administrator(principal: UserPrincipal | null, lang: string): UserPrincipal {
 	if (!principal) redirect(303, `/${lang}/login`);
 	if (!can(principal, 'casework:configure', { municipalityId: principal.municipalityId })) error(403, 'Forbidden');
 	return principal;
@@ -29,7 +29,7 @@ function settingsErrors(issues: FieldIssue[]): Record<string, string> {
 }
 
 /** Summary rows of the last retention runs of the municipality, newest first. */
-async function lastRuns(municipalityId: string) {
+async function lastRuns(principal: UserPrincipal, municipalityId: string) {
 	const db = await getDb();
 	const [rows, users] = await Promise.all([
 		db
@@ -38,7 +38,7 @@ async function lastRuns(municipalityId: string) {
 			.where(and(eq(auditLog.municipalityId, municipalityId), eq(auditLog.action, 'retention.run')))
 			.orderBy(desc(auditLog.id))
 			.limit(10),
-		listUsers(db, municipalityId)
+		listUsers(db, principal, municipalityId)
 	]);
 	const names = new Map(users.map((u) => [u.id, u.displayName]));
 	const count = (changes: Record<string, [unknown, unknown]>, key: string) => Number(changes[key]?.[1] ?? 0);
@@ -53,13 +53,13 @@ async function lastRuns(municipalityId: string) {
 	}));
 }
 
-async function pageData(principal: Principal, input: CaseworkSettingsInput) {
+async function pageData(principal: UserPrincipal, input: CaseworkSettingsInput) {
 	const config = readConfig();
 	return {
 		input,
 		attributes: CONTACT_ATTRIBUTE_KEYS,
 		periodFields: PERIOD_FIELDS.map((field) => ({ field, ...PERIOD_RANGES[field] })),
-		runs: await lastRuns(principal.municipalityId),
+		runs: await lastRuns(principal, principal.municipalityId),
 		clockMoved: config.retentionNow?.toISOString() ?? null,
 		scheduleMinutes: config.retentionIntervalMinutes
 	};

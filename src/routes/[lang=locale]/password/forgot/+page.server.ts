@@ -1,19 +1,25 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { requestPasswordReset } from '$lib/server/accounts/service';
+import { requestPasswordReset } from '$lib/server/accounts/reset';
+import { errorFields, log } from '$lib/server/core/log';
 import { getDb } from '$lib/server/db';
-import { text } from '$lib/server/forms';
+import { clientIp, text } from '$lib/server/http/forms';
 import type { Actions } from './$types';
 
 export const actions: Actions = {
-	default: async ({ request, url, params }) => {
+	default: async ({ request, url, params, getClientAddress }) => {
 		const email = text(await request.formData(), 'email');
 		if (!email) return fail(400, { error: m.error_required() });
-		await requestPasswordReset(await getDb(), email, (token) => `${url.origin}/${params.lang}/password/reset/${token}`, {
-			subject: m.reset_mail_subject(),
-			body: (link) => m.reset_mail_body({ link })
+		const result = await requestPasswordReset(await getDb(), {
+			email,
+			ip: clientIp(getClientAddress),
+			linkFor: (token) => `${url.origin}/${params.lang}/password/reset/${token}`,
+			texts: { subject: m.reset_mail_subject(), body: (link) => m.reset_mail_body({ link }) }
 		});
-		// The same answer whether or not the address has an account.
+		if (result.status === 'rate_limited') return fail(429, { error: m.login_rate_limited() });
+		// The answer does not wait for the lookup and the mail, so it takes the same time whether
+		// or not the address has an account.
+		result.delivery.catch((e) => log.error(errorFields(e), 'password reset mail failed'));
 		return { sent: true };
 	}
 };

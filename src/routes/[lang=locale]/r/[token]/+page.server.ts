@@ -3,7 +3,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { formatDateTime } from '$lib/format';
 import { displayName } from '$lib/wegweiser';
 import { msg } from '$lib/messages';
-import { FailureLimiter } from '$lib/server/accounts/rate-limit';
+import { countFailure, isBlocked } from '$lib/server/accounts/rate-limit';
 import { getDb } from '$lib/server/db';
 import { REFERRAL_FAILURE_REASONS, type ReferralStatus } from '$lib/server/casework/model';
 import { issueErrors } from '$lib/server/casework/referral-messages';
@@ -14,26 +14,26 @@ import {
 	topicMessageKey,
 	updateReferralByToken
 } from '$lib/server/casework/referrals';
-import { ValidationError } from '$lib/server/errors';
-import { clientIp, text } from '$lib/server/forms';
+import { ValidationError } from '$lib/server/core/errors';
+import { clientIp, text } from '$lib/server/http/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
  * Guessing tokens is hopeless (256 bits), but a flood of wrong ones is still refused: at most
  * 30 malformed or unknown tokens per client address in 15 minutes.
  */
-const wrongTokens = new FailureLimiter(30, 15 * 60_000);
+const WRONG_TOKENS = { limit: 30, windowMs: 15 * 60_000 };
 
 type Unusable = PartnerLinkError['status'];
 
 /** Malformed → 400, unknown → 404, expired or completed → 410; the error page says which. */
-function unusable(status: Unusable, ip: string): never {
-	if (status === 'malformed' || status === 'unknown') wrongTokens.fail(ip);
+async function unusable(status: Unusable, ip: string): Promise<never> {
+	if (status === 'malformed' || status === 'unknown') await countFailure(await getDb(), `partner-link:${ip}`, WRONG_TOKENS);
 	error(status === 'malformed' ? 400 : status === 'unknown' ? 404 : 410, { message: `referral_link_${status}` });
 }
 
-function guard(ip: string): void {
-	if (wrongTokens.isBlocked(ip)) error(429, { message: 'referral_link_rate_limited' });
+async function guard(ip: string): Promise<void> {
+	if (await isBlocked(await getDb(), `partner-link:${ip}`, WRONG_TOKENS)) error(429, { message: 'referral_link_rate_limited' });
 }
 
 /**
@@ -44,9 +44,9 @@ function guard(ip: string): void {
 export const load: PageServerLoad = async ({ params, locals, setHeaders, getClientAddress }) => {
 	setHeaders({ 'cache-control': 'no-store' });
 	const ip = clientIp(getClientAddress);
-	guard(ip);
+	await guard(ip);
 	const state = await resolvePartnerLink(await getDb(), params.token);
-	if (state.status !== 'valid') unusable(state.status, ip);
+	if (state.status !== 'valid') return unusable(state.status, ip);
 	const r = state.referral;
 	const current = r.status as ReferralStatus;
 	return {
@@ -67,7 +67,7 @@ export const actions: Actions = {
 	// `load` sets no-store for the re-rendered form; a refusal ends in the (uncached) error page.
 	default: async ({ params, request, getClientAddress }) => {
 		const ip = clientIp(getClientAddress);
-		guard(ip);
+		await guard(ip);
 		const form = await request.formData();
 		const status = text(form, 'status');
 		const when = text(form, 'appointmentAt');
@@ -76,7 +76,7 @@ export const actions: Actions = {
 		try {
 			await updateReferralByToken(await getDb(), params.token, { status, appointmentAt, failureReason });
 		} catch (e) {
-			if (e instanceof PartnerLinkError) unusable(e.status, ip);
+			if (e instanceof PartnerLinkError) await unusable(e.status, ip);
 			if (e instanceof ValidationError) return fail(400, { errors: issueErrors(e.issues), values: { status, appointmentAt: when, failureReason } });
 			throw e;
 		}

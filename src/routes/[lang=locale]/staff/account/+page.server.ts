@@ -1,25 +1,34 @@
-import { fail } from '@sveltejs/kit';
-import { m } from '$lib/paraglide/messages.js';
-import { beginTotpEnrolment, confirmTotp, disableTotp } from '$lib/server/accounts/service';
+/**
+ * One's own account (every role, issue 11 §6): the second factor. Starting enrolment never
+ * switches an active factor off; switching it off needs the password and a current code.
+ */
+import { beginTotpEnrolment, confirmTotp, disableTotp } from '$lib/server/accounts/totp';
 import { getDb } from '$lib/server/db';
-import { text } from '$lib/server/forms';
+import { handleForm, invalid } from '$lib/server/http/errors';
+import { clientIp, text } from '$lib/server/http/forms';
+import { requirePrincipal } from '$lib/server/http/principal';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals }) => ({ totpEnabled: locals.principal!.totpEnabled });
+export const load: PageServerLoad = (event) => ({ totpEnabled: requirePrincipal(event).totpEnabled });
 
 export const actions: Actions = {
-	begin: async ({ locals }) => {
-		const { secret, uri } = await beginTotpEnrolment(await getDb(), locals.principal!.userId);
-		return { enrolling: true, secret, uri };
+	begin: async (event) => {
+		const p = requirePrincipal(event);
+		await event.request.arrayBuffer();
+		return handleForm(async () => ({ enrolling: true as const, ...(await beginTotpEnrolment(await getDb(), p)) }));
 	},
-	confirm: async ({ locals, request }) => {
-		const code = text(await request.formData(), 'code');
-		const ok = await confirmTotp(await getDb(), locals.principal!.userId, code);
-		if (!ok) return fail(400, { enrolling: true, error: m.totp_invalid() });
-		return { enabled: true };
+	confirm: async (event) => {
+		const p = requirePrincipal(event);
+		const code = text(await event.request.formData(), 'code');
+		if (!(await confirmTotp(await getDb(), p, code))) return invalid([{ field: 'code', code: 'totp_invalid' }], { enrolling: true as const });
+		return { enabled: true as const };
 	},
-	disable: async ({ locals }) => {
-		await disableTotp(await getDb(), locals.principal!.userId);
-		return { disabled: true };
+	disable: async (event) => {
+		const p = requirePrincipal(event);
+		const form = await event.request.formData();
+		return handleForm(async () => {
+			await disableTotp(await getDb(), p, { password: String(form.get('password') ?? ''), code: text(form, 'code'), ip: clientIp(event.getClientAddress) });
+			return { disabled: true as const };
+		});
 	}
 };

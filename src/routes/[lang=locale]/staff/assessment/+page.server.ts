@@ -1,8 +1,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
-import { AccessDeniedError, ValidationError } from '$lib/server/errors';
-import { text } from '$lib/server/forms';
+import { AccessDeniedError, ValidationError } from '$lib/server/core/errors';
+import { text } from '$lib/server/http/forms';
 import { listInstances } from '$lib/server/instances/service';
 import {
 	MIN_YEAR,

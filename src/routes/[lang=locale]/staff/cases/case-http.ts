@@ -8,7 +8,7 @@ import { error, isHttpError, isRedirect, redirect } from '@sveltejs/kit';
 import { msg } from '$lib/messages';
 import { CaseLockedError } from '$lib/server/casework/access';
 import { PurposeRequiredError } from '$lib/server/casework/read-audit';
-import { AccessDeniedError, NotFoundError, type FieldIssue } from '$lib/server/errors';
+import { AccessDeniedError, NotFoundError, type FieldIssue } from '$lib/server/core/errors';
 
 /**
  * Re-throws `e` as the matching HTTP error; unknown errors pass through (→ 500 with an id).

@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { and, desc, eq, isNotNull } from 'drizzle-orm';
-import { can } from '$lib/server/accounts/authz';
-import type { Principal } from '$lib/server/accounts/service';
+import { can } from '$lib/server/access';
+import type { UserPrincipal } from '$lib/server/access';
 import { deleteContact, listRecentContacts, recordContact, type ContactInput } from '$lib/server/casework/contacts';
 import { CONTACT_ATTRIBUTES, CONTACT_CHANNELS } from '$lib/server/casework/model';
 import { counsellingContact, referral } from '$lib/server/casework/schema';
@@ -11,8 +11,8 @@ import { getDb } from '$lib/server/db';
 import { SUBTOPICS, SUBTOPIC_FIELD, THEME_FIELDS } from '$lib/server/directory/model';
 import { visibleLevels } from '$lib/server/directory/service';
 import { searchDirectory } from '$lib/server/directory/search';
-import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '$lib/server/errors';
-import { text } from '$lib/server/forms';
+import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '$lib/server/core/errors';
+import { text } from '$lib/server/http/forms';
 import { listDistricts, listSocialSpaces } from '$lib/server/geography/service';
 import { instance } from '$lib/server/instances/schema';
 import { msg } from '$lib/messages';
@@ -25,7 +25,7 @@ const COMMON_LANGUAGES = ['de', 'ar', 'fa', 'prs', 'uk', 'ru', 'tr', 'en', 'ti',
 const REFERRAL_SLOTS = 3;
 
 /** The instances the principal records contacts for, with names. */
-async function recordable(principal: Principal) {
+async function recordable(principal: UserPrincipal) {
 	const db = await getDb();
 	const rows = await db.select({ id: instance.id, name: instance.name, municipalityId: instance.municipalityId, languages: instance.languages }).from(instance).where(eq(instance.municipalityId, principal.municipalityId)).orderBy(instance.name);
 	return rows.filter((i) => can(principal, 'contacts:record', { municipalityId: i.municipalityId, instanceId: i.id }));
@@ -86,7 +86,7 @@ function formErrors(issues: FieldIssue[]): { id: string; message: string }[] {
 }
 
 /** Everything the page shows for the chosen instance. */
-async function pageData(principal: Principal, url: URL, lang: string, now: Date) {
+async function pageData(principal: UserPrincipal, url: URL, lang: string, now: Date) {
 	const instances = await recordable(principal);
 	if (!instances.length) return { instances: [], current: null };
 	const current = instances.find((i) => i.id === url.searchParams.get('instance')) ?? instances[0];

@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { TARGET_GROUPS } from '$lib/server/directory/model';
-import { ValidationError } from '$lib/server/errors';
+import { ValidationError } from '$lib/server/core/errors';
 import { COVERAGE_CLASSES, computeCoverage, coverageFiltersOf, listCoverageLanguages } from '$lib/server/steering/coverage';
 import { msg } from '$lib/messages';
 import type { PageServerLoad } from './$types';

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { VISIBILITIES } from '$lib/server/directory/model';
 import { visibleLevels } from '$lib/server/directory/service';

@@ -1,6 +1,6 @@
 import type { Geometry } from 'geojson';
 import { formatDateTime } from '$lib/format';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { THEME_FIELDS } from '$lib/server/directory/model';
 import { drawAreas } from '$lib/server/geography/map';

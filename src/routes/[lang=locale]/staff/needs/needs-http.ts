@@ -5,7 +5,7 @@
  */
 import { error, isHttpError, isRedirect } from '@sveltejs/kit';
 import { msg } from '$lib/messages';
-import { AccessDeniedError, NotFoundError, type FieldIssue } from '$lib/server/errors';
+import { AccessDeniedError, NotFoundError, type FieldIssue } from '$lib/server/core/errors';
 
 /** Re-throws `e` as the matching HTTP error; unknown errors pass through (→ 500 with an id). */
 export function needsHttpError(e: unknown): never {

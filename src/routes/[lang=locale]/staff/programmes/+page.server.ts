@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { berlinDate } from '$lib/server/casework/time';
 import { getDb } from '$lib/server/db';
 import { THEME_FIELDS } from '$lib/server/directory/model';

@@ -4,12 +4,12 @@
  * summary linked to the field), and the option lists of the programme form.
  */
 import { msg } from '$lib/messages';
-import type { Principal } from '$lib/server/accounts/service';
+import type { UserPrincipal } from '$lib/server/access';
 import type { DbOrTx } from '$lib/server/db/client';
 import { getServices, listEntryIds } from '$lib/server/directory/service';
 import { pickText } from '$lib/server/directory/texts';
-import type { FieldIssue } from '$lib/server/errors';
-import { text } from '$lib/server/forms';
+import type { FieldIssue } from '$lib/server/core/errors';
+import { text } from '$lib/server/http/forms';
 import { listSocialSpaces } from '$lib/server/geography/service';
 import type { ProgrammeInput } from '$lib/server/steering/programmes';
 
@@ -70,7 +70,7 @@ export function programmeFromForm(form: FormData): ProgrammeInput {
 }
 
 /** The social spaces and offers of the principal's municipality offered in the programme form. */
-export async function programmeFormOptions(db: DbOrTx, principal: Principal, locale: string) {
+export async function programmeFormOptions(db: DbOrTx, principal: UserPrincipal, locale: string) {
 	const levels = ['public', 'network', 'internal'] as const;
 	const spaces = await listSocialSpaces(db, { municipalityId: principal.municipalityId });
 	const { serviceIds } = await listEntryIds(db, principal.municipalityId, [...levels]);

@@ -5,8 +5,8 @@ import { getDb } from '$lib/server/db';
 import { issueErrors } from '$lib/server/casework/referral-messages';
 import { REFERRAL_LIST_LIMIT, listReferrals, markFollowUpDone, topicMessageKey } from '$lib/server/casework/referrals';
 import { getCaseworkSettings } from '$lib/server/casework/settings';
-import { AccessDeniedError, NotFoundError, ValidationError } from '$lib/server/errors';
-import { text } from '$lib/server/forms';
+import { AccessDeniedError, NotFoundError, ValidationError } from '$lib/server/core/errors';
+import { text } from '$lib/server/http/forms';
 import { chooseInstance } from './instance-choice';
 import type { Actions, PageServerLoad } from './$types';
 

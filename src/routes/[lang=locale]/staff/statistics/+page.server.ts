@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { berlinDate } from '$lib/server/casework/time';
 import { buildReport, formatPeriod, parsePeriod, parseScope, reportChoices } from '$lib/server/casework/statistics';
 import { getDb } from '$lib/server/db';
-import { AccessDeniedError } from '$lib/server/errors';
+import { AccessDeniedError } from '$lib/server/core/errors';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

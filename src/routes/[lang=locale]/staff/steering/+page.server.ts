@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { berlinDate } from '$lib/server/casework/time';
 import { getDb } from '$lib/server/db';
-import { AccessDeniedError, ValidationError } from '$lib/server/errors';
+import { AccessDeniedError, ValidationError } from '$lib/server/core/errors';
 import { listInstances } from '$lib/server/instances/service';
 import { municipalityDashboard } from '$lib/server/steering/indicators';
 import { msg } from '$lib/messages';

@@ -12,8 +12,8 @@ import {
 	type ProviderCorrection,
 	type ProviderSlot
 } from '$lib/server/directory/verification';
-import { ValidationError, type FieldIssue } from '$lib/server/errors';
-import { text } from '$lib/server/forms';
+import { ValidationError, type FieldIssue } from '$lib/server/core/errors';
+import { text } from '$lib/server/http/forms';
 import { directionOf } from '$lib/i18n';
 import { formatDateTime } from '$lib/format';
 import { msg } from '$lib/messages';

@@ -3,7 +3,7 @@ import { getDb } from '$lib/server/db';
 import { getServices, visibleLevels } from '$lib/server/directory/service';
 import { textView, offerOpenAt } from '$lib/server/wegweiser/entries';
 import { applySavedForm, readSaved } from '$lib/server/wegweiser/saved';
-import { text } from '$lib/server/forms';
+import { text } from '$lib/server/http/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The offers saved on this device (cookie), those of this municipality, in the order saved. */

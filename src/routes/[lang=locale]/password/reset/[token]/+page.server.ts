@@ -1,8 +1,6 @@
-import { fail } from '@sveltejs/kit';
-import { isResetTokenValid, resetPassword } from '$lib/server/accounts/service';
+import { isResetTokenValid, resetPassword } from '$lib/server/accounts/reset';
 import { getDb } from '$lib/server/db';
-import { ValidationError } from '$lib/server/errors';
-import { fieldErrors } from '$lib/server/forms';
+import { handleForm } from '$lib/server/http/errors';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => ({
@@ -11,14 +9,10 @@ export const load: PageServerLoad = async ({ params }) => ({
 
 export const actions: Actions = {
 	default: async ({ request, params }) => {
-		const form = await request.formData();
-		const password = String(form.get('password') ?? '');
-		try {
+		const password = String((await request.formData()).get('password') ?? '');
+		return handleForm(async () => {
 			await resetPassword(await getDb(), params.token, password);
-		} catch (e) {
-			if (e instanceof ValidationError) return fail(400, { errors: fieldErrors(e.issues) });
-			throw e;
-		}
-		return { done: true };
+			return { done: true };
+		});
 	}
 };

@@ -1,8 +1,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
-import { AccessDeniedError, NotFoundError, ValidationError } from '$lib/server/errors';
-import { text } from '$lib/server/forms';
+import { AccessDeniedError, NotFoundError, ValidationError } from '$lib/server/core/errors';
+import { text } from '$lib/server/http/forms';
 import { getAssessment, saveAssessment } from '$lib/server/steering/assessment';
 import { formErrors } from '../../programmes/steering-form.server';
 import type { Actions, PageServerLoad } from './$types';

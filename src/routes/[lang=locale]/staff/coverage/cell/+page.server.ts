@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { pickTitle } from '$lib/server/steering/coverage-view';
-import { NotFoundError, ValidationError } from '$lib/server/errors';
+import { NotFoundError, ValidationError } from '$lib/server/core/errors';
 import { coverageFiltersOf, getCoverageCell } from '$lib/server/steering/coverage';
 import type { PageServerLoad } from './$types';
 

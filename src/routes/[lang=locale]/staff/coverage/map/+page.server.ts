@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { THEME_FIELDS } from '$lib/server/directory/model';
-import { ValidationError } from '$lib/server/errors';
+import { ValidationError } from '$lib/server/core/errors';
 import { drawAreas } from '$lib/server/geography/map';
 import { COVERAGE_CLASSES, computeCoverage, coverageFiltersOf } from '$lib/server/steering/coverage';
 import { spaceBoundaries } from '$lib/server/steering/coverage-view';

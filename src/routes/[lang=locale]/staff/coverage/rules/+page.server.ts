@@ -1,9 +1,9 @@
 import { error, fail } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { getFreshnessDays } from '$lib/server/directory/freshness';
-import { ValidationError } from '$lib/server/errors';
-import { text } from '$lib/server/forms';
+import { ValidationError } from '$lib/server/core/errors';
+import { text } from '$lib/server/http/forms';
 import { COVERAGE_RULE_KEYS, COVERAGE_RULE_LIMITS, DEFAULT_COVERAGE_RULES, getCoverageRules, saveCoverageRules } from '$lib/server/steering/coverage';
 import { msg } from '$lib/messages';
 import type { Actions, PageServerLoad } from './$types';

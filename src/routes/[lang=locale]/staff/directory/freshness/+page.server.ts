@@ -1,11 +1,11 @@
 import { error, fail } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { getFreshnessDays, listStaleEntries, setFreshnessDays, type StaleEntry } from '$lib/server/directory/freshness';
 import { formErrors } from '$lib/server/directory/staff-form';
 import { pickText } from '$lib/server/directory/texts';
-import { ValidationError } from '$lib/server/errors';
-import { text } from '$lib/server/forms';
+import { ValidationError } from '$lib/server/core/errors';
+import { text } from '$lib/server/http/forms';
 import { listDistricts } from '$lib/server/geography/service';
 import { listInstances } from '$lib/server/instances/service';
 import { formatDateTime } from '$lib/format';

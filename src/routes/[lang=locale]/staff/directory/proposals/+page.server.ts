@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { listProposals, type ProposalView } from '$lib/server/directory/proposals';
 import { entryNames, mayUseDirectory } from '$lib/server/directory/staff-view';

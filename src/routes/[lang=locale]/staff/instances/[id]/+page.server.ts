@@ -1,22 +1,22 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { locales } from '$lib/i18n';
-import { authorize } from '$lib/server/accounts/authz';
+import { authorize } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
-import { AccessDeniedError, ValidationError } from '$lib/server/errors';
-import { fieldErrors } from '$lib/server/forms';
+import { AccessDeniedError, ValidationError } from '$lib/server/core/errors';
+import { fieldErrors } from '$lib/server/http/forms';
 import { listDistricts, listSocialSpaces } from '$lib/server/geography/service';
 import { instanceInputFromForm } from '$lib/server/instances/form';
 import { findInstanceById, toInput, updateInstance, type InstanceInput } from '$lib/server/instances/service';
 import { profileView } from '$lib/server/instances/view';
 import { normaliseProfile } from '$lib/server/instances/model';
-import type { Principal } from '$lib/server/accounts/service';
+import type { UserPrincipal } from '$lib/server/access';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Languages offered as checkboxes; others can be typed as BCP 47 tags. */
 const COMMON_LANGUAGES = ['de', 'en', 'ar', 'fa', 'prs', 'uk', 'tr', 'ru', 'fr', 'ku', 'ti', 'so', 'ro', 'bg', 'pl', 'sq'];
 
 /** The instance if the principal may edit it; otherwise 403, whether or not it exists. */
-async function editable(principal: Principal | null, id: string) {
+async function editable(principal: UserPrincipal | null, id: string) {
 	const inst = await findInstanceById(await getDb(), id);
 	try {
 		authorize(principal, 'instance:edit', { municipalityId: inst?.municipalityId, instanceId: inst?.id });

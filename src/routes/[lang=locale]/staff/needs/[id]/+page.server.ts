@@ -1,8 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { formatDateTime } from '$lib/format';
 import { getDb } from '$lib/server/db';
-import { ValidationError } from '$lib/server/errors';
-import { text } from '$lib/server/forms';
+import { ValidationError } from '$lib/server/core/errors';
+import { text } from '$lib/server/http/forms';
 import {
 	NEEDS_STATUSES,
 	changeNeedsStatus,

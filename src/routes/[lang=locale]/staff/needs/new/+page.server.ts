@@ -1,19 +1,19 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { berlinDate } from '$lib/server/casework/time';
 import { getDb } from '$lib/server/db';
 import { SUBTOPICS, TARGET_GROUPS, THEME_FIELDS } from '$lib/server/directory/model';
-import { ValidationError } from '$lib/server/errors';
-import { text } from '$lib/server/forms';
+import { ValidationError } from '$lib/server/core/errors';
+import { text } from '$lib/server/http/forms';
 import { listDistricts, listSocialSpaces } from '$lib/server/geography/service';
 import { listInstances } from '$lib/server/instances/service';
-import type { Principal } from '$lib/server/accounts/service';
+import type { UserPrincipal } from '$lib/server/access';
 import { NEEDS_URGENCIES, createNeedsReport, needsTopicKeys } from '$lib/server/steering/needs';
 import { needsFieldErrors, needsHttpError } from '../needs-http';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Instances the principal may report for; administrators may also report for the municipality (''). */
-async function reportingChoices(p: Principal) {
+async function reportingChoices(p: UserPrincipal) {
 	const all = await listInstances(await getDb(), p.municipalityId);
 	const instances = all.filter((i) => can(p, 'needs:report', { municipalityId: p.municipalityId, instanceId: i.id })).map((i) => ({ id: i.id, name: i.name }));
 	return { instances, asMunicipality: can(p, 'needs:steer', { municipalityId: p.municipalityId }) };

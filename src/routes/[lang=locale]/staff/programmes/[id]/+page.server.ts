@@ -1,8 +1,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { pickText } from '$lib/server/directory/texts';
-import { AccessDeniedError, NotFoundError, ValidationError } from '$lib/server/errors';
+import { AccessDeniedError, NotFoundError, ValidationError } from '$lib/server/core/errors';
 import { deleteProgramme, getProgramme, programmeToInput, saveProgramme } from '$lib/server/steering/programmes';
 import { BLANK_DEADLINE_ROWS, formErrors, programmeFormOptions, programmeFromForm } from '../steering-form.server';
 import { PROGRAMME_VOCAB } from '../vocab';

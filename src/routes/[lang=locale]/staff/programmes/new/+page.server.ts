@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
-import { AccessDeniedError, ValidationError } from '$lib/server/errors';
+import { AccessDeniedError, ValidationError } from '$lib/server/core/errors';
 import { saveProgramme, type ProgrammeInput } from '$lib/server/steering/programmes';
 import { BLANK_DEADLINE_ROWS, formErrors, programmeFormOptions, programmeFromForm } from '../steering-form.server';
 import { PROGRAMME_VOCAB } from '../vocab';

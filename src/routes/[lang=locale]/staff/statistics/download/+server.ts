@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { rowLabel, tableTitle } from '$lib/casework/report-labels';
 import { buildReport, formatPeriod, parsePeriod, parseScope, reportCsv, reportLines, reportXlsx } from '$lib/server/casework/statistics';
 import { getDb } from '$lib/server/db';
-import { AccessDeniedError } from '$lib/server/errors';
+import { AccessDeniedError } from '$lib/server/core/errors';
 import { m } from '$lib/paraglide/messages.js';
 import type { RequestHandler } from './$types';
 

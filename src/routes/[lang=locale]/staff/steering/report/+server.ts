@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { AccessDeniedError, ValidationError } from '$lib/server/errors';
+import { AccessDeniedError, ValidationError } from '$lib/server/core/errors';
 import { msg } from '$lib/messages';
 import { buildSteeringReport, parseReportQuery, renderReportCsv, renderReportPdf, renderReportXlsx, REPORT_FORMATS, reportFileName } from '$lib/server/steering/reports';
 import type { RequestHandler } from './$types';

@@ -4,8 +4,8 @@ import { CaseLockedError, requireCase } from '$lib/server/casework/access';
 import { requestAccompaniment } from '$lib/server/casework/accompaniment';
 import { caseLockedMessage, issueErrors } from '$lib/server/casework/referral-messages';
 import { parseBerlinLocal } from '$lib/server/casework/time';
-import { AccessDeniedError, NotFoundError, ValidationError } from '$lib/server/errors';
-import { text } from '$lib/server/forms';
+import { AccessDeniedError, NotFoundError, ValidationError } from '$lib/server/core/errors';
+import { text } from '$lib/server/http/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Languages offered as suggestions (the field takes any BCP 47 tag). */

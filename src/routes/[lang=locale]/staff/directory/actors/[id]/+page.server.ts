@@ -1,25 +1,25 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import type { Principal } from '$lib/server/accounts/service';
+import type { UserPrincipal } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { propose } from '$lib/server/directory/proposals';
 import { getOrganization, organizationToInput, saveOrganization, visibleLevels, type OrganizationInput } from '$lib/server/directory/service';
 import { formErrors, organizationInputFromForm } from '$lib/server/directory/staff-form';
 import { districtChoices, emptyOrganization, entryScope, formRows, instanceChoices, mayEditDirectly, textStatuses, vocabularies } from '$lib/server/directory/staff-view';
 import { pickText } from '$lib/server/directory/texts';
-import { ValidationError } from '$lib/server/errors';
+import { ValidationError } from '$lib/server/core/errors';
 import { formatDateTime } from '$lib/format';
 import { sendLinkAction, verifyAction } from '../../actions.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The actor as stored (null for "new"), or 404 when the principal may not see it. */
-async function stored(p: Principal, id: string) {
+async function stored(p: UserPrincipal, id: string) {
 	if (id === 'new') return null;
 	const db = await getDb();
 	if (!(await entryScope(db, p, 'organization', id))) error(404, 'Not found');
 	return (await getOrganization(db, id, visibleLevels(p, p.municipalityId)))!;
 }
 
-async function view(p: Principal, locale: string, input: OrganizationInput, current: Awaited<ReturnType<typeof stored>>) {
+async function view(p: UserPrincipal, locale: string, input: OrganizationInput, current: Awaited<ReturnType<typeof stored>>) {
 	const db = await getDb();
 	const direct = mayEditDirectly(p, p.municipalityId, current?.instanceId ?? input.instanceId, input.instanceId);
 	return {

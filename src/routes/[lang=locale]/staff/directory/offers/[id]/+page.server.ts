@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import type { Principal } from '$lib/server/accounts/service';
+import type { UserPrincipal } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { propose } from '$lib/server/directory/proposals';
 import { getOrganization, getService, saveService, serviceToInput, visibleLevels, type ServiceInput } from '$lib/server/directory/service';
@@ -16,20 +16,20 @@ import {
 	vocabularies
 } from '$lib/server/directory/staff-view';
 import { configuredProvider, machineTranslateService } from '$lib/server/directory/translate';
-import { NotFoundError, ValidationError } from '$lib/server/errors';
+import { NotFoundError, ValidationError } from '$lib/server/core/errors';
 import { formatDateTime } from '$lib/format';
 import { sendLinkAction, verifyAction } from '../../actions.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The offer as stored (null for "new"), or 404 when the principal may not see it. */
-async function stored(p: Principal, id: string) {
+async function stored(p: UserPrincipal, id: string) {
 	if (id === 'new') return null;
 	const db = await getDb();
 	if (!(await entryScope(db, p, 'service', id))) error(404, 'Not found');
 	return (await getService(db, id, visibleLevels(p, p.municipalityId)))!;
 }
 
-async function view(p: Principal, locale: string, id: string | null, input: ServiceInput, stored: Awaited<ReturnType<typeof getService>>) {
+async function view(p: UserPrincipal, locale: string, id: string | null, input: ServiceInput, stored: Awaited<ReturnType<typeof getService>>) {
 	const db = await getDb();
 	const org = await getOrganization(db, input.organizationId, visibleLevels(p, p.municipalityId));
 	if (!org || org.municipalityId !== p.municipalityId) error(404, 'Not found');

@@ -1,17 +1,17 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { can } from '$lib/server/accounts/authz';
-import type { Principal } from '$lib/server/accounts/service';
+import { can } from '$lib/server/access';
+import type { UserPrincipal } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { getProposal, proposalDiff, publishProposal, rejectProposal, type ProposalView } from '$lib/server/directory/proposals';
 import { formErrors } from '$lib/server/directory/staff-form';
 import { entryScope, mayEditDirectly, mayUseDirectory } from '$lib/server/directory/staff-view';
-import { NotFoundError, ValidationError } from '$lib/server/errors';
-import { text } from '$lib/server/forms';
+import { NotFoundError, ValidationError } from '$lib/server/core/errors';
+import { text } from '$lib/server/http/forms';
 import { formatDateTime } from '$lib/format';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The proposal if the principal may see it: reviewers all of the municipality, partners their own. */
-async function visible(p: Principal, id: string): Promise<ProposalView> {
+async function visible(p: UserPrincipal, id: string): Promise<ProposalView> {
 	if (!mayUseDirectory(p)) error(403, 'Forbidden');
 	const proposal = await getProposal(await getDb(), id);
 	const reviewer = can(p, 'directory:review', { municipalityId: p.municipalityId });
@@ -20,7 +20,7 @@ async function visible(p: Principal, id: string): Promise<ProposalView> {
 }
 
 /** Whether the principal may publish: reviewer, with the right to edit the entry as it is and as proposed. */
-async function mayPublish(p: Principal, proposal: ProposalView): Promise<boolean> {
+async function mayPublish(p: UserPrincipal, proposal: ProposalView): Promise<boolean> {
 	if (!can(p, 'directory:review', { municipalityId: p.municipalityId })) return false;
 	const scope = proposal.entityId ? await entryScope(await getDb(), p, proposal.entityType, proposal.entityId) : null;
 	const proposedInstance = 'instanceId' in proposal.payload ? (proposal.payload.instanceId ?? null) : (scope?.instanceId ?? null);

@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import { directionOf } from '$lib/i18n';
 import { msg } from '$lib/messages';
-import { can } from '$lib/server/accounts/authz';
+import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
 import { getOrganization, visibleLevels } from '$lib/server/directory/service';
 import { resolvePartnerLink, topicMessageKey } from '$lib/server/casework/referrals';

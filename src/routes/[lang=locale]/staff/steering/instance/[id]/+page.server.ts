@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { berlinDate } from '$lib/server/casework/time';
 import { getDb } from '$lib/server/db';
-import { AccessDeniedError, ValidationError } from '$lib/server/errors';
+import { AccessDeniedError, ValidationError } from '$lib/server/core/errors';
 import { instanceDashboard } from '$lib/server/steering/indicators';
 import { msg } from '$lib/messages';
 import type { PageServerLoad } from './$types';

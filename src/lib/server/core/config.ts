@@ -26,6 +26,8 @@ import path from 'node:path';
 export interface AppConfig {
 	databaseUrl: string | undefined;
 	dataDir: string;
+	/** Whether `DATA_DIR` was set: a configured folder must exist (it may be a volume). */
+	dataDirConfigured: boolean;
 	smtpUrl: string | undefined;
 	mailFrom: string;
 	demo: boolean;
@@ -79,6 +81,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 	return {
 		databaseUrl: env.DATABASE_URL || undefined,
 		dataDir,
+		dataDirConfigured: !!env.DATA_DIR,
 		smtpUrl: env.SMTP_URL || undefined,
 		mailFrom: env.MAIL_FROM || 'anlaufstelle <no-reply@localhost>',
 		demo: env.DEMO !== '0',

@@ -5,7 +5,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { readConfig } from '../config';
+import { readConfig } from './config';
 
 /** A plain-text message. */
 export interface Mail {

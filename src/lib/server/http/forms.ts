@@ -3,7 +3,7 @@
  * people inside their language.
  */
 import { msg } from '$lib/messages';
-import type { FieldIssue } from './errors';
+import type { FieldIssue } from '../core/errors';
 
 /** Field → translated message (first issue per field), from `error_<code>` messages. */
 export function fieldErrors(issues: FieldIssue[]): Record<string, string> {

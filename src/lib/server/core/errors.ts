@@ -43,3 +43,14 @@ export class AccessDeniedError extends Error {
 		this.name = 'AccessDeniedError';
 	}
 }
+
+/**
+ * The request clashes with the current state (a stale form, a step out of order); `code` is a
+ * message key suffix (`error_<code>`). Mapped to HTTP 409.
+ */
+export class ConflictError extends Error {
+	constructor(public readonly code: string) {
+		super(code);
+		this.name = 'ConflictError';
+	}
+}

@@ -1,0 +1,103 @@
+/**
+ * The one place for checks of single values, built on zod (issue 11 §5): UUIDs, email
+ * addresses, calendar dates, web addresses, BCP 47 language tags, whole numbers, and text that
+ * can be stored (no NUL, no unpaired UTF-16 surrogate). Modules validate their inputs with these
+ * and report problems as `FieldIssue`s; routes parse ids and query parameters with `parseParam`.
+ */
+import { z } from 'zod';
+import { ValidationError, type FieldIssue } from './errors';
+
+/** Values as the platform accepts them, as zod schemas for composing. */
+export const schemas = {
+	/** Any 8-4-4-4-12 hexadecimal UUID (PostgreSQL's `uuid` accepts every version). */
+	uuid: z.guid(),
+	/** An email address as the HTML standard's `<input type=email>` defines it. */
+	email: z.string().regex(z.regexes.html5Email),
+	/** A calendar date `YYYY-MM-DD` that exists (no 30 February). */
+	isoDate: z.iso.date(),
+	/** An `http:` or `https:` address. */
+	httpUrl: z.url({ protocol: /^https?$/ }),
+	/** A well-formed BCP 47 language tag (`de`, `ar`, `fa-AF`, `de-x-ls`). */
+	languageTag: z.string().refine((t) => canonicalLanguageTag(t) !== null),
+	/** Text without NUL characters or unpaired surrogates (PostgreSQL cannot store either). */
+	storableText: z.string().refine((t) => isStorableText(t))
+} as const;
+
+/** True for a UUID string (any version). */
+export function isUuid(value: unknown): value is string {
+	return schemas.uuid.safeParse(value).success;
+}
+
+/** True for an email address (HTML standard syntax). */
+export function isEmail(value: string): boolean {
+	return schemas.email.safeParse(value).success;
+}
+
+/** True for an existing calendar date `YYYY-MM-DD`. */
+export function isIsoDate(value: string): boolean {
+	return schemas.isoDate.safeParse(value).success;
+}
+
+/** True for an `http:` or `https:` URL. */
+export function isHttpUrl(value: string): boolean {
+	return schemas.httpUrl.safeParse(value).success;
+}
+
+/** Canonical BCP 47 tag (`Intl.getCanonicalLocales`), or null if `tag` is not well-formed. */
+export function canonicalLanguageTag(tag: string): string | null {
+	try {
+		const [canonical] = Intl.getCanonicalLocales(tag.trim());
+		return canonical ?? null;
+	} catch {
+		return null;
+	}
+}
+
+/** False when the text holds a NUL character or an unpaired UTF-16 surrogate. */
+export function isStorableText(text: string): boolean {
+	return !text.includes('\0') && text.isWellFormed();
+}
+
+/**
+ * A whole number from text (`"12"`, `" 3 "`), within bounds.
+ * @returns the number, or null when the text is not a whole number in [min, max].
+ */
+export function parseInteger(text: string, bounds: { min?: number; max?: number } = {}): number | null {
+	const result = z.coerce
+		.number()
+		.int()
+		.min(bounds.min ?? Number.MIN_SAFE_INTEGER)
+		.max(bounds.max ?? Number.MAX_SAFE_INTEGER)
+		.safeParse(text.trim() === '' ? NaN : text.trim());
+	return result.success ? result.data : null;
+}
+
+/** The error code for a value a schema rejected (`invalid_<kind>`, or `invalid`). */
+function codeOf(issue: z.core.$ZodIssue): string {
+	if (issue.code === 'invalid_format') return `invalid_${issue.format === 'guid' ? 'id' : issue.format}`;
+	if (issue.code === 'too_big') return 'too_long';
+	if (issue.code === 'too_small') return 'too_short';
+	return 'invalid';
+}
+
+/** zod issues as `FieldIssue`s, the field path joined with dots under `prefix`. */
+export function issuesOf(error: z.ZodError, prefix = ''): FieldIssue[] {
+	return error.issues.map((issue) => ({
+		field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || 'value',
+		code: codeOf(issue),
+		...(issue.code === 'too_big' && typeof issue.maximum === 'number' ? { params: { max: issue.maximum } } : {})
+	}));
+}
+
+/**
+ * Parses a value with a schema.
+ * @param field the field named in the error.
+ * @throws ValidationError naming `field` and why.
+ */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
+	const result = schema.safeParse(value);
+	if (!result.success) throw new ValidationError(issuesOf(result.error, field));
+	return result.data;
+}
+
+export { z };
