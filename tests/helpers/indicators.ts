@@ -1,6 +1,6 @@
 /**
  * Prepared data with known counts for the indicator and report tests (issue 5 §4, §6), on top
- * of the casework world (`contactWorld`): social spaces with square boundaries, statistics,
+ * of the casework world (`buildWorld`): social spaces with square boundaries, statistics,
  * offers, contacts and referrals, needs reports and programmes in the current Berlin year.
  * The expected figures are spelled out in the tests.
  */
@@ -11,7 +11,7 @@ import type { Db } from '../../src/lib/server/db/client';
 import { saveService } from '../../src/lib/server/directory/service';
 import { socialSpace, statistic } from '../../src/lib/server/geography/schema';
 import { needsReport, needsReportLink, needsReportSpace, programme, programmeSpace } from '../../src/lib/server/steering/schema';
-import { contactWorld, type ContactWorld } from './contacts';
+import { buildWorld, type World } from './world';
 import { offer } from './directory';
 
 /** The year the data lies in (offers are created now, so it is this Berlin year). */
@@ -38,8 +38,8 @@ const at = (month: number, day: number) => new Date(Date.UTC(YEAR, month - 1, da
  * - programmes: p1 education+labour 1000 € whole city since last year; p2 housing no budget in
  *   s2a from June; p3 ended two years ago (not counted); p4 no field 300 € in s1a.
  */
-export async function indicatorWorld(db: Db): Promise<ContactWorld & { offerIds: string[] }> {
-	const w = await contactWorld(db);
+export async function indicatorWorld(db: Db): Promise<World & { offerIds: string[] }> {
+	const w = await buildWorld(db);
 	await db.update(socialSpace).set({ boundary: square(0) }).where(eq(socialSpace.id, w.ids.s1a));
 	await db.update(socialSpace).set({ boundary: square(1) }).where(eq(socialSpace.id, w.ids.s1b));
 	await db.update(socialSpace).set({ boundary: square(2) }).where(eq(socialSpace.id, w.ids.s2a));

@@ -7,10 +7,10 @@ import { caseworkSetting, contactAggregate, counsellingContact, referral } from 
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../../src/lib/server/core/errors';
 import { DB_KIND, countRows, freshDatabase } from '../helpers/db';
-import { contactWorld, type ContactWorld } from '../helpers/contacts';
+import { buildWorld, type World } from '../helpers/world';
 
 let h: DatabaseHandle;
-let w: ContactWorld;
+let w: World;
 /** Tuesday 17 March 2026, 11:00 in Köln. */
 const NOW = new Date('2026-03-17T10:00:00Z');
 
@@ -41,7 +41,7 @@ async function issuesOf(p: Promise<unknown>): Promise<FieldIssue[]> {
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	w = await contactWorld(h.db);
+	w = await buildWorld(h.db);
 });
 afterAll(() => h?.close());
 

@@ -4,10 +4,10 @@ import { AccessDeniedError, ValidationError } from '../../src/lib/server/core/er
 import { instanceDashboard, municipalityDashboard, responseStats, type Dashboard, type IndicatorValue } from '../../src/lib/server/steering/indicators';
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import { indicatorWorld, YEAR } from '../helpers/indicators';
-import type { ContactWorld } from '../helpers/contacts';
+import type { World } from '../helpers/world';
 
 let h: DatabaseHandle;
-let w: ContactWorld & { offerIds: string[] };
+let w: World & { offerIds: string[] };
 
 beforeAll(async () => {
 	h = await freshDatabase();

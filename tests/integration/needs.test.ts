@@ -20,10 +20,10 @@ import {
 } from '../../src/lib/server/steering/needs';
 import { programme } from '../../src/lib/server/steering/schema';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
-import { contactWorld, type ContactWorld } from '../helpers/contacts';
+import { buildWorld, type World } from '../helpers/world';
 
 let h: DatabaseHandle;
-let w: ContactWorld;
+let w: World;
 let programmeId: string;
 let otherProgrammeId: string;
 const NOW = new Date('2026-03-17T10:00:00Z');
@@ -56,7 +56,7 @@ async function issuesOf(p: Promise<unknown>): Promise<Record<string, string>> {
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	w = await contactWorld(h.db);
+	w = await buildWorld(h.db);
 	[{ id: programmeId }] = await h.db.insert(programme).values({ municipalityId: w.ids.k, name: 'Wohnraumprogramm', funderLevel: 'state', startsOn: '2026-01-01' }).returning();
 	[{ id: otherProgrammeId }] = await h.db.insert(programme).values({ municipalityId: w.ids.o, name: 'Bonn-Fonds', funderLevel: 'municipality', startsOn: '2026-01-01' }).returning();
 });

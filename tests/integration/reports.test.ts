@@ -19,11 +19,11 @@ import {
 	type SteeringReport
 } from '../../src/lib/server/steering/reports';
 import { DB_KIND, freshDatabase } from '../helpers/db';
-import type { ContactWorld } from '../helpers/contacts';
+import type { World } from '../helpers/world';
 import { indicatorWorld, YEAR } from '../helpers/indicators';
 
 let h: DatabaseHandle;
-let w: ContactWorld & { offerIds: string[] };
+let w: World & { offerIds: string[] };
 let district: SteeringReport;
 let annual: SteeringReport;
 const NOW = new Date(`${YEAR}-06-30T22:30:00Z`);

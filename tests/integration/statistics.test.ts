@@ -20,10 +20,10 @@ import {
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { AccessDeniedError } from '../../src/lib/server/core/errors';
 import { DB_KIND, freshDatabase } from '../helpers/db';
-import { contactWorld, type ContactWorld } from '../helpers/contacts';
+import { buildWorld, type World } from '../helpers/world';
 
 let h: DatabaseHandle;
-let w: ContactWorld;
+let w: World;
 const NOW = new Date('2026-03-17T10:00:00Z');
 const FEB = { year: 2026, month: 2 };
 const JAN = { year: 2026, month: 1 };
@@ -93,7 +93,7 @@ function rowsOf(report: Report, table: string) {
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	w = await contactWorld(h.db);
+	w = await buildWorld(h.db);
 	// Recorded an hour after each contact, so the referrals are issued in February too.
 	for (const c of februaryInputs()) await recordContact(h.db, w.who.staffA, c, new Date(c.contactedAt!.getTime() + 3_600_000));
 	for (const c of januaryInputs()) await recordContact(h.db, w.who.staffB, c, NOW);

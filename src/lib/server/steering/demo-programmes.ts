@@ -14,8 +14,8 @@ import type { Db } from '../db/client';
 import { service } from '../directory/schema';
 import { findMunicipality, listDistricts, listSocialSpaces } from '../geography/service';
 import { findInstanceBySlug } from '../instances/service';
-import { saveProgramme, type ProgrammeInput } from '../steering/programmes';
-import { assessment, assessmentAnswer, assessmentCatalogue, assessmentCriterion, programme } from '../steering/schema';
+import { saveProgramme, type ProgrammeInput } from './programmes';
+import { assessment, assessmentAnswer, assessmentCatalogue, assessmentCriterion, programme } from './schema';
 
 interface DemoProgramme {
 	input: Omit<ProgrammeInput, 'socialSpaceIds' | 'serviceIds' | 'description' | 'url' | 'contactName' | 'contactEmail' | 'contactPhone'> & { description: string; url: string };

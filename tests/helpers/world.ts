@@ -1,7 +1,9 @@
 /**
- * A small casework world for contact and statistics tests: Köln-like municipality `k` with two
- * districts (three social spaces), instances `a` (district 1) and `b` (district 2), an actor and
- * an offer to refer to; a second municipality `o` with instance `c`; one account per role.
+ * The one fixture of the integration tests: a small municipality world in an empty database.
+ * Köln-like municipality `k` with two districts (three social spaces), instances `a` (district 1)
+ * and `b` (district 2), an actor and an offer; a second municipality `o` with instance `c` and an
+ * actor; one signed-in principal per role and scope (`who`). `person()` adds more accounts.
+ * Tests build on it instead of creating municipalities, instances and users themselves.
  */
 import type { UserPrincipal, Role } from '../../src/lib/server/access';
 import { systemPrincipal } from '../../src/lib/server/access';
@@ -18,13 +20,13 @@ const blank: InstanceInput = {
 };
 
 /** Ids of the world and the principals acting in it. */
-export interface ContactWorld {
+export interface World {
 	ids: Record<'k' | 'o' | 'd1' | 'd2' | 's1a' | 's1b' | 's2a' | 'so' | 'a' | 'b' | 'c' | 'org' | 'offer' | 'orgOther', string>;
 	who: Record<'staffA' | 'staffB' | 'staffC' | 'admin' | 'adminOther' | 'partner' | 'volunteer', UserPrincipal>;
 }
 
 /** Creates the world in an empty database. */
-export async function contactWorld(db: Db): Promise<ContactWorld> {
+export async function buildWorld(db: Db): Promise<World> {
 	const k = await createMunicipality(db, { slug: 'koeln', name: 'Köln' });
 	const o = await createMunicipality(db, { slug: 'bonn', name: 'Bonn' });
 	const d1 = await createDistrict(db, k.id, { name: 'Kalk', code: '8' });
@@ -40,7 +42,7 @@ export async function contactWorld(db: Db): Promise<ContactWorld> {
 	const actor = await saveOrganization(db, k.id, org(), { label: 't' });
 	const course = await saveService(db, k.id, { ...offer(actor.id), locations: [], schedules: [] }, { label: 't' });
 	const other = await saveOrganization(db, o.id, org({ name: 'Caritas Bonn' }), { label: 't' });
-	const users: [keyof ContactWorld['who'], Role, string, string[]][] = [
+	const users: [keyof World['who'], Role, string, string[]][] = [
 		['staffA', 'instance_staff', k.id, [a.id]],
 		['staffB', 'instance_staff', k.id, [b.id]],
 		['staffC', 'instance_staff', o.id, [c.id]],
@@ -49,13 +51,24 @@ export async function contactWorld(db: Db): Promise<ContactWorld> {
 		['partner', 'partner_editor', k.id, []],
 		['volunteer', 'volunteer', k.id, []]
 	];
-	const who = {} as ContactWorld['who'];
+	const who = {} as World['who'];
 	for (const [key, role, m, instanceIds] of users) {
-		const u = await createUser(db, systemPrincipal('test'), { email: `${key}@example.org`, displayName: key, role, municipalityId: m, instanceIds, password: 'long enough password' });
-		who[key] = { kind: 'user', userId: u.id, email: u.email, displayName: key, role, municipalityId: m, municipalitySlug: m === k.id ? 'koeln' : 'bonn', instanceIds, totpEnabled: false };
+		who[key] = await person(db, key, role, { id: m, slug: m === k.id ? 'koeln' : 'bonn' }, instanceIds);
 	}
 	return {
 		ids: { k: k.id, o: o.id, d1: d1.id, d2: d2.id, s1a: s1a.id, s1b: s1b.id, s2a: s2a.id, so: so.id, a: a.id, b: b.id, c: c.id, org: actor.id, offer: course.id, orgOther: other.id },
 		who
 	};
+}
+
+/** The password of every account `person()` creates. */
+export const TEST_PASSWORD = 'long enough password';
+
+/**
+ * Creates an account and returns it as the signed-in principal (email `<key>@example.org`,
+ * display name `key`).
+ */
+export async function person(db: Db, key: string, role: Role, municipality: { id: string; slug: string }, instanceIds: string[] = []): Promise<UserPrincipal> {
+	const u = await createUser(db, systemPrincipal('test'), { email: `${key}@example.org`, displayName: key, role, municipalityId: municipality.id, instanceIds, password: TEST_PASSWORD });
+	return { kind: 'user', userId: u.id, email: u.email, displayName: key, role, municipalityId: municipality.id, municipalitySlug: municipality.slug, instanceIds, totpEnabled: false };
 }

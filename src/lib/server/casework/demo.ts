@@ -10,9 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { CONTACT_ATTRIBUTES, CONTACT_CHANNELS, REFERRAL_FAILURE_REASONS, REFERRAL_STATUSES } from '../casework/model';
-import { hashReferralToken } from '../casework/referrals';
-import { contactAggregate, counsellingContact, referral } from '../casework/schema';
+import { CONTACT_ATTRIBUTES, CONTACT_CHANNELS, REFERRAL_FAILURE_REASONS, REFERRAL_STATUSES } from './model';
+import { hashReferralToken } from './referrals';
+import { contactAggregate, counsellingContact, referral } from './schema';
 import { SUBTOPIC_FIELD } from '../directory/model';
 import { organization } from '../directory/schema';
 import { findMunicipality } from '../geography/service';

@@ -10,11 +10,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { importOsmActors } from '../directory/import-osm';
-import { EASY_GERMAN } from '../directory/model';
-import { location, organization, service, type TranslatedText } from '../directory/schema';
-import { emptyServiceInput, locationToInput, saveOrganization, saveService, type LocationInput, type ScheduleInput, type ServiceInput } from '../directory/service';
-import { originalText, withVersion } from '../directory/texts';
+import { importOsmActors } from './import-osm';
+import { EASY_GERMAN } from './model';
+import { location, organization, service, type TranslatedText } from './schema';
+import { emptyServiceInput, locationToInput, saveOrganization, saveService, type LocationInput, type ScheduleInput, type ServiceInput } from './service';
+import { originalText, withVersion } from './texts';
 import { findMunicipality, listDistricts, listSocialSpaces } from '../geography/service';
 import { findInstanceBySlug } from '../instances/service';
 

@@ -12,7 +12,7 @@ import type { Db } from '../db/client';
 import { service } from '../directory/schema';
 import { findMunicipality } from '../geography/service';
 import { findInstanceBySlug, findInstanceById } from '../instances/service';
-import { needsReport, needsReportEvent, needsReportLink, needsReportSpace } from '../steering/schema';
+import { needsReport, needsReportEvent, needsReportLink, needsReportSpace } from './schema';
 
 /** One step of a demo history, `days` before today. A response by the instance does not count as the municipality's response. */
 type Step = { status: string; body?: string; days: number } | { response: string; byMunicipality: boolean; days: number } | { link: true; days: number };
