@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // PostgreSQL when TEST_DATABASE_URL is set (scripts/test.js starts one with pg_virtualenv).
 export default defineConfig({
 	test: {
-		include: ['tests/integration/**/*.test.ts'],
+		include: ['tests/integration/**/*.test.ts', 'tests/architecture.test.ts'],
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		pool: 'forks',

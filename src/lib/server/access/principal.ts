@@ -10,6 +10,11 @@
 export const ROLES = ['municipality_admin', 'instance_staff', 'partner_editor', 'volunteer'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Whether accounts of this role work for named instances (and need at least one). */
+export function worksForInstances(role: Role): boolean {
+	return role === 'instance_staff';
+}
+
 /** The signed-in person as every authorisation check sees them. */
 export interface UserPrincipal {
 	kind: 'user';

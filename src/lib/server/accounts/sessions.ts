@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import type { UserPrincipal } from '../access';
+import { worksForInstances, type UserPrincipal } from '../access';
 import { recordAudit } from '../audit/service';
 import type { DbOrTx } from '../db/client';
 import { findMunicipalityById } from '../geography/service';
@@ -133,7 +133,7 @@ export async function resolveSession(db: DbOrTx, token: string | undefined): Pro
 			role: row.u.role as Role,
 			municipalityId: row.u.municipalityId,
 			municipalitySlug: municipality?.slug ?? '',
-			instanceIds: row.u.role === 'instance_staff' ? links.map((l) => l.id) : [],
+			instanceIds: worksForInstances(row.u.role as Role) ? links.map((l) => l.id) : [],
 			totpEnabled: row.u.totpEnabled
 		}
 	};

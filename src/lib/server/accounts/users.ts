@@ -4,7 +4,7 @@
  * as the system). Source: issue 2; MODEL.md §4.
  */
 import { asc, eq, inArray } from 'drizzle-orm';
-import { authorize, auditActor, type Principal } from '../access';
+import { authorize, auditActor, worksForInstances, type Principal } from '../access';
 import { diffRecords, recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
 import { ValidationError, type FieldIssue } from '../core/errors';
@@ -53,7 +53,7 @@ export async function createUser(db: Db, principal: Principal, input: NewUser) {
 	const pw = passwordProblem(input.password);
 	if (pw) issues.push({ field: 'password', code: pw, params: { min: MIN_PASSWORD } });
 	const instanceIds = [...new Set(input.instanceIds ?? [])];
-	if (input.role === 'instance_staff' && instanceIds.length === 0) issues.push({ field: 'instances', code: 'required' });
+	if (worksForInstances(input.role) && instanceIds.length === 0) issues.push({ field: 'instances', code: 'required' });
 	return db.transaction(async (tx) => {
 		if (instanceIds.length) {
 			const found = new Set((await listInstances(tx, input.municipalityId)).map((i) => i.id));
