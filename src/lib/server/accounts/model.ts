@@ -10,8 +10,6 @@ export { ROLES, type Role } from '../access/principal';
 export const SESSION_COOKIE = 'session';
 /** Sessions last at most 12 hours: a working day, not longer. */
 export const SESSION_HOURS = 12;
-/** Default inactivity timeout in minutes (`SESSION_IDLE_MINUTES`). */
-export const SESSION_IDLE_MINUTES = 30;
 /** `last_seen_at` is written at most this often per session (milliseconds). */
 export const SESSION_TOUCH_MS = 60_000;
 /** Password reset links are valid this long (minutes). */

@@ -11,7 +11,8 @@ import { worksForInstances, type UserPrincipal } from '../access';
 import { recordAudit } from '../audit/service';
 import type { DbOrTx } from '../db/client';
 import { findMunicipalityById } from '../geography/service';
-import { LIMITS, SESSION_HOURS, SESSION_IDLE_MINUTES, SESSION_TOUCH_MS, type Role } from './model';
+import { readConfig } from '../core/config';
+import { LIMITS, SESSION_HOURS, SESSION_TOUCH_MS, type Role } from './model';
 import { hashPassword, verifyPassword } from './passwords';
 import { clearFailures, countFailure, countSignInFailure, isBlocked, purgeRateLimits } from './rate-limit';
 import { passwordResetToken, session, userAccount, userInstance } from './schema';
@@ -27,10 +28,9 @@ export function newToken(): string {
 	return randomBytes(32).toString('base64url');
 }
 
-/** The inactivity timeout in minutes: `SESSION_IDLE_MINUTES`, default 30. */
-export function idleMinutes(env: NodeJS.ProcessEnv = process.env): number {
-	const n = Number(env.SESSION_IDLE_MINUTES);
-	return Number.isInteger(n) && n > 0 ? n : SESSION_IDLE_MINUTES;
+/** The inactivity timeout in minutes (`SESSION_IDLE_MINUTES`, default 30). */
+function idleMinutes(): number {
+	return readConfig().sessionIdleMinutes;
 }
 
 /** Outcome of a password check. */

@@ -17,6 +17,8 @@
  *   (Löschplan, issue 4 §5; docs/retention.md): first 5 seconds after start, then every so
  *   many minutes (default 60; `0` disables the job — then run `npm run cli -- retention run`
  *   from cron instead).
+ * - `SESSION_IDLE_MINUTES`: minutes without a request after which a session ends (default 30;
+ *   sessions end after 12 hours in any case).
  * - `ANLAUFSTELLE_NOW`: testing aid only — an ISO 8601 instant (e.g. `2027-03-01T12:00:00Z`) the
  *   retention job takes as "now", so testers can move the clock past the retention periods.
  *   Never set it in production.
@@ -37,6 +39,8 @@ export interface AppConfig {
 	retentionIntervalMinutes: number;
 	/** `ANLAUFSTELLE_NOW`: the instant the retention job takes as now (testing aid); null = the real time. */
 	retentionNow: Date | null;
+	/** Minutes without a request after which a session ends. */
+	sessionIdleMinutes: number;
 }
 
 const MT_PROVIDERS = ['libretranslate', 'deepl'] as const;
@@ -61,6 +65,14 @@ function retentionInterval(env: NodeJS.ProcessEnv): number {
 	return Number(raw);
 }
 
+function sessionIdleMinutes(env: NodeJS.ProcessEnv): number {
+	const raw = env.SESSION_IDLE_MINUTES?.trim() || '30';
+	if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 720) {
+		throw new Error(`SESSION_IDLE_MINUTES must be a whole number of minutes from 1 to 720 (got "${raw}")`);
+	}
+	return Number(raw);
+}
+
 function retentionNow(env: NodeJS.ProcessEnv): Date | null {
 	const raw = env.ANLAUFSTELLE_NOW?.trim();
 	if (!raw) return null;
@@ -74,7 +86,7 @@ function retentionNow(env: NodeJS.ProcessEnv): Date | null {
 /**
  * Reads the configuration from `env` (defaults to `process.env`). Pure: no side effects.
  * @throws Error naming the variable when `MT_PROVIDER` is unknown or lacks `MT_URL`/`MT_API_KEY`,
- *   or `RETENTION_INTERVAL_MINUTES` / `ANLAUFSTELLE_NOW` cannot be read.
+ *   or `RETENTION_INTERVAL_MINUTES` / `ANLAUFSTELLE_NOW` / `SESSION_IDLE_MINUTES` cannot be read.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 	const dataDir = path.resolve(env.DATA_DIR || '.data');
@@ -87,6 +99,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		demo: env.DEMO !== '0',
 		machineTranslation: machineTranslation(env),
 		retentionIntervalMinutes: retentionInterval(env),
-		retentionNow: retentionNow(env)
+		retentionNow: retentionNow(env),
+		sessionIdleMinutes: sessionIdleMinutes(env)
 	};
 }
