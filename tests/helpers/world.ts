@@ -27,18 +27,18 @@ export interface World {
 
 /** Creates the world in an empty database. */
 export async function buildWorld(db: Db): Promise<World> {
-	const k = await createMunicipality(db, { slug: 'koeln', name: 'Köln' });
-	const o = await createMunicipality(db, { slug: 'bonn', name: 'Bonn' });
-	const d1 = await createDistrict(db, k.id, { name: 'Kalk', code: '8' });
-	const d2 = await createDistrict(db, k.id, { name: 'Porz', code: '7' });
-	const dO = await createDistrict(db, o.id, { name: 'Beuel', code: '1' });
-	const s1a = await createSocialSpace(db, d1, { name: 'Humboldt/Gremberg' });
-	const s1b = await createSocialSpace(db, d1, { name: 'Vingst' });
-	const s2a = await createSocialSpace(db, d2, { name: 'Porz-Mitte' });
-	const so = await createSocialSpace(db, dO, { name: 'Beuel-Mitte' });
-	const a = await createInstance(db, k.id, 'wp-kalk', { ...blank, name: 'WP Kalk', socialSpaceIds: [s1a.id] }, { label: 't' });
-	const b = await createInstance(db, k.id, 'wp-porz', { ...blank, name: 'WP Porz', socialSpaceIds: [s2a.id] }, { label: 't' });
-	const c = await createInstance(db, o.id, 'wp-beuel', { ...blank, name: 'WP Beuel', socialSpaceIds: [so.id] }, { label: 't' });
+	const k = await createMunicipality(db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' });
+	const o = await createMunicipality(db, systemPrincipal('t'), { slug: 'bonn', name: 'Bonn' });
+	const d1 = await createDistrict(db, systemPrincipal('t'), { municipalityId: k.id, name: 'Kalk', code: '8' });
+	const d2 = await createDistrict(db, systemPrincipal('t'), { municipalityId: k.id, name: 'Porz', code: '7' });
+	const dO = await createDistrict(db, systemPrincipal('t'), { municipalityId: o.id, name: 'Beuel', code: '1' });
+	const s1a = await createSocialSpace(db, systemPrincipal('t'), { districtId: d1.id, name: 'Humboldt/Gremberg' });
+	const s1b = await createSocialSpace(db, systemPrincipal('t'), { districtId: d1.id, name: 'Vingst' });
+	const s2a = await createSocialSpace(db, systemPrincipal('t'), { districtId: d2.id, name: 'Porz-Mitte' });
+	const so = await createSocialSpace(db, systemPrincipal('t'), { districtId: dO.id, name: 'Beuel-Mitte' });
+	const a = await createInstance(db, systemPrincipal('t'), { ...blank, name: 'WP Kalk', socialSpaceIds: [s1a.id], municipalityId: k.id, slug: 'wp-kalk' });
+	const b = await createInstance(db, systemPrincipal('t'), { ...blank, name: 'WP Porz', socialSpaceIds: [s2a.id], municipalityId: k.id, slug: 'wp-porz' });
+	const c = await createInstance(db, systemPrincipal('t'), { ...blank, name: 'WP Beuel', socialSpaceIds: [so.id], municipalityId: o.id, slug: 'wp-beuel' });
 	const actor = await saveOrganization(db, k.id, org(), { label: 't' });
 	const course = await saveService(db, k.id, { ...offer(actor.id), locations: [], schedules: [] }, { label: 't' });
 	const other = await saveOrganization(db, o.id, org({ name: 'Caritas Bonn' }), { label: 't' });

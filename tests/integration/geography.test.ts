@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { ImportError, NotFoundError } from '../../src/lib/server/core/errors';
 import { importBoundaries, importStatistics } from '../../src/lib/server/geography/importers';
@@ -43,17 +44,17 @@ async function snapshot() {
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	koelnId = (await createMunicipality(h.db, { slug: 'koeln', name: 'Köln', officialCode: '05315000' })).id;
+	koelnId = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln', officialCode: '05315000' })).id;
 });
 afterAll(() => h?.close());
 
 describe(`geography on ${DB_KIND}`, () => {
 	it('imports the Köln districts, Stadtteile and eligible voters', async () => {
-		const d = await importBoundaries(h.db, { municipality: 'koeln', level: 'district', file: 'stadtbezirke.geojson', text: demoFile('koeln/stadtbezirke.geojson') });
+		const d = await importBoundaries(h.db, systemPrincipal('import'), { municipality: 'koeln', level: 'district', file: 'stadtbezirke.geojson', text: demoFile('koeln/stadtbezirke.geojson') });
 		expect(d).toMatchObject({ created: 9, updated: 0, skipped: [] });
 		const s = await importStadtteile();
 		expect(s).toMatchObject({ created: 86, updated: 0 });
-		const st = await importStatistics(h.db, { ...statisticsOptions, file: 'w.csv', text: demoFile('koeln/wahlberechtigte-btw2013.csv') });
+		const st = await importStatistics(h.db, systemPrincipal('import'), { ...statisticsOptions, file: 'w.csv', text: demoFile('koeln/wahlberechtigte-btw2013.csv') });
 		expect(st.created).toBe(86);
 
 		const districts = await listDistricts(h.db, koelnId);
@@ -80,9 +81,9 @@ describe(`geography on ${DB_KIND}`, () => {
 		// The same geometries with their keys in another order are still unchanged.
 		const reordered = JSON.parse(demoFile('koeln/stadtbezirke.geojson'));
 		for (const f of reordered.features) f.geometry = { coordinates: f.geometry.coordinates, type: f.geometry.type };
-		const d = await importBoundaries(h.db, { municipality: 'koeln', level: 'district', file: 'reordered.geojson', text: JSON.stringify(reordered) });
+		const d = await importBoundaries(h.db, systemPrincipal('import'), { municipality: 'koeln', level: 'district', file: 'reordered.geojson', text: JSON.stringify(reordered) });
 		expect(d).toMatchObject({ created: 0, updated: 0 });
-		const st = await importStatistics(h.db, { ...statisticsOptions, file: 'w.csv', text: demoFile('koeln/wahlberechtigte-btw2013.csv') });
+		const st = await importStatistics(h.db, systemPrincipal('import'), { ...statisticsOptions, file: 'w.csv', text: demoFile('koeln/wahlberechtigte-btw2013.csv') });
 		expect(st).toMatchObject({ created: 0, updated: 0 });
 	});
 
@@ -100,7 +101,7 @@ describe(`geography on ${DB_KIND}`, () => {
 		const kalk = fc.features.find((f: { properties: { name: string } }) => f.properties.name === 'Kalk');
 		[nord.geometry, kalk.geometry] = [kalk.geometry, nord.geometry];
 		const swap = (text: string) =>
-			importBoundaries(h.db, { municipality: 'koeln', level: 'social_space', file: 'swapped.geojson', text, districtCodeProperty: 'district_code' });
+			importBoundaries(h.db, systemPrincipal('import'), { municipality: 'koeln', level: 'social_space', file: 'swapped.geojson', text, districtCodeProperty: 'district_code' });
 		expect((await swap(JSON.stringify(fc))).updated).toBe(2);
 		expect((await locateSocialSpace(h.db, koelnId, dom))?.name).toBe('Kalk');
 		await importStadtteile();
@@ -132,7 +133,7 @@ describe(`geography on ${DB_KIND}`, () => {
 		]
 	])('rejects %s and leaves the database as it was', async (_label, text, message) => {
 		const before = await snapshot();
-		const err = await importBoundaries(h.db, { municipality: 'koeln', level: 'district', file: 'broken.geojson', text }).catch((e) => e);
+		const err = await importBoundaries(h.db, systemPrincipal('import'), { municipality: 'koeln', level: 'district', file: 'broken.geojson', text }).catch((e) => e);
 		expect(err).toBeInstanceOf(ImportError);
 		expect(err.message).toContain('broken.geojson');
 		expect(err.message).toMatch(message);
@@ -144,7 +145,7 @@ describe(`geography on ${DB_KIND}`, () => {
 		fc.features[40].properties.district_code = '999';
 		fc.features[0].properties.name = 'Neu-Altstadt';
 		const before = await snapshot();
-		const err = await importBoundaries(h.db, {
+		const err = await importBoundaries(h.db, systemPrincipal('import'), {
 			municipality: 'koeln',
 			level: 'social_space',
 			file: 'stadtteile.geojson',
@@ -158,7 +159,7 @@ describe(`geography on ${DB_KIND}`, () => {
 
 	it('rejects an unknown municipality', async () => {
 		await expect(
-			importBoundaries(h.db, { municipality: 'atlantis', level: 'district', file: 'x.geojson', text: demoFile('koeln/stadtbezirke.geojson') })
+			importBoundaries(h.db, systemPrincipal('import'), { municipality: 'atlantis', level: 'district', file: 'x.geojson', text: demoFile('koeln/stadtbezirke.geojson') })
 		).rejects.toBeInstanceOf(NotFoundError);
 	});
 
@@ -170,7 +171,7 @@ describe(`geography on ${DB_KIND}`, () => {
 		['broken CSV quoting', 'stadtteil_name,eligible_voters,as_of,source\n"Altstadt,1,2013,S\n', /not valid CSV/]
 	])('rejects a statistics file with %s, writing nothing', async (_label, text, message) => {
 		const before = await snapshot();
-		const err = await importStatistics(h.db, { ...statisticsOptions, file: 'bad.csv', text }).catch((e) => e);
+		const err = await importStatistics(h.db, systemPrincipal('import'), { ...statisticsOptions, file: 'bad.csv', text }).catch((e) => e);
 		expect(err).toBeInstanceOf(ImportError);
 		expect(err.message).toContain('bad.csv');
 		expect(err.message).toMatch(message);
@@ -180,7 +181,7 @@ describe(`geography on ${DB_KIND}`, () => {
 	it('updates a changed value and matches areas by code', async () => {
 		const spaces = await listSocialSpaces(h.db, { municipalityId: koelnId });
 		const deutz = spaces.find((s) => s.name === 'Deutz')!;
-		const s = await importStatistics(h.db, {
+		const s = await importStatistics(h.db, systemPrincipal('import'), {
 			...statisticsOptions,
 			match: 'code',
 			keyColumn: 'code',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { ValidationError } from '../../src/lib/server/core/errors';
@@ -49,13 +50,13 @@ function input(overrides: Partial<InstanceInput> = {}): InstanceInput {
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	const m = await createMunicipality(h.db, { slug: 'd', name: 'Düsseldorf' });
+	const m = await createMunicipality(h.db, systemPrincipal('t'), { slug: 'd', name: 'Düsseldorf' });
 	mId = m.id;
-	const d = await createDistrict(h.db, m.id, { name: 'Stadtbezirk 6', code: '6' });
-	spaceIds = [(await createSocialSpace(h.db, d, { name: 'Rath', code: '063' })).id, (await createSocialSpace(h.db, d, { name: 'Unterrath', code: '062' })).id];
-	const other = await createMunicipality(h.db, { slug: 'k', name: 'Köln' });
-	const od = await createDistrict(h.db, other.id, { name: 'Kalk', code: '8' });
-	otherSpaceId = (await createSocialSpace(h.db, od, { name: 'Humboldt/Gremberg' })).id;
+	const d = await createDistrict(h.db, systemPrincipal('t'), { municipalityId: m.id, name: 'Stadtbezirk 6', code: '6' });
+	spaceIds = [(await createSocialSpace(h.db, systemPrincipal('t'), { districtId: d.id, name: 'Rath', code: '063' })).id, (await createSocialSpace(h.db, systemPrincipal('t'), { districtId: d.id, name: 'Unterrath', code: '062' })).id];
+	const other = await createMunicipality(h.db, systemPrincipal('t'), { slug: 'k', name: 'Köln' });
+	const od = await createDistrict(h.db, systemPrincipal('t'), { municipalityId: other.id, name: 'Kalk', code: '8' });
+	otherSpaceId = (await createSocialSpace(h.db, systemPrincipal('t'), { districtId: od.id, name: 'Humboldt/Gremberg' })).id;
 });
 afterAll(() => h?.close());
 
@@ -77,7 +78,7 @@ describe('the Part I model as data', () => {
 
 describe(`instances on ${DB_KIND}`, () => {
 	it('stores every option of every Part I dimension and reads it back', async () => {
-		const created = await createInstance(h.db, mId, 'wp-all', input({ profile: everyOption }), { label: 'test' });
+		const created = await createInstance(h.db, systemPrincipal('test'), { ...input({ profile: everyOption }), municipalityId: mId, slug: 'wp-all' });
 		const read = (await findInstanceById(h.db, created.id))!;
 		for (const d of PROFILE_DIMENSIONS) {
 			expect(read.profile[d.key]).toEqual(d.options.map((o) => o.key));
@@ -88,8 +89,8 @@ describe(`instances on ${DB_KIND}`, () => {
 	});
 
 	it('records each changed field, old → new, in the audit log', async () => {
-		const created = await createInstance(h.db, mId, 'wp-audit', input(), { label: 'test' });
-		await updateInstance(h.db, created.id, input({ name: 'Neuer Name', profile: { methods: ['casework'] } }), { label: 'editor' });
+		const created = await createInstance(h.db, systemPrincipal('test'), { ...input(), municipalityId: mId, slug: 'wp-audit' });
+		await updateInstance(h.db, systemPrincipal('editor'), created.id, input({ name: 'Neuer Name', profile: { methods: ['casework'] } }));
 		const [entry] = await listAudit(h.db, { entityType: 'instance', entityId: created.id });
 		expect(entry.action).toBe('update');
 		expect(entry.actorLabel).toBe('editor');
@@ -99,8 +100,8 @@ describe(`instances on ${DB_KIND}`, () => {
 	});
 
 	it('compares instances in the order asked, ignoring unknown ids', async () => {
-		const a = await createInstance(h.db, mId, 'cmp-a', input({ name: 'A', profile: { staff: ['paid'] } }), { label: 't' });
-		const b = await createInstance(h.db, mId, 'cmp-b', input({ name: 'B', profile: { staff: ['volunteer'] } }), { label: 't' });
+		const a = await createInstance(h.db, systemPrincipal('t'), { ...input({ name: 'A', profile: { staff: ['paid'] } }), municipalityId: mId, slug: 'cmp-a' });
+		const b = await createInstance(h.db, systemPrincipal('t'), { ...input({ name: 'B', profile: { staff: ['volunteer'] } }), municipalityId: mId, slug: 'cmp-b' });
 		const result = await getInstancesForComparison(h.db, [b.id, 'not-a-uuid', '00000000-0000-0000-0000-000000000000', a.id]);
 		expect(result.map((r) => [r.name, r.profile.staff])).toEqual([['B', ['volunteer']], ['A', ['paid']]]);
 	});
@@ -118,10 +119,10 @@ describe(`instances on ${DB_KIND}`, () => {
 		['an option not in the model', { profile: { site: ['moon'] } }, 'profile', 'unknown_option'],
 		['a social space of another municipality', { socialSpaceIds: ['OTHER'] }, 'socialSpaces', 'unknown_social_space']
 	])('refuses %s and writes nothing', async (_label, overrides, field, code) => {
-		const base = await createInstance(h.db, mId, `v-${++slugCounter}`, input(), { label: 't' });
+		const base = await createInstance(h.db, systemPrincipal('t'), { ...input(), municipalityId: mId, slug: `v-${++slugCounter}` });
 		const patched = { ...overrides } as Partial<InstanceInput>;
 		if (patched.socialSpaceIds) patched.socialSpaceIds = [otherSpaceId];
-		const err = await updateInstance(h.db, base.id, input(patched), { label: 't' }).catch((e) => e);
+		const err = await updateInstance(h.db, systemPrincipal('t'), base.id, input(patched)).catch((e) => e);
 		expect(err).toBeInstanceOf(ValidationError);
 		expect((err as ValidationError).issues).toContainEqual(expect.objectContaining({ field, code }));
 		const after = (await findInstanceById(h.db, base.id))!;
@@ -130,8 +131,8 @@ describe(`instances on ${DB_KIND}`, () => {
 	});
 
 	it('refuses a taken slug', async () => {
-		await createInstance(h.db, mId, 'dup', input(), { label: 't' });
-		const err = await createInstance(h.db, mId, 'dup', input(), { label: 't' }).catch((e) => e);
+		await createInstance(h.db, systemPrincipal('t'), { ...input(), municipalityId: mId, slug: 'dup' });
+		const err = await createInstance(h.db, systemPrincipal('t'), { ...input(), municipalityId: mId, slug: 'dup' }).catch((e) => e);
 		expect(err.issues).toContainEqual({ field: 'slug', code: 'taken' });
 	});
 });
