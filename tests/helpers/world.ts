@@ -72,3 +72,44 @@ export async function person(db: Db, key: string, role: Role, municipality: { id
 	const u = await createUser(db, systemPrincipal('test'), { email: `${key}@example.org`, displayName: key, role, municipalityId: municipality.id, instanceIds, password: TEST_PASSWORD });
 	return { kind: 'user', userId: u.id, email: u.email, displayName: key, role, municipalityId: municipality.id, municipalitySlug: municipality.slug, instanceIds, totpEnabled: false };
 }
+
+/**
+ * The world of a permission table (role × permission × scope): `principal(role)` for
+ * `municipality_admin`, `instance_staff` (working for `a`), `partner_editor`, `volunteer` of `k`,
+ * `anonymous` (null) and `system`; `scope(label)` for `own instance` (`a`), `other instance`
+ * (`b`, same municipality) and `other municipality` (`c` of `o`).
+ */
+export async function tableWorld(db: Db) {
+	const w = await buildWorld(db);
+	const roles = new Map<string, import('../../src/lib/server/access').Principal | null>([
+		['municipality_admin', w.who.admin],
+		['instance_staff', w.who.staffA],
+		['partner_editor', w.who.partner],
+		['volunteer', w.who.volunteer],
+		['anonymous', null],
+		['system', systemPrincipal('test')]
+	]);
+	const scopes = new Map<string, import('../../src/lib/server/access').Scope>([
+		['own instance', { municipalityId: w.ids.k, instanceId: w.ids.a }],
+		['other instance', { municipalityId: w.ids.k, instanceId: w.ids.b }],
+		['other municipality', { municipalityId: w.ids.o, instanceId: w.ids.c }]
+	]);
+	const lookup = <T>(map: Map<string, T>, key: string): T => {
+		if (!map.has(key)) throw new Error(`no ${key} in the permission table's world`);
+		return map.get(key)!;
+	};
+	return { ...w, principal: (role: string) => lookup(roles, role), scope: (label: string) => lookup(scopes, label) };
+}
+
+/** The scopes of a permission table, in the order of its columns. */
+export const TABLE_SCOPES = ['own instance', 'other instance', 'other municipality'] as const;
+
+/**
+ * A permission table written as `permission → role → allowed per scope (TABLE_SCOPES order)`
+ * as `it.each` rows `[role, permission, scope, allowed]`.
+ */
+export function tableRows<P extends string>(table: Record<P, Record<string, readonly [boolean, boolean, boolean]>>) {
+	return (Object.entries(table) as [P, Record<string, readonly [boolean, boolean, boolean]>][]).flatMap(([permission, byRole]) =>
+		Object.entries(byRole).flatMap(([role, allowed]) => TABLE_SCOPES.map((scope, i) => [role, permission, scope, allowed[i]] as const))
+	);
+}
