@@ -1,18 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { ImportError, NotFoundError } from '../../src/lib/server/core/errors';
-import { importBoundaries, importStatistics } from '../../src/lib/server/geography/importers';
+import { ImportError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
+import { importBoundaries, importStatistics, upsertStatistics, type StatisticInput } from '../../src/lib/server/geography/importers';
 import {
+	createDistrict,
 	createMunicipality,
+	createSocialSpace,
 	findDistrict,
+	findDistrictById,
+	findSocialSpaceById,
+	getSocialSpaces,
 	listDistricts,
+	listSocialSpaceIds,
 	listSocialSpaces,
 	listStatistics,
 	locateSocialSpace
 } from '../../src/lib/server/geography/service';
+import { CODE_MAX, NAME_MAX } from '../../src/lib/server/geography/model';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { demoFile, importKoelnStadtteile } from '../helpers/files';
+import { buildWorld, type World } from '../helpers/world';
 
 let h: DatabaseHandle;
 let koelnId: string;
@@ -191,5 +199,113 @@ describe(`geography on ${DB_KIND}`, () => {
 		expect(s).toMatchObject({ created: 0, updated: 1 });
 		const [row] = await listStatistics(h.db, koelnId, { socialSpaceIds: [deutz.id] });
 		expect(row.value).toBe(12345);
+	});
+});
+
+describe(`geography refuses bad input on ${DB_KIND}`, () => {
+	let wh: DatabaseHandle;
+	let w: World;
+	const system = systemPrincipal('t');
+	const missing = '00000000-0000-4000-8000-000000000000';
+
+	beforeAll(async () => {
+		wh = await freshDatabase();
+		w = await buildWorld(wh.db);
+	});
+	afterAll(() => wh?.close());
+
+	async function counts() {
+		return Promise.all(['municipality', 'district', 'social_space', 'statistic', 'audit_log'].map((t) => countRows(wh, t)));
+	}
+
+	/** The issues a write is refused with; fails when it is not a ValidationError or wrote anything. */
+	async function refused(write: () => Promise<unknown>) {
+		const before = await counts();
+		const err = await write().catch((e) => e);
+		expect(err).toBeInstanceOf(ValidationError);
+		expect(await counts()).toEqual(before);
+		return (err as ValidationError).issues;
+	}
+
+	it.each([
+		['a slug with capitals and umlauts', { slug: 'Köln' }, 'slug', 'invalid_slug'],
+		['a taken slug', { slug: 'koeln' }, 'slug', 'taken'],
+		['an empty name', { name: '  ' }, 'name', 'required'],
+		['an over-long name', { name: 'x'.repeat(NAME_MAX + 1) }, 'name', 'too_long'],
+		['an official code that is not 8 digits', { officialCode: '5315' }, 'officialCode', 'invalid_official_code']
+	])('refuses a municipality with %s', async (_label, overrides, field, code) => {
+		const issues = await refused(() => createMunicipality(wh.db, system, { slug: 'neustadt', name: 'Neustadt', ...overrides }));
+		expect(issues).toContainEqual(expect.objectContaining({ field, code }));
+	});
+
+	it.each([
+		['an empty name', { name: '' }, 'name', 'required'],
+		['a name of punctuation only', { name: '!!!' }, 'name', 'invalid'],
+		['an over-long name', { name: 'x'.repeat(NAME_MAX + 1) }, 'name', 'too_long'],
+		['an over-long code', { code: '1'.repeat(CODE_MAX + 1) }, 'code', 'too_long'],
+		['the name of another district', { name: 'Kalk' }, 'name', 'taken'],
+		['the code of another district', { code: '8' }, 'code', 'taken']
+	])('refuses a district with %s', async (_label, overrides, field, code) => {
+		const issues = await refused(() => createDistrict(wh.db, system, { municipalityId: w.ids.k, name: 'Mülheim', code: '9', ...overrides }));
+		expect(issues).toContainEqual(expect.objectContaining({ field, code }));
+	});
+
+	it.each([
+		['an unknown kind', { kind: 'kiez' }, 'kind', 'unknown_option'],
+		['the name of another social space of the municipality', { name: 'Porz-Mitte' }, 'name', 'taken'],
+		['an over-long code', { code: '1'.repeat(CODE_MAX + 1) }, 'code', 'too_long']
+	])('refuses a social space with %s', async (_label, overrides, field, code) => {
+		const issues = await refused(() => createSocialSpace(wh.db, system, { districtId: w.ids.d1, name: 'Höhenberg', ...(overrides as object) }));
+		expect(issues).toContainEqual(expect.objectContaining({ field, code }));
+	});
+
+	it('answers an unknown municipality or district with NotFoundError', async () => {
+		await expect(createDistrict(wh.db, system, { municipalityId: missing, name: 'X' })).rejects.toBeInstanceOf(NotFoundError);
+		await expect(createSocialSpace(wh.db, system, { districtId: missing, name: 'X' })).rejects.toBeInstanceOf(NotFoundError);
+		await expect(createSocialSpace(wh.db, system, { districtId: 'not-a-uuid', name: 'X' })).rejects.toBeInstanceOf(NotFoundError);
+	});
+
+	const row = (overrides: Partial<StatisticInput> = {}) => ({
+		record: 'r',
+		districtId: w.ids.d1,
+		socialSpaceId: null,
+		metric: 'population',
+		value: 100,
+		unit: 'persons',
+		asOf: '2024',
+		source: 'Amt für Statistik',
+		...overrides
+	});
+
+	it.each([
+		['an area of another municipality', () => row({ districtId: null, socialSpaceId: w.ids.so }), 'rows.0.area', 'not_found'],
+		['a district and a social space at once', () => row({ socialSpaceId: w.ids.s1a }), 'rows.0.area', 'invalid'],
+		['a metric that is not a machine name', () => row({ metric: 'Einwohner 2024' }), 'rows.0.metric', 'invalid'],
+		['a value that is not a number', () => row({ value: Number.NaN }), 'rows.0.value', 'invalid'],
+		['an empty unit', () => row({ unit: ' ' }), 'rows.0.unit', 'required'],
+		['a 13th month', () => row({ asOf: '2024-13' }), 'rows.0.asOf', 'invalid_date'],
+		['a 30 February', () => row({ asOf: '2024-02-30' }), 'rows.0.asOf', 'invalid_date'],
+		['an empty source', () => row({ source: '' }), 'rows.0.source', 'required']
+	])('refuses statistics with %s', async (_label, make, field, code) => {
+		const issues = await refused(() => upsertStatistics(wh.db, system, { municipalityId: w.ids.k, rows: [make()] }));
+		expect(issues).toContainEqual(expect.objectContaining({ field, code }));
+	});
+
+	it('keeps a municipality-wide value apart from a district value of the same metric and date', async () => {
+		await upsertStatistics(wh.db, system, { municipalityId: w.ids.k, rows: [row({ metric: 'households', value: 100 })] });
+		await upsertStatistics(wh.db, system, { municipalityId: w.ids.k, rows: [row({ metric: 'households', districtId: null, value: 1000 })] });
+		const again = await upsertStatistics(wh.db, system, { municipalityId: w.ids.k, rows: [row({ metric: 'households', districtId: null, value: 2000 })] });
+		expect(again).toMatchObject({ created: 0, updated: 1 });
+		expect((await listStatistics(wh.db, w.ids.k, { districtId: w.ids.d1 })).find((s) => s.metric === 'households')?.value).toBe(100);
+		expect((await listStatistics(wh.db, w.ids.k, {})).find((s) => s.metric === 'households')?.value).toBe(2000);
+	});
+
+	it('reads areas by id, leaving out ids that are not UUIDs', async () => {
+		expect((await findDistrictById(wh.db, w.ids.d1))?.name).toBe('Kalk');
+		expect(await findDistrictById(wh.db, 'kalk')).toBeNull();
+		expect((await findSocialSpaceById(wh.db, w.ids.s1b))?.name).toBe('Vingst');
+		expect((await getSocialSpaces(wh.db, [w.ids.s2a, 'x', missing])).map((s) => s.name)).toEqual(['Porz-Mitte']);
+		expect((await listSocialSpaceIds(wh.db, { districtId: w.ids.d1 })).sort()).toEqual([w.ids.s1a, w.ids.s1b].sort());
+		expect(await listSocialSpaceIds(wh.db, { municipalityId: 'koeln' })).toEqual([]);
 	});
 });
