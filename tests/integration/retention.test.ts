@@ -252,6 +252,7 @@ afterAll(() => h?.close());
 describe(`retention job (${DB_KIND})`, () => {
 	it('a dry run counts what is due and changes nothing', async () => {
 		const before = await snapshot();
+		const audits = await countRows(h, 'audit_log');
 		const report = await runRetention(h.db, { now: NOW, dryRun: true });
 		const dus = report.municipalities.find((x) => x.slug === 'duesseldorf')!;
 		expect(dus.cases).toEqual({ closed: 1, withdrawn: 1, deleteAfter: 0 });
@@ -262,7 +263,7 @@ describe(`retention job (${DB_KIND})`, () => {
 		expect(koeln.cases).toEqual({ closed: 0, withdrawn: 0, deleteAfter: 0 });
 		expect(koeln.contactsFolded).toBe(9);
 		expect(await snapshot()).toEqual(before);
-		expect(await countRows(h, 'audit_log')).toBe(0);
+		expect(await countRows(h, 'audit_log')).toBe(audits);
 	});
 
 	it('with the clock moved past the periods, deletes exactly what the schedule says', async () => {
