@@ -71,6 +71,9 @@ describe(`public pages (${dbKind})`, () => {
 		const c = new Client(base);
 		expect((await c.get('/de/m/atlantis')).status).toBe(404);
 		expect((await c.get('/de/m/koeln/d/atlantis')).status).toBe(404);
+		expect((await c.get('/de/m/koeln/i/atlantis')).status).toBe(404);
+		expect((await c.get('/de/compare?i=not-a-uuid')).status).toBe(400);
+		expect((await c.get('/de/compare?municipality=atlantis')).status).toBe(400);
 		const { res } = await c.get('/de/m/koeln');
 		const csp = res.headers.get('content-security-policy')!;
 		expect(csp).toContain("default-src 'none'");
@@ -93,6 +96,8 @@ describe(`accounts and scoping over HTTP (${dbKind})`, () => {
 		expect(other.text.replaceAll(wp6, 'ID')).toBe(missing.text.replaceAll('00000000-0000-4000-8000-000000000000', 'ID'));
 		const post = await staff.request(`/de/staff/instances/${wp6}`, { form: { name: 'Übernommen' } });
 		expect(post.status).toBe(403);
+		expect((await staff.get('/de/staff/instances/not-a-uuid')).status).toBe(404);
+		expect((await staff.request('/de/staff/instances/not-a-uuid', { form: { name: 'Übernommen' } })).status).toBe(404);
 		expect((await new Client(base).get('/de/m/duesseldorf/i/welcome-point-6')).text).not.toContain('Übernommen');
 	});
 

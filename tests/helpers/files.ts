@@ -1,6 +1,7 @@
 /** Reads the shipped demo files. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { systemPrincipal } from '../../src/lib/server/access';
 import type { Db } from '../../src/lib/server/db/client';
 import { importBoundaries } from '../../src/lib/server/geography/importers';
 
@@ -11,7 +12,7 @@ export function demoFile(rel: string): string {
 
 /** Imports Köln's 86 Stadtteile (with their Stadtbezirke) into the municipality `koeln`. */
 export function importKoelnStadtteile(db: Db) {
-	return importBoundaries(db, {
+	return importBoundaries(db, systemPrincipal('import'), {
 		municipality: 'koeln',
 		level: 'social_space',
 		file: 'stadtteile.geojson',
@@ -22,6 +23,6 @@ export function importKoelnStadtteile(db: Db) {
 
 /** Imports Köln's 9 Stadtbezirke and 86 Stadtteile into the municipality `koeln`. */
 export async function importKoelnAreas(db: Db) {
-	await importBoundaries(db, { municipality: 'koeln', level: 'district', file: 'stadtbezirke.geojson', text: demoFile('koeln/stadtbezirke.geojson') });
+	await importBoundaries(db, systemPrincipal('import'), { municipality: 'koeln', level: 'district', file: 'stadtbezirke.geojson', text: demoFile('koeln/stadtbezirke.geojson') });
 	return importKoelnStadtteile(db);
 }

@@ -27,18 +27,18 @@ export interface World {
 
 /** Creates the world in an empty database. */
 export async function buildWorld(db: Db): Promise<World> {
-	const k = await createMunicipality(db, { slug: 'koeln', name: 'Köln' });
-	const o = await createMunicipality(db, { slug: 'bonn', name: 'Bonn' });
-	const d1 = await createDistrict(db, k.id, { name: 'Kalk', code: '8' });
-	const d2 = await createDistrict(db, k.id, { name: 'Porz', code: '7' });
-	const dO = await createDistrict(db, o.id, { name: 'Beuel', code: '1' });
-	const s1a = await createSocialSpace(db, d1, { name: 'Humboldt/Gremberg' });
-	const s1b = await createSocialSpace(db, d1, { name: 'Vingst' });
-	const s2a = await createSocialSpace(db, d2, { name: 'Porz-Mitte' });
-	const so = await createSocialSpace(db, dO, { name: 'Beuel-Mitte' });
-	const a = await createInstance(db, k.id, 'wp-kalk', { ...blank, name: 'WP Kalk', socialSpaceIds: [s1a.id] }, { label: 't' });
-	const b = await createInstance(db, k.id, 'wp-porz', { ...blank, name: 'WP Porz', socialSpaceIds: [s2a.id] }, { label: 't' });
-	const c = await createInstance(db, o.id, 'wp-beuel', { ...blank, name: 'WP Beuel', socialSpaceIds: [so.id] }, { label: 't' });
+	const k = await createMunicipality(db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' });
+	const o = await createMunicipality(db, systemPrincipal('t'), { slug: 'bonn', name: 'Bonn' });
+	const d1 = await createDistrict(db, systemPrincipal('t'), { municipalityId: k.id, name: 'Kalk', code: '8' });
+	const d2 = await createDistrict(db, systemPrincipal('t'), { municipalityId: k.id, name: 'Porz', code: '7' });
+	const dO = await createDistrict(db, systemPrincipal('t'), { municipalityId: o.id, name: 'Beuel', code: '1' });
+	const s1a = await createSocialSpace(db, systemPrincipal('t'), { districtId: d1.id, name: 'Humboldt/Gremberg' });
+	const s1b = await createSocialSpace(db, systemPrincipal('t'), { districtId: d1.id, name: 'Vingst' });
+	const s2a = await createSocialSpace(db, systemPrincipal('t'), { districtId: d2.id, name: 'Porz-Mitte' });
+	const so = await createSocialSpace(db, systemPrincipal('t'), { districtId: dO.id, name: 'Beuel-Mitte' });
+	const a = await createInstance(db, systemPrincipal('t'), { ...blank, name: 'WP Kalk', socialSpaceIds: [s1a.id], municipalityId: k.id, slug: 'wp-kalk' });
+	const b = await createInstance(db, systemPrincipal('t'), { ...blank, name: 'WP Porz', socialSpaceIds: [s2a.id], municipalityId: k.id, slug: 'wp-porz' });
+	const c = await createInstance(db, systemPrincipal('t'), { ...blank, name: 'WP Beuel', socialSpaceIds: [so.id], municipalityId: o.id, slug: 'wp-beuel' });
 	const actor = await saveOrganization(db, k.id, org(), { label: 't' });
 	const course = await saveService(db, k.id, { ...offer(actor.id), locations: [], schedules: [] }, { label: 't' });
 	const other = await saveOrganization(db, o.id, org({ name: 'Caritas Bonn' }), { label: 't' });
@@ -71,4 +71,45 @@ export const TEST_PASSWORD = 'long enough password';
 export async function person(db: Db, key: string, role: Role, municipality: { id: string; slug: string }, instanceIds: string[] = []): Promise<UserPrincipal> {
 	const u = await createUser(db, systemPrincipal('test'), { email: `${key}@example.org`, displayName: key, role, municipalityId: municipality.id, instanceIds, password: TEST_PASSWORD });
 	return { kind: 'user', userId: u.id, email: u.email, displayName: key, role, municipalityId: municipality.id, municipalitySlug: municipality.slug, instanceIds, totpEnabled: false };
+}
+
+/**
+ * The world of a permission table (role × permission × scope): `principal(role)` for
+ * `municipality_admin`, `instance_staff` (working for `a`), `partner_editor`, `volunteer` of `k`,
+ * `anonymous` (null) and `system`; `scope(label)` for `own instance` (`a`), `other instance`
+ * (`b`, same municipality) and `other municipality` (`c` of `o`).
+ */
+export async function tableWorld(db: Db) {
+	const w = await buildWorld(db);
+	const roles = new Map<string, import('../../src/lib/server/access').Principal | null>([
+		['municipality_admin', w.who.admin],
+		['instance_staff', w.who.staffA],
+		['partner_editor', w.who.partner],
+		['volunteer', w.who.volunteer],
+		['anonymous', null],
+		['system', systemPrincipal('test')]
+	]);
+	const scopes = new Map<string, import('../../src/lib/server/access').Scope>([
+		['own instance', { municipalityId: w.ids.k, instanceId: w.ids.a }],
+		['other instance', { municipalityId: w.ids.k, instanceId: w.ids.b }],
+		['other municipality', { municipalityId: w.ids.o, instanceId: w.ids.c }]
+	]);
+	const lookup = <T>(map: Map<string, T>, key: string): T => {
+		if (!map.has(key)) throw new Error(`no ${key} in the permission table's world`);
+		return map.get(key)!;
+	};
+	return { ...w, principal: (role: string) => lookup(roles, role), scope: (label: string) => lookup(scopes, label) };
+}
+
+/** The scopes of a permission table, in the order of its columns. */
+export const TABLE_SCOPES = ['own instance', 'other instance', 'other municipality'] as const;
+
+/**
+ * A permission table written as `permission → role → allowed per scope (TABLE_SCOPES order)`
+ * as `it.each` rows `[role, permission, scope, allowed]`.
+ */
+export function tableRows<P extends string>(table: Record<P, Record<string, readonly [boolean, boolean, boolean]>>) {
+	return (Object.entries(table) as [P, Record<string, readonly [boolean, boolean, boolean]>][]).flatMap(([permission, byRole]) =>
+		Object.entries(byRole).flatMap(([role, allowed]) => TABLE_SCOPES.map((scope, i) => [role, permission, scope, allowed[i]] as const))
+	);
 }

@@ -51,10 +51,10 @@ const criteria = [
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	ids.m = (await createMunicipality(h.db, { slug: 'duesseldorf', name: 'Düsseldorf' })).id;
-	ids.o = (await createMunicipality(h.db, { slug: 'koeln', name: 'Köln' })).id;
-	ids.wp5 = (await createInstance(h.db, ids.m, 'wp5', { ...blank, name: 'WP 5' }, { label: 't' })).id;
-	ids.wp6 = (await createInstance(h.db, ids.m, 'wp6', { ...blank, name: 'WP 6' }, { label: 't' })).id;
+	ids.m = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'duesseldorf', name: 'Düsseldorf' })).id;
+	ids.o = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
+	ids.wp5 = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP 5', municipalityId: ids.m, slug: 'wp5' })).id;
+	ids.wp6 = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP 6', municipalityId: ids.m, slug: 'wp6' })).id;
 	people.admin = await person('admin', 'municipality_admin', ids.m);
 	people.wp5 = await person('wp5', 'instance_staff', ids.m, [ids.wp5]);
 	people.wp6 = await person('wp6', 'instance_staff', ids.m, [ids.wp6]);
@@ -171,7 +171,7 @@ describe(`self-assessment of instances (${DB_KIND})`, () => {
 		await expect(getAssessment(h.db, people.wp5, a.id)).rejects.toBeInstanceOf(NotFoundError);
 		await expect(getAssessment(h.db, people.koeln, a.id)).rejects.toBeInstanceOf(NotFoundError);
 		expect((await getAssessment(h.db, people.admin, a.id)).instanceName).toBe('WP 6');
-		const other = await createInstance(h.db, ids.o, 'kalk', { ...blank, name: 'Kalk' }, { label: 't' });
+		const other = await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'Kalk', municipalityId: ids.o, slug: 'kalk' });
 		const staff = await person('kalk', 'instance_staff', ids.o, [other.id]);
 		expect(await issues(openAssessment(h.db, staff, other.id, 2025, NOW))).toEqual([{ field: 'catalogue', code: 'sa_err_no_catalogue' }]);
 	});

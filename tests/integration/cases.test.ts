@@ -100,11 +100,11 @@ const NOW = new Date('2026-03-10T10:00:00Z');
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	ids.d = (await createMunicipality(h.db, { slug: 'd', name: 'Düsseldorf' })).id;
-	ids.k = (await createMunicipality(h.db, { slug: 'k', name: 'Köln' })).id;
-	ids.wp5 = (await createInstance(h.db, ids.d, 'wp5', { ...blank, name: 'WP 5', city: 'Düsseldorf' }, { label: 't' })).id;
-	ids.wp6 = (await createInstance(h.db, ids.d, 'wp6', { ...blank, name: 'WP 6' }, { label: 't' })).id;
-	ids.kalk = (await createInstance(h.db, ids.k, 'kalk', { ...blank, name: 'Kalk' }, { label: 't' })).id;
+	ids.d = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'd', name: 'Düsseldorf' })).id;
+	ids.k = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'k', name: 'Köln' })).id;
+	ids.wp5 = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP 5', city: 'Düsseldorf', municipalityId: ids.d, slug: 'wp5' })).id;
+	ids.wp6 = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP 6', municipalityId: ids.d, slug: 'wp6' })).id;
+	ids.kalk = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'Kalk', municipalityId: ids.k, slug: 'kalk' })).id;
 	const users = [
 		['staff5', 'instance_staff', ids.d, [ids.wp5]],
 		['staff6', 'instance_staff', ids.d, [ids.wp6]],

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Polygon } from 'geojson';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import type { UserPrincipal } from '../../src/lib/server/access';
+import { systemPrincipal, type UserPrincipal } from '../../src/lib/server/access';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { district, socialSpace, statistic } from '../../src/lib/server/geography/schema';
 import { instance } from '../../src/lib/server/instances/schema';
@@ -140,8 +140,8 @@ async function withRules(rules: Partial<CoverageRules>) {
 
 beforeAll(async () => {
 	handle = await freshDatabase();
-	municipalityId = (await createMunicipality(handle.db, { slug: 'prepared', name: 'Vorbereitet' })).id;
-	const other = await createMunicipality(handle.db, { slug: 'other', name: 'Andere' });
+	municipalityId = (await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'prepared', name: 'Vorbereitet' })).id;
+	const other = await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'other', name: 'Andere' });
 	const [od] = await handle.db.insert(district).values({ municipalityId: other.id, slug: 'o', name: 'O' }).returning();
 	[{ id: otherSpaceId }] = await handle.db.insert(socialSpace).values({ municipalityId: other.id, districtId: od.id, slug: 'o1', name: 'O1' }).returning();
 	const [d] = await handle.db

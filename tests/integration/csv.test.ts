@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
 import { openDatabase, migrateDatabase, type DatabaseHandle } from '../../src/lib/server/db/client';
 import { exportCsv, formatOpeningHours, importCsv, parseOpeningHours } from '../../src/lib/server/directory/csv';
@@ -23,7 +24,7 @@ const ALL = ['public', 'network', 'internal'] as const;
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	municipalityId = (await createMunicipality(h.db, { slug: 'koeln', name: 'Köln' })).id;
+	municipalityId = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
 	await importKoelnAreas(h.db);
 	const description = withVersion(originalText('de', 'Beratung für Zugewanderte'), 'en', 'Advice for newcomers', 'machine');
 	actorId = (
@@ -234,7 +235,7 @@ describe.runIf(DB_KIND === 'pglite')('CLI: import csv / export csv', () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-csv-cli-'));
 		const setup = await openDatabase({ dataDir: dir });
 		await migrateDatabase(setup);
-		const m = await createMunicipality(setup.db, { slug: 'koeln', name: 'Köln' });
+		const m = await createMunicipality(setup.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' });
 		await importKoelnAreas(setup.db);
 		await saveOrganization(setup.db, m.id, org(), {});
 		await setup.close();

@@ -55,11 +55,11 @@ const MAIL_TEXTS = { subject: 'Bitte prüfen', body: (link: string, name: string
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	ids.k = (await createMunicipality(h.db, { slug: 'koeln', name: 'Köln' })).id;
-	ids.d = (await createMunicipality(h.db, { slug: 'duesseldorf', name: 'Düsseldorf' })).id;
+	ids.k = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
+	ids.d = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'duesseldorf', name: 'Düsseldorf' })).id;
 	await importKoelnAreas(h.db);
-	ids.kalk = (await createInstance(h.db, ids.k, 'kalk', { ...blank, name: 'WP Kalk' }, { label: 't' })).id;
-	ids.porz = (await createInstance(h.db, ids.k, 'porz', { ...blank, name: 'WP Porz' }, { label: 't' })).id;
+	ids.kalk = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP Kalk', municipalityId: ids.k, slug: 'kalk' })).id;
+	ids.porz = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP Porz', municipalityId: ids.k, slug: 'porz' })).id;
 	for (const [key, role, instanceIds] of [
 		['partner', 'partner_editor', []],
 		['staff', 'instance_staff', [ids.kalk]]

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
+import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { listAudit } from '../../src/lib/server/audit/service';
 import { createMunicipality } from '../../src/lib/server/geography/service';
@@ -24,7 +25,7 @@ let municipalityId: string;
 
 beforeAll(async () => {
 	handle = await freshDatabase();
-	municipalityId = (await createMunicipality(handle.db, { slug: 'koeln', name: 'Köln' })).id;
+	municipalityId = (await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
 	await importKoelnAreas(handle.db);
 });
 afterAll(() => handle.close());

@@ -1,17 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { ImportError, NotFoundError } from '../../src/lib/server/core/errors';
-import { importBoundaries, importStatistics } from '../../src/lib/server/geography/importers';
+import { ImportError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
+import { importBoundaries, importStatistics, upsertStatistics, type StatisticInput } from '../../src/lib/server/geography/importers';
 import {
+	createDistrict,
 	createMunicipality,
+	createSocialSpace,
 	findDistrict,
+	findDistrictById,
+	findSocialSpaceById,
+	getSocialSpaces,
 	listDistricts,
+	listSocialSpaceIds,
 	listSocialSpaces,
 	listStatistics,
 	locateSocialSpace
 } from '../../src/lib/server/geography/service';
+import { CODE_MAX, NAME_MAX } from '../../src/lib/server/geography/model';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { demoFile, importKoelnStadtteile } from '../helpers/files';
+import { buildWorld, type World } from '../helpers/world';
 
 let h: DatabaseHandle;
 let koelnId: string;
@@ -43,17 +52,17 @@ async function snapshot() {
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	koelnId = (await createMunicipality(h.db, { slug: 'koeln', name: 'Köln', officialCode: '05315000' })).id;
+	koelnId = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln', officialCode: '05315000' })).id;
 });
 afterAll(() => h?.close());
 
 describe(`geography on ${DB_KIND}`, () => {
 	it('imports the Köln districts, Stadtteile and eligible voters', async () => {
-		const d = await importBoundaries(h.db, { municipality: 'koeln', level: 'district', file: 'stadtbezirke.geojson', text: demoFile('koeln/stadtbezirke.geojson') });
+		const d = await importBoundaries(h.db, systemPrincipal('import'), { municipality: 'koeln', level: 'district', file: 'stadtbezirke.geojson', text: demoFile('koeln/stadtbezirke.geojson') });
 		expect(d).toMatchObject({ created: 9, updated: 0, skipped: [] });
 		const s = await importStadtteile();
 		expect(s).toMatchObject({ created: 86, updated: 0 });
-		const st = await importStatistics(h.db, { ...statisticsOptions, file: 'w.csv', text: demoFile('koeln/wahlberechtigte-btw2013.csv') });
+		const st = await importStatistics(h.db, systemPrincipal('import'), { ...statisticsOptions, file: 'w.csv', text: demoFile('koeln/wahlberechtigte-btw2013.csv') });
 		expect(st.created).toBe(86);
 
 		const districts = await listDistricts(h.db, koelnId);
@@ -80,9 +89,9 @@ describe(`geography on ${DB_KIND}`, () => {
 		// The same geometries with their keys in another order are still unchanged.
 		const reordered = JSON.parse(demoFile('koeln/stadtbezirke.geojson'));
 		for (const f of reordered.features) f.geometry = { coordinates: f.geometry.coordinates, type: f.geometry.type };
-		const d = await importBoundaries(h.db, { municipality: 'koeln', level: 'district', file: 'reordered.geojson', text: JSON.stringify(reordered) });
+		const d = await importBoundaries(h.db, systemPrincipal('import'), { municipality: 'koeln', level: 'district', file: 'reordered.geojson', text: JSON.stringify(reordered) });
 		expect(d).toMatchObject({ created: 0, updated: 0 });
-		const st = await importStatistics(h.db, { ...statisticsOptions, file: 'w.csv', text: demoFile('koeln/wahlberechtigte-btw2013.csv') });
+		const st = await importStatistics(h.db, systemPrincipal('import'), { ...statisticsOptions, file: 'w.csv', text: demoFile('koeln/wahlberechtigte-btw2013.csv') });
 		expect(st).toMatchObject({ created: 0, updated: 0 });
 	});
 
@@ -100,7 +109,7 @@ describe(`geography on ${DB_KIND}`, () => {
 		const kalk = fc.features.find((f: { properties: { name: string } }) => f.properties.name === 'Kalk');
 		[nord.geometry, kalk.geometry] = [kalk.geometry, nord.geometry];
 		const swap = (text: string) =>
-			importBoundaries(h.db, { municipality: 'koeln', level: 'social_space', file: 'swapped.geojson', text, districtCodeProperty: 'district_code' });
+			importBoundaries(h.db, systemPrincipal('import'), { municipality: 'koeln', level: 'social_space', file: 'swapped.geojson', text, districtCodeProperty: 'district_code' });
 		expect((await swap(JSON.stringify(fc))).updated).toBe(2);
 		expect((await locateSocialSpace(h.db, koelnId, dom))?.name).toBe('Kalk');
 		await importStadtteile();
@@ -132,7 +141,7 @@ describe(`geography on ${DB_KIND}`, () => {
 		]
 	])('rejects %s and leaves the database as it was', async (_label, text, message) => {
 		const before = await snapshot();
-		const err = await importBoundaries(h.db, { municipality: 'koeln', level: 'district', file: 'broken.geojson', text }).catch((e) => e);
+		const err = await importBoundaries(h.db, systemPrincipal('import'), { municipality: 'koeln', level: 'district', file: 'broken.geojson', text }).catch((e) => e);
 		expect(err).toBeInstanceOf(ImportError);
 		expect(err.message).toContain('broken.geojson');
 		expect(err.message).toMatch(message);
@@ -144,7 +153,7 @@ describe(`geography on ${DB_KIND}`, () => {
 		fc.features[40].properties.district_code = '999';
 		fc.features[0].properties.name = 'Neu-Altstadt';
 		const before = await snapshot();
-		const err = await importBoundaries(h.db, {
+		const err = await importBoundaries(h.db, systemPrincipal('import'), {
 			municipality: 'koeln',
 			level: 'social_space',
 			file: 'stadtteile.geojson',
@@ -158,7 +167,7 @@ describe(`geography on ${DB_KIND}`, () => {
 
 	it('rejects an unknown municipality', async () => {
 		await expect(
-			importBoundaries(h.db, { municipality: 'atlantis', level: 'district', file: 'x.geojson', text: demoFile('koeln/stadtbezirke.geojson') })
+			importBoundaries(h.db, systemPrincipal('import'), { municipality: 'atlantis', level: 'district', file: 'x.geojson', text: demoFile('koeln/stadtbezirke.geojson') })
 		).rejects.toBeInstanceOf(NotFoundError);
 	});
 
@@ -170,7 +179,7 @@ describe(`geography on ${DB_KIND}`, () => {
 		['broken CSV quoting', 'stadtteil_name,eligible_voters,as_of,source\n"Altstadt,1,2013,S\n', /not valid CSV/]
 	])('rejects a statistics file with %s, writing nothing', async (_label, text, message) => {
 		const before = await snapshot();
-		const err = await importStatistics(h.db, { ...statisticsOptions, file: 'bad.csv', text }).catch((e) => e);
+		const err = await importStatistics(h.db, systemPrincipal('import'), { ...statisticsOptions, file: 'bad.csv', text }).catch((e) => e);
 		expect(err).toBeInstanceOf(ImportError);
 		expect(err.message).toContain('bad.csv');
 		expect(err.message).toMatch(message);
@@ -180,7 +189,7 @@ describe(`geography on ${DB_KIND}`, () => {
 	it('updates a changed value and matches areas by code', async () => {
 		const spaces = await listSocialSpaces(h.db, { municipalityId: koelnId });
 		const deutz = spaces.find((s) => s.name === 'Deutz')!;
-		const s = await importStatistics(h.db, {
+		const s = await importStatistics(h.db, systemPrincipal('import'), {
 			...statisticsOptions,
 			match: 'code',
 			keyColumn: 'code',
@@ -190,5 +199,113 @@ describe(`geography on ${DB_KIND}`, () => {
 		expect(s).toMatchObject({ created: 0, updated: 1 });
 		const [row] = await listStatistics(h.db, koelnId, { socialSpaceIds: [deutz.id] });
 		expect(row.value).toBe(12345);
+	});
+});
+
+describe(`geography refuses bad input on ${DB_KIND}`, () => {
+	let wh: DatabaseHandle;
+	let w: World;
+	const system = systemPrincipal('t');
+	const missing = '00000000-0000-4000-8000-000000000000';
+
+	beforeAll(async () => {
+		wh = await freshDatabase();
+		w = await buildWorld(wh.db);
+	});
+	afterAll(() => wh?.close());
+
+	async function counts() {
+		return Promise.all(['municipality', 'district', 'social_space', 'statistic', 'audit_log'].map((t) => countRows(wh, t)));
+	}
+
+	/** The issues a write is refused with; fails when it is not a ValidationError or wrote anything. */
+	async function refused(write: () => Promise<unknown>) {
+		const before = await counts();
+		const err = await write().catch((e) => e);
+		expect(err).toBeInstanceOf(ValidationError);
+		expect(await counts()).toEqual(before);
+		return (err as ValidationError).issues;
+	}
+
+	it.each([
+		['a slug with capitals and umlauts', { slug: 'Köln' }, 'slug', 'invalid_slug'],
+		['a taken slug', { slug: 'koeln' }, 'slug', 'taken'],
+		['an empty name', { name: '  ' }, 'name', 'required'],
+		['an over-long name', { name: 'x'.repeat(NAME_MAX + 1) }, 'name', 'too_long'],
+		['an official code that is not 8 digits', { officialCode: '5315' }, 'officialCode', 'invalid_official_code']
+	])('refuses a municipality with %s', async (_label, overrides, field, code) => {
+		const issues = await refused(() => createMunicipality(wh.db, system, { slug: 'neustadt', name: 'Neustadt', ...overrides }));
+		expect(issues).toContainEqual(expect.objectContaining({ field, code }));
+	});
+
+	it.each([
+		['an empty name', { name: '' }, 'name', 'required'],
+		['a name of punctuation only', { name: '!!!' }, 'name', 'invalid'],
+		['an over-long name', { name: 'x'.repeat(NAME_MAX + 1) }, 'name', 'too_long'],
+		['an over-long code', { code: '1'.repeat(CODE_MAX + 1) }, 'code', 'too_long'],
+		['the name of another district', { name: 'Kalk' }, 'name', 'taken'],
+		['the code of another district', { code: '8' }, 'code', 'taken']
+	])('refuses a district with %s', async (_label, overrides, field, code) => {
+		const issues = await refused(() => createDistrict(wh.db, system, { municipalityId: w.ids.k, name: 'Mülheim', code: '9', ...overrides }));
+		expect(issues).toContainEqual(expect.objectContaining({ field, code }));
+	});
+
+	it.each([
+		['an unknown kind', { kind: 'kiez' }, 'kind', 'unknown_option'],
+		['the name of another social space of the municipality', { name: 'Porz-Mitte' }, 'name', 'taken'],
+		['an over-long code', { code: '1'.repeat(CODE_MAX + 1) }, 'code', 'too_long']
+	])('refuses a social space with %s', async (_label, overrides, field, code) => {
+		const issues = await refused(() => createSocialSpace(wh.db, system, { districtId: w.ids.d1, name: 'Höhenberg', ...(overrides as object) }));
+		expect(issues).toContainEqual(expect.objectContaining({ field, code }));
+	});
+
+	it('answers an unknown municipality or district with NotFoundError', async () => {
+		await expect(createDistrict(wh.db, system, { municipalityId: missing, name: 'X' })).rejects.toBeInstanceOf(NotFoundError);
+		await expect(createSocialSpace(wh.db, system, { districtId: missing, name: 'X' })).rejects.toBeInstanceOf(NotFoundError);
+		await expect(createSocialSpace(wh.db, system, { districtId: 'not-a-uuid', name: 'X' })).rejects.toBeInstanceOf(NotFoundError);
+	});
+
+	const row = (overrides: Partial<StatisticInput> = {}) => ({
+		record: 'r',
+		districtId: w.ids.d1,
+		socialSpaceId: null,
+		metric: 'population',
+		value: 100,
+		unit: 'persons',
+		asOf: '2024',
+		source: 'Amt für Statistik',
+		...overrides
+	});
+
+	it.each([
+		['an area of another municipality', () => row({ districtId: null, socialSpaceId: w.ids.so }), 'rows.0.area', 'not_found'],
+		['a district and a social space at once', () => row({ socialSpaceId: w.ids.s1a }), 'rows.0.area', 'invalid'],
+		['a metric that is not a machine name', () => row({ metric: 'Einwohner 2024' }), 'rows.0.metric', 'invalid'],
+		['a value that is not a number', () => row({ value: Number.NaN }), 'rows.0.value', 'invalid'],
+		['an empty unit', () => row({ unit: ' ' }), 'rows.0.unit', 'required'],
+		['a 13th month', () => row({ asOf: '2024-13' }), 'rows.0.asOf', 'invalid_date'],
+		['a 30 February', () => row({ asOf: '2024-02-30' }), 'rows.0.asOf', 'invalid_date'],
+		['an empty source', () => row({ source: '' }), 'rows.0.source', 'required']
+	])('refuses statistics with %s', async (_label, make, field, code) => {
+		const issues = await refused(() => upsertStatistics(wh.db, system, { municipalityId: w.ids.k, rows: [make()] }));
+		expect(issues).toContainEqual(expect.objectContaining({ field, code }));
+	});
+
+	it('keeps a municipality-wide value apart from a district value of the same metric and date', async () => {
+		await upsertStatistics(wh.db, system, { municipalityId: w.ids.k, rows: [row({ metric: 'households', value: 100 })] });
+		await upsertStatistics(wh.db, system, { municipalityId: w.ids.k, rows: [row({ metric: 'households', districtId: null, value: 1000 })] });
+		const again = await upsertStatistics(wh.db, system, { municipalityId: w.ids.k, rows: [row({ metric: 'households', districtId: null, value: 2000 })] });
+		expect(again).toMatchObject({ created: 0, updated: 1 });
+		expect((await listStatistics(wh.db, w.ids.k, { districtId: w.ids.d1 })).find((s) => s.metric === 'households')?.value).toBe(100);
+		expect((await listStatistics(wh.db, w.ids.k, {})).find((s) => s.metric === 'households')?.value).toBe(2000);
+	});
+
+	it('reads areas by id, leaving out ids that are not UUIDs', async () => {
+		expect((await findDistrictById(wh.db, w.ids.d1))?.name).toBe('Kalk');
+		expect(await findDistrictById(wh.db, 'kalk')).toBeNull();
+		expect((await findSocialSpaceById(wh.db, w.ids.s1b))?.name).toBe('Vingst');
+		expect((await getSocialSpaces(wh.db, [w.ids.s2a, 'x', missing])).map((s) => s.name)).toEqual(['Porz-Mitte']);
+		expect((await listSocialSpaceIds(wh.db, { districtId: w.ids.d1 })).sort()).toEqual([w.ids.s1a, w.ids.s1b].sort());
+		expect(await listSocialSpaceIds(wh.db, { municipalityId: 'koeln' })).toEqual([]);
 	});
 });

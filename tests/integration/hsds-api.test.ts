@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import {
 	getOrganizationHsds,
@@ -41,9 +42,9 @@ function multilingual(de: string, en: string, ar: string) {
 
 beforeAll(async () => {
 	handle = await freshDatabase();
-	const koeln = (await createMunicipality(handle.db, { slug: 'koeln', name: 'Köln', officialCode: '05315000' })).id;
+	const koeln = (await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln', officialCode: '05315000' })).id;
 	await importKoelnAreas(handle.db);
-	const duesseldorf = (await createMunicipality(handle.db, { slug: 'duesseldorf', name: 'Düsseldorf', officialCode: '05111000' })).id;
+	const duesseldorf = (await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'duesseldorf', name: 'Düsseldorf', officialCode: '05111000' })).id;
 	const actor = { label: 'test' };
 
 	ids.caritas = (

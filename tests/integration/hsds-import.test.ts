@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { getOrganization, getService, saveService, serviceToInput } from '../../src/lib/server/directory/service';
 import { getOrganizationHsds, getServiceAtLocationHsds, getServiceHsds, parseHsdsQuery } from '../../src/lib/server/directory/hsds/api';
@@ -14,9 +15,9 @@ let handle: DatabaseHandle;
 
 beforeAll(async () => {
 	handle = await freshDatabase();
-	await createMunicipality(handle.db, { slug: 'koeln', name: 'Köln', officialCode: '05315000' });
+	await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln', officialCode: '05315000' });
 	await importKoelnAreas(handle.db);
-	await createMunicipality(handle.db, { slug: 'beispiel', name: 'Beispielstadt' });
+	await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'beispiel', name: 'Beispielstadt' });
 });
 afterAll(() => handle.close());
 
@@ -308,7 +309,7 @@ describe(`HSDS import of the tabular form (${DB_KIND})`, () => {
 
 	beforeAll(async () => {
 		tab = await freshDatabase();
-		await createMunicipality(tab.db, { slug: 'beispiel', name: 'Beispielstadt' });
+		await createMunicipality(tab.db, systemPrincipal('t'), { slug: 'beispiel', name: 'Beispielstadt' });
 	});
 	afterAll(() => tab.close());
 

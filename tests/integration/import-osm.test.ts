@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '../../src/lib/server/db/client';
 import { importOsmActors, OSM_ATTRIBUTION } from '../../src/lib/server/directory/import-osm';
@@ -21,7 +22,7 @@ const KOELN = demoFile('koeln/osm-amenities.geojson');
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	municipalityId = (await createMunicipality(h.db, { slug: 'koeln', name: 'Köln' })).id;
+	municipalityId = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
 	await importKoelnAreas(h.db);
 });
 afterAll(() => h?.close());
@@ -139,7 +140,7 @@ describe(`OSM import of the Köln actors (${DB_KIND})`, () => {
 		expect(notJson.problems[0]).toMatch(/^not valid JSON: /);
 		const notFc = await importOsmActors(h.db, { municipality: 'koeln', file: 'x.geojson', text: '{"type":"Feature"}' }).catch((e) => e);
 		expect(notFc.problems).toEqual(['top level must be a GeoJSON FeatureCollection with a "features" array']);
-		await createMunicipality(h.db, { slug: 'duesseldorf', name: 'Düsseldorf' });
+		await createMunicipality(h.db, systemPrincipal('t'), { slug: 'duesseldorf', name: 'Düsseldorf' });
 		const unbounded = await importOsmActors(h.db, { municipality: 'duesseldorf', file: 'd.geojson', text: collection([point('node/9', 'A', 'school', [6.78, 51.22])]) }).catch((e) => e);
 		expect(unbounded.problems).toEqual(['Düsseldorf has no social-space boundaries: import them first, OSM points are placed by them']);
 		await expect(importOsmActors(h.db, { municipality: 'atlantis', file: 'a.geojson', text: collection([]) })).rejects.toBeInstanceOf(NotFoundError);
@@ -151,7 +152,7 @@ describe.runIf(DB_KIND === 'pglite')('CLI: import osm', () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-osm-cli-'));
 		const setup = await openDatabase({ dataDir: dir });
 		await migrateDatabase(setup);
-		await createMunicipality(setup.db, { slug: 'koeln', name: 'Köln' });
+		await createMunicipality(setup.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' });
 		await importKoelnAreas(setup.db);
 		await setup.close();
 		const cli = (...args: string[]) =>

@@ -67,13 +67,13 @@ async function refused(p: Promise<unknown>): Promise<{ field: string; code: stri
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	ids.k = (await createMunicipality(h.db, { slug: 'koeln', name: 'Köln' })).id;
-	ids.d = (await createMunicipality(h.db, { slug: 'duesseldorf', name: 'Düsseldorf' })).id;
-	const kd = await createDistrict(h.db, ids.k, { name: 'Kalk' });
-	ids.kalk = (await createSocialSpace(h.db, kd, { name: 'Kalk' })).id;
-	ids.vingst = (await createSocialSpace(h.db, kd, { name: 'Vingst' })).id;
-	const dd = await createDistrict(h.db, ids.d, { name: 'Stadtbezirk 6' });
-	ids.rath = (await createSocialSpace(h.db, dd, { name: 'Rath' })).id;
+	ids.k = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
+	ids.d = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'duesseldorf', name: 'Düsseldorf' })).id;
+	const kd = await createDistrict(h.db, systemPrincipal('t'), { municipalityId: ids.k, name: 'Kalk' });
+	ids.kalk = (await createSocialSpace(h.db, systemPrincipal('t'), { districtId: kd.id, name: 'Kalk' })).id;
+	ids.vingst = (await createSocialSpace(h.db, systemPrincipal('t'), { districtId: kd.id, name: 'Vingst' })).id;
+	const dd = await createDistrict(h.db, systemPrincipal('t'), { municipalityId: ids.d, name: 'Stadtbezirk 6' });
+	ids.rath = (await createSocialSpace(h.db, systemPrincipal('t'), { districtId: dd.id, name: 'Rath' })).id;
 	ids.org = (await saveOrganization(h.db, ids.k, org(), { label: 't' })).id;
 	ids.offer = (await saveService(h.db, ids.k, offer(ids.org, { locations: [], schedules: [] }), { label: 't' })).id;
 	ids.dorg = (await saveOrganization(h.db, ids.d, org({ name: 'Diakonie Düsseldorf' }), { label: 't' })).id;
@@ -83,7 +83,7 @@ beforeAll(async () => {
 		name: 'WP Kalk', hostOrganization: '', description: {}, street: '', postalCode: '', city: '', latitude: null, longitude: null,
 		phone: '', email: '', website: '', openingHours: [], languages: [], socialSpaceIds: [], profile: {}
 	};
-	ids.inst = (await createInstance(h.db, ids.k, 'kalk', blank, { label: 't' })).id;
+	ids.inst = (await createInstance(h.db, systemPrincipal('t'), { ...blank, municipalityId: ids.k, slug: 'kalk' })).id;
 	people.staff = await person('staff', 'instance_staff', ids.k, 'koeln', [ids.inst]);
 	people.dadmin = await person('dadmin', 'municipality_admin', ids.d, 'duesseldorf');
 });
@@ -192,10 +192,10 @@ describe(`programme lists, deadlines and budget (${DB_KIND})`, () => {
 	beforeAll(async () => {
 		// Own database: the assertions count every programme of the municipality.
 		other = await freshDatabase();
-		o.m = (await createMunicipality(other.db, { slug: 'bonn', name: 'Bonn' })).id;
-		const d = await createDistrict(other.db, o.m, { name: 'Beuel' });
-		o.a = (await createSocialSpace(other.db, d, { name: 'Beuel-Mitte' })).id;
-		o.b = (await createSocialSpace(other.db, d, { name: 'Vilich' })).id;
+		o.m = (await createMunicipality(other.db, systemPrincipal('t'), { slug: 'bonn', name: 'Bonn' })).id;
+		const d = await createDistrict(other.db, systemPrincipal('t'), { municipalityId: o.m, name: 'Beuel' });
+		o.a = (await createSocialSpace(other.db, systemPrincipal('t'), { districtId: d.id, name: 'Beuel-Mitte' })).id;
+		o.b = (await createSocialSpace(other.db, systemPrincipal('t'), { districtId: d.id, name: 'Vilich' })).id;
 		const sys = { system: 'test', municipalityId: o.m };
 		const base = { description: '', funderName: '', targetGroups: [], url: '', contactName: '', contactEmail: '', contactPhone: '', serviceIds: [] };
 		o.p1 = (await saveProgramme(other.db, sys, { ...base, name: 'Land A', funderLevel: 'state', themeFields: ['education', 'labour'], socialSpaceIds: [o.a], budget: '1.000,01', startsOn: '2025-07-01', endsOn: '2026-06-30', deadlines: [{ dueOn: '2026-03-15', label: 'Antrag' }] })).id;

@@ -87,9 +87,9 @@ function flipOne(token: string): string {
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	ids.k = (await createMunicipality(h.db, { slug: 'koeln', name: 'Köln' })).id;
-	ids.kalk = (await createInstance(h.db, ids.k, 'kalk', { ...blank, name: 'WP Kalk', phone: '0221 111' }, { label: 't' })).id;
-	ids.porz = (await createInstance(h.db, ids.k, 'porz', { ...blank, name: 'WP Porz' }, { label: 't' })).id;
+	ids.k = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
+	ids.kalk = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP Kalk', phone: '0221 111', municipalityId: ids.k, slug: 'kalk' })).id;
+	ids.porz = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP Porz', municipalityId: ids.k, slug: 'porz' })).id;
 	people.staff = await person('staff', 'instance_staff', ids.k, [ids.kalk]);
 	people.porz = await person('porz', 'instance_staff', ids.k, [ids.porz]);
 	people.admin = await person('admin', 'municipality_admin', ids.k);

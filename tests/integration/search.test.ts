@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { district, socialSpace } from '../../src/lib/server/geography/schema';
@@ -68,8 +69,8 @@ const slot = (weekday: number, opensAt: string, closesAt: string, validFrom: str
 
 beforeAll(async () => {
 	handle = await freshDatabase();
-	municipalityId = (await createMunicipality(handle.db, { slug: 'koeln', name: 'Köln' })).id;
-	otherMunicipalityId = (await createMunicipality(handle.db, { slug: 'bonn', name: 'Bonn' })).id;
+	municipalityId = (await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
+	otherMunicipalityId = (await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'bonn', name: 'Bonn' })).id;
 	await importKoelnAreas(handle.db);
 	for (const s of await handle.db.select().from(socialSpace).where(eq(socialSpace.municipalityId, municipalityId))) spaces[s.name] = s.id;
 	[{ id: kalkDistrictId }] = await handle.db.select({ id: district.id }).from(district).where(eq(district.name, 'Kalk'));

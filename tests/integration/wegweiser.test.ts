@@ -6,6 +6,7 @@
  */
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { loadDemo } from '../../src/lib/server/demo/load';
 import { organization, service } from '../../src/lib/server/directory/schema';
@@ -27,7 +28,7 @@ let osmActorId: string;
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	koeln = (await createMunicipality(h.db, { slug: 'koeln', name: 'Köln' })).id;
+	koeln = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
 	await importKoelnAreas(h.db);
 	const caritas = await saveOrganization(h.db, koeln, org(), { label: 'test' });
 	let name = originalText('de', 'Deutschkurs für Anfänger');

@@ -1,8 +1,5 @@
 import { getDb } from '$lib/server/db';
-import { listMunicipalities } from '$lib/server/geography/service';
+import { homePage } from '$lib/server/geography/pages/areas';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
-	const municipalities = await listMunicipalities(await getDb());
-	return { municipalities: municipalities.map((mu) => ({ slug: mu.slug, name: mu.name, isDemo: mu.isDemo })) };
-};
+export const load: PageServerLoad = async () => homePage(await getDb());

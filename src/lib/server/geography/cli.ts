@@ -1,10 +1,15 @@
 /**
  * Geography's operator commands: municipalities, boundaries (GeoJSON) and statistics (CSV).
- * Each import runs in one transaction: a file with any error changes nothing.
+ * Each import runs in one transaction: a file with any error changes nothing. The command line
+ * acts as the system principal `cli`, which the audit log names (only `access/principal` is
+ * loaded up front, so a usage error answers without loading the modules).
  */
 import { readFile } from 'node:fs/promises';
+import { systemPrincipal } from '../access/principal';
 import { optional, required, UsageError, type CliCommand } from '../core/command';
 import type { ImportSummary } from './importers';
+
+const CLI = systemPrincipal('cli');
 
 const LEVELS = { district: 'district', 'social-space': 'social_space', municipality: 'municipality' } as const;
 
@@ -21,7 +26,7 @@ export const commands: CliCommand[] = [
 		async run({ values, withDatabase }) {
 			const { createMunicipality } = await import('./service');
 			await withDatabase(async (h) => {
-				const m = await createMunicipality(h.db, { slug: required(values, 'slug'), name: required(values, 'name'), officialCode: optional(values, 'code') });
+				const m = await createMunicipality(h.db, CLI, { slug: required(values, 'slug'), name: required(values, 'name'), officialCode: optional(values, 'code') });
 				console.log(`created municipality ${m.slug} (${m.name})`);
 			});
 		}
@@ -50,7 +55,7 @@ export const commands: CliCommand[] = [
 			await withDatabase(async (h) =>
 				printSummary(
 					file,
-					await importBoundaries(h.db, {
+					await importBoundaries(h.db, CLI, {
 						municipality,
 						level,
 						file,
@@ -58,8 +63,7 @@ export const commands: CliCommand[] = [
 						nameProperty: optional(values, 'name-property'),
 						codeProperty: optional(values, 'code-property'),
 						districtCodeProperty: optional(values, 'district-code-property'),
-						districtNameProperty: optional(values, 'district-name-property'),
-						actorLabel: 'cli'
+						districtNameProperty: optional(values, 'district-name-property')
 					})
 				)
 			);
@@ -104,12 +108,11 @@ export const commands: CliCommand[] = [
 				asOf: optional(values, 'as-of'),
 				asOfColumn: optional(values, 'as-of-column'),
 				source: optional(values, 'source'),
-				sourceColumn: optional(values, 'source-column'),
-				actorLabel: 'cli'
+				sourceColumn: optional(values, 'source-column')
 			};
 			const text = await readFile(file, 'utf8');
 			const { importStatistics } = await import('./importers');
-			await withDatabase(async (h) => printSummary(file, await importStatistics(h.db, { ...options, text })));
+			await withDatabase(async (h) => printSummary(file, await importStatistics(h.db, CLI, { ...options, text })));
 		}
 	}
 ];

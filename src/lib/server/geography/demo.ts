@@ -6,33 +6,32 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { systemPrincipal } from '../access';
 import type { Db } from '../db/client';
 import { importBoundaries, importStatistics, upsertStatistics } from './importers';
 import { createDistrict, createMunicipality, createSocialSpace, findMunicipality } from './service';
 
-const ACTOR = { label: 'demo-loader' };
+const LOADER = systemPrincipal('demo-loader');
 
 async function loadKoeln(db: Db, demoDir: string): Promise<void> {
 	if (await findMunicipality(db, 'koeln')) return;
 	const dir = path.join(demoDir, 'koeln');
-	await createMunicipality(db, { slug: 'koeln', name: 'Köln', officialCode: '05315000', isDemo: true });
+	await createMunicipality(db, LOADER, { slug: 'koeln', name: 'Köln', officialCode: '05315000', isDemo: true });
 	const read = (f: string) => readFile(path.join(dir, f), 'utf8');
-	await importBoundaries(db, {
+	await importBoundaries(db, LOADER, {
 		municipality: 'koeln',
 		level: 'district',
 		file: 'stadtbezirke.geojson',
-		text: await read('stadtbezirke.geojson'),
-		actorLabel: ACTOR.label
+		text: await read('stadtbezirke.geojson')
 	});
-	await importBoundaries(db, {
+	await importBoundaries(db, LOADER, {
 		municipality: 'koeln',
 		level: 'social_space',
 		file: 'stadtteile.geojson',
 		text: await read('stadtteile.geojson'),
-		districtCodeProperty: 'district_code',
-		actorLabel: ACTOR.label
+		districtCodeProperty: 'district_code'
 	});
-	await importStatistics(db, {
+	await importStatistics(db, LOADER, {
 		municipality: 'koeln',
 		level: 'social_space',
 		file: 'wahlberechtigte-btw2013.csv',
@@ -43,8 +42,7 @@ async function loadKoeln(db: Db, demoDir: string): Promise<void> {
 		metric: 'eligible_voters',
 		unit: 'persons',
 		asOfColumn: 'as_of',
-		sourceColumn: 'source',
-		actorLabel: ACTOR.label
+		sourceColumn: 'source'
 	});
 }
 
@@ -62,22 +60,21 @@ async function loadDuesseldorf(db: Db, demoDir: string): Promise<void> {
 		await readFile(path.join(demoDir, 'duesseldorf', 'structure.json'), 'utf8')
 	) as StructureFile;
 	await db.transaction(async (tx) => {
-		const m = await createMunicipality(tx, {
+		const m = await createMunicipality(tx, LOADER, {
 			slug: 'duesseldorf',
 			name: 'Düsseldorf',
 			officialCode: '05111000',
 			isDemo: true
 		});
 		for (const sb of structure.stadtbezirke) {
-			const d = await createDistrict(tx, m.id, { name: `Stadtbezirk ${sb.number}`, code: String(sb.number) });
+			const d = await createDistrict(tx, LOADER, { municipalityId: m.id, name: `Stadtbezirk ${sb.number}`, code: String(sb.number) });
 			for (const st of sb.stadtteile) {
-				await createSocialSpace(tx, d, typeof st === 'string' ? { name: st } : st);
+				await createSocialSpace(tx, LOADER, { districtId: d.id, ...(typeof st === 'string' ? { name: st } : st) });
 			}
 			if (sb.statistics) {
-				await upsertStatistics(
-					tx,
-					m.id,
-					sb.statistics.map((s, i) => ({
+				await upsertStatistics(tx, LOADER, {
+					municipalityId: m.id,
+					rows: sb.statistics.map((s, i) => ({
 						record: `Stadtbezirk ${sb.number} statistic ${i}`,
 						districtId: d.id,
 						socialSpaceId: null,
@@ -87,7 +84,7 @@ async function loadDuesseldorf(db: Db, demoDir: string): Promise<void> {
 						asOf: s.as_of,
 						source: s.source
 					}))
-				);
+				});
 			}
 		}
 	});

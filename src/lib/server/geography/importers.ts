@@ -1,19 +1,22 @@
 /**
  * Importers for boundaries (GeoJSON FeatureCollection, RFC 7946) and statistics (CSV, RFC 4180).
- * Each import validates the whole file first and writes in one transaction: a file with any
- * error changes nothing and throws an ImportError that names the file, the feature index or
- * line, and the reason.
+ * Each import needs `geography:manage` on the municipality, validates the whole file first and
+ * writes in one transaction: a file with any error changes nothing and throws an ImportError
+ * that names the file, the feature index or line, and the reason. Every write is audited under
+ * the principal (the command line imports as `cli`, the demo loader as `demo-loader`).
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
+import { auditActor, authorize, type Principal } from '../access';
 import { diffRecords, recordAudit } from '../audit/service';
-import type { Db, Tx } from '../db/client';
-import { ImportError } from '../core/errors';
+import type { Db, DbOrTx, Tx } from '../db/client';
+import { ImportError, ValidationError, type FieldIssue } from '../core/errors';
 import { slugify } from '../core/text';
 import { boundaryProblem } from './geojson';
+import { isAsOf, isMetricName, parseDecimal } from './model';
 import { district, socialSpace, statistic } from './schema';
-import { listDistricts, listSocialSpaces, requireMunicipality } from './service';
+import { getDistricts, getSocialSpaces, listDistricts, listSocialSpaces, requireMunicipality } from './service';
 
 /** What an import did. `skipped` lists records left as they were, each with its reason. */
 export interface ImportSummary {
@@ -36,7 +39,6 @@ export interface BoundaryImportOptions {
 	districtCodeProperty?: string;
 	/** Social spaces: the property holding the name of their district (instead of a code). */
 	districtNameProperty?: string;
-	actorLabel?: string;
 }
 
 interface ParsedArea {
@@ -113,15 +115,17 @@ function parseFeatureCollection(options: BoundaryImportOptions): ParsedArea[] {
 
 /**
  * Imports district or social-space boundaries of a municipality. Existing areas are matched by
- * code, else by name, and updated; unchanged ones are reported as skipped.
- * @throws NotFoundError for an unknown municipality; ImportError for any bad feature.
+ * code, else by name, and updated; unchanged ones are reported as skipped. Each created or
+ * changed area is audited (`import` of `district` | `social_space`).
+ * @throws NotFoundError for an unknown municipality.
+ * @throws AccessDeniedError without `geography:manage` on it.
+ * @throws ImportError for any bad feature.
  */
-export async function importBoundaries(db: Db, options: BoundaryImportOptions): Promise<ImportSummary> {
+export async function importBoundaries(db: Db, principal: Principal, options: BoundaryImportOptions): Promise<ImportSummary> {
+	const m = await requireMunicipality(db, options.municipality);
+	authorize(principal, 'geography:manage', { municipalityId: m.id });
 	const areas = parseFeatureCollection(options);
-	return db.transaction(async (tx) => {
-		const m = await requireMunicipality(tx, options.municipality);
-		return upsertAreas(tx, m.id, areas, options);
-	});
+	return db.transaction((tx) => upsertAreas(tx, principal, m.id, areas, options));
 }
 
 /** The district id of each social space, by its district code or name. @throws ImportError. */
@@ -156,6 +160,7 @@ async function districtsOf(
  */
 async function upsertAreas(
 	tx: Tx,
+	principal: Principal,
 	municipalityId: string,
 	areas: ParsedArea[],
 	options: BoundaryImportOptions
@@ -196,7 +201,7 @@ async function upsertAreas(
 			summary.created++;
 		}
 		await recordAudit(tx, {
-			actorLabel: options.actorLabel ?? 'import',
+			...auditActor(principal),
 			municipalityId,
 			action: 'import',
 			entityType: isDistrict ? 'district' : 'social_space',
@@ -226,11 +231,7 @@ export interface StatisticsImportOptions {
 	/** Fixed source text, or the column holding it. */
 	source?: string;
 	sourceColumn?: string;
-	actorLabel?: string;
 }
-
-const NUMBER = /^-?\d+([.,]\d+)?$/;
-const AS_OF = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
 /** A statistic row ready to write (used by the importer and the demo loader). */
 export interface StatisticInput {
@@ -243,15 +244,8 @@ export interface StatisticInput {
 	source: string;
 }
 
-/**
- * Writes statistics, replacing a value with the same area, metric and as-of date.
- * @returns counts of created, updated and unchanged rows.
- */
-export async function upsertStatistics(
-	tx: Tx,
-	municipalityId: string,
-	rows: (StatisticInput & { record: string })[]
-): Promise<ImportSummary> {
+/** Writes statistics, replacing a value with the same area, metric and as-of date; no checks, no audit. */
+async function writeStatistics(tx: DbOrTx, municipalityId: string, rows: (StatisticInput & { record: string })[]): Promise<ImportSummary> {
 	const summary: ImportSummary = { created: 0, updated: 0, skipped: [] };
 	for (const r of rows) {
 		const inserted = await tx
@@ -269,8 +263,9 @@ export async function upsertStatistics(
 			.where(
 				and(
 					eq(statistic.municipalityId, municipalityId),
-					r.districtId ? eq(statistic.districtId, r.districtId) : undefined,
-					r.socialSpaceId ? eq(statistic.socialSpaceId, r.socialSpaceId) : undefined,
+					// The area level must match too: a municipality-wide value is not a district's.
+					r.districtId ? eq(statistic.districtId, r.districtId) : isNull(statistic.districtId),
+					r.socialSpaceId ? eq(statistic.socialSpaceId, r.socialSpaceId) : isNull(statistic.socialSpaceId),
 					eq(statistic.metric, r.metric),
 					eq(statistic.asOf, r.asOf)
 				)
@@ -288,12 +283,72 @@ export async function upsertStatistics(
 	return summary;
 }
 
+/** Issues of statistic rows (fields `rows.<index>.<column>`), the areas checked against the municipality. */
+async function statisticIssues(db: DbOrTx, municipalityId: string, rows: StatisticInput[]): Promise<FieldIssue[]> {
+	const [districts, spaces] = await Promise.all([
+		getDistricts(db, rows.flatMap((r) => (r.districtId ? [r.districtId] : []))),
+		getSocialSpaces(db, rows.flatMap((r) => (r.socialSpaceId ? [r.socialSpaceId] : [])))
+	]);
+	const inMunicipality = new Set([...districts, ...spaces].filter((a) => a.municipalityId === municipalityId).map((a) => a.id));
+	const issues: FieldIssue[] = [];
+	rows.forEach((r, i) => {
+		const field = (column: string) => `rows.${i}.${column}`;
+		if (r.districtId && r.socialSpaceId) issues.push({ field: field('area'), code: 'invalid' });
+		const area = r.districtId ?? r.socialSpaceId;
+		if (area && !inMunicipality.has(area)) issues.push({ field: field('area'), code: 'not_found' });
+		if (!isMetricName(r.metric)) issues.push({ field: field('metric'), code: 'invalid' });
+		if (!Number.isFinite(r.value)) issues.push({ field: field('value'), code: 'invalid' });
+		if (!r.unit.trim()) issues.push({ field: field('unit'), code: 'required' });
+		if (!isAsOf(r.asOf)) issues.push({ field: field('asOf'), code: 'invalid_date' });
+		if (!r.source.trim()) issues.push({ field: field('source'), code: 'required' });
+	});
+	return issues;
+}
+
 /**
- * Imports one metric from a CSV file, one row per area.
- * @throws NotFoundError for an unknown municipality; ImportError naming each bad line
- *   (unknown area, non-numeric value, bad or missing date, missing source, missing column).
+ * Writes statistics of a municipality (MODEL.md §4: dated values per area level), replacing a
+ * value with the same area, metric and as-of date; audited as one `import` of `statistic`
+ * naming the metrics and the counts.
+ * @returns counts of created, updated and unchanged rows (unchanged ones by their `record`).
+ * @throws AccessDeniedError without `geography:manage` on the municipality.
+ * @throws ValidationError naming `rows.<index>.<column>`: `area` invalid (both levels given) |
+ *   not_found (not an area of the municipality); `metric` invalid; `value` invalid (not
+ *   finite); `unit`, `source` required; `asOf` invalid_date (not `YYYY`, `YYYY-MM` or
+ *   `YYYY-MM-DD`). Nothing is written then.
  */
-export async function importStatistics(db: Db, options: StatisticsImportOptions): Promise<ImportSummary> {
+export async function upsertStatistics(
+	db: DbOrTx,
+	principal: Principal,
+	input: { municipalityId: string; rows: (StatisticInput & { record: string })[] }
+): Promise<ImportSummary> {
+	authorize(principal, 'geography:manage', { municipalityId: input.municipalityId });
+	return db.transaction(async (tx) => {
+		const issues = await statisticIssues(tx, input.municipalityId, input.rows);
+		if (issues.length) throw new ValidationError(issues);
+		const summary = await writeStatistics(tx, input.municipalityId, input.rows);
+		await recordAudit(tx, {
+			...auditActor(principal),
+			municipalityId: input.municipalityId,
+			action: 'import',
+			entityType: 'statistic',
+			entityId: [...new Set(input.rows.map((r) => r.metric))].join(','),
+			changes: { rows: [null, { created: summary.created, updated: summary.updated }] }
+		});
+		return summary;
+	});
+}
+
+/**
+ * Imports one metric from a CSV file, one row per area; audited as one `import` of `statistic`
+ * naming the metric, the counts and the file.
+ * @throws NotFoundError for an unknown municipality.
+ * @throws AccessDeniedError without `geography:manage` on it.
+ * @throws ImportError naming each bad line (unknown area, non-numeric value, bad or missing
+ *   date, missing source, missing column).
+ */
+export async function importStatistics(db: Db, principal: Principal, options: StatisticsImportOptions): Promise<ImportSummary> {
+	const m = await requireMunicipality(db, options.municipality);
+	authorize(principal, 'geography:manage', { municipalityId: m.id });
 	let records: Record<string, string>[];
 	try {
 		records = parseCsv(options.text, { columns: true, skip_empty_lines: true, bom: true, trim: true });
@@ -317,12 +372,11 @@ export async function importStatistics(db: Db, options: StatisticsImportOptions)
 	}
 	if (!options.asOf && !options.asOfColumn) throw new ImportError(options.file, ['an as-of date or column is required']);
 	if (!options.source && !options.sourceColumn) throw new ImportError(options.file, ['a source or source column is required']);
-	if (!/^[a-z][a-z0-9_]*$/.test(options.metric)) {
+	if (!isMetricName(options.metric)) {
 		throw new ImportError(options.file, [`metric "${options.metric}" must be lower-case letters, digits and _`]);
 	}
 
 	return db.transaction(async (tx) => {
-		const m = await requireMunicipality(tx, options.municipality);
 		const areas: { id: string; name: string; code: string | null }[] =
 			options.level === 'district'
 				? await listDistricts(tx, m.id)
@@ -346,12 +400,13 @@ export async function importStatistics(db: Db, options: StatisticsImportOptions)
 				areaId = area.id;
 			}
 			const raw = rec[options.valueColumn];
-			if (!NUMBER.test(raw)) {
+			const value = parseDecimal(raw);
+			if (value === null) {
 				problems.push(`${line}: column "${options.valueColumn}": "${raw}" is not a number`);
 				return;
 			}
 			const asOf = options.asOf ?? rec[options.asOfColumn!];
-			if (!AS_OF.test(asOf) || Number.isNaN(Date.parse(asOf))) {
+			if (!isAsOf(asOf)) {
 				problems.push(`${line}: as-of date "${asOf}" is not YYYY, YYYY-MM or YYYY-MM-DD`);
 				return;
 			}
@@ -365,16 +420,16 @@ export async function importStatistics(db: Db, options: StatisticsImportOptions)
 				districtId: options.level === 'district' ? areaId : null,
 				socialSpaceId: options.level === 'social_space' ? areaId : null,
 				metric: options.metric,
-				value: Number(raw.replace(',', '.')),
+				value,
 				unit: options.unit,
 				asOf,
 				source
 			});
 		});
 		if (problems.length) throw new ImportError(options.file, problems);
-		const summary = await upsertStatistics(tx, m.id, rows);
+		const summary = await writeStatistics(tx, m.id, rows);
 		await recordAudit(tx, {
-			actorLabel: options.actorLabel ?? 'import',
+			...auditActor(principal),
 			municipalityId: m.id,
 			action: 'import',
 			entityType: 'statistic',

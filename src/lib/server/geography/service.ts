@@ -1,14 +1,20 @@
 /**
  * Geography queries and writes: municipalities, districts (Stadtbezirke), social spaces
- * (Sozialräume) and their dated statistics. MODEL.md §4 "Geography".
+ * (Sozialräume) and their dated statistics. MODEL.md §4 "Geography". Reads are public (the
+ * areas and statistics of a municipality are published on its pages); writes authorise
+ * `municipality:create` or `geography:manage` and are audited.
  */
-import { and, asc, count, eq, getTableColumns, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
+import { auditActor, authorize, type Principal } from '../access';
+import { diffRecords, recordAudit } from '../audit/service';
 import type { DbOrTx } from '../db/client';
-import { NotFoundError, ValidationError } from '../core/errors';
+import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { slugify } from '../core/text';
+import { isUuid } from '../core/validation';
 import { findContaining, indexAreas } from './geojson';
 import { drawAreas, type DrawnMap } from './map';
+import { CODE_MAX, isOfficialCode, isSlug, NAME_MAX, SOCIAL_SPACE_KINDS, type SocialSpaceKind } from './model';
 import { district, municipality, socialSpace, statistic } from './schema';
 
 export type Municipality = typeof municipality.$inferSelect;
@@ -27,8 +33,9 @@ export async function findMunicipality(db: DbOrTx, slug: string): Promise<Munici
 	return row ?? null;
 }
 
-/** The municipality with this id, or null. */
+/** The municipality with this id, or null (also when `id` is not a UUID). */
 export async function findMunicipalityById(db: DbOrTx, id: string): Promise<Municipality | null> {
+	if (!isUuid(id)) return null;
 	const [row] = await db.select().from(municipality).where(eq(municipality.id, id));
 	return row ?? null;
 }
@@ -40,34 +47,62 @@ export async function requireMunicipality(db: DbOrTx, slug: string): Promise<Mun
 	return row;
 }
 
+/** Issues of an area's name (already trimmed): required, at most `NAME_MAX` characters. */
+function nameIssues(name: string): FieldIssue[] {
+	if (!name) return [{ field: 'name', code: 'required' }];
+	if (name.length > NAME_MAX) return [{ field: 'name', code: 'too_long', params: { max: NAME_MAX } }];
+	return [];
+}
+
+/** Issues of an area's optional code (already trimmed): at most `CODE_MAX` characters. */
+function codeIssues(code: string | null): FieldIssue[] {
+	return code && code.length > CODE_MAX ? [{ field: 'code', code: 'too_long', params: { max: CODE_MAX } }] : [];
+}
+
+/** Records the creation of an area in the audit log, with its written values. */
+function auditCreated(
+	tx: DbOrTx,
+	principal: Principal,
+	entityType: 'municipality' | 'district' | 'social_space',
+	entityId: string,
+	municipalityId: string,
+	values: Record<string, unknown>
+): Promise<void> {
+	return recordAudit(tx, { ...auditActor(principal), municipalityId, action: 'create', entityType, entityId, changes: diffRecords(null, values) });
+}
+
+/** A new municipality (Kommune). */
+export interface MunicipalityInput {
+	slug: string;
+	name: string;
+	/** Amtlicher Gemeindeschlüssel, 8 digits, where known. */
+	officialCode?: string | null;
+	isDemo?: boolean;
+}
+
 /**
- * Creates a municipality.
- * @throws ValidationError (`slug`: `invalid_slug` | `taken`; `name`: `required`).
+ * Creates a municipality, audited (`create` of `municipality`).
+ * @throws AccessDeniedError without `municipality:create` (only the system principal: the
+ *   command line, the demo loader).
+ * @throws ValidationError: `slug` invalid_slug | taken; `name` required | too_long;
+ *   `officialCode` invalid_official_code.
  */
-export async function createMunicipality(
-	db: DbOrTx,
-	input: { slug: string; name: string; officialCode?: string | null; isDemo?: boolean }
-): Promise<Municipality> {
-	const issues = [];
-	if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(input.slug)) issues.push({ field: 'slug', code: 'invalid_slug' });
-	if (!input.name.trim()) issues.push({ field: 'name', code: 'required' });
-	if (input.officialCode && !/^\d{8}$/.test(input.officialCode)) {
-		issues.push({ field: 'officialCode', code: 'invalid_official_code' });
-	}
-	if (issues.length === 0 && (await findMunicipality(db, input.slug))) {
-		issues.push({ field: 'slug', code: 'taken' });
-	}
-	if (issues.length) throw new ValidationError(issues);
-	const [row] = await db
-		.insert(municipality)
-		.values({
-			slug: input.slug,
-			name: input.name.trim(),
-			officialCode: input.officialCode || null,
-			isDemo: input.isDemo ?? false
-		})
-		.returning();
-	return row;
+export async function createMunicipality(db: DbOrTx, principal: Principal, input: MunicipalityInput): Promise<Municipality> {
+	authorize(principal, 'municipality:create');
+	const name = input.name.trim();
+	const officialCode = input.officialCode?.trim() || null;
+	const issues: FieldIssue[] = [];
+	if (!isSlug(input.slug)) issues.push({ field: 'slug', code: 'invalid_slug' });
+	issues.push(...nameIssues(name));
+	if (officialCode && !isOfficialCode(officialCode)) issues.push({ field: 'officialCode', code: 'invalid_official_code' });
+	return db.transaction(async (tx) => {
+		if (issues.length === 0 && (await findMunicipality(tx, input.slug))) issues.push({ field: 'slug', code: 'taken' });
+		if (issues.length) throw new ValidationError(issues);
+		const values = { slug: input.slug, name, officialCode, isDemo: input.isDemo ?? false };
+		const [row] = await tx.insert(municipality).values(values).returning();
+		await auditCreated(tx, principal, 'municipality', row.id, row.id, values);
+		return row;
+	});
 }
 
 /** A district with the number of its social spaces. */
@@ -172,10 +207,43 @@ export function areaMap(db: DbOrTx, scope: { municipalityId: string } | { distri
 	});
 }
 
-/** Social spaces by id (any municipality), by name. */
-export function getSocialSpaces(db: DbOrTx, ids: string[]): Promise<SocialSpace[]> {
-	if (ids.length === 0) return Promise.resolve([]);
-	return db.select().from(socialSpace).where(inArray(socialSpace.id, ids)).orderBy(asc(socialSpace.name));
+/** Social spaces by id (any municipality), by name; ids that are not UUIDs or unknown are left out. */
+export function getSocialSpaces(db: DbOrTx, ids: readonly string[]): Promise<SocialSpace[]> {
+	const valid = ids.filter(isUuid);
+	if (valid.length === 0) return Promise.resolve([]);
+	return db.select().from(socialSpace).where(inArray(socialSpace.id, valid)).orderBy(asc(socialSpace.name));
+}
+
+/** The social space with this id, or null (also when `id` is not a UUID). */
+export async function findSocialSpaceById(db: DbOrTx, id: string): Promise<SocialSpace | null> {
+	return (await getSocialSpaces(db, [id]))[0] ?? null;
+}
+
+/**
+ * Ids of the social spaces of a municipality or of one district, in no particular order (for
+ * checking that chosen spaces belong to the municipality, and for filters by district).
+ */
+export async function listSocialSpaceIds(db: DbOrTx, area: { municipalityId: string } | { districtId: string }): Promise<string[]> {
+	const [column, id] = 'municipalityId' in area ? [socialSpace.municipalityId, area.municipalityId] : [socialSpace.districtId, area.districtId];
+	if (!isUuid(id)) return [];
+	const rows = await db.select({ id: socialSpace.id }).from(socialSpace).where(eq(column, id));
+	return rows.map((r) => r.id);
+}
+
+/** Districts by id (any municipality), by code then name; ids that are not UUIDs or unknown are left out. Without boundaries. */
+export function getDistricts(db: DbOrTx, ids: readonly string[]): Promise<District[]> {
+	const valid = ids.filter(isUuid);
+	if (valid.length === 0) return Promise.resolve([]);
+	return db
+		.select({ ...getTableColumns(district), boundary: sql<null>`null` })
+		.from(district)
+		.where(inArray(district.id, valid))
+		.orderBy(sql`length(${district.code})`, asc(district.code), asc(district.name));
+}
+
+/** The district with this id (without its boundary), or null (also when `id` is not a UUID). */
+export async function findDistrictById(db: DbOrTx, id: string): Promise<District | null> {
+	return (await getDistricts(db, [id]))[0] ?? null;
 }
 
 /**
@@ -242,37 +310,96 @@ export async function locateSocialSpace(
 
 /** A district to write without a boundary file (e.g. from a published list). */
 export interface DistrictInput {
+	municipalityId: string;
 	name: string;
+	/** The city's number of the district (`8` for Köln-Kalk), where it has one. */
 	code?: string | null;
 }
 
-/** Creates a district; the slug is derived from the name. */
-export async function createDistrict(db: DbOrTx, municipalityId: string, input: DistrictInput): Promise<District> {
-	const [row] = await db
-		.insert(district)
-		.values({ municipalityId, slug: slugify(input.name), name: input.name, code: input.code ?? null })
-		.returning();
-	return row;
+/** Issues of a name or code already used by another area of the same level in the municipality. */
+async function takenIssues(
+	db: DbOrTx,
+	table: typeof district | typeof socialSpace,
+	municipalityId: string,
+	slug: string,
+	code: string | null
+): Promise<FieldIssue[]> {
+	const rows = await db
+		.select({ slug: table.slug, code: table.code })
+		.from(table)
+		.where(and(eq(table.municipalityId, municipalityId), code ? or(eq(table.slug, slug), eq(table.code, code)) : eq(table.slug, slug)));
+	const issues: FieldIssue[] = [];
+	if (rows.some((r) => r.slug === slug)) issues.push({ field: 'name', code: 'taken' });
+	if (code && rows.some((r) => r.code === code)) issues.push({ field: 'code', code: 'taken' });
+	return issues;
 }
 
-/** Creates a social space (Stadtteil by default) in a district; the slug is derived from the name. */
-export async function createSocialSpace(
-	db: DbOrTx,
-	d: Pick<District, 'id' | 'municipalityId'>,
-	input: { name: string; code?: string | null; kind?: 'stadtteil' | 'quartier' }
-): Promise<SocialSpace> {
-	const [row] = await db
-		.insert(socialSpace)
-		.values({
-			municipalityId: d.municipalityId,
-			districtId: d.id,
-			slug: slugify(input.name),
-			name: input.name,
-			code: input.code ?? null,
-			kind: input.kind ?? 'stadtteil'
-		})
-		.returning();
-	return row;
+/** Name, slug and code of a new area, with their issues (the slug is derived from the name). */
+function areaColumns(input: { name: string; code?: string | null }) {
+	const name = input.name.trim();
+	const code = input.code?.trim() || null;
+	const slug = slugify(name);
+	const issues = [...nameIssues(name), ...codeIssues(code)];
+	// A name of punctuation only has no slug, and every area needs one for its page.
+	if (name && !slug) issues.push({ field: 'name', code: 'invalid' });
+	return { columns: { slug, name, code }, issues };
+}
+
+/**
+ * Creates a district (Stadtbezirk) of a municipality, audited (`create` of `district`); the slug
+ * is derived from the name.
+ * @throws AccessDeniedError without `geography:manage` on the municipality.
+ * @throws NotFoundError when the municipality does not exist.
+ * @throws ValidationError: `name` required | too_long | invalid | taken; `code` too_long | taken.
+ */
+export async function createDistrict(db: DbOrTx, principal: Principal, input: DistrictInput): Promise<District> {
+	authorize(principal, 'geography:manage', { municipalityId: input.municipalityId });
+	const { columns, issues } = areaColumns(input);
+	return db.transaction(async (tx) => {
+		if (!(await findMunicipalityById(tx, input.municipalityId))) throw new NotFoundError('municipality');
+		if (issues.length === 0) issues.push(...(await takenIssues(tx, district, input.municipalityId, columns.slug, columns.code)));
+		if (issues.length) throw new ValidationError(issues);
+		const [row] = await tx.insert(district).values({ municipalityId: input.municipalityId, ...columns }).returning();
+		await auditCreated(tx, principal, 'district', row.id, input.municipalityId, columns);
+		return row;
+	});
+}
+
+/** A social space to write without a boundary file. */
+export interface SocialSpaceInput {
+	districtId: string;
+	name: string;
+	code?: string | null;
+	/** `stadtteil` unless given. */
+	kind?: SocialSpaceKind;
+}
+
+/**
+ * Creates a social space (Stadtteil by default) in a district, audited (`create` of
+ * `social_space`); the slug is derived from the name.
+ * @throws AccessDeniedError without `geography:manage` on the district's municipality (also
+ *   when a person names a district that does not exist: nothing is said about its existence).
+ * @throws NotFoundError when the district does not exist (system principal).
+ * @throws ValidationError: `name` required | too_long | invalid | taken; `code` too_long |
+ *   taken; `kind` unknown_option.
+ */
+export async function createSocialSpace(db: DbOrTx, principal: Principal, input: SocialSpaceInput): Promise<SocialSpace> {
+	return db.transaction(async (tx) => {
+		const d = await findDistrictById(tx, input.districtId);
+		authorize(principal, 'geography:manage', { municipalityId: d?.municipalityId });
+		if (!d) throw new NotFoundError('district');
+		const { columns, issues } = areaColumns(input);
+		const kind = input.kind ?? 'stadtteil';
+		if (!SOCIAL_SPACE_KINDS.includes(kind)) issues.push({ field: 'kind', code: 'unknown_option', params: { value: kind } });
+		if (issues.length === 0) issues.push(...(await takenIssues(tx, socialSpace, d.municipalityId, columns.slug, columns.code)));
+		if (issues.length) throw new ValidationError(issues);
+		const [row] = await tx
+			.insert(socialSpace)
+			.values({ municipalityId: d.municipalityId, districtId: d.id, kind, ...columns })
+			.returning();
+		await auditCreated(tx, principal, 'social_space', row.id, d.municipalityId, { ...columns, kind, districtId: d.id });
+		return row;
+	});
 }
 
 /** Whether any social space of the municipality has a boundary (so points can be placed). */
@@ -285,15 +412,16 @@ export async function hasSocialSpaceBoundaries(db: DbOrTx, municipalityId: strin
 	return !!row;
 }
 
-/** Names of social spaces with their district, for labels and search texts. */
+/** Names of social spaces with their district, for labels and search texts; ids that are not UUIDs or unknown are left out. */
 export function listSocialSpaceNames(
 	db: DbOrTx,
-	ids: string[]
+	ids: readonly string[]
 ): Promise<{ id: string; name: string; districtId: string; districtName: string }[]> {
-	if (!ids.length) return Promise.resolve([]);
+	const valid = ids.filter(isUuid);
+	if (!valid.length) return Promise.resolve([]);
 	return db
 		.select({ id: socialSpace.id, name: socialSpace.name, districtId: socialSpace.districtId, districtName: district.name })
 		.from(socialSpace)
 		.innerJoin(district, eq(district.id, socialSpace.districtId))
-		.where(inArray(socialSpace.id, ids));
+		.where(inArray(socialSpace.id, valid));
 }

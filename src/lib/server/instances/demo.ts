@@ -3,12 +3,13 @@
  * point in Kalk, invented and marked as demo, with every Part I dimension of the model filled in.
  * Idempotent. Needs the geography demo.
  */
+import { systemPrincipal } from '../access';
 import type { Db } from '../db/client';
 import { findMunicipality, listDistricts, listSocialSpaces } from '../geography/service';
 import { emptyProfile, type Profile } from './model';
 import { createInstance, findInstanceBySlug, type InstanceInput } from './service';
 
-const ACTOR = { label: 'demo-loader' };
+const LOADER = systemPrincipal('demo-loader');
 
 function profile(choices: Partial<Profile>): Profile {
 	return { ...emptyProfile(), ...choices };
@@ -145,7 +146,7 @@ export async function loadInstancesDemo(db: Db): Promise<void> {
 	];
 	for (const demo of demos) {
 		if (await findInstanceBySlug(db, demo.municipalityId, demo.slug)) continue;
-		await createInstance(db, demo.municipalityId, demo.slug, demo.input, ACTOR, { isDemo: true });
+		await createInstance(db, LOADER, { ...demo.input, municipalityId: demo.municipalityId, slug: demo.slug, isDemo: true });
 	}
 }
 

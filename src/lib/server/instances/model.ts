@@ -4,7 +4,9 @@
  * conference slides, 13.09.2019), distilled in MODEL.md §2. `wording` is the model's German
  * wording verbatim; the UI translates option keys through messages (`dim_<key>`,
  * `opt_<dimension>_<option>`) and shows the German wording beside the translation.
+ * Also the limits and formats of an instance's contact data. Pure, no database.
  */
+import { z } from '../core/validation';
 
 /** Part I has two halves: the framework (Rahmenbedingungen) and the concept (Konzept). */
 export type ProfilePart = 'framework' | 'concept';
@@ -209,4 +211,41 @@ export function normaliseProfile(input: Partial<Record<string, string[]>>): {
 		profile[def.key] = def.options.map((o) => o.key).filter((k) => chosen.has(k));
 	}
 	return { profile, unknown };
+}
+
+/**
+ * Longest texts of an instance's profile (characters); longer input is refused for its field.
+ * An email address is at most 254 characters (RFC 5321 §4.5.3.1.3 with RFC 3696 erratum 1690).
+ */
+export const INSTANCE_LIMITS = {
+	name: 200,
+	hostOrganization: 200,
+	description: 5000,
+	street: 200,
+	city: 100,
+	phone: 50,
+	email: 254,
+	website: 2000
+} as const;
+
+/** True for a German postal code (Postleitzahl): five digits. */
+export function isPostalCode(text: string): boolean {
+	return /^\d{5}$/.test(text);
+}
+
+const clockTime = z.iso.time({ precision: -1 });
+
+/** True for a time of day `HH:MM` (00:00–23:59), as opening hours are given. */
+export function isClockTime(text: string): boolean {
+	return clockTime.safeParse(text).success;
+}
+
+/**
+ * Text in `locale`, else German (the base language of the platform), else any language.
+ * @param texts text per BCP 47 tag, e.g. an instance's or offer's description.
+ * @returns the text, its language, and whether it is a fallback; null when there is no text.
+ */
+export function pickLanguage(texts: Record<string, string>, locale: string): { text: string; lang: string; fallback: boolean } | null {
+	const lang = texts[locale] ? locale : texts.de ? 'de' : Object.keys(texts)[0];
+	return lang ? { text: texts[lang], lang, fallback: lang !== locale } : null;
 }

@@ -1,15 +1,18 @@
 /**
- * Intermediary instances (intermediäre Instanz): queries, validated profile updates with an
- * audit trail, and the data for profile and comparison pages. MODEL.md §2 Part I, §4 "Instance".
+ * Intermediary instances (intermediäre Instanz): queries, and validated writes of an instance's
+ * data, Part I profile and served social spaces with an audit trail. MODEL.md §2 Part I, §4
+ * "Instance". Instances and their profiles are public (profile and comparison pages); writes
+ * authorise `instance:edit`.
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { auditActor, authorize, type Principal } from '../access';
 import { diffRecords, recordAudit } from '../audit/service';
-import type { Db, DbOrTx } from '../db/client';
-import { ValidationError, type FieldIssue } from '../core/errors';
-import { canonicalLanguageTag } from '../core/validation';
-import { getSocialSpaces, locateSocialSpace, type SocialSpace } from '../geography/service';
-import { socialSpace } from '../geography/schema';
-import { emptyProfile, normaliseProfile, PROFILE_DIMENSIONS, type Profile } from './model';
+import type { DbOrTx } from '../db/client';
+import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
+import { canonicalLanguageTag, isEmail, isHttpUrl, isUuid } from '../core/validation';
+import { isSlug } from '../geography/model';
+import { findMunicipalityById, getSocialSpaces, listSocialSpaceIds, locateSocialSpace, type SocialSpace } from '../geography/service';
+import { emptyProfile, INSTANCE_LIMITS, isClockTime, isPostalCode, normaliseProfile, PROFILE_DIMENSIONS, type Profile } from './model';
 import {
 	instance,
 	instanceProfileValue,
@@ -28,6 +31,7 @@ export interface InstanceDetail extends Instance {
 
 /** Instances of a municipality (or all), by name. */
 export function listInstances(db: DbOrTx, municipalityId?: string): Promise<Instance[]> {
+	if (municipalityId !== undefined && !isUuid(municipalityId)) return Promise.resolve([]);
 	return db
 		.select()
 		.from(instance)
@@ -35,16 +39,47 @@ export function listInstances(db: DbOrTx, municipalityId?: string): Promise<Inst
 		.orderBy(asc(instance.name));
 }
 
-/** Instances serving at least one social space of a district. */
-export async function listInstancesServingDistrict(db: DbOrTx, districtId: string): Promise<Instance[]> {
+/** Instances by id (any municipality), by name, without profiles; ids that are not UUIDs or unknown are left out. */
+export function getInstances(db: DbOrTx, ids: readonly string[]): Promise<Instance[]> {
+	const valid = [...new Set(ids.filter(isUuid))];
+	if (valid.length === 0) return Promise.resolve([]);
+	return db.select().from(instance).where(inArray(instance.id, valid)).orderBy(asc(instance.name));
+}
+
+/** One instance by id without its profile (name, municipality, contact data); null if absent or `id` is not a UUID. */
+export async function findInstance(db: DbOrTx, id: string): Promise<Instance | null> {
+	return (await getInstances(db, [id]))[0] ?? null;
+}
+
+/** Instances serving at least one of the social spaces, by name. */
+export async function listInstancesServing(db: DbOrTx, socialSpaceIds: readonly string[]): Promise<Instance[]> {
+	const valid = socialSpaceIds.filter(isUuid);
+	if (valid.length === 0) return [];
 	const rows = await db
 		.selectDistinct({ i: instance })
 		.from(instance)
 		.innerJoin(instanceSocialSpace, eq(instanceSocialSpace.instanceId, instance.id))
-		.innerJoin(socialSpace, eq(socialSpace.id, instanceSocialSpace.socialSpaceId))
-		.where(eq(socialSpace.districtId, districtId))
+		.where(inArray(instanceSocialSpace.socialSpaceId, valid))
 		.orderBy(asc(instance.name));
 	return rows.map((r) => r.i);
+}
+
+/** Instances serving at least one social space of a district, by name. */
+export async function listInstancesServingDistrict(db: DbOrTx, districtId: string): Promise<Instance[]> {
+	return listInstancesServing(db, await listSocialSpaceIds(db, { districtId }));
+}
+
+/**
+ * The social spaces each instance serves, as `{ instanceId, socialSpaceId }` pairs (for
+ * joining in JavaScript; names and districts come from geography's `getSocialSpaces`).
+ */
+export function listServedSocialSpaceIds(db: DbOrTx, instanceIds: readonly string[]): Promise<{ instanceId: string; socialSpaceId: string }[]> {
+	const valid = instanceIds.filter(isUuid);
+	if (valid.length === 0) return Promise.resolve([]);
+	return db
+		.select({ instanceId: instanceSocialSpace.instanceId, socialSpaceId: instanceSocialSpace.socialSpaceId })
+		.from(instanceSocialSpace)
+		.where(inArray(instanceSocialSpace.instanceId, valid));
 }
 
 async function loadProfiles(db: DbOrTx, ids: string[]): Promise<Map<string, Profile>> {
@@ -62,9 +97,7 @@ async function loadProfiles(db: DbOrTx, ids: string[]): Promise<Map<string, Prof
 async function detail(db: DbOrTx, rows: Instance[]): Promise<InstanceDetail[]> {
 	const ids = rows.map((r) => r.id);
 	const profiles = await loadProfiles(db, ids);
-	const links = ids.length
-		? await db.select().from(instanceSocialSpace).where(inArray(instanceSocialSpace.instanceId, ids))
-		: [];
+	const links = await listServedSocialSpaceIds(db, ids);
 	const spaces = await getSocialSpaces(db, [...new Set(links.map((l) => l.socialSpaceId))]);
 	return rows.map((r) => ({
 		...r,
@@ -79,6 +112,7 @@ export async function findInstanceBySlug(
 	municipalityId: string,
 	slug: string
 ): Promise<InstanceDetail | null> {
+	if (!isUuid(municipalityId)) return null;
 	const rows = await db
 		.select()
 		.from(instance)
@@ -88,14 +122,14 @@ export async function findInstanceBySlug(
 
 /** One instance by id with profile and social spaces; null if absent or `id` is not a UUID. */
 export async function findInstanceById(db: DbOrTx, id: string): Promise<InstanceDetail | null> {
-	if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+	if (!isUuid(id)) return null;
 	const rows = await db.select().from(instance).where(eq(instance.id, id));
 	return rows.length ? (await detail(db, rows))[0] : null;
 }
 
-/** Several instances by id with profiles, in the given order; unknown ids are left out. */
-export async function getInstancesForComparison(db: DbOrTx, ids: string[]): Promise<InstanceDetail[]> {
-	const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+/** Several instances by id with profiles, in the given order; ids that are not UUIDs or unknown are left out. */
+export async function getInstancesForComparison(db: DbOrTx, ids: readonly string[]): Promise<InstanceDetail[]> {
+	const valid = ids.filter(isUuid);
 	if (valid.length === 0) return [];
 	const rows = await db.select().from(instance).where(inArray(instance.id, valid));
 	const details = await detail(db, rows);
@@ -121,32 +155,26 @@ export interface InstanceInput {
 	profile: Partial<Record<string, string[]>>;
 }
 
-const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /**
- * Checks an instance input. Field codes: `required`, `too_long`, `invalid_email`,
- * `invalid_url`, `invalid_postal_code`, `invalid_coordinates`, `invalid_language`,
- * `invalid_time`, `closes_before_opens`, `unknown_option`, `unknown_social_space`.
+ * Checks an instance input. Field codes: `required`, `too_long` (limits: `INSTANCE_LIMITS`),
+ * `invalid_email`, `invalid_url`, `invalid_postal_code`, `invalid_coordinates`,
+ * `invalid_language`, `invalid_time`, `closes_before_opens`, `unknown_option`,
+ * `unknown_social_space`.
+ * @param allowedSocialSpaceIds the social spaces of the instance's municipality.
  * @returns the issues (empty when valid).
  */
-export function validateInstanceInput(input: InstanceInput, allowedSocialSpaceIds: string[]): FieldIssue[] {
+export function validateInstanceInput(input: InstanceInput, allowedSocialSpaceIds: readonly string[]): FieldIssue[] {
 	const issues: FieldIssue[] = [];
 	if (!input.name.trim()) issues.push({ field: 'name', code: 'required' });
-	if (input.name.length > 200) issues.push({ field: 'name', code: 'too_long', params: { max: 200 } });
-	if (input.email && !EMAIL.test(input.email)) issues.push({ field: 'email', code: 'invalid_email' });
-	if (input.website) {
-		let ok = false;
-		try {
-			ok = ['http:', 'https:'].includes(new URL(input.website).protocol);
-		} catch {
-			ok = false;
-		}
-		if (!ok) issues.push({ field: 'website', code: 'invalid_url' });
+	for (const field of ['name', 'hostOrganization', 'street', 'city', 'phone', 'email', 'website'] as const) {
+		const max = INSTANCE_LIMITS[field];
+		if (input[field].trim().length > max) issues.push({ field, code: 'too_long', params: { max } });
 	}
-	if (input.postalCode && !/^\d{5}$/.test(input.postalCode)) {
-		issues.push({ field: 'postalCode', code: 'invalid_postal_code' });
-	}
+	const email = input.email.trim();
+	if (email && email.length <= INSTANCE_LIMITS.email && !isEmail(email)) issues.push({ field: 'email', code: 'invalid_email' });
+	const website = input.website.trim();
+	if (website && website.length <= INSTANCE_LIMITS.website && !isHttpUrl(website)) issues.push({ field: 'website', code: 'invalid_url' });
+	if (input.postalCode.trim() && !isPostalCode(input.postalCode.trim())) issues.push({ field: 'postalCode', code: 'invalid_postal_code' });
 	const hasLat = input.latitude !== null;
 	const hasLon = input.longitude !== null;
 	if (
@@ -161,13 +189,13 @@ export function validateInstanceInput(input: InstanceInput, allowedSocialSpaceId
 	}
 	for (const [lang, text] of Object.entries(input.description)) {
 		if (!canonicalLanguageTag(lang)) issues.push({ field: 'description', code: 'invalid_language', params: { value: lang } });
-		if (text.length > 5000) issues.push({ field: `description.${lang}`, code: 'too_long', params: { max: 5000 } });
+		if (text.length > INSTANCE_LIMITS.description) issues.push({ field: `description.${lang}`, code: 'too_long', params: { max: INSTANCE_LIMITS.description } });
 	}
 	input.openingHours.forEach((slot) => {
 		const field = `openingHours.${slot.day}`;
 		if (!Number.isInteger(slot.day) || slot.day < 1 || slot.day > 7) {
 			issues.push({ field, code: 'invalid_time' });
-		} else if (!TIME.test(slot.opens) || !TIME.test(slot.closes)) {
+		} else if (!isClockTime(slot.opens) || !isClockTime(slot.closes)) {
 			issues.push({ field, code: 'invalid_time' });
 		} else if (slot.closes <= slot.opens) {
 			issues.push({ field, code: 'closes_before_opens' });
@@ -217,44 +245,40 @@ async function writeProfileAndSpaces(
 	if (unique.length) await tx.insert(instanceSocialSpace).values(unique.map((socialSpaceId) => ({ instanceId, socialSpaceId })));
 }
 
-async function socialSpaceIdsOf(db: DbOrTx, municipalityId: string): Promise<string[]> {
-	const rows = await db.select({ id: socialSpace.id }).from(socialSpace).where(eq(socialSpace.municipalityId, municipalityId));
-	return rows.map((r) => r.id);
-}
-
-/** Who makes a change, for the audit log. */
-export interface Actor {
-	userId?: string;
-	label?: string;
+/** A new instance: its municipality, its URL slug, and everything its staff may edit. */
+export interface NewInstance extends InstanceInput {
+	municipalityId: string;
+	slug: string;
+	/** Invented content of the demo, marked as such on its pages. */
+	isDemo?: boolean;
 }
 
 /**
- * Creates an instance in a municipality, with profile and served social spaces, audited.
+ * Creates an instance in a municipality, with profile and served social spaces, audited
+ * (`create` of `instance`).
+ * @throws AccessDeniedError without `instance:edit` on the municipality (administrators of the
+ *   municipality, or the system principal).
+ * @throws NotFoundError when the municipality does not exist.
  * @throws ValidationError (see `validateInstanceInput`, plus `slug`: `invalid_slug` | `taken`).
  */
-export async function createInstance(
-	db: Db,
-	municipalityId: string,
-	slug: string,
-	input: InstanceInput,
-	actor: Actor,
-	options: { isDemo?: boolean } = {}
-): Promise<InstanceDetail> {
+export async function createInstance(db: DbOrTx, principal: Principal, input: NewInstance): Promise<InstanceDetail> {
+	authorize(principal, 'instance:edit', { municipalityId: input.municipalityId });
+	const { municipalityId, slug } = input;
 	return db.transaction(async (tx) => {
-		const issues = validateInstanceInput(input, await socialSpaceIdsOf(tx, municipalityId));
-		if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug)) issues.push({ field: 'slug', code: 'invalid_slug' });
+		if (!(await findMunicipalityById(tx, municipalityId))) throw new NotFoundError('municipality');
+		const issues = validateInstanceInput(input, await listSocialSpaceIds(tx, { municipalityId }));
+		if (!isSlug(slug)) issues.push({ field: 'slug', code: 'invalid_slug' });
 		else if (await findInstanceBySlug(tx, municipalityId, slug)) issues.push({ field: 'slug', code: 'taken' });
 		if (issues.length) throw new ValidationError(issues);
 		const columns = columnsOf(input);
 		const { profile } = normaliseProfile(input.profile);
 		const [row] = await tx
 			.insert(instance)
-			.values({ municipalityId, slug, isDemo: options.isDemo ?? false, ...columns })
+			.values({ municipalityId, slug, isDemo: input.isDemo ?? false, ...columns })
 			.returning();
 		await writeProfileAndSpaces(tx, row.id, profile, input.socialSpaceIds);
 		await recordAudit(tx, {
-			actorUserId: actor.userId,
-			actorLabel: actor.label,
+			...auditActor(principal),
 			municipalityId,
 			action: 'create',
 			entityType: 'instance',
@@ -266,15 +290,20 @@ export async function createInstance(
 }
 
 /**
- * Replaces an instance's editable data, profile and served social spaces, audited field by field.
- * Authorisation is the caller's job (see accounts/authz).
+ * Replaces an instance's editable data, profile and served social spaces, audited field by
+ * field (`update` of `instance`; nothing is recorded when nothing changed).
+ * @throws AccessDeniedError without `instance:edit` on the instance (also when a person names
+ *   an instance that does not exist: nothing is said about its existence).
+ * @throws NotFoundError when `id` is not a UUID, or no instance has it (system principal).
  * @throws ValidationError (see `validateInstanceInput`).
  */
-export async function updateInstance(db: Db, id: string, input: InstanceInput, actor: Actor): Promise<InstanceDetail> {
+export async function updateInstance(db: DbOrTx, principal: Principal, id: string, input: InstanceInput): Promise<InstanceDetail> {
+	if (!isUuid(id)) throw new NotFoundError('instance');
 	return db.transaction(async (tx) => {
 		const current = await findInstanceById(tx, id);
-		if (!current) throw new ValidationError([{ field: 'id', code: 'not_found' }]);
-		const issues = validateInstanceInput(input, await socialSpaceIdsOf(tx, current.municipalityId));
+		authorize(principal, 'instance:edit', { municipalityId: current?.municipalityId, instanceId: current?.id });
+		if (!current) throw new NotFoundError('instance');
+		const issues = validateInstanceInput(input, await listSocialSpaceIds(tx, { municipalityId: current.municipalityId }));
 		if (issues.length) throw new ValidationError(issues);
 		const columns = columnsOf(input);
 		const { profile } = normaliseProfile(input.profile);
@@ -288,8 +317,7 @@ export async function updateInstance(db: Db, id: string, input: InstanceInput, a
 		const changes = diffRecords(before, { ...columns, profile, socialSpaceIds: [...new Set(input.socialSpaceIds)].sort() });
 		if (Object.keys(changes).length) {
 			await recordAudit(tx, {
-				actorUserId: actor.userId,
-				actorLabel: actor.label,
+				...auditActor(principal),
 				municipalityId: current.municipalityId,
 				action: 'update',
 				entityType: 'instance',
@@ -305,25 +333,4 @@ export async function updateInstance(db: Db, id: string, input: InstanceInput, a
 export async function locatedSocialSpace(db: DbOrTx, inst: Instance) {
 	if (inst.latitude === null || inst.longitude === null) return null;
 	return locateSocialSpace(db, inst.municipalityId, [inst.longitude, inst.latitude]);
-}
-
-/** The instance as an `InstanceInput`, for prefilling an edit form. */
-export function toInput(d: InstanceDetail): InstanceInput {
-	return {
-		name: d.name,
-		hostOrganization: d.hostOrganization,
-		description: d.description,
-		street: d.street,
-		postalCode: d.postalCode,
-		city: d.city,
-		latitude: d.latitude,
-		longitude: d.longitude,
-		phone: d.phone,
-		email: d.email,
-		website: d.website,
-		openingHours: d.openingHours,
-		languages: d.languages,
-		socialSpaceIds: d.socialSpaces.map((s) => s.id),
-		profile: d.profile
-	};
 }

@@ -9,7 +9,7 @@ import type { DbOrTx } from '../db/client';
 import type { FieldIssue } from '../core/errors';
 import { district, socialSpace } from '../geography/schema';
 import { canonicalLanguageTag } from '../core/validation';
-import { pickLanguage } from '../instances/view';
+import { pickLanguage } from '../instances/model';
 import type { Visibility } from '../directory/model';
 import { organization } from '../directory/schema';
 import { parseSearchParams, resolveNear, searchDirectory, type SearchHit, type SearchQuery } from '../directory/search';

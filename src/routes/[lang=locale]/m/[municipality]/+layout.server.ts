@@ -1,10 +1,12 @@
-import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { findMunicipality } from '$lib/server/geography/service';
+import { municipalityLayout } from '$lib/server/geography/pages/areas';
+import { httpError } from '$lib/server/http/errors';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ params }) => {
-	const municipality = await findMunicipality(await getDb(), params.municipality);
-	if (!municipality) error(404, 'Not Found');
-	return { municipality: { id: municipality.id, slug: municipality.slug, name: municipality.name, isDemo: municipality.isDemo } };
+	try {
+		return await municipalityLayout(await getDb(), params.municipality);
+	} catch (e) {
+		httpError(e);
+	}
 };

@@ -1,13 +1,14 @@
 /**
- * Reads the staff edit form of an instance into an `InstanceInput`. Field names:
+ * The staff edit form of an instance: prefilled from the instance, and read back into an
+ * `InstanceInput`. Field names:
  * `name`, `hostOrganization`, `street`, `postalCode`, `city`, `latitude`, `longitude`, `phone`,
  * `email`, `website`, `description_<locale>`, `languages` (repeated) + `languagesOther`
  * (comma-separated BCP 47 tags), `socialSpace` (repeated ids), `profile.<dimension>` (repeated
  * option keys), `open_<day>_<slot>` / `close_<day>_<slot>` for ISO weekdays 1–7 and slots 1–2.
  */
-import type { InstanceInput } from './service';
-import { PROFILE_DIMENSIONS } from './model';
-import type { OpeningSlot } from './schema';
+import { PROFILE_DIMENSIONS } from '../model';
+import type { OpeningSlot } from '../schema';
+import type { InstanceDetail, InstanceInput } from '../service';
 
 function str(form: FormData, name: string): string {
 	const v = form.get(name);
@@ -52,5 +53,26 @@ export function instanceInputFromForm(form: FormData, descriptionLocales: readon
 		profile: Object.fromEntries(
 			PROFILE_DIMENSIONS.map((d) => [d.key, form.getAll(`profile.${d.key}`).filter((v): v is string => typeof v === 'string')])
 		)
+	};
+}
+
+/** The instance as an `InstanceInput`, for prefilling an edit form. */
+export function toInput(d: InstanceDetail): InstanceInput {
+	return {
+		name: d.name,
+		hostOrganization: d.hostOrganization,
+		description: d.description,
+		street: d.street,
+		postalCode: d.postalCode,
+		city: d.city,
+		latitude: d.latitude,
+		longitude: d.longitude,
+		phone: d.phone,
+		email: d.email,
+		website: d.website,
+		openingHours: d.openingHours,
+		languages: d.languages,
+		socialSpaceIds: d.socialSpaces.map((s) => s.id),
+		profile: d.profile
 	};
 }

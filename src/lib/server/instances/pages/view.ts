@@ -2,8 +2,8 @@
  * Shapes instance data for pages: the profile as labelled dimension groups, the description in
  * the best available language, languages and opening hours ready to print.
  */
-import { DIMENSION_THEME_FIELDS, PROFILE_DIMENSIONS, dimensionsServedBy, unservedDimensions, type Profile } from './model';
-import type { InstanceDetail } from './service';
+import { DIMENSION_THEME_FIELDS, PROFILE_DIMENSIONS, dimensionsServedBy, pickLanguage, unservedDimensions, type Profile } from '../model';
+import type { InstanceDetail } from '../service';
 
 /** One dimension for display: keys for messages, the model's German wording, chosen options. */
 export interface DimensionView {
@@ -26,15 +26,6 @@ export function profileView(profile: Profile): DimensionView[] {
 /** The model's mapping as rows: each integration dimension with the theme fields serving it. */
 export function dimensionMapping(): { dimension: string; themeFields: readonly string[] }[] {
 	return Object.entries(DIMENSION_THEME_FIELDS).map(([dimension, themeFields]) => ({ dimension, themeFields }));
-}
-
-/**
- * Text in `locale`, else German, else any language.
- * @returns the text, its language, and whether it is a fallback; null when there is no text.
- */
-export function pickLanguage(texts: Record<string, string>, locale: string) {
-	const lang = texts[locale] ? locale : texts.de ? 'de' : Object.keys(texts)[0];
-	return lang ? { text: texts[lang], lang, fallback: lang !== locale } : null;
 }
 
 /** What the public profile page shows of an instance. */

@@ -1,0 +1,85 @@
+/**
+ * The public pages of places (MODEL.md §4 "Geography"): the start page's municipalities, the
+ * municipality of every `/{lang}/m/{municipality}` page, a municipality's districts with their
+ * map and statistics, and a district's social spaces with their map and statistics per space.
+ * The instances shown beside them come from `instances/pages/lists.ts`.
+ */
+import { NotFoundError } from '../../core/errors';
+import type { DbOrTx } from '../../db/client';
+import { linkAreas } from '../map';
+import { areaMap, findDistrict, findMunicipality, listDistricts, listMunicipalities, listSocialSpaces, listStatistics } from '../service';
+
+/** The municipality as every page under `/{lang}/m/{municipality}` knows it. */
+export interface MunicipalityRef {
+	id: string;
+	slug: string;
+	name: string;
+	isDemo: boolean;
+}
+
+/** The start page: every municipality, by name. */
+export async function homePage(db: DbOrTx): Promise<{ municipalities: Omit<MunicipalityRef, 'id'>[] }> {
+	const municipalities = await listMunicipalities(db);
+	return { municipalities: municipalities.map((mu) => ({ slug: mu.slug, name: mu.name, isDemo: mu.isDemo })) };
+}
+
+/** The municipality of a page. @throws NotFoundError when no municipality has this slug. */
+export async function municipalityLayout(db: DbOrTx, slug: string): Promise<{ municipality: MunicipalityRef }> {
+	const m = await findMunicipality(db, slug);
+	if (!m) throw new NotFoundError('municipality');
+	return { municipality: { id: m.id, slug: m.slug, name: m.name, isDemo: m.isDemo } };
+}
+
+/**
+ * The municipality page's places: the district map (each district linking its page), the
+ * districts with their number of social spaces, and the statistics of the whole municipality.
+ * @param lang the UI language of the links.
+ */
+export async function municipalityAreasPage(db: DbOrTx, municipality: Pick<MunicipalityRef, 'id' | 'slug'>, lang: string) {
+	const [districts, statistics, map] = await Promise.all([
+		listDistricts(db, municipality.id),
+		listStatistics(db, municipality.id, {}),
+		areaMap(db, { municipalityId: municipality.id })
+	]);
+	const base = `/${lang}/m/${municipality.slug}`;
+	return {
+		map: linkAreas(map, (slug) => `${base}/d/${slug}`),
+		districts: districts.map((d) => ({ slug: d.slug, name: d.name, code: d.code, socialSpaceCount: d.socialSpaceCount })),
+		statistics
+	};
+}
+
+/**
+ * The district page's places: the district, the map of its social spaces (each linking its row
+ * of the table), the district's statistics, and per metric reported for social spaces its
+ * latest value per space.
+ * @param lang the UI language of the links.
+ * @throws NotFoundError when the municipality has no district with this slug.
+ */
+export async function districtAreasPage(db: DbOrTx, municipality: Pick<MunicipalityRef, 'id' | 'slug'>, districtSlug: string, lang: string) {
+	const district = await findDistrict(db, municipality.id, districtSlug);
+	if (!district) throw new NotFoundError('district');
+	const spaces = await listSocialSpaces(db, { municipalityId: municipality.id, districtId: district.id });
+	const [districtStats, spaceStats, map] = await Promise.all([
+		listStatistics(db, municipality.id, { districtId: district.id }),
+		listStatistics(db, municipality.id, { socialSpaceIds: spaces.map((s) => s.id) }),
+		areaMap(db, { districtId: district.id })
+	]);
+	const base = `/${lang}/m/${municipality.slug}/d/${district.slug}`;
+	const metrics = [...new Set(spaceStats.map((s) => s.metric))];
+	return {
+		district: { id: district.id, name: district.name, code: district.code, slug: district.slug },
+		map: linkAreas(map, (slug) => `${base}#space-${slug}`),
+		statistics: districtStats,
+		metrics: metrics.map((metric) => {
+			const rows = spaceStats.filter((s) => s.metric === metric);
+			return { metric, unit: rows[0].unit, asOf: rows[0].asOf, source: rows[0].source };
+		}),
+		spaces: spaces.map((s) => ({
+			slug: s.slug,
+			name: s.name,
+			code: s.code,
+			values: metrics.map((metric) => spaceStats.find((st) => st.socialSpaceId === s.id && st.metric === metric) ?? null)
+		}))
+	};
+}
