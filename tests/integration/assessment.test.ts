@@ -65,25 +65,25 @@ afterAll(() => h?.close());
 describe(`self-assessment catalogue (${DB_KIND})`, () => {
 	it('creates version 1, edits the draft in order, publishes and then refuses edits', async () => {
 		expect(await currentCatalogue(h.db, ids.m)).toBeNull();
-		const v1 = await startCatalogueVersion(h.db, people.admin, 'Aufgabenkatalog Welcome Points');
+		const v1 = await startCatalogueVersion(h.db, people.admin, ids.m, 'Aufgabenkatalog Welcome Points');
 		expect(v1.version).toBe(1);
 		// A second draft while one is open is refused.
-		expect(await issues(startCatalogueVersion(h.db, people.admin, ''))).toEqual([{ field: 'version', code: 'sa_err_draft_exists' }]);
+		expect(await issues(startCatalogueVersion(h.db, people.admin, ids.m, ''))).toEqual([{ field: 'version', code: 'sa_err_draft_exists' }]);
 		// An empty catalogue cannot be published.
-		expect(await issues(publishCatalogue(h.db, people.admin, v1.id, NOW))).toEqual([{ field: 'criteria', code: 'sa_err_no_criteria' }]);
-		const saved = await saveCatalogueDraft(h.db, people.admin, v1.id, { title: 'Aufgabenkatalog Welcome Points', criteria: [...criteria, { code: '', task: '', title: '', description: '' }] });
+		expect(await issues(publishCatalogue(h.db, people.admin, ids.m, v1.id, NOW))).toEqual([{ field: 'criteria', code: 'sa_err_no_criteria' }]);
+		const saved = await saveCatalogueDraft(h.db, people.admin, ids.m, v1.id, { title: 'Aufgabenkatalog Welcome Points', criteria: [...criteria, { code: '', task: '', title: '', description: '' }] });
 		expect(saved.criteria.map((c) => [c.position, c.code])).toEqual([[0, 'V1'], [1, 'L1'], [2, 'N1']]);
-		await publishCatalogue(h.db, people.admin, v1.id, NOW);
+		await publishCatalogue(h.db, people.admin, ids.m, v1.id, NOW);
 		expect((await currentCatalogue(h.db, ids.m))!.id).toBe(v1.id);
-		expect(await issues(saveCatalogueDraft(h.db, people.admin, v1.id, { title: 'neu', criteria }))).toEqual([{ field: 'version', code: 'sa_err_published' }]);
-		expect(await issues(publishCatalogue(h.db, people.admin, v1.id, NOW))).toEqual([{ field: 'version', code: 'sa_err_published' }]);
+		expect(await issues(saveCatalogueDraft(h.db, people.admin, ids.m, v1.id, { title: 'neu', criteria }))).toEqual([{ field: 'version', code: 'sa_err_published' }]);
+		expect(await issues(publishCatalogue(h.db, people.admin, ids.m, v1.id, NOW))).toEqual([{ field: 'version', code: 'sa_err_published' }]);
 		const audit = await listAudit(h.db, { entityType: 'assessment_catalogue', entityId: v1.id });
 		expect(audit.map((a) => a.action)).toEqual(['publish', 'update', 'create']);
 	});
 
 	it('refuses bad criteria naming the row and field', async () => {
 		const v1 = (await currentCatalogue(h.db, ids.m))!;
-		const v2 = await startCatalogueVersion(h.db, people.admin);
+		const v2 = await startCatalogueVersion(h.db, people.admin, ids.m);
 		expect(v2.version).toBe(2);
 		expect(v2.title).toBe(v1.title);
 		const copy = (await getCatalogue(h.db, ids.m, v2.id))!;
@@ -91,7 +91,7 @@ describe(`self-assessment catalogue (${DB_KIND})`, () => {
 		expect(copy.criteria.map((c) => c.id)).not.toEqual(v1.criteria.map((c) => c.id));
 		expect(
 			await issues(
-				saveCatalogueDraft(h.db, people.admin, v2.id, {
+				saveCatalogueDraft(h.db, people.admin, ids.m, v2.id, {
 					title: '',
 					criteria: [
 						{ code: 'V1', task: 'Verweisen', title: 'a', description: '' },
@@ -115,11 +115,11 @@ describe(`self-assessment catalogue (${DB_KIND})`, () => {
 	});
 
 	it('lets only administrators of the municipality keep the catalogue', async () => {
-		await expect(startCatalogueVersion(h.db, people.wp5, 'x')).rejects.toBeInstanceOf(AccessDeniedError);
+		await expect(startCatalogueVersion(h.db, people.wp5, ids.m, 'x')).rejects.toBeInstanceOf(AccessDeniedError);
 		const [v2] = await listCatalogues(h.db, ids.m);
 		expect(v2.version).toBe(2);
-		await expect(saveCatalogueDraft(h.db, people.koeln, v2.id, { title: 'x', criteria })).rejects.toBeInstanceOf(NotFoundError);
-		await expect(publishCatalogue(h.db, people.wp6, v2.id)).rejects.toBeInstanceOf(AccessDeniedError);
+		await expect(saveCatalogueDraft(h.db, people.koeln, ids.o, v2.id, { title: 'x', criteria })).rejects.toBeInstanceOf(NotFoundError);
+		await expect(publishCatalogue(h.db, people.wp6, ids.m, v2.id)).rejects.toBeInstanceOf(AccessDeniedError);
 	});
 });
 
@@ -178,7 +178,7 @@ describe(`self-assessment of instances (${DB_KIND})`, () => {
 
 	it('compares instances: submitted ratings only, with averages and the catalogue version', async () => {
 		const wp6 = (await listAssessments(h.db, [ids.wp6]))[0];
-		const cmp = (await compareAssessments(h.db, people.admin, 2025, undefined, NOW))!;
+		const cmp = (await compareAssessments(h.db, people.admin, ids.m, 2025, undefined, NOW))!;
 		expect(cmp.catalogue.version).toBe(1);
 		const [v, l, n] = cmp.catalogue.criteria.map((c) => c.id);
 		const row5 = cmp.instances.find((i) => i.name === 'WP 5')!;
@@ -193,10 +193,10 @@ describe(`self-assessment of instances (${DB_KIND})`, () => {
 			{ criterionId: l, rating: '2', evidence: '' },
 			{ criterionId: n, rating: '2', evidence: '' }
 		], { submit: true });
-		const after = (await compareAssessments(h.db, people.admin, 2025, undefined, NOW))!;
+		const after = (await compareAssessments(h.db, people.admin, ids.m, 2025, undefined, NOW))!;
 		expect(after.criterionAverages).toEqual({ [v]: 2.5, [l]: 2, [n]: 1.5 });
-		expect((await compareAssessments(h.db, people.admin, 2024, undefined, NOW))!.instances.every((i) => i.state === 'none')).toBe(true);
-		await expect(compareAssessments(h.db, people.wp5, 2025, undefined, NOW)).rejects.toBeInstanceOf(AccessDeniedError);
-		expect(await issues(compareAssessments(h.db, people.admin, 1990, undefined, NOW))).toEqual([{ field: 'year', code: 'sa_err_year' }]);
+		expect((await compareAssessments(h.db, people.admin, ids.m, 2024, undefined, NOW))!.instances.every((i) => i.state === 'none')).toBe(true);
+		await expect(compareAssessments(h.db, people.wp5, ids.m, 2025, undefined, NOW)).rejects.toBeInstanceOf(AccessDeniedError);
+		expect(await issues(compareAssessments(h.db, people.admin, ids.m, 1990, undefined, NOW))).toEqual([{ field: 'year', code: 'sa_err_year' }]);
 	});
 });

@@ -19,15 +19,8 @@ import { service } from '../../src/lib/server/directory/schema';
 import { originalText } from '../../src/lib/server/directory/texts';
 import { needsReport, needsReportLink, needsReportSpace } from '../../src/lib/server/steering/schema';
 import { auditLog } from '../../src/lib/server/audit/schema';
-import {
-	computeCoverage,
-	DEFAULT_COVERAGE_RULES,
-	getCoverageCell,
-	getCoverageRules,
-	saveCoverageRules,
-	type CoverageMatrix,
-	type CoverageRules
-} from '../../src/lib/server/steering/coverage';
+import { computeCoverage, getCoverageCell, getCoverageRules, saveCoverageRules, type CoverageMatrix } from '../../src/lib/server/steering/coverage';
+import { DEFAULT_COVERAGE_RULES, type CoverageRules } from '../../src/lib/server/steering/model';
 import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
@@ -135,7 +128,7 @@ function cell(m: CoverageMatrix, space: string, field: string) {
 
 async function withRules(rules: Partial<CoverageRules>) {
 	await saveCoverageRules(handle.db, admin(), municipalityId, { ...DEFAULT_COVERAGE_RULES, ...rules });
-	return computeCoverage(handle.db, municipalityId, { now: NOW });
+	return computeCoverage(handle.db, admin(), municipalityId, { now: NOW });
 }
 
 beforeAll(async () => {
@@ -202,7 +195,7 @@ afterAll(async () => {
 
 describe(`coverage matrix on ${DB_KIND}`, () => {
 	it('classifies every prepared cell by the documented rules', async () => {
-		const m = await computeCoverage(handle.db, municipalityId, { now: NOW });
+		const m = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW });
 		expect(m.fields).toEqual(['housing', 'education', 'labour', 'civil_society']);
 		expect(m.spaces.map((s) => s.name)).toEqual(SPACE_NAMES);
 		expect(m.unmetFrom).toBe('2025-06');
@@ -282,58 +275,58 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 	});
 
 	it('restricts offers by target group and language, and needs reports by target group', async () => {
-		const women = await computeCoverage(handle.db, municipalityId, { now: NOW, targetGroup: 'newcomers' });
+		const women = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW, targetGroup: 'newcomers' });
 		// s6-a (newcomers) and s6-c (no target group)
 		expect(cell(women, 'S6 Ohne Statistik', 'education').offers).toBe(2);
 		// the S2 report names only refugee_experience: not counted for newcomers; S2 offers name no group
 		expect(cell(women, 'S2 Bedarf', 'education')).toMatchObject({ offers: 3, openNeeds: 0, class: 'covered' });
-		const refugees = await computeCoverage(handle.db, municipalityId, { now: NOW, targetGroup: 'refugee_experience' });
+		const refugees = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW, targetGroup: 'refugee_experience' });
 		expect(cell(refugees, 'S2 Bedarf', 'education')).toMatchObject({ unansweredNeeds: 1, class: 'gap' });
-		const arabic = await computeCoverage(handle.db, municipalityId, { now: NOW, language: 'ar' });
+		const arabic = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW, language: 'ar' });
 		expect(cell(arabic, 'S6 Ohne Statistik', 'education')).toMatchObject({ offers: 1, class: 'thin' });
 		// a regional tag matches by its primary language, as in the Wegweiser search
-		const syrian = await computeCoverage(handle.db, municipalityId, { now: NOW, language: 'ar-SY' });
+		const syrian = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW, language: 'ar-SY' });
 		expect(cell(syrian, 'S6 Ohne Statistik', 'education').offers).toBe(1);
-		const ukrainian = await computeCoverage(handle.db, municipalityId, { now: NOW, language: 'uk' });
+		const ukrainian = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW, language: 'uk' });
 		expect(cell(ukrainian, 'S6 Ohne Statistik', 'education').offers).toBe(1);
 		expect(cell(ukrainian, 'S3 Veraltet', 'education')).toMatchObject({ offers: 0, class: 'gap' });
 	});
 
 	it('refuses unknown filter values', async () => {
-		await expect(computeCoverage(handle.db, municipalityId, { targetGroup: 'aliens' })).rejects.toMatchObject({ issues: [{ field: 'target', code: 'unknown' }] });
-		await expect(computeCoverage(handle.db, municipalityId, { language: 'not a tag' })).rejects.toMatchObject({ issues: [{ field: 'language', code: 'invalid' }] });
+		await expect(computeCoverage(handle.db, admin(), municipalityId, { targetGroup: 'aliens' })).rejects.toMatchObject({ issues: [{ field: 'target', code: 'unknown' }] });
+		await expect(computeCoverage(handle.db, admin(), municipalityId, { language: 'not a tag' })).rejects.toMatchObject({ issues: [{ field: 'language', code: 'invalid' }] });
 	});
 
 	it('drills down to the offers, reports and unmet topics of a cell', async () => {
-		const dup = await getCoverageCell(handle.db, municipalityId, spaces['S4 Doppelt'], 'education', { now: NOW });
+		const dup = await getCoverageCell(handle.db, admin(), municipalityId, spaces['S4 Doppelt'], 'education', { now: NOW });
 		expect(dup.cell.class).toBe('duplicate');
 		expect(dup.offers).toHaveLength(3);
 		const groups = Object.fromEntries(dup.offers.map((o) => [o.id, o.duplicateGroup]));
 		expect(groups).toEqual({ [offers['s4-a']]: 1, [offers['s4-b']]: 1, [offers['s4-c']]: null });
 		expect(dup.offers[0]).toMatchObject({ organizationName: 'Träger', fresh: true });
 
-		const stale = await getCoverageCell(handle.db, municipalityId, spaces['S3 Veraltet'], 'education', { now: NOW });
+		const stale = await getCoverageCell(handle.db, admin(), municipalityId, spaces['S3 Veraltet'], 'education', { now: NOW });
 		expect(stale.offers.filter((o) => o.fresh).map((o) => o.id)).toEqual([offers['s3-a']]);
 		expect(stale.offers.find((o) => o.id === offers['s3-b'])!.lastVerifiedAt).toEqual(OLD);
 
-		const need = await getCoverageCell(handle.db, municipalityId, spaces['S2 Bedarf'], 'education', { now: NOW });
+		const need = await getCoverageCell(handle.db, admin(), municipalityId, spaces['S2 Bedarf'], 'education', { now: NOW });
 		expect(need.needs).toEqual([expect.objectContaining({ status: 'under_review', unanswered: true, reference: expect.stringMatching(/^B-2026-/) })]);
-		const answered = await getCoverageCell(handle.db, municipalityId, spaces['S2 Bedarf'], 'labour', { now: NOW });
+		const answered = await getCoverageCell(handle.db, admin(), municipalityId, spaces['S2 Bedarf'], 'labour', { now: NOW });
 		expect(answered.needs).toEqual([expect.objectContaining({ unanswered: false })]);
 
 		// district: 10 (S7 in window) + 4 (S6, homework_help → education) + 7 folded = 21
-		const unmet = await getCoverageCell(handle.db, municipalityId, spaces['S7 Unerfüllt'], 'education', { now: NOW });
+		const unmet = await getCoverageCell(handle.db, admin(), municipalityId, spaces['S7 Unerfüllt'], 'education', { now: NOW });
 		expect(unmet.cell.unmetTopics).toBe(10);
 		expect(unmet.districtUnmet).toBe(21);
-		const housing = await getCoverageCell(handle.db, municipalityId, spaces['S6 Ohne Statistik'], 'housing', { now: NOW });
+		const housing = await getCoverageCell(handle.db, admin(), municipalityId, spaces['S6 Ohne Statistik'], 'housing', { now: NOW });
 		expect(housing.districtUnmet).toBe(6);
 
-		await expect(getCoverageCell(handle.db, municipalityId, otherSpaceId, 'education')).rejects.toBeInstanceOf(NotFoundError);
-		await expect(getCoverageCell(handle.db, municipalityId, spaces['S1 Leer'], 'astrology')).rejects.toMatchObject({ issues: [{ field: 'field', code: 'unknown' }] });
+		await expect(getCoverageCell(handle.db, admin(), municipalityId, otherSpaceId, 'education')).rejects.toBeInstanceOf(NotFoundError);
+		await expect(getCoverageCell(handle.db, admin(), municipalityId, spaces['S1 Leer'], 'astrology')).rejects.toMatchObject({ issues: [{ field: 'field', code: 'unknown' }] });
 	});
 
 	it('sees a verification at once, whichever way it is written, and keeps it when the entry is rebuilt', async () => {
-		const staleCell = async () => cell(await computeCoverage(handle.db, municipalityId, { now: NOW }), 'S3 Veraltet', 'education');
+		const staleCell = async () => cell(await computeCoverage(handle.db, admin(), municipalityId, { now: NOW }), 'S3 Veraltet', 'education');
 		expect(await staleCell()).toMatchObject({ class: 'stale', freshShare: 1 / 3 });
 		await markVerified(handle.db, 'service', offers['s3-b'], 'Test', { label: 'test' });
 		expect(await staleCell()).toMatchObject({ class: 'covered', freshShare: 2 / 3 });

@@ -31,6 +31,7 @@ const PDF = Buffer.from('%PDF-1.4\n%test\n');
 
 function input(over: Partial<NeedsReportInput> = {}): NeedsReportInput {
 	return {
+		municipalityId: w.ids.k,
 		instanceId: w.ids.a,
 		title: 'Wohnungssuche in Vingst',
 		description: 'Viele Familien finden keine Beratung zur Wohnungssuche.',
@@ -111,7 +112,7 @@ describe(`needs reports (${DB_KIND})`, () => {
 		const numbers = refs.map((r) => r.reference).sort();
 		expect(new Set(numbers).size).toBe(5);
 		expect(numbers.at(-1)).toBe('B-2026-0008');
-		const bonn = await createNeedsReport(h.db, w.who.staffC, input({ instanceId: w.ids.c, socialSpaceIds: [w.ids.so] }), { now: NOW });
+		const bonn = await createNeedsReport(h.db, w.who.staffC, input({ municipalityId: w.ids.o, instanceId: w.ids.c, socialSpaceIds: [w.ids.so] }), { now: NOW });
 		expect(bonn.reference).toBe('B-2026-0001');
 	});
 
@@ -254,31 +255,31 @@ describe(`needs reports (${DB_KIND})`, () => {
 	});
 
 	it('lists reports by role and filters', async () => {
-		const all = await listNeedsReports(h.db, w.who.admin);
+		const all = await listNeedsReports(h.db, w.who.admin, w.ids.k);
 		expect(all.every((r) => r.reference.startsWith('B-2026-'))).toBe(true);
-		const ofA = await listNeedsReports(h.db, w.who.staffA);
+		const ofA = await listNeedsReports(h.db, w.who.staffA, w.ids.k);
 		expect(ofA.length).toBeGreaterThan(0);
 		expect(ofA.every((r) => r.instanceId === w.ids.a)).toBe(true);
-		expect((await listNeedsReports(h.db, w.who.staffB)).every((r) => r.instanceId === w.ids.b)).toBe(true);
-		expect(await listNeedsReports(h.db, w.who.partner)).toEqual([]);
-		expect(await listNeedsReports(h.db, w.who.volunteer)).toEqual([]);
-		expect((await listNeedsReports(h.db, w.who.adminOther)).map((r) => r.instanceId)).toEqual([w.ids.c]);
-		expect((await listNeedsReports(h.db, w.who.admin, { status: 'implemented' })).map((r) => r.title)).toEqual(['Sprachkurs mit Kinderbetreuung']);
-		expect((await listNeedsReports(h.db, w.who.admin, { themeField: 'education' })).length).toBe(1);
-		const open = await listNeedsReports(h.db, w.who.admin, { openOnly: true });
+		expect((await listNeedsReports(h.db, w.who.staffB, w.ids.k)).every((r) => r.instanceId === w.ids.b)).toBe(true);
+		expect(await listNeedsReports(h.db, w.who.partner, w.ids.k)).toEqual([]);
+		expect(await listNeedsReports(h.db, w.who.volunteer, w.ids.k)).toEqual([]);
+		expect((await listNeedsReports(h.db, w.who.adminOther, w.ids.o)).map((r) => r.instanceId)).toEqual([w.ids.c]);
+		expect((await listNeedsReports(h.db, w.who.admin, w.ids.k, { status: 'implemented' })).map((r) => r.title)).toEqual(['Sprachkurs mit Kinderbetreuung']);
+		expect((await listNeedsReports(h.db, w.who.admin, w.ids.k, { themeField: 'education' })).length).toBe(1);
+		const open = await listNeedsReports(h.db, w.who.admin, w.ids.k, { openOnly: true });
 		expect(open.every((r) => ['reported', 'under_review', 'in_planning'].includes(r.status))).toBe(true);
-		const byGroup = async (status: string) => (await listNeedsReports(h.db, w.who.admin, { status })).map((r) => r.id).sort();
+		const byGroup = async (status: string) => (await listNeedsReports(h.db, w.who.admin, w.ids.k, { status })).map((r) => r.id).sort();
 		expect(await byGroup('open')).toEqual(open.map((r) => r.id).sort());
 		const closed = all.filter((r) => ['implemented', 'declined'].includes(r.status)).map((r) => r.id).sort();
 		expect(closed.length).toBeGreaterThan(0);
 		expect(await byGroup('closed')).toEqual(closed);
-		const porz = await listNeedsReports(h.db, w.who.admin, { districtId: w.ids.d2 });
+		const porz = await listNeedsReports(h.db, w.who.admin, w.ids.k, { districtId: w.ids.d2 });
 		expect(porz.every((r) => r.spaces.some((s) => s.id === w.ids.s2a))).toBe(true);
 		expect(porz.length).toBe(6);
-		expect((await listNeedsReports(h.db, w.who.admin, { socialSpaceId: w.ids.s2a })).length).toBe(6);
-		expect((await listNeedsReports(h.db, w.who.admin, { instanceId: w.ids.b })).length).toBe(5);
-		expect((await listNeedsReports(h.db, w.who.admin, { urgency: 'low' })).length).toBe(0);
-		expect(await listNeedsReports(h.db, w.who.admin, { socialSpaceId: 'junk' })).toEqual([]);
+		expect((await listNeedsReports(h.db, w.who.admin, w.ids.k, { socialSpaceId: w.ids.s2a })).length).toBe(6);
+		expect((await listNeedsReports(h.db, w.who.admin, w.ids.k, { instanceId: w.ids.b })).length).toBe(5);
+		expect((await listNeedsReports(h.db, w.who.admin, w.ids.k, { urgency: 'low' })).length).toBe(0);
+		await expect(listNeedsReports(h.db, w.who.admin, w.ids.k, { socialSpaceId: 'junk' })).rejects.toMatchObject({ issues: [{ field: 'socialSpaceId', code: 'invalid_id' }] });
 	});
 
 	it('counts open, unanswered and closed reports per social space and theme field', async () => {
@@ -287,7 +288,7 @@ describe(`needs reports (${DB_KIND})`, () => {
 		expect(vingstEducation).toEqual({ socialSpaceId: w.ids.s1b, themeField: 'education', open: 0, unanswered: 0, closed: 1 });
 		const porz = cells.find((c) => c.socialSpaceId === w.ids.s2a && c.themeField === 'housing')!;
 		expect(porz).toMatchObject({ open: 6, unanswered: 6, closed: 0 });
-		const { id } = (await listNeedsReports(h.db, w.who.admin, { instanceId: w.ids.b }))[0];
+		const { id } = (await listNeedsReports(h.db, w.who.admin, w.ids.k, { instanceId: w.ids.b }))[0];
 		await linkNeedsReport(h.db, w.who.admin, id, { kind: 'programme', id: programmeId });
 		const after = (await countNeedsBySpaceAndField(h.db, w.ids.k)).find((c) => c.socialSpaceId === w.ids.s2a && c.themeField === 'housing')!;
 		expect(after).toMatchObject({ open: 6, unanswered: 5 });
@@ -295,9 +296,9 @@ describe(`needs reports (${DB_KIND})`, () => {
 	});
 
 	it('finds offers of the own municipality by name for linking', async () => {
-		const found = await findOffersToLink(h.db, w.ids.k, 'deutsch');
+		const found = await findOffersToLink(h.db, w.who.admin, w.ids.k, 'deutsch');
 		expect(found.map((f) => f.id)).toContain(w.ids.offer);
-		expect(await findOffersToLink(h.db, w.ids.o, 'deutsch')).toEqual([]);
-		expect(await findOffersToLink(h.db, w.ids.k, '%')).toEqual([]);
+		expect(await findOffersToLink(h.db, w.who.adminOther, w.ids.o, 'deutsch')).toEqual([]);
+		expect(await findOffersToLink(h.db, w.who.admin, w.ids.k, '%')).toEqual([]);
 	});
 });

@@ -15,11 +15,11 @@ import {
 	getProgramme,
 	listDeadlines,
 	listProgrammes,
-	parseEuroCents,
 	programmeToInput,
 	saveProgramme,
 	type ProgrammeInput
 } from '../../src/lib/server/steering/programmes';
+import { parseEuroCents } from '../../src/lib/server/steering/model';
 import { needsReport, needsReportLink } from '../../src/lib/server/steering/schema';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
@@ -91,9 +91,9 @@ afterAll(() => h?.close());
 
 describe(`programmes (${DB_KIND})`, () => {
 	it('saves a programme with spaces, deadlines and funded offers; budget in cents; audited', async () => {
-		const p = await saveProgramme(h.db, people.admin, input());
+		const p = await saveProgramme(h.db, people.admin, ids.k, input());
 		expect(p.budgetCents).toBe(1_250_050);
-		const d = (await getProgramme(h.db, ids.k, p.id))!;
+		const d = (await getProgramme(h.db, people.admin, ids.k, p.id))!;
 		expect(d.socialSpaces.map((s) => s.name)).toEqual(['Kalk']);
 		expect(d.deadlines.map((x) => [x.dueOn, x.label])).toEqual([
 			['2026-03-31', 'Antragsfrist'],
@@ -107,15 +107,15 @@ describe(`programmes (${DB_KIND})`, () => {
 		expect(audit.changes.budgetCents).toEqual([null, 1_250_050]);
 		expect(audit.changes.deadlines).toEqual([null, ['2026-03-31 Antragsfrist', '2026-09-30 Verwendungsnachweis']]);
 		// Another municipality does not see it.
-		expect(await getProgramme(h.db, ids.d, p.id)).toBeNull();
+		expect(await getProgramme(h.db, people.dadmin, ids.d, p.id)).toBeNull();
 	});
 
 	it('updates keeping unchanged deadline rows (stable calendar UIDs) and audits only the difference', async () => {
-		const p = await saveProgramme(h.db, people.admin, input({ name: 'Update-Test' }));
-		const before = (await getProgramme(h.db, ids.k, p.id))!;
+		const p = await saveProgramme(h.db, people.admin, ids.k, input({ name: 'Update-Test' }));
+		const before = (await getProgramme(h.db, people.admin, ids.k, p.id))!;
 		const kept = before.deadlines.find((x) => x.label === 'Antragsfrist')!.id;
-		await saveProgramme(h.db, people.admin, input({ name: 'Update-Test', budget: '', deadlines: [{ dueOn: '2026-03-31', label: 'Antragsfrist' }, { dueOn: '2026-06-01', label: 'Zwischenbericht' }] }), { id: p.id });
-		const after = (await getProgramme(h.db, ids.k, p.id))!;
+		await saveProgramme(h.db, people.admin, ids.k, input({ name: 'Update-Test', budget: '', deadlines: [{ dueOn: '2026-03-31', label: 'Antragsfrist' }, { dueOn: '2026-06-01', label: 'Zwischenbericht' }] }), { id: p.id });
+		const after = (await getProgramme(h.db, people.admin, ids.k, p.id))!;
 		expect(after.budgetCents).toBeNull();
 		expect(after.deadlines.map((x) => x.label)).toEqual(['Antragsfrist', 'Zwischenbericht']);
 		expect(after.deadlines[0].id).toBe(kept);
@@ -127,24 +127,24 @@ describe(`programmes (${DB_KIND})`, () => {
 	it('refuses bad input naming the field, writing nothing', async () => {
 		const rows = await countRows(h, 'programme');
 		const audits = await countRows(h, 'audit_log');
-		expect(await refused(saveProgramme(h.db, people.admin, input({ startsOn: '2026-05-01', endsOn: '2026-04-30' })))).toEqual([{ field: 'endsOn', code: 'pg_err_end_before_start' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ budget: '-500' })))).toEqual([{ field: 'budget', code: 'pg_err_negative_budget' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ budget: '12,345,00' })))).toEqual([{ field: 'budget', code: 'pg_err_amount' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ themeFields: ['education', 'astrology'] })))).toEqual([{ field: 'themeFields', code: 'pg_err_theme_field' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ targetGroups: ['martians'] })))).toEqual([{ field: 'targetGroups', code: 'pg_err_target_group' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ funderLevel: 'galactic' })))).toEqual([{ field: 'funderLevel', code: 'pg_err_level' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ funderLevel: '' })))).toEqual([{ field: 'funderLevel', code: 'required' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ socialSpaceIds: [ids.rath] })))).toEqual([{ field: 'socialSpaceIds', code: 'pg_err_space' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ socialSpaceIds: ['not-a-uuid'] })))).toEqual([{ field: 'socialSpaceIds', code: 'pg_err_space' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ serviceIds: [ids.doffer] })))).toEqual([{ field: 'serviceIds', code: 'pg_err_offer' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ startsOn: '2026-02-30' })))).toEqual([{ field: 'startsOn', code: 'invalid_date' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ startsOn: '' })))).toEqual([{ field: 'startsOn', code: 'required' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ endsOn: '31.12.2026' })))).toEqual([{ field: 'endsOn', code: 'invalid_date' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ contactEmail: 'nobody-at-example' })))).toEqual([{ field: 'contactEmail', code: 'invalid_email' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ url: 'javascript:alert(1)' })))).toEqual([{ field: 'url', code: 'invalid_url' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ name: ' ' })))).toEqual([{ field: 'name', code: 'required' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ startsOn: '2026-05-01', endsOn: '2026-04-30' })))).toEqual([{ field: 'endsOn', code: 'pg_err_end_before_start' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ budget: '-500' })))).toEqual([{ field: 'budget', code: 'pg_err_negative_budget' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ budget: '12,345,00' })))).toEqual([{ field: 'budget', code: 'pg_err_amount' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ themeFields: ['education', 'astrology'] })))).toEqual([{ field: 'themeFields', code: 'pg_err_theme_field' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ targetGroups: ['martians'] })))).toEqual([{ field: 'targetGroups', code: 'pg_err_target_group' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ funderLevel: 'galactic' })))).toEqual([{ field: 'funderLevel', code: 'pg_err_level' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ funderLevel: '' })))).toEqual([{ field: 'funderLevel', code: 'required' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ socialSpaceIds: [ids.rath] })))).toEqual([{ field: 'socialSpaceIds', code: 'pg_err_space' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ socialSpaceIds: ['not-a-uuid'] })))).toEqual([{ field: 'socialSpaceIds', code: 'pg_err_space' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ serviceIds: [ids.doffer] })))).toEqual([{ field: 'serviceIds', code: 'pg_err_offer' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ startsOn: '2026-02-30' })))).toEqual([{ field: 'startsOn', code: 'invalid_date' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ startsOn: '' })))).toEqual([{ field: 'startsOn', code: 'required' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ endsOn: '31.12.2026' })))).toEqual([{ field: 'endsOn', code: 'invalid_date' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ contactEmail: 'nobody-at-example' })))).toEqual([{ field: 'contactEmail', code: 'invalid_email' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ url: 'javascript:alert(1)' })))).toEqual([{ field: 'url', code: 'invalid_url' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ name: ' ' })))).toEqual([{ field: 'name', code: 'required' }]);
 		expect(
-			await refused(saveProgramme(h.db, people.admin, input({ deadlines: [{ dueOn: '2026-13-01', label: 'X' }, { dueOn: '2026-05-01', label: '' }, { dueOn: '', label: 'Ohne Datum' }] })))
+			await refused(saveProgramme(h.db, people.admin, ids.k, input({ deadlines: [{ dueOn: '2026-13-01', label: 'X' }, { dueOn: '2026-05-01', label: '' }, { dueOn: '', label: 'Ohne Datum' }] })))
 		).toEqual([
 			{ field: 'deadlines.0.dueOn', code: 'invalid_date' },
 			{ field: 'deadlines.1.label', code: 'pg_err_deadline_label' },
@@ -164,25 +164,25 @@ describe(`programmes (${DB_KIND})`, () => {
 	});
 
 	it('allows only administrators of the same municipality to write', async () => {
-		await expect(saveProgramme(h.db, people.staff, input())).rejects.toBeInstanceOf(AccessDeniedError);
-		const p = await saveProgramme(h.db, people.admin, input({ name: 'Zu löschen' }));
-		await expect(saveProgramme(h.db, people.dadmin, input({ socialSpaceIds: [], serviceIds: [] }), { id: p.id })).rejects.toBeInstanceOf(NotFoundError);
-		await expect(deleteProgramme(h.db, people.dadmin, p.id)).rejects.toBeInstanceOf(NotFoundError);
-		await expect(deleteProgramme(h.db, people.staff, p.id)).rejects.toBeInstanceOf(AccessDeniedError);
-		await deleteProgramme(h.db, people.admin, p.id);
-		expect(await getProgramme(h.db, ids.k, p.id)).toBeNull();
+		await expect(saveProgramme(h.db, people.staff, ids.k, input())).rejects.toBeInstanceOf(AccessDeniedError);
+		const p = await saveProgramme(h.db, people.admin, ids.k, input({ name: 'Zu löschen' }));
+		await expect(saveProgramme(h.db, people.dadmin, ids.d, input({ socialSpaceIds: [], serviceIds: [] }), { id: p.id })).rejects.toBeInstanceOf(NotFoundError);
+		await expect(deleteProgramme(h.db, people.dadmin, ids.d, p.id)).rejects.toBeInstanceOf(NotFoundError);
+		await expect(deleteProgramme(h.db, people.staff, ids.k, p.id)).rejects.toBeInstanceOf(AccessDeniedError);
+		await deleteProgramme(h.db, people.admin, ids.k, p.id);
+		expect(await getProgramme(h.db, people.admin, ids.k, p.id)).toBeNull();
 		const [audit] = await listAudit(h.db, { entityType: 'programme', entityId: p.id });
 		expect(audit.action).toBe('delete');
 	});
 
 	it('shows needs reports linked to the programme', async () => {
-		const p = await saveProgramme(h.db, people.admin, input({ name: 'Mit Bedarf' }));
+		const p = await saveProgramme(h.db, people.admin, ids.k, input({ name: 'Mit Bedarf' }));
 		const [r] = await h.db
 			.insert(needsReport)
 			.values({ municipalityId: ids.k, reference: 'B-2026-0001', title: 'Sprachkurse fehlen', description: 'x', themeField: 'education' })
 			.returning();
 		await h.db.insert(needsReportLink).values({ reportId: r.id, programmeId: p.id });
-		expect((await getProgramme(h.db, ids.k, p.id))!.needsReports).toEqual([{ id: r.id, reference: 'B-2026-0001', title: 'Sprachkurse fehlen', status: 'reported' }]);
+		expect((await getProgramme(h.db, people.admin, ids.k, p.id))!.needsReports).toEqual([{ id: r.id, reference: 'B-2026-0001', title: 'Sprachkurse fehlen', status: 'reported' }]);
 	});
 });
 
@@ -196,16 +196,16 @@ describe(`programme lists, deadlines and budget (${DB_KIND})`, () => {
 		const d = await createDistrict(other.db, o.m, { name: 'Beuel' });
 		o.a = (await createSocialSpace(other.db, d, { name: 'Beuel-Mitte' })).id;
 		o.b = (await createSocialSpace(other.db, d, { name: 'Vilich' })).id;
-		const sys = { system: 'test', municipalityId: o.m };
+		const sys = systemPrincipal('test');
 		const base = { description: '', funderName: '', targetGroups: [], url: '', contactName: '', contactEmail: '', contactPhone: '', serviceIds: [] };
-		o.p1 = (await saveProgramme(other.db, sys, { ...base, name: 'Land A', funderLevel: 'state', themeFields: ['education', 'labour'], socialSpaceIds: [o.a], budget: '1.000,01', startsOn: '2025-07-01', endsOn: '2026-06-30', deadlines: [{ dueOn: '2026-03-15', label: 'Antrag' }] })).id;
-		o.p2 = (await saveProgramme(other.db, sys, { ...base, name: 'EU B', funderLevel: 'eu', themeFields: ['education'], socialSpaceIds: [], budget: '500', startsOn: '2026-01-01', endsOn: '', deadlines: [{ dueOn: '2026-03-15', label: 'Zwischenbericht' }, { dueOn: '2026-04-01', label: 'Antrag' }] })).id;
-		o.p3 = (await saveProgramme(other.db, sys, { ...base, name: 'Stiftung C', funderLevel: 'foundation', themeFields: [], socialSpaceIds: [o.b], budget: '', startsOn: '2024-01-01', endsOn: '2024-12-31', deadlines: [] })).id;
+		o.p1 = (await saveProgramme(other.db, sys, o.m, { ...base, name: 'Land A', funderLevel: 'state', themeFields: ['education', 'labour'], socialSpaceIds: [o.a], budget: '1.000,01', startsOn: '2025-07-01', endsOn: '2026-06-30', deadlines: [{ dueOn: '2026-03-15', label: 'Antrag' }] })).id;
+		o.p2 = (await saveProgramme(other.db, sys, o.m, { ...base, name: 'EU B', funderLevel: 'eu', themeFields: ['education'], socialSpaceIds: [], budget: '500', startsOn: '2026-01-01', endsOn: '', deadlines: [{ dueOn: '2026-03-15', label: 'Zwischenbericht' }, { dueOn: '2026-04-01', label: 'Antrag' }] })).id;
+		o.p3 = (await saveProgramme(other.db, sys, o.m, { ...base, name: 'Stiftung C', funderLevel: 'foundation', themeFields: [], socialSpaceIds: [o.b], budget: '', startsOn: '2024-01-01', endsOn: '2024-12-31', deadlines: [] })).id;
 	});
 	afterAll(() => other?.close());
 
 	it('filters by field, funder level, space (incl. whole-municipality programmes) active date and year', async () => {
-		const names = async (f: Parameters<typeof listProgrammes>[2]) => (await listProgrammes(other.db, o.m, f)).map((p) => p.name).sort();
+		const names = async (f: Parameters<typeof listProgrammes>[3]) => (await listProgrammes(other.db, systemPrincipal('test'), o.m, f)).map((p) => p.name).sort();
 		expect(await names({})).toEqual(['EU B', 'Land A', 'Stiftung C']);
 		expect(await names({ field: 'labour' })).toEqual(['Land A']);
 		expect(await names({ funderLevel: 'eu' })).toEqual(['EU B']);
@@ -215,12 +215,12 @@ describe(`programme lists, deadlines and budget (${DB_KIND})`, () => {
 		expect(await names({ activeInYear: 2025 })).toEqual(['Land A']);
 		expect(await names({ activeInYear: 2026 })).toEqual(['EU B', 'Land A']);
 		expect(await names({ activeInYear: 2023 })).toEqual([]);
-		const [eu] = await listProgrammes(other.db, o.m, { funderLevel: 'eu' }, '2026-03-16');
+		const [eu] = await listProgrammes(other.db, systemPrincipal('test'), o.m, { funderLevel: 'eu' }, '2026-03-16');
 		expect(eu.nextDeadline).toEqual({ dueOn: '2026-04-01', label: 'Antrag' });
 	});
 
 	it('lists deadlines in a date range by day and programme', async () => {
-		const list = await listDeadlines(other.db, o.m, '2026-03-01', '2026-03-31');
+		const list = await listDeadlines(other.db, systemPrincipal('test'), o.m, '2026-03-01', '2026-03-31');
 		expect(list.map((d) => [d.dueOn, d.programmeName, d.label])).toEqual([
 			['2026-03-15', 'EU B', 'Zwischenbericht'],
 			['2026-03-15', 'Land A', 'Antrag']
