@@ -9,11 +9,9 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Polygon } from 'geojson';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import type { UserPrincipal } from '../../src/lib/server/access';
-import { createMunicipality } from '../../src/lib/server/geography/service';
 import { district, socialSpace, statistic } from '../../src/lib/server/geography/schema';
-import { instance } from '../../src/lib/server/instances/schema';
 import { contactAggregate, counsellingContact } from '../../src/lib/server/casework/schema';
-import { markVerified, saveOrganization, saveService, type ServiceInput } from '../../src/lib/server/directory/service';
+import { markVerified, saveService, type ServiceInput } from '../../src/lib/server/directory/service';
 import { refreshSearchEntries } from '../../src/lib/server/directory/search-index';
 import { service } from '../../src/lib/server/directory/schema';
 import { originalText } from '../../src/lib/server/directory/texts';
@@ -23,11 +21,13 @@ import { computeCoverage, getCoverageCell, getCoverageRules, saveCoverageRules, 
 import { DEFAULT_COVERAGE_RULES, type CoverageRules } from '../../src/lib/server/steering/model';
 import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
 import { DB_KIND, freshDatabase } from '../helpers/db';
-import { offer, org } from '../helpers/directory';
+import { offer } from '../helpers/directory';
+import { buildWorld } from '../helpers/world';
 
 let handle: DatabaseHandle;
 let municipalityId: string;
 let otherSpaceId: string;
+let otherMunicipality: string;
 let districtId: string;
 let orgId: string;
 let instanceId: string;
@@ -44,17 +44,8 @@ function square(i: number): Polygon {
 	return { type: 'Polygon', coordinates: [[[x, 51], [x + 0.01, 51], [x + 0.01, 51.01], [x, 51.01], [x, 51]]] };
 }
 
-const admin = (): UserPrincipal => ({
-	kind: 'user',
-	userId: '00000000-0000-4000-8000-000000000001',
-	email: 'admin@example.org',
-	displayName: 'Admin',
-	role: 'municipality_admin',
-	municipalityId,
-	municipalitySlug: 'prepared',
-	instanceIds: [],
-	totpEnabled: false
-});
+let admin: () => UserPrincipal;
+let staff: UserPrincipal;
 
 /** Distinct offer texts, so only the offers built to be similar are possible duplicates. */
 const DISTINCT = [
@@ -133,10 +124,16 @@ async function withRules(rules: Partial<CoverageRules>) {
 
 beforeAll(async () => {
 	handle = await freshDatabase();
-	municipalityId = (await createMunicipality(handle.db, { slug: 'prepared', name: 'Vorbereitet' })).id;
-	const other = await createMunicipality(handle.db, { slug: 'other', name: 'Andere' });
-	const [od] = await handle.db.insert(district).values({ municipalityId: other.id, slug: 'o', name: 'O' }).returning();
-	[{ id: otherSpaceId }] = await handle.db.insert(socialSpace).values({ municipalityId: other.id, districtId: od.id, slug: 'o1', name: 'O1' }).returning();
+	// The world's second municipality (Bonn: district Beuel, instance C, actor Caritas Bonn) gets a
+	// prepared district of seven social spaces; Köln's spaces are another municipality's.
+	const w = await buildWorld(handle.db);
+	municipalityId = w.ids.o;
+	otherSpaceId = w.ids.s1a;
+	otherMunicipality = w.ids.k;
+	orgId = w.ids.orgOther;
+	instanceId = w.ids.c;
+	admin = () => w.who.adminOther;
+	staff = w.who.staffC;
 	const [d] = await handle.db
 		.insert(district)
 		.values({ municipalityId, slug: 'bezirk-1', name: 'Bezirk 1', boundary: { type: 'Polygon', coordinates: [[[7, 51], [7.07, 51], [7.07, 51.01], [7, 51.01], [7, 51]]] } })
@@ -148,8 +145,6 @@ beforeAll(async () => {
 	}
 	const pop = (name: string, value: number, metric = 'population') => ({ municipalityId, socialSpaceId: spaces[name], metric, value, unit: 'persons', asOf: '2025', source: 'test' });
 	await handle.db.insert(statistic).values([pop('S2 Bedarf', 1000), pop('S3 Veraltet', 1000), pop('S4 Doppelt', 1000), pop('S5 Dünn', 100_000), pop('S7 Unerfüllt', 1000, 'eligible_voters')]);
-	orgId = (await saveOrganization(handle.db, municipalityId, org({ name: 'Träger' }), { label: 'test' })).id;
-	[{ id: instanceId }] = await handle.db.insert(instance).values({ municipalityId, slug: 'wp', name: 'WP' }).returning();
 
 	// S2: three fresh offers in education and labour; an unanswered open report in education,
 	// an answered one in labour, a declined one in housing.
@@ -197,7 +192,8 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 	it('classifies every prepared cell by the documented rules', async () => {
 		const m = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW });
 		expect(m.fields).toEqual(['housing', 'education', 'labour', 'civil_society']);
-		expect(m.spaces.map((s) => s.name)).toEqual(SPACE_NAMES);
+		// The world's Beuel-Mitte (district Beuel, no offers) and the prepared district.
+		expect(m.spaces.map((s) => s.name)).toEqual(['Beuel-Mitte', ...SPACE_NAMES]);
 		expect(m.unmetFrom).toBe('2025-06');
 		expect(m.unmetTo).toBe('2026-05');
 		// gap by no current offer (the inactive offer is not current)
@@ -226,7 +222,7 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 		// 1–4 suppressed
 		expect(cell(m, 'S6 Ohne Statistik', 'education')).toMatchObject({ unmetTopics: null, unmetSuppressed: true });
 		expect(cell(m, 'S6 Ohne Statistik', 'housing')).toMatchObject({ unmetTopics: 0, unmetSuppressed: false });
-		expect(Object.values(m.totals).reduce((a, b) => a + b, 0)).toBe(SPACE_NAMES.length * 4);
+		expect(Object.values(m.totals).reduce((a, b) => a + b, 0)).toBe((SPACE_NAMES.length + 1) * 4);
 		expect(m.totals.duplicate).toBe(1);
 		expect(m.totals.stale).toBe(1);
 	});
@@ -295,6 +291,11 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 	it('refuses unknown filter values', async () => {
 		await expect(computeCoverage(handle.db, admin(), municipalityId, { targetGroup: 'aliens' })).rejects.toMatchObject({ issues: [{ field: 'target', code: 'unknown' }] });
 		await expect(computeCoverage(handle.db, admin(), municipalityId, { language: 'not a tag' })).rejects.toMatchObject({ issues: [{ field: 'language', code: 'invalid' }] });
+		await expect(computeCoverage(handle.db, admin(), municipalityId, { language: 'ar(' })).rejects.toMatchObject({ issues: [{ field: 'language', code: 'invalid' }] });
+		// A tag in another case is the same language.
+		expect(cell(await computeCoverage(handle.db, admin(), municipalityId, { now: NOW, language: 'AR' }), 'S6 Ohne Statistik', 'education').offers).toBe(1);
+		await expect(computeCoverage(handle.db, staff, otherMunicipality, {})).rejects.toBeInstanceOf(AccessDeniedError);
+		await expect(getCoverageCell(handle.db, admin(), municipalityId, 'not-a-uuid', 'education')).rejects.toBeInstanceOf(NotFoundError);
 	});
 
 	it('drills down to the offers, reports and unmet topics of a cell', async () => {
@@ -303,7 +304,7 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 		expect(dup.offers).toHaveLength(3);
 		const groups = Object.fromEntries(dup.offers.map((o) => [o.id, o.duplicateGroup]));
 		expect(groups).toEqual({ [offers['s4-a']]: 1, [offers['s4-b']]: 1, [offers['s4-c']]: null });
-		expect(dup.offers[0]).toMatchObject({ organizationName: 'Träger', fresh: true });
+		expect(dup.offers[0]).toMatchObject({ organizationName: 'Caritas Bonn', fresh: true });
 
 		const stale = await getCoverageCell(handle.db, admin(), municipalityId, spaces['S3 Veraltet'], 'education', { now: NOW });
 		expect(stale.offers.filter((o) => o.fresh).map((o) => o.id)).toEqual([offers['s3-a']]);
@@ -349,9 +350,13 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 			{ field: 'thinPer10k', code: 'required' },
 			{ field: 'thinBelowCount', code: 'out_of_range', params: { min: 0, max: 1000 } }
 		]);
+		const infinite = await saveCoverageRules(handle.db, admin(), municipalityId, { ...DEFAULT_COVERAGE_RULES, thinPer10k: 'Infinity', gapUnmetTopics: '1e9' }).catch((e) => e);
+		expect((infinite as ValidationError).issues).toEqual([
+			{ field: 'gapUnmetTopics', code: 'out_of_range', params: { min: 5, max: 100000 } },
+			{ field: 'thinPer10k', code: 'not_a_number' }
+		]);
 		expect(await getCoverageRules(handle.db, municipalityId)).toEqual(DEFAULT_COVERAGE_RULES);
 
-		const staff: UserPrincipal = { ...admin(), role: 'instance_staff', instanceIds: [instanceId] };
 		await expect(saveCoverageRules(handle.db, staff, municipalityId, { ...DEFAULT_COVERAGE_RULES })).rejects.toBeInstanceOf(AccessDeniedError);
 
 		await saveCoverageRules(handle.db, admin(), municipalityId, { ...DEFAULT_COVERAGE_RULES, thinPer10k: '2,5' });

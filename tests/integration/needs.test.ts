@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
+import { systemPrincipal } from '../../src/lib/server/access';
 import { auditLog } from '../../src/lib/server/audit/schema';
 import { recordContact } from '../../src/lib/server/casework/contacts';
 import { contactAggregate } from '../../src/lib/server/casework/schema';
@@ -295,10 +296,63 @@ describe(`needs reports (${DB_KIND})`, () => {
 		expect((await countNeedsBySpaceAndField(h.db, w.ids.o)).map((c) => c.socialSpaceId)).toEqual([w.ids.so]);
 	});
 
+	it('refuses malformed list filters, naming each', async () => {
+		const err = await listNeedsReports(h.db, w.who.admin, w.ids.k, {
+			status: 'done',
+			themeField: 'weather',
+			urgency: 'urgent',
+			socialSpaceId: 'x',
+			districtId: 'not-a-uuid',
+			instanceId: '00000000'
+		}).catch((e) => e);
+		expect(err).toBeInstanceOf(ValidationError);
+		expect((err as ValidationError).issues).toEqual([
+			{ field: 'status', code: 'unknown_option', params: { value: 'done' } },
+			{ field: 'themeField', code: 'unknown_option', params: { value: 'weather' } },
+			{ field: 'urgency', code: 'unknown_option', params: { value: 'urgent' } },
+			{ field: 'socialSpaceId', code: 'invalid_id' },
+			{ field: 'districtId', code: 'invalid_id' },
+			{ field: 'instanceId', code: 'invalid_id' }
+		]);
+		// Well-formed ids of nothing in the municipality match nothing.
+		expect(await listNeedsReports(h.db, w.who.admin, w.ids.k, { districtId: w.ids.o, instanceId: w.ids.c })).toEqual([]);
+	});
+
+	it('refuses a report in an unknown municipality or for another municipality\'s instance, writing nothing', async () => {
+		const before = await countRows(h, 'needs_report');
+		await expect(createNeedsReport(h.db, w.who.admin, input({ municipalityId: 'koeln', instanceId: null }))).rejects.toBeInstanceOf(NotFoundError);
+		await expect(createNeedsReport(h.db, w.who.staffA, input({ municipalityId: w.ids.o }))).rejects.toBeInstanceOf(NotFoundError);
+		expect(await issuesOf(createNeedsReport(h.db, w.who.staffA, input({ description: 'x'.repeat(10_001), evidenceNote: 'x'.repeat(10_001) })))).toEqual({ description: 'too_long', evidenceNote: 'too_long' });
+		expect(await issuesOf(createNeedsReport(h.db, w.who.staffA, input({ evidence: { topic: 'housing', fromMonth: '2026-1', toMonth: '2026-02-01' } }), { now: NOW }))).toEqual({
+			evidenceFrom: 'nr_bad_month',
+			evidenceTo: 'nr_bad_month'
+		});
+		expect(await countRows(h, 'needs_report')).toBe(before);
+		const { id } = await createNeedsReport(h.db, w.who.staffA, input(), { now: NOW });
+		expect(await issuesOf(changeNeedsStatus(h.db, w.who.admin, id, 'declined', { reason: 'x'.repeat(10_001) }))).toEqual({ reason: 'too_long' });
+		expect(await issuesOf(respondToNeedsReport(h.db, w.who.staffA, id, 'x'.repeat(10_001)))).toEqual({ body: 'too_long' });
+		expect((await getNeedsReport(h.db, w.who.admin, id)).events).toHaveLength(1);
+	});
+
+	it('lets the system report and steer, naming it in the audit and no person in the history', async () => {
+		const system = systemPrincipal('cli');
+		const { id } = await createNeedsReport(h.db, system, input({ instanceId: null, socialSpaceIds: [w.ids.s1a] }), { now: NOW });
+		await changeNeedsStatus(h.db, system, id, 'under_review', { now: new Date(NOW.getTime() + 60_000) });
+		const view = await getNeedsReport(h.db, w.who.admin, id);
+		expect(view.report.reportedBy).toBeNull();
+		expect(view.events.map((e) => [e.kind, e.actorName, e.byMunicipality])).toEqual([
+			['reported', null, false],
+			['status', null, false]
+		]);
+		const audits = await h.db.select().from(auditLog).where(and(eq(auditLog.entityType, 'needs_report'), eq(auditLog.entityId, id)));
+		expect(audits.map((a) => [a.action, a.actorLabel, a.actorUserId])).toEqual(expect.arrayContaining([['create', 'cli', null], ['status', 'cli', null]]));
+	});
+
 	it('finds offers of the own municipality by name for linking', async () => {
 		const found = await findOffersToLink(h.db, w.who.admin, w.ids.k, 'deutsch');
 		expect(found.map((f) => f.id)).toContain(w.ids.offer);
 		expect(await findOffersToLink(h.db, w.who.adminOther, w.ids.o, 'deutsch')).toEqual([]);
 		expect(await findOffersToLink(h.db, w.who.admin, w.ids.k, '%')).toEqual([]);
+		await expect(findOffersToLink(h.db, w.who.staffA, w.ids.k, 'deutsch')).rejects.toBeInstanceOf(AccessDeniedError);
 	});
 });

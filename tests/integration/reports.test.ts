@@ -137,6 +137,10 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 		})();
 		expect(bad?.issues.map((i) => i.field)).toEqual(['kind', 'year', 'format']);
 		expect(() => parseReportQuery(new URLSearchParams('kind=district&year=2026&format=pdf'), 'de')).toThrow(/district/);
+		expect(() => parseReportQuery(new URLSearchParams('kind=annual&year=2026&format=toString'), 'de')).toThrow(/format/);
+		expect(() => parseReportQuery(new URLSearchParams('kind=annual&year=1999&format=csv'), 'de')).toThrow(/year/);
+		const junk = await buildSteeringReport(h.db, w.who.admin, w.ids.k, { ...req, kind: 'district', districtId: 'junk' }).catch((e) => e);
+		expect(junk.issues).toEqual([{ field: 'district', code: 'in_error_district' }]);
 		expect(parseReportQuery(new URLSearchParams(`kind=district&district=${w.ids.d1}&year=2026&format=csv`), 'de')).toMatchObject({ kind: 'district', districtId: w.ids.d1, year: 2026, format: 'csv' });
 	});
 });
