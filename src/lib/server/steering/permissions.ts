@@ -12,7 +12,6 @@
  *   dashboard: administrators and instance staff of the municipality (all aggregated).
  * - `assessment:submit` — an instance's staff assess their instance against the catalogue.
  */
-import type { Role } from '../access/principal';
 import { isAdminOf, isStaffIn, isStaffOf, type Rules } from '../access/rules';
 
 export const steeringRules = {
@@ -28,6 +27,6 @@ export const steeringRules = {
  * Whether an entry in a needs report's history was written for the municipality (shown as "the
  * municipality's" side): by an account of the role that holds `needs:steer`, the administrators.
  */
-export function speaksForMunicipality(role: Role | string | null | undefined): boolean {
+export function speaksForMunicipality(role: string | undefined): boolean {
 	return role === 'municipality_admin';
 }
