@@ -159,7 +159,7 @@ export async function cataloguePage(db: DbOrTx, principal: UserPrincipal, id: st
 
 /** The criterion rows of the catalogue form (`rows`, then `code_<i>`, `task_<i>`, `title_<i>`, `description_<i>`). */
 export function criteriaFromForm(form: FormData): CriterionInput[] {
-	const rows = parseInteger(formText(form, 'rows'), { min: 0, max: MAX_CRITERION_ROWS }) ?? 0;
+	const rows = Math.min(parseInteger(formText(form, 'rows'), { min: 0 }) ?? 0, MAX_CRITERION_ROWS);
 	return Array.from({ length: rows }, (_, i) => ({
 		code: formText(form, `code_${i}`),
 		task: formText(form, `task_${i}`),

@@ -120,7 +120,7 @@ export async function newProgrammePage(db: DbOrTx, principal: UserPrincipal, loc
 
 /** Reads the programme form (deadline rows `deadline_date_<i>` / `deadline_label_<i>`). */
 export function programmeFromForm(form: FormData): ProgrammeInput {
-	const rows = parseInteger(formText(form, 'deadline_rows'), { min: 0, max: MAX_DEADLINE_ROWS }) ?? 0;
+	const rows = Math.min(parseInteger(formText(form, 'deadline_rows'), { min: 0 }) ?? 0, MAX_DEADLINE_ROWS);
 	const deadlines: ProgrammeInput['deadlines'] = [];
 	for (let i = 0; i < rows; i++) deadlines.push({ dueOn: formText(form, `deadline_date_${i}`), label: formText(form, `deadline_label_${i}`) });
 	return {
