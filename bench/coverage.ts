@@ -21,7 +21,8 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
-import { readConfig } from '../src/lib/server/config';
+import { systemPrincipal } from '../src/lib/server/access';
+import { readConfig } from '../src/lib/server/core/config';
 import { migrateDatabase, openDatabase } from '../src/lib/server/db/client';
 import { municipality } from '../src/lib/server/geography/schema';
 import { computeCoverage, getCoverageCell } from '../src/lib/server/steering/coverage';
@@ -82,17 +83,18 @@ const counts = (
 			(select count(*)::int from counselling_contact) as contacts, (select count(*)::int from social_space where municipality_id = ${m.id}) as spaces`)
 ).rows[0];
 const runs = Number(values.runs);
-const sample = await computeCoverage(db, m.id, { now });
+const bench = systemPrincipal('bench');
+const sample = await computeCoverage(db, bench, m.id, { now });
 const cell = sample.spaces[0];
 const result = {
 	database: handle.kind,
 	generatedSeconds,
 	rows: counts,
 	classes: sample.totals,
-	matrix: await timeRuns(runs, () => computeCoverage(db, m.id, { now })),
-	matrixTargetGroup: await timeRuns(runs, () => computeCoverage(db, m.id, { now, targetGroup: 'newcomers' })),
-	matrixLanguage: await timeRuns(runs, () => computeCoverage(db, m.id, { now, language: 'ar' })),
-	cell: await timeRuns(runs, () => getCoverageCell(db, m.id, cell.id, 'education', { now }))
+	matrix: await timeRuns(runs, () => computeCoverage(db, bench, m.id, { now })),
+	matrixTargetGroup: await timeRuns(runs, () => computeCoverage(db, bench, m.id, { now, targetGroup: 'newcomers' })),
+	matrixLanguage: await timeRuns(runs, () => computeCoverage(db, bench, m.id, { now, language: 'ar' })),
+	cell: await timeRuns(runs, () => getCoverageCell(db, bench, m.id, cell.id, 'education', { now }))
 };
 console.log(`  coverage ${handle.kind} (${counts.spaces} spaces, ${counts.offers} offers, ${counts.entries} search entries, ${counts.contacts} contacts; generated in ${generatedSeconds} s):`);
 console.log(`    matrix: p50 ${result.matrix.p50} ms, p95 ${result.matrix.p95} ms, max ${result.matrix.max} ms (${runs} runs; budget p95 ≤ 200 ms on PostgreSQL)`);

@@ -22,12 +22,12 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { berlinDate } from '../src/lib/server/casework/time';
-import { readConfig } from '../src/lib/server/config';
+import { readConfig } from '../src/lib/server/core/config';
 import { migrateDatabase, openDatabase, type Db } from '../src/lib/server/db/client';
 import { loadDemo } from '../src/lib/server/demo/load';
 import { THEME_FIELDS } from '../src/lib/server/directory/model';
-import { municipalityDashboard } from '../src/lib/server/steering/indicators';
-import { buildSteeringReport, renderReportPdf } from '../src/lib/server/steering/reports';
+import { municipalityDashboard } from '../src/lib/server/steering/pages/dashboard';
+import { buildSteeringReport, renderReportPdf } from '../src/lib/server/steering/pages/report';
 import { generateCasework } from './casework-data';
 import { principalOf, summary } from './timing';
 
@@ -133,13 +133,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 	const district: number[] = [];
 	const pdf: number[] = [];
 	let pdfBytes = 0;
-	for (let i = 0; i < 2; i++) await municipalityDashboard(db, admin, { year, locale: 'de' });
+	for (let i = 0; i < 2; i++) await municipalityDashboard(db, admin, admin.municipalityId, { year, locale: 'de' });
 	for (let i = 0; i < iterations; i++) {
-		city.push(await time(() => municipalityDashboard(db, admin, { year, locale: 'de' })));
-		district.push(await time(() => municipalityDashboard(db, admin, { year, districtId: busiest, locale: 'de' })));
+		city.push(await time(() => municipalityDashboard(db, admin, admin.municipalityId, { year, locale: 'de' })));
+		district.push(await time(() => municipalityDashboard(db, admin, admin.municipalityId, { year, districtId: busiest, locale: 'de' })));
 		pdf.push(
 			await time(async () => {
-				const report = await buildSteeringReport(db, admin, { kind: 'district', districtId: busiest, year, locale: 'de' });
+				const report = await buildSteeringReport(db, admin, admin.municipalityId, { kind: 'district', districtId: busiest, year, locale: 'de' });
 				pdfBytes = (await renderReportPdf(report)).length;
 			})
 		);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, launch, signIn } from '../helpers/browser';
+import { Client } from '../helpers/http';
 
 const base = inject('baseUrl');
 let browser: Browser;
@@ -101,6 +102,31 @@ describe('coverage matrix (Köln demo, German)', () => {
 		expect(await page.textContent('main')).toContain(de.cv_rules_readonly);
 		expect(await page.locator('form.cv-rules-form button[type="submit"]').count()).toBe(0);
 		await page.close();
+	});
+});
+
+describe('bad query parameters of the steering pages', () => {
+	it('are refused (400/404) or named on the page, never 500', async () => {
+		const c = new Client(base);
+		await c.login('admin.koeln@example.org');
+		const matrix = await c.get('/de/staff/coverage?target=aliens&language=not%20a%20tag');
+		expect(matrix.status).toBe(200);
+		expect(matrix.text).toContain(de.cv_error_unknown);
+		expect(matrix.text).toContain('href="#cv-target"');
+		expect((await c.get('/de/staff/coverage/map?field=astrology')).status).toBe(400);
+		expect((await c.get('/de/staff/coverage/cell?space=junk&field=education')).status).toBe(404);
+		expect((await c.get('/de/staff/coverage/cell?space=00000000-0000-4000-8000-000000000000&field=education')).status).toBe(404);
+		expect((await c.get('/de/staff/coverage/cell?field=astrology')).status).toBe(400);
+		expect((await c.get('/de/staff/steering?year=abc')).status).toBe(400);
+		expect((await c.get('/de/staff/steering?district=junk')).status).toBe(400);
+		expect((await c.get('/de/staff/steering/instance/junk')).status).toBe(403);
+		expect((await c.get('/de/staff/steering/report?kind=district&district=junk&year=2026&format=csv')).status).toBe(400);
+		expect((await c.get('/de/staff/programmes/junk')).status).toBe(404);
+		expect((await c.get('/de/staff/programmes?year=20x6&active=soon&space=junk&field=x&level=y')).status).toBe(200);
+		expect((await c.get('/de/staff/programmes/calendar?month=2026-13')).status).toBe(200);
+		expect((await c.get('/de/staff/assessment?year=abc')).status).toBe(200);
+		expect((await c.get('/de/staff/assessment/junk')).status).toBe(404);
+		expect((await c.get('/de/staff/assessment/catalogue/junk')).status).toBe(404);
 	});
 });
 

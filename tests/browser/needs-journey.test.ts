@@ -134,6 +134,21 @@ describe('needs report journey', () => {
 		expect(page.text).not.toContain('Anerkennung von Abschlüssen (Demo)');
 	});
 
+	it('refuses malformed filters with 400, never 500', async () => {
+		const c = new Client(base);
+		await c.login('admin.duesseldorf@example.org');
+		for (const query of ['district=not-a-uuid', 'space=x', 'instance=00000000', 'status=bogus', 'field=astrology', 'urgency=urgent']) {
+			const page = await c.get(`/de/staff/needs?${query}`);
+			expect(page.status, query).toBe(400);
+		}
+		// A well-formed id that is not the municipality's simply matches nothing.
+		const foreign = await c.get('/de/staff/needs?district=00000000-0000-4000-8000-000000000000');
+		expect(foreign.status).toBe(200);
+		expect(foreign.text).toContain(messages('de').nr_list_empty);
+		expect((await c.get('/de/staff/needs/not-a-uuid')).status).toBe(404);
+		expect((await c.get('/de/staff/needs/not-a-uuid/attachment')).status).toBe(404);
+	});
+
 	it('Köln maps its reports per Stadtteil, with the same numbers in the table (ar, axe-clean)', async () => {
 		const page = await signIn(browser, 'admin.koeln@example.org', 'ar');
 		await page.goto(`${base}/ar/staff/needs`);

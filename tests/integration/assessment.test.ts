@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemPrincipal } from '../../src/lib/server/access';
-import { createUser } from '../../src/lib/server/accounts/users';
 import { type UserPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
-import { createMunicipality } from '../../src/lib/server/geography/service';
-import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
 import {
 	compareAssessments,
 	currentCatalogue,
@@ -21,21 +17,12 @@ import {
 	startCatalogueVersion
 } from '../../src/lib/server/steering/assessment';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
+import { buildWorld } from '../helpers/world';
 
 let h: DatabaseHandle;
 const ids: Record<string, string> = {};
 const people: Record<string, UserPrincipal> = {};
 const NOW = new Date('2026-03-01T10:00:00Z');
-
-const blank: InstanceInput = {
-	name: 'X', hostOrganization: '', description: {}, street: '', postalCode: '', city: '', latitude: null, longitude: null,
-	phone: '', email: '', website: '', openingHours: [], languages: [], socialSpaceIds: [], profile: {}
-};
-
-async function person(key: string, role: UserPrincipal['role'], municipalityId: string, instanceIds: string[] = []): Promise<UserPrincipal> {
-	const u = await createUser(h.db, systemPrincipal('test'), { email: `${key}@example.org`, displayName: key, role, municipalityId, instanceIds, password: 'long enough password' });
-	return { kind: 'user', userId: u.id, email: `${key}@example.org`, displayName: key, role, municipalityId, municipalitySlug: 'x', instanceIds, totpEnabled: false };
-}
 
 async function issues(p: Promise<unknown>): Promise<{ field: string; code: string }[]> {
 	const e = await p.then(() => null, (x) => x);
@@ -51,39 +38,35 @@ const criteria = [
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	ids.m = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'duesseldorf', name: 'Düsseldorf' })).id;
-	ids.o = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
-	ids.wp5 = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP 5', municipalityId: ids.m, slug: 'wp5' })).id;
-	ids.wp6 = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP 6', municipalityId: ids.m, slug: 'wp6' })).id;
-	people.admin = await person('admin', 'municipality_admin', ids.m);
-	people.wp5 = await person('wp5', 'instance_staff', ids.m, [ids.wp5]);
-	people.wp6 = await person('wp6', 'instance_staff', ids.m, [ids.wp6]);
-	people.koeln = await person('koeln', 'municipality_admin', ids.o);
+	const w = await buildWorld(h.db);
+	// Instances A (WP Kalk) and B (WP Porz) of the municipality; the other municipality has C.
+	Object.assign(ids, { m: w.ids.k, o: w.ids.o, wp5: w.ids.a, wp6: w.ids.b, other: w.ids.c });
+	Object.assign(people, { admin: w.who.admin, wp5: w.who.staffA, wp6: w.who.staffB, koeln: w.who.adminOther, otherStaff: w.who.staffC });
 });
 afterAll(() => h?.close());
 
 describe(`self-assessment catalogue (${DB_KIND})`, () => {
 	it('creates version 1, edits the draft in order, publishes and then refuses edits', async () => {
 		expect(await currentCatalogue(h.db, ids.m)).toBeNull();
-		const v1 = await startCatalogueVersion(h.db, people.admin, 'Aufgabenkatalog Welcome Points');
+		const v1 = await startCatalogueVersion(h.db, people.admin, ids.m, 'Aufgabenkatalog Welcome Points');
 		expect(v1.version).toBe(1);
 		// A second draft while one is open is refused.
-		expect(await issues(startCatalogueVersion(h.db, people.admin, ''))).toEqual([{ field: 'version', code: 'sa_err_draft_exists' }]);
+		expect(await issues(startCatalogueVersion(h.db, people.admin, ids.m, ''))).toEqual([{ field: 'version', code: 'sa_err_draft_exists' }]);
 		// An empty catalogue cannot be published.
-		expect(await issues(publishCatalogue(h.db, people.admin, v1.id, NOW))).toEqual([{ field: 'criteria', code: 'sa_err_no_criteria' }]);
-		const saved = await saveCatalogueDraft(h.db, people.admin, v1.id, { title: 'Aufgabenkatalog Welcome Points', criteria: [...criteria, { code: '', task: '', title: '', description: '' }] });
+		expect(await issues(publishCatalogue(h.db, people.admin, ids.m, v1.id, NOW))).toEqual([{ field: 'criteria', code: 'sa_err_no_criteria' }]);
+		const saved = await saveCatalogueDraft(h.db, people.admin, ids.m, v1.id, { title: 'Aufgabenkatalog Welcome Points', criteria: [...criteria, { code: '', task: '', title: '', description: '' }] });
 		expect(saved.criteria.map((c) => [c.position, c.code])).toEqual([[0, 'V1'], [1, 'L1'], [2, 'N1']]);
-		await publishCatalogue(h.db, people.admin, v1.id, NOW);
+		await publishCatalogue(h.db, people.admin, ids.m, v1.id, NOW);
 		expect((await currentCatalogue(h.db, ids.m))!.id).toBe(v1.id);
-		expect(await issues(saveCatalogueDraft(h.db, people.admin, v1.id, { title: 'neu', criteria }))).toEqual([{ field: 'version', code: 'sa_err_published' }]);
-		expect(await issues(publishCatalogue(h.db, people.admin, v1.id, NOW))).toEqual([{ field: 'version', code: 'sa_err_published' }]);
+		expect(await issues(saveCatalogueDraft(h.db, people.admin, ids.m, v1.id, { title: 'neu', criteria }))).toEqual([{ field: 'version', code: 'sa_err_published' }]);
+		expect(await issues(publishCatalogue(h.db, people.admin, ids.m, v1.id, NOW))).toEqual([{ field: 'version', code: 'sa_err_published' }]);
 		const audit = await listAudit(h.db, { entityType: 'assessment_catalogue', entityId: v1.id });
 		expect(audit.map((a) => a.action)).toEqual(['publish', 'update', 'create']);
 	});
 
 	it('refuses bad criteria naming the row and field', async () => {
 		const v1 = (await currentCatalogue(h.db, ids.m))!;
-		const v2 = await startCatalogueVersion(h.db, people.admin);
+		const v2 = await startCatalogueVersion(h.db, people.admin, ids.m);
 		expect(v2.version).toBe(2);
 		expect(v2.title).toBe(v1.title);
 		const copy = (await getCatalogue(h.db, ids.m, v2.id))!;
@@ -91,7 +74,7 @@ describe(`self-assessment catalogue (${DB_KIND})`, () => {
 		expect(copy.criteria.map((c) => c.id)).not.toEqual(v1.criteria.map((c) => c.id));
 		expect(
 			await issues(
-				saveCatalogueDraft(h.db, people.admin, v2.id, {
+				saveCatalogueDraft(h.db, people.admin, ids.m, v2.id, {
 					title: '',
 					criteria: [
 						{ code: 'V1', task: 'Verweisen', title: 'a', description: '' },
@@ -114,12 +97,20 @@ describe(`self-assessment catalogue (${DB_KIND})`, () => {
 		expect((await currentCatalogue(h.db, ids.m))!.version).toBe(1);
 	});
 
+	it('refuses an over-long catalogue title, writing nothing', async () => {
+		const before = await countRows(h, 'assessment_catalogue');
+		const [latest] = await listCatalogues(h.db, ids.m);
+		expect(await issues(saveCatalogueDraft(h.db, people.admin, ids.m, latest.id, { title: 'x'.repeat(301), criteria }))).toEqual([{ field: 'title', code: 'too_long' }]);
+		expect(await issues(startCatalogueVersion(h.db, people.koeln, ids.o, 'x'.repeat(301)))).toEqual([{ field: 'title', code: 'too_long' }]);
+		expect(await countRows(h, 'assessment_catalogue')).toBe(before);
+	});
+
 	it('lets only administrators of the municipality keep the catalogue', async () => {
-		await expect(startCatalogueVersion(h.db, people.wp5, 'x')).rejects.toBeInstanceOf(AccessDeniedError);
+		await expect(startCatalogueVersion(h.db, people.wp5, ids.m, 'x')).rejects.toBeInstanceOf(AccessDeniedError);
 		const [v2] = await listCatalogues(h.db, ids.m);
 		expect(v2.version).toBe(2);
-		await expect(saveCatalogueDraft(h.db, people.koeln, v2.id, { title: 'x', criteria })).rejects.toBeInstanceOf(NotFoundError);
-		await expect(publishCatalogue(h.db, people.wp6, v2.id)).rejects.toBeInstanceOf(AccessDeniedError);
+		await expect(saveCatalogueDraft(h.db, people.koeln, ids.o, v2.id, { title: 'x', criteria })).rejects.toBeInstanceOf(NotFoundError);
+		await expect(publishCatalogue(h.db, people.wp6, ids.m, v2.id)).rejects.toBeInstanceOf(AccessDeniedError);
 	});
 });
 
@@ -170,22 +161,28 @@ describe(`self-assessment of instances (${DB_KIND})`, () => {
 		await expect(saveAssessment(h.db, people.wp5, a.id, [])).rejects.toBeInstanceOf(AccessDeniedError);
 		await expect(getAssessment(h.db, people.wp5, a.id)).rejects.toBeInstanceOf(NotFoundError);
 		await expect(getAssessment(h.db, people.koeln, a.id)).rejects.toBeInstanceOf(NotFoundError);
-		expect((await getAssessment(h.db, people.admin, a.id)).instanceName).toBe('WP 6');
-		const other = await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'Kalk', municipalityId: ids.o, slug: 'kalk' });
-		const staff = await person('kalk', 'instance_staff', ids.o, [other.id]);
-		expect(await issues(openAssessment(h.db, staff, other.id, 2025, NOW))).toEqual([{ field: 'catalogue', code: 'sa_err_no_catalogue' }]);
+		expect((await getAssessment(h.db, people.admin, a.id)).instanceName).toBe('WP Porz');
+		expect(await issues(openAssessment(h.db, people.otherStaff, ids.other, 2025, NOW))).toEqual([{ field: 'catalogue', code: 'sa_err_no_catalogue' }]);
+		// The year as typed into the form.
+		expect(await issues(openAssessment(h.db, people.wp5, ids.wp5, 'abc', NOW))).toEqual([{ field: 'year', code: 'sa_err_year' }]);
+		expect(await issues(openAssessment(h.db, people.wp5, ids.wp5, '2025.5', NOW))).toEqual([{ field: 'year', code: 'sa_err_year' }]);
+		expect((await openAssessment(h.db, people.wp5, ids.wp5, ' 2027 ', NOW)).year).toBe(2027);
+		await expect(openAssessment(h.db, people.wp5, 'not-a-uuid', 2025, NOW)).rejects.toBeInstanceOf(NotFoundError);
+		await expect(openAssessment(h.db, people.wp5, '00000000-0000-4000-8000-000000000000', 2025, NOW)).rejects.toBeInstanceOf(NotFoundError);
+		await expect(getAssessment(h.db, people.admin, 'not-a-uuid')).rejects.toBeInstanceOf(NotFoundError);
+		await expect(saveAssessment(h.db, people.wp5, 'not-a-uuid', [])).rejects.toBeInstanceOf(NotFoundError);
 	});
 
 	it('compares instances: submitted ratings only, with averages and the catalogue version', async () => {
 		const wp6 = (await listAssessments(h.db, [ids.wp6]))[0];
-		const cmp = (await compareAssessments(h.db, people.admin, 2025, undefined, NOW))!;
+		const cmp = (await compareAssessments(h.db, people.admin, ids.m, 2025, undefined, NOW))!;
 		expect(cmp.catalogue.version).toBe(1);
 		const [v, l, n] = cmp.catalogue.criteria.map((c) => c.id);
-		const row5 = cmp.instances.find((i) => i.name === 'WP 5')!;
+		const row5 = cmp.instances.find((i) => i.name === 'WP Kalk')!;
 		expect(row5.state).toBe('submitted');
 		expect(row5.ratings).toEqual({ [v]: 3, [l]: 2, [n]: 1 });
 		expect(row5.average).toBe(2);
-		const row6 = cmp.instances.find((i) => i.name === 'WP 6')!;
+		const row6 = cmp.instances.find((i) => i.name === 'WP Porz')!;
 		expect(row6).toMatchObject({ state: 'draft', assessmentId: wp6.id, average: null });
 		expect(cmp.criterionAverages).toEqual({ [v]: 3, [l]: 2, [n]: 1 });
 		await saveAssessment(h.db, people.wp6, wp6.id, [
@@ -193,10 +190,10 @@ describe(`self-assessment of instances (${DB_KIND})`, () => {
 			{ criterionId: l, rating: '2', evidence: '' },
 			{ criterionId: n, rating: '2', evidence: '' }
 		], { submit: true });
-		const after = (await compareAssessments(h.db, people.admin, 2025, undefined, NOW))!;
+		const after = (await compareAssessments(h.db, people.admin, ids.m, 2025, undefined, NOW))!;
 		expect(after.criterionAverages).toEqual({ [v]: 2.5, [l]: 2, [n]: 1.5 });
-		expect((await compareAssessments(h.db, people.admin, 2024, undefined, NOW))!.instances.every((i) => i.state === 'none')).toBe(true);
-		await expect(compareAssessments(h.db, people.wp5, 2025, undefined, NOW)).rejects.toBeInstanceOf(AccessDeniedError);
-		expect(await issues(compareAssessments(h.db, people.admin, 1990, undefined, NOW))).toEqual([{ field: 'year', code: 'sa_err_year' }]);
+		expect((await compareAssessments(h.db, people.admin, ids.m, 2024, undefined, NOW))!.instances.every((i) => i.state === 'none')).toBe(true);
+		await expect(compareAssessments(h.db, people.wp5, ids.m, 2025, undefined, NOW)).rejects.toBeInstanceOf(AccessDeniedError);
+		expect(await issues(compareAssessments(h.db, people.admin, ids.m, 1990, undefined, NOW))).toEqual([{ field: 'year', code: 'sa_err_year' }]);
 	});
 });

@@ -8,33 +8,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Polygon } from 'geojson';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { systemPrincipal, type UserPrincipal } from '../../src/lib/server/access';
-import { createMunicipality } from '../../src/lib/server/geography/service';
+import type { UserPrincipal } from '../../src/lib/server/access';
 import { district, socialSpace, statistic } from '../../src/lib/server/geography/schema';
-import { instance } from '../../src/lib/server/instances/schema';
 import { contactAggregate, counsellingContact } from '../../src/lib/server/casework/schema';
-import { markVerified, saveOrganization, saveService, type ServiceInput } from '../../src/lib/server/directory/service';
+import { markVerified, saveService, type ServiceInput } from '../../src/lib/server/directory/service';
 import { refreshSearchEntries } from '../../src/lib/server/directory/search-index';
 import { service } from '../../src/lib/server/directory/schema';
 import { originalText } from '../../src/lib/server/directory/texts';
 import { needsReport, needsReportLink, needsReportSpace } from '../../src/lib/server/steering/schema';
 import { auditLog } from '../../src/lib/server/audit/schema';
-import {
-	computeCoverage,
-	DEFAULT_COVERAGE_RULES,
-	getCoverageCell,
-	getCoverageRules,
-	saveCoverageRules,
-	type CoverageMatrix,
-	type CoverageRules
-} from '../../src/lib/server/steering/coverage';
+import { computeCoverage, getCoverageCell, getCoverageRules, saveCoverageRules, type CoverageMatrix } from '../../src/lib/server/steering/coverage';
+import { DEFAULT_COVERAGE_RULES, type CoverageRules } from '../../src/lib/server/steering/model';
 import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
 import { DB_KIND, freshDatabase } from '../helpers/db';
-import { offer, org } from '../helpers/directory';
+import { offer } from '../helpers/directory';
+import { buildWorld } from '../helpers/world';
 
 let handle: DatabaseHandle;
 let municipalityId: string;
 let otherSpaceId: string;
+let otherMunicipality: string;
 let districtId: string;
 let orgId: string;
 let instanceId: string;
@@ -51,17 +44,8 @@ function square(i: number): Polygon {
 	return { type: 'Polygon', coordinates: [[[x, 51], [x + 0.01, 51], [x + 0.01, 51.01], [x, 51.01], [x, 51]]] };
 }
 
-const admin = (): UserPrincipal => ({
-	kind: 'user',
-	userId: '00000000-0000-4000-8000-000000000001',
-	email: 'admin@example.org',
-	displayName: 'Admin',
-	role: 'municipality_admin',
-	municipalityId,
-	municipalitySlug: 'prepared',
-	instanceIds: [],
-	totpEnabled: false
-});
+let admin: () => UserPrincipal;
+let staff: UserPrincipal;
 
 /** Distinct offer texts, so only the offers built to be similar are possible duplicates. */
 const DISTINCT = [
@@ -135,15 +119,21 @@ function cell(m: CoverageMatrix, space: string, field: string) {
 
 async function withRules(rules: Partial<CoverageRules>) {
 	await saveCoverageRules(handle.db, admin(), municipalityId, { ...DEFAULT_COVERAGE_RULES, ...rules });
-	return computeCoverage(handle.db, municipalityId, { now: NOW });
+	return computeCoverage(handle.db, admin(), municipalityId, { now: NOW });
 }
 
 beforeAll(async () => {
 	handle = await freshDatabase();
-	municipalityId = (await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'prepared', name: 'Vorbereitet' })).id;
-	const other = await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'other', name: 'Andere' });
-	const [od] = await handle.db.insert(district).values({ municipalityId: other.id, slug: 'o', name: 'O' }).returning();
-	[{ id: otherSpaceId }] = await handle.db.insert(socialSpace).values({ municipalityId: other.id, districtId: od.id, slug: 'o1', name: 'O1' }).returning();
+	// The world's second municipality (Bonn: district Beuel, instance C, actor Caritas Bonn) gets a
+	// prepared district of seven social spaces; Köln's spaces are another municipality's.
+	const w = await buildWorld(handle.db);
+	municipalityId = w.ids.o;
+	otherSpaceId = w.ids.s1a;
+	otherMunicipality = w.ids.k;
+	orgId = w.ids.orgOther;
+	instanceId = w.ids.c;
+	admin = () => w.who.adminOther;
+	staff = w.who.staffC;
 	const [d] = await handle.db
 		.insert(district)
 		.values({ municipalityId, slug: 'bezirk-1', name: 'Bezirk 1', boundary: { type: 'Polygon', coordinates: [[[7, 51], [7.07, 51], [7.07, 51.01], [7, 51.01], [7, 51]]] } })
@@ -155,8 +145,6 @@ beforeAll(async () => {
 	}
 	const pop = (name: string, value: number, metric = 'population') => ({ municipalityId, socialSpaceId: spaces[name], metric, value, unit: 'persons', asOf: '2025', source: 'test' });
 	await handle.db.insert(statistic).values([pop('S2 Bedarf', 1000), pop('S3 Veraltet', 1000), pop('S4 Doppelt', 1000), pop('S5 Dünn', 100_000), pop('S7 Unerfüllt', 1000, 'eligible_voters')]);
-	orgId = (await saveOrganization(handle.db, municipalityId, org({ name: 'Träger' }), { label: 'test' })).id;
-	[{ id: instanceId }] = await handle.db.insert(instance).values({ municipalityId, slug: 'wp', name: 'WP' }).returning();
 
 	// S2: three fresh offers in education and labour; an unanswered open report in education,
 	// an answered one in labour, a declined one in housing.
@@ -202,9 +190,10 @@ afterAll(async () => {
 
 describe(`coverage matrix on ${DB_KIND}`, () => {
 	it('classifies every prepared cell by the documented rules', async () => {
-		const m = await computeCoverage(handle.db, municipalityId, { now: NOW });
+		const m = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW });
 		expect(m.fields).toEqual(['housing', 'education', 'labour', 'civil_society']);
-		expect(m.spaces.map((s) => s.name)).toEqual(SPACE_NAMES);
+		// The world's Beuel-Mitte (district Beuel, no offers) and the prepared district.
+		expect(m.spaces.map((s) => s.name)).toEqual(['Beuel-Mitte', ...SPACE_NAMES]);
 		expect(m.unmetFrom).toBe('2025-06');
 		expect(m.unmetTo).toBe('2026-05');
 		// gap by no current offer (the inactive offer is not current)
@@ -233,7 +222,7 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 		// 1–4 suppressed
 		expect(cell(m, 'S6 Ohne Statistik', 'education')).toMatchObject({ unmetTopics: null, unmetSuppressed: true });
 		expect(cell(m, 'S6 Ohne Statistik', 'housing')).toMatchObject({ unmetTopics: 0, unmetSuppressed: false });
-		expect(Object.values(m.totals).reduce((a, b) => a + b, 0)).toBe(SPACE_NAMES.length * 4);
+		expect(Object.values(m.totals).reduce((a, b) => a + b, 0)).toBe((SPACE_NAMES.length + 1) * 4);
 		expect(m.totals.duplicate).toBe(1);
 		expect(m.totals.stale).toBe(1);
 	});
@@ -282,58 +271,63 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 	});
 
 	it('restricts offers by target group and language, and needs reports by target group', async () => {
-		const women = await computeCoverage(handle.db, municipalityId, { now: NOW, targetGroup: 'newcomers' });
+		const women = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW, targetGroup: 'newcomers' });
 		// s6-a (newcomers) and s6-c (no target group)
 		expect(cell(women, 'S6 Ohne Statistik', 'education').offers).toBe(2);
 		// the S2 report names only refugee_experience: not counted for newcomers; S2 offers name no group
 		expect(cell(women, 'S2 Bedarf', 'education')).toMatchObject({ offers: 3, openNeeds: 0, class: 'covered' });
-		const refugees = await computeCoverage(handle.db, municipalityId, { now: NOW, targetGroup: 'refugee_experience' });
+		const refugees = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW, targetGroup: 'refugee_experience' });
 		expect(cell(refugees, 'S2 Bedarf', 'education')).toMatchObject({ unansweredNeeds: 1, class: 'gap' });
-		const arabic = await computeCoverage(handle.db, municipalityId, { now: NOW, language: 'ar' });
+		const arabic = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW, language: 'ar' });
 		expect(cell(arabic, 'S6 Ohne Statistik', 'education')).toMatchObject({ offers: 1, class: 'thin' });
 		// a regional tag matches by its primary language, as in the Wegweiser search
-		const syrian = await computeCoverage(handle.db, municipalityId, { now: NOW, language: 'ar-SY' });
+		const syrian = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW, language: 'ar-SY' });
 		expect(cell(syrian, 'S6 Ohne Statistik', 'education').offers).toBe(1);
-		const ukrainian = await computeCoverage(handle.db, municipalityId, { now: NOW, language: 'uk' });
+		const ukrainian = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW, language: 'uk' });
 		expect(cell(ukrainian, 'S6 Ohne Statistik', 'education').offers).toBe(1);
 		expect(cell(ukrainian, 'S3 Veraltet', 'education')).toMatchObject({ offers: 0, class: 'gap' });
 	});
 
 	it('refuses unknown filter values', async () => {
-		await expect(computeCoverage(handle.db, municipalityId, { targetGroup: 'aliens' })).rejects.toMatchObject({ issues: [{ field: 'target', code: 'unknown' }] });
-		await expect(computeCoverage(handle.db, municipalityId, { language: 'not a tag' })).rejects.toMatchObject({ issues: [{ field: 'language', code: 'invalid' }] });
+		await expect(computeCoverage(handle.db, admin(), municipalityId, { targetGroup: 'aliens' })).rejects.toMatchObject({ issues: [{ field: 'target', code: 'unknown' }] });
+		await expect(computeCoverage(handle.db, admin(), municipalityId, { language: 'not a tag' })).rejects.toMatchObject({ issues: [{ field: 'language', code: 'invalid' }] });
+		await expect(computeCoverage(handle.db, admin(), municipalityId, { language: 'ar(' })).rejects.toMatchObject({ issues: [{ field: 'language', code: 'invalid' }] });
+		// A tag in another case is the same language.
+		expect(cell(await computeCoverage(handle.db, admin(), municipalityId, { now: NOW, language: 'AR' }), 'S6 Ohne Statistik', 'education').offers).toBe(1);
+		await expect(computeCoverage(handle.db, staff, otherMunicipality, {})).rejects.toBeInstanceOf(AccessDeniedError);
+		await expect(getCoverageCell(handle.db, admin(), municipalityId, 'not-a-uuid', 'education')).rejects.toBeInstanceOf(NotFoundError);
 	});
 
 	it('drills down to the offers, reports and unmet topics of a cell', async () => {
-		const dup = await getCoverageCell(handle.db, municipalityId, spaces['S4 Doppelt'], 'education', { now: NOW });
+		const dup = await getCoverageCell(handle.db, admin(), municipalityId, spaces['S4 Doppelt'], 'education', { now: NOW });
 		expect(dup.cell.class).toBe('duplicate');
 		expect(dup.offers).toHaveLength(3);
 		const groups = Object.fromEntries(dup.offers.map((o) => [o.id, o.duplicateGroup]));
 		expect(groups).toEqual({ [offers['s4-a']]: 1, [offers['s4-b']]: 1, [offers['s4-c']]: null });
-		expect(dup.offers[0]).toMatchObject({ organizationName: 'Träger', fresh: true });
+		expect(dup.offers[0]).toMatchObject({ organizationName: 'Caritas Bonn', fresh: true });
 
-		const stale = await getCoverageCell(handle.db, municipalityId, spaces['S3 Veraltet'], 'education', { now: NOW });
+		const stale = await getCoverageCell(handle.db, admin(), municipalityId, spaces['S3 Veraltet'], 'education', { now: NOW });
 		expect(stale.offers.filter((o) => o.fresh).map((o) => o.id)).toEqual([offers['s3-a']]);
 		expect(stale.offers.find((o) => o.id === offers['s3-b'])!.lastVerifiedAt).toEqual(OLD);
 
-		const need = await getCoverageCell(handle.db, municipalityId, spaces['S2 Bedarf'], 'education', { now: NOW });
+		const need = await getCoverageCell(handle.db, admin(), municipalityId, spaces['S2 Bedarf'], 'education', { now: NOW });
 		expect(need.needs).toEqual([expect.objectContaining({ status: 'under_review', unanswered: true, reference: expect.stringMatching(/^B-2026-/) })]);
-		const answered = await getCoverageCell(handle.db, municipalityId, spaces['S2 Bedarf'], 'labour', { now: NOW });
+		const answered = await getCoverageCell(handle.db, admin(), municipalityId, spaces['S2 Bedarf'], 'labour', { now: NOW });
 		expect(answered.needs).toEqual([expect.objectContaining({ unanswered: false })]);
 
 		// district: 10 (S7 in window) + 4 (S6, homework_help → education) + 7 folded = 21
-		const unmet = await getCoverageCell(handle.db, municipalityId, spaces['S7 Unerfüllt'], 'education', { now: NOW });
+		const unmet = await getCoverageCell(handle.db, admin(), municipalityId, spaces['S7 Unerfüllt'], 'education', { now: NOW });
 		expect(unmet.cell.unmetTopics).toBe(10);
 		expect(unmet.districtUnmet).toBe(21);
-		const housing = await getCoverageCell(handle.db, municipalityId, spaces['S6 Ohne Statistik'], 'housing', { now: NOW });
+		const housing = await getCoverageCell(handle.db, admin(), municipalityId, spaces['S6 Ohne Statistik'], 'housing', { now: NOW });
 		expect(housing.districtUnmet).toBe(6);
 
-		await expect(getCoverageCell(handle.db, municipalityId, otherSpaceId, 'education')).rejects.toBeInstanceOf(NotFoundError);
-		await expect(getCoverageCell(handle.db, municipalityId, spaces['S1 Leer'], 'astrology')).rejects.toMatchObject({ issues: [{ field: 'field', code: 'unknown' }] });
+		await expect(getCoverageCell(handle.db, admin(), municipalityId, otherSpaceId, 'education')).rejects.toBeInstanceOf(NotFoundError);
+		await expect(getCoverageCell(handle.db, admin(), municipalityId, spaces['S1 Leer'], 'astrology')).rejects.toMatchObject({ issues: [{ field: 'field', code: 'unknown' }] });
 	});
 
 	it('sees a verification at once, whichever way it is written, and keeps it when the entry is rebuilt', async () => {
-		const staleCell = async () => cell(await computeCoverage(handle.db, municipalityId, { now: NOW }), 'S3 Veraltet', 'education');
+		const staleCell = async () => cell(await computeCoverage(handle.db, admin(), municipalityId, { now: NOW }), 'S3 Veraltet', 'education');
 		expect(await staleCell()).toMatchObject({ class: 'stale', freshShare: 1 / 3 });
 		await markVerified(handle.db, 'service', offers['s3-b'], 'Test', { label: 'test' });
 		expect(await staleCell()).toMatchObject({ class: 'covered', freshShare: 2 / 3 });
@@ -356,9 +350,13 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 			{ field: 'thinPer10k', code: 'required' },
 			{ field: 'thinBelowCount', code: 'out_of_range', params: { min: 0, max: 1000 } }
 		]);
+		const infinite = await saveCoverageRules(handle.db, admin(), municipalityId, { ...DEFAULT_COVERAGE_RULES, thinPer10k: 'Infinity', gapUnmetTopics: '1e9' }).catch((e) => e);
+		expect((infinite as ValidationError).issues).toEqual([
+			{ field: 'gapUnmetTopics', code: 'out_of_range', params: { min: 5, max: 100000 } },
+			{ field: 'thinPer10k', code: 'not_a_number' }
+		]);
 		expect(await getCoverageRules(handle.db, municipalityId)).toEqual(DEFAULT_COVERAGE_RULES);
 
-		const staff: UserPrincipal = { ...admin(), role: 'instance_staff', instanceIds: [instanceId] };
 		await expect(saveCoverageRules(handle.db, staff, municipalityId, { ...DEFAULT_COVERAGE_RULES })).rejects.toBeInstanceOf(AccessDeniedError);
 
 		await saveCoverageRules(handle.db, admin(), municipalityId, { ...DEFAULT_COVERAGE_RULES, thinPer10k: '2,5' });

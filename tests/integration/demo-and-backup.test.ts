@@ -11,6 +11,7 @@ import { findInstanceBySlug, listInstances } from '../../src/lib/server/instance
 import { searchDirectory } from '../../src/lib/server/directory/search';
 import { getServices, listEntryIds } from '../../src/lib/server/directory/service';
 import { effectiveStatus } from '../../src/lib/server/directory/texts';
+import { systemPrincipal } from '../../src/lib/server/access';
 import { getProgramme, listDeadlines, listProgrammes } from '../../src/lib/server/steering/programmes';
 import { currentCatalogue, listAssessments } from '../../src/lib/server/steering/assessment';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
@@ -81,15 +82,16 @@ describe(`demo data on ${DB_KIND}`, () => {
 	it('loads marked demo programmes with deadlines and linked demo offers, a published catalogue and the 2025 assessments, idempotently', async () => {
 		const d = (await findMunicipality(h.db, 'duesseldorf'))!;
 		const k = (await findMunicipality(h.db, 'koeln'))!;
-		const dl = await listProgrammes(h.db, d.id);
-		const kl = await listProgrammes(h.db, k.id);
+		const system = systemPrincipal('test');
+		const dl = await listProgrammes(h.db, system, d.id);
+		const kl = await listProgrammes(h.db, system, k.id);
 		expect(dl.length).toBeGreaterThanOrEqual(4);
 		expect(kl.length).toBeGreaterThanOrEqual(3);
 		expect([...dl, ...kl].every((p) => p.isDemo && p.name.endsWith('(Demo)'))).toBe(true);
 		expect(new Set(dl.map((p) => p.funderLevel))).toEqual(new Set(['state', 'eu', 'foundation']));
-		const kim = (await getProgramme(h.db, d.id, dl.find((p) => p.name.startsWith('Kommunales Integrationsmanagement'))!.id))!;
+		const kim = (await getProgramme(h.db, system, d.id, dl.find((p) => p.name.startsWith('Kommunales Integrationsmanagement'))!.id))!;
 		expect(kim.services).toHaveLength(2);
-		const upcoming = await listDeadlines(h.db, d.id, '2026-12-01', '2027-12-31');
+		const upcoming = await listDeadlines(h.db, system, d.id, '2026-12-01', '2027-12-31');
 		expect(upcoming.length).toBeGreaterThanOrEqual(6);
 		const cat = (await currentCatalogue(h.db, d.id))!;
 		expect(cat.version).toBe(1);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { AccessDeniedError, ValidationError } from '../../src/lib/server/core/errors';
-import { instanceDashboard, municipalityDashboard, responseStats, type Dashboard, type IndicatorValue } from '../../src/lib/server/steering/indicators';
+import { responseStats } from '../../src/lib/server/steering/indicators';
+import { instanceDashboard, municipalityDashboard, type Dashboard, type IndicatorValue } from '../../src/lib/server/steering/pages/dashboard';
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import { indicatorWorld, YEAR } from '../helpers/indicators';
 import type { World } from '../helpers/world';
@@ -25,7 +26,7 @@ const num = (v: IndicatorValue | undefined) => (v?.t === 'n' ? v.n : v?.t);
 
 describe(`municipality dashboard (${DB_KIND})`, () => {
 	it('counts offers, statistics, needs and programmes per district exactly', async () => {
-		const d = await municipalityDashboard(h.db, w.who.admin, { year: YEAR, locale: 'de' });
+		const d = await municipalityDashboard(h.db, w.who.admin, w.ids.k, { year: YEAR, locale: 'de' });
 		expect(d.years[0]).toBeGreaterThanOrEqual(YEAR);
 		// The world's own language course (education, no place in a social space) is active too.
 		expect(num(cell(d, 'summary', 'offers_current', 'value'))).toBe(5);
@@ -69,7 +70,7 @@ describe(`municipality dashboard (${DB_KIND})`, () => {
 	});
 
 	it('shows the newest statistic per metric and the series by date', async () => {
-		const d = await municipalityDashboard(h.db, w.who.admin, { year: YEAR, districtId: w.ids.d1, locale: 'en' });
+		const d = await municipalityDashboard(h.db, w.who.admin, w.ids.k, { year: YEAR, districtId: w.ids.d1, locale: 'en' });
 		expect(d.district?.id).toBe(w.ids.d1);
 		expect(num(cell(d, 'statistics', `${w.ids.s1a}:population`, 'value'))).toBe(1200);
 		expect(cell(d, 'statistics', `${w.ids.s1a}:population`, 'as_of')).toEqual({ t: 'text', s: '2024-12-31' });
@@ -85,7 +86,7 @@ describe(`municipality dashboard (${DB_KIND})`, () => {
 
 	it('suppresses small contact counts, with secondary suppression, for administrators and instance staff alike', async () => {
 		for (const who of [w.who.admin, w.who.staffB]) {
-			const d = await municipalityDashboard(h.db, who, { year: YEAR });
+			const d = await municipalityDashboard(h.db, who, w.ids.k, { year: YEAR });
 			expect(d.exact).toBe(false);
 			// education 7, labour 6, housing 2 → housing "<5", labour (next smallest) too.
 			expect(num(cell(d, 'contacts_field', 'education', 'contacts'))).toBe(7);
@@ -100,27 +101,27 @@ describe(`municipality dashboard (${DB_KIND})`, () => {
 	});
 
 	it('says "no data" where there is none, never 0', async () => {
-		const d = await municipalityDashboard(h.db, w.who.adminOther, { year: YEAR, locale: 'de' });
+		const d = await municipalityDashboard(h.db, w.who.adminOther, w.ids.o, { year: YEAR, locale: 'de' });
 		expect(d.tables.find((t) => t.key === 'statistics')!.rows).toEqual([]);
 		expect(d.tables.find((t) => t.key === 'contacts_field')!.rows).toEqual([]);
 		expect(cell(d, 'summary', 'budget', 'value')).toEqual({ t: 'none' });
 		expect(cell(d, 'needs_field', 'total', 'median_days')).toEqual({ t: 'none' });
 		expect(cell(d, 'areas', w.ids.d1, 'population')).toBeUndefined();
 		expect(cell(d, 'areas', d.districts[0].id, 'population')).toEqual({ t: 'none' });
-		const earlier = await municipalityDashboard(h.db, w.who.admin, { year: 2001 });
+		const earlier = await municipalityDashboard(h.db, w.who.admin, w.ids.k, { year: 2001 });
 		expect(earlier.tables.find((t) => t.key === 'contacts_field')!.rows).toEqual([]);
 		expect(num(cell(earlier, 'summary', 'needs_open', 'value'))).toBe(0);
 	});
 
 	it('refuses partners, volunteers, other municipalities and bad parameters', async () => {
-		await expect(municipalityDashboard(h.db, w.who.partner, { year: YEAR })).rejects.toThrow(AccessDeniedError);
-		await expect(municipalityDashboard(h.db, w.who.volunteer, { year: YEAR })).rejects.toThrow(AccessDeniedError);
-		const foreign = await municipalityDashboard(h.db, w.who.adminOther, { year: YEAR, districtId: w.ids.d1 }).catch((e) => e);
+		await expect(municipalityDashboard(h.db, w.who.partner, w.ids.k, { year: YEAR })).rejects.toThrow(AccessDeniedError);
+		await expect(municipalityDashboard(h.db, w.who.volunteer, w.ids.k, { year: YEAR })).rejects.toThrow(AccessDeniedError);
+		const foreign = await municipalityDashboard(h.db, w.who.adminOther, w.ids.o, { year: YEAR, districtId: w.ids.d1 }).catch((e) => e);
 		expect(foreign).toBeInstanceOf(ValidationError);
 		expect(foreign.issues).toEqual([{ field: 'district', code: 'in_error_district' }]);
-		const year = await municipalityDashboard(h.db, w.who.admin, { year: 1999 }).catch((e) => e);
+		const year = await municipalityDashboard(h.db, w.who.admin, w.ids.k, { year: 1999 }).catch((e) => e);
 		expect(year.issues[0]).toMatchObject({ field: 'year', code: 'in_error_year' });
-		await expect(municipalityDashboard(h.db, w.who.admin, { year: NaN })).rejects.toThrow(ValidationError);
+		await expect(municipalityDashboard(h.db, w.who.admin, w.ids.k, { year: NaN })).rejects.toThrow(ValidationError);
 	});
 });
 

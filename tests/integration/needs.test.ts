@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
+import { systemPrincipal } from '../../src/lib/server/access';
 import { auditLog } from '../../src/lib/server/audit/schema';
 import { recordContact } from '../../src/lib/server/casework/contacts';
 import { contactAggregate } from '../../src/lib/server/casework/schema';
@@ -31,6 +32,7 @@ const PDF = Buffer.from('%PDF-1.4\n%test\n');
 
 function input(over: Partial<NeedsReportInput> = {}): NeedsReportInput {
 	return {
+		municipalityId: w.ids.k,
 		instanceId: w.ids.a,
 		title: 'Wohnungssuche in Vingst',
 		description: 'Viele Familien finden keine Beratung zur Wohnungssuche.',
@@ -111,7 +113,7 @@ describe(`needs reports (${DB_KIND})`, () => {
 		const numbers = refs.map((r) => r.reference).sort();
 		expect(new Set(numbers).size).toBe(5);
 		expect(numbers.at(-1)).toBe('B-2026-0008');
-		const bonn = await createNeedsReport(h.db, w.who.staffC, input({ instanceId: w.ids.c, socialSpaceIds: [w.ids.so] }), { now: NOW });
+		const bonn = await createNeedsReport(h.db, w.who.staffC, input({ municipalityId: w.ids.o, instanceId: w.ids.c, socialSpaceIds: [w.ids.so] }), { now: NOW });
 		expect(bonn.reference).toBe('B-2026-0001');
 	});
 
@@ -254,31 +256,31 @@ describe(`needs reports (${DB_KIND})`, () => {
 	});
 
 	it('lists reports by role and filters', async () => {
-		const all = await listNeedsReports(h.db, w.who.admin);
+		const all = await listNeedsReports(h.db, w.who.admin, w.ids.k);
 		expect(all.every((r) => r.reference.startsWith('B-2026-'))).toBe(true);
-		const ofA = await listNeedsReports(h.db, w.who.staffA);
+		const ofA = await listNeedsReports(h.db, w.who.staffA, w.ids.k);
 		expect(ofA.length).toBeGreaterThan(0);
 		expect(ofA.every((r) => r.instanceId === w.ids.a)).toBe(true);
-		expect((await listNeedsReports(h.db, w.who.staffB)).every((r) => r.instanceId === w.ids.b)).toBe(true);
-		expect(await listNeedsReports(h.db, w.who.partner)).toEqual([]);
-		expect(await listNeedsReports(h.db, w.who.volunteer)).toEqual([]);
-		expect((await listNeedsReports(h.db, w.who.adminOther)).map((r) => r.instanceId)).toEqual([w.ids.c]);
-		expect((await listNeedsReports(h.db, w.who.admin, { status: 'implemented' })).map((r) => r.title)).toEqual(['Sprachkurs mit Kinderbetreuung']);
-		expect((await listNeedsReports(h.db, w.who.admin, { themeField: 'education' })).length).toBe(1);
-		const open = await listNeedsReports(h.db, w.who.admin, { openOnly: true });
+		expect((await listNeedsReports(h.db, w.who.staffB, w.ids.k)).every((r) => r.instanceId === w.ids.b)).toBe(true);
+		expect(await listNeedsReports(h.db, w.who.partner, w.ids.k)).toEqual([]);
+		expect(await listNeedsReports(h.db, w.who.volunteer, w.ids.k)).toEqual([]);
+		expect((await listNeedsReports(h.db, w.who.adminOther, w.ids.o)).map((r) => r.instanceId)).toEqual([w.ids.c]);
+		expect((await listNeedsReports(h.db, w.who.admin, w.ids.k, { status: 'implemented' })).map((r) => r.title)).toEqual(['Sprachkurs mit Kinderbetreuung']);
+		expect((await listNeedsReports(h.db, w.who.admin, w.ids.k, { themeField: 'education' })).length).toBe(1);
+		const open = await listNeedsReports(h.db, w.who.admin, w.ids.k, { openOnly: true });
 		expect(open.every((r) => ['reported', 'under_review', 'in_planning'].includes(r.status))).toBe(true);
-		const byGroup = async (status: string) => (await listNeedsReports(h.db, w.who.admin, { status })).map((r) => r.id).sort();
+		const byGroup = async (status: string) => (await listNeedsReports(h.db, w.who.admin, w.ids.k, { status })).map((r) => r.id).sort();
 		expect(await byGroup('open')).toEqual(open.map((r) => r.id).sort());
 		const closed = all.filter((r) => ['implemented', 'declined'].includes(r.status)).map((r) => r.id).sort();
 		expect(closed.length).toBeGreaterThan(0);
 		expect(await byGroup('closed')).toEqual(closed);
-		const porz = await listNeedsReports(h.db, w.who.admin, { districtId: w.ids.d2 });
+		const porz = await listNeedsReports(h.db, w.who.admin, w.ids.k, { districtId: w.ids.d2 });
 		expect(porz.every((r) => r.spaces.some((s) => s.id === w.ids.s2a))).toBe(true);
 		expect(porz.length).toBe(6);
-		expect((await listNeedsReports(h.db, w.who.admin, { socialSpaceId: w.ids.s2a })).length).toBe(6);
-		expect((await listNeedsReports(h.db, w.who.admin, { instanceId: w.ids.b })).length).toBe(5);
-		expect((await listNeedsReports(h.db, w.who.admin, { urgency: 'low' })).length).toBe(0);
-		expect(await listNeedsReports(h.db, w.who.admin, { socialSpaceId: 'junk' })).toEqual([]);
+		expect((await listNeedsReports(h.db, w.who.admin, w.ids.k, { socialSpaceId: w.ids.s2a })).length).toBe(6);
+		expect((await listNeedsReports(h.db, w.who.admin, w.ids.k, { instanceId: w.ids.b })).length).toBe(5);
+		expect((await listNeedsReports(h.db, w.who.admin, w.ids.k, { urgency: 'low' })).length).toBe(0);
+		await expect(listNeedsReports(h.db, w.who.admin, w.ids.k, { socialSpaceId: 'junk' })).rejects.toMatchObject({ issues: [{ field: 'socialSpaceId', code: 'invalid_id' }] });
 	});
 
 	it('counts open, unanswered and closed reports per social space and theme field', async () => {
@@ -287,17 +289,70 @@ describe(`needs reports (${DB_KIND})`, () => {
 		expect(vingstEducation).toEqual({ socialSpaceId: w.ids.s1b, themeField: 'education', open: 0, unanswered: 0, closed: 1 });
 		const porz = cells.find((c) => c.socialSpaceId === w.ids.s2a && c.themeField === 'housing')!;
 		expect(porz).toMatchObject({ open: 6, unanswered: 6, closed: 0 });
-		const { id } = (await listNeedsReports(h.db, w.who.admin, { instanceId: w.ids.b }))[0];
+		const { id } = (await listNeedsReports(h.db, w.who.admin, w.ids.k, { instanceId: w.ids.b }))[0];
 		await linkNeedsReport(h.db, w.who.admin, id, { kind: 'programme', id: programmeId });
 		const after = (await countNeedsBySpaceAndField(h.db, w.ids.k)).find((c) => c.socialSpaceId === w.ids.s2a && c.themeField === 'housing')!;
 		expect(after).toMatchObject({ open: 6, unanswered: 5 });
 		expect((await countNeedsBySpaceAndField(h.db, w.ids.o)).map((c) => c.socialSpaceId)).toEqual([w.ids.so]);
 	});
 
+	it('refuses malformed list filters, naming each', async () => {
+		const err = await listNeedsReports(h.db, w.who.admin, w.ids.k, {
+			status: 'done',
+			themeField: 'weather',
+			urgency: 'urgent',
+			socialSpaceId: 'x',
+			districtId: 'not-a-uuid',
+			instanceId: '00000000'
+		}).catch((e) => e);
+		expect(err).toBeInstanceOf(ValidationError);
+		expect((err as ValidationError).issues).toEqual([
+			{ field: 'status', code: 'unknown_option', params: { value: 'done' } },
+			{ field: 'themeField', code: 'unknown_option', params: { value: 'weather' } },
+			{ field: 'urgency', code: 'unknown_option', params: { value: 'urgent' } },
+			{ field: 'socialSpaceId', code: 'invalid_id' },
+			{ field: 'districtId', code: 'invalid_id' },
+			{ field: 'instanceId', code: 'invalid_id' }
+		]);
+		// Well-formed ids of nothing in the municipality match nothing.
+		expect(await listNeedsReports(h.db, w.who.admin, w.ids.k, { districtId: w.ids.o, instanceId: w.ids.c })).toEqual([]);
+	});
+
+	it('refuses a report in an unknown municipality or for another municipality\'s instance, writing nothing', async () => {
+		const before = await countRows(h, 'needs_report');
+		await expect(createNeedsReport(h.db, w.who.admin, input({ municipalityId: 'koeln', instanceId: null }))).rejects.toBeInstanceOf(NotFoundError);
+		await expect(createNeedsReport(h.db, w.who.staffA, input({ municipalityId: w.ids.o }))).rejects.toBeInstanceOf(NotFoundError);
+		expect(await issuesOf(createNeedsReport(h.db, w.who.staffA, input({ description: 'x'.repeat(10_001), evidenceNote: 'x'.repeat(10_001) })))).toEqual({ description: 'too_long', evidenceNote: 'too_long' });
+		expect(await issuesOf(createNeedsReport(h.db, w.who.staffA, input({ evidence: { topic: 'housing', fromMonth: '2026-1', toMonth: '2026-02-01' } }), { now: NOW }))).toEqual({
+			evidenceFrom: 'nr_bad_month',
+			evidenceTo: 'nr_bad_month'
+		});
+		expect(await countRows(h, 'needs_report')).toBe(before);
+		const { id } = await createNeedsReport(h.db, w.who.staffA, input(), { now: NOW });
+		expect(await issuesOf(changeNeedsStatus(h.db, w.who.admin, id, 'declined', { reason: 'x'.repeat(10_001) }))).toEqual({ reason: 'too_long' });
+		expect(await issuesOf(respondToNeedsReport(h.db, w.who.staffA, id, 'x'.repeat(10_001)))).toEqual({ body: 'too_long' });
+		expect((await getNeedsReport(h.db, w.who.admin, id)).events).toHaveLength(1);
+	});
+
+	it('lets the system report and steer, naming it in the audit and no person in the history', async () => {
+		const system = systemPrincipal('cli');
+		const { id } = await createNeedsReport(h.db, system, input({ instanceId: null, socialSpaceIds: [w.ids.s1a] }), { now: NOW });
+		await changeNeedsStatus(h.db, system, id, 'under_review', { now: new Date(NOW.getTime() + 60_000) });
+		const view = await getNeedsReport(h.db, w.who.admin, id);
+		expect(view.report.reportedBy).toBeNull();
+		expect(view.events.map((e) => [e.kind, e.actorName, e.byMunicipality])).toEqual([
+			['reported', null, false],
+			['status', null, false]
+		]);
+		const audits = await h.db.select().from(auditLog).where(and(eq(auditLog.entityType, 'needs_report'), eq(auditLog.entityId, id)));
+		expect(audits.map((a) => [a.action, a.actorLabel, a.actorUserId])).toEqual(expect.arrayContaining([['create', 'cli', null], ['status', 'cli', null]]));
+	});
+
 	it('finds offers of the own municipality by name for linking', async () => {
-		const found = await findOffersToLink(h.db, w.ids.k, 'deutsch');
+		const found = await findOffersToLink(h.db, w.who.admin, w.ids.k, 'deutsch');
 		expect(found.map((f) => f.id)).toContain(w.ids.offer);
-		expect(await findOffersToLink(h.db, w.ids.o, 'deutsch')).toEqual([]);
-		expect(await findOffersToLink(h.db, w.ids.k, '%')).toEqual([]);
+		expect(await findOffersToLink(h.db, w.who.adminOther, w.ids.o, 'deutsch')).toEqual([]);
+		expect(await findOffersToLink(h.db, w.who.admin, w.ids.k, '%')).toEqual([]);
+		await expect(findOffersToLink(h.db, w.who.staffA, w.ids.k, 'deutsch')).rejects.toBeInstanceOf(AccessDeniedError);
 	});
 });

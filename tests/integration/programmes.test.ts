@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemPrincipal } from '../../src/lib/server/access';
-import { createUser } from '../../src/lib/server/accounts/users';
-import { type UserPrincipal } from '../../src/lib/server/access';
+import { systemPrincipal, type UserPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
+import { saveService } from '../../src/lib/server/directory/service';
 import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
-import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
-import { createDistrict, createMunicipality, createSocialSpace } from '../../src/lib/server/geography/service';
 import {
 	budgetByField,
 	deadlineFeed,
@@ -15,23 +11,19 @@ import {
 	getProgramme,
 	listDeadlines,
 	listProgrammes,
-	parseEuroCents,
 	programmeToInput,
 	saveProgramme,
 	type ProgrammeInput
 } from '../../src/lib/server/steering/programmes';
+import { parseEuroCents } from '../../src/lib/server/steering/model';
 import { needsReport, needsReportLink } from '../../src/lib/server/steering/schema';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
-import { offer, org } from '../helpers/directory';
+import { offer } from '../helpers/directory';
+import { buildWorld } from '../helpers/world';
 
 let h: DatabaseHandle;
 const ids: Record<string, string> = {};
 const people: Record<string, UserPrincipal> = {};
-
-async function person(key: string, role: UserPrincipal['role'], municipalityId: string, slug: string, instanceIds: string[] = []): Promise<UserPrincipal> {
-	const u = await createUser(h.db, systemPrincipal('test'), { email: `${key}@example.org`, displayName: key, role, municipalityId, instanceIds, password: 'long enough password' });
-	return { kind: 'user', userId: u.id, email: `${key}@example.org`, displayName: key, role, municipalityId, municipalitySlug: slug, instanceIds, totpEnabled: false };
-}
 
 function input(overrides: Partial<ProgrammeInput> = {}): ProgrammeInput {
 	return {
@@ -67,34 +59,19 @@ async function refused(p: Promise<unknown>): Promise<{ field: string; code: stri
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	ids.k = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
-	ids.d = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'duesseldorf', name: 'Düsseldorf' })).id;
-	const kd = await createDistrict(h.db, systemPrincipal('t'), { municipalityId: ids.k, name: 'Kalk' });
-	ids.kalk = (await createSocialSpace(h.db, systemPrincipal('t'), { districtId: kd.id, name: 'Kalk' })).id;
-	ids.vingst = (await createSocialSpace(h.db, systemPrincipal('t'), { districtId: kd.id, name: 'Vingst' })).id;
-	const dd = await createDistrict(h.db, systemPrincipal('t'), { municipalityId: ids.d, name: 'Stadtbezirk 6' });
-	ids.rath = (await createSocialSpace(h.db, systemPrincipal('t'), { districtId: dd.id, name: 'Rath' })).id;
-	ids.org = (await saveOrganization(h.db, ids.k, org(), { label: 't' })).id;
-	ids.offer = (await saveService(h.db, ids.k, offer(ids.org, { locations: [], schedules: [] }), { label: 't' })).id;
-	ids.dorg = (await saveOrganization(h.db, ids.d, org({ name: 'Diakonie Düsseldorf' }), { label: 't' })).id;
-	ids.doffer = (await saveService(h.db, ids.d, offer(ids.dorg, { locations: [], schedules: [] }), { label: 't' })).id;
-	people.admin = await person('admin', 'municipality_admin', ids.k, 'koeln');
-	const blank: InstanceInput = {
-		name: 'WP Kalk', hostOrganization: '', description: {}, street: '', postalCode: '', city: '', latitude: null, longitude: null,
-		phone: '', email: '', website: '', openingHours: [], languages: [], socialSpaceIds: [], profile: {}
-	};
-	ids.inst = (await createInstance(h.db, systemPrincipal('t'), { ...blank, municipalityId: ids.k, slug: 'kalk' })).id;
-	people.staff = await person('staff', 'instance_staff', ids.k, 'koeln', [ids.inst]);
-	people.dadmin = await person('dadmin', 'municipality_admin', ids.d, 'duesseldorf');
+	const w = await buildWorld(h.db);
+	Object.assign(ids, { k: w.ids.k, o: w.ids.o, kalk: w.ids.s1a, vingst: w.ids.s1b, beuel: w.ids.so, offer: w.ids.offer });
+	ids.ooffer = (await saveService(h.db, ids.o, offer(w.ids.orgOther, { locations: [], schedules: [] }), { label: 't' })).id;
+	Object.assign(people, { admin: w.who.admin, staff: w.who.staffA, oadmin: w.who.adminOther });
 });
 afterAll(() => h?.close());
 
 describe(`programmes (${DB_KIND})`, () => {
 	it('saves a programme with spaces, deadlines and funded offers; budget in cents; audited', async () => {
-		const p = await saveProgramme(h.db, people.admin, input());
+		const p = await saveProgramme(h.db, people.admin, ids.k, input());
 		expect(p.budgetCents).toBe(1_250_050);
-		const d = (await getProgramme(h.db, ids.k, p.id))!;
-		expect(d.socialSpaces.map((s) => s.name)).toEqual(['Kalk']);
+		const d = (await getProgramme(h.db, people.admin, ids.k, p.id))!;
+		expect(d.socialSpaces.map((s) => s.name)).toEqual(['Humboldt/Gremberg']);
 		expect(d.deadlines.map((x) => [x.dueOn, x.label])).toEqual([
 			['2026-03-31', 'Antragsfrist'],
 			['2026-09-30', 'Verwendungsnachweis']
@@ -107,15 +84,15 @@ describe(`programmes (${DB_KIND})`, () => {
 		expect(audit.changes.budgetCents).toEqual([null, 1_250_050]);
 		expect(audit.changes.deadlines).toEqual([null, ['2026-03-31 Antragsfrist', '2026-09-30 Verwendungsnachweis']]);
 		// Another municipality does not see it.
-		expect(await getProgramme(h.db, ids.d, p.id)).toBeNull();
+		expect(await getProgramme(h.db, people.oadmin, ids.o, p.id)).toBeNull();
 	});
 
 	it('updates keeping unchanged deadline rows (stable calendar UIDs) and audits only the difference', async () => {
-		const p = await saveProgramme(h.db, people.admin, input({ name: 'Update-Test' }));
-		const before = (await getProgramme(h.db, ids.k, p.id))!;
+		const p = await saveProgramme(h.db, people.admin, ids.k, input({ name: 'Update-Test' }));
+		const before = (await getProgramme(h.db, people.admin, ids.k, p.id))!;
 		const kept = before.deadlines.find((x) => x.label === 'Antragsfrist')!.id;
-		await saveProgramme(h.db, people.admin, input({ name: 'Update-Test', budget: '', deadlines: [{ dueOn: '2026-03-31', label: 'Antragsfrist' }, { dueOn: '2026-06-01', label: 'Zwischenbericht' }] }), { id: p.id });
-		const after = (await getProgramme(h.db, ids.k, p.id))!;
+		await saveProgramme(h.db, people.admin, ids.k, input({ name: 'Update-Test', budget: '', deadlines: [{ dueOn: '2026-03-31', label: 'Antragsfrist' }, { dueOn: '2026-06-01', label: 'Zwischenbericht' }] }), { id: p.id });
+		const after = (await getProgramme(h.db, people.admin, ids.k, p.id))!;
 		expect(after.budgetCents).toBeNull();
 		expect(after.deadlines.map((x) => x.label)).toEqual(['Antragsfrist', 'Zwischenbericht']);
 		expect(after.deadlines[0].id).toBe(kept);
@@ -127,31 +104,41 @@ describe(`programmes (${DB_KIND})`, () => {
 	it('refuses bad input naming the field, writing nothing', async () => {
 		const rows = await countRows(h, 'programme');
 		const audits = await countRows(h, 'audit_log');
-		expect(await refused(saveProgramme(h.db, people.admin, input({ startsOn: '2026-05-01', endsOn: '2026-04-30' })))).toEqual([{ field: 'endsOn', code: 'pg_err_end_before_start' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ budget: '-500' })))).toEqual([{ field: 'budget', code: 'pg_err_negative_budget' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ budget: '12,345,00' })))).toEqual([{ field: 'budget', code: 'pg_err_amount' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ themeFields: ['education', 'astrology'] })))).toEqual([{ field: 'themeFields', code: 'pg_err_theme_field' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ targetGroups: ['martians'] })))).toEqual([{ field: 'targetGroups', code: 'pg_err_target_group' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ funderLevel: 'galactic' })))).toEqual([{ field: 'funderLevel', code: 'pg_err_level' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ funderLevel: '' })))).toEqual([{ field: 'funderLevel', code: 'required' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ socialSpaceIds: [ids.rath] })))).toEqual([{ field: 'socialSpaceIds', code: 'pg_err_space' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ socialSpaceIds: ['not-a-uuid'] })))).toEqual([{ field: 'socialSpaceIds', code: 'pg_err_space' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ serviceIds: [ids.doffer] })))).toEqual([{ field: 'serviceIds', code: 'pg_err_offer' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ startsOn: '2026-02-30' })))).toEqual([{ field: 'startsOn', code: 'invalid_date' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ startsOn: '' })))).toEqual([{ field: 'startsOn', code: 'required' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ endsOn: '31.12.2026' })))).toEqual([{ field: 'endsOn', code: 'invalid_date' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ contactEmail: 'nobody-at-example' })))).toEqual([{ field: 'contactEmail', code: 'invalid_email' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ url: 'javascript:alert(1)' })))).toEqual([{ field: 'url', code: 'invalid_url' }]);
-		expect(await refused(saveProgramme(h.db, people.admin, input({ name: ' ' })))).toEqual([{ field: 'name', code: 'required' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ startsOn: '2026-05-01', endsOn: '2026-04-30' })))).toEqual([{ field: 'endsOn', code: 'pg_err_end_before_start' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ budget: '-500' })))).toEqual([{ field: 'budget', code: 'pg_err_negative_budget' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ budget: '12,345,00' })))).toEqual([{ field: 'budget', code: 'pg_err_amount' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ themeFields: ['education', 'astrology'] })))).toEqual([{ field: 'themeFields', code: 'pg_err_theme_field' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ targetGroups: ['martians'] })))).toEqual([{ field: 'targetGroups', code: 'pg_err_target_group' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ funderLevel: 'galactic' })))).toEqual([{ field: 'funderLevel', code: 'pg_err_level' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ funderLevel: '' })))).toEqual([{ field: 'funderLevel', code: 'required' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ socialSpaceIds: [ids.beuel] })))).toEqual([{ field: 'socialSpaceIds', code: 'pg_err_space' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ socialSpaceIds: ['not-a-uuid'] })))).toEqual([{ field: 'socialSpaceIds', code: 'pg_err_space' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ serviceIds: [ids.ooffer] })))).toEqual([{ field: 'serviceIds', code: 'pg_err_offer' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ startsOn: '2026-02-30' })))).toEqual([{ field: 'startsOn', code: 'invalid_date' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ startsOn: '' })))).toEqual([{ field: 'startsOn', code: 'required' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ endsOn: '31.12.2026' })))).toEqual([{ field: 'endsOn', code: 'invalid_date' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ contactEmail: 'nobody-at-example' })))).toEqual([{ field: 'contactEmail', code: 'invalid_email' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ url: 'javascript:alert(1)' })))).toEqual([{ field: 'url', code: 'invalid_url' }]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ name: ' ' })))).toEqual([{ field: 'name', code: 'required' }]);
 		expect(
-			await refused(saveProgramme(h.db, people.admin, input({ deadlines: [{ dueOn: '2026-13-01', label: 'X' }, { dueOn: '2026-05-01', label: '' }, { dueOn: '', label: 'Ohne Datum' }] })))
+			await refused(saveProgramme(h.db, people.admin, ids.k, input({ deadlines: [{ dueOn: '2026-13-01', label: 'X' }, { dueOn: '2026-05-01', label: '' }, { dueOn: '', label: 'Ohne Datum' }] })))
 		).toEqual([
 			{ field: 'deadlines.0.dueOn', code: 'invalid_date' },
 			{ field: 'deadlines.1.label', code: 'pg_err_deadline_label' },
 			{ field: 'deadlines.2.dueOn', code: 'required' }
 		]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ url: `https://example.org/${'x'.repeat(300)}`, contactEmail: `${'x'.repeat(300)}@example.org` })))).toEqual([
+			{ field: 'url', code: 'too_long' },
+			{ field: 'contactEmail', code: 'too_long' }
+		]);
+		expect(await refused(saveProgramme(h.db, people.admin, ids.k, input({ url: 'https://', budget: '1.2345' })))).toEqual([
+			{ field: 'budget', code: 'pg_err_amount' },
+			{ field: 'url', code: 'invalid_url' }
+		]);
 		expect(await countRows(h, 'programme')).toBe(rows);
 		expect(await countRows(h, 'audit_log')).toBe(audits);
+		await expect(saveProgramme(h.db, people.admin, ids.k, input(), { id: 'not-a-uuid' })).rejects.toBeInstanceOf(NotFoundError);
+		expect(await getProgramme(h.db, people.admin, ids.k, 'not-a-uuid')).toBeNull();
 	});
 
 	it('reads German amounts', () => {
@@ -164,25 +151,25 @@ describe(`programmes (${DB_KIND})`, () => {
 	});
 
 	it('allows only administrators of the same municipality to write', async () => {
-		await expect(saveProgramme(h.db, people.staff, input())).rejects.toBeInstanceOf(AccessDeniedError);
-		const p = await saveProgramme(h.db, people.admin, input({ name: 'Zu löschen' }));
-		await expect(saveProgramme(h.db, people.dadmin, input({ socialSpaceIds: [], serviceIds: [] }), { id: p.id })).rejects.toBeInstanceOf(NotFoundError);
-		await expect(deleteProgramme(h.db, people.dadmin, p.id)).rejects.toBeInstanceOf(NotFoundError);
-		await expect(deleteProgramme(h.db, people.staff, p.id)).rejects.toBeInstanceOf(AccessDeniedError);
-		await deleteProgramme(h.db, people.admin, p.id);
-		expect(await getProgramme(h.db, ids.k, p.id)).toBeNull();
+		await expect(saveProgramme(h.db, people.staff, ids.k, input())).rejects.toBeInstanceOf(AccessDeniedError);
+		const p = await saveProgramme(h.db, people.admin, ids.k, input({ name: 'Zu löschen' }));
+		await expect(saveProgramme(h.db, people.oadmin, ids.o, input({ socialSpaceIds: [], serviceIds: [] }), { id: p.id })).rejects.toBeInstanceOf(NotFoundError);
+		await expect(deleteProgramme(h.db, people.oadmin, ids.o, p.id)).rejects.toBeInstanceOf(NotFoundError);
+		await expect(deleteProgramme(h.db, people.staff, ids.k, p.id)).rejects.toBeInstanceOf(AccessDeniedError);
+		await deleteProgramme(h.db, people.admin, ids.k, p.id);
+		expect(await getProgramme(h.db, people.admin, ids.k, p.id)).toBeNull();
 		const [audit] = await listAudit(h.db, { entityType: 'programme', entityId: p.id });
 		expect(audit.action).toBe('delete');
 	});
 
 	it('shows needs reports linked to the programme', async () => {
-		const p = await saveProgramme(h.db, people.admin, input({ name: 'Mit Bedarf' }));
+		const p = await saveProgramme(h.db, people.admin, ids.k, input({ name: 'Mit Bedarf' }));
 		const [r] = await h.db
 			.insert(needsReport)
 			.values({ municipalityId: ids.k, reference: 'B-2026-0001', title: 'Sprachkurse fehlen', description: 'x', themeField: 'education' })
 			.returning();
 		await h.db.insert(needsReportLink).values({ reportId: r.id, programmeId: p.id });
-		expect((await getProgramme(h.db, ids.k, p.id))!.needsReports).toEqual([{ id: r.id, reference: 'B-2026-0001', title: 'Sprachkurse fehlen', status: 'reported' }]);
+		expect((await getProgramme(h.db, people.admin, ids.k, p.id))!.needsReports).toEqual([{ id: r.id, reference: 'B-2026-0001', title: 'Sprachkurse fehlen', status: 'reported' }]);
 	});
 });
 
@@ -192,20 +179,18 @@ describe(`programme lists, deadlines and budget (${DB_KIND})`, () => {
 	beforeAll(async () => {
 		// Own database: the assertions count every programme of the municipality.
 		other = await freshDatabase();
-		o.m = (await createMunicipality(other.db, systemPrincipal('t'), { slug: 'bonn', name: 'Bonn' })).id;
-		const d = await createDistrict(other.db, systemPrincipal('t'), { municipalityId: o.m, name: 'Beuel' });
-		o.a = (await createSocialSpace(other.db, systemPrincipal('t'), { districtId: d.id, name: 'Beuel-Mitte' })).id;
-		o.b = (await createSocialSpace(other.db, systemPrincipal('t'), { districtId: d.id, name: 'Vilich' })).id;
-		const sys = { system: 'test', municipalityId: o.m };
+		const w = await buildWorld(other.db);
+		Object.assign(o, { m: w.ids.k, a: w.ids.s1a, b: w.ids.s1b });
+		const sys = systemPrincipal('test');
 		const base = { description: '', funderName: '', targetGroups: [], url: '', contactName: '', contactEmail: '', contactPhone: '', serviceIds: [] };
-		o.p1 = (await saveProgramme(other.db, sys, { ...base, name: 'Land A', funderLevel: 'state', themeFields: ['education', 'labour'], socialSpaceIds: [o.a], budget: '1.000,01', startsOn: '2025-07-01', endsOn: '2026-06-30', deadlines: [{ dueOn: '2026-03-15', label: 'Antrag' }] })).id;
-		o.p2 = (await saveProgramme(other.db, sys, { ...base, name: 'EU B', funderLevel: 'eu', themeFields: ['education'], socialSpaceIds: [], budget: '500', startsOn: '2026-01-01', endsOn: '', deadlines: [{ dueOn: '2026-03-15', label: 'Zwischenbericht' }, { dueOn: '2026-04-01', label: 'Antrag' }] })).id;
-		o.p3 = (await saveProgramme(other.db, sys, { ...base, name: 'Stiftung C', funderLevel: 'foundation', themeFields: [], socialSpaceIds: [o.b], budget: '', startsOn: '2024-01-01', endsOn: '2024-12-31', deadlines: [] })).id;
+		o.p1 = (await saveProgramme(other.db, sys, o.m, { ...base, name: 'Land A', funderLevel: 'state', themeFields: ['education', 'labour'], socialSpaceIds: [o.a], budget: '1.000,01', startsOn: '2025-07-01', endsOn: '2026-06-30', deadlines: [{ dueOn: '2026-03-15', label: 'Antrag' }] })).id;
+		o.p2 = (await saveProgramme(other.db, sys, o.m, { ...base, name: 'EU B', funderLevel: 'eu', themeFields: ['education'], socialSpaceIds: [], budget: '500', startsOn: '2026-01-01', endsOn: '', deadlines: [{ dueOn: '2026-03-15', label: 'Zwischenbericht' }, { dueOn: '2026-04-01', label: 'Antrag' }] })).id;
+		o.p3 = (await saveProgramme(other.db, sys, o.m, { ...base, name: 'Stiftung C', funderLevel: 'foundation', themeFields: [], socialSpaceIds: [o.b], budget: '', startsOn: '2024-01-01', endsOn: '2024-12-31', deadlines: [] })).id;
 	});
 	afterAll(() => other?.close());
 
 	it('filters by field, funder level, space (incl. whole-municipality programmes) active date and year', async () => {
-		const names = async (f: Parameters<typeof listProgrammes>[2]) => (await listProgrammes(other.db, o.m, f)).map((p) => p.name).sort();
+		const names = async (f: Parameters<typeof listProgrammes>[3]) => (await listProgrammes(other.db, systemPrincipal('test'), o.m, f)).map((p) => p.name).sort();
 		expect(await names({})).toEqual(['EU B', 'Land A', 'Stiftung C']);
 		expect(await names({ field: 'labour' })).toEqual(['Land A']);
 		expect(await names({ funderLevel: 'eu' })).toEqual(['EU B']);
@@ -215,12 +200,31 @@ describe(`programme lists, deadlines and budget (${DB_KIND})`, () => {
 		expect(await names({ activeInYear: 2025 })).toEqual(['Land A']);
 		expect(await names({ activeInYear: 2026 })).toEqual(['EU B', 'Land A']);
 		expect(await names({ activeInYear: 2023 })).toEqual([]);
-		const [eu] = await listProgrammes(other.db, o.m, { funderLevel: 'eu' }, '2026-03-16');
+		const [eu] = await listProgrammes(other.db, systemPrincipal('test'), o.m, { funderLevel: 'eu' }, '2026-03-16');
 		expect(eu.nextDeadline).toEqual({ dueOn: '2026-04-01', label: 'Antrag' });
 	});
 
+	it('refuses malformed date ranges and readers without steering:view', async () => {
+		const err = await listDeadlines(other.db, systemPrincipal('test'), o.m, '2026-02-30', 'soon').catch((e) => e);
+		expect(err).toBeInstanceOf(ValidationError);
+		expect((err as ValidationError).issues).toEqual([
+			{ field: 'from', code: 'invalid_date' },
+			{ field: 'to', code: 'invalid_date' }
+		]);
+		await expect(listProgrammes(h.db, people.oadmin, ids.k)).rejects.toBeInstanceOf(AccessDeniedError);
+		await expect(listDeadlines(h.db, people.oadmin, ids.k, '2026-01-01', '2026-12-31')).rejects.toBeInstanceOf(AccessDeniedError);
+		await expect(getProgramme(h.db, people.oadmin, ids.k, ids.offer)).rejects.toBeInstanceOf(AccessDeniedError);
+	});
+
+	it('records the system by its label in the audit log', async () => {
+		const p = await saveProgramme(other.db, systemPrincipal('demo-loader'), o.m, input({ name: 'Label-Test', socialSpaceIds: [], serviceIds: [], deadlines: [] }));
+		const [audit] = await listAudit(other.db, { entityType: 'programme', entityId: p.id });
+		expect(audit).toMatchObject({ action: 'create', actorLabel: 'demo-loader', actorUserId: null });
+		await deleteProgramme(other.db, systemPrincipal('cli'), o.m, p.id);
+	});
+
 	it('lists deadlines in a date range by day and programme', async () => {
-		const list = await listDeadlines(other.db, o.m, '2026-03-01', '2026-03-31');
+		const list = await listDeadlines(other.db, systemPrincipal('test'), o.m, '2026-03-01', '2026-03-31');
 		expect(list.map((d) => [d.dueOn, d.programmeName, d.label])).toEqual([
 			['2026-03-15', 'EU B', 'Zwischenbericht'],
 			['2026-03-15', 'Land A', 'Antrag']

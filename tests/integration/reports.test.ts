@@ -7,7 +7,7 @@ import readXlsxFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { AccessDeniedError, ValidationError } from '../../src/lib/server/core/errors';
-import { municipalityDashboard, type Dashboard } from '../../src/lib/server/steering/indicators';
+import { municipalityDashboard, type Dashboard } from '../../src/lib/server/steering/pages/dashboard';
 import {
 	buildSteeringReport,
 	parseReportQuery,
@@ -17,7 +17,7 @@ import {
 	reportFileName,
 	valueText,
 	type SteeringReport
-} from '../../src/lib/server/steering/reports';
+} from '../../src/lib/server/steering/pages/report';
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import type { World } from '../helpers/world';
 import { indicatorWorld, YEAR } from '../helpers/indicators';
@@ -31,8 +31,8 @@ const NOW = new Date(`${YEAR}-06-30T22:30:00Z`);
 beforeAll(async () => {
 	h = await freshDatabase();
 	w = await indicatorWorld(h.db);
-	district = await buildSteeringReport(h.db, w.who.admin, { kind: 'district', districtId: w.ids.d1, year: YEAR, locale: 'de' }, NOW);
-	annual = await buildSteeringReport(h.db, w.who.staffA, { kind: 'annual', districtId: null, year: YEAR, locale: 'de' }, NOW);
+	district = await buildSteeringReport(h.db, w.who.admin, w.ids.k, { kind: 'district', districtId: w.ids.d1, year: YEAR, locale: 'de' }, NOW);
+	annual = await buildSteeringReport(h.db, w.who.staffA, w.ids.k, { kind: 'annual', districtId: null, year: YEAR, locale: 'de' }, NOW);
 }, 120_000);
 afterAll(async () => h?.close());
 
@@ -46,7 +46,7 @@ function expected(d: Dashboard): Map<string, string | number> {
 
 describe(`district and annual reports (${DB_KIND})`, () => {
 	it('hold the numbers of the dashboard', async () => {
-		const dashboard = await municipalityDashboard(h.db, w.who.admin, { year: YEAR, districtId: w.ids.d1, locale: 'de' });
+		const dashboard = await municipalityDashboard(h.db, w.who.admin, w.ids.k, { year: YEAR, districtId: w.ids.d1, locale: 'de' });
 		expect(district.dashboard.tables).toEqual(dashboard.tables);
 		expect(district.title).toBe(`Bezirksbericht Kalk ${YEAR}`);
 		expect(district.generatedText).toContain('00:30');
@@ -112,7 +112,7 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 	});
 
 	it('Arabic PDF is tagged with the document language', async () => {
-		const ar = await buildSteeringReport(h.db, w.who.admin, { kind: 'district', districtId: w.ids.d1, year: YEAR, locale: 'ar' }, NOW);
+		const ar = await buildSteeringReport(h.db, w.who.admin, w.ids.k, { kind: 'district', districtId: w.ids.d1, year: YEAR, locale: 'ar' }, NOW);
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-report-'));
 		const file = path.join(dir, 'ar.pdf');
 		writeFileSync(file, await renderReportPdf(ar));
@@ -122,11 +122,11 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 
 	it('refuses partners, volunteers, other municipalities and names bad parameters', async () => {
 		const req = { kind: 'annual' as const, districtId: null, year: YEAR, locale: 'de' };
-		await expect(buildSteeringReport(h.db, w.who.partner, req)).rejects.toThrow(AccessDeniedError);
-		await expect(buildSteeringReport(h.db, w.who.volunteer, req)).rejects.toThrow(AccessDeniedError);
-		const foreign = await buildSteeringReport(h.db, w.who.adminOther, { ...req, kind: 'district', districtId: w.ids.d1 }).catch((e) => e);
+		await expect(buildSteeringReport(h.db, w.who.partner, w.ids.k, req)).rejects.toThrow(AccessDeniedError);
+		await expect(buildSteeringReport(h.db, w.who.volunteer, w.ids.k, req)).rejects.toThrow(AccessDeniedError);
+		const foreign = await buildSteeringReport(h.db, w.who.adminOther, w.ids.o, { ...req, kind: 'district', districtId: w.ids.d1 }).catch((e) => e);
 		expect(foreign.issues).toEqual([{ field: 'district', code: 'in_error_district' }]);
-		const missing = await buildSteeringReport(h.db, w.who.admin, { ...req, kind: 'district' }).catch((e) => e);
+		const missing = await buildSteeringReport(h.db, w.who.admin, w.ids.k, { ...req, kind: 'district' }).catch((e) => e);
 		expect(missing.issues[0]).toMatchObject({ field: 'district', code: 'in_error_district_required' });
 		const bad = (() => {
 			try {
@@ -137,6 +137,10 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 		})();
 		expect(bad?.issues.map((i) => i.field)).toEqual(['kind', 'year', 'format']);
 		expect(() => parseReportQuery(new URLSearchParams('kind=district&year=2026&format=pdf'), 'de')).toThrow(/district/);
+		expect(() => parseReportQuery(new URLSearchParams('kind=annual&year=2026&format=toString'), 'de')).toThrow(/format/);
+		expect(() => parseReportQuery(new URLSearchParams('kind=annual&year=1999&format=csv'), 'de')).toThrow(/year/);
+		const junk = await buildSteeringReport(h.db, w.who.admin, w.ids.k, { ...req, kind: 'district', districtId: 'junk' }).catch((e) => e);
+		expect(junk.issues).toEqual([{ field: 'district', code: 'in_error_district' }]);
 		expect(parseReportQuery(new URLSearchParams(`kind=district&district=${w.ids.d1}&year=2026&format=csv`), 'de')).toMatchObject({ kind: 'district', districtId: w.ids.d1, year: 2026, format: 'csv' });
 	});
 });

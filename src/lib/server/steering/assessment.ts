@@ -12,20 +12,14 @@
  * Error codes (`sa_err_*`) are message keys.
  */
 import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
-import type { UserPrincipal } from '../access';
-import { authorize, can } from '../access';
+import { auditActor, authorize, can, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
-import type { Db, DbOrTx } from '../db/client';
 import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
-import { listInstances } from '../instances/service';
+import { isUuid, parseInteger } from '../core/validation';
+import type { Db, DbOrTx } from '../db/client';
+import { findInstanceById, listInstances } from '../instances/service';
+import { CRITERION_CODE, CRITERION_LONG_MAX, CRITERION_TEXT_MAX, maxAssessmentYear, MIN_ASSESSMENT_YEAR, RATINGS } from './model';
 import { assessment, assessmentAnswer, assessmentCatalogue, assessmentCriterion } from './schema';
-
-/** Ratings 0–3; labels `sa_rating_<n>`. */
-export const RATINGS = [0, 1, 2, 3] as const;
-/** Assessment years accepted: from 2000 to next year (a year is assessed during or after it). */
-export const MIN_YEAR = 2000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$/;
 
 export type Catalogue = typeof assessmentCatalogue.$inferSelect;
 export type Criterion = typeof assessmentCriterion.$inferSelect;
@@ -51,15 +45,6 @@ export interface AssessmentDetail extends Assessment {
 	answers: Record<string, { rating: number; evidence: string }>;
 }
 
-function manage(principal: UserPrincipal): void {
-	authorize(principal, 'programmes:manage', { municipalityId: principal.municipalityId });
-}
-
-/** The largest year accepted now (next calendar year). */
-export function maxYear(now: Date = new Date()): number {
-	return now.getUTCFullYear() + 1;
-}
-
 /** The municipality's catalogue versions, newest first. */
 export function listCatalogues(db: DbOrTx, municipalityId: string): Promise<Catalogue[]> {
 	return db.select().from(assessmentCatalogue).where(eq(assessmentCatalogue.municipalityId, municipalityId)).orderBy(desc(assessmentCatalogue.version));
@@ -67,7 +52,7 @@ export function listCatalogues(db: DbOrTx, municipalityId: string): Promise<Cata
 
 /** One catalogue version of the municipality with its criteria; null when missing or foreign. */
 export async function getCatalogue(db: DbOrTx, municipalityId: string, id: string): Promise<CatalogueDetail | null> {
-	if (!UUID.test(id)) return null;
+	if (!isUuid(id)) return null;
 	const [row] = await db.select().from(assessmentCatalogue).where(and(eq(assessmentCatalogue.id, id), eq(assessmentCatalogue.municipalityId, municipalityId)));
 	if (!row) return null;
 	const criteria = await db.select().from(assessmentCriterion).where(eq(assessmentCriterion.catalogueId, id)).orderBy(asc(assessmentCriterion.position));
@@ -89,23 +74,25 @@ export async function currentCatalogue(db: DbOrTx, municipalityId: string): Prom
  * Starts the next catalogue version: version 1 (empty, titled `title`) when there is none,
  * otherwise a draft copy (title and criteria) of the latest version, which must be published.
  * Audited. @throws AccessDeniedError without `programmes:manage`; ValidationError
- * `version`/`sa_err_draft_exists` when the latest version is still a draft, `title`/`required`.
+ * `version`/`sa_err_draft_exists` when the latest version is still a draft, `title`/`required` |
+ * `too_long`.
  */
-export async function startCatalogueVersion(db: Db, principal: UserPrincipal, title = '', options: { isDemo?: boolean } = {}): Promise<Catalogue> {
-	manage(principal);
+export async function startCatalogueVersion(db: Db, principal: Principal, municipalityId: string, title = '', options: { isDemo?: boolean } = {}): Promise<Catalogue> {
+	authorize(principal, 'programmes:manage', { municipalityId });
 	return db.transaction(async (tx) => {
 		const [latest] = await tx
 			.select()
 			.from(assessmentCatalogue)
-			.where(eq(assessmentCatalogue.municipalityId, principal.municipalityId))
+			.where(eq(assessmentCatalogue.municipalityId, municipalityId))
 			.orderBy(desc(assessmentCatalogue.version))
 			.limit(1);
 		if (latest && !latest.publishedAt) throw new ValidationError([{ field: 'version', code: 'sa_err_draft_exists', params: { version: latest.version } }]);
 		const newTitle = (title.trim() || latest?.title || '').trim();
 		if (!newTitle) throw new ValidationError([{ field: 'title', code: 'required' }]);
+		if (newTitle.length > CRITERION_TEXT_MAX) throw new ValidationError([{ field: 'title', code: 'too_long', params: { max: CRITERION_TEXT_MAX } }]);
 		const [row] = await tx
 			.insert(assessmentCatalogue)
-			.values({ municipalityId: principal.municipalityId, version: (latest?.version ?? 0) + 1, title: newTitle, isDemo: options.isDemo ?? false })
+			.values({ municipalityId, version: (latest?.version ?? 0) + 1, title: newTitle, isDemo: options.isDemo ?? false })
 			.returning();
 		if (latest) {
 			const criteria = await tx.select().from(assessmentCriterion).where(eq(assessmentCriterion.catalogueId, latest.id));
@@ -114,8 +101,8 @@ export async function startCatalogueVersion(db: Db, principal: UserPrincipal, ti
 			}
 		}
 		await recordAudit(tx, {
-			actorUserId: principal.userId,
-			municipalityId: principal.municipalityId,
+			...auditActor(principal),
+			municipalityId,
 			action: 'create',
 			entityType: 'assessment_catalogue',
 			entityId: row.id,
@@ -125,9 +112,10 @@ export async function startCatalogueVersion(db: Db, principal: UserPrincipal, ti
 	});
 }
 
-async function draftOf(db: DbOrTx, principal: UserPrincipal, id: string): Promise<Catalogue> {
-	const [row] = UUID.test(id) ? await db.select().from(assessmentCatalogue).where(eq(assessmentCatalogue.id, id)) : [];
-	if (!row || row.municipalityId !== principal.municipalityId) throw new NotFoundError(`catalogue ${id}`);
+/** The catalogue version `id` of the municipality, which must still be a draft. */
+async function draftOf(db: DbOrTx, municipalityId: string, id: string): Promise<Catalogue> {
+	const [row] = isUuid(id) ? await db.select().from(assessmentCatalogue).where(eq(assessmentCatalogue.id, id)) : [];
+	if (!row || row.municipalityId !== municipalityId) throw new NotFoundError(`catalogue ${id}`);
 	if (row.publishedAt) throw new ValidationError([{ field: 'version', code: 'sa_err_published', params: { version: row.version } }]);
 	return row;
 }
@@ -139,27 +127,33 @@ async function draftOf(db: DbOrTx, principal: UserPrincipal, id: string): Promis
  * (`required`, `sa_err_code`, `sa_err_code_taken`), `criteria.<i>.task`/`.title` (`required`,
  * `too_long`).
  */
-export async function saveCatalogueDraft(db: Db, principal: UserPrincipal, id: string, input: { title: string; criteria: CriterionInput[] }): Promise<CatalogueDetail> {
-	manage(principal);
+export async function saveCatalogueDraft(
+	db: Db,
+	principal: Principal,
+	municipalityId: string,
+	id: string,
+	input: { title: string; criteria: CriterionInput[] }
+): Promise<CatalogueDetail> {
+	authorize(principal, 'programmes:manage', { municipalityId });
 	return db.transaction(async (tx) => {
-		const row = await draftOf(tx, principal, id);
+		const row = await draftOf(tx, municipalityId, id);
 		const issues: FieldIssue[] = [];
 		if (!input.title.trim()) issues.push({ field: 'title', code: 'required' });
-		else if (input.title.length > 300) issues.push({ field: 'title', code: 'too_long', params: { max: 300 } });
+		else if (input.title.length > CRITERION_TEXT_MAX) issues.push({ field: 'title', code: 'too_long', params: { max: CRITERION_TEXT_MAX } });
 		const rows = input.criteria
 			.map((c, i) => ({ c: { code: c.code.trim(), task: c.task.trim(), title: c.title.trim(), description: c.description.trim() }, i }))
 			.filter(({ c }) => c.code || c.task || c.title || c.description);
 		const seen = new Set<string>();
 		for (const { c, i } of rows) {
 			if (!c.code) issues.push({ field: `criteria.${i}.code`, code: 'required' });
-			else if (!CODE.test(c.code)) issues.push({ field: `criteria.${i}.code`, code: 'sa_err_code' });
+			else if (!CRITERION_CODE.test(c.code)) issues.push({ field: `criteria.${i}.code`, code: 'sa_err_code' });
 			else if (seen.has(c.code.toLowerCase())) issues.push({ field: `criteria.${i}.code`, code: 'sa_err_code_taken', params: { code: c.code } });
 			seen.add(c.code.toLowerCase());
 			for (const f of ['task', 'title'] as const) {
 				if (!c[f]) issues.push({ field: `criteria.${i}.${f}`, code: 'required' });
-				else if (c[f].length > 300) issues.push({ field: `criteria.${i}.${f}`, code: 'too_long', params: { max: 300 } });
+				else if (c[f].length > CRITERION_TEXT_MAX) issues.push({ field: `criteria.${i}.${f}`, code: 'too_long', params: { max: CRITERION_TEXT_MAX } });
 			}
-			if (c.description.length > 3000) issues.push({ field: `criteria.${i}.description`, code: 'too_long', params: { max: 3000 } });
+			if (c.description.length > CRITERION_LONG_MAX) issues.push({ field: `criteria.${i}.description`, code: 'too_long', params: { max: CRITERION_LONG_MAX } });
 		}
 		if (issues.length) throw new ValidationError(issues);
 		const before = await tx.select().from(assessmentCriterion).where(eq(assessmentCriterion.catalogueId, id));
@@ -167,8 +161,8 @@ export async function saveCatalogueDraft(db: Db, principal: UserPrincipal, id: s
 		if (rows.length) await tx.insert(assessmentCriterion).values(rows.map(({ c }, position) => ({ ...c, position, catalogueId: id })));
 		await tx.update(assessmentCatalogue).set({ title: input.title.trim(), updatedAt: new Date() }).where(eq(assessmentCatalogue.id, id));
 		await recordAudit(tx, {
-			actorUserId: principal.userId,
-			municipalityId: principal.municipalityId,
+			...auditActor(principal),
+			municipalityId,
 			action: 'update',
 			entityType: 'assessment_catalogue',
 			entityId: id,
@@ -177,7 +171,7 @@ export async function saveCatalogueDraft(db: Db, principal: UserPrincipal, id: s
 				criteria: [before.sort((a, b) => a.position - b.position).map((c) => c.code), rows.map(({ c }) => c.code)]
 			}
 		});
-		return (await getCatalogue(tx, principal.municipalityId, id))!;
+		return (await getCatalogue(tx, municipalityId, id))!;
 	});
 }
 
@@ -186,16 +180,16 @@ export async function saveCatalogueDraft(db: Db, principal: UserPrincipal, id: s
  * Audited. @throws AccessDeniedError; NotFoundError; ValidationError `version`/`sa_err_published`
  * (already published) or `criteria`/`sa_err_no_criteria` (empty catalogue).
  */
-export async function publishCatalogue(db: Db, principal: UserPrincipal, id: string, now: Date = new Date()): Promise<Catalogue> {
-	manage(principal);
+export async function publishCatalogue(db: Db, principal: Principal, municipalityId: string, id: string, now: Date = new Date()): Promise<Catalogue> {
+	authorize(principal, 'programmes:manage', { municipalityId });
 	return db.transaction(async (tx) => {
-		await draftOf(tx, principal, id);
+		await draftOf(tx, municipalityId, id);
 		const criteria = await tx.select({ id: assessmentCriterion.id }).from(assessmentCriterion).where(eq(assessmentCriterion.catalogueId, id));
 		if (!criteria.length) throw new ValidationError([{ field: 'criteria', code: 'sa_err_no_criteria' }]);
 		const [row] = await tx.update(assessmentCatalogue).set({ publishedAt: now, updatedAt: now }).where(eq(assessmentCatalogue.id, id)).returning();
 		await recordAudit(tx, {
-			actorUserId: principal.userId,
-			municipalityId: principal.municipalityId,
+			...auditActor(principal),
+			municipalityId,
 			action: 'publish',
 			entityType: 'assessment_catalogue',
 			entityId: id,
@@ -205,22 +199,31 @@ export async function publishCatalogue(db: Db, principal: UserPrincipal, id: str
 	});
 }
 
-function checkYear(year: number, now: Date): void {
-	if (!Number.isInteger(year) || year < MIN_YEAR || year > maxYear(now)) {
-		throw new ValidationError([{ field: 'year', code: 'sa_err_year', params: { min: MIN_YEAR, max: maxYear(now) } }]);
-	}
+/**
+ * The assessment year from a number or text (`"2025"`).
+ * @throws ValidationError `year`/`sa_err_year` outside MIN_ASSESSMENT_YEAR … next year.
+ */
+export function assessmentYear(value: number | string, now: Date = new Date()): number {
+	const max = maxAssessmentYear(now);
+	const year = typeof value === 'number' ? (Number.isInteger(value) ? value : null) : parseInteger(value, { min: MIN_ASSESSMENT_YEAR, max });
+	if (year === null || year < MIN_ASSESSMENT_YEAR || year > max) throw new ValidationError([{ field: 'year', code: 'sa_err_year', params: { min: MIN_ASSESSMENT_YEAR, max } }]);
+	return year;
 }
 
 /**
  * The instance's assessment for `year` against the current published version, created (empty,
  * draft) when there is none yet. Audited on creation.
  * @throws AccessDeniedError without `assessment:submit` on the instance; ValidationError
- *   `year`/`sa_err_year` (outside MIN_YEAR … next year) or `catalogue`/`sa_err_no_catalogue`.
+ *   `year`/`sa_err_year` (see `assessmentYear`) or `catalogue`/`sa_err_no_catalogue`;
+ *   NotFoundError for an unknown instance.
  */
-export async function openAssessment(db: Db, principal: UserPrincipal, instanceId: string, year: number, now: Date = new Date()): Promise<Assessment> {
-	authorize(principal, 'assessment:submit', { municipalityId: principal.municipalityId, instanceId });
-	checkYear(year, now);
-	const catalogue = await currentCatalogue(db, principal.municipalityId);
+export async function openAssessment(db: Db, principal: Principal, instanceId: string, yearInput: number | string, now: Date = new Date()): Promise<Assessment> {
+	const inst = await findInstanceById(db, instanceId);
+	if (!inst) throw new NotFoundError(`instance ${instanceId}`);
+	const municipalityId = inst.municipalityId;
+	authorize(principal, 'assessment:submit', { municipalityId, instanceId: inst.id });
+	const year = assessmentYear(yearInput, now);
+	const catalogue = await currentCatalogue(db, municipalityId);
 	if (!catalogue) throw new ValidationError([{ field: 'catalogue', code: 'sa_err_no_catalogue' }]);
 	return db.transaction(async (tx) => {
 		const [existing] = await tx
@@ -230,8 +233,8 @@ export async function openAssessment(db: Db, principal: UserPrincipal, instanceI
 		if (existing) return existing;
 		const [row] = await tx.insert(assessment).values({ instanceId, catalogueId: catalogue.id, year }).returning();
 		await recordAudit(tx, {
-			actorUserId: principal.userId,
-			municipalityId: principal.municipalityId,
+			...auditActor(principal),
+			municipalityId,
 			action: 'create',
 			entityType: 'assessment',
 			entityId: row.id,
@@ -241,19 +244,31 @@ export async function openAssessment(db: Db, principal: UserPrincipal, instanceI
 	});
 }
 
+/** An assessment with the municipality of its catalogue; null when `id` is unknown or malformed. */
+async function assessmentWithMunicipality(db: DbOrTx, id: string): Promise<{ row: Assessment; municipalityId: string } | null> {
+	const [found] = isUuid(id)
+		? await db
+				.select({ row: assessment, municipalityId: assessmentCatalogue.municipalityId })
+				.from(assessment)
+				.innerJoin(assessmentCatalogue, eq(assessmentCatalogue.id, assessment.catalogueId))
+				.where(eq(assessment.id, id))
+		: [];
+	return found ?? null;
+}
+
 /**
  * One assessment with catalogue and answers, for the instance's staff and the municipality's
  * administrators (read-only for them). @throws NotFoundError (missing, or not visible to the
  * principal — the page does not tell the two apart).
  */
-export async function getAssessment(db: DbOrTx, principal: UserPrincipal, id: string): Promise<AssessmentDetail> {
-	const [row] = UUID.test(id) ? await db.select().from(assessment).where(eq(assessment.id, id)) : [];
-	const catalogue = row && (await getCatalogue(db, principal.municipalityId, row.catalogueId));
-	if (!row || !catalogue) throw new NotFoundError(`assessment ${id}`);
-	const scope = { municipalityId: principal.municipalityId, instanceId: row.instanceId };
-	if (!can(principal, 'assessment:submit', scope) && !can(principal, 'programmes:manage', scope)) throw new NotFoundError(`assessment ${id}`);
+export async function getAssessment(db: DbOrTx, principal: Principal, id: string): Promise<AssessmentDetail> {
+	const found = await assessmentWithMunicipality(db, id);
+	const scope = found && { municipalityId: found.municipalityId, instanceId: found.row.instanceId };
+	if (!found || !scope || (!can(principal, 'assessment:submit', scope) && !can(principal, 'programmes:manage', scope))) throw new NotFoundError(`assessment ${id}`);
+	const { row } = found;
+	const catalogue = (await getCatalogue(db, scope.municipalityId, row.catalogueId))!;
 	const answers = await db.select().from(assessmentAnswer).where(eq(assessmentAnswer.assessmentId, id));
-	const inst = (await listInstances(db, principal.municipalityId)).find((i) => i.id === row.instanceId);
+	const inst = (await listInstances(db, scope.municipalityId)).find((i) => i.id === row.instanceId);
 	return {
 		...row,
 		instanceName: inst?.name ?? '',
@@ -282,16 +297,17 @@ export interface AnswerInput {
  */
 export async function saveAssessment(
 	db: Db,
-	principal: UserPrincipal,
+	principal: Principal,
 	id: string,
 	answers: AnswerInput[],
 	options: { submit?: boolean; now?: Date } = {}
 ): Promise<Assessment> {
 	const now = options.now ?? new Date();
 	return db.transaction(async (tx) => {
-		const [row] = UUID.test(id) ? await tx.select().from(assessment).where(eq(assessment.id, id)) : [];
-		if (!row) throw new NotFoundError(`assessment ${id}`);
-		authorize(principal, 'assessment:submit', { municipalityId: principal.municipalityId, instanceId: row.instanceId });
+		const found = await assessmentWithMunicipality(tx, id);
+		if (!found) throw new NotFoundError(`assessment ${id}`);
+		const { row, municipalityId } = found;
+		authorize(principal, 'assessment:submit', { municipalityId, instanceId: row.instanceId });
 		if (row.submittedAt) throw new ValidationError([{ field: 'assessment', code: 'sa_err_submitted' }]);
 		const criteria = await tx.select().from(assessmentCriterion).where(eq(assessmentCriterion.catalogueId, row.catalogueId)).orderBy(asc(assessmentCriterion.position));
 		const issues: FieldIssue[] = [];
@@ -304,14 +320,14 @@ export async function saveAssessment(
 				continue;
 			}
 			const evidence = a.evidence.trim();
-			if (evidence.length > 3000) issues.push({ field: `${field}.evidence`, code: 'too_long', params: { max: 3000 } });
+			if (evidence.length > CRITERION_LONG_MAX) issues.push({ field: `${field}.evidence`, code: 'too_long', params: { max: CRITERION_LONG_MAX } });
 			const raw = a.rating === null ? '' : String(a.rating).trim();
 			if (raw === '') {
 				cleared.push(a.criterionId);
 				continue;
 			}
-			const rating = Number(raw);
-			if (!/^\d+$/.test(raw) || !(RATINGS as readonly number[]).includes(rating)) {
+			const rating = parseInteger(raw, { min: RATINGS[0], max: RATINGS[RATINGS.length - 1] });
+			if (rating === null) {
 				issues.push({ field: `${field}.rating`, code: 'sa_err_rating', params: { value: raw } });
 				continue;
 			}
@@ -347,8 +363,8 @@ export async function saveAssessment(
 		}
 		if (options.submit) changes.submittedAt = [null, now.toISOString()];
 		await recordAudit(tx, {
-			actorUserId: principal.userId,
-			municipalityId: principal.municipalityId,
+			...auditActor(principal),
+			municipalityId,
 			action: options.submit ? 'submit' : 'update',
 			entityType: 'assessment',
 			entityId: id,
@@ -399,16 +415,17 @@ export interface Comparison {
  */
 export async function compareAssessments(
 	db: DbOrTx,
-	principal: UserPrincipal,
-	year: number,
+	principal: Principal,
+	municipalityId: string,
+	yearInput: number | string,
 	catalogueId?: string,
 	now: Date = new Date()
 ): Promise<Comparison | null> {
-	manage(principal);
-	checkYear(year, now);
-	const catalogue = catalogueId ? await getCatalogue(db, principal.municipalityId, catalogueId) : await currentCatalogue(db, principal.municipalityId);
+	authorize(principal, 'programmes:manage', { municipalityId });
+	const year = assessmentYear(yearInput, now);
+	const catalogue = catalogueId ? await getCatalogue(db, municipalityId, catalogueId) : await currentCatalogue(db, municipalityId);
 	if (!catalogue || !catalogue.publishedAt) return null;
-	const instances = await listInstances(db, principal.municipalityId);
+	const instances = await listInstances(db, municipalityId);
 	const rows = await db.select().from(assessment).where(and(eq(assessment.catalogueId, catalogue.id), eq(assessment.year, year)));
 	const answers = rows.length ? await db.select().from(assessmentAnswer).where(inArray(assessmentAnswer.assessmentId, rows.map((r) => r.id))) : [];
 	const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((s, x) => s + x, 0) / xs.length) * 100) / 100 : null);

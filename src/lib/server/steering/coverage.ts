@@ -18,90 +18,40 @@
  *    `thinBelowCount` offers.
  * 5. `covered` — otherwise.
  * The first class that applies wins (precedence gap > stale > duplicate > thin > covered); every
- * rule that applies is listed in `reasons`. The rules are documented for planners in
- * docs/coverage.md and configurable per municipality (`coverage_setting.rules`).
+ * rule that applies is listed in `reasons` (`classifyCell` in model.ts). The rules are
+ * documented for planners in docs/coverage.md and configurable per municipality
+ * (`coverage_setting.rules`).
  *
- * Sources (read-only): the directory's `search_entry` (current offer: `status = 'active'`, any
- * visibility, with the service's verification date) and `service` (texts for the duplicate
- * test), geography's `social_space`, `district` and `statistic`, casework's
- * `counselling_contact` and `contact_aggregate`, the steering needs tables. Terms: MODEL.md.
+ * Sources, read through their modules' functions: the directory's offer counts, trigram sets and
+ * languages (`directory/steering-reads.ts`, from `search_entry`: current offer = `status =
+ * 'active'`, any visibility) and freshness period, geography's social spaces, districts and
+ * population (`geography/steering-reads.ts`), casework's unmet topics (`casework/counts.ts`);
+ * the steering needs tables directly. Reading needs `steering:view`. Terms: MODEL.md.
  */
-import { and, eq, sql } from 'drizzle-orm';
-import type { UserPrincipal } from '../access';
-import { authorize } from '../access';
+import { eq, sql } from 'drizzle-orm';
+import { auditActor, authorize, type Principal } from '../access';
 import { diffRecords, recordAudit } from '../audit/service';
-import { berlinInstant, berlinDate } from '../casework/time';
+import { unmetTopicsBySpace, unmetTopicsOfDistrict } from '../casework/counts';
 import { SMALL_COUNT_THRESHOLD } from '../casework/model';
+import { berlinDate, berlinInstant } from '../casework/time';
+import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
+import { canonicalLanguageTag, isUuid, z } from '../core/validation';
 import type { Db, DbOrTx } from '../db/client';
 import { getFreshnessDays } from '../directory/freshness';
-import { SUBTOPIC_FIELD, THEME_FIELDS, TARGET_GROUPS } from '../directory/model';
-import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
-import { district, socialSpace } from '../geography/schema';
+import { SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS } from '../directory/model';
+import { countOffersBySpaceAndField, offerLanguages, offersInCell, offerTrigrams, type OfferFilter } from '../directory/steering-reads';
+import { spacePopulations, spacesWithDistricts } from '../geography/steering-reads';
+import {
+	classifyCell,
+	COVERAGE_CLASSES,
+	COVERAGE_RULE_KEYS,
+	COVERAGE_RULE_LIMITS,
+	DEFAULT_COVERAGE_RULES,
+	type CoverageClass,
+	type CoverageReason,
+	type CoverageRules
+} from './model';
 import { coverageSetting } from './schema';
-
-/** The cell classes in order of precedence (the first that applies wins). */
-export const COVERAGE_CLASSES = ['gap', 'stale', 'duplicate', 'thin', 'covered'] as const;
-export type CoverageClass = (typeof COVERAGE_CLASSES)[number];
-
-/**
- * Why a cell got its class: every rule that applies, in rule order. `no_offer`,
- * `unanswered_need`, `unmet_topics` (gap), `stale`, `duplicate`, `thin_per10k`, `thin_count`.
- */
-export type CoverageReason = 'no_offer' | 'unanswered_need' | 'unmet_topics' | 'stale' | 'duplicate' | 'thin_per10k' | 'thin_count';
-
-/** The configurable thresholds (all numbers, as stored in `coverage_setting.rules`). */
-export interface CoverageRules {
-	/** 1: an unanswered open needs report makes a gap; 0: it does not. */
-	gapOnUnansweredNeed: number;
-	/** Contacts with an unmet topic of the field (space, last 12 full months) from which the cell is a gap. */
-	gapUnmetTopics: number;
-	/** A cell with offers is stale when its fresh share is below this (0–1). */
-	staleBelowFreshShare: number;
-	/** pg_trgm similarity (0–1) of name + description from which two offers are possible duplicates. */
-	duplicateSimilarity: number;
-	/** Cells with more current offers than this are not checked for duplicates. */
-	duplicateMaxOffers: number;
-	/** A cell is thin below this many offers per 10,000 residents (when the population is known). */
-	thinPer10k: number;
-	/** A cell is thin with fewer offers than this. */
-	thinBelowCount: number;
-}
-
-/** Rule keys in display order. */
-export const COVERAGE_RULE_KEYS = [
-	'gapOnUnansweredNeed',
-	'gapUnmetTopics',
-	'staleBelowFreshShare',
-	'duplicateSimilarity',
-	'duplicateMaxOffers',
-	'thinPer10k',
-	'thinBelowCount'
-] as const satisfies readonly (keyof CoverageRules)[];
-
-/**
- * Defaults (documented in docs/coverage.md). `gapUnmetTopics` = 10: twice the small-count
- * threshold, so a gap by unmet topics never rests on a count that is suppressed (1–4).
- */
-export const DEFAULT_COVERAGE_RULES: Readonly<CoverageRules> = {
-	gapOnUnansweredNeed: 1,
-	gapUnmetTopics: 10,
-	staleBelowFreshShare: 0.5,
-	duplicateSimilarity: 0.6,
-	duplicateMaxOffers: 30,
-	thinPer10k: 1,
-	thinBelowCount: 2
-};
-
-/** Allowed ranges; `integer` rules refuse fractions. `gapUnmetTopics` starts at the small-count threshold. */
-export const COVERAGE_RULE_LIMITS: Record<keyof CoverageRules, { min: number; max: number; integer: boolean }> = {
-	gapOnUnansweredNeed: { min: 0, max: 1, integer: true },
-	gapUnmetTopics: { min: SMALL_COUNT_THRESHOLD, max: 100_000, integer: true },
-	staleBelowFreshShare: { min: 0, max: 1, integer: false },
-	duplicateSimilarity: { min: 0.1, max: 1, integer: false },
-	duplicateMaxOffers: { min: 2, max: 200, integer: true },
-	thinPer10k: { min: 0, max: 1000, integer: false },
-	thinBelowCount: { min: 0, max: 1000, integer: true }
-};
 
 /** Filters of the matrix: they restrict the offers counted; the target group also the needs reports. */
 export interface CoverageFilters {
@@ -205,12 +155,6 @@ export interface CoverageCellDetail {
 }
 
 const FIELD_KEYS = THEME_FIELDS.map((f) => f.key);
-const OPEN_STATUSES = ['reported', 'under_review', 'in_planning'];
-
-/** A string list as one PostgreSQL array literal parameter (drizzle would expand a JS array into a row). */
-function arrayLiteral(values: readonly string[]): string {
-	return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-}
 
 /** Suppresses counts 1–4 (SMALL_COUNT_THRESHOLD) — the planners' view leaves the instance. */
 function suppress(n: number): number | null {
@@ -219,6 +163,7 @@ function suppress(n: number): number | null {
 
 /**
  * The municipality's rules: the stored values over the defaults (unknown stored keys ignored).
+ * Configuration, no personal data: read without a permission.
  */
 export async function getCoverageRules(db: DbOrTx, municipalityId: string): Promise<CoverageRules> {
 	const [row] = await db.select().from(coverageSetting).where(eq(coverageSetting.municipalityId, municipalityId));
@@ -229,6 +174,13 @@ export async function getCoverageRules(db: DbOrTx, municipalityId: string): Prom
 	}
 	return rules;
 }
+
+/** A number as typed: trimmed, a decimal comma read as a point. */
+const typedNumber = z
+	.string()
+	.trim()
+	.transform((t) => Number(t.replace(',', '.')))
+	.pipe(z.number());
 
 /**
  * Validates rule input (form strings or numbers; a decimal comma is accepted).
@@ -242,16 +194,16 @@ export function parseCoverageRules(input: Record<string, unknown>): CoverageRule
 	for (const key of COVERAGE_RULE_KEYS) {
 		const raw = input[key];
 		const limits = COVERAGE_RULE_LIMITS[key];
-		const textValue = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim().replace(',', '.') : '';
+		const textValue = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
 		if (textValue === '') {
 			issues.push({ field: key, code: 'required' });
 			continue;
 		}
-		const value = Number(textValue);
-		if (!/^-?\d+(\.\d+)?$/.test(textValue) || !Number.isFinite(value)) issues.push({ field: key, code: 'not_a_number' });
-		else if (limits.integer && !Number.isInteger(value)) issues.push({ field: key, code: 'not_an_integer' });
-		else if (value < limits.min || value > limits.max) issues.push({ field: key, code: 'out_of_range', params: { min: limits.min, max: limits.max } });
-		else rules[key] = value;
+		const parsed = typedNumber.safeParse(textValue);
+		if (!parsed.success) issues.push({ field: key, code: 'not_a_number' });
+		else if (limits.integer && !Number.isInteger(parsed.data)) issues.push({ field: key, code: 'not_an_integer' });
+		else if (parsed.data < limits.min || parsed.data > limits.max) issues.push({ field: key, code: 'out_of_range', params: { min: limits.min, max: limits.max } });
+		else rules[key] = parsed.data;
 	}
 	if (issues.length) throw new ValidationError(issues);
 	return rules;
@@ -261,7 +213,7 @@ export function parseCoverageRules(input: Record<string, unknown>): CoverageRule
  * Saves the municipality's rules (`programmes:manage`), audited with the changed values.
  * @throws AccessDeniedError without the permission; ValidationError as `parseCoverageRules`.
  */
-export async function saveCoverageRules(db: Db, principal: UserPrincipal, municipalityId: string, input: Record<string, unknown>): Promise<CoverageRules> {
+export async function saveCoverageRules(db: Db, principal: Principal, municipalityId: string, input: Record<string, unknown>): Promise<CoverageRules> {
 	authorize(principal, 'programmes:manage', { municipalityId });
 	const rules = parseCoverageRules(input);
 	await db.transaction(async (tx) => {
@@ -272,35 +224,10 @@ export async function saveCoverageRules(db: Db, principal: UserPrincipal, munici
 			.onConflictDoUpdate({ target: coverageSetting.municipalityId, set: { rules: { ...rules }, updatedAt: new Date() } });
 		const changes = diffRecords({ ...before }, { ...rules });
 		if (Object.keys(changes).length) {
-			await recordAudit(tx, { actorUserId: principal.userId, municipalityId, action: 'update', entityType: 'coverage_setting', entityId: municipalityId, changes });
+			await recordAudit(tx, { ...auditActor(principal), municipalityId, action: 'update', entityType: 'coverage_setting', entityId: municipalityId, changes });
 		}
 	});
 	return rules;
-}
-
-/** Classifies one cell by the rules (see the module comment). Pure. */
-export function classifyCell(
-	c: Pick<CoverageCell, 'offers' | 'per10k' | 'freshShare' | 'unansweredNeeds' | 'duplicateGroups'> & { unmetExact: number },
-	rules: CoverageRules
-): { class: CoverageClass; reasons: CoverageReason[] } {
-	const reasons: CoverageReason[] = [];
-	if (c.offers === 0) reasons.push('no_offer');
-	if (rules.gapOnUnansweredNeed === 1 && c.unansweredNeeds > 0) reasons.push('unanswered_need');
-	if (c.unmetExact >= rules.gapUnmetTopics) reasons.push('unmet_topics');
-	if (c.offers > 0 && c.freshShare !== null && c.freshShare < rules.staleBelowFreshShare) reasons.push('stale');
-	if (c.duplicateGroups.length > 0) reasons.push('duplicate');
-	if (c.offers > 0 && c.per10k !== null && c.per10k < rules.thinPer10k) reasons.push('thin_per10k');
-	if (c.offers > 0 && c.offers < rules.thinBelowCount) reasons.push('thin_count');
-	const cls: CoverageClass = reasons.some((r) => r === 'no_offer' || r === 'unanswered_need' || r === 'unmet_topics')
-		? 'gap'
-		: reasons.includes('stale')
-			? 'stale'
-			: reasons.includes('duplicate')
-				? 'duplicate'
-				: reasons.some((r) => r === 'thin_per10k' || r === 'thin_count')
-					? 'thin'
-					: 'covered';
-	return { class: cls, reasons };
 }
 
 /** The 12 full Europe/Berlin months before `now`: UTC instants and `YYYY-MM-01` month keys. */
@@ -328,26 +255,14 @@ function fieldsOfTopics(topics: readonly string[]): Set<string> {
 	return fields;
 }
 
-/** SQL conditions on search entry `e` for the filters. */
-function offerFilter(filters: CoverageFilters) {
-	const parts = [sql`true`];
-	if (filters.targetGroup) parts.push(sql`(${filters.targetGroup} = any(e.target_groups) or cardinality(e.target_groups) = 0)`);
-	if (filters.language) {
-		// A tag matches when its primary language subtag is the filter's (as the Wegweiser search:
-		// `ar` finds `ar` and `ar-SY`). A regular expression over the joined tags avoids unnesting
-		// every offer's array; the primary subtag is checked to be 2–3 letters.
-		const primary = filters.language.split('-')[0].toLowerCase();
-		parts.push(sql`lower(array_to_string(e.languages, ' ')) ~ ${`(^| )${primary}(-[^ ]*)?( |$)`}`);
-	}
-	return sql.join(parts, sql` and `);
-}
-
 /** Checks the filter values. @throws ValidationError `target: unknown`, `language: invalid`. */
-function checkFilters(filters: CoverageFilters) {
+function checkFilters(filters: CoverageFilters): OfferFilter {
 	const issues: FieldIssue[] = [];
 	if (filters.targetGroup && !TARGET_GROUPS.some((t) => t.key === filters.targetGroup)) issues.push({ field: 'target', code: 'unknown' });
-	if (filters.language && !/^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i.test(filters.language)) issues.push({ field: 'language', code: 'invalid' });
+	const language = filters.language ? canonicalLanguageTag(filters.language) : null;
+	if (filters.language && !language) issues.push({ field: 'language', code: 'invalid' });
 	if (issues.length) throw new ValidationError(issues);
+	return { targetGroup: filters.targetGroup || null, language };
 }
 
 interface Scope {
@@ -389,44 +304,14 @@ function groupPairs(pairs: [string, string][]): string[][] {
 }
 
 async function compute(db: DbOrTx, municipalityId: string, filters: CoverageFilters, scope: Scope): Promise<CoverageMatrix> {
-	checkFilters(filters);
+	const offerFilter = checkFilters(filters);
 	const now = filters.now ?? new Date();
 	const [rules, freshnessDays] = await Promise.all([getCoverageRules(db, municipalityId), getFreshnessDays(db, municipalityId)]);
 	const fields = scope.field ? [scope.field] : FIELD_KEYS;
-	const freshSince = new Date(now.getTime() - freshnessDays * 86_400_000).toISOString();
+	const freshSince = new Date(now.getTime() - freshnessDays * 86_400_000);
 	const window = unmetWindow(now);
-	const spaceCond = scope.spaceId ? sql`and sp = ${scope.spaceId}::uuid` : sql``;
-	const fieldCond = scope.field ? sql`and f = ${scope.field}` : sql`and f = any(${arrayLiteral(FIELD_KEYS)}::text[])`;
-	const filter = offerFilter(filters);
 	const targetNeedCond = filters.targetGroup ? sql`and (${filters.targetGroup} = any(r.target_groups) or cardinality(r.target_groups) = 0)` : sql``;
 
-	const spacesQ = db
-		.select({ id: socialSpace.id, name: socialSpace.name, districtId: district.id, districtName: district.name })
-		.from(socialSpace)
-		.innerJoin(district, eq(district.id, socialSpace.districtId))
-		.where(scope.spaceId ? and(eq(socialSpace.municipalityId, municipalityId), eq(socialSpace.id, scope.spaceId)) : eq(socialSpace.municipalityId, municipalityId))
-		.orderBy(district.name, socialSpace.name);
-	const populationQ = db.execute<{ social_space_id: string; metric: Population['metric']; value: number; as_of: string }>(sql`
-		select distinct on (social_space_id) social_space_id, metric, value, as_of from statistic
-		where municipality_id = ${municipalityId} and social_space_id is not null and metric in ('population', 'eligible_voters')
-		order by social_space_id, (metric = 'population') desc, as_of desc`);
-	// Offers grouped by their (spaces, fields) arrays first — a few thousand combinations — so the
-	// arrays are unnested once per combination instead of once per offer. The search entry holds
-	// the offer's status and verification date (migration 0008), so this is one index-only scan
-	// of `search_entry_coverage_idx` without a join (docs/coverage.md).
-	const offersQ = db.execute<{ sp: string; f: string; n: number; fresh_n: number }>(sql`
-		with g as (
-			select e.social_space_ids, e.theme_fields, count(*) as n,
-				count(*) filter (where e.last_verified_at >= ${freshSince}::timestamptz) as fresh_n
-			from search_entry e
-			where e.kind = 'service' and e.municipality_id = ${municipalityId} and e.status = 'active' and ${filter}
-				${scope.spaceId ? sql`and ${scope.spaceId}::uuid = any(e.social_space_ids)` : sql``}
-			group by e.social_space_ids, e.theme_fields
-		)
-		select sp::text as sp, f, sum(g.n)::int as n, sum(g.fresh_n)::int as fresh_n
-		from g, unnest(g.social_space_ids) sp, unnest(g.theme_fields) f
-		where true ${spaceCond} ${fieldCond}
-		group by sp, f`);
 	const needsQ = db.execute<{ sp: string; f: string; open: number; unanswered: number }>(sql`
 		select rs.social_space_id::text as sp, r.theme_field as f, count(*)::int as open,
 			count(*) filter (where not exists (select 1 from needs_report_link l where l.report_id = r.id))::int as unanswered
@@ -434,52 +319,37 @@ async function compute(db: DbOrTx, municipalityId: string, filters: CoverageFilt
 		where r.municipality_id = ${municipalityId} and r.status in ('reported', 'under_review', 'in_planning') ${targetNeedCond}
 			${scope.spaceId ? sql`and rs.social_space_id = ${scope.spaceId}::uuid` : sql``} ${scope.field ? sql`and r.theme_field = ${scope.field}` : sql``}
 		group by 1, 2`);
-	// Unmet topics of residents per space: raw contacts grouped by their topic array first (a few
-	// hundred combinations), so the arrays are mapped to fields once per combination.
-	const unmetQ = db.execute<{ sp: string | null; topics: string[]; n: number }>(sql`
-		select social_space_id::text as sp, unmet_topics as topics, count(*)::int as n from counselling_contact
-		where municipality_id = ${municipalityId} and contacted_at >= ${window.from.toISOString()}::timestamptz
-			and contacted_at < ${window.to.toISOString()}::timestamptz and unmet_topics <> '{}' and social_space_id is not null
-			${scope.spaceId ? sql`and social_space_id = ${scope.spaceId}::uuid` : sql``}
-		group by 1, 2`);
-	const [spaces, population, offerCells, needs, unmet] = await Promise.all([spacesQ, populationQ, offersQ, needsQ, unmetQ]);
+	const [spaces, population, offerCells, needs, unmet] = await Promise.all([
+		spacesWithDistricts(db, municipalityId, scope.spaceId),
+		spacePopulations(db, municipalityId),
+		countOffersBySpaceAndField(db, municipalityId, offerFilter, { fields, freshSince, spaceId: scope.spaceId }),
+		needsQ,
+		unmetTopicsBySpace(db, municipalityId, window, scope.spaceId)
+	]);
 
 	const key = (sp: string, f: string) => `${sp}|${f}`;
 	const offerMap = new Map<string, { n: number; fresh: number }>();
-	for (const r of offerCells.rows) offerMap.set(key(r.sp, r.f), { n: Number(r.n), fresh: Number(r.fresh_n) });
+	for (const r of offerCells) offerMap.set(key(r.spaceId, r.field), { n: r.n, fresh: r.fresh });
 	const needMap = new Map<string, { open: number; unanswered: number }>();
 	for (const r of needs.rows) needMap.set(key(r.sp, r.f), { open: Number(r.open), unanswered: Number(r.unanswered) });
 	const unmetMap = new Map<string, number>();
-	for (const r of unmet.rows) {
-		for (const f of fieldsOfTopics(r.topics)) unmetMap.set(key(r.sp!, f), (unmetMap.get(key(r.sp!, f)) ?? 0) + Number(r.n));
+	for (const r of unmet) {
+		for (const f of fieldsOfTopics(r.topics)) unmetMap.set(key(r.socialSpaceId, f), (unmetMap.get(key(r.socialSpaceId, f)) ?? 0) + r.n);
 	}
 	const popMap = new Map<string, Population>();
-	for (const r of population.rows) popMap.set(r.social_space_id, { metric: r.metric, value: Number(r.value), asOf: r.as_of });
+	for (const r of population) popMap.set(r.socialSpaceId, { metric: r.metric, value: r.value, asOf: r.asOf });
 
-	// Duplicate test, only in cells with 2..duplicateMaxOffers offers. PostgreSQL extracts each
-	// offer's trigrams once (pg_trgm `show_trgm`, the very sets `similarity()` compares); the pairs
-	// of a cell are compared here, as `similarity()` does: shared / (|A| + |B| − shared) in single
-	// precision. Calling `similarity()` per pair would extract both sets again for every pair.
+	// Duplicate test, only in cells with 2..duplicateMaxOffers offers. The pairs of a cell are
+	// compared here, as pg_trgm's `similarity()` does: shared / (|A| + |B| − shared) in single
+	// precision, on trigram sets extracted once per offer.
 	const candidates = new Set([...offerMap.entries()].filter(([, v]) => v.n >= 2 && v.n <= rules.duplicateMaxOffers).map(([k]) => k));
 	const dupGroups = new Map<string, string[][]>();
 	if (candidates.size) {
-		const texts = await db.execute<{ id: string; spaces: string[]; fields: string[]; target_groups: string[]; trgm: string }>(sql`
-			with o as materialized (
-				select e.entity_id, e.social_space_ids, e.theme_fields, e.target_groups from search_entry e
-				where e.kind = 'service' and e.municipality_id = ${municipalityId} and e.status = 'active' and ${filter}
-					and e.social_space_ids && ${arrayLiteral([...new Set([...candidates].map((k) => k.split('|')[0]))])}::uuid[]
-					and exists (select 1 from unnest(e.social_space_ids) sp, unnest(e.theme_fields) f where sp::text || '|' || f = any(${arrayLiteral([...candidates])}::text[]))
-			)
-			select o.entity_id::text as id, o.social_space_ids::text[] as spaces, o.theme_fields as fields, o.target_groups,
-				array_to_string(show_trgm(
-					coalesce((select v->>'text' from jsonb_each(s.name) x(k, v) where v->>'status' = 'original' limit 1), '') || ' ' ||
-					coalesce((select v->>'text' from jsonb_each(s.description) x(k, v) where v->>'status' = 'original' limit 1), '')
-				), chr(1)) as trgm
-			from o join service s on s.id = o.entity_id`);
+		const texts = await offerTrigrams(db, municipalityId, offerFilter, [...candidates]);
 		const byCell = new Map<string, { id: string; groups: string[]; trgm: Set<string> }[]>();
-		for (const r of texts.rows) {
-			const offer = { id: r.id, groups: r.target_groups, trgm: new Set(r.trgm ? r.trgm.split('\u0001') : []) };
-			for (const sp of r.spaces) {
+		for (const r of texts) {
+			const offer = { id: r.id, groups: r.targetGroups, trgm: new Set(r.trigrams) };
+			for (const sp of r.spaceIds) {
 				for (const f of r.fields) {
 					const k = key(sp, f);
 					if (candidates.has(k)) byCell.set(k, [...(byCell.get(k) ?? []), offer]);
@@ -540,9 +410,11 @@ async function compute(db: DbOrTx, municipalityId: string, filters: CoverageFilt
  * The coverage matrix of a municipality: every social space (ordered by district, then name) ×
  * every theme field, classified by the municipality's rules. A few set-based queries, none per
  * cell. Needs reports are counted for every space they name.
- * @throws ValidationError `target: unknown` (not a TARGET_GROUPS key), `language: invalid`.
+ * @throws AccessDeniedError without `steering:view`; ValidationError `target: unknown` (not a
+ *   TARGET_GROUPS key), `language: invalid` (not a well-formed BCP 47 tag).
  */
-export async function computeCoverage(db: DbOrTx, municipalityId: string, filters: CoverageFilters = {}): Promise<CoverageMatrix> {
+export async function computeCoverage(db: DbOrTx, principal: Principal, municipalityId: string, filters: CoverageFilters = {}): Promise<CoverageMatrix> {
+	authorize(principal, 'steering:view', { municipalityId });
 	return compute(db, municipalityId, filters, {});
 }
 
@@ -550,65 +422,48 @@ export async function computeCoverage(db: DbOrTx, municipalityId: string, filter
  * Drill-down of one cell: the cell exactly as in the matrix plus the offers (title, actor,
  * verified date, fresh or stale, duplicate group), the open needs reports of the field naming the
  * space, and the district's unmet topics of the field (incl. folded months).
- * @throws NotFoundError when the space is not one of the municipality's; ValidationError
- *   `field: unknown` and as `computeCoverage`.
+ * @throws AccessDeniedError without `steering:view`; NotFoundError when the space is not one of
+ *   the municipality's; ValidationError `field: unknown` and as `computeCoverage`.
  */
-export async function getCoverageCell(db: DbOrTx, municipalityId: string, spaceId: string, field: string, filters: CoverageFilters = {}): Promise<CoverageCellDetail> {
+export async function getCoverageCell(
+	db: DbOrTx,
+	principal: Principal,
+	municipalityId: string,
+	spaceId: string,
+	field: string,
+	filters: CoverageFilters = {}
+): Promise<CoverageCellDetail> {
+	authorize(principal, 'steering:view', { municipalityId });
 	if (!FIELD_KEYS.includes(field)) throw new ValidationError([{ field: 'field', code: 'unknown' }]);
-	if (!/^[0-9a-f-]{36}$/i.test(spaceId)) throw new NotFoundError(`social space ${spaceId} not found in this municipality`);
+	if (!isUuid(spaceId)) throw new NotFoundError(`social space ${spaceId} not found in this municipality`);
 	const matrix = await compute(db, municipalityId, filters, { spaceId, field });
 	const space = matrix.spaces[0];
 	if (!space) throw new NotFoundError(`social space ${spaceId} not found in this municipality`);
 	const cell = space.cells[0];
 	const now = filters.now ?? new Date();
-	const freshSince = new Date(now.getTime() - matrix.freshnessDays * 86_400_000).toISOString();
+	const freshSince = new Date(now.getTime() - matrix.freshnessDays * 86_400_000);
 	const window = unmetWindow(now);
 	const groupOf = new Map<string, number>();
 	cell.duplicateGroups.forEach((g, i) => g.forEach((id) => groupOf.set(id, i + 1)));
-	const [offers, needs, raw, folded] = await Promise.all([
-		db.execute<{ id: string; title: Record<string, string>; organization_name: string; last_verified_at: string | Date | null; fresh: boolean }>(sql`
-			with ids as materialized (
-				select e.entity_id from search_entry e
-				where e.kind = 'service' and e.municipality_id = ${municipalityId} and e.status = 'active' and ${offerFilter(filters)}
-					and ${spaceId}::uuid = any(e.social_space_ids) and ${field} = any(e.theme_fields)
-			)
-			select e.entity_id::text as id, e.title, e.organization_name, e.last_verified_at,
-				coalesce(e.last_verified_at >= ${freshSince}::timestamptz, false) as fresh
-			from ids join search_entry e on e.kind = 'service' and e.entity_id = ids.entity_id
-			order by e.organization_name, e.entity_id`),
+	const [offers, needs, unmet] = await Promise.all([
+		offersInCell(db, municipalityId, checkFilters(filters), { spaceId, field, freshSince }),
 		db.execute<{ id: string; reference: string; title: string; status: string; unanswered: boolean; is_demo: boolean }>(sql`
 			select r.id::text as id, r.reference, r.title, r.status, r.is_demo,
 				not exists (select 1 from needs_report_link l where l.report_id = r.id) as unanswered
 			from needs_report r join needs_report_space rs on rs.report_id = r.id
 			where r.municipality_id = ${municipalityId} and rs.social_space_id = ${spaceId}::uuid and r.theme_field = ${field}
-				and r.status = any(${arrayLiteral(OPEN_STATUSES)}::text[])
+				and r.status in ('reported', 'under_review', 'in_planning')
 				${filters.targetGroup ? sql`and (${filters.targetGroup} = any(r.target_groups) or cardinality(r.target_groups) = 0)` : sql``}
 			order by r.created_at desc`),
-		db.execute<{ topics: string[]; n: number }>(sql`
-			select unmet_topics as topics, count(*)::int as n from counselling_contact
-			where municipality_id = ${municipalityId} and district_id = ${space.districtId}::uuid and contacted_at >= ${window.from.toISOString()}::timestamptz
-				and contacted_at < ${window.to.toISOString()}::timestamptz and unmet_topics <> '{}'
-			group by 1`),
-		db.execute<{ value: string; n: number }>(sql`
-			select value, sum(count)::int as n from contact_aggregate
-			where municipality_id = ${municipalityId} and district_id = ${space.districtId}::uuid and dimension = 'unmet_topic'
-				and month >= ${window.monthFrom}::date and month < ${window.monthTo}::date
-			group by value`)
+		unmetTopicsOfDistrict(db, { municipalityId, districtId: space.districtId }, window)
 	]);
 	let districtUnmet = 0;
-	for (const r of raw.rows) if (fieldsOfTopics(r.topics).has(field)) districtUnmet += Number(r.n);
-	for (const r of folded.rows) if (fieldsOfTopics([r.value]).has(field)) districtUnmet += Number(r.n);
+	for (const r of unmet.contacts) if (fieldsOfTopics(r.topics).has(field)) districtUnmet += r.n;
+	for (const r of unmet.folded) if (fieldsOfTopics([r.topic]).has(field)) districtUnmet += r.n;
 	return {
 		space: { id: space.id, name: space.name, districtId: space.districtId, districtName: space.districtName, population: space.population },
 		cell,
-		offers: offers.rows.map((r) => ({
-			id: r.id,
-			title: r.title,
-			organizationName: r.organization_name,
-			lastVerifiedAt: r.last_verified_at ? new Date(r.last_verified_at) : null,
-			fresh: r.fresh,
-			duplicateGroup: groupOf.get(r.id) ?? null
-		})),
+		offers: offers.map((o) => ({ ...o, duplicateGroup: groupOf.get(o.id) ?? null })),
 		needs: needs.rows.map((r) => ({ id: r.id, reference: r.reference, title: r.title, status: r.status, unanswered: r.unanswered, isDemo: r.is_demo })),
 		districtUnmet: suppress(districtUnmet),
 		rules: matrix.rules,
@@ -618,15 +473,11 @@ export async function getCoverageCell(db: DbOrTx, municipalityId: string, spaceI
 	};
 }
 
-/** The languages spoken at the municipality's current offers (BCP 47 tags, sorted), for the language filter. */
-export async function listCoverageLanguages(db: DbOrTx, municipalityId: string): Promise<string[]> {
-	const rows = await db.execute<{ tag: string }>(sql`
-		select distinct l as tag from search_entry e, unnest(e.languages) l
-		where e.kind = 'service' and e.municipality_id = ${municipalityId} and e.status = 'active' order by 1`);
-	return rows.rows.map((r) => r.tag);
-}
-
-/** Query parameters of the coverage pages (`target`, `language`) as filters; empty values are no filter. */
-export function coverageFiltersOf(params: URLSearchParams): { targetGroup: string | null; language: string | null } {
-	return { targetGroup: params.get('target')?.trim() || null, language: params.get('language')?.trim() || null };
+/**
+ * The languages spoken at the municipality's current offers (BCP 47 tags, sorted), for the
+ * language filter. @throws AccessDeniedError without `steering:view`.
+ */
+export async function listCoverageLanguages(db: DbOrTx, principal: Principal, municipalityId: string): Promise<string[]> {
+	authorize(principal, 'steering:view', { municipalityId });
+	return offerLanguages(db, municipalityId);
 }

@@ -9,10 +9,9 @@
  * demo (`is_demo`, titles ending in " (Demo)", source `demo-coverage`).
  * Idempotent: nothing is written when Köln already has offers of this source.
  */
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { location, organization, service } from '../directory/schema';
 import { saveService, type ServiceInput } from '../directory/service';
+import { actorsWithAmenity, offersOfSource } from '../directory/steering-reads';
 import { originalText } from '../directory/texts';
 import { findMunicipality } from '../geography/service';
 
@@ -43,20 +42,14 @@ const TEMPLATES: Record<string, { name: string; description: string; themeFields
 export async function loadCoverageDemo(db: Db): Promise<void> {
 	const koeln = await findMunicipality(db, 'koeln');
 	if (!koeln) return;
-	const [existing] = await db.select({ id: service.id }).from(service).where(and(eq(service.municipalityId, koeln.id), eq(service.source, SOURCE))).limit(1);
-	if (existing) return;
-	const actors = await db
-		.select({ id: organization.id, name: organization.name, amenity: organization.amenity, location })
-		.from(organization)
-		.innerJoin(location, eq(location.organizationId, organization.id))
-		.where(and(eq(organization.municipalityId, koeln.id), isNotNull(organization.amenity)))
-		.orderBy(asc(organization.name), asc(organization.id));
+	if ((await offersOfSource(db, koeln.id, SOURCE)).length) return;
+	const actors = await actorsWithAmenity(db, koeln.id);
 	const seen = new Set<string>();
 	let n = 0;
 	for (const a of actors) {
 		if (seen.has(a.id)) continue;
 		seen.add(a.id);
-		for (const t of TEMPLATES[a.amenity!] ?? []) {
+		for (const t of TEMPLATES[a.amenity] ?? []) {
 			const input: ServiceInput = {
 				organizationId: a.id,
 				instanceId: null,

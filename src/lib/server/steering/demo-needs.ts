@@ -6,12 +6,12 @@
  * events carry no actor (nobody signed in wrote them). Idempotent: a municipality that already
  * has demo reports is left alone. Dates are relative to the day of loading.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
-import { berlinDate } from '../casework/time';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { service } from '../directory/schema';
+import { oldestOffer } from '../directory/steering-reads';
 import { findMunicipality } from '../geography/service';
-import { findInstanceBySlug, findInstanceById } from '../instances/service';
+import { findInstanceBySlug } from '../instances/service';
+import { nextReference } from './needs';
 import { needsReport, needsReportEvent, needsReportLink, needsReportSpace } from './schema';
 
 /** One step of a demo history, `days` before today. A response by the instance does not count as the municipality's response. */
@@ -128,23 +128,17 @@ export async function loadNeedsDemo(db: Db, now: Date = new Date()): Promise<voi
 	const done = new Set<string>();
 	for (const group of DEMO) {
 		const m = await findMunicipality(db, group.municipality);
-		const found = m && (await findInstanceBySlug(db, m.id, group.instance));
-		const inst = found && (await findInstanceById(db, found.id));
+		const inst = m && (await findInstanceBySlug(db, m.id, group.instance));
 		if (!m || !inst || !inst.socialSpaces.length) continue;
 		if (!done.has(m.id)) {
 			const [existing] = await db.select({ id: needsReport.id }).from(needsReport).where(and(eq(needsReport.municipalityId, m.id), eq(needsReport.isDemo, true))).limit(1);
 			if (existing) continue;
 		}
 		done.add(m.id);
-		const [offer] = await db.select({ id: service.id }).from(service).where(eq(service.municipalityId, m.id)).orderBy(asc(service.createdAt)).limit(1);
+		const offer = await oldestOffer(db, m.id);
 		await db.transaction(async (tx) => {
 			for (const r of group.reports) {
 				const createdAt = new Date(now.getTime() - r.ageDays * DAY);
-				const prefix = `B-${berlinDate(createdAt).slice(0, 4)}-`;
-				const [{ last }] = await tx
-					.select({ last: sql<number | null>`max(substring(${needsReport.reference} from '^B-[0-9]{4}-([0-9]+)$')::int)` })
-					.from(needsReport)
-					.where(and(eq(needsReport.municipalityId, m.id), sql`${needsReport.reference} like ${prefix + '%'}`));
 				const spaces = inst.socialSpaces.filter((s) => r.spaces.includes(s.name));
 				const spaceIds = (spaces.length ? spaces : inst.socialSpaces.slice(0, 1)).map((s) => s.id);
 				const statusSteps = r.steps.filter((s): s is Extract<Step, { status: string }> => 'status' in s);
@@ -156,7 +150,7 @@ export async function loadNeedsDemo(db: Db, now: Date = new Date()): Promise<voi
 					.values({
 						municipalityId: m.id,
 						instanceId: inst.id,
-						reference: `${prefix}${String((Number(last) || 0) + 1).padStart(4, '0')}`,
+						reference: await nextReference(tx, m.id, createdAt),
 						title: r.title,
 						description: r.description,
 						themeField: r.themeField,
@@ -184,8 +178,8 @@ export async function loadNeedsDemo(db: Db, now: Date = new Date()): Promise<voi
 					} else if ('response' in step) {
 						await tx.insert(needsReportEvent).values({ reportId: row.id, at, kind: 'response', body: step.response });
 					} else if (offer) {
-						await tx.insert(needsReportLink).values({ reportId: row.id, serviceId: offer.id, createdAt: at });
-						await tx.insert(needsReportEvent).values({ reportId: row.id, at, kind: 'link', target: `service:${offer.id}` });
+						await tx.insert(needsReportLink).values({ reportId: row.id, serviceId: offer, createdAt: at });
+						await tx.insert(needsReportEvent).values({ reportId: row.id, at, kind: 'link', target: `service:${offer}` });
 					}
 				}
 			}

@@ -10,8 +10,9 @@
  * Idempotent: a municipality with demo programmes, a catalogue or an assessment keeps them.
  */
 import { and, eq } from 'drizzle-orm';
+import { systemPrincipal } from '../access';
 import type { Db } from '../db/client';
-import { service } from '../directory/schema';
+import { offersOfSource } from '../directory/steering-reads';
 import { findMunicipality, listDistricts, listSocialSpaces } from '../geography/service';
 import { findInstanceBySlug } from '../instances/service';
 import { saveProgramme, type ProgrammeInput } from './programmes';
@@ -196,14 +197,15 @@ async function loadProgrammes(db: Db, slug: string, list: DemoProgramme[]): Prom
 	if (existing) return;
 	const spaces = await listSocialSpaces(db, { municipalityId: m.id });
 	const districts = await listDistricts(db, m.id);
-	const offers = await db.select({ id: service.id, key: service.sourceId }).from(service).where(and(eq(service.municipalityId, m.id), eq(service.source, 'demo')));
+	const offers = await offersOfSource(db, m.id, 'demo');
 	for (const p of list) {
 		const districtIds = districts.filter((d) => p.districts?.includes(d.code ?? '')).map((d) => d.id);
 		const socialSpaceIds = spaces.filter((s) => p.spaces?.includes(s.name) || districtIds.includes(s.districtId)).map((s) => s.id);
-		const serviceIds = offers.filter((o) => o.key && p.offers.includes(o.key)).map((o) => o.id);
+		const serviceIds = offers.filter((o) => o.sourceId && p.offers.includes(o.sourceId)).map((o) => o.id);
 		await saveProgramme(
 			db,
-			{ system: 'demo-loader', municipalityId: m.id },
+			systemPrincipal('demo-loader'),
+			m.id,
 			{ ...p.input, socialSpaceIds, serviceIds, contactName: 'Demo-Ansprechperson', contactEmail: 'foerderung@example.org', contactPhone: '' },
 			{ isDemo: true }
 		);

@@ -6,35 +6,24 @@
  *
  * Source: seed 002 ("verfügbare Programme und Mittel … zur Vermeidung von Doppelstrukturen und
  * Lücken"), issue 5 §2 and "Bad input". Dates are Europe/Berlin calendar dates (`YYYY-MM-DD`),
- * budgets are euro cents. Other modules are read through their functions (geography
- * `getSocialSpaces`, directory `getServices`); the steering tables are read directly.
+ * budgets are euro cents. Writing needs `programmes:manage`, reading the registry (it names
+ * contact persons) `steering:view`; the public feed carries no contact data. Other modules are
+ * read through their functions (geography `getSocialSpaces`, directory `getServices`); the
+ * steering tables are read directly.
  */
 import ical from 'ical-generator';
 import { and, asc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { UserPrincipal } from '../access';
-import { authorize } from '../access';
+import { auditActor, authorize, type Principal } from '../access';
 import { diffRecords, recordAudit } from '../audit/service';
+import { berlinDate } from '../casework/time';
+import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
+import { isEmail, isHttpUrl, isIsoDate, isUuid } from '../core/validation';
 import type { Db, DbOrTx } from '../db/client';
 import { THEME_FIELDS, TARGET_GROUPS } from '../directory/model';
-import { getServices } from '../directory/service';
-import type { TranslatedText } from '../directory/schema';
-import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
+import { getServices, type ServiceDetail } from '../directory/service';
 import { getSocialSpaces } from '../geography/service';
-import { berlinDate } from '../casework/time';
+import { centsToInput, FUNDER_LEVELS, parseEuroCents, PROGRAMME_LONG_MAX, PROGRAMME_PHONE_MAX, PROGRAMME_SHORT_MAX } from './model';
 import { needsReport, needsReportLink, programme, programmeDeadline, programmeService, programmeSpace } from './schema';
-
-/** Funder levels (Fördergeber-Ebene): Kommune, Regierungsbezirk, Land, Bund, EU, Stiftung, sonstige. Labels: `pg_level_<key>`. */
-export const FUNDER_LEVELS = ['municipality', 'region', 'state', 'federal', 'eu', 'foundation', 'other'] as const;
-export type FunderLevel = (typeof FUNDER_LEVELS)[number];
-
-/** Longest free text we accept (name, labels, contact fields); descriptions allow more. */
-const MAX_SHORT = 300;
-const MAX_LONG = 5000;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** German amount: `12500`, `12.500`, `12.500,50`, `12500,5`; an optional leading minus is read so it can be refused as negative. */
-const AMOUNT = /^(-)?\s*(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$/;
 
 /** A programme as entered (form or demo). Empty strings mean "not given". */
 export interface ProgrammeInput {
@@ -72,7 +61,7 @@ export interface ProgrammeDetail extends Programme {
 	socialSpaces: { id: string; name: string }[];
 	deadlines: ProgrammeDeadline[];
 	/** Funded offers (all visibility levels: staff pages only). */
-	services: { id: string; name: TranslatedText; status: string }[];
+	services: { id: string; name: ServiceDetail['name']; status: string }[];
 	/** Needs reports answered by this programme (`needs_report_link`), read-only here. */
 	needsReports: { id: string; reference: string; title: string; status: string }[];
 }
@@ -81,36 +70,6 @@ export interface ProgrammeDetail extends Programme {
 export interface ProgrammeSummary extends Programme {
 	/** The next deadline on or after the list's reference date, if any. */
 	nextDeadline: { dueOn: string; label: string } | null;
-}
-
-/** Whether `s` is a real calendar date `YYYY-MM-DD`. */
-export function isIsoDate(s: string): boolean {
-	if (!ISO_DATE.test(s)) return false;
-	const d = new Date(`${s}T00:00:00Z`);
-	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
-/**
- * Parses a euro amount written with a decimal comma (thousands dots allowed) into cents.
- * @returns cents, `null` for '' (unknown), or `'invalid'` / `'negative'`.
- */
-export function parseEuroCents(text: string): number | null | 'invalid' | 'negative' {
-	const t = text.trim().replace(/\s*€$/, '').replace(/^€\s*/, '');
-	if (t === '') return null;
-	const m = AMOUNT.exec(t);
-	if (!m) return 'invalid';
-	const cents = Number(m[2].replaceAll('.', '')) * 100 + Number((m[3] ?? '0').padEnd(2, '0'));
-	if (!Number.isSafeInteger(cents)) return 'invalid';
-	if (m[1] && cents > 0) return 'negative';
-	return cents;
-}
-
-/** Cents as the form shows them again (`1250050` → `12500,50`), '' for null. */
-export function centsToInput(cents: number | null): string {
-	if (cents === null) return '';
-	const euros = Math.floor(cents / 100);
-	const rest = cents % 100;
-	return rest ? `${euros},${String(rest).padStart(2, '0')}` : String(euros);
 }
 
 function checkText(issues: FieldIssue[], field: string, value: string, max: number, required = false): void {
@@ -124,13 +83,15 @@ function checkText(issues: FieldIssue[], field: string, value: string, max: numb
  * `pg_err_level`, `pg_err_theme_field`, `pg_err_target_group`, `pg_err_amount`,
  * `pg_err_negative_budget`, `pg_err_end_before_start`, `pg_err_deadline_label`.
  */
-export function validateProgrammeInput(input: ProgrammeInput): FieldIssue[] {
+function validateProgrammeInput(input: ProgrammeInput): FieldIssue[] {
 	const issues: FieldIssue[] = [];
-	checkText(issues, 'name', input.name, MAX_SHORT, true);
-	checkText(issues, 'description', input.description, MAX_LONG);
-	checkText(issues, 'funderName', input.funderName, MAX_SHORT);
-	checkText(issues, 'contactName', input.contactName, MAX_SHORT);
-	checkText(issues, 'contactPhone', input.contactPhone, 60);
+	checkText(issues, 'name', input.name, PROGRAMME_SHORT_MAX, true);
+	checkText(issues, 'description', input.description, PROGRAMME_LONG_MAX);
+	checkText(issues, 'funderName', input.funderName, PROGRAMME_SHORT_MAX);
+	checkText(issues, 'contactName', input.contactName, PROGRAMME_SHORT_MAX);
+	checkText(issues, 'contactPhone', input.contactPhone, PROGRAMME_PHONE_MAX);
+	checkText(issues, 'url', input.url, PROGRAMME_SHORT_MAX);
+	checkText(issues, 'contactEmail', input.contactEmail, PROGRAMME_SHORT_MAX);
 	if (!(FUNDER_LEVELS as readonly string[]).includes(input.funderLevel)) {
 		issues.push({ field: 'funderLevel', code: input.funderLevel ? 'pg_err_level' : 'required', params: { value: input.funderLevel } });
 	}
@@ -150,10 +111,10 @@ export function validateProgrammeInput(input: ProgrammeInput): FieldIssue[] {
 		if (!d.dueOn) issues.push({ field: `deadlines.${i}.dueOn`, code: 'required' });
 		else if (!isIsoDate(d.dueOn)) issues.push({ field: `deadlines.${i}.dueOn`, code: 'invalid_date' });
 		if (!d.label.trim()) issues.push({ field: `deadlines.${i}.label`, code: 'pg_err_deadline_label' });
-		else checkText(issues, `deadlines.${i}.label`, d.label, MAX_SHORT);
+		else checkText(issues, `deadlines.${i}.label`, d.label, PROGRAMME_SHORT_MAX);
 	});
-	if (input.url && !/^https?:\/\/[^\s]+\.[^\s]+$/i.test(input.url)) issues.push({ field: 'url', code: 'invalid_url' });
-	if (input.contactEmail && !EMAIL.test(input.contactEmail)) issues.push({ field: 'contactEmail', code: 'invalid_email' });
+	if (input.url && input.url.length <= PROGRAMME_SHORT_MAX && !isHttpUrl(input.url)) issues.push({ field: 'url', code: 'invalid_url' });
+	if (input.contactEmail && input.contactEmail.length <= PROGRAMME_SHORT_MAX && !isEmail(input.contactEmail)) issues.push({ field: 'contactEmail', code: 'invalid_email' });
 	return issues;
 }
 
@@ -161,12 +122,12 @@ export function validateProgrammeInput(input: ProgrammeInput): FieldIssue[] {
 async function foreignReferences(db: DbOrTx, municipalityId: string, input: ProgrammeInput): Promise<FieldIssue[]> {
 	const issues: FieldIssue[] = [];
 	const spaceIds = [...new Set(input.socialSpaceIds)];
-	const spaces = await getSocialSpaces(db, spaceIds.filter((id) => UUID.test(id)));
+	const spaces = await getSocialSpaces(db, spaceIds.filter(isUuid));
 	for (const id of spaceIds) {
 		if (!spaces.some((s) => s.id === id && s.municipalityId === municipalityId)) issues.push({ field: 'socialSpaceIds', code: 'pg_err_space', params: { value: id } });
 	}
 	const serviceIds = [...new Set(input.serviceIds)];
-	const services = await getServices(db, serviceIds, ['public', 'network', 'internal']);
+	const services = await getServices(db, serviceIds.filter(isUuid), ['public', 'network', 'internal']);
 	for (const id of serviceIds) {
 		if (!services.some((s) => s.id === id && s.municipalityId === municipalityId)) issues.push({ field: 'serviceIds', code: 'pg_err_offer', params: { value: id } });
 	}
@@ -197,12 +158,10 @@ function orderedUnique(values: string[], order: string[]): string[] {
 }
 
 /**
- * Creates (no `options.id`) or updates a programme of the principal's municipality, with its
- * social spaces, deadlines and funded offers, in one transaction, audited (`programme`, field by
- * field; spaces, deadlines and offers as sorted lists). Deadline rows that stay the same keep
- * their id, so calendar UIDs stay stable across edits.
- * @param principal a signed-in person (checked for `programmes:manage`), or a system actor
- *   `{ system: label, municipalityId }` (demo loader, CLI) recorded by its label in the audit.
+ * Creates (no `options.id`) or updates a programme of the municipality, with its social spaces,
+ * deadlines and funded offers, in one transaction, audited (`programme`, field by field; spaces,
+ * deadlines and offers as sorted lists; the system principal by its label). Deadline rows that
+ * stay the same keep their id, so calendar UIDs stay stable across edits.
  * @param options.isDemo marks demo records (demo loader only).
  * @throws AccessDeniedError without `programmes:manage`; NotFoundError for an unknown id or one
  *   of another municipality; ValidationError (fields as in `validateProgrammeInput`, plus
@@ -211,13 +170,12 @@ function orderedUnique(values: string[], order: string[]): string[] {
  */
 export async function saveProgramme(
 	db: Db,
-	principal: UserPrincipal | { system: string; municipalityId: string },
+	principal: Principal,
+	municipalityId: string,
 	input: ProgrammeInput,
 	options: { id?: string; isDemo?: boolean } = {}
 ): Promise<Programme> {
-	const municipalityId = principal.municipalityId;
-	const actor = 'system' in principal ? { actorLabel: principal.system } : { actorUserId: principal.userId };
-	if (!('system' in principal)) authorize(principal, 'programmes:manage', { municipalityId });
+	authorize(principal, 'programmes:manage', { municipalityId });
 	const issues = validateProgrammeInput(input);
 	issues.push(...(await foreignReferences(db, municipalityId, input)));
 	if (issues.length) throw new ValidationError(issues);
@@ -231,7 +189,7 @@ export async function saveProgramme(
 		let before: Record<string, unknown> | null = null;
 		let row: Programme;
 		if (options.id) {
-			const existing = UUID.test(options.id) ? (await tx.select().from(programme).where(eq(programme.id, options.id)))[0] : undefined;
+			const existing = isUuid(options.id) ? (await tx.select().from(programme).where(eq(programme.id, options.id)))[0] : undefined;
 			if (!existing || existing.municipalityId !== municipalityId) throw new NotFoundError(`programme ${options.id}`);
 			const links = await relations(tx, existing.id);
 			before = { ...pick(existing), ...links };
@@ -252,7 +210,7 @@ export async function saveProgramme(
 		if (fresh.length) await tx.insert(programmeDeadline).values(fresh.map((d) => ({ ...d, programmeId: row.id })));
 		const after = { ...pick(row), ...(await relations(tx, row.id)) };
 		await recordAudit(tx, {
-			...actor,
+			...auditActor(principal),
 			municipalityId,
 			action: before ? 'update' : 'create',
 			entityType: 'programme',
@@ -297,9 +255,11 @@ export interface ProgrammeFilter {
 /**
  * The municipality's programmes matching the filter, by start date (newest first) and name,
  * each with its next deadline on or after `today` (`YYYY-MM-DD`, Europe/Berlin).
- * Unknown filter values simply match nothing.
+ * Unknown filter values simply match nothing; a malformed `activeOn` is no filter.
+ * @throws AccessDeniedError without `steering:view`.
  */
-export async function listProgrammes(db: DbOrTx, municipalityId: string, filter: ProgrammeFilter = {}, today?: string): Promise<ProgrammeSummary[]> {
+export async function listProgrammes(db: DbOrTx, principal: Principal, municipalityId: string, filter: ProgrammeFilter = {}, today?: string): Promise<ProgrammeSummary[]> {
+	authorize(principal, 'steering:view', { municipalityId });
 	const where: SQL[] = [eq(programme.municipalityId, municipalityId)];
 	if (filter.field) where.push(sql`${filter.field} = any(${programme.themeFields})`);
 	if (filter.funderLevel) where.push(eq(programme.funderLevel, filter.funderLevel));
@@ -310,7 +270,7 @@ export async function listProgrammes(db: DbOrTx, municipalityId: string, filter:
 		where.push(lte(programme.startsOn, `${filter.activeInYear}-12-31`), or(isNull(programme.endsOn), gte(programme.endsOn, `${filter.activeInYear}-01-01`))!);
 	}
 	if (filter.socialSpaceId) {
-		if (!UUID.test(filter.socialSpaceId)) return [];
+		if (!isUuid(filter.socialSpaceId)) return [];
 		where.push(
 			sql`(exists (select 1 from ${programmeSpace} ps where ps.programme_id = ${programme.id} and ps.social_space_id = ${filter.socialSpaceId})
 			or not exists (select 1 from ${programmeSpace} ps where ps.programme_id = ${programme.id}))`
@@ -336,10 +296,12 @@ export async function listProgrammes(db: DbOrTx, municipalityId: string, filter:
 
 /**
  * One programme of the municipality with spaces, deadlines (by date), funded offers and the
- * needs reports linked to it. @returns null when missing or of another municipality.
+ * needs reports linked to it. @returns null when missing (or `id` is malformed) or of another
+ * municipality. @throws AccessDeniedError without `steering:view`.
  */
-export async function getProgramme(db: DbOrTx, municipalityId: string, id: string): Promise<ProgrammeDetail | null> {
-	if (!UUID.test(id)) return null;
+export async function getProgramme(db: DbOrTx, principal: Principal, municipalityId: string, id: string): Promise<ProgrammeDetail | null> {
+	authorize(principal, 'steering:view', { municipalityId });
+	if (!isUuid(id)) return null;
 	const [row] = await db.select().from(programme).where(and(eq(programme.id, id), eq(programme.municipalityId, municipalityId)));
 	if (!row) return null;
 	const spaceLinks = await db.select().from(programmeSpace).where(eq(programmeSpace.programmeId, id));
@@ -389,14 +351,14 @@ export function programmeToInput(p: ProgrammeDetail): ProgrammeInput {
  * too, by the foreign keys), audited. @throws AccessDeniedError without `programmes:manage`;
  * NotFoundError when missing or of another municipality.
  */
-export async function deleteProgramme(db: Db, principal: UserPrincipal, id: string): Promise<void> {
-	authorize(principal, 'programmes:manage', { municipalityId: principal.municipalityId });
+export async function deleteProgramme(db: Db, principal: Principal, municipalityId: string, id: string): Promise<void> {
+	authorize(principal, 'programmes:manage', { municipalityId });
 	await db.transaction(async (tx) => {
-		const [row] = UUID.test(id) ? await tx.select().from(programme).where(eq(programme.id, id)) : [];
-		if (!row || row.municipalityId !== principal.municipalityId) throw new NotFoundError(`programme ${id}`);
+		const [row] = isUuid(id) ? await tx.select().from(programme).where(eq(programme.id, id)) : [];
+		if (!row || row.municipalityId !== municipalityId) throw new NotFoundError(`programme ${id}`);
 		await tx.delete(programme).where(eq(programme.id, id));
 		await recordAudit(tx, {
-			actorUserId: principal.userId,
+			...auditActor(principal),
 			municipalityId: row.municipalityId,
 			action: 'delete',
 			entityType: 'programme',
@@ -420,8 +382,14 @@ export interface DeadlineEntry {
 /**
  * The municipality's programme deadlines from `from` to `to` (both `YYYY-MM-DD`, inclusive),
  * by date, programme name and label.
+ * @throws AccessDeniedError without `steering:view`; ValidationError `from`/`to` `invalid_date`.
  */
-export async function listDeadlines(db: DbOrTx, municipalityId: string, from: string, to: string): Promise<DeadlineEntry[]> {
+export async function listDeadlines(db: DbOrTx, principal: Principal, municipalityId: string, from: string, to: string): Promise<DeadlineEntry[]> {
+	authorize(principal, 'steering:view', { municipalityId });
+	const issues: FieldIssue[] = [];
+	if (!isIsoDate(from)) issues.push({ field: 'from', code: 'invalid_date' });
+	if (!isIsoDate(to)) issues.push({ field: 'to', code: 'invalid_date' });
+	if (issues.length) throw new ValidationError(issues);
 	return db
 		.select({
 			id: programmeDeadline.id,

@@ -1,10 +1,8 @@
-import { error, fail, redirect } from '@sveltejs/kit';
-import { can } from '$lib/server/access';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { AccessDeniedError, NotFoundError, ValidationError } from '$lib/server/core/errors';
-import { text } from '$lib/server/http/forms';
-import { getAssessment, saveAssessment } from '$lib/server/steering/assessment';
-import { formErrors } from '../../programmes/steering-form.server';
+import { handleForm, httpError } from '$lib/server/http/errors';
+import { requirePrincipal } from '$lib/server/http/principal';
+import { answersFromForm, assessmentPage, saveAssessmentFromForm } from '$lib/server/steering/pages/assessment';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -12,48 +10,27 @@ import type { Actions, PageServerLoad } from './$types';
  * evidence, save a draft and submit; submitted assessments and the administrators' view are
  * read-only.
  */
-export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const p = locals.principal!;
-	let a;
+export const load: PageServerLoad = async (event) => {
+	const p = requirePrincipal(event);
 	try {
-		a = await getAssessment(await getDb(), p, params.id);
+		return await assessmentPage(await getDb(), p, event.params.id, event.url.searchParams);
 	} catch (e) {
-		if (e instanceof NotFoundError) error(404, 'Not Found');
-		throw e;
+		httpError(e);
 	}
-	const editable = !a.submittedAt && can(p, 'assessment:submit', { municipalityId: p.municipalityId, instanceId: a.instanceId });
-	return {
-		assessment: {
-			id: a.id,
-			year: a.year,
-			instanceName: a.instanceName,
-			submittedAt: a.submittedAt?.toISOString() ?? null,
-			version: a.catalogue.version,
-			catalogueTitle: a.catalogue.title,
-			criteria: a.catalogue.criteria.map((c) => ({ id: c.id, code: c.code, task: c.task, title: c.title, description: c.description })),
-			answers: a.answers
-		},
-		editable,
-		saved: url.searchParams.get('saved')
-	};
 };
 
 export const actions: Actions = {
-	save: async ({ locals, request, params }) => {
-		const form = await request.formData();
+	save: async (event) => {
+		const p = requirePrincipal(event);
+		const form = await event.request.formData();
 		const submit = form.get('intent') === 'submit';
-		const ids = form.getAll('criterion').filter((v): v is string => typeof v === 'string');
-		const answers = ids.map((criterionId) => ({ criterionId, rating: text(form, `rating_${criterionId}`), evidence: text(form, `evidence_${criterionId}`) }));
-		try {
-			await saveAssessment(await getDb(), locals.principal!, params.id, answers, { submit });
-		} catch (e) {
-			if (e instanceof AccessDeniedError) error(403, 'Forbidden');
-			if (e instanceof NotFoundError) error(404, 'Not Found');
-			if (e instanceof ValidationError) {
-				return fail(400, { answers: Object.fromEntries(answers.map((x) => [x.criterionId, { rating: x.rating, evidence: x.evidence }])), errors: formErrors(e.issues) });
-			}
-			throw e;
-		}
-		redirect(303, `/${params.lang}/staff/assessment/${params.id}?saved=${submit ? 'submitted' : 'draft'}`);
+		const answers = answersFromForm(form);
+		return handleForm(
+			async () => {
+				await saveAssessmentFromForm(await getDb(), p, event.params.id, answers, submit);
+				redirect(303, `/${event.params.lang}/staff/assessment/${event.params.id}?saved=${submit ? 'submitted' : 'draft'}`);
+			},
+			() => ({ answers: Object.fromEntries(answers.map((x) => [x.criterionId, { rating: x.rating, evidence: x.evidence }])) })
+		);
 	}
 };

@@ -1,27 +1,15 @@
-import { error } from '@sveltejs/kit';
-import { can } from '$lib/server/access';
 import { getDb } from '$lib/server/db';
-import { pickTitle } from '$lib/server/steering/coverage-view';
-import { NotFoundError, ValidationError } from '$lib/server/core/errors';
-import { coverageFiltersOf, getCoverageCell } from '$lib/server/steering/coverage';
+import { httpError } from '$lib/server/http/errors';
+import { requirePrincipal } from '$lib/server/http/principal';
+import { coverageCellPage } from '$lib/server/steering/pages/coverage';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, url }) => {
-	const p = locals.principal!;
-	if (!can(p, 'steering:view', { municipalityId: p.municipalityId })) error(403, 'Forbidden');
-	const filters = coverageFiltersOf(url.searchParams);
+/** The drill-down of one cell of the coverage matrix (`?space=&field=`, with the matrix's filters). */
+export const load: PageServerLoad = async (event) => {
+	const p = requirePrincipal(event);
 	try {
-		const detail = await getCoverageCell(await getDb(), p.municipalityId, url.searchParams.get('space') ?? '', url.searchParams.get('field') ?? '', filters);
-		const query = new URLSearchParams();
-		if (filters.targetGroup) query.set('target', filters.targetGroup);
-		if (filters.language) query.set('language', filters.language);
-		return {
-			detail: { ...detail, offers: detail.offers.map((o) => ({ ...o, name: pickTitle(o.title, locals.locale) })) },
-			query: query.toString()
-		};
+		return await coverageCellPage(await getDb(), p, event.url.searchParams, event.locals.locale);
 	} catch (e) {
-		if (e instanceof NotFoundError) error(404, 'Not found');
-		if (e instanceof ValidationError) error(400, 'Bad request');
-		throw e;
+		httpError(e);
 	}
 };

@@ -1,93 +1,69 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { formatDateTime } from '$lib/format';
 import { getDb } from '$lib/server/db';
-import { ValidationError } from '$lib/server/core/errors';
+import { formErrors, handleForm, httpError } from '$lib/server/http/errors';
 import { text } from '$lib/server/http/forms';
-import {
-	NEEDS_STATUSES,
-	changeNeedsStatus,
-	findOffersToLink,
-	getNeedsReport,
-	linkNeedsReport,
-	listProgrammesToLink,
-	respondToNeedsReport,
-	unlinkNeedsReport,
-	type NeedsLinkTarget
-} from '$lib/server/steering/needs';
-import { needsFieldErrors, needsHttpError } from '../needs-http';
+import { requirePrincipal } from '$lib/server/http/principal';
+import { changeNeedsStatusFromForm, linkFromForm, needsReportPage, respondFromForm, statusValues, unlinkFromForm } from '$lib/server/steering/pages/needs';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const p = locals.principal!;
-	const db = await getDb();
-	const view = await getNeedsReport(db, p, params.id, locals.locale).catch((e) => needsHttpError(e));
-	const offerQuery = url.searchParams.get('offer')?.trim() ?? '';
-	const [programmes, offers] = view.canSteer
-		? await Promise.all([listProgrammesToLink(db, p.municipalityId), findOffersToLink(db, p.municipalityId, offerQuery, locals.locale)])
-		: [[], []];
-	const linked = new Set(view.links.map((l) => l.id));
-	const at = (d: Date | null) => (d ? formatDateTime(d, locals.locale) : null);
-	return {
-		view: {
-			...view,
-			report: { ...view.report, createdAt: at(view.report.createdAt), firstResponseAt: at(view.report.firstResponseAt), closedAt: at(view.report.closedAt), updatedAt: null },
-			events: view.events.map((e) => ({ ...e, at: at(e.at) }))
-		},
-		steps: NEEDS_STATUSES.filter((s) => s !== 'declined'),
-		programmes: programmes.filter((x) => !linked.has(x.id)),
-		offerQuery,
-		offers: offers.filter((o) => !linked.has(o.id)),
-		created: url.searchParams.get('created') === '1'
-	};
+/** One needs report (issue 5 §1): its facts, evidence, links, workflow and history. */
+export const load: PageServerLoad = async (event) => {
+	const p = requirePrincipal(event);
+	try {
+		return await needsReportPage(await getDb(), p, event.params.id, event.locals.locale, event.url.searchParams);
+	} catch (e) {
+		httpError(e);
+	}
 };
 
 function back(lang: string, id: string, anchor: string): never {
 	redirect(303, `/${lang}/staff/needs/${id}#${anchor}`);
 }
 
-function target(form: FormData): NeedsLinkTarget {
-	return text(form, 'kind') === 'programme' ? { kind: 'programme', id: text(form, 'targetId') } : { kind: 'service', id: text(form, 'targetId') };
-}
-
 export const actions: Actions = {
-	respond: async ({ locals, params, request }) => {
-		const form = await request.formData();
-		const body = text(form, 'body');
-		try {
-			await respondToNeedsReport(await getDb(), locals.principal!, params.id, body);
-		} catch (e) {
-			if (e instanceof ValidationError) return fail(400, { form: 'respond', errors: needsFieldErrors(e.issues), body });
-			needsHttpError(e);
-		}
-		back(params.lang, params.id, 'nr-history');
+	respond: async (event) => {
+		const p = requirePrincipal(event);
+		const body = text(await event.request.formData(), 'body');
+		return handleForm(
+			async () => {
+				await respondFromForm(await getDb(), p, event.params.id, body);
+				back(event.params.lang, event.params.id, 'nr-history');
+			},
+			() => ({ form: 'respond' as const, body })
+		);
 	},
-	status: async ({ locals, params, request }) => {
-		const form = await request.formData();
-		const values = { status: text(form, 'status'), reason: text(form, 'reason'), body: text(form, 'statusBody') };
-		try {
-			await changeNeedsStatus(await getDb(), locals.principal!, params.id, values.status, { reason: values.reason, body: values.body });
-		} catch (e) {
-			if (e instanceof ValidationError) {
-				const transition = e.issues.some((i) => i.code === 'transition');
-				return fail(transition ? 409 : 400, { form: 'status', errors: needsFieldErrors(e.issues), values });
-			}
-			needsHttpError(e);
-		}
-		back(params.lang, params.id, 'nr-history');
+	status: async (event) => {
+		const p = requirePrincipal(event);
+		const values = statusValues(await event.request.formData());
+		return handleForm(
+			async () => {
+				const outOfOrder = await changeNeedsStatusFromForm(await getDb(), p, event.params.id, values);
+				// A step out of order clashes with the report's current state.
+				if (outOfOrder) return fail(409, { form: 'status' as const, errors: formErrors(outOfOrder), values });
+				back(event.params.lang, event.params.id, 'nr-history');
+			},
+			() => ({ form: 'status' as const, values })
+		);
 	},
-	link: async ({ locals, params, request }) => {
-		const form = await request.formData();
-		try {
-			await linkNeedsReport(await getDb(), locals.principal!, params.id, target(form));
-		} catch (e) {
-			if (e instanceof ValidationError) return fail(400, { form: 'link', errors: needsFieldErrors(e.issues) });
-			needsHttpError(e);
-		}
-		back(params.lang, params.id, 'nr-links');
+	link: async (event) => {
+		const p = requirePrincipal(event);
+		const form = await event.request.formData();
+		return handleForm(
+			async () => {
+				await linkFromForm(await getDb(), p, event.params.id, form);
+				back(event.params.lang, event.params.id, 'nr-links');
+			},
+			() => ({ form: 'link' as const })
+		);
 	},
-	unlink: async ({ locals, params, request }) => {
-		const form = await request.formData();
-		await unlinkNeedsReport(await getDb(), locals.principal!, params.id, target(form)).catch((e) => needsHttpError(e));
-		back(params.lang, params.id, 'nr-links');
+	unlink: async (event) => {
+		const p = requirePrincipal(event);
+		const form = await event.request.formData();
+		try {
+			await unlinkFromForm(await getDb(), p, event.params.id, form);
+		} catch (e) {
+			httpError(e);
+		}
+		back(event.params.lang, event.params.id, 'nr-links');
 	}
 };

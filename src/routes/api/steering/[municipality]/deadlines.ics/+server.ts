@@ -1,7 +1,6 @@
-import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { findMunicipality } from '$lib/server/geography/service';
-import { deadlineFeed } from '$lib/server/steering/programmes';
+import { httpError } from '$lib/server/http/errors';
+import { deadlineFeedResponse } from '$lib/server/steering/pages/programmes';
 import type { RequestHandler } from './$types';
 
 /**
@@ -10,14 +9,9 @@ import type { RequestHandler } from './$types';
  * `deadlineFeed` for the event shape and the stable UIDs.
  */
 export const GET: RequestHandler = async ({ params }) => {
-	const db = await getDb();
-	const m = await findMunicipality(db, params.municipality);
-	if (!m) error(404, 'Not Found');
-	return new Response(await deadlineFeed(db, m), {
-		headers: {
-			'content-type': 'text/calendar; charset=utf-8',
-			'content-disposition': `inline; filename="${m.slug}-fristen.ics"`,
-			'cache-control': 'public, max-age=900'
-		}
-	});
+	try {
+		return await deadlineFeedResponse(await getDb(), params.municipality);
+	} catch (e) {
+		httpError(e);
+	}
 };

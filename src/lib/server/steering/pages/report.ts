@@ -18,10 +18,12 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import PDFDocument from 'pdfkit';
 import writeXlsxFile from 'write-excel-file/node';
-import type { UserPrincipal } from '../access';
-import type { DbOrTx } from '../db/client';
-import { ValidationError } from '../core/errors';
-import { indicatorText, municipalityDashboard, type Dashboard, type IndicatorTable, type IndicatorValue } from './indicators';
+import type { Principal, UserPrincipal } from '../../access';
+import { ValidationError, type FieldIssue } from '../../core/errors';
+import { parseInteger } from '../../core/validation';
+import type { DbOrTx } from '../../db/client';
+import { INDICATOR_YEARS, REPORT_FORMATS, type ReportFormat } from '../model';
+import { indicatorText, municipalityDashboard, type Dashboard, type IndicatorTable, type IndicatorValue } from './dashboard';
 
 /** Which report. */
 export interface SteeringReportRequest {
@@ -42,32 +44,23 @@ export interface SteeringReport {
 	dashboard: Dashboard;
 }
 
-/** Report formats and their content types. */
-export const REPORT_FORMATS = {
-	pdf: 'application/pdf',
-	xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-	csv: 'text/csv; charset=utf-8'
-} as const;
-export type ReportFormat = keyof typeof REPORT_FORMATS;
-
 /**
  * Parses the query of `staff/steering/report`: `kind=district|annual`, `district=<id>` (district
  * report), `year=YYYY`, `format=pdf|xlsx|csv`.
  * @throws ValidationError naming each bad parameter (`kind`, `district`, `year`, `format`).
  */
 export function parseReportQuery(params: URLSearchParams, locale: string): SteeringReportRequest & { format: ReportFormat } {
-	const issues: { field: string; code: string; params?: Record<string, number> }[] = [];
+	const issues: FieldIssue[] = [];
 	const kind = params.get('kind');
-	const format = params.get('format');
-	const yearText = params.get('year') ?? '';
-	const year = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
+	const format = params.get('format') ?? '';
+	const year = parseInteger(params.get('year') ?? '', INDICATOR_YEARS);
 	const districtId = params.get('district') || null;
 	if (kind !== 'district' && kind !== 'annual') issues.push({ field: 'kind', code: 'in_error_kind' });
 	if (kind === 'district' && !districtId) issues.push({ field: 'district', code: 'in_error_district_required' });
-	if (!(year >= 2000 && year <= 2100)) issues.push({ field: 'year', code: 'in_error_year', params: { min: 2000, max: 2100 } });
-	if (format !== 'pdf' && format !== 'xlsx' && format !== 'csv') issues.push({ field: 'format', code: 'in_error_format' });
+	if (year === null) issues.push({ field: 'year', code: 'in_error_year', params: { ...INDICATOR_YEARS } });
+	if (!Object.hasOwn(REPORT_FORMATS, format)) issues.push({ field: 'format', code: 'in_error_format' });
 	if (issues.length) throw new ValidationError(issues);
-	return { kind: kind as 'district' | 'annual', districtId: kind === 'district' ? districtId : null, year, format: format as ReportFormat, locale };
+	return { kind: kind as 'district' | 'annual', districtId: kind === 'district' ? districtId : null, year: year!, format: format as ReportFormat, locale };
 }
 
 /**
@@ -75,9 +68,9 @@ export function parseReportQuery(params: URLSearchParams, locale: string): Steer
  * @throws AccessDeniedError without `steering:view`; ValidationError naming `district` (unknown
  *   or of another municipality) or `year`.
  */
-export async function buildSteeringReport(db: DbOrTx, principal: UserPrincipal, request: SteeringReportRequest, now: Date = new Date()): Promise<SteeringReport> {
+export async function buildSteeringReport(db: DbOrTx, principal: Principal, municipalityId: string, request: SteeringReportRequest, now: Date = new Date()): Promise<SteeringReport> {
 	if (request.kind === 'district' && !request.districtId) throw new ValidationError([{ field: 'district', code: 'in_error_district_required' }]);
-	const dashboard = await municipalityDashboard(db, principal, { year: request.year, districtId: request.districtId, locale: request.locale, download: true });
+	const dashboard = await municipalityDashboard(db, principal, municipalityId, { year: request.year, districtId: request.districtId, locale: request.locale, download: true });
 	const locale = dashboard.locale;
 	const title =
 		request.kind === 'district'
@@ -266,4 +259,23 @@ export async function renderReportXlsx(report: SteeringReport): Promise<Buffer> 
 		sheets.push({ data: rows as typeof infoSheet, sheet: sheetName(indicatorText(L, `in_section_${section}`)) });
 	}
 	return writeXlsxFile(sheets).toBuffer();
+}
+
+/**
+ * The report the query asks for (see `parseReportQuery`) of the principal's municipality, as a
+ * download response in its format (not cached).
+ * @throws ValidationError naming every bad parameter; AccessDeniedError without `steering:view`.
+ */
+export async function steeringReportResponse(db: DbOrTx, principal: UserPrincipal, query: URLSearchParams, locale: string): Promise<Response> {
+	const request = parseReportQuery(query, locale);
+	const report = await buildSteeringReport(db, principal, principal.municipalityId, request);
+	const body = request.format === 'pdf' ? new Uint8Array(await renderReportPdf(report)) : request.format === 'xlsx' ? new Uint8Array(await renderReportXlsx(report)) : renderReportCsv(report);
+	return new Response(body, {
+		headers: {
+			'content-type': REPORT_FORMATS[request.format],
+			'content-disposition': `attachment; filename="${reportFileName(report, request.format)}"`,
+			'cache-control': 'private, no-store',
+			'x-content-type-options': 'nosniff'
+		}
+	});
 }
