@@ -39,9 +39,9 @@ export async function buildWorld(db: Db): Promise<World> {
 	const a = await createInstance(db, k.id, 'wp-kalk', { ...blank, name: 'WP Kalk', socialSpaceIds: [s1a.id] }, { label: 't' });
 	const b = await createInstance(db, k.id, 'wp-porz', { ...blank, name: 'WP Porz', socialSpaceIds: [s2a.id] }, { label: 't' });
 	const c = await createInstance(db, o.id, 'wp-beuel', { ...blank, name: 'WP Beuel', socialSpaceIds: [so.id] }, { label: 't' });
-	const actor = await saveOrganization(db, k.id, org(), { label: 't' });
-	const course = await saveService(db, k.id, { ...offer(actor.id), locations: [], schedules: [] }, { label: 't' });
-	const other = await saveOrganization(db, o.id, org({ name: 'Caritas Bonn' }), { label: 't' });
+	const actor = await saveOrganization(db, systemPrincipal('t'), k.id, org());
+	const course = await saveService(db, systemPrincipal('t'), k.id, { ...offer(actor.id), locations: [], schedules: [] });
+	const other = await saveOrganization(db, systemPrincipal('t'), o.id, org({ name: 'Caritas Bonn' }));
 	const users: [keyof World['who'], Role, string, string[]][] = [
 		['staffA', 'instance_staff', k.id, [a.id]],
 		['staffB', 'instance_staff', k.id, [b.id]],

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Polygon } from 'geojson';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import type { UserPrincipal } from '../../src/lib/server/access';
+import { systemPrincipal, type UserPrincipal } from '../../src/lib/server/access';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { district, socialSpace, statistic } from '../../src/lib/server/geography/schema';
 import { instance } from '../../src/lib/server/instances/schema';
@@ -89,7 +89,7 @@ async function addOffer(key: string, i: number, field: string, overrides: Partia
 		locations: [{ name: '', street: `Weg ${key}`, postalCode: '50000', city: 'Test', latitude: 51.005, longitude: 7 + i * 0.01 + 0.005, accessibility: [], accessibilityNote: {}, directions: {} }],
 		...overrides
 	});
-	offers[key] = (await saveService(handle.db, municipalityId, input, { label: 'test' })).id;
+	offers[key] = (await saveService(handle.db, systemPrincipal('test'), municipalityId, input)).id;
 	await handle.db.update(service).set({ lastVerifiedAt: verified }).where(eq(service.id, offers[key]));
 }
 
@@ -155,7 +155,7 @@ beforeAll(async () => {
 	}
 	const pop = (name: string, value: number, metric = 'population') => ({ municipalityId, socialSpaceId: spaces[name], metric, value, unit: 'persons', asOf: '2025', source: 'test' });
 	await handle.db.insert(statistic).values([pop('S2 Bedarf', 1000), pop('S3 Veraltet', 1000), pop('S4 Doppelt', 1000), pop('S5 Dünn', 100_000), pop('S7 Unerfüllt', 1000, 'eligible_voters')]);
-	orgId = (await saveOrganization(handle.db, municipalityId, org({ name: 'Träger' }), { label: 'test' })).id;
+	orgId = (await saveOrganization(handle.db, systemPrincipal('test'), municipalityId, org({ name: 'Träger' }))).id;
 	[{ id: instanceId }] = await handle.db.insert(instance).values({ municipalityId, slug: 'wp', name: 'WP' }).returning();
 
 	// S2: three fresh offers in education and labour; an unanswered open report in education,
@@ -335,7 +335,7 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 	it('sees a verification at once, whichever way it is written, and keeps it when the entry is rebuilt', async () => {
 		const staleCell = async () => cell(await computeCoverage(handle.db, municipalityId, { now: NOW }), 'S3 Veraltet', 'education');
 		expect(await staleCell()).toMatchObject({ class: 'stale', freshShare: 1 / 3 });
-		await markVerified(handle.db, 'service', offers['s3-b'], 'Test', { label: 'test' });
+		await markVerified(handle.db, systemPrincipal('test'), 'service', offers['s3-b'], 'Test');
 		expect(await staleCell()).toMatchObject({ class: 'covered', freshShare: 2 / 3 });
 		await refreshSearchEntries(handle.db, { serviceIds: [offers['s3-b']] });
 		expect((await staleCell()).freshShare).toBe(2 / 3);

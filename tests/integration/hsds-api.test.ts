@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import {
 	getOrganizationHsds,
@@ -44,11 +45,11 @@ beforeAll(async () => {
 	const koeln = (await createMunicipality(handle.db, { slug: 'koeln', name: 'Köln', officialCode: '05315000' })).id;
 	await importKoelnAreas(handle.db);
 	const duesseldorf = (await createMunicipality(handle.db, { slug: 'duesseldorf', name: 'Düsseldorf', officialCode: '05111000' })).id;
-	const actor = { label: 'test' };
+	const actor = systemPrincipal('test');
 
 	ids.caritas = (
 		await saveOrganization(
-			handle.db,
+			handle.db, actor,
 			koeln,
 			org({
 				description: multilingual('Beratung für Zugewanderte', 'Counselling for newcomers', 'استشارات للقادمين الجدد'),
@@ -56,13 +57,11 @@ beforeAll(async () => {
 				phone: '+49 221 1111',
 				website: 'https://caritas.example',
 				alternateNames: ['Caritasverband Köln']
-			}),
-			actor
-		)
+			}))
 	).id;
 	ids.kita = (
 		await saveOrganization(
-			handle.db,
+			handle.db, actor,
 			koeln,
 			org({
 				name: 'Kita Sonnenschein',
@@ -73,13 +72,12 @@ beforeAll(async () => {
 					{ name: 'Kita Sonnenschein', street: 'Taunusstraße 5', postalCode: '51105', city: 'Köln', latitude: 50.9327, longitude: 7.0046, accessibility: [], accessibilityNote: {}, directions: {} }
 				]
 			}),
-			actor,
 			{ source: 'osm', sourceId: 'node/258045337', attribution: '© OpenStreetMap contributors, ODbL 1.0' }
 		)
 	).id;
 	ids.course = (
 		await saveService(
-			handle.db,
+			handle.db, actor,
 			koeln,
 			offer(ids.caritas, {
 				name: withVersion(multilingual('Deutschkurs für Anfänger', 'German course for beginners', 'دورة ألمانية للمبتدئين'), 'de-x-ls', 'Deutsch lernen'),
@@ -116,26 +114,22 @@ beforeAll(async () => {
 					{ weekday: 4, opensAt: '14:00', closesAt: '16:00', validFrom: null, validTo: null, appointmentOnly: true, note: {}, location: 1 },
 					{ weekday: 1, opensAt: '10:00', closesAt: '11:00', validFrom: null, validTo: null, appointmentOnly: false, note: {}, location: null }
 				]
-			}),
-			actor
-		)
+			}))
 	).id;
 	// A later change, so the offer has update metadata.
 	const course = (await getService(handle.db, ids.course, ['public']))!;
-	await saveService(handle.db, koeln, { ...serviceToInput(course), eligibility: originalText('de', 'Erwachsene ab 18') }, actor, { id: ids.course });
+	await saveService(handle.db, actor, koeln, { ...serviceToInput(course), eligibility: originalText('de', 'Erwachsene ab 18') }, { id: ids.course });
 
-	const duesseldorfOrg = (await saveOrganization(handle.db, duesseldorf, org({ name: 'Welcome Point 5', actorType: 'welcome_point' }), actor)).id;
+	const duesseldorfOrg = (await saveOrganization(handle.db, actor, duesseldorf, org({ name: 'Welcome Point 5', actorType: 'welcome_point' }))).id;
 	ids.dus = (
 		await saveService(
-			handle.db,
+			handle.db, actor,
 			duesseldorf,
-			offer(duesseldorfOrg, { name: originalText('de', 'Sprechstunde'), subtopics: ['social_counselling'], locations: [], schedules: [], lowThreshold: true }),
-			actor
-		)
+			offer(duesseldorfOrg, { name: originalText('de', 'Sprechstunde'), subtopics: ['social_counselling'], locations: [], schedules: [], lowThreshold: true }))
 	).id;
-	ids.network = (await saveService(handle.db, koeln, offer(ids.caritas, { name: originalText('de', 'Geheimes Netzwerkangebot'), visibility: 'network', locations: [], schedules: [] }), actor)).id;
-	ids.internalOrg = (await saveOrganization(handle.db, koeln, org({ name: 'Informelle Gruppe', visibility: 'internal' }), actor)).id;
-	ids.underInternal = (await saveService(handle.db, koeln, offer(ids.internalOrg, { name: originalText('de', 'Angebot der informellen Gruppe'), locations: [], schedules: [] }), actor)).id;
+	ids.network = (await saveService(handle.db, actor, koeln, offer(ids.caritas, { name: originalText('de', 'Geheimes Netzwerkangebot'), visibility: 'network', locations: [], schedules: [] }))).id;
+	ids.internalOrg = (await saveOrganization(handle.db, actor, koeln, org({ name: 'Informelle Gruppe', visibility: 'internal' }))).id;
+	ids.underInternal = (await saveService(handle.db, actor, koeln, offer(ids.internalOrg, { name: originalText('de', 'Angebot der informellen Gruppe'), locations: [], schedules: [] }))).id;
 });
 afterAll(() => handle.close());
 

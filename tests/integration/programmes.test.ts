@@ -74,10 +74,10 @@ beforeAll(async () => {
 	ids.vingst = (await createSocialSpace(h.db, kd, { name: 'Vingst' })).id;
 	const dd = await createDistrict(h.db, ids.d, { name: 'Stadtbezirk 6' });
 	ids.rath = (await createSocialSpace(h.db, dd, { name: 'Rath' })).id;
-	ids.org = (await saveOrganization(h.db, ids.k, org(), { label: 't' })).id;
-	ids.offer = (await saveService(h.db, ids.k, offer(ids.org, { locations: [], schedules: [] }), { label: 't' })).id;
-	ids.dorg = (await saveOrganization(h.db, ids.d, org({ name: 'Diakonie Düsseldorf' }), { label: 't' })).id;
-	ids.doffer = (await saveService(h.db, ids.d, offer(ids.dorg, { locations: [], schedules: [] }), { label: 't' })).id;
+	ids.org = (await saveOrganization(h.db, systemPrincipal('t'), ids.k, org())).id;
+	ids.offer = (await saveService(h.db, systemPrincipal('t'), ids.k, offer(ids.org, { locations: [], schedules: [] }))).id;
+	ids.dorg = (await saveOrganization(h.db, systemPrincipal('t'), ids.d, org({ name: 'Diakonie Düsseldorf' }))).id;
+	ids.doffer = (await saveService(h.db, systemPrincipal('t'), ids.d, offer(ids.dorg, { locations: [], schedules: [] }))).id;
 	people.admin = await person('admin', 'municipality_admin', ids.k, 'koeln');
 	const blank: InstanceInput = {
 		name: 'WP Kalk', hostOrganization: '', description: {}, street: '', postalCode: '', city: '', latitude: null, longitude: null,

@@ -6,6 +6,7 @@
  */
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { loadDemo } from '../../src/lib/server/demo/load';
 import { organization, service } from '../../src/lib/server/directory/schema';
@@ -29,15 +30,15 @@ beforeAll(async () => {
 	h = await freshDatabase();
 	koeln = (await createMunicipality(h.db, { slug: 'koeln', name: 'Köln' })).id;
 	await importKoelnAreas(h.db);
-	const caritas = await saveOrganization(h.db, koeln, org(), { label: 'test' });
+	const caritas = await saveOrganization(h.db, systemPrincipal('test'), koeln, org());
 	let name = originalText('de', 'Deutschkurs für Anfänger');
 	name = withVersion(name, 'ar', 'دورة لغة ألمانية للمبتدئين', 'human');
 	name = withVersion(name, 'fa', 'کلاس زبان آلمانی', 'machine');
 	name = withVersion(name, 'de-x-ls', 'Deutsch lernen', 'human');
-	courseId = (await saveService(h.db, koeln, offer(caritas.id, { name, languages: ['de', 'ar', 'fa'] }), { label: 'test' })).id;
+	courseId = (await saveService(h.db, systemPrincipal('test'), koeln, offer(caritas.id, { name, languages: ['de', 'ar', 'fa'] }))).id;
 	osmActorId = (
 		await saveOrganization(
-			h.db,
+			h.db, systemPrincipal('test'),
 			koeln,
 			org({
 				name: 'Kita Sonnenschein',
@@ -46,7 +47,6 @@ beforeAll(async () => {
 				description: {},
 				locations: [{ name: '', street: 'Ehrenfeldgürtel 1', postalCode: '50823', city: 'Köln', latitude: 50.9497, longitude: 6.9182, accessibility: [], accessibilityNote: {}, directions: {} }]
 			}),
-			{ label: 'test' },
 			{ source: 'osm', sourceId: 'node/258045337', attribution: '© OpenStreetMap contributors, ODbL 1.0' }
 		)
 	).id;
@@ -188,8 +188,8 @@ describe('offer and actor pages', () => {
 		expect(text).not.toContain('<');
 		expect(JSON.parse(text).name).toBe('</script><script>alert(1)</script>');
 
-		const authority = await saveOrganization(h.db, koeln, org({ name: 'Bezirksamt Kalk', actorType: 'public_authority' }), {});
-		const service2 = await saveService(h.db, koeln, offer(authority.id, { name: originalText('de', 'Meldestelle') }), {});
+		const authority = await saveOrganization(h.db, systemPrincipal('test'), koeln, org({ name: 'Bezirksamt Kalk', actorType: 'public_authority' }));
+		const service2 = await saveService(h.db, systemPrincipal('test'), koeln, offer(authority.id, { name: originalText('de', 'Meldestelle') }));
 		const gov = offerJsonLd(offerView((await getService(h.db, service2.id, ['public']))!, 'de'), { offer: 'o', actor: 'a' }, 'Köln');
 		expect(gov).toMatchObject({ '@type': 'GovernmentService', provider: { '@type': 'GovernmentOrganization' } });
 

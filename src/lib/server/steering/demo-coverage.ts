@@ -10,6 +10,7 @@
  * Idempotent: nothing is written when Köln already has offers of this source.
  */
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
+import { systemPrincipal } from '../access';
 import type { Db } from '../db/client';
 import { location, organization, service } from '../directory/schema';
 import { saveService, type ServiceInput } from '../directory/service';
@@ -99,7 +100,7 @@ export async function loadCoverageDemo(db: Db): Promise<void> {
 				schedules: []
 			};
 			// Every third offer stays unconfirmed, so some Stadtteile show out-of-date entries.
-			await saveService(db, koeln.id, input, { label: 'demo' }, { source: SOURCE, isDemo: true, verifiedBy: n % 3 === 2 ? undefined : 'Demo' });
+			await saveService(db, systemPrincipal('demo'), koeln.id, input, { source: SOURCE, isDemo: true, verifiedBy: n % 3 === 2 ? undefined : 'Demo' });
 			n++;
 		}
 	}
