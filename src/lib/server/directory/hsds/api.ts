@@ -86,8 +86,8 @@ function int(params: URLSearchParams, name: string, fallback: number, min: numbe
 	return n;
 }
 
-/** An ISO 8601 date-time with a UTC offset or `Z` (as openapi.json's `modified_after` is given). */
-const DATE_TIME = z.iso.datetime({ offset: true });
+/** An ISO 8601 date-time, with a UTC offset, `Z`, or none (then the server's local time). */
+const DATE_TIME = z.iso.datetime({ offset: true, local: true });
 
 function uuidParam(params: URLSearchParams, name: string): string | undefined {
 	const v = params.get(name);

@@ -344,33 +344,34 @@ export type Draft =
 	| { kind: 'organization'; current: OrganizationDetail | null; input: OrganizationInput; issues: FieldIssue[] }
 	| { kind: 'service'; current: ServiceDetail | null; input: ServiceInput; issues: FieldIssue[] };
 
+/** The draft of one kind of entry. */
+export type DraftOf<K extends EntryKind> = Extract<Draft, { kind: K }>;
+
+/** What the form of one kind of entry is drawn with. */
+export type FormOf<K extends EntryKind> = Awaited<ReturnType<K extends 'organization' ? typeof actorForm : typeof offerForm>>;
+
 /**
  * Reads a posted actor or offer form. A new offer belongs to an actor the principal can see; an
  * existing one keeps its actor.
  * @throws NotFoundError when the principal may not open the entry (or the new offer's actor).
  */
-export async function entryDraft(db: DbOrTx, p: UserPrincipal, kind: EntryKind, id: string, form: FormData): Promise<Draft> {
+export async function entryDraft<K extends EntryKind>(db: DbOrTx, p: UserPrincipal, kind: K, id: string, form: FormData): Promise<DraftOf<K>> {
 	if (kind === 'organization') {
 		const current = await storedActor(db, p, id);
-		return { kind, current, ...organizationInputFromForm(form, current ? organizationToInput(current) : null) };
+		return { kind, current, ...organizationInputFromForm(form, current ? organizationToInput(current) : null) } as DraftOf<K>;
 	}
 	const current = await storedOffer(db, p, id);
 	const { input, issues } = serviceInputFromForm(form, current ? serviceToInput(current) : null);
 	if (current) input.organizationId = current.organizationId;
 	else await requireScope(db, p, 'organization', input.organizationId);
-	return { kind, current, input, issues };
+	return { kind: 'service', current, input, issues } as DraftOf<K>;
 }
 
 /** What a form is drawn with again after a refused save: the input as entered. */
-export async function draftForm(
-	db: DbOrTx,
-	p: UserPrincipal,
-	locale: string,
-	draft: Draft
-): Promise<Awaited<ReturnType<typeof actorForm>> | Awaited<ReturnType<typeof offerForm>>> {
-	return draft.kind === 'organization'
-		? actorForm(db, p, locale, draft.input, draft.current)
-		: offerForm(db, p, locale, draft.current?.id ?? null, draft.input, draft.current);
+export async function draftForm<K extends EntryKind>(db: DbOrTx, p: UserPrincipal, locale: string, draft: DraftOf<K>): Promise<FormOf<K>> {
+	const d = draft as Draft;
+	const view = d.kind === 'organization' ? await actorForm(db, p, locale, d.input, d.current) : await offerForm(db, p, locale, d.current?.id ?? null, d.input, d.current);
+	return view as FormOf<K>;
 }
 
 /**

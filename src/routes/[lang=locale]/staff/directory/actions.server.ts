@@ -19,7 +19,7 @@ import { requirePrincipal } from '$lib/server/http/principal';
  * to it (`?saved=1`), or to the proposals when it became a proposal; invalid input redraws the
  * form with the values as entered.
  */
-async function saveAction(event: Pick<RequestEvent, 'locals' | 'request'> & { params: { lang: string; id: string } }, kind: EntryKind) {
+async function saveAction<K extends EntryKind>(event: Pick<RequestEvent, 'locals' | 'request'> & { params: { lang: string; id: string } }, kind: K) {
 	const p = requirePrincipal(event);
 	const form = await event.request.formData();
 	const db = await getDb();
@@ -30,7 +30,7 @@ async function saveAction(event: Pick<RequestEvent, 'locals' | 'request'> & { pa
 			const saved = await saveDraft(db, p, draft);
 			redirect(303, 'proposed' in saved ? `${base}/proposals?proposed=1` : `${base}/${kind === 'service' ? 'offers' : 'actors'}/${saved.id}?saved=1`);
 		},
-		() => draftForm(db, p, event.locals.locale, draft)
+		() => draftForm<K>(db, p, event.locals.locale, draft)
 	);
 }
 
@@ -62,7 +62,7 @@ export async function sendLinkAction(p: UserPrincipal, kind: EntryKind, id: stri
 type EntryEvent = Pick<RequestEvent, 'locals' | 'request' | 'url'> & { params: { lang: string; id: string } };
 
 /** The form actions of an actor or offer page: save, mark verified, send a confirmation link. */
-export function entryActions(kind: EntryKind) {
+export function entryActions<K extends EntryKind>(kind: K) {
 	return {
 		save: (event: EntryEvent) => saveAction(event, kind),
 		verify: async (event: EntryEvent) => {
