@@ -210,7 +210,7 @@ function lastVerified(entry: { lastVerifiedAt: Date | null; lastVerifiedBy: stri
 
 /**
  * The list page: the filters as given (a value that is not one of the choices is left out and
- * reported in `filterErrors`), the rows with their labels, and the review links.
+ * reported in `filterIssues`), the rows with their labels, and the review links.
  */
 export async function directoryPage(db: DbOrTx, p: UserPrincipal, params: URLSearchParams, locale: string) {
 	const municipalityId = p.municipalityId;
@@ -441,6 +441,7 @@ export async function sendEntryLink(db: Db, p: UserPrincipal, kind: EntryKind, i
 
 // History.
 
+/** An audit value as the history shows it: a text per language with its status, lists joined, the rest as JSON. */
 function shown(value: unknown): string {
 	if (value === null || value === undefined) return '';
 	if (typeof value === 'string') return value;
