@@ -10,9 +10,9 @@
  * Writes into the configured database (DATABASE_URL or DATA_DIR).
  */
 import { parseArgs } from 'node:util';
-import { municipality, district, socialSpace, statistic } from '../src/lib/server/db/schema';
+import { municipality, district, socialSpace, statistic } from '../src/lib/server/schema';
 import { migrateDatabase, openDatabase, type Db } from '../src/lib/server/db/client';
-import { readConfig } from '../src/lib/server/config';
+import { readConfig } from '../src/lib/server/core/config';
 import { loadDemo } from '../src/lib/server/demo/load';
 import type { Polygon } from 'geojson';
 import { generateDirectory } from './directory';

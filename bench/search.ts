@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { and, eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../src/lib/server/db/client';
-import { readConfig } from '../src/lib/server/config';
+import { readConfig } from '../src/lib/server/core/config';
 import { district, municipality, socialSpace } from '../src/lib/server/geography/schema';
 import { resolveNear, searchDirectory, type SearchQuery } from '../src/lib/server/directory/search';
 import { summary } from './timing';

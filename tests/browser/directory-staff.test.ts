@@ -196,6 +196,34 @@ describe('directory staff pages', () => {
 		await provider.context().close();
 		await staff.context().close();
 	});
+
+	it('answers ids that are not ids and unknown kinds with 404, unknown list filters with a message, never 500', async () => {
+		const staff = await signIn(browser, 'kalk@example.org');
+		for (const url of [
+			'/de/staff/directory/offers/not-an-id',
+			'/de/staff/directory/actors/123',
+			'/de/staff/directory/offers/new?organization=x',
+			'/de/staff/directory/history/service/x',
+			'/de/staff/directory/history/thing/00000000-0000-4000-8000-000000000000',
+			'/de/staff/directory/proposals/x',
+			'/de/m/koeln/o/x',
+			'/de/m/koeln/a/x',
+			'/de/m/koeln/o/x/slip'
+		]) {
+			expect((await staff.goto(`${base}${url}`))?.status(), url).toBe(404);
+		}
+		const list = await staff.goto(`${base}/de/staff/directory?kind=thing&instance=nope`);
+		expect(list?.status()).toBe(200);
+		expect(await staff.textContent('.error-summary')).toContain('thing');
+		await staff.context().close();
+	});
+
+	it('refuses a volunteer’s proposal at the door', async () => {
+		const volunteer = await signIn(browser, 'ehrenamt.duesseldorf@example.org');
+		const res = await volunteer.request.post(`${base}/de/staff/directory/actors/new?/save`, { form: { name: 'Vom Ehrenamt' }, headers: { origin: base } });
+		expect(res.status()).toBe(403);
+		await volunteer.context().close();
+	});
 });
 
 /** axe on a URL viewed with JavaScript (axe itself needs it). */

@@ -7,6 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { recordContact } from '../../src/lib/server/casework/contacts';
 import { berlinDate } from '../../src/lib/server/casework/time';
+import { systemPrincipal } from '../../src/lib/server/access';
 import type { Db } from '../../src/lib/server/db/client';
 import { saveService } from '../../src/lib/server/directory/service';
 import { socialSpace, statistic } from '../../src/lib/server/geography/schema';
@@ -58,7 +59,7 @@ export async function indicatorWorld(db: Db): Promise<World & { offerIds: string
 	];
 	const offerIds: string[] = [];
 	for (const [themeFields, lon, status] of offers) {
-		const s = await saveService(db, w.ids.k, { ...offer(w.ids.org, { themeFields, subtopics: [], status: status as 'active' }), locations: place(lon) }, { label: 't' });
+		const s = await saveService(db, systemPrincipal('t'), w.ids.k, { ...offer(w.ids.org, { themeFields, subtopics: [], status: status as 'active' }), locations: place(lon) });
 		offerIds.push(s.id);
 	}
 	const topics = [...Array(7).fill(['language_course']), ...Array(2).fill(['housing_search']), ...Array(6).fill(['job_search'])] as string[][];

@@ -39,9 +39,9 @@ export async function buildWorld(db: Db): Promise<World> {
 	const a = await createInstance(db, systemPrincipal('t'), { ...blank, name: 'WP Kalk', socialSpaceIds: [s1a.id], municipalityId: k.id, slug: 'wp-kalk' });
 	const b = await createInstance(db, systemPrincipal('t'), { ...blank, name: 'WP Porz', socialSpaceIds: [s2a.id], municipalityId: k.id, slug: 'wp-porz' });
 	const c = await createInstance(db, systemPrincipal('t'), { ...blank, name: 'WP Beuel', socialSpaceIds: [so.id], municipalityId: o.id, slug: 'wp-beuel' });
-	const actor = await saveOrganization(db, k.id, org(), { label: 't' });
-	const course = await saveService(db, k.id, { ...offer(actor.id), locations: [], schedules: [] }, { label: 't' });
-	const other = await saveOrganization(db, o.id, org({ name: 'Caritas Bonn' }), { label: 't' });
+	const actor = await saveOrganization(db, systemPrincipal('t'), k.id, org());
+	const course = await saveService(db, systemPrincipal('t'), k.id, { ...offer(actor.id), locations: [], schedules: [] });
+	const other = await saveOrganization(db, systemPrincipal('t'), o.id, org({ name: 'Caritas Bonn' }));
 	const users: [keyof World['who'], Role, string, string[]][] = [
 		['staffA', 'instance_staff', k.id, [a.id]],
 		['staffB', 'instance_staff', k.id, [b.id]],

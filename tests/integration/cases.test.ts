@@ -118,8 +118,8 @@ beforeAll(async () => {
 		await createUser(h.db, systemPrincipal('test'), { email: `${name}@example.org`, displayName: `User ${name}`, role, municipalityId, instanceIds: [...instanceIds], password: PASSWORD });
 		who[name] = await signIn(`${name}@example.org`);
 	}
-	const { id: orgId } = await saveOrganization(h.db, ids.d, org({ name: 'Diakonie Düsseldorf' }), { label: 't' });
-	ids.offer = (await saveService(h.db, ids.d, offer(orgId, { locations: [], schedules: [] }), { label: 't' })).id;
+	const { id: orgId } = await saveOrganization(h.db, systemPrincipal('t'), ids.d, org({ name: 'Diakonie Düsseldorf' }));
+	ids.offer = (await saveService(h.db, systemPrincipal('t'), ids.d, offer(orgId, { locations: [], schedules: [] }))).id;
 });
 afterAll(() => h?.close());
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Polygon } from 'geojson';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import type { UserPrincipal } from '../../src/lib/server/access';
+import { systemPrincipal, type UserPrincipal } from '../../src/lib/server/access';
 import { district, socialSpace, statistic } from '../../src/lib/server/geography/schema';
 import { contactAggregate, counsellingContact } from '../../src/lib/server/casework/schema';
 import { markVerified, saveService, type ServiceInput } from '../../src/lib/server/directory/service';
@@ -73,7 +73,7 @@ async function addOffer(key: string, i: number, field: string, overrides: Partia
 		locations: [{ name: '', street: `Weg ${key}`, postalCode: '50000', city: 'Test', latitude: 51.005, longitude: 7 + i * 0.01 + 0.005, accessibility: [], accessibilityNote: {}, directions: {} }],
 		...overrides
 	});
-	offers[key] = (await saveService(handle.db, municipalityId, input, { label: 'test' })).id;
+	offers[key] = (await saveService(handle.db, systemPrincipal('test'), municipalityId, input)).id;
 	await handle.db.update(service).set({ lastVerifiedAt: verified }).where(eq(service.id, offers[key]));
 }
 
@@ -329,7 +329,7 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 	it('sees a verification at once, whichever way it is written, and keeps it when the entry is rebuilt', async () => {
 		const staleCell = async () => cell(await computeCoverage(handle.db, admin(), municipalityId, { now: NOW }), 'S3 Veraltet', 'education');
 		expect(await staleCell()).toMatchObject({ class: 'stale', freshShare: 1 / 3 });
-		await markVerified(handle.db, 'service', offers['s3-b'], 'Test', { label: 'test' });
+		await markVerified(handle.db, systemPrincipal('test'), 'service', offers['s3-b'], 'Test');
 		expect(await staleCell()).toMatchObject({ class: 'covered', freshShare: 2 / 3 });
 		await refreshSearchEntries(handle.db, { serviceIds: [offers['s3-b']] });
 		expect((await staleCell()).freshShare).toBe(2 / 3);

@@ -29,7 +29,7 @@ beforeAll(async () => {
 	const description = withVersion(originalText('de', 'Beratung für Zugewanderte'), 'en', 'Advice for newcomers', 'machine');
 	actorId = (
 		await saveOrganization(
-			h.db,
+			h.db, systemPrincipal('test'),
 			municipalityId,
 			org({
 				name: 'Caritas Köln',
@@ -37,13 +37,11 @@ beforeAll(async () => {
 				description,
 				email: 'info@example.org',
 				locations: [offer('').locations[0]]
-			}),
-			{ label: 'test' }
-		)
+			}))
 	).id;
 	offerId = (
 		await saveService(
-			h.db,
+			h.db, systemPrincipal('test'),
 			municipalityId,
 			offer(actorId, {
 				name: withVersion(originalText('de', 'Deutschkurs für Anfänger'), 'ar', 'دورة ألمانية للمبتدئين'),
@@ -53,9 +51,7 @@ beforeAll(async () => {
 					{ weekday: 2, opensAt: '09:00', closesAt: '12:00', validFrom: null, validTo: null, appointmentOnly: false, note: originalText('de', 'nicht in den Ferien'), location: 0 },
 					{ weekday: 4, opensAt: '14:00', closesAt: '16:00', validFrom: null, validTo: null, appointmentOnly: true, note: {}, location: 0 }
 				]
-			}),
-			{ label: 'test' }
-		)
+			}))
 	).id;
 });
 afterAll(() => h?.close());
@@ -80,8 +76,8 @@ describe('compact opening hours', () => {
 
 describe(`CSV import and export (${DB_KIND})`, () => {
 	it('exports the columns of docs/csv.md, and importing the export changes nothing', async () => {
-		const actors = (await exportCsv(h.db, { municipality: 'koeln', kind: 'actors' })).text;
-		const offers = (await exportCsv(h.db, { municipality: 'koeln', kind: 'offers' })).text;
+		const actors = (await exportCsv(h.db, systemPrincipal('cli'), { municipality: 'koeln', kind: 'actors' })).text;
+		const offers = (await exportCsv(h.db, systemPrincipal('cli'), { municipality: 'koeln', kind: 'offers' })).text;
 		expect(actors.startsWith('\uFEFFid;name;alternate_names;actor_type;visibility;description_de;description_en;email;')).toBe(true);
 		expect(actors).toContain('Caritasverband|CV Köln');
 		expect(actors).toContain(';50,9385;6,9985;Kalk');
@@ -93,7 +89,7 @@ describe(`CSV import and export (${DB_KIND})`, () => {
 
 		const audit = await countRows(h, 'audit_log');
 		for (const [kind, text] of [['actors', actors], ['offers', offers]] as const) {
-			const summary = await importCsv(h.db, { municipality: 'koeln', kind, file: `${kind}.csv`, text });
+			const summary = await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'koeln', kind, file: `${kind}.csv`, text });
 			expect(summary).toMatchObject({ total: 1, created: 0, updated: 0, unchanged: 1, skipped: [] });
 		}
 		expect(await countRows(h, 'audit_log')).toBe(audit);
@@ -102,10 +98,10 @@ describe(`CSV import and export (${DB_KIND})`, () => {
 		const a = await getOrganization(h.db, actorId, [...ALL]);
 		expect(effectiveStatus(a!.description, 'en')).toBe('machine');
 
-		const comma = (await exportCsv(h.db, { municipality: 'koeln', kind: 'offers', delimiter: ',' })).text;
+		const comma = (await exportCsv(h.db, systemPrincipal('cli'), { municipality: 'koeln', kind: 'offers', delimiter: ',' })).text;
 		expect(comma).toContain(',reduced,3.50,ja,');
-		expect(await importCsv(h.db, { municipality: 'koeln', kind: 'offers', file: 'offers.csv', text: comma })).toMatchObject({ unchanged: 1 });
-		expect((await exportCsv(h.db, { municipality: 'koeln', kind: 'offers' })).text).toBe(offers);
+		expect(await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'koeln', kind: 'offers', file: 'offers.csv', text: comma })).toMatchObject({ unchanged: 1 });
+		expect((await exportCsv(h.db, systemPrincipal('cli'), { municipality: 'koeln', kind: 'offers' })).text).toBe(offers);
 	});
 
 	it('creates actors and offers from a spreadsheet file (BOM, semicolons, decimal commas) and re-runs as a no-op', async () => {
@@ -115,10 +111,10 @@ describe(`CSV import and export (${DB_KIND})`, () => {
 			'"Sprachpaten; Kalk";volunteer_initiative;;;;;;;;Kalk|Humboldt/Gremberg'
 		].join('\n');
 		const progress: string[] = [];
-		const first = await importCsv(h.db, { municipality: 'koeln', kind: 'actors', file: 'a.csv', text: actors, onProgress: (d, t) => progress.push(`${d}/${t}`) });
+		const first = await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'koeln', kind: 'actors', file: 'a.csv', text: actors, onProgress: (d, t) => progress.push(`${d}/${t}`) });
 		expect(first).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
 		expect(progress).toEqual(['0/2', '1/2', '2/2']);
-		expect(await importCsv(h.db, { municipality: 'koeln', kind: 'actors', file: 'a.csv', text: actors })).toMatchObject({ created: 0, unchanged: 2 });
+		expect(await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'koeln', kind: 'actors', file: 'a.csv', text: actors })).toMatchObject({ created: 0, unchanged: 2 });
 		const ids = await listEntryIds(h.db, municipalityId, [...ALL]);
 		const cafe = await Promise.all(ids.organizationIds.map((id) => getOrganization(h.db, id, [...ALL])));
 		const vingst = cafe.find((c) => c?.name === 'Begegnungscafé Vingst')!;
@@ -133,8 +129,8 @@ describe(`CSV import and export (${DB_KIND})`, () => {
 			'Begegnungscafé Vingst,Elterncafé,Parents’ café,meeting_place,residents|migration_history,,,"de,tr",free,,ja,Burgstraße 1,51103,Köln,"50,932","7,025",step_free|accessible_toilet,"Mi 15:00-17:00"',
 			'Begegnungscafé Vingst,Hausaufgabenhilfe,,homework_help,residents,6,14,de|ar,reduced,"1,50",nein,,,,,,,Mo-Fr 14:00-16:00'
 		].join('\r\n');
-		expect(await importCsv(h.db, { municipality: 'koeln', kind: 'offers', file: 'o.csv', text: offers })).toMatchObject({ created: 2 });
-		expect(await importCsv(h.db, { municipality: 'koeln', kind: 'offers', file: 'o.csv', text: offers })).toMatchObject({ created: 0, unchanged: 2 });
+		expect(await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'koeln', kind: 'offers', file: 'o.csv', text: offers })).toMatchObject({ created: 2 });
+		expect(await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'koeln', kind: 'offers', file: 'o.csv', text: offers })).toMatchObject({ created: 0, unchanged: 2 });
 		const after = await listEntryIds(h.db, municipalityId, [...ALL]);
 		const created = (await getServices(h.db, after.serviceIds, [...ALL])).filter((s) => s.organizationId === vingst.id);
 		const cafeOffer = created.find((s) => s.name.de.text === 'Elterncafé')!;
@@ -149,7 +145,7 @@ describe(`CSV import and export (${DB_KIND})`, () => {
 
 	it('updates by id what changed, audited field by field', async () => {
 		const text = ['id;cost_eur;opening_hours;name_en', `${offerId};4,00;Di 09:00-12:00;German for beginners`].join('\n');
-		expect(await importCsv(h.db, { municipality: 'koeln', kind: 'offers', file: 'u.csv', text })).toMatchObject({ updated: 1 });
+		expect(await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'koeln', kind: 'offers', file: 'u.csv', text })).toMatchObject({ updated: 1 });
 		const [o] = await getServices(h.db, [offerId], [...ALL]);
 		expect(o.costAmountCents).toBe(400);
 		expect(o.schedules.map((s) => [s.weekday, s.opensAt, s.appointmentOnly])).toEqual([[2, '09:00', false]]);
@@ -170,7 +166,7 @@ describe(`CSV import and export (${DB_KIND})`, () => {
 			';Erste Hilfe;school;;50,94;;;public'
 		].join('\n');
 		const before = await countRows(h, 'organization');
-		const err = await importCsv(h.db, { municipality: 'koeln', kind: 'actors', file: 'bad.csv', text }).catch((e) => e);
+		const err = await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'koeln', kind: 'actors', file: 'bad.csv', text }).catch((e) => e);
 		expect(err.message).toMatch(/^bad\.csv: 8 problem\(s\), nothing imported/);
 		expect(problemsOf(err)).toEqual([
 			'line 2, column "id": "not-an-id" is not an id (a UUID such as 3f2b…); leave it empty for a new actor',
@@ -193,7 +189,7 @@ describe(`CSV import and export (${DB_KIND})`, () => {
 			'Niemand;Kurs C;;;;;;;',
 			'Caritas Köln;Kurs D;;;48,137;11,575;;;'
 		].join('\n');
-		const err = await importCsv(h.db, { municipality: 'koeln', kind: 'offers', file: 'bad-offers.csv', text }).catch((e) => e);
+		const err = await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'koeln', kind: 'offers', file: 'bad-offers.csv', text }).catch((e) => e);
 		expect(problemsOf(err)).toEqual([
 			'line 2, column "max_age": max_age is below min_age',
 			'line 3, column "theme_fields": "astrology" is not one of housing, education, labour, civil_society',
@@ -202,7 +198,7 @@ describe(`CSV import and export (${DB_KIND})`, () => {
 			'line 4, column "actor_name": no actor named "Niemand" in Köln (import the actors first)',
 			'line 5, column "latitude": the point lies outside Köln'
 		]);
-		const skipped = await importCsv(h.db, {
+		const skipped = await importCsv(h.db, systemPrincipal('csv-import'), {
 			municipality: 'koeln',
 			kind: 'offers',
 			file: 'bad-offers.csv',
@@ -215,18 +211,18 @@ describe(`CSV import and export (${DB_KIND})`, () => {
 	});
 
 	it('rejects a bad header, an empty file, bad CSV and an unknown municipality', async () => {
-		const header = await importCsv(h.db, { municipality: 'koeln', kind: 'actors', file: 'h.csv', text: 'name,colour,description_xx-!!\nA,red,' }).catch((e) => e);
+		const header = await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'koeln', kind: 'actors', file: 'h.csv', text: 'name,colour,description_xx-!!\nA,red,' }).catch((e) => e);
 		expect(problemsOf(header)).toEqual([
 			'line 1: unknown column "colour" (see docs/csv.md for the columns of actors)',
 			'line 1: column "description_xx-!!": "xx-!!" is not a BCP 47 language tag in canonical form (e.g. de, en, de-x-ls)'
 		]);
-		expect(problemsOf(await importCsv(h.db, { municipality: 'koeln', kind: 'offers', file: 'e.csv', text: 'id;name_de\n' }).catch((e) => e))).toEqual(['the file has no data rows']);
-		expect(problemsOf(await importCsv(h.db, { municipality: 'koeln', kind: 'offers', file: 'n.csv', text: 'name_de\nA' }).catch((e) => e))).toEqual([
+		expect(problemsOf(await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'koeln', kind: 'offers', file: 'e.csv', text: 'id;name_de\n' }).catch((e) => e))).toEqual(['the file has no data rows']);
+		expect(problemsOf(await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'koeln', kind: 'offers', file: 'n.csv', text: 'name_de\nA' }).catch((e) => e))).toEqual([
 			'line 1: an offers file needs the column "id", "actor_id" or "actor_name"'
 		]);
-		const broken = problemsOf(await importCsv(h.db, { municipality: 'koeln', kind: 'actors', file: 'b.csv', text: 'name;email\n"A;b\nB;c;d' }).catch((e) => e));
+		const broken = problemsOf(await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'koeln', kind: 'actors', file: 'b.csv', text: 'name;email\n"A;b\nB;c;d' }).catch((e) => e));
 		expect(broken[0]).toMatch(/^not valid CSV: /);
-		await expect(importCsv(h.db, { municipality: 'atlantis', kind: 'actors', file: 'a.csv', text: 'name\nA' })).rejects.toBeInstanceOf(NotFoundError);
+		await expect(importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'atlantis', kind: 'actors', file: 'a.csv', text: 'name\nA' })).rejects.toBeInstanceOf(NotFoundError);
 	});
 });
 
@@ -237,7 +233,7 @@ describe.runIf(DB_KIND === 'pglite')('CLI: import csv / export csv', () => {
 		await migrateDatabase(setup);
 		const m = await createMunicipality(setup.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' });
 		await importKoelnAreas(setup.db);
-		await saveOrganization(setup.db, m.id, org(), {});
+		await saveOrganization(setup.db, systemPrincipal('test'), m.id, org());
 		await setup.close();
 		const cli = (...args: string[]) =>
 			spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '' }, encoding: 'utf8' });

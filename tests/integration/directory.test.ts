@@ -32,8 +32,8 @@ afterAll(() => handle.close());
 
 describe(`directory entries (${DB_KIND})`, () => {
 	it('places an offer in its Stadtteil, derives the theme field from the sub-topic and indexes it', async () => {
-		const { id: orgId } = await saveOrganization(handle.db, municipalityId, org(), { label: 'test' });
-		const { id } = await saveService(handle.db, municipalityId, offer(orgId), { label: 'test' });
+		const { id: orgId } = await saveOrganization(handle.db, systemPrincipal('test'), municipalityId, org());
+		const { id } = await saveService(handle.db, systemPrincipal('test'), municipalityId, offer(orgId));
 		const s = await getService(handle.db, id, ['public']);
 		expect(s?.themeFields).toEqual(['education']);
 		expect(s?.locations[0].socialSpace?.name).toBe('Kalk');
@@ -48,17 +48,17 @@ describe(`directory entries (${DB_KIND})`, () => {
 	});
 
 	it('refuses coordinates outside the municipality and names the field', async () => {
-		const { id: orgId } = await saveOrganization(handle.db, municipalityId, org({ name: 'Outside' }), {});
+		const { id: orgId } = await saveOrganization(handle.db, systemPrincipal('test'), municipalityId, org({ name: 'Outside' }));
 		const input = offer(orgId);
 		input.locations[0].latitude = 48.137;
 		input.locations[0].longitude = 11.575;
-		const err = await saveService(handle.db, municipalityId, input, {}).catch((e) => e);
+		const err = await saveService(handle.db, systemPrincipal('test'), municipalityId, input).catch((e) => e);
 		expect(err).toBeInstanceOf(ValidationError);
 		expect(err.issues).toContainEqual({ field: 'locations.0.coordinates', code: 'outside_municipality' });
 	});
 
 	it('reports each bad field and writes nothing', async () => {
-		const { id: orgId } = await saveOrganization(handle.db, municipalityId, org({ name: 'Bad input' }), {});
+		const { id: orgId } = await saveOrganization(handle.db, systemPrincipal('test'), municipalityId, org({ name: 'Bad input' }));
 		const bad = offer(orgId, {
 			name: {},
 			subtopics: ['astrology'],
@@ -68,7 +68,7 @@ describe(`directory entries (${DB_KIND})`, () => {
 			costKind: 'expensive',
 			schedules: [{ weekday: 8, opensAt: '12:00', closesAt: '09:00', validFrom: '2026-13-01', validTo: null, appointmentOnly: false, note: {}, location: 3 }]
 		});
-		const err = await saveService(handle.db, municipalityId, bad, {}).catch((e) => e);
+		const err = await saveService(handle.db, systemPrincipal('test'), municipalityId, bad).catch((e) => e);
 		const fields = (err as ValidationError).issues.map((i) => `${i.field}:${i.code}`);
 		expect(fields).toEqual(
 			expect.arrayContaining([
@@ -88,13 +88,13 @@ describe(`directory entries (${DB_KIND})`, () => {
 	});
 
 	it('records every change field by field and hides non-public entries from the public', async () => {
-		const { id: orgId } = await saveOrganization(handle.db, municipalityId, org({ name: 'Initiative Nachbarn', actorType: 'volunteer_initiative', visibility: 'network' }), {});
-		const { id } = await saveService(handle.db, municipalityId, offer(orgId), { label: 'test' });
+		const { id: orgId } = await saveOrganization(handle.db, systemPrincipal('test'), municipalityId, org({ name: 'Initiative Nachbarn', actorType: 'volunteer_initiative', visibility: 'network' }));
+		const { id } = await saveService(handle.db, systemPrincipal('test'), municipalityId, offer(orgId));
 		const current = (await getService(handle.db, id, ['public', 'network', 'internal']))!;
 		const input = serviceToInput(current);
 		input.costKind = 'paid';
 		input.costAmountCents = 1500;
-		await saveService(handle.db, municipalityId, input, { userId: undefined, label: 'editor' }, { id });
+		await saveService(handle.db, systemPrincipal('editor'), municipalityId, input, { id });
 		const entries = await listAudit(handle.db, { entityType: 'service', entityId: id });
 		expect(entries[0].action).toBe('update');
 		expect(entries[0].changes).toEqual({ costKind: ['free', 'paid'], costAmountCents: [null, 1500] });
@@ -105,16 +105,16 @@ describe(`directory entries (${DB_KIND})`, () => {
 	});
 
 	it('saving unchanged input records nothing; verification is stamped and audited', async () => {
-		const { id: orgId } = await saveOrganization(handle.db, municipalityId, org({ name: 'Unchanged' }), {});
-		const { id } = await saveService(handle.db, municipalityId, offer(orgId), {});
+		const { id: orgId } = await saveOrganization(handle.db, systemPrincipal('test'), municipalityId, org({ name: 'Unchanged' }));
+		const { id } = await saveService(handle.db, systemPrincipal('test'), municipalityId, offer(orgId));
 		const before = (await listAudit(handle.db, { entityType: 'service', entityId: id })).length;
-		await saveService(handle.db, municipalityId, serviceToInput((await getService(handle.db, id, ['public']))!), {}, { id });
+		await saveService(handle.db, systemPrincipal('test'), municipalityId, serviceToInput((await getService(handle.db, id, ['public']))!), { id });
 		expect((await listAudit(handle.db, { entityType: 'service', entityId: id })).length).toBe(before);
-		await markVerified(handle.db, 'service', id, 'Anna Beispiel', {});
+		await markVerified(handle.db, systemPrincipal('test'), 'service', id, 'Anna Beispiel');
 		const s = await getService(handle.db, id, ['public']);
 		expect(s?.lastVerifiedBy).toBe('Anna Beispiel');
 		expect(s?.lastVerifiedAt).toBeInstanceOf(Date);
-		await deleteEntry(handle.db, 'service', id, {});
+		await deleteEntry(handle.db, systemPrincipal('test'), 'service', id);
 		expect(await getService(handle.db, id, ['public'])).toBeNull();
 		expect(await handle.db.select().from(searchEntry).where(eq(searchEntry.entityId, id))).toEqual([]);
 	});
@@ -137,8 +137,8 @@ describe('translated texts', () => {
 describe(`search (${DB_KIND})`, () => {
 	it('finds offers with a typo, by a compound part, in Arabic labels and by filters; open now in Berlin time', async () => {
 		const { searchDirectory } = await import('../../src/lib/server/directory/search');
-		const { id: orgId } = await saveOrganization(handle.db, municipalityId, org({ name: 'Sprachschule Kalk' }), {});
-		const { id } = await saveService(handle.db, municipalityId, offer(orgId), {});
+		const { id: orgId } = await saveOrganization(handle.db, systemPrincipal('test'), municipalityId, org({ name: 'Sprachschule Kalk' }));
+		const { id } = await saveService(handle.db, systemPrincipal('test'), municipalityId, offer(orgId));
 		const base = { municipalityId, lang: 'de', levels: ['public' as const], sort: 'relevance' as const, page: 1, perPage: 20 };
 		const ids = async (extra: Record<string, unknown>) => (await searchDirectory(handle.db, { ...base, text: '', ...extra })).hits.map((h) => h.id);
 		expect(await ids({ text: 'Deutchkurs' })).toContain(id);

@@ -45,11 +45,11 @@ beforeAll(async () => {
 	const koeln = (await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln', officialCode: '05315000' })).id;
 	await importKoelnAreas(handle.db);
 	const duesseldorf = (await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'duesseldorf', name: 'Düsseldorf', officialCode: '05111000' })).id;
-	const actor = { label: 'test' };
+	const actor = systemPrincipal('test');
 
 	ids.caritas = (
 		await saveOrganization(
-			handle.db,
+			handle.db, actor,
 			koeln,
 			org({
 				description: multilingual('Beratung für Zugewanderte', 'Counselling for newcomers', 'استشارات للقادمين الجدد'),
@@ -57,13 +57,11 @@ beforeAll(async () => {
 				phone: '+49 221 1111',
 				website: 'https://caritas.example',
 				alternateNames: ['Caritasverband Köln']
-			}),
-			actor
-		)
+			}))
 	).id;
 	ids.kita = (
 		await saveOrganization(
-			handle.db,
+			handle.db, actor,
 			koeln,
 			org({
 				name: 'Kita Sonnenschein',
@@ -74,13 +72,12 @@ beforeAll(async () => {
 					{ name: 'Kita Sonnenschein', street: 'Taunusstraße 5', postalCode: '51105', city: 'Köln', latitude: 50.9327, longitude: 7.0046, accessibility: [], accessibilityNote: {}, directions: {} }
 				]
 			}),
-			actor,
 			{ source: 'osm', sourceId: 'node/258045337', attribution: '© OpenStreetMap contributors, ODbL 1.0' }
 		)
 	).id;
 	ids.course = (
 		await saveService(
-			handle.db,
+			handle.db, actor,
 			koeln,
 			offer(ids.caritas, {
 				name: withVersion(multilingual('Deutschkurs für Anfänger', 'German course for beginners', 'دورة ألمانية للمبتدئين'), 'de-x-ls', 'Deutsch lernen'),
@@ -117,26 +114,22 @@ beforeAll(async () => {
 					{ weekday: 4, opensAt: '14:00', closesAt: '16:00', validFrom: null, validTo: null, appointmentOnly: true, note: {}, location: 1 },
 					{ weekday: 1, opensAt: '10:00', closesAt: '11:00', validFrom: null, validTo: null, appointmentOnly: false, note: {}, location: null }
 				]
-			}),
-			actor
-		)
+			}))
 	).id;
 	// A later change, so the offer has update metadata.
 	const course = (await getService(handle.db, ids.course, ['public']))!;
-	await saveService(handle.db, koeln, { ...serviceToInput(course), eligibility: originalText('de', 'Erwachsene ab 18') }, actor, { id: ids.course });
+	await saveService(handle.db, actor, koeln, { ...serviceToInput(course), eligibility: originalText('de', 'Erwachsene ab 18') }, { id: ids.course });
 
-	const duesseldorfOrg = (await saveOrganization(handle.db, duesseldorf, org({ name: 'Welcome Point 5', actorType: 'welcome_point' }), actor)).id;
+	const duesseldorfOrg = (await saveOrganization(handle.db, actor, duesseldorf, org({ name: 'Welcome Point 5', actorType: 'welcome_point' }))).id;
 	ids.dus = (
 		await saveService(
-			handle.db,
+			handle.db, actor,
 			duesseldorf,
-			offer(duesseldorfOrg, { name: originalText('de', 'Sprechstunde'), subtopics: ['social_counselling'], locations: [], schedules: [], lowThreshold: true }),
-			actor
-		)
+			offer(duesseldorfOrg, { name: originalText('de', 'Sprechstunde'), subtopics: ['social_counselling'], locations: [], schedules: [], lowThreshold: true }))
 	).id;
-	ids.network = (await saveService(handle.db, koeln, offer(ids.caritas, { name: originalText('de', 'Geheimes Netzwerkangebot'), visibility: 'network', locations: [], schedules: [] }), actor)).id;
-	ids.internalOrg = (await saveOrganization(handle.db, koeln, org({ name: 'Informelle Gruppe', visibility: 'internal' }), actor)).id;
-	ids.underInternal = (await saveService(handle.db, koeln, offer(ids.internalOrg, { name: originalText('de', 'Angebot der informellen Gruppe'), locations: [], schedules: [] }), actor)).id;
+	ids.network = (await saveService(handle.db, actor, koeln, offer(ids.caritas, { name: originalText('de', 'Geheimes Netzwerkangebot'), visibility: 'network', locations: [], schedules: [] }))).id;
+	ids.internalOrg = (await saveOrganization(handle.db, actor, koeln, org({ name: 'Informelle Gruppe', visibility: 'internal' }))).id;
+	ids.underInternal = (await saveService(handle.db, actor, koeln, offer(ids.internalOrg, { name: originalText('de', 'Angebot der informellen Gruppe'), locations: [], schedules: [] }))).id;
 });
 afterAll(() => handle.close());
 
@@ -328,6 +321,8 @@ describe(`HSDS API: filters and paging (${DB_KIND})`, () => {
 		expect(await serviceIds(`organization_id=${ids.caritas}`)).toEqual([ids.course]);
 		expect(await serviceIds('modified_after=2999-01-01T00:00:00Z')).toEqual([]);
 		expect(await serviceIds('modified_after=2000-01-01')).toHaveLength(2);
+		expect(await serviceIds('modified_after=2000-01-01T00:00')).toHaveLength(2);
+		expect(await serviceIds('modified_after=2000-01-01T00:00:00%2B01:00')).toHaveLength(2);
 		expect(await serviceIds('search=Deutschkurs')).toEqual([ids.course]);
 		expect(await serviceIds('search=course&lang=en')).toEqual([ids.course]);
 		expect(await serviceIds('municipality=duesseldorf')).toEqual([ids.dus]);
@@ -364,6 +359,9 @@ describe(`HSDS API: filters and paging (${DB_KIND})`, () => {
 			['taxonomy_id=abc', 'taxonomy_id'],
 			['parent_id=abc', 'parent_id'],
 			['modified_after=yesterday', 'modified_after'],
+			['modified_after=2025-02-30', 'modified_after'],
+			['modified_after=2025-01-31T25:00:00Z', 'modified_after'],
+			['page=1.5', 'page'],
 			['lang=!!', 'lang'],
 			['format=xml', 'format'],
 			['proximity=500', 'proximity'],

@@ -41,7 +41,7 @@ const EXAMPLES = [
 ];
 
 function importExample(name: string) {
-	return importHsds(handle.db, { municipality: 'beispiel', file: name, text: hsdsExample(name), language: 'en' });
+	return importHsds(handle.db, systemPrincipal('hsds-import'), { municipality: 'beispiel', file: name, text: hsdsExample(name), language: 'en' });
 }
 
 async function auditCount(): Promise<number> {
@@ -206,7 +206,7 @@ describe(`HSDS import of other files (${DB_KIND})`, () => {
 
 	it('imports a hand-written file into the directory model and places it in its Stadtteile', async () => {
 		const progress: [number, number][] = [];
-		const s = await importHsds(handle.db, { municipality: 'koeln', file: 'kalk.json', text: file, onProgress: (d, t) => progress.push([d, t]) });
+		const s = await importHsds(handle.db, systemPrincipal('hsds-import'), { municipality: 'koeln', file: 'kalk.json', text: file, onProgress: (d, t) => progress.push([d, t]) });
 		expect(s).toMatchObject({ created: 2, updated: 0, skipped: [], outside: [] });
 		expect(progress).toEqual([
 			[1, 2],
@@ -238,14 +238,14 @@ describe(`HSDS import of other files (${DB_KIND})`, () => {
 		expect(hsdsErrors('organization_full', org)).toEqual([]);
 		expect(hsdsDifferences(input, org)).toEqual([]);
 		const before = await auditCount();
-		const s = await importHsds(handle.db, { municipality: 'koeln', file: 'kalk.json', text: file });
+		const s = await importHsds(handle.db, systemPrincipal('hsds-import'), { municipality: 'koeln', file: 'kalk.json', text: file });
 		expect(s).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
 		expect(await auditCount()).toBe(before);
 	});
 
 	it('exports a later edit of a kept field and keeps what the directory does not hold', async () => {
 		const service = (await getService(handle.db, serviceId, ['public']))!;
-		await saveService(handle.db, service.municipalityId, { ...serviceToInput(service), phone: '+49 221 999' }, { label: 'test' }, { id: serviceId });
+		await saveService(handle.db, systemPrincipal('test'), service.municipalityId, { ...serviceToInput(service), phone: '+49 221 999' }, { id: serviceId });
 		const out = await getServiceHsds(handle.db, serviceId, de());
 		expect(out.phones).toEqual([
 			{ id: importedId('sc-phone-1'), number: '+49 221 999', extension: 12, description: 'Frau Yilmaz' },
@@ -265,7 +265,7 @@ describe(`HSDS import of other files (${DB_KIND})`, () => {
 		});
 		const services = await countRows(handle, 'service');
 		const audits = await auditCount();
-		const err = await importHsds(handle.db, { municipality: 'koeln', file: 'bad.json', text }).catch((e) => e);
+		const err = await importHsds(handle.db, systemPrincipal('hsds-import'), { municipality: 'koeln', file: 'bad.json', text }).catch((e) => e);
 		expect(err).toBeInstanceOf(ImportError);
 		expect(err.file).toBe('bad.json');
 		expect(err.problems).toEqual([
@@ -275,22 +275,22 @@ describe(`HSDS import of other files (${DB_KIND})`, () => {
 		]);
 		expect(await countRows(handle, 'service')).toBe(services);
 		expect(await auditCount()).toBe(audits);
-		const s = await importHsds(handle.db, { municipality: 'koeln', file: 'bad.json', text, skipInvalid: true });
+		const s = await importHsds(handle.db, systemPrincipal('hsds-import'), { municipality: 'koeln', file: 'bad.json', text, skipInvalid: true });
 		expect(s.created).toBe(1);
 		expect(s.skipped.map((k) => k.record)).toEqual(['contents[1] (service)', 'contents[2] (service)', 'contents[3] (service)']);
 		expect(await countRows(handle, 'service')).toBe(services + 1);
 	});
 
 	it('reports files that are not JSON, a bad language, unknown properties and a service without an actor', async () => {
-		await expect(importHsds(handle.db, { municipality: 'koeln', file: 'x.json', text: '{"id": ' })).rejects.toThrow(/x\.json.*not valid JSON/s);
-		await expect(importHsds(handle.db, { municipality: 'koeln', file: 'x.json', text: '[]', language: 'not a tag' })).rejects.toThrow(/language/);
-		const s = await importHsds(handle.db, {
+		await expect(importHsds(handle.db, systemPrincipal('hsds-import'), { municipality: 'koeln', file: 'x.json', text: '{"id": ' })).rejects.toThrow(/x\.json.*not valid JSON/s);
+		await expect(importHsds(handle.db, systemPrincipal('hsds-import'), { municipality: 'koeln', file: 'x.json', text: '[]', language: 'not a tag' })).rejects.toThrow(/language/);
+		const s = await importHsds(handle.db, systemPrincipal('hsds-import'), {
 			municipality: 'koeln',
 			file: 'extra.json',
 			text: JSON.stringify({ id: importedId('kalk-hilft-ev'), name: 'Kalk hilft e. V.', description: 'Nachbarschaftsverein in Köln-Kalk', facebook: 'kalkhilft' })
 		});
 		expect(s.dropped).toEqual(['facebook']);
-		const err = await importHsds(handle.db, { municipality: 'koeln', file: 'o.json', text: JSON.stringify({ id: 'lonely', name: 'Allein', status: 'active', service_at_locations: [] }) }).catch((e) => e);
+		const err = await importHsds(handle.db, systemPrincipal('hsds-import'), { municipality: 'koeln', file: 'o.json', text: JSON.stringify({ id: 'lonely', name: 'Allein', status: 'active', service_at_locations: [] }) }).catch((e) => e);
 		expect(err.problems).toEqual(['record (service): organization_id: a new service needs organization_id or organization']);
 	});
 });
@@ -305,7 +305,7 @@ describe(`HSDS import of the tabular form (${DB_KIND})`, () => {
 	const SERVICE = 'ac148810-d857-441c-9679-408f346de14b';
 	const ORG = 'd9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610';
 	const importTabular = (text: string, skipInvalid = false) =>
-		importHsds(tab.db, { municipality: 'beispiel', file: 'tabular.json', text, language: 'en', skipInvalid });
+		importHsds(tab.db, systemPrincipal('hsds-import'), { municipality: 'beispiel', file: 'tabular.json', text, language: 'en', skipInvalid });
 
 	beforeAll(async () => {
 		tab = await freshDatabase();

@@ -46,7 +46,7 @@ function point(osmId: string, name: unknown, amenity: unknown, coordinates: unkn
 describe(`OSM import of the Köln actors (${DB_KIND})`, () => {
 	it('imports the 407 points inside Köln as public actors in their Stadtteil and reports the 312 outside', async () => {
 		const progress: [number, number][] = [];
-		const summary = await importOsmActors(h.db, { municipality: 'koeln', file: 'osm-amenities.geojson', text: KOELN, onProgress: (d, t) => progress.push([d, t]) });
+		const summary = await importOsmActors(h.db, systemPrincipal('osm-import'), { municipality: 'koeln', file: 'osm-amenities.geojson', text: KOELN, onProgress: (d, t) => progress.push([d, t]) });
 		expect(summary).toMatchObject({ total: 719, created: 407, updated: 0, unchanged: 0, skipped: [] });
 		expect(summary.outside).toHaveLength(312);
 		expect(summary.outside[0]).toEqual({
@@ -80,7 +80,7 @@ describe(`OSM import of the Köln actors (${DB_KIND})`, () => {
 	it('re-runs without writing anything', async () => {
 		const tables = ['organization', 'location', 'organization_social_space', 'audit_log', 'search_entry'];
 		const before = await Promise.all(tables.map((t) => countRows(h, t)));
-		const summary = await importOsmActors(h.db, { municipality: 'koeln', file: 'osm-amenities.geojson', text: KOELN });
+		const summary = await importOsmActors(h.db, systemPrincipal('osm-import'), { municipality: 'koeln', file: 'osm-amenities.geojson', text: KOELN });
 		expect(summary).toMatchObject({ created: 0, updated: 0, unchanged: 407 });
 		expect(summary.outside).toHaveLength(312);
 		expect(await Promise.all(tables.map((t) => countRows(h, t)))).toEqual(before);
@@ -88,11 +88,11 @@ describe(`OSM import of the Köln actors (${DB_KIND})`, () => {
 
 	it('updates a moved and renamed point and keeps what staff added', async () => {
 		const actor = (await osmActor('node/265620807'))!;
-		await saveOrganization(h.db, municipalityId, { ...organizationToInput(actor), description: originalText('de', 'Elterncafé freitags'), email: 'kita@example.org' }, { label: 'staff' }, { id: actor.id });
+		await saveOrganization(h.db, systemPrincipal('staff'), municipalityId, { ...organizationToInput(actor), description: originalText('de', 'Elterncafé freitags'), email: 'kita@example.org' }, { id: actor.id });
 		const data = JSON.parse(KOELN);
 		data.features[3].properties.name = 'Kita Regenbogen';
 		data.features[3].geometry.coordinates = [6.95, 50.94];
-		const summary = await importOsmActors(h.db, { municipality: 'koeln', file: 'osm.geojson', text: JSON.stringify(data) });
+		const summary = await importOsmActors(h.db, systemPrincipal('osm-import'), { municipality: 'koeln', file: 'osm.geojson', text: JSON.stringify(data) });
 		expect(summary).toMatchObject({ created: 0, updated: 1, unchanged: 406 });
 		const moved = (await osmActor('node/265620807'))!;
 		expect(moved).toMatchObject({ id: actor.id, name: 'Kita Regenbogen', email: 'kita@example.org', description: { de: { text: 'Elterncafé freitags' } } });
@@ -114,7 +114,7 @@ describe(`OSM import of the Köln actors (${DB_KIND})`, () => {
 			{ type: 'Point', coordinates: [6.95, 50.94] }
 		]);
 		const before = await countRows(h, 'organization');
-		const err = await importOsmActors(h.db, { municipality: 'koeln', file: 'bad.geojson', text }).catch((e) => e);
+		const err = await importOsmActors(h.db, systemPrincipal('osm-import'), { municipality: 'koeln', file: 'bad.geojson', text }).catch((e) => e);
 		expect(err).toBeInstanceOf(ImportError);
 		expect(err.message).toMatch(/^bad\.geojson: 8 problem\(s\), nothing imported/);
 		expect(err.problems).toEqual([
@@ -129,21 +129,21 @@ describe(`OSM import of the Köln actors (${DB_KIND})`, () => {
 		]);
 		expect(await countRows(h, 'organization')).toBe(before);
 
-		const skipped = await importOsmActors(h.db, { municipality: 'koeln', file: 'bad.geojson', text, skipInvalid: true });
+		const skipped = await importOsmActors(h.db, systemPrincipal('osm-import'), { municipality: 'koeln', file: 'bad.geojson', text, skipInvalid: true });
 		expect(skipped).toMatchObject({ total: 8, created: 1, outside: [] });
 		expect(skipped.skipped.map((s) => s.record)).toEqual(['feature 0 (node/1)', 'feature 1 (node/2)', 'feature 2 (node/3)', 'feature 3 (node/4)', 'feature 5 (node/5)', 'feature 6 (way/x)', 'feature 6 (way/x)', 'feature 7']);
 		expect((await osmActor('node/5'))?.name).toBe('Gut');
 	});
 
 	it('rejects a file that is not a FeatureCollection, a city without boundaries and an unknown city', async () => {
-		const notJson = await importOsmActors(h.db, { municipality: 'koeln', file: 'x.geojson', text: '{' }).catch((e) => e);
+		const notJson = await importOsmActors(h.db, systemPrincipal('osm-import'), { municipality: 'koeln', file: 'x.geojson', text: '{' }).catch((e) => e);
 		expect(notJson.problems[0]).toMatch(/^not valid JSON: /);
-		const notFc = await importOsmActors(h.db, { municipality: 'koeln', file: 'x.geojson', text: '{"type":"Feature"}' }).catch((e) => e);
+		const notFc = await importOsmActors(h.db, systemPrincipal('osm-import'), { municipality: 'koeln', file: 'x.geojson', text: '{"type":"Feature"}' }).catch((e) => e);
 		expect(notFc.problems).toEqual(['top level must be a GeoJSON FeatureCollection with a "features" array']);
 		await createMunicipality(h.db, systemPrincipal('t'), { slug: 'duesseldorf', name: 'Düsseldorf' });
-		const unbounded = await importOsmActors(h.db, { municipality: 'duesseldorf', file: 'd.geojson', text: collection([point('node/9', 'A', 'school', [6.78, 51.22])]) }).catch((e) => e);
+		const unbounded = await importOsmActors(h.db, systemPrincipal('osm-import'), { municipality: 'duesseldorf', file: 'd.geojson', text: collection([point('node/9', 'A', 'school', [6.78, 51.22])]) }).catch((e) => e);
 		expect(unbounded.problems).toEqual(['Düsseldorf has no social-space boundaries: import them first, OSM points are placed by them']);
-		await expect(importOsmActors(h.db, { municipality: 'atlantis', file: 'a.geojson', text: collection([]) })).rejects.toBeInstanceOf(NotFoundError);
+		await expect(importOsmActors(h.db, systemPrincipal('osm-import'), { municipality: 'atlantis', file: 'a.geojson', text: collection([]) })).rejects.toBeInstanceOf(NotFoundError);
 	});
 });
 

@@ -61,7 +61,7 @@ beforeAll(async () => {
 	h = await freshDatabase();
 	const w = await buildWorld(h.db);
 	Object.assign(ids, { k: w.ids.k, o: w.ids.o, kalk: w.ids.s1a, vingst: w.ids.s1b, beuel: w.ids.so, offer: w.ids.offer });
-	ids.ooffer = (await saveService(h.db, ids.o, offer(w.ids.orgOther, { locations: [], schedules: [] }), { label: 't' })).id;
+	ids.ooffer = (await saveService(h.db, systemPrincipal('t'), ids.o, offer(w.ids.orgOther, { locations: [], schedules: [] }))).id;
 	Object.assign(people, { admin: w.who.admin, staff: w.who.staffA, oadmin: w.who.adminOther });
 });
 afterAll(() => h?.close());

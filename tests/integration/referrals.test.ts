@@ -93,8 +93,8 @@ beforeAll(async () => {
 	people.staff = await person('staff', 'instance_staff', ids.k, [ids.kalk]);
 	people.porz = await person('porz', 'instance_staff', ids.k, [ids.porz]);
 	people.admin = await person('admin', 'municipality_admin', ids.k);
-	ids.org = (await saveOrganization(h.db, ids.k, org({ name: 'Caritas Kalk' }), { label: 't' })).id;
-	ids.offer = (await saveService(h.db, ids.k, offer(ids.org, { locations: [], schedules: [] }), { label: 't' })).id;
+	ids.org = (await saveOrganization(h.db, systemPrincipal('t'), ids.k, org({ name: 'Caritas Kalk' }))).id;
+	ids.offer = (await saveService(h.db, systemPrincipal('t'), ids.k, offer(ids.org, { locations: [], schedules: [] }))).id;
 });
 afterAll(() => h?.close());
 

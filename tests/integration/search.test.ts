@@ -46,13 +46,13 @@ function texts(...pairs: [string, string][]): TranslatedText {
 }
 
 async function actor(key: string, input: Partial<OrganizationInput>) {
-	ids[key] = (await saveOrganization(handle.db, municipalityId, org(input), { label: 'test' })).id;
+	ids[key] = (await saveOrganization(handle.db, systemPrincipal('test'), municipalityId, org(input))).id;
 	names[ids[key]] = input.name!;
 }
 
 async function service(key: string, orgKey: string, input: Partial<ServiceInput>) {
 	const base = offer(ids[orgKey], { schedules: [], languages: ['de'], ...input });
-	ids[key] = (await saveService(handle.db, municipalityId, base, { label: 'test' })).id;
+	ids[key] = (await saveService(handle.db, systemPrincipal('test'), municipalityId, base)).id;
 	names[ids[key]] = Object.values(base.name)[0].text;
 }
 
@@ -256,8 +256,8 @@ beforeAll(async () => {
 		schedules: []
 	});
 	await service('eingestellt', 'caritas', { name: originalText('de', 'Deutschkurs für Senioren'), status: 'defunct' });
-	const bonnOrg = await saveOrganization(handle.db, otherMunicipalityId, org({ name: 'Caritas Bonn' }), {});
-	await saveService(handle.db, otherMunicipalityId, offer(bonnOrg.id, { locations: [], schedules: [] }), {});
+	const bonnOrg = await saveOrganization(handle.db, systemPrincipal('test'), otherMunicipalityId, org({ name: 'Caritas Bonn' }));
+	await saveService(handle.db, systemPrincipal('test'), otherMunicipalityId, offer(bonnOrg.id, { locations: [], schedules: [] }));
 });
 afterAll(() => handle.close());
 

@@ -13,10 +13,10 @@ import { organization, service } from '../../src/lib/server/directory/schema';
 import { getOrganization, getService, saveOrganization, saveService } from '../../src/lib/server/directory/service';
 import { originalText, withVersion } from '../../src/lib/server/directory/texts';
 import { createMunicipality, findMunicipality } from '../../src/lib/server/geography/service';
-import { actorJsonLd, actorView, jsonLdText, offerJsonLd, offerView } from '../../src/lib/server/wegweiser/entries';
-import { drawCompactAreas, projectPoint, resultsBaseMap, simplify } from '../../src/lib/server/wegweiser/results-map';
-import { MAX_SAVED, parseSaved, withSaved, withoutSaved } from '../../src/lib/server/wegweiser/saved';
-import { osmObjectUrl, publicSearch } from '../../src/lib/server/wegweiser/search-page';
+import { actorJsonLd, actorView, jsonLdText, offerJsonLd, offerView } from '../../src/lib/server/directory/pages/public-entries';
+import { drawCompactAreas, projectPoint, resultsBaseMap, simplify } from '../../src/lib/server/directory/pages/results-map';
+import { MAX_SAVED, parseSaved, withSaved, withoutSaved } from '../../src/lib/server/directory/pages/saved';
+import { osmObjectUrl, publicSearch } from '../../src/lib/server/directory/pages/search';
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
 import { importKoelnAreas } from '../helpers/files';
@@ -30,15 +30,15 @@ beforeAll(async () => {
 	h = await freshDatabase();
 	koeln = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
 	await importKoelnAreas(h.db);
-	const caritas = await saveOrganization(h.db, koeln, org(), { label: 'test' });
+	const caritas = await saveOrganization(h.db, systemPrincipal('test'), koeln, org());
 	let name = originalText('de', 'Deutschkurs für Anfänger');
 	name = withVersion(name, 'ar', 'دورة لغة ألمانية للمبتدئين', 'human');
 	name = withVersion(name, 'fa', 'کلاس زبان آلمانی', 'machine');
 	name = withVersion(name, 'de-x-ls', 'Deutsch lernen', 'human');
-	courseId = (await saveService(h.db, koeln, offer(caritas.id, { name, languages: ['de', 'ar', 'fa'] }), { label: 'test' })).id;
+	courseId = (await saveService(h.db, systemPrincipal('test'), koeln, offer(caritas.id, { name, languages: ['de', 'ar', 'fa'] }))).id;
 	osmActorId = (
 		await saveOrganization(
-			h.db,
+			h.db, systemPrincipal('test'),
 			koeln,
 			org({
 				name: 'Kita Sonnenschein',
@@ -47,7 +47,6 @@ beforeAll(async () => {
 				description: {},
 				locations: [{ name: '', street: 'Ehrenfeldgürtel 1', postalCode: '50823', city: 'Köln', latitude: 50.9497, longitude: 6.9182, accessibility: [], accessibilityNote: {}, directions: {} }]
 			}),
-			{ label: 'test' },
 			{ source: 'osm', sourceId: 'node/258045337', attribution: '© OpenStreetMap contributors, ODbL 1.0' }
 		)
 	).id;
@@ -189,8 +188,8 @@ describe('offer and actor pages', () => {
 		expect(text).not.toContain('<');
 		expect(JSON.parse(text).name).toBe('</script><script>alert(1)</script>');
 
-		const authority = await saveOrganization(h.db, koeln, org({ name: 'Bezirksamt Kalk', actorType: 'public_authority' }), {});
-		const service2 = await saveService(h.db, koeln, offer(authority.id, { name: originalText('de', 'Meldestelle') }), {});
+		const authority = await saveOrganization(h.db, systemPrincipal('test'), koeln, org({ name: 'Bezirksamt Kalk', actorType: 'public_authority' }));
+		const service2 = await saveService(h.db, systemPrincipal('test'), koeln, offer(authority.id, { name: originalText('de', 'Meldestelle') }));
 		const gov = offerJsonLd(offerView((await getService(h.db, service2.id, ['public']))!, 'de'), { offer: 'o', actor: 'a' }, 'Köln');
 		expect(gov).toMatchObject({ '@type': 'GovernmentService', provider: { '@type': 'GovernmentOrganization' } });
 

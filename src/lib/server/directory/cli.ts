@@ -2,13 +2,18 @@
  * The directory's (Wegweiser) operator commands: OSM, CSV and Open Referral HSDS 3.0 import and
  * export (issue 3 §7). Progress (`records done/total`) goes to stderr, the summary to stdout;
  * imports are idempotent and change nothing when a record is rejected, unless --skip-invalid.
+ * Every command acts as `systemPrincipal('cli')`, the label the audit log names.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { systemPrincipal } from '../access';
 import { progressReporter, UsageError, type CliCommand } from '../core/command';
 import type { Db } from '../db/client';
 import type { HsdsPage } from './hsds/api';
 import type { CsvKind } from './csv';
 import type { DirectoryImportSummary } from './imports';
+
+/** Who the command line acts as. */
+const CLI = systemPrincipal('cli');
 
 /**
  * Imports an HSDS JSON file into a municipality and prints what happened.
@@ -18,7 +23,7 @@ async function importHsdsFile(db: Db, municipality: string, file: string, option
 	const text = await readFile(file, 'utf8');
 	const { importHsds } = await import('./hsds/import');
 	const reporter = progressReporter('records');
-	const s = await importHsds(db, { municipality, file, text, skipInvalid: options.skipInvalid, language: options.language, actorLabel: 'cli', onProgress: reporter.progress }).finally(reporter.end);
+	const s = await importHsds(db, CLI, { municipality, file, text, skipInvalid: options.skipInvalid, language: options.language, onProgress: reporter.progress }).finally(reporter.end);
 	console.log(`${file}: created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, skipped ${s.skipped.length}`);
 	for (const k of s.skipped) console.log(`  skipped ${k.record}: ${k.reason}`);
 	for (const k of s.ignored) console.log(`  ignored ${k.record}: ${k.reason}`);
@@ -83,7 +88,7 @@ export const commands: CliCommand[] = [
 			const text = await readFile(file, 'utf8');
 			const reporter = progressReporter(file);
 			await withDatabase(async (h) => {
-				const summary = await importOsmActors(h.db, { municipality, file, text, skipInvalid: values['skip-invalid'] === true, onProgress: reporter.progress, actorLabel: 'cli' }).finally(reporter.end);
+				const summary = await importOsmActors(h.db, CLI, { municipality, file, text, skipInvalid: values['skip-invalid'] === true, onProgress: reporter.progress }).finally(reporter.end);
 				printDirectorySummary(file, summary);
 			});
 		}
@@ -100,7 +105,7 @@ export const commands: CliCommand[] = [
 			const text = await readFile(file, 'utf8');
 			const reporter = progressReporter(file);
 			await withDatabase(async (h) => {
-				const summary = await importCsv(h.db, { municipality, kind, file, text, skipInvalid: values['skip-invalid'] === true, onProgress: reporter.progress, actorLabel: 'cli' }).finally(reporter.end);
+				const summary = await importCsv(h.db, CLI, { municipality, kind, file, text, skipInvalid: values['skip-invalid'] === true, onProgress: reporter.progress }).finally(reporter.end);
 				printDirectorySummary(file, summary);
 			});
 		}
@@ -118,7 +123,7 @@ export const commands: CliCommand[] = [
 			if (delimiter !== ';' && delimiter !== ',') throw new UsageError("--delimiter must be ';' or ','");
 			const { exportCsv } = await import('./csv');
 			await withDatabase(async (h) => {
-				const { text, rows } = await exportCsv(h.db, { municipality, kind, delimiter });
+				const { text, rows } = await exportCsv(h.db, CLI, { municipality, kind, delimiter });
 				await writeFile(file, text);
 				console.log(`wrote ${rows} row(s) of ${kind} to ${file}`);
 			});

@@ -10,10 +10,11 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { eq } from 'drizzle-orm';
+import { authorize, type Principal } from '../access';
 import type { Db, Tx } from '../db/client';
 import { ImportError, ValidationError, type FieldIssue } from '../core/errors';
 import { listSocialSpaces, requireMunicipality, type Municipality } from '../geography/service';
-import { canonicalLanguageTag } from '../core/validation';
+import { canonicalLanguageTag, isUuid, parseInteger } from '../core/validation';
 import {
 	ACCESSIBILITY_FEATURES,
 	ACTOR_TYPES,
@@ -198,8 +199,6 @@ export interface CsvImportOptions {
 	text: string;
 	skipInvalid?: boolean;
 	onProgress?: ImportProgress;
-	/** Audit label (default `csv-import`). */
-	actorLabel?: string;
 }
 
 /** Options of a CSV export: `;` (default, with decimal commas, as German spreadsheets expect) or `,` (decimal points). */
@@ -276,7 +275,6 @@ function checkHeader(kind: CsvKind, header: string[]): string[] {
 	return problems;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NUMBER = /^-?\d+([.,]\d+)?$/;
 const TRUE = ['ja', 'yes', 'true', '1', 'x'];
 const FALSE = ['nein', 'no', 'false', '0', ''];
@@ -347,11 +345,9 @@ class RowReader {
 	integer(column: string): number | null {
 		const v = this.text(column);
 		if (!v) return null;
-		if (!/^\d+$/.test(v)) {
-			this.fail(column, `"${v}" is not a whole number`);
-			return null;
-		}
-		return Number(v);
+		const n = parseInteger(v, { min: 0 });
+		if (n === null) this.fail(column, `"${v}" is not a whole number`);
+		return n;
 	}
 
 	boolean(column: string): boolean {
@@ -434,7 +430,9 @@ function columnOf(field: string, kind: CsvKind): string {
 		minimumAge: 'min_age',
 		maximumAge: 'max_age',
 		costKind: 'cost_kind',
-		costAmount: 'cost_eur'
+		costAmount: 'cost_eur',
+		alternateNames: 'alternate_names',
+		contactName: 'contact_name'
 	};
 	return map[field] ?? field;
 }
@@ -464,7 +462,9 @@ function reasonOf(issue: FieldIssue, m: Municipality): string {
 		invalid_amount: 'is not a positive amount',
 		closes_before_opens: 'a slot closes before it opens',
 		not_found: 'no such actor in this municipality',
-		taken: 'the id belongs to an entry of another municipality'
+		taken: 'the id belongs to an entry of another municipality',
+		too_many: `has more than ${p.max} entries`,
+		unknown_instance: `is not an instance of ${m.name}`
 	};
 	return reasons[issue.code] ?? issue.code;
 }
@@ -515,13 +515,13 @@ function emptyActor(): OrganizationInput {
 /** The actor a row describes, merged into the existing one. */
 async function actorFromRow(tx: Tx, reader: RowReader, lookup: Lookup): Promise<RowEntry> {
 	let id: string | undefined = reader.text('id') || undefined;
-	if (id && !UUID.test(id)) reader.fail('id', `"${id}" is not an id (a UUID such as 3f2b…); leave it empty for a new actor`);
+	if (id && !isUuid(id)) reader.fail('id', `"${id}" is not an id (a UUID such as 3f2b…); leave it empty for a new actor`);
 	if (!id && reader.text('name')) {
 		const named = lookup.actors.filter((a) => a.name.toLowerCase() === reader.text('name').toLowerCase());
 		if (named.length > 1) reader.fail('name', `${named.length} actors are named "${reader.text('name')}": give the id`);
 		id = named[0]?.id;
 	}
-	const detail = id && UUID.test(id) ? await getOrganization(tx, id, [...VISIBILITIES]) : null;
+	const detail = id && isUuid(id) ? await getOrganization(tx, id, [...VISIBILITIES]) : null;
 	if (detail && detail.municipalityId !== lookup.m.id) reader.fail('id', 'the id belongs to an actor of another municipality');
 	const before = detail ? organizationToInput(detail) : null;
 	const input = { ...(before ?? emptyActor()) };
@@ -547,7 +547,7 @@ async function actorFromRow(tx: Tx, reader: RowReader, lookup: Lookup): Promise<
 async function offerFromRow(tx: Tx, reader: RowReader, lookup: Lookup): Promise<RowEntry> {
 	const header = reader.header;
 	let actorId = reader.text('actor_id');
-	if (actorId && !(UUID.test(actorId) && lookup.actors.some((a) => a.id === actorId))) {
+	if (actorId && !(isUuid(actorId) && lookup.actors.some((a) => a.id === actorId))) {
 		reader.fail('actor_id', `no actor with id "${actorId}" in ${lookup.m.name}`);
 	} else if (!actorId && reader.text('actor_name')) {
 		const named = lookup.actors.filter((a) => a.name.toLowerCase() === reader.text('actor_name').toLowerCase());
@@ -557,14 +557,14 @@ async function offerFromRow(tx: Tx, reader: RowReader, lookup: Lookup): Promise<
 		actorId = named[0]?.id ?? '';
 	}
 	let id: string | undefined = reader.text('id') || undefined;
-	if (id && !UUID.test(id)) reader.fail('id', `"${id}" is not an id (a UUID such as 3f2b…); leave it empty for a new offer`);
+	if (id && !isUuid(id)) reader.fail('id', `"${id}" is not an id (a UUID such as 3f2b…); leave it empty for a new offer`);
 	if (!id && actorId) {
 		const names = header.filter((c) => c.startsWith('name_') && reader.text(c)).map((c) => [c.slice(5), reader.text(c)]);
 		const same = lookup.offers.filter((o) => o.organizationId === actorId && names.some(([lang, text]) => o.name[lang]?.text === text));
 		if (same.length > 1) reader.fail('id', `${same.length} offers of this actor have this name: give the id`);
 		id = same[0]?.id;
 	}
-	const [detail] = id && UUID.test(id) ? await getServices(tx, [id], [...VISIBILITIES]) : [];
+	const [detail] = id && isUuid(id) ? await getServices(tx, [id], [...VISIBILITIES]) : [];
 	if (detail && detail.municipalityId !== lookup.m.id) reader.fail('id', 'the id belongs to an offer of another municipality');
 	if (!detail && !reader.text('actor_id') && !reader.text('actor_name')) reader.fail(reader.has('actor_id') ? 'actor_id' : 'actor_name', 'a new offer needs its actor');
 	const before = detail ? serviceToInput(detail) : null;
@@ -621,22 +621,23 @@ async function offerFromRow(tx: Tx, reader: RowReader, lookup: Lookup): Promise<
 }
 
 /**
- * Imports actors or offers from CSV in one transaction.
+ * Imports actors or offers from CSV in one transaction, audited as the principal.
  * @returns counts of created, updated and unchanged rows, and the rows skipped with `skipInvalid`.
- * @throws NotFoundError for an unknown municipality; ImportError naming the file and each bad row
- *   (`line N, column "c": reason`), unless `skipInvalid` (then only for a bad header or file).
+ * @throws NotFoundError for an unknown municipality; AccessDeniedError without `directory:edit`
+ *   there; ImportError naming the file and each bad row (`line N, column "c": reason`), unless
+ *   `skipInvalid` (then only for a bad header or file).
  */
-export async function importCsv(db: Db, options: CsvImportOptions): Promise<DirectoryImportSummary> {
+export async function importCsv(db: Db, principal: Principal, options: CsvImportOptions): Promise<DirectoryImportSummary> {
 	const { header, rows } = readRows(options.file, options.text);
 	const headerProblems = checkHeader(options.kind, header);
 	if (headerProblems.length) throw new ImportError(options.file, headerProblems);
 	if (!rows.length) throw new ImportError(options.file, ['the file has no data rows']);
 	const summary = emptySummary(rows.length);
-	const actor = { label: options.actorLabel ?? 'csv-import' };
 	const problems: string[] = [];
 	options.onProgress?.(0, rows.length);
 	return db.transaction(async (tx) => {
 		const m = await requireMunicipality(tx, options.municipality);
+		authorize(principal, 'directory:edit', { municipalityId: m.id, instanceId: null });
 		const lookup: Lookup = {
 			m,
 			spaces: await listSocialSpaces(tx, { municipalityId: m.id }),
@@ -671,8 +672,8 @@ export async function importCsv(db: Db, options: CsvImportOptions): Promise<Dire
 						const write = { id: entry.id, source: 'csv' };
 						const saved =
 							options.kind === 'actors'
-								? await saveOrganization(tx, m.id, entry.input as OrganizationInput, actor, write)
-								: await saveService(tx, m.id, entry.input as ServiceInput, actor, write);
+								? await saveOrganization(tx, principal, m.id, entry.input as OrganizationInput, write)
+								: await saveService(tx, principal, m.id, entry.input as ServiceInput, write);
 						if (entry.before) summary.updated++;
 						else summary.created++;
 						if (options.kind === 'actors' && !entry.before) lookup.actors.push({ id: saved.id, name: (entry.input as OrganizationInput).name });
@@ -731,11 +732,13 @@ function placeCells(loc: LocationInput | undefined, delimiter: string, withAcces
  * with the columns `importCsv` reads, UTF-8 with BOM so spreadsheets detect the encoding, CRLF
  * line ends (RFC 4180).
  * @returns the file's text and its number of data rows.
- * @throws NotFoundError for an unknown municipality.
+ * @throws NotFoundError for an unknown municipality; AccessDeniedError without
+ *   `directory:see_internal` there (the file holds internal entries too).
  */
-export async function exportCsv(db: Db, options: CsvExportOptions): Promise<{ text: string; rows: number }> {
+export async function exportCsv(db: Db, principal: Principal, options: CsvExportOptions): Promise<{ text: string; rows: number }> {
 	const delimiter = options.delimiter ?? ';';
 	const m = await requireMunicipality(db, options.municipality);
+	authorize(principal, 'directory:see_internal', { municipalityId: m.id });
 	const ids = await listEntryIds(db, m.id, [...VISIBILITIES]);
 	let columns: string[];
 	let records: Record<string, string>[];

@@ -4,11 +4,13 @@
  * `isDemo: true` and introduced as "Demo-Inhalt": at the Köln-Kalk contact point, at three OSM
  * actors in Stadtbezirk Kalk, and at the two Düsseldorf Welcome Points. Texts are German with
  * human translations and one Leichte Sprache version. Idempotent: entries are keyed by
- * `source` `demo` and a `sourceId`; what exists is left alone. Source: issue 3 §8.
+ * `source` `demo` and a `sourceId`; what exists is left alone. Written as
+ * `systemPrincipal('demo-loader')`. Source: issue 3 §8.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
+import { systemPrincipal } from '../access';
 import type { Db } from '../db/client';
 import { importOsmActors } from './import-osm';
 import { EASY_GERMAN } from './model';
@@ -18,7 +20,8 @@ import { originalText, withVersion } from './texts';
 import { findMunicipality, listDistricts, listSocialSpaces } from '../geography/service';
 import { findInstanceBySlug } from '../instances/service';
 
-const ACTOR = { label: 'demo-loader' };
+/** Who writes the demo, as the audit log names it. */
+const DEMO = systemPrincipal('demo-loader');
 
 /** German original plus human translations, in the order given. */
 function texts(de: string, translations: Record<string, string> = {}): TranslatedText {
@@ -65,7 +68,7 @@ async function ensureOffer(db: Db, municipalityId: string, key: string, input: S
 		.from(service)
 		.where(and(eq(service.municipalityId, municipalityId), eq(service.source, 'demo'), eq(service.sourceId, key)));
 	if (existing) return;
-	await saveService(db, municipalityId, input, ACTOR, { source: 'demo', sourceId: key, isDemo: true, verifiedBy: 'Demo' });
+	await saveService(db, DEMO, municipalityId, input, { source: 'demo', sourceId: key, isDemo: true, verifiedBy: 'Demo' });
 }
 
 const DEMO_NOTE = 'Demo-Inhalt: erfundenes Angebot.';
@@ -82,7 +85,7 @@ async function loadKoeln(db: Db, dataDir: string): Promise<void> {
 		.limit(1);
 	if (!osm) {
 		const file = path.join(dataDir, 'koeln', 'osm-amenities.geojson');
-		await importOsmActors(db, { municipality: 'koeln', file: 'osm-amenities.geojson', text: await readFile(file, 'utf8'), actorLabel: ACTOR.label });
+		await importOsmActors(db, DEMO, { municipality: 'koeln', file: 'osm-amenities.geojson', text: await readFile(file, 'utf8') });
 	}
 	const kalk = await findInstanceBySlug(db, koeln.id, 'anlaufstelle-kalk');
 	let orgId = await demoOrganizationId(db, koeln.id, 'anlaufstelle-kalk');
@@ -90,6 +93,7 @@ async function loadKoeln(db: Db, dataDir: string): Promise<void> {
 		orgId = (
 			await saveOrganization(
 				db,
+				DEMO,
 				koeln.id,
 				{
 					name: 'Anlaufstelle Kalk (Demo)',
@@ -107,7 +111,6 @@ async function loadKoeln(db: Db, dataDir: string): Promise<void> {
 					socialSpaceIds: [],
 					locations: [place('Bezirksrathaus Kalk', 'Kalker Hauptstraße 247-273', '51103', 'Köln', 50.9394, 7.0099, ['step_free', 'accessible_toilet', 'lift'])]
 				},
-				ACTOR,
 				{ source: 'demo', sourceId: 'anlaufstelle-kalk', isDemo: true, verifiedBy: 'Demo' }
 			)
 		).id;
@@ -382,6 +385,7 @@ async function loadDuesseldorf(db: Db): Promise<void> {
 			orgId = (
 				await saveOrganization(
 					db,
+					DEMO,
 					d.id,
 					{
 						name: wp.name,
@@ -396,7 +400,6 @@ async function loadDuesseldorf(db: Db): Promise<void> {
 						socialSpaceIds: spaces,
 						locations: [wp.home]
 					},
-					ACTOR,
 					{ source: 'demo', sourceId: wp.slug, isDemo: true, verifiedBy: 'Demo' }
 				)
 			).id;

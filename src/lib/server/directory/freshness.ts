@@ -2,19 +2,22 @@
  * Aktualität: which directory entries have not been confirmed for a configurable time, grouped
  * per instance and per district, so the people who know them can ask the providers
  * (issue 3 §6, "A freshness view lists entries not verified for a configurable time, per
- * instance and district"). The time is `directory_setting.freshness_days` (default 365).
+ * instance and district"). The time is `directory_setting.freshness_days` (default 365), set by
+ * the municipality's administrators (`directory:configure`); the list is for reviewers.
  */
 import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { auditActor, authorize, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
 import { ValidationError } from '../core/errors';
-import { socialSpace } from '../geography/schema';
+import { listSocialSpaces } from '../geography/service';
 import { directorySetting, location, organization, organizationSocialSpace, service, serviceAtLocation, type TranslatedText } from './schema';
-import type { EntryKind } from './proposals';
+import type { EntryKind } from './service';
 
 /** Days after which an entry counts as stale when the municipality has not set its own. */
 export const DEFAULT_FRESHNESS_DAYS = 365;
-const MAX_DAYS = 3650;
+/** The longest period that can be set: ten years. */
+export const MAX_FRESHNESS_DAYS = 3650;
 
 /** The municipality's freshness period in days. */
 export async function getFreshnessDays(db: DbOrTx, municipalityId: string): Promise<number> {
@@ -23,12 +26,14 @@ export async function getFreshnessDays(db: DbOrTx, municipalityId: string): Prom
 }
 
 /**
- * Sets the municipality's freshness period, audited.
+ * Sets the municipality's freshness period, audited as the principal.
+ * @throws AccessDeniedError without `directory:configure` on the municipality.
  * @throws ValidationError `freshnessDays: out_of_range` (an integer 1–3650 is required).
  */
-export async function setFreshnessDays(db: Db, municipalityId: string, days: number, actor: { userId?: string }): Promise<void> {
-	if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
-		throw new ValidationError([{ field: 'freshnessDays', code: 'out_of_range', params: { min: 1, max: MAX_DAYS } }]);
+export async function setFreshnessDays(db: Db, principal: Principal, municipalityId: string, days: number): Promise<void> {
+	authorize(principal, 'directory:configure', { municipalityId });
+	if (!Number.isInteger(days) || days < 1 || days > MAX_FRESHNESS_DAYS) {
+		throw new ValidationError([{ field: 'freshnessDays', code: 'out_of_range', params: { min: 1, max: MAX_FRESHNESS_DAYS } }]);
 	}
 	await db.transaction(async (tx) => {
 		const before = await getFreshnessDays(tx, municipalityId);
@@ -37,7 +42,7 @@ export async function setFreshnessDays(db: Db, municipalityId: string, days: num
 			.values({ municipalityId, freshnessDays: days })
 			.onConflictDoUpdate({ target: directorySetting.municipalityId, set: { freshnessDays: days } });
 		if (before !== days) {
-			await recordAudit(tx, { actorUserId: actor.userId, municipalityId, action: 'update', entityType: 'directory_setting', entityId: municipalityId, changes: { freshnessDays: [before, days] } });
+			await recordAudit(tx, { ...auditActor(principal), municipalityId, action: 'update', entityType: 'directory_setting', entityId: municipalityId, changes: { freshnessDays: [before, days] } });
 		}
 	});
 }
@@ -61,8 +66,10 @@ export interface StaleEntry {
 /**
  * Offers and actors of the municipality whose last verification is older than `days` before
  * `now` (or that were never verified), oldest first, never-verified first.
+ * @throws AccessDeniedError without `directory:review` on the municipality.
  */
-export async function listStaleEntries(db: DbOrTx, municipalityId: string, days: number, now: Date = new Date()): Promise<StaleEntry[]> {
+export async function listStaleEntries(db: DbOrTx, principal: Principal, municipalityId: string, days: number, now: Date = new Date()): Promise<StaleEntry[]> {
+	authorize(principal, 'directory:review', { municipalityId });
 	const cutoff = new Date(now.getTime() - days * 86_400_000);
 	const services = await db
 		.select({ s: service, orgName: organization.name, orgEmail: organization.email })
@@ -73,7 +80,7 @@ export async function listStaleEntries(db: DbOrTx, municipalityId: string, days:
 		.select()
 		.from(organization)
 		.where(and(eq(organization.municipalityId, municipalityId), or(isNull(organization.lastVerifiedAt), lt(organization.lastVerifiedAt, cutoff))));
-	const spaces = await db.select({ id: socialSpace.id, districtId: socialSpace.districtId }).from(socialSpace).where(eq(socialSpace.municipalityId, municipalityId));
+	const spaces = await listSocialSpaces(db, { municipalityId });
 	const districtOf = new Map(spaces.map((s) => [s.id, s.districtId]));
 	const serviceIds = services.map((r) => r.s.id);
 	const orgIds = orgs.map((o) => o.id);

@@ -5,9 +5,12 @@
  * organization) typed by its amenity (`OSM_AMENITY_TYPES`), with one place at the point, placed
  * in its social space by point-in-polygon. Points outside the municipality are reported, not
  * imported. Idempotent by OSM id: a re-run updates what changed and writes nothing otherwise.
+ * The import acts as the principal it is given (the command line `systemPrincipal('cli')`, the
+ * demo loader its own), which needs `directory:edit` in the municipality.
  * Source: issue 3 §8; data © OpenStreetMap contributors, ODbL 1.0 (attribution kept per actor).
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { auditActor, authorize, type Principal } from '../access';
 import { diffRecords, recordAudits } from '../audit/service';
 import type { Db, Tx } from '../db/client';
 import { ImportError, ValidationError } from '../core/errors';
@@ -32,8 +35,6 @@ export interface OsmImportOptions {
 	/** Import the good features of a file with bad ones, listing the bad ones as skipped. */
 	skipInvalid?: boolean;
 	onProgress?: ImportProgress;
-	/** Audit label of the import (default `osm-import`). */
-	actorLabel?: string;
 }
 
 interface OsmPoint {
@@ -146,7 +147,7 @@ async function createActors(
 	municipalityId: string,
 	city: string,
 	rows: { point: OsmPoint; spaceId: string }[],
-	actor: { label: string }
+	principal: Principal
 ): Promise<number> {
 	const orgColumns = rows.map(({ point }) => ({
 		name: point.name,
@@ -171,7 +172,7 @@ async function createActors(
 		.values(placeColumns.map((c, i) => ({ municipalityId, organizationId: created[i].id, ...c })))
 		.returning({ id: location.id });
 	await tx.insert(organizationSocialSpace).values(rows.map((r, i) => ({ organizationId: created[i].id, socialSpaceId: r.spaceId })));
-	const entry = { actorLabel: actor.label, municipalityId, action: 'create' };
+	const entry = { ...auditActor(principal), municipalityId, action: 'create' };
 	await recordAudits(
 		tx,
 		created.flatMap(({ id }, i) => [
@@ -190,20 +191,21 @@ async function createActors(
  * places and social spaces) as it is. Unchanged actors are not written (no audit entries).
  * @returns counts; `outside` lists points outside every social space, `skipped` the bad
  *   features left out with `skipInvalid`.
- * @throws NotFoundError for an unknown municipality; ImportError naming each bad feature (index,
- *   OSM id, property, reason) unless `skipInvalid`, and when the municipality has no social-space
- *   boundaries (points could not be placed or checked).
+ * @throws NotFoundError for an unknown municipality; AccessDeniedError without `directory:edit`
+ *   there; ImportError naming each bad feature (index, OSM id, property, reason) unless
+ *   `skipInvalid`, and when the municipality has no social-space boundaries (points could not
+ *   be placed or checked).
  */
-export async function importOsmActors(db: Db, options: OsmImportOptions): Promise<DirectoryImportSummary> {
+export async function importOsmActors(db: Db, principal: Principal, options: OsmImportOptions): Promise<DirectoryImportSummary> {
 	const { points, problems, bad, total } = parseOsm(options.file, options.text);
 	if (problems.length && !options.skipInvalid) throw new ImportError(options.file, problems.map((p) => `${p.record}: ${p.reason}`));
 	const summary = emptySummary(total);
 	summary.skipped.push(...problems);
-	const actor = { label: options.actorLabel ?? 'osm-import' };
 	let done = bad;
 	options.onProgress?.(done, total);
 	return db.transaction(async (tx) => {
 		const m = await requireMunicipality(tx, options.municipality);
+		authorize(principal, 'directory:edit', { municipalityId: m.id, instanceId: null });
 		if (!(await hasSocialSpaceBoundaries(tx, m.id))) {
 			throw new ImportError(options.file, [`${m.name} has no social-space boundaries: import them first, OSM points are placed by them`]);
 		}
@@ -259,7 +261,7 @@ export async function importOsmActors(db: Db, options: OsmImportOptions): Promis
 					hsdsExtra: current.hsdsExtra
 				};
 				try {
-					await saveOrganization(tx, m.id, input, actor, { id: current.id });
+					await saveOrganization(tx, principal, m.id, input, { id: current.id });
 					summary.updated++;
 				} catch (e) {
 					if (!(e instanceof ValidationError)) throw e;
@@ -270,7 +272,7 @@ export async function importOsmActors(db: Db, options: OsmImportOptions): Promis
 			options.onProgress?.(++done, total);
 		}
 		for (let i = 0; i < fresh.length; i += BATCH) {
-			summary.created += await createActors(tx, m.id, m.name, fresh.slice(i, i + BATCH), actor);
+			summary.created += await createActors(tx, m.id, m.name, fresh.slice(i, i + BATCH), principal);
 			done += Math.min(BATCH, fresh.length - i);
 			options.onProgress?.(done, total);
 		}

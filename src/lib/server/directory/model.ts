@@ -105,6 +105,26 @@ export type CostKind = (typeof COST_KINDS)[number];
 export const VISIBILITIES = ['public', 'network', 'internal'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 
+/**
+ * Longest values the directory stores, in characters; longer input is refused field by field
+ * (`too_long`). Email: RFC 5321's 254; web addresses: 2,048 as browsers and search engines
+ * handle them; the rest sized for the forms (a title, a paragraph, a page of text).
+ */
+export const LIMITS = {
+	title: 300,
+	description: 10_000,
+	detail: 5_000,
+	placeNote: 2_000,
+	scheduleNote: 500,
+	email: 254,
+	phone: 100,
+	url: 2_048,
+	contactName: 200,
+	street: 300,
+	city: 200,
+	alternateNames: 20
+} as const;
+
 /** HSDS service status values. */
 export const SERVICE_STATUSES = ['active', 'inactive', 'defunct', 'temporarily closed'] as const;
 export type ServiceStatus = (typeof SERVICE_STATUSES)[number];

@@ -9,29 +9,29 @@
  * so publishing later does not undo what staff changed meanwhile in other fields. A proposal for
  * a new entry stores the whole input. Offers can be proposed for existing actors only.
  */
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, count, desc, eq } from 'drizzle-orm';
+import { auditActor, authorize, can, isUser, type Principal } from '../access';
+import { userNames } from '../accounts/users';
 import { recordAudit } from '../audit/service';
-import { userAccount } from '../accounts/schema';
 import type { Db, DbOrTx } from '../db/client';
-import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
-import { hasSocialSpaceBoundaries, locateSocialSpace } from '../geography/service';
-import { socialSpace } from '../geography/schema';
-import { changeProposal, organization } from './schema';
+import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
+import { isUuid } from '../core/validation';
+import { LIMITS } from './model';
+import { changeProposal } from './schema';
 import {
+	checkOrganization,
+	checkService,
+	entryPlace,
 	getOrganization,
 	getService,
 	organizationToInput,
 	saveOrganization,
 	saveService,
 	serviceToInput,
-	validateOrganizationInput,
-	validateServiceInput,
+	type EntryKind,
 	type OrganizationInput,
 	type ServiceInput
 } from './service';
-
-/** What a proposal is about: an offer (HSDS service) or an actor (HSDS organization). */
-export type EntryKind = 'service' | 'organization';
 
 const ALL_LEVELS = ['public', 'network', 'internal'] as const;
 
@@ -53,6 +53,9 @@ export interface ProposalView {
 	createdAt: Date;
 }
 
+/** The states of a proposal, in the order lists offer them. */
+export const PROPOSAL_STATUSES = ['open', 'published', 'rejected'] as const;
+
 async function currentInput(db: DbOrTx, kind: EntryKind, id: string): Promise<AnyInput | null> {
 	if (kind === 'service') {
 		const s = await getService(db, id, [...ALL_LEVELS]);
@@ -62,38 +65,13 @@ async function currentInput(db: DbOrTx, kind: EntryKind, id: string): Promise<An
 	return o ? organizationToInput(o) : null;
 }
 
-/** The municipality an entry belongs to, or null when it does not exist. */
-async function entryMunicipality(db: DbOrTx, kind: EntryKind, id: string): Promise<string | null> {
-	if (kind === 'service') return (await getService(db, id, [...ALL_LEVELS]))?.municipalityId ?? null;
-	return (await getOrganization(db, id, [...ALL_LEVELS]))?.municipalityId ?? null;
-}
-
 /**
  * The checks `saveService` / `saveOrganization` would make, without writing: field issues
- * including `outside_municipality` and (offers) `organizationId: not_found`.
+ * including the instance, `outside_municipality` and (offers) `organizationId: not_found`.
  */
 async function checkInput(db: DbOrTx, municipalityId: string, kind: EntryKind, input: AnyInput): Promise<FieldIssue[]> {
-	let issues: FieldIssue[];
-	if (kind === 'service') {
-		const s = input as ServiceInput;
-		issues = validateServiceInput(s);
-		const [org] = /^[0-9a-f-]{36}$/i.test(s.organizationId)
-			? await db.select({ m: organization.municipalityId }).from(organization).where(eq(organization.id, s.organizationId))
-			: [];
-		if (!org || org.m !== municipalityId) issues.push({ field: 'organizationId', code: 'not_found' });
-	} else {
-		const spaces = await db.select({ id: socialSpace.id }).from(socialSpace).where(eq(socialSpace.municipalityId, municipalityId));
-		issues = validateOrganizationInput(input as OrganizationInput, spaces.map((r) => r.id));
-	}
-	if (!issues.some((i) => i.field.startsWith('locations.')) && (await hasSocialSpaceBoundaries(db, municipalityId))) {
-		for (const [i, loc] of input.locations.entries()) {
-			if (loc.latitude === null || loc.longitude === null) continue;
-			if (!(await locateSocialSpace(db, municipalityId, [loc.longitude, loc.latitude]))) {
-				issues.push({ field: `locations.${i}.coordinates`, code: 'outside_municipality' });
-			}
-		}
-	}
-	return issues;
+	const checked = kind === 'service' ? await checkService(db, municipalityId, input as ServiceInput) : await checkOrganization(db, municipalityId, input as OrganizationInput);
+	return checked.issues;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -101,28 +79,28 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Records a proposal: a new entry (`entityId` null) or a change of an existing one.
- * @param proposerId the partner's user id.
+ * Records a proposal: a new entry (`entityId` null) or a change of an existing one, proposed by
+ * the principal (audited as them).
  * @returns the proposal's id.
+ * @throws AccessDeniedError without `directory:propose` in the municipality (volunteers).
  * @throws ValidationError with the same field issues a direct save would give, or
  *   `proposal: no_changes` when the input equals the current entry.
  * @throws NotFoundError when the entry does not exist in the municipality.
  */
 export async function propose(
 	db: Db,
+	principal: Principal,
 	municipalityId: string,
 	kind: EntryKind,
 	entityId: string | null,
-	input: AnyInput,
-	proposerId: string
+	input: AnyInput
 ): Promise<string> {
+	authorize(principal, 'directory:propose', { municipalityId });
 	return db.transaction(async (tx) => {
 		let payload: Partial<AnyInput> = input;
 		if (entityId) {
-			const current = await currentInput(tx, kind, entityId);
-			if (!current || (await entryMunicipality(tx, kind, entityId)) !== municipalityId) {
-				throw new NotFoundError(`${kind} ${entityId} not found`);
-			}
+			const current = (await entryPlace(tx, kind, entityId))?.municipalityId === municipalityId ? await currentInput(tx, kind, entityId) : null;
+			if (!current) throw new NotFoundError(`${kind} ${entityId} not found`);
 			const changed = Object.keys(input).filter(
 				(k) => k !== 'hsdsExtra' && !sameJson((current as unknown as Record<string, unknown>)[k], (input as unknown as Record<string, unknown>)[k])
 			);
@@ -133,10 +111,10 @@ export async function propose(
 		if (issues.length) throw new ValidationError(issues);
 		const [row] = await tx
 			.insert(changeProposal)
-			.values({ municipalityId, entityType: kind, entityId, payload: payload as Record<string, unknown>, proposedBy: proposerId })
+			.values({ municipalityId, entityType: kind, entityId, payload: payload as Record<string, unknown>, proposedBy: isUser(principal) ? principal.userId : null })
 			.returning({ id: changeProposal.id });
 		await recordAudit(tx, {
-			actorUserId: proposerId,
+			...auditActor(principal),
 			municipalityId,
 			action: 'propose',
 			entityType: 'change_proposal',
@@ -148,10 +126,8 @@ export async function propose(
 }
 
 async function names(db: DbOrTx, ids: (string | null)[]): Promise<Map<string, string>> {
-	const wanted = [...new Set(ids.filter((i): i is string => !!i))];
-	if (!wanted.length) return new Map();
-	const rows = await db.select({ id: userAccount.id, name: userAccount.displayName }).from(userAccount).where(inArray(userAccount.id, wanted));
-	return new Map(rows.map((r) => [r.id, r.name]));
+	const found = await userNames(db, ids.filter((i): i is string => !!i));
+	return new Map([...found].map(([id, u]) => [id, u.displayName]));
 }
 
 function toView(row: typeof changeProposal.$inferSelect, who: Map<string, string>): ProposalView {
@@ -171,15 +147,25 @@ function toView(row: typeof changeProposal.$inferSelect, who: Map<string, string
 	};
 }
 
+/** Whether the principal reviews the municipality's proposals (else they see their own only). */
+function reviews(principal: Principal, municipalityId: string): boolean {
+	return can(principal, 'directory:review', { municipalityId });
+}
+
 /**
- * Proposals of a municipality, newest first: those with `status` (default `open`), optionally
- * only one person's (a partner sees their own).
+ * Proposals of a municipality, newest first: those with `status` (default `open`). Reviewers
+ * see everyone's (or one person's with `proposedBy`); everyone else who may propose sees their
+ * own only.
+ * @throws AccessDeniedError without `directory:propose` in the municipality.
  */
 export async function listProposals(
 	db: DbOrTx,
+	principal: Principal,
 	municipalityId: string,
 	filter: { status?: ProposalView['status']; proposedBy?: string } = {}
 ): Promise<ProposalView[]> {
+	authorize(principal, 'directory:propose', { municipalityId });
+	const proposedBy = reviews(principal, municipalityId) ? filter.proposedBy : isUser(principal) ? principal.userId : undefined;
 	const rows = await db
 		.select()
 		.from(changeProposal)
@@ -187,7 +173,7 @@ export async function listProposals(
 			and(
 				eq(changeProposal.municipalityId, municipalityId),
 				eq(changeProposal.status, filter.status ?? 'open'),
-				filter.proposedBy ? eq(changeProposal.proposedBy, filter.proposedBy) : undefined
+				proposedBy ? eq(changeProposal.proposedBy, proposedBy) : undefined
 			)
 		)
 		.orderBy(desc(changeProposal.createdAt));
@@ -195,12 +181,51 @@ export async function listProposals(
 	return rows.map((r) => toView(r, who));
 }
 
-/** One proposal, or null when there is none with this id. */
-export async function getProposal(db: DbOrTx, id: string): Promise<ProposalView | null> {
-	if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+/**
+ * Number of open proposals of a municipality (the review queue's length).
+ * @throws AccessDeniedError without `directory:review` there.
+ */
+export async function openProposalCount(db: DbOrTx, principal: Principal, municipalityId: string): Promise<number> {
+	authorize(principal, 'directory:review', { municipalityId });
+	const [row] = await db
+		.select({ n: count() })
+		.from(changeProposal)
+		.where(and(eq(changeProposal.municipalityId, municipalityId), eq(changeProposal.status, 'open')));
+	return row.n;
+}
+
+async function loadProposal(db: DbOrTx, id: string): Promise<ProposalView | null> {
+	if (!isUuid(id)) return null;
 	const [row] = await db.select().from(changeProposal).where(eq(changeProposal.id, id));
 	if (!row) return null;
 	return toView(row, await names(db, [row.proposedBy, row.reviewedBy]));
+}
+
+/**
+ * One proposal the principal may see: reviewers every proposal of their municipality, others
+ * who may propose their own. Null when there is none with this id or it is not theirs to see
+ * (pages answer 404 either way).
+ */
+export async function getProposal(db: DbOrTx, principal: Principal, id: string): Promise<ProposalView | null> {
+	const p = await loadProposal(db, id);
+	if (!p || !can(principal, 'directory:propose', { municipalityId: p.municipalityId })) return null;
+	if (reviews(principal, p.municipalityId)) return p;
+	return isUser(principal) && p.proposedBy === principal.userId ? p : null;
+}
+
+/**
+ * Whether the principal may publish or reject a proposal: a reviewer of its municipality with
+ * `directory:edit` on the entry as it is and as proposed (its instance before and after).
+ */
+export async function mayDecide(db: DbOrTx, principal: Principal, proposal: ProposalView): Promise<boolean> {
+	const municipalityId = proposal.municipalityId;
+	if (!reviews(principal, municipalityId)) return false;
+	const place = proposal.entityId ? await entryPlace(db, proposal.entityType, proposal.entityId) : null;
+	const proposed = 'instanceId' in proposal.payload ? (proposal.payload.instanceId ?? null) : (place?.instanceId ?? null);
+	return (
+		can(principal, 'directory:edit', { municipalityId, instanceId: place ? place.instanceId : proposed }) &&
+		can(principal, 'directory:edit', { municipalityId, instanceId: proposed })
+	);
 }
 
 function isTranslatedText(v: unknown): v is Record<string, { text: string; status: string }> {
@@ -269,9 +294,15 @@ export async function proposalDiff(db: DbOrTx, proposal: ProposalView): Promise<
 		.map((f) => ({ field: f, before: before[f] ?? '', after: after[f] ?? '' }));
 }
 
-async function openProposal(db: DbOrTx, id: string): Promise<ProposalView> {
-	const p = await getProposal(db, id);
+/**
+ * The open proposal, decided on by the principal.
+ * @throws NotFoundError; AccessDeniedError (see `mayDecide`); ValidationError
+ *   `proposal: already_reviewed`.
+ */
+async function openProposal(db: DbOrTx, principal: Principal, id: string): Promise<ProposalView> {
+	const p = await loadProposal(db, id);
 	if (!p) throw new NotFoundError(`proposal ${id} not found`);
+	if (!(await mayDecide(db, principal, p))) throw new AccessDeniedError();
 	if (p.status !== 'open') throw new ValidationError([{ field: 'proposal', code: 'already_reviewed' }]);
 	return p;
 }
@@ -281,29 +312,29 @@ async function openProposal(db: DbOrTx, id: string): Promise<ProposalView> {
  * `saveService` / `saveOrganization`, audited as the reviewer with the label `proposal:<id>`,
  * and records who proposed it. All in one transaction.
  * @returns the entry's id.
- * @throws NotFoundError (no such proposal, or its entry was deleted); ValidationError
- *   `proposal: already_reviewed`, or the save's field issues (nothing written).
+ * @throws NotFoundError (no such proposal, or its entry was deleted); AccessDeniedError unless
+ *   the principal may decide it (`mayDecide`); ValidationError `proposal: already_reviewed`, or
+ *   the save's field issues (nothing written).
  */
-export async function publishProposal(db: Db, id: string, reviewerId: string): Promise<string> {
+export async function publishProposal(db: Db, principal: Principal, id: string): Promise<string> {
 	return db.transaction(async (tx) => {
-		const p = await openProposal(tx, id);
+		const p = await openProposal(tx, principal, id);
 		const current = p.entityId ? await currentInput(tx, p.entityType, p.entityId) : null;
 		if (p.entityId && !current) throw new NotFoundError(`${p.entityType} ${p.entityId} not found`);
 		const input = { ...(current ?? {}), ...p.payload } as AnyInput;
-		const actor = { userId: reviewerId, label: `proposal:${p.id}` };
-		const options = p.entityId ? { id: p.entityId } : {};
+		const options = { ...(p.entityId ? { id: p.entityId } : {}), via: `proposal:${p.id}` };
 		// The save runs in a savepoint of this transaction, so the proposal's status and the entry change together.
 		const txDb = tx as unknown as Db;
 		const saved =
 			p.entityType === 'service'
-				? await saveService(txDb, p.municipalityId, input as ServiceInput, actor, options)
-				: await saveOrganization(txDb, p.municipalityId, input as OrganizationInput, actor, options);
+				? await saveService(txDb, principal, p.municipalityId, input as ServiceInput, options)
+				: await saveOrganization(txDb, principal, p.municipalityId, input as OrganizationInput, options);
 		await tx
 			.update(changeProposal)
-			.set({ status: 'published', reviewedBy: reviewerId, reviewedAt: new Date(), entityId: saved.id })
+			.set({ status: 'published', reviewedBy: isUser(principal) ? principal.userId : null, reviewedAt: new Date(), entityId: saved.id })
 			.where(eq(changeProposal.id, p.id));
 		await recordAudit(tx, {
-			actorUserId: reviewerId,
+			...auditActor(principal),
 			municipalityId: p.municipalityId,
 			action: 'publish',
 			entityType: 'change_proposal',
@@ -316,18 +347,21 @@ export async function publishProposal(db: Db, id: string, reviewerId: string): P
 
 /**
  * Rejects an open proposal with a note for the partner, audited.
- * @throws NotFoundError; ValidationError `proposal: already_reviewed`, `reviewNote: required`.
+ * @throws NotFoundError; AccessDeniedError unless the principal may decide it (`mayDecide`);
+ *   ValidationError `proposal: already_reviewed`, `reviewNote: required | too_long`.
  */
-export async function rejectProposal(db: Db, id: string, reviewerId: string, note: string): Promise<void> {
-	if (!note.trim()) throw new ValidationError([{ field: 'reviewNote', code: 'required' }]);
+export async function rejectProposal(db: Db, principal: Principal, id: string, note: string): Promise<void> {
+	const text = note.trim();
+	if (!text) throw new ValidationError([{ field: 'reviewNote', code: 'required' }]);
+	if (text.length > LIMITS.detail) throw new ValidationError([{ field: 'reviewNote', code: 'too_long', params: { max: LIMITS.detail } }]);
 	await db.transaction(async (tx) => {
-		const p = await openProposal(tx, id);
+		const p = await openProposal(tx, principal, id);
 		await tx
 			.update(changeProposal)
-			.set({ status: 'rejected', reviewedBy: reviewerId, reviewedAt: new Date(), reviewNote: note.trim() })
+			.set({ status: 'rejected', reviewedBy: isUser(principal) ? principal.userId : null, reviewedAt: new Date(), reviewNote: text })
 			.where(eq(changeProposal.id, p.id));
 		await recordAudit(tx, {
-			actorUserId: reviewerId,
+			...auditActor(principal),
 			municipalityId: p.municipalityId,
 			action: 'reject',
 			entityType: 'change_proposal',

@@ -24,12 +24,12 @@
  * id — a total order, so pages never overlap or skip. Open now is judged in Europe/Berlin time.
  */
 import { geoPath } from 'd3-geo';
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
 import type { DbOrTx } from '../db/client';
 import type { FieldIssue } from '../core/errors';
-import { socialSpace } from '../geography/schema';
-import { canonicalLanguageTag } from '../core/validation';
+import { getSocialSpaces } from '../geography/service';
+import { canonicalLanguageTag, isUuid, parseInteger } from '../core/validation';
 import { COST_KINDS, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS, type Visibility } from './model';
 import { berlinClock } from './opening';
 import { LABEL_MARK, MUNICIPALITY_MARK, foldText, matchingLabelKeys, quotedLexeme, textSearchConfig, endingLexeme } from './search-index';
@@ -356,7 +356,9 @@ async function runSearch(
 /** Search parameters as they appear in a shareable URL (`?q=…&field=…`). */
 export const SEARCH_PARAMS = ['q', 'kind', 'field', 'topic', 'group', 'lang', 'space', 'district', 'cost', 'low', 'stepfree', 'open', 'near', 'sort', 'page'] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The deepest result page a search URL may ask for. */
+const MAX_PAGE = 10000;
+/** A point `lat,lon` in decimal degrees. */
 const POINT = /^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
 
 /**
@@ -379,13 +381,12 @@ export function parseSearchParams(params: URLSearchParams): { query: Omit<Search
 		return v as T;
 	};
 	const pageRaw = params.get('page') || '1';
-	const page = Number(pageRaw);
-	const pageOk = /^\d+$/.test(pageRaw) && page >= 1 && page <= 10000;
-	if (!pageOk) issues.push({ field: 'page', code: 'invalid_number', params: { value: pageRaw } });
+	const page = parseInteger(pageRaw, { min: 1, max: MAX_PAGE });
+	if (page === null) issues.push({ field: 'page', code: 'invalid_number', params: { value: pageRaw } });
 	const uuid = (name: string) => {
 		const v = params.get(name);
 		if (!v) return undefined;
-		if (!UUID.test(v)) {
+		if (!isUuid(v)) {
 			issues.push({ field: name, code: 'unknown_option', params: { value: v } });
 			return undefined;
 		}
@@ -399,7 +400,7 @@ export function parseSearchParams(params: URLSearchParams): { query: Omit<Search
 	if (nearRaw) {
 		const point = POINT.exec(nearRaw);
 		if (point && Math.abs(Number(point[1])) <= 90 && Math.abs(Number(point[2])) <= 180) near = `${Number(point[1])},${Number(point[2])}`;
-		else if (UUID.test(nearRaw)) near = nearRaw.toLowerCase();
+		else if (isUuid(nearRaw)) near = nearRaw.toLowerCase();
 		else issues.push({ field: 'near', code: 'invalid_coordinates', params: { value: nearRaw } });
 	}
 	const sort = pick('sort', ['relevance', 'distance'] as const) ?? 'relevance';
@@ -420,7 +421,7 @@ export function parseSearchParams(params: URLSearchParams): { query: Omit<Search
 			openNow: params.get('open') === '1',
 			near,
 			sort,
-			page: pageOk ? page : 1,
+			page: page ?? 1,
 			perPage: 20
 		},
 		issues
@@ -443,13 +444,22 @@ export async function resolveNear(
 		const [latitude, longitude] = [Number(point[1]), Number(point[2])];
 		if (Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180) return { point: { latitude, longitude } };
 	}
-	if (!UUID.test(near)) return { issue: { field: 'near', code: 'invalid_coordinates', params: { value: near } } };
-	const [space] = await db
-		.select({ boundary: socialSpace.boundary })
-		.from(socialSpace)
-		.where(and(eq(socialSpace.id, near), eq(socialSpace.municipalityId, municipalityId)));
+	if (!isUuid(near)) return { issue: { field: 'near', code: 'invalid_coordinates', params: { value: near } } };
+	const [space] = (await getSocialSpaces(db, [near])).filter((s) => s.municipalityId === municipalityId);
 	if (!space?.boundary) return { issue: { field: 'near', code: 'unknown_social_space', params: { value: near } } };
 	// Planar centroid in degrees (d3's spherical one depends on ring winding; a Stadtteil is small).
 	const [longitude, latitude] = geoPath().centroid(space.boundary as Geometry);
 	return { point: { latitude, longitude } };
+}
+
+/**
+ * Languages spoken at the municipality's entries visible at `levels`, BCP 47, sorted: the
+ * choices of the search form's language filter.
+ */
+export async function spokenLanguages(db: DbOrTx, municipalityId: string, levels: Visibility[]): Promise<string[]> {
+	const rows = await db.execute<{ l: string }>(sql`
+		select distinct unnest(languages) as l from search_entry
+		where municipality_id = ${municipalityId} and visibility in (${sql.join(levels.map((l) => sql`${l}`), sql`, `)})
+		order by 1`);
+	return rows.rows.map((r) => r.l);
 }

@@ -1,18 +1,20 @@
 /**
  * Directory (Wegweiser) service: validated, audited writes of actors (HSDS organization) and
  * offers (HSDS service with locations, service_at_location and schedules), reads scoped by
- * visibility, verification, and the search entries every write keeps current.
- * Source: issue 3 §1–§2, §6; MODEL.md §4 "Inform & refer".
+ * visibility, verification, and the search entries every write keeps current. Every write takes
+ * the principal who makes it and checks `directory:edit` itself (on the entry's municipality
+ * and instance — both instances when an entry moves to another); the audit log names the
+ * person or the system's label.
+ * Source: issue 3 §1–§2, §6; issue 11 §1; MODEL.md §4 "Inform & refer".
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { can } from '../access';
+import { auditActor, authorize, can, type Principal } from '../access';
 import { canonicalJson, diffRecords, recordAudit } from '../audit/service';
-import type { UserPrincipal } from '../access';
 import type { Db, DbOrTx } from '../db/client';
-import { ValidationError, type FieldIssue } from '../core/errors';
-import { getSocialSpaces, hasSocialSpaceBoundaries, locateSocialSpace, type SocialSpace } from '../geography/service';
-import { socialSpace } from '../geography/schema';
-import { canonicalLanguageTag } from '../core/validation';
+import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
+import { getSocialSpaces, hasSocialSpaceBoundaries, listSocialSpaces, locateSocialSpace, type SocialSpace } from '../geography/service';
+import { canonicalLanguageTag, isEmail, isHttpUrl, isIsoDate, isUuid } from '../core/validation';
+import { listInstances } from '../instances/service';
 import {
 	ACCESSIBILITY_FEATURES,
 	ACTOR_TYPES,
@@ -21,6 +23,7 @@ import {
 	SUBTOPIC_FIELD,
 	TARGET_GROUPS,
 	THEME_FIELDS,
+	LIMITS,
 	VISIBILITIES,
 	type Visibility
 } from './model';
@@ -41,11 +44,8 @@ export type Location = typeof location.$inferSelect;
 export type Service = typeof service.$inferSelect;
 export type Schedule = typeof schedule.$inferSelect;
 
-/** Who makes a change, for the audit log (a user, or a label such as `provider-link`). */
-export interface Actor {
-	userId?: string;
-	label?: string;
-}
+/** What a directory entry is: an offer (HSDS service) or an actor (HSDS organization). */
+export type EntryKind = 'service' | 'organization';
 
 /** A place as entered; `id` updates an existing location of the municipality. */
 export interface LocationInput {
@@ -130,6 +130,12 @@ export interface ServiceInput {
 
 /** Options of a write: provenance and whether points outside the municipality are allowed. */
 export interface WriteOptions {
+	/**
+	 * What the change came through, added to the audit entry's label after the principal's:
+	 * `proposal:<id>` (a published proposal, so the history names the proposer too) or
+	 * `mt:<provider>` (machine translation).
+	 */
+	via?: string;
 	/** Create with this id (HSDS import keeps the source's ids), or update it when it exists. */
 	id?: string;
 	source?: string;
@@ -142,18 +148,10 @@ export interface WriteOptions {
 	verifiedBy?: string;
 }
 
+/** A time of day `HH:MM` (24-hour clock; `24:00` closes at midnight). */
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function isHttpUrl(value: string): boolean {
-	try {
-		return ['http:', 'https:'].includes(new URL(value).protocol);
-	} catch {
-		return false;
-	}
-}
+/** A German postal code (Postleitzahl): five digits. */
+const POSTAL_CODE = /^\d{5}$/;
 
 function checkText(issues: FieldIssue[], field: string, t: TranslatedText, options: { required?: boolean; max: number }) {
 	const langs = Object.keys(t);
@@ -167,10 +165,19 @@ function checkText(issues: FieldIssue[], field: string, t: TranslatedText, optio
 	}
 }
 
-function checkContact(issues: FieldIssue[], input: { email: string; website?: string; url?: string }) {
-	if (input.email && !EMAIL.test(input.email)) issues.push({ field: 'email', code: 'invalid_email' });
+function checkLength(issues: FieldIssue[], field: string, value: string, max: number) {
+	if (value.length > max) issues.push({ field, code: 'too_long', params: { max } });
+}
+
+function checkContact(issues: FieldIssue[], input: { email: string; phone: string; website?: string; url?: string; contactName?: string }) {
+	if (input.email.length > LIMITS.email) checkLength(issues, 'email', input.email, LIMITS.email);
+	else if (input.email && !isEmail(input.email)) issues.push({ field: 'email', code: 'invalid_email' });
+	checkLength(issues, 'phone', input.phone, LIMITS.phone);
+	const field = input.website !== undefined ? 'website' : 'url';
 	const web = input.website ?? input.url ?? '';
-	if (web && !isHttpUrl(web)) issues.push({ field: input.website !== undefined ? 'website' : 'url', code: 'invalid_url' });
+	if (web.length > LIMITS.url) checkLength(issues, field, web, LIMITS.url);
+	else if (web && !isHttpUrl(web)) issues.push({ field, code: 'invalid_url' });
+	if (input.contactName !== undefined) checkLength(issues, 'contactName', input.contactName, LIMITS.contactName);
 }
 
 function checkKeys(issues: FieldIssue[], field: string, values: string[], allowed: readonly { key: string }[] | readonly string[]) {
@@ -200,8 +207,11 @@ async function placeLocations(
 function checkLocations(issues: FieldIssue[], locations: LocationInput[]) {
 	locations.forEach((loc, i) => {
 		const f = `locations.${i}`;
-		if (loc.id !== undefined && !UUID.test(loc.id)) issues.push({ field: `${f}.id`, code: 'invalid_id' });
-		if (loc.postalCode && !/^\d{5}$/.test(loc.postalCode)) issues.push({ field: `${f}.postalCode`, code: 'invalid_postal_code' });
+		if (loc.id !== undefined && !isUuid(loc.id)) issues.push({ field: `${f}.id`, code: 'invalid_id' });
+		checkLength(issues, `${f}.name`, loc.name, LIMITS.title);
+		checkLength(issues, `${f}.street`, loc.street, LIMITS.street);
+		checkLength(issues, `${f}.city`, loc.city, LIMITS.city);
+		if (loc.postalCode && !POSTAL_CODE.test(loc.postalCode)) issues.push({ field: `${f}.postalCode`, code: 'invalid_postal_code' });
 		const hasLat = loc.latitude !== null;
 		if (
 			hasLat !== (loc.longitude !== null) ||
@@ -210,23 +220,26 @@ function checkLocations(issues: FieldIssue[], locations: LocationInput[]) {
 			issues.push({ field: `${f}.coordinates`, code: 'invalid_coordinates' });
 		}
 		checkKeys(issues, `${f}.accessibility`, loc.accessibility, ACCESSIBILITY_FEATURES);
-		checkText(issues, `${f}.accessibilityNote`, loc.accessibilityNote, { max: 2000 });
-		checkText(issues, `${f}.directions`, loc.directions, { max: 2000 });
+		checkText(issues, `${f}.accessibilityNote`, loc.accessibilityNote, { max: LIMITS.placeNote });
+		checkText(issues, `${f}.directions`, loc.directions, { max: LIMITS.placeNote });
 	});
 }
 
 /**
- * Checks an actor. Field codes: `required`, `too_long`, `unknown_option`, `invalid_email`,
- * `invalid_url`, `invalid_language`, `one_original`, `unknown_social_space`, `invalid_postal_code`,
- * `invalid_coordinates`, `invalid_id`.
+ * Checks an actor. Field codes: `required`, `too_long` (name, alternateNames, email, phone,
+ * website, places' name, street and city, texts per language), `unknown_option`,
+ * `invalid_email`, `invalid_url`, `invalid_language`, `one_original`, `unknown_social_space`,
+ * `invalid_postal_code`, `invalid_coordinates`, `invalid_id`.
  */
 export function validateOrganizationInput(input: OrganizationInput, socialSpaceIds: string[]): FieldIssue[] {
 	const issues: FieldIssue[] = [];
 	if (!input.name.trim()) issues.push({ field: 'name', code: 'required' });
-	if (input.name.length > 300) issues.push({ field: 'name', code: 'too_long', params: { max: 300 } });
+	checkLength(issues, 'name', input.name, LIMITS.title);
+	if (input.alternateNames.length > LIMITS.alternateNames) issues.push({ field: 'alternateNames', code: 'too_many', params: { max: LIMITS.alternateNames } });
+	else if (input.alternateNames.some((n) => n.length > LIMITS.title)) issues.push({ field: 'alternateNames', code: 'too_long', params: { max: LIMITS.title } });
 	checkKeys(issues, 'actorType', [input.actorType], ACTOR_TYPES);
 	checkKeys(issues, 'visibility', [input.visibility], VISIBILITIES);
-	checkText(issues, 'description', input.description, { max: 10000 });
+	checkText(issues, 'description', input.description, { max: LIMITS.description });
 	checkContact(issues, input);
 	for (const id of input.socialSpaceIds) {
 		if (!socialSpaceIds.includes(id)) issues.push({ field: 'socialSpaces', code: 'unknown_social_space', params: { value: id } });
@@ -236,16 +249,16 @@ export function validateOrganizationInput(input: OrganizationInput, socialSpaceI
 }
 
 /**
- * Checks an offer. Field codes as `validateOrganizationInput`, plus `invalid_age`,
- * `age_range`, `invalid_amount`, `invalid_time`, `closes_before_opens`, `invalid_date`,
- * `valid_to_before_from`, `unknown_location`.
+ * Checks an offer. Field codes as `validateOrganizationInput` (plus `too_long` for url and
+ * contactName), and `invalid_age`, `age_range`, `invalid_amount`, `invalid_time`,
+ * `closes_before_opens`, `invalid_date`, `valid_to_before_from`, `unknown_location`.
  */
 export function validateServiceInput(input: ServiceInput): FieldIssue[] {
 	const issues: FieldIssue[] = [];
-	checkText(issues, 'name', input.name, { required: true, max: 300 });
-	checkText(issues, 'description', input.description, { max: 10000 });
+	checkText(issues, 'name', input.name, { required: true, max: LIMITS.title });
+	checkText(issues, 'description', input.description, { max: LIMITS.description });
 	for (const f of ['costNote', 'accessRequirements', 'requiredDocuments', 'eligibility'] as const) {
-		checkText(issues, f, input[f], { max: 5000 });
+		checkText(issues, f, input[f], { max: LIMITS.detail });
 	}
 	checkKeys(issues, 'status', [input.status], SERVICE_STATUSES);
 	checkKeys(issues, 'visibility', [input.visibility], VISIBILITIES);
@@ -260,7 +273,7 @@ export function validateServiceInput(input: ServiceInput): FieldIssue[] {
 	if (input.minimumAge !== null && input.maximumAge !== null && input.maximumAge < input.minimumAge) {
 		issues.push({ field: 'maximumAge', code: 'age_range' });
 	}
-	if (input.costAmountCents !== null && (!Number.isInteger(input.costAmountCents) || input.costAmountCents < 0)) {
+	if (input.costAmountCents !== null && (!Number.isSafeInteger(input.costAmountCents) || input.costAmountCents < 0)) {
 		issues.push({ field: 'costAmount', code: 'invalid_amount' });
 	}
 	for (const tag of input.languages) {
@@ -274,15 +287,86 @@ export function validateServiceInput(input: ServiceInput): FieldIssue[] {
 		if (!TIME.test(s.opensAt) || !TIME.test(s.closesAt)) issues.push({ field: f, code: 'invalid_time' });
 		else if (s.closesAt <= s.opensAt) issues.push({ field: f, code: 'closes_before_opens' });
 		for (const d of [s.validFrom, s.validTo]) {
-			if (d !== null && (!DATE.test(d) || Number.isNaN(Date.parse(d)))) issues.push({ field: f, code: 'invalid_date' });
+			if (d !== null && !isIsoDate(d)) issues.push({ field: f, code: 'invalid_date' });
 		}
 		if (s.validFrom && s.validTo && s.validTo < s.validFrom) issues.push({ field: f, code: 'valid_to_before_from' });
 		if (s.location !== null && !(s.location >= 0 && s.location < input.locations.length)) {
 			issues.push({ field: f, code: 'unknown_location' });
 		}
-		checkText(issues, `${f}.note`, s.note, { max: 500 });
+		checkText(issues, `${f}.note`, s.note, { max: LIMITS.scheduleNote });
 	});
 	return issues;
+}
+
+/** An `instanceId` issue unless the instance is one of the municipality's (or none). */
+async function checkInstance(db: DbOrTx, municipalityId: string, instanceId: string | null, issues: FieldIssue[]): Promise<void> {
+	if (instanceId === null) return;
+	const ours = isUuid(instanceId) && (await listInstances(db, municipalityId)).some((i) => i.id === instanceId);
+	if (!ours) issues.push({ field: 'instanceId', code: 'unknown_instance' });
+}
+
+/**
+ * Every check a save of an actor makes, without writing: the fields, the instance (one of the
+ * municipality's), the social spaces and where the places lie.
+ * @returns the issues and each place's social space id (null: unplaced).
+ */
+export async function checkOrganization(
+	db: DbOrTx,
+	municipalityId: string,
+	input: OrganizationInput,
+	allowOutside = false
+): Promise<{ issues: FieldIssue[]; spaces: (string | null)[] }> {
+	const spaceIds = (await listSocialSpaces(db, { municipalityId })).map((s) => s.id);
+	const issues = validateOrganizationInput(input, spaceIds);
+	await checkInstance(db, municipalityId, input.instanceId, issues);
+	const spaces = await placeLocations(db, municipalityId, input.locations, issues, allowOutside);
+	return { issues, spaces };
+}
+
+/**
+ * Every check a save of an offer makes, without writing: as `checkOrganization`, plus
+ * `organizationId: not_found` when the actor is not one of the municipality's.
+ */
+export async function checkService(
+	db: DbOrTx,
+	municipalityId: string,
+	input: ServiceInput,
+	allowOutside = false
+): Promise<{ issues: FieldIssue[]; spaces: (string | null)[] }> {
+	const issues = validateServiceInput(input);
+	const [org] = isUuid(input.organizationId)
+		? await db.select({ municipalityId: organization.municipalityId }).from(organization).where(eq(organization.id, input.organizationId))
+		: [];
+	if (!org || org.municipalityId !== municipalityId) issues.push({ field: 'organizationId', code: 'not_found' });
+	await checkInstance(db, municipalityId, input.instanceId, issues);
+	const spaces = await placeLocations(db, municipalityId, input.locations, issues, allowOutside);
+	return { issues, spaces };
+}
+
+/** The audit columns of a write: the principal, with what it came through added to the label. */
+interface AuditBy {
+	actorUserId?: string;
+	actorLabel?: string;
+}
+
+function auditBy(principal: Principal, via: string | undefined): AuditBy {
+	const actor = auditActor(principal);
+	const label = [actor.actorLabel, via].filter(Boolean).join(' ');
+	return { actorUserId: actor.actorUserId, actorLabel: label || undefined };
+}
+
+function audit(tx: DbOrTx, by: AuditBy, municipalityId: string, action: string, entityType: string, entityId: string, changes: Record<string, [unknown, unknown]>) {
+	return recordAudit(tx, { ...by, municipalityId, action, entityType, entityId, changes });
+}
+
+/**
+ * Checks `directory:edit` for a write: on the entry as it is (its instance) and as it will be
+ * (the chosen instance), so moving an entry needs the right on both.
+ * @throws AccessDeniedError.
+ */
+function authorizeEdit(principal: Principal, municipalityId: string, before: { instanceId: string | null } | undefined, after: string | null): void {
+	if (before) authorize(principal, 'directory:edit', { municipalityId, instanceId: before.instanceId });
+	authorize(principal, 'directory:edit', { municipalityId, instanceId: after });
 }
 
 function locationColumns(loc: LocationInput) {
@@ -310,7 +394,7 @@ async function writeLocations(
 	organizationId: string,
 	locations: LocationInput[],
 	spaces: (string | null)[],
-	actor: Actor
+	by: AuditBy
 ): Promise<string[]> {
 	const ids: string[] = [];
 	for (const [i, loc] of locations.entries()) {
@@ -323,7 +407,7 @@ async function writeLocations(
 			const changes = diffRecords(existing as unknown as Record<string, unknown>, columns);
 			if (Object.keys(changes).length) {
 				await tx.update(location).set({ ...columns, updatedAt: new Date() }).where(eq(location.id, existing.id));
-				await audit(tx, actor, municipalityId, 'update', 'location', existing.id, changes);
+				await audit(tx, by, municipalityId, 'update', 'location', existing.id, changes);
 			}
 			ids.push(existing.id);
 		} else {
@@ -331,20 +415,11 @@ async function writeLocations(
 				.insert(location)
 				.values({ ...(loc.id ? { id: loc.id } : {}), municipalityId, organizationId, ...columns })
 				.returning({ id: location.id });
-			await audit(tx, actor, municipalityId, 'create', 'location', row.id, diffRecords(null, columns));
+			await audit(tx, by, municipalityId, 'create', 'location', row.id, diffRecords(null, columns));
 			ids.push(row.id);
 		}
 	}
 	return ids;
-}
-
-function audit(tx: DbOrTx, actor: Actor, municipalityId: string, action: string, entityType: string, entityId: string, changes: Record<string, [unknown, unknown]>) {
-	return recordAudit(tx, { actorUserId: actor.userId, actorLabel: actor.label, municipalityId, action, entityType, entityId, changes });
-}
-
-async function municipalitySpaceIds(db: DbOrTx, municipalityId: string): Promise<string[]> {
-	const rows = await db.select({ id: socialSpace.id }).from(socialSpace).where(eq(socialSpace.municipalityId, municipalityId));
-	return rows.map((r) => r.id);
 }
 
 /** Columns a new entry takes from the write options: its id, where it came from, demo flag. */
@@ -365,10 +440,10 @@ function provenance(options: WriteOptions) {
  */
 async function writeEntry(
 	tx: DbOrTx,
-	kind: 'organization' | 'service',
+	kind: EntryKind,
 	existing: { id: string } | undefined,
 	columns: Record<string, unknown>,
-	actor: Actor,
+	by: AuditBy,
 	municipalityId: string,
 	{ verifying, ...insertOnly }: ReturnType<typeof provenance> & { attribution?: string | null }
 ): Promise<string> {
@@ -379,36 +454,51 @@ async function writeEntry(
 		if (Object.keys(changes).length || verifying) {
 			await tx.update(table).set({ ...columns, updatedAt: new Date() } as never).where(eq(table.id, existing.id));
 		}
-		if (Object.keys(changes).length) await audit(tx, actor, municipalityId, 'update', kind, existing.id, changes);
+		if (Object.keys(changes).length) await audit(tx, by, municipalityId, 'update', kind, existing.id, changes);
 		return existing.id;
 	}
 	const [row] = await tx
 		.insert(table)
 		.values({ municipalityId, ...columns, ...insertOnly } as never)
 		.returning({ id: table.id });
-	await audit(tx, actor, municipalityId, 'create', kind, row.id, diffRecords(null, columns));
+	await audit(tx, by, municipalityId, 'create', kind, row.id, diffRecords(null, columns));
 	return row.id;
+}
+
+/** The stored entry a write with `options.id` updates; refused when it is another municipality's. */
+async function existingEntry<T extends Organization | Service>(tx: DbOrTx, kind: EntryKind, municipalityId: string, id: string | undefined): Promise<T | undefined> {
+	if (!id) return undefined;
+	if (!isUuid(id)) throw new ValidationError([{ field: 'id', code: 'invalid_id' }]);
+	const table = kind === 'service' ? service : organization;
+	const [existing] = (await tx.select().from(table).where(eq(table.id, id))) as T[];
+	if (existing && existing.municipalityId !== municipalityId) throw new ValidationError([{ field: 'id', code: 'taken' }]);
+	return existing;
 }
 
 /**
  * Creates or updates an actor (by `options.id`) with its places and social spaces, audited field
- * by field, in one transaction.
+ * by field as the principal, in one transaction.
+ * @param municipalityId the municipality the actor belongs to.
  * @returns the actor's id and the indexes of places that lie outside the municipality.
- * @throws ValidationError (see `validateOrganizationInput`, plus `outside_municipality`).
+ * @throws AccessDeniedError without `directory:edit` on the actor's instance (as stored and as
+ *   chosen).
+ * @throws ValidationError (see `validateOrganizationInput`, plus `instanceId: unknown_instance`
+ *   for an instance that is not the municipality's, `locations.<i>.coordinates:
+ *   outside_municipality`, `id: taken` for another municipality's actor).
  */
 export async function saveOrganization(
 	db: Db,
+	principal: Principal,
 	municipalityId: string,
 	input: OrganizationInput,
-	actor: Actor,
 	options: WriteOptions = {}
 ): Promise<{ id: string; outside: number[] }> {
 	return db.transaction(async (tx) => {
-		const issues = validateOrganizationInput(input, await municipalitySpaceIds(tx, municipalityId));
-		const spaces = await placeLocations(tx, municipalityId, input.locations, issues, options.allowOutside ?? false);
+		const existing = await existingEntry<Organization>(tx, 'organization', municipalityId, options.id);
+		authorizeEdit(principal, municipalityId, existing, input.instanceId);
+		const { issues, spaces } = await checkOrganization(tx, municipalityId, input, options.allowOutside ?? false);
 		if (issues.length) throw new ValidationError(issues);
-		const [existing] = options.id ? await tx.select().from(organization).where(eq(organization.id, options.id)) : [];
-		if (existing && existing.municipalityId !== municipalityId) throw new ValidationError([{ field: 'id', code: 'taken' }]);
+		const by = auditBy(principal, options.via);
 		const columns = {
 			name: input.name.trim(),
 			alternateNames: input.alternateNames.map((n) => n.trim()).filter(Boolean),
@@ -423,11 +513,11 @@ export async function saveOrganization(
 			hsdsExtra: input.hsdsExtra ?? {},
 			...(options.verifiedBy ? { lastVerifiedAt: new Date(), lastVerifiedBy: options.verifiedBy } : {})
 		};
-		const id = await writeEntry(tx, 'organization', existing, columns, actor, municipalityId, {
+		const id = await writeEntry(tx, 'organization', existing, columns, by, municipalityId, {
 			...provenance(options),
 			attribution: options.attribution ?? null
 		});
-		await writeLocations(tx, municipalityId, id, input.locations, spaces, actor);
+		await writeLocations(tx, municipalityId, id, input.locations, spaces, by);
 		const spaceIds = [...new Set([...input.socialSpaceIds, ...spaces.filter((s): s is string => !!s)])].sort();
 		const before = (await tx.select().from(organizationSocialSpace).where(eq(organizationSocialSpace.organizationId, id)))
 			.map((r) => r.socialSpaceId)
@@ -435,7 +525,7 @@ export async function saveOrganization(
 		if (before.join() !== spaceIds.join()) {
 			await tx.delete(organizationSocialSpace).where(eq(organizationSocialSpace.organizationId, id));
 			if (spaceIds.length) await tx.insert(organizationSocialSpace).values(spaceIds.map((socialSpaceId) => ({ organizationId: id, socialSpaceId })));
-			if (existing) await audit(tx, actor, municipalityId, 'update', 'organization', id, { socialSpaceIds: [before, spaceIds] });
+			if (existing) await audit(tx, by, municipalityId, 'update', 'organization', id, { socialSpaceIds: [before, spaceIds] });
 		}
 		const services = await tx.select({ id: service.id }).from(service).where(eq(service.organizationId, id));
 		await refreshSearchEntries(tx, { organizationIds: [id], serviceIds: services.map((s) => s.id) });
@@ -451,27 +541,27 @@ export function themeFieldsWithSubtopics(themeFields: string[], subtopics: strin
 
 /**
  * Creates or updates an offer (by `options.id`) with its places, service_at_location links and
- * schedules, audited field by field, in one transaction.
- * @throws ValidationError (see `validateServiceInput`, plus `organizationId`: `not_found` when
- *   the actor is not in the municipality, and `outside_municipality`).
+ * schedules, audited field by field as the principal, in one transaction.
+ * @param municipalityId the municipality the offer belongs to.
+ * @throws AccessDeniedError without `directory:edit` on the offer's instance (as stored and as
+ *   chosen).
+ * @throws ValidationError (see `validateServiceInput`, plus `organizationId: not_found` when the
+ *   actor is not in the municipality, `instanceId: unknown_instance`, `outside_municipality`,
+ *   `id: taken`).
  */
 export async function saveService(
 	db: Db,
+	principal: Principal,
 	municipalityId: string,
 	input: ServiceInput,
-	actor: Actor,
 	options: WriteOptions = {}
 ): Promise<{ id: string; outside: number[] }> {
 	return db.transaction(async (tx) => {
-		const issues = validateServiceInput(input);
-		const [org] = UUID.test(input.organizationId)
-			? await tx.select().from(organization).where(eq(organization.id, input.organizationId))
-			: [];
-		if (!org || org.municipalityId !== municipalityId) issues.push({ field: 'organizationId', code: 'not_found' });
-		const spaces = await placeLocations(tx, municipalityId, input.locations, issues, options.allowOutside ?? false);
+		const existing = await existingEntry<Service>(tx, 'service', municipalityId, options.id);
+		authorizeEdit(principal, municipalityId, existing, input.instanceId);
+		const { issues, spaces } = await checkService(tx, municipalityId, input, options.allowOutside ?? false);
 		if (issues.length) throw new ValidationError(issues);
-		const [existing] = options.id ? await tx.select().from(service).where(eq(service.id, options.id)) : [];
-		if (existing && existing.municipalityId !== municipalityId) throw new ValidationError([{ field: 'id', code: 'taken' }]);
+		const by = auditBy(principal, options.via);
 		const columns = {
 			organizationId: input.organizationId,
 			instanceId: input.instanceId,
@@ -500,8 +590,8 @@ export async function saveService(
 			hsdsExtra: input.hsdsExtra ?? {},
 			...(options.verifiedBy ? { lastVerifiedAt: new Date(), lastVerifiedBy: options.verifiedBy } : {})
 		};
-		const id = await writeEntry(tx, 'service', existing, columns, actor, municipalityId, provenance(options));
-		const locationIds = await writeLocations(tx, municipalityId, input.organizationId, input.locations, spaces, actor);
+		const id = await writeEntry(tx, 'service', existing, columns, by, municipalityId, provenance(options));
+		const locationIds = await writeLocations(tx, municipalityId, input.organizationId, input.locations, spaces, by);
 		const links = await tx.select().from(serviceAtLocation).where(eq(serviceAtLocation.serviceId, id));
 		const stale = links.filter((l) => !locationIds.includes(l.locationId)).map((l) => l.id);
 		if (stale.length) await tx.delete(serviceAtLocation).where(inArray(serviceAtLocation.id, stale));
@@ -529,41 +619,60 @@ export async function saveService(
 		if (oldKeys.join('|') !== newKeys.join('|') || slots.some((s) => s.id && !oldSlots.some((o) => o.id === s.id))) {
 			await tx.delete(schedule).where(eq(schedule.serviceId, id));
 			if (slots.length) await tx.insert(schedule).values(slots);
-			if (existing) await audit(tx, actor, municipalityId, 'update', 'service', id, { schedules: [oldKeys, newKeys] });
+			if (existing) await audit(tx, by, municipalityId, 'update', 'service', id, { schedules: [oldKeys, newKeys] });
 		}
 		await refreshSearchEntries(tx, { serviceIds: [id], organizationIds: [input.organizationId] });
 		return { id, outside: spaces.flatMap((s, i) => (s === null && input.locations[i].latitude !== null ? [i] : [])) };
 	});
 }
 
+/** Where an entry belongs, at any visibility: its municipality and instance; null when missing. */
+export async function entryPlace(db: DbOrTx, kind: EntryKind, id: string): Promise<{ municipalityId: string; instanceId: string | null } | null> {
+	if (!isUuid(id)) return null;
+	const table = kind === 'service' ? service : organization;
+	const [row] = await db.select({ municipalityId: table.municipalityId, instanceId: table.instanceId }).from(table).where(eq(table.id, id));
+	return row ?? null;
+}
+
+/**
+ * The entry's place, checked for `directory:edit` by the principal.
+ * @throws NotFoundError when there is no such entry; AccessDeniedError without the right.
+ */
+export async function requireEditable(db: DbOrTx, principal: Principal, kind: EntryKind, id: string): Promise<{ municipalityId: string; instanceId: string | null }> {
+	const place = await entryPlace(db, kind, id);
+	if (!place) throw new NotFoundError(`${kind} not found`);
+	authorize(principal, 'directory:edit', place);
+	return place;
+}
+
 /**
  * Marks an entry as verified now (last verified date and by whom), audited.
- * @throws NotFound-style ValidationError `id: not_found` when there is no such entry.
+ * @param by who confirmed, as shown ("last verified by"): a person's name or
+ *   `provider (email link)`.
+ * @throws NotFoundError when there is no such entry; AccessDeniedError without
+ *   `directory:edit` on it.
  */
-export async function markVerified(db: Db, kind: 'service' | 'organization', id: string, by: string, actor: Actor): Promise<void> {
+export async function markVerified(db: Db, principal: Principal, kind: EntryKind, id: string, by: string): Promise<void> {
 	await db.transaction(async (tx) => {
+		const place = await requireEditable(tx, principal, kind, id);
 		const table = kind === 'service' ? service : organization;
-		const [row] = await tx
-			.update(table)
-			.set({ lastVerifiedAt: new Date(), lastVerifiedBy: by })
-			.where(eq(table.id, id))
-			.returning({ municipalityId: table.municipalityId });
-		if (!row) throw new ValidationError([{ field: 'id', code: 'not_found' }]);
-		await audit(tx, actor, row.municipalityId, 'verify', kind, id, { lastVerifiedBy: [null, by] });
+		await tx.update(table).set({ lastVerifiedAt: new Date(), lastVerifiedBy: by }).where(eq(table.id, id));
+		await audit(tx, auditBy(principal, undefined), place.municipalityId, 'verify', kind, id, { lastVerifiedBy: [null, by] });
 	});
 }
 
 /**
  * Deletes an offer or an actor (with its offers and places), audited without content.
- * @throws ValidationError `id: not_found`.
+ * @throws NotFoundError when there is no such entry; AccessDeniedError without
+ *   `directory:edit` on it.
  */
-export async function deleteEntry(db: Db, kind: 'service' | 'organization', id: string, actor: Actor): Promise<void> {
+export async function deleteEntry(db: Db, principal: Principal, kind: EntryKind, id: string): Promise<void> {
 	await db.transaction(async (tx) => {
+		const place = await requireEditable(tx, principal, kind, id);
 		const table = kind === 'service' ? service : organization;
 		const services = kind === 'organization' ? await tx.select({ id: service.id }).from(service).where(eq(service.organizationId, id)) : [];
-		const [row] = await tx.delete(table).where(eq(table.id, id)).returning({ municipalityId: table.municipalityId });
-		if (!row) throw new ValidationError([{ field: 'id', code: 'not_found' }]);
-		await audit(tx, actor, row.municipalityId, 'delete', kind, id, {});
+		await tx.delete(table).where(eq(table.id, id));
+		await audit(tx, auditBy(principal, undefined), place.municipalityId, 'delete', kind, id, {});
 		await refreshSearchEntries(tx, kind === 'service' ? { serviceIds: [id] } : { organizationIds: [id], serviceIds: services.map((s) => s.id) });
 	});
 }
@@ -571,9 +680,10 @@ export async function deleteEntry(db: Db, kind: 'service' | 'organization', id: 
 /**
  * The visibilities a principal may see in a municipality (seed 000: graded, opt-in
  * visibility): everyone `public`; signed-in partners and volunteers of the municipality also
- * `network`; staff and administrators of the municipality also `internal`.
+ * `network`; staff and administrators of the municipality also `internal`; the system (command
+ * line, importers, checked links) all three.
  */
-export function visibleLevels(principal: UserPrincipal | null | undefined, municipalityId: string): Visibility[] {
+export function visibleLevels(principal: Principal | null | undefined, municipalityId: string): Visibility[] {
 	if (can(principal, 'directory:see_internal', { municipalityId })) return ['public', 'network', 'internal'];
 	if (can(principal, 'directory:see_network', { municipalityId })) return ['public', 'network'];
 	return ['public'];
@@ -605,7 +715,7 @@ async function withSpaces(db: DbOrTx, locs: Location[]) {
  * are left out.
  */
 export async function getServices(db: DbOrTx, ids: string[], levels: Visibility[]): Promise<ServiceDetail[]> {
-	const valid = ids.filter((id) => UUID.test(id));
+	const valid = ids.filter((id) => isUuid(id));
 	if (!valid.length) return [];
 	// An offer is never more visible than its actor (an informal actor stays unpublished).
 	const joined = await db
@@ -647,7 +757,7 @@ export async function getService(db: DbOrTx, id: string, levels: Visibility[]): 
 
 /** One actor with places, social spaces and its offers visible at `levels`; null when missing or not visible. */
 export async function getOrganization(db: DbOrTx, id: string, levels: Visibility[]): Promise<OrganizationDetail | null> {
-	if (!UUID.test(id)) return null;
+	if (!isUuid(id)) return null;
 	const [org] = await db.select().from(organization).where(and(eq(organization.id, id), inArray(organization.visibility, levels)));
 	if (!org) return null;
 	const locs = await withSpaces(db, await db.select().from(location).where(eq(location.organizationId, id)).orderBy(asc(location.name)));
@@ -658,6 +768,24 @@ export async function getOrganization(db: DbOrTx, id: string, levels: Visibility
 		.where(and(eq(service.organizationId, id), inArray(service.visibility, levels)))
 		.orderBy(sql`${service.name}::text`);
 	return { ...org, locations: locs, socialSpaces: await getSocialSpaces(db, links.map((l) => l.socialSpaceId)), services };
+}
+
+/** What lists show of an actor besides its search entry: type, OSM amenity, licence, source id. */
+export interface OrganizationFacts {
+	id: string;
+	actorType: string;
+	amenity: string | null;
+	attribution: string | null;
+	sourceId: string | null;
+}
+
+/** The facts of actors by id (any visibility: callers pass ids they found at the reader's levels). */
+export async function organizationFacts(db: DbOrTx, ids: string[]): Promise<OrganizationFacts[]> {
+	if (!ids.length) return [];
+	return db
+		.select({ id: organization.id, actorType: organization.actorType, amenity: organization.amenity, attribution: organization.attribution, sourceId: organization.sourceId })
+		.from(organization)
+		.where(inArray(organization.id, ids));
 }
 
 /** Ids of a municipality's offers and actors (all, or those visible at `levels`), for exports. */

@@ -5,10 +5,11 @@
  * texts; every version it writes has the status `machine` and the original's hash as basis, so it
  * shows as machine-translated and turns `outdated` when the original changes.
  */
+import type { Principal } from '../access';
 import type { Db } from '../db/client';
 import { readConfig, type AppConfig } from '../core/config';
 import { CONTENT_LANGUAGES, EASY_GERMAN } from './model';
-import { getService, saveService, serviceToInput, type Actor, type ServiceInput } from './service';
+import { getService, requireEditable, saveService, serviceToInput, type ServiceInput } from './service';
 import type { TranslatedText } from './schema';
 import { effectiveStatus, originalLanguage, textHash } from './texts';
 import { NotFoundError } from '../core/errors';
@@ -111,16 +112,18 @@ export function missingLanguages(t: TranslatedText, provider: TranslationProvide
 /**
  * Fills the missing language versions of an offer's texts (`TRANSLATED_FIELDS`) through the
  * provider, with status `machine` and the original's hash as basis, and saves the offer
- * (audited field by field as `actor`, with the provider's name appended to the label).
+ * (audited field by field as the principal, labelled `mt:<provider>`).
  * @returns the languages filled per field (empty when nothing was missing).
- * @throws NotFoundError when there is no such offer; Error when the provider fails (nothing saved).
+ * @throws NotFoundError when there is no such offer; AccessDeniedError without `directory:edit`
+ *   on it (checked before the provider is asked); Error when the provider fails (nothing saved).
  */
 export async function machineTranslateService(
 	db: Db,
+	principal: Principal,
 	serviceId: string,
-	provider: TranslationProvider,
-	actor: Actor
+	provider: TranslationProvider
 ): Promise<Record<string, string[]>> {
+	await requireEditable(db, principal, 'service', serviceId);
 	const current = await getService(db, serviceId, ['public', 'network', 'internal']);
 	if (!current) throw new NotFoundError(`offer ${serviceId} not found`);
 	const input: ServiceInput = serviceToInput(current);
@@ -146,7 +149,7 @@ export async function machineTranslateService(
 		});
 	}
 	if (Object.keys(filled).length) {
-		await saveService(db, current.municipalityId, input, { ...actor, label: [actor.label, `mt:${provider.name}`].filter(Boolean).join(' ') }, { id: serviceId, allowOutside: true });
+		await saveService(db, principal, current.municipalityId, input, { id: serviceId, allowOutside: true, via: `mt:${provider.name}` });
 	}
 	return filled;
 }

@@ -5,29 +5,35 @@
  * confirmation or correction has been submitted. Corrections are applied through
  * `saveService` / `saveOrganization` with the actor label `provider-link`, so they appear field
  * by field in the entry's history, and mark the entry verified by "provider (email link)".
+ * Sending needs `directory:edit` on the entry; the provider's confirmation and correction act as
+ * `systemPrincipal('provider-link')` once the token has been checked here.
  * Every function takes `now`, so expiry can be tested with a moved clock.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
+import { auditActor, isUser, systemPrincipal, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
 import { ValidationError } from '../core/errors';
 import { sendMail } from '../core/mail';
+import { isEmail } from '../core/validation';
+import { LIMITS } from './model';
 import { verificationLink } from './schema';
 import {
 	getOrganization,
 	getService,
 	markVerified,
 	organizationToInput,
+	requireEditable,
 	saveOrganization,
 	saveService,
 	serviceToInput,
+	type EntryKind,
 	type OrganizationDetail,
 	type ScheduleInput,
 	type ServiceDetail
 } from './service';
 import { originalLanguage, withVersion } from './texts';
-import type { EntryKind } from './proposals';
 
 /** Days a link is valid unless the caller says otherwise. */
 export const LINK_DAYS = 14;
@@ -35,8 +41,11 @@ export const LINK_DAYS = 14;
 export const PROVIDER_VERIFIER = 'provider (email link)';
 /** The audit actor label of changes made through a link. */
 export const PROVIDER_ACTOR = 'provider-link';
+/** Who acts when a provider uses a checked link. */
+const PROVIDER = systemPrincipal(PROVIDER_ACTOR);
+/** The longest validity a link can be given, in days. */
+export const MAX_LINK_DAYS = 90;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ALL_LEVELS = ['public', 'network', 'internal'] as const;
 
 function sha256(token: string): string {
@@ -67,28 +76,33 @@ export interface LinkMailTexts {
 }
 
 /**
- * Creates a link for an entry and emails it (SMTP, or an `.eml` file in `<DATA_DIR>/outbox`).
+ * Creates a link for an entry and emails it (SMTP, or an `.eml` file in `<DATA_DIR>/outbox`),
+ * audited as the principal (who is named as the link's creator).
  * @param options.email overrides the entry's email; `days` the validity (1–90).
  * @param linkFor builds the absolute URL from the token, e.g. `https://…/de/verify/<token>`.
  * @returns the address the mail went to and when the link expires (the token is not returned:
  *   it exists only in the mail).
- * @throws ValidationError `id: not_found`, `email: required` (no address known) or
- *   `email: invalid_email`, `days: invalid`.
+ * @throws ValidationError `id: not_found`, `email: required` (no address known),
+ *   `email: invalid_email | too_long`, `days: invalid`.
+ * @throws AccessDeniedError without `directory:edit` on the entry.
  */
 export async function sendVerificationLink(
 	db: Db,
+	principal: Principal,
 	kind: EntryKind,
 	id: string,
-	options: { email?: string; days?: number; createdBy?: string; now?: Date; linkFor: (token: string) => string; texts: LinkMailTexts }
+	options: { email?: string; days?: number; now?: Date; linkFor: (token: string) => string; texts: LinkMailTexts }
 ): Promise<{ email: string; expiresAt: Date }> {
 	const now = options.now ?? new Date();
 	const linked = await loadEntry(db, kind, id);
 	if (!linked) throw new ValidationError([{ field: 'id', code: 'not_found' }]);
+	await requireEditable(db, principal, kind, id);
 	const email = (options.email?.trim() || entryEmail(linked)).trim();
 	if (!email) throw new ValidationError([{ field: 'email', code: 'required' }]);
-	if (!EMAIL.test(email)) throw new ValidationError([{ field: 'email', code: 'invalid_email' }]);
+	if (email.length > LIMITS.email) throw new ValidationError([{ field: 'email', code: 'too_long', params: { max: LIMITS.email } }]);
+	if (!isEmail(email)) throw new ValidationError([{ field: 'email', code: 'invalid_email' }]);
 	const days = options.days ?? LINK_DAYS;
-	if (!Number.isInteger(days) || days < 1 || days > 90) throw new ValidationError([{ field: 'days', code: 'invalid' }]);
+	if (!Number.isInteger(days) || days < 1 || days > MAX_LINK_DAYS) throw new ValidationError([{ field: 'days', code: 'invalid' }]);
 	const token = randomBytes(32).toString('base64url');
 	const expiresAt = new Date(now.getTime() + days * 86_400_000);
 	const name = linked.kind === 'service' ? Object.values(linked.entry.name)[0]?.text ?? '' : linked.entry.name;
@@ -98,12 +112,12 @@ export async function sendVerificationLink(
 			municipalityId: linked.entry.municipalityId,
 			entityType: kind,
 			entityId: id,
-			createdBy: options.createdBy ?? null,
+			createdBy: isUser(principal) ? principal.userId : null,
 			expiresAt,
 			createdAt: now
 		});
 		// The address is personal data of the provider: the audit names only that a link was sent.
-		await recordAudit(tx, { actorUserId: options.createdBy, municipalityId: linked.entry.municipalityId, action: 'send_verification_link', entityType: kind, entityId: id, changes: { expiresAt: [null, expiresAt.toISOString()] } });
+		await recordAudit(tx, { ...auditActor(principal), municipalityId: linked.entry.municipalityId, action: 'send_verification_link', entityType: kind, entityId: id, changes: { expiresAt: [null, expiresAt.toISOString()] } });
 	});
 	await sendMail({ to: email, subject: options.texts.subject, text: options.texts.body(options.linkFor(token), name, expiresAt) });
 	return { email, expiresAt };
@@ -159,7 +173,7 @@ async function release(db: Db, token: string): Promise<void> {
 export async function confirmByLink(db: Db, token: string, now: Date = new Date()): Promise<void> {
 	const linked = await claim(db, token, now);
 	try {
-		await markVerified(db, linked.kind, linked.entry.id, PROVIDER_VERIFIER, { label: PROVIDER_ACTOR });
+		await markVerified(db, PROVIDER, linked.kind, linked.entry.id, PROVIDER_VERIFIER);
 	} catch (e) {
 		await release(db, token);
 		throw e;
@@ -210,13 +224,13 @@ function inOriginal(t: Record<string, { text: string; status: string }>, text: s
  */
 export async function correctByLink(db: Db, token: string, correction: ProviderCorrection, now: Date = new Date()): Promise<void> {
 	const linked = await claim(db, token, now);
-	const actor = { label: PROVIDER_ACTOR };
 	const options = { id: linked.entry.id, verifiedBy: PROVIDER_VERIFIER, allowOutside: true };
 	try {
 		if (linked.kind === 'organization') {
 			const input = organizationToInput(linked.entry);
 			await saveOrganization(
 				db,
+				PROVIDER,
 				linked.entry.municipalityId,
 				{
 					...input,
@@ -226,7 +240,6 @@ export async function correctByLink(db: Db, token: string, correction: ProviderC
 					phone: correction.phone,
 					website: correction.website
 				},
-				actor,
 				options
 			);
 		} else {
@@ -244,6 +257,7 @@ export async function correctByLink(db: Db, token: string, correction: ProviderC
 			});
 			await saveService(
 				db,
+				PROVIDER,
 				linked.entry.municipalityId,
 				{
 					...input,
@@ -261,7 +275,6 @@ export async function correctByLink(db: Db, token: string, correction: ProviderC
 					status: closed ? 'temporarily closed' : input.status === 'temporarily closed' ? 'active' : input.status,
 					schedules: schedules ?? input.schedules
 				},
-				actor,
 				options
 			);
 		}

@@ -9,6 +9,7 @@
  * demo (`is_demo`, titles ending in " (Demo)", source `demo-coverage`).
  * Idempotent: nothing is written when Köln already has offers of this source.
  */
+import { systemPrincipal } from '../access';
 import type { Db } from '../db/client';
 import { saveService, type ServiceInput } from '../directory/service';
 import { actorsWithAmenity, offersOfSource } from '../directory/steering-reads';
@@ -92,7 +93,7 @@ export async function loadCoverageDemo(db: Db): Promise<void> {
 				schedules: []
 			};
 			// Every third offer stays unconfirmed, so some Stadtteile show out-of-date entries.
-			await saveService(db, koeln.id, input, { label: 'demo' }, { source: SOURCE, isDemo: true, verifiedBy: n % 3 === 2 ? undefined : 'Demo' });
+			await saveService(db, systemPrincipal('demo'), koeln.id, input, { source: SOURCE, isDemo: true, verifiedBy: n % 3 === 2 ? undefined : 'Demo' });
 			n++;
 		}
 	}

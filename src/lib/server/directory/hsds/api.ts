@@ -9,8 +9,8 @@
 import { and, asc, count, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client';
-import { municipality } from '../../geography/schema';
-import { canonicalLanguageTag } from '../../core/validation';
+import { findMunicipality, listMunicipalities } from '../../geography/service';
+import { canonicalLanguageTag, isIsoDate, parseInteger, z } from '../../core/validation';
 import { DIMENSION_THEME_FIELDS, type IntegrationDimension } from '../../instances/model';
 import { CONTENT_LANGUAGES } from '../model';
 import { location, organization, schedule, service, serviceAtLocation } from '../schema';
@@ -81,10 +81,13 @@ function bool(params: URLSearchParams, name: string): boolean {
 function int(params: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
 	const v = params.get(name);
 	if (v === null || v === '') return fallback;
-	const n = Number(v);
-	if (!/^\d+$/.test(v) || n < min || n > max) throw new HsdsRequestError(400, `${name} must be a whole number from ${min} to ${max}`, name);
+	const n = parseInteger(v, { min, max });
+	if (n === null) throw new HsdsRequestError(400, `${name} must be a whole number from ${min} to ${max}`, name);
 	return n;
 }
+
+/** An ISO 8601 date-time, with a UTC offset, `Z`, or none (then the server's local time). */
+const DATE_TIME = z.iso.datetime({ offset: true, local: true });
 
 function uuidParam(params: URLSearchParams, name: string): string | undefined {
 	const v = params.get(name);
@@ -133,7 +136,7 @@ export function parseHsdsQuery(params: URLSearchParams, acceptLanguage: string |
 	let modifiedAfter: Date | undefined;
 	if (modified) {
 		modifiedAfter = new Date(modified);
-		if (!/^\d{4}-\d{2}-\d{2}/.test(modified) || Number.isNaN(modifiedAfter.getTime())) {
+		if (!(isIsoDate(modified) || DATE_TIME.safeParse(modified).success)) {
 			throw new HsdsRequestError(400, 'modified_after must be an ISO 8601 date or date-time, e.g. 2025-01-31T12:00:00Z', 'modified_after');
 		}
 	}
@@ -202,7 +205,7 @@ export function hsdsRoot(origin: string): Json {
 }
 
 async function exportContext(db: DbOrTx, lang: string, metadataIds: string[] = []): Promise<ExportContext> {
-	const municipalities = await db.select({ id: municipality.id, officialCode: municipality.officialCode }).from(municipality);
+	const municipalities = await listMunicipalities(db);
 	const metadata = await loadMetadata(db, metadataIds, lang);
 	return {
 		lang,
@@ -213,7 +216,7 @@ async function exportContext(db: DbOrTx, lang: string, metadataIds: string[] = [
 
 async function municipalityCondition(db: DbOrTx, q: HsdsQuery, column: typeof service.municipalityId | typeof organization.municipalityId): Promise<SQL | undefined> {
 	if (!q.municipality) return undefined;
-	const [m] = await db.select({ id: municipality.id }).from(municipality).where(eq(municipality.slug, q.municipality));
+	const m = await findMunicipality(db, q.municipality);
 	if (!m) throw new HsdsRequestError(400, `municipality "${q.municipality}" is unknown`, 'municipality');
 	return eq(column, m.id);
 }

@@ -6,11 +6,10 @@
  * entries; visibility, instance, verifier names and other internal fields never leave.
  * Source: issue 3 §7; HSDS 3.0 `data/hsds/schema/`.
  */
-import { and, asc, inArray } from 'drizzle-orm';
 import organizationList from '../../../../../data/hsds/schema/compiled/organization_list.json';
 import serviceAtLocationList from '../../../../../data/hsds/schema/compiled/service_at_location_list.json';
 import serviceList from '../../../../../data/hsds/schema/compiled/service_list.json';
-import { auditLog } from '../../audit/schema';
+import { auditOfEntities } from '../../audit/directory-reads';
 import type { DbOrTx } from '../../db/client';
 import type { TranslatedText } from '../schema';
 import type { Location, Organization, Schedule, Service } from '../service';
@@ -267,11 +266,7 @@ const METADATA_ENTRIES = 50;
 export async function loadMetadata(db: DbOrTx, entityIds: string[], lang: string): Promise<Map<string, Json[]>> {
 	const out = new Map<string, Json[]>();
 	if (!entityIds.length) return out;
-	const rows = await db
-		.select()
-		.from(auditLog)
-		.where(and(inArray(auditLog.entityType, Object.keys(AUDITED_FIELDS)), inArray(auditLog.entityId, entityIds)))
-		.orderBy(asc(auditLog.id));
+	const rows = await auditOfEntities(db, { entityTypes: Object.keys(AUDITED_FIELDS), entityIds }, 'asc');
 	const perEntity = new Map<string, typeof rows>();
 	for (const r of rows) {
 		const list = perEntity.get(r.entityId!);

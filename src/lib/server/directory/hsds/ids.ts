@@ -5,16 +5,13 @@
  * Imported objects keep their HSDS id; an id that is not a UUID is mapped the same way.
  */
 import { createHash } from 'node:crypto';
+import { isUuid } from '../../core/validation';
+
+/** Whether a value is a UUID string (any version, either case); the platform's one check. */
+export { isUuid };
 
 /** Namespace of all name-based ids of the anlaufstelle HSDS exchange (a fixed random UUID). */
 export const HSDS_NAMESPACE = '6f1d9a52-3c0e-4b7a-9d55-2a8e41c7b0f3';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether a value is a UUID string (any version, either case). */
-export function isUuid(value: unknown): value is string {
-	return typeof value === 'string' && UUID.test(value);
-}
 
 /** RFC 9562 version 5 UUID of `name` in `namespace` (lowercase). */
 export function uuidV5(name: string, namespace: string = HSDS_NAMESPACE): string {

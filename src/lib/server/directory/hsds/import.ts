@@ -12,10 +12,13 @@
  * `saveService` (validation, placement in social spaces, audit). Fields the directory does not
  * model are kept in `hsdsExtra` and come back out on export (see `mapping.ts`). One transaction:
  * a file with a rejected record changes nothing, unless `skipInvalid`, in which case the other
- * records are imported and the rejected ones listed. Source: issue 3 §7, "Bad input".
+ * records are imported and the rejected ones listed. The import acts as the principal it is
+ * given (the command line: `systemPrincipal('cli')`), which needs `directory:edit` in the
+ * municipality. Source: issue 3 §7, "Bad input"; issue 11 §1.
  */
-import { and, eq, inArray, max } from 'drizzle-orm';
-import { auditLog } from '../../audit/schema';
+import { and, eq, inArray } from 'drizzle-orm';
+import { auditActor, authorize, type Principal } from '../../access';
+import { latestAuditId } from '../../audit/directory-reads';
 import { recordAudit } from '../../audit/service';
 import type { Db, Tx } from '../../db/client';
 import { ImportError, ValidationError } from '../../core/errors';
@@ -75,8 +78,6 @@ export interface HsdsImportOptions {
 	language?: string;
 	/** Called after each record with the records done and the total. */
 	onProgress?: (done: number, total: number) => void;
-	/** Audit label of the import (default `hsds-import`). */
-	actorLabel?: string;
 }
 
 /** What an HSDS import did. */
@@ -208,7 +209,7 @@ interface Context {
 	municipalityId: string;
 	land: string;
 	lang: string;
-	actor: { label: string };
+	principal: Principal;
 	summary: HsdsImportSummary;
 }
 
@@ -281,7 +282,7 @@ async function importOrganization(ctx: Context, unit: Unit): Promise<boolean> {
 	input.hsdsExtra = extra;
 	// Reading is much cheaper than a write that changes nothing (validation, placement, search entries).
 	if (existing && sameJson(input, organizationToInput(existing))) return false;
-	const result = await saveOrganization(ctx.tx, ctx.municipalityId, input, ctx.actor, {
+	const result = await saveOrganization(ctx.tx, ctx.principal, ctx.municipalityId, input, {
 		id,
 		source: 'hsds',
 		sourceId: String(unit.record.id),
@@ -310,7 +311,7 @@ async function importStandaloneLocation(ctx: Context, unit: Unit): Promise<boole
 	const existed = input.locations.some((l) => l.id === id);
 	const loc = await importLocation(ctx, rec, input.locations.find((l) => l.id === id), '');
 	input.locations = [...input.locations.filter((l) => l.id !== id), loc];
-	const result = await saveOrganization(ctx.tx, ctx.municipalityId, input, ctx.actor, { id: org.id, allowOutside: true });
+	const result = await saveOrganization(ctx.tx, ctx.principal, ctx.municipalityId, input, { id: org.id, allowOutside: true });
 	if (ctx.bounded && result.outside.length) ctx.summary.outside.push(unit.path || 'record');
 	return !existed;
 }
@@ -399,7 +400,7 @@ async function placeOrganization(ctx: Context, organizationId: string, locationI
 	const linked = (await ctx.tx.select().from(organizationSocialSpace).where(eq(organizationSocialSpace.organizationId, organizationId))).map((r) => r.socialSpaceId);
 	if (placed.every((p) => !p.space || linked.includes(p.space))) return;
 	const org = (await getOrganization(ctx.tx, organizationId, ALL_LEVELS))!;
-	await saveOrganization(ctx.tx, ctx.municipalityId, organizationToInput(org), ctx.actor, { id: org.id, allowOutside: true });
+	await saveOrganization(ctx.tx, ctx.principal, ctx.municipalityId, organizationToInput(org), { id: org.id, allowOutside: true });
 }
 
 async function importService(ctx: Context, unit: Unit): Promise<boolean> {
@@ -470,7 +471,7 @@ async function importService(ctx: Context, unit: Unit): Promise<boolean> {
 	}
 	input.hsdsExtra = extra;
 	if (!existing || !sameJson(input, serviceToInput(existing))) {
-		const result = await saveService(ctx.tx, ctx.municipalityId, input, ctx.actor, {
+		const result = await saveService(ctx.tx, ctx.principal, ctx.municipalityId, input, {
 			id,
 			source: 'hsds',
 			sourceId: String(unit.record.id),
@@ -487,7 +488,7 @@ async function importService(ctx: Context, unit: Unit): Promise<boolean> {
 		if (link.id === salId && sameJson(link.hsdsExtra, salExtra)) continue;
 		await ctx.tx.update(serviceAtLocation).set({ id: salId, hsdsExtra: salExtra }).where(eq(serviceAtLocation.id, link.id));
 		await recordAudit(ctx.tx, {
-			actorLabel: ctx.actor.label,
+			...auditActor(ctx.principal),
 			municipalityId: ctx.municipalityId,
 			action: 'update',
 			entityType: 'service_at_location',
@@ -509,20 +510,16 @@ function describe(e: unknown): string {
 	throw e;
 }
 
-async function latestAuditId(tx: Tx): Promise<number> {
-	const [row] = await tx.select({ id: max(auditLog.id) }).from(auditLog);
-	return row?.id ?? 0;
-}
-
 /**
- * Imports an HSDS file into a municipality.
+ * Imports an HSDS file into a municipality, audited as the principal.
  * @returns created/updated/unchanged counts, skipped records (with `skipInvalid`), ignored
  *   records, dropped properties and records with places outside the municipality.
  * @throws ImportError listing every rejected record (`path: field: reason`) when a record is
  *   invalid and `skipInvalid` is not set (nothing is written), or when the file is not JSON or
- *   has an unsupported shape; NotFoundError for an unknown municipality.
+ *   has an unsupported shape; NotFoundError for an unknown municipality; AccessDeniedError
+ *   without `directory:edit` there.
  */
-export async function importHsds(db: Db, options: HsdsImportOptions): Promise<HsdsImportSummary> {
+export async function importHsds(db: Db, principal: Principal, options: HsdsImportOptions): Promise<HsdsImportSummary> {
 	const lang = canonicalLanguageTag(options.language ?? 'de');
 	if (!lang) throw new ImportError(options.file, [`language "${options.language}" is not a BCP 47 language tag`]);
 	let data: unknown;
@@ -535,10 +532,11 @@ export async function importHsds(db: Db, options: HsdsImportOptions): Promise<Hs
 	const rejectedRows: { record: string; reason: string }[] = [];
 	const units = unitsOf(options.file, data, summary, rejectedRows);
 	const m = await requireMunicipality(db, options.municipality);
+	authorize(principal, 'directory:edit', { municipalityId: m.id, instanceId: null });
 	const problems = rejectedRows.map((r) => `${r.record}: ${r.reason}`);
 	summary.skipped.push(...rejectedRows);
 	await db.transaction(async (tx) => {
-		const ctx: Context = { tx, bounded: await hasSocialSpaceBoundaries(tx, m.id), municipalityId: m.id, land: landOf(m.officialCode), lang, actor: { label: options.actorLabel ?? 'hsds-import' }, summary };
+		const ctx: Context = { tx, bounded: await hasSocialSpaceBoundaries(tx, m.id), municipalityId: m.id, land: landOf(m.officialCode), lang, principal, summary };
 		for (const [done, unit] of units.entries()) {
 			const before = await latestAuditId(tx);
 			try {

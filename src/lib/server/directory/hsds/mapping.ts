@@ -13,7 +13,7 @@
  * the import's language (`withVersion`, keeping other languages).
  * Source: issue 3 §7; HSDS 3.0 schemas in `data/hsds/schema/`.
  */
-import { canonicalLanguageTag } from '../../core/validation';
+import { canonicalLanguageTag, isEmail, isHttpUrl, isIsoDate } from '../../core/validation';
 import { COST_KINDS, EASY_GERMAN, SERVICE_STATUSES, offerDimensions } from '../model';
 import type { HsdsExtra, TranslatedText } from '../schema';
 import type { Location, Organization, Schedule, Service } from '../service';
@@ -117,18 +117,6 @@ function plain<M>(key: string, prop: StringKeys<M>, valid: (v: string) => boolea
 	};
 }
 
-/** Valid email addresses, as the directory's forms check them. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Whether a value is an absolute http(s) URL. */
-function isHttpUrl(value: string): boolean {
-	try {
-		return ['http:', 'https:'].includes(new URL(value).protocol);
-	} catch {
-		return false;
-	}
-}
-
 /** Replaces (or, for an empty value, removes) the first item of a kept list, keeping the others. */
 function mergeFirst(kept: unknown, patch: Json | null): Json[] | undefined {
 	const [first, ...rest] = list(kept);
@@ -213,7 +201,7 @@ export function organizationCodecs(id: string, lang: string): Codec<Organization
 			}
 		},
 		text('description', 'description', lang, true),
-		plain('email', 'email', (v) => EMAIL.test(v)),
+		plain('email', 'email', isEmail),
 		plain('website', 'website', isHttpUrl),
 		phones(id)
 	];
@@ -378,7 +366,7 @@ export function serviceCodecs(id: string, lang: string): Codec<ServiceFields>[] 
 		text('name', 'name', lang, true),
 		text('description', 'description', lang),
 		plain('url', 'url', isHttpUrl),
-		plain('email', 'email', (v) => EMAIL.test(v)),
+		plain('email', 'email', isEmail),
 		{
 			key: 'status',
 			get: (m) => m.status,
@@ -491,7 +479,6 @@ export interface ScheduleGroup {
 }
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d(:00)?$|^24:00(:00)?$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function hhmm(v: unknown): string {
 	return str(v).slice(0, 5);
@@ -532,7 +519,7 @@ export function unrepresentable(s: Json): string | null {
 	if (s.interval !== undefined && s.interval !== 1) return 'interval';
 	for (const k of ['count', 'until', 'byweekno', 'bymonthday', 'byyearday', 'timezone']) if (s[k] !== undefined) return k;
 	for (const k of ['valid_from', 'valid_to']) {
-		if (s[k] !== undefined && (!DATE.test(str(s[k])) || Number.isNaN(Date.parse(str(s[k]))))) return k;
+		if (s[k] !== undefined && !isIsoDate(str(s[k]))) return k;
 	}
 	if (s.valid_from !== undefined && s.valid_to !== undefined && str(s.valid_to) < str(s.valid_from)) return 'valid_to';
 	return null;

@@ -1,10 +1,19 @@
 /**
  * Structural check of imported HSDS objects against the official HSDS 3.0 JSON schemas in
- * `data/hsds/schema/`: types, required properties, enumerations and the formats uuid, email,
- * uri and date-time. Properties the schema does not define are removed and reported (another
- * profile's extensions must not leak into our exports, which validate with
- * `additionalProperties: false`). Used by the importer; the test suite checks exports with ajv.
+ * `data/hsds/schema/`, with ajv (JSON Schema draft 2020-12 as the specification publishes them,
+ * formats by ajv-formats; `email` and `uuid` by the platform's own checks in
+ * `core/validation.ts`, so an address the importer accepts is one the directory stores):
+ * types, required properties, enumerations and formats. Properties the schema does not define
+ * are removed (ajv `removeAdditional: 'all'`) and reported: another profile's extensions must
+ * not leak into our exports, which validate with `additionalProperties: false`. `null` counts as
+ * absent (many producers write it for empty fields). The cells of the tabular form are coerced
+ * to the types their table's schema gives (ajv `coerceTypes`: CSV renderings give `1234567`
+ * where HSDS says string, `"52.1"` where it says number); JSON records are not coerced, a wrong
+ * type there is the producer's error and reported. Used by the importer; the test suite checks
+ * exports with ajv and the schemas made strict.
  */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import accessibility from '../../../../../data/hsds/schema/accessibility.json';
 import address from '../../../../../data/hsds/schema/address.json';
 import attribute from '../../../../../data/hsds/schema/attribute.json';
@@ -25,18 +34,15 @@ import serviceArea from '../../../../../data/hsds/schema/service_area.json';
 import serviceAtLocation from '../../../../../data/hsds/schema/service_at_location.json';
 import taxonomy from '../../../../../data/hsds/schema/taxonomy.json';
 import taxonomyTerm from '../../../../../data/hsds/schema/taxonomy_term.json';
+import { isEmail, isUuid } from '../../core/validation';
 
+/** The part of a schema file this module reads. */
 interface Schema {
 	type?: string;
 	properties?: Record<string, Schema>;
-	items?: Schema;
-	$ref?: string;
-	enum?: unknown[];
-	required?: string[];
-	format?: string;
 }
 
-const SCHEMAS: Record<string, Schema> = {
+const SCHEMAS = {
 	'accessibility.json': accessibility,
 	'address.json': address,
 	'attribute.json': attribute,
@@ -57,7 +63,7 @@ const SCHEMAS: Record<string, Schema> = {
 	'service_at_location.json': serviceAtLocation,
 	'taxonomy.json': taxonomy,
 	'taxonomy_term.json': taxonomyTerm
-} as Record<string, Schema>;
+} as Record<string, object>;
 
 /** The HSDS object schemas by file name. */
 export type HsdsSchemaName = keyof typeof SCHEMAS & string;
@@ -68,18 +74,25 @@ export interface SchemaIssue {
 	reason: string;
 }
 
-const FORMATS: Record<string, (v: string) => boolean> = {
-	uuid: (v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
-	email: (v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v),
-	uri: (v) => {
-		try {
-			return Boolean(new URL(v).protocol);
-		} catch {
-			return false;
-		}
-	},
-	'date-time': (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(v) && !Number.isNaN(Date.parse(v))
-};
+/** An Ajv with the formats HSDS uses; `csv` (a table's data package format) is not a string format. */
+function newAjv(options: ConstructorParameters<typeof Ajv>[0]): Ajv {
+	const ajv = new Ajv({ strict: false, allErrors: true, ...options });
+	addFormats(ajv, ['uri', 'date-time']);
+	ajv.addFormat('email', isEmail);
+	ajv.addFormat('uuid', (v: string) => isUuid(v));
+	ajv.addFormat('csv', true);
+	return ajv;
+}
+
+/** Checks records: the schemas as published, by file name so their `$ref`s resolve. */
+const checker = newAjv({ removeAdditional: 'all' });
+for (const [name, schema] of Object.entries(SCHEMAS)) checker.addSchema(schema, name);
+
+/** Coerces the cells of tabular rows: each table's scalar columns, null allowed (an empty cell). */
+const coercer = newAjv({ coerceTypes: true });
+const SCALARS = new Set(['string', 'number', 'integer', 'boolean']);
+
+const rowCoercers = new Map<string, ValidateFunction>();
 
 function typeOf(v: unknown): string {
 	if (v === null) return 'null';
@@ -87,47 +100,60 @@ function typeOf(v: unknown): string {
 	return typeof v;
 }
 
-function matchesType(type: string, v: unknown): boolean {
-	if (type === 'integer') return Number.isInteger(v);
-	if (type === 'number') return typeof v === 'number' && Number.isFinite(v);
-	return typeOf(v) === type;
+/** `/a/0/b` → `a[0].b`, under `prefix`. */
+function pathOf(prefix: string, pointer: string, child?: string): string {
+	let out = prefix;
+	for (const raw of [...pointer.split('/').slice(1), ...(child === undefined ? [] : [child])]) {
+		const part = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+		out = /^\d+$/.test(part) ? `${out}[${part}]` : out ? `${out}.${part}` : part;
+	}
+	return out;
 }
 
-function walk(schema: Schema, value: unknown, path: string, issues: SchemaIssue[], dropped: string[]): unknown {
-	const s = schema.$ref ? SCHEMAS[schema.$ref] : schema;
-	if (!s) throw new Error(`unknown HSDS schema ${schema.$ref}`);
-	if (s.type && !matchesType(s.type, value)) {
-		issues.push({ path, reason: `expected ${s.type}, got ${typeOf(value)}` });
-		return value;
-	}
-	if (s.enum && !s.enum.includes(value)) {
-		issues.push({ path, reason: `must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}` });
-	}
-	if (s.format && typeof value === 'string' && FORMATS[s.format] && !FORMATS[s.format](value)) {
-		issues.push({ path, reason: `not a valid ${s.format}` });
-	}
-	if (s.type === 'array' && s.items) {
-		return (value as unknown[]).map((item, i) => walk(s.items!, item, `${path}[${i}]`, issues, dropped));
-	}
-	if (s.type === 'object' && s.properties) {
-		const out: Record<string, unknown> = {};
-		for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-			const child = `${path ? `${path}.` : ''}${key}`;
-			const prop = s.properties[key];
-			if (!prop) dropped.push(child);
-			else if (v !== null) out[key] = walk(prop, v, child, issues, dropped);
-		}
-		for (const key of s.required ?? []) {
-			if (out[key] === undefined) issues.push({ path: `${path ? `${path}.` : ''}${key}`, reason: 'required' });
-		}
-		return out;
+/** The value at a JSON pointer. */
+function at(value: unknown, pointer: string): unknown {
+	let v = value;
+	for (const part of pointer.split('/').slice(1)) v = (v as Record<string, unknown> | undefined)?.[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+	return v;
+}
+
+/** A copy without object properties whose value is null (arrays keep their items). */
+function withoutNulls(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(withoutNulls);
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(
+			Object.entries(value)
+				.filter(([, v]) => v !== null)
+				.map(([k, v]) => [k, withoutNulls(v)])
+		);
 	}
 	return value;
 }
 
+/** Paths of object properties in `before` that `after` no longer has (removed by the check). */
+function removed(before: unknown, after: unknown, path: string, out: string[]): string[] {
+	if (Array.isArray(before) && Array.isArray(after)) before.forEach((v, i) => removed(v, after[i], `${path}[${i}]`, out));
+	else if (before && typeof before === 'object' && after && typeof after === 'object' && !Array.isArray(before)) {
+		for (const [k, v] of Object.entries(before)) {
+			const child = path ? `${path}.${k}` : k;
+			if (!(k in after)) out.push(child);
+			else removed(v, (after as Record<string, unknown>)[k], child, out);
+		}
+	}
+	return out;
+}
+
+function issueOf(e: ErrorObject, data: unknown, prefix: string): SchemaIssue {
+	const path = pathOf(prefix, e.instancePath);
+	if (e.keyword === 'required') return { path: pathOf(prefix, e.instancePath, String(e.params.missingProperty)), reason: 'required' };
+	if (e.keyword === 'type') return { path, reason: `expected ${String(e.params.type)}, got ${typeOf(at(data, e.instancePath))}` };
+	if (e.keyword === 'enum') return { path, reason: `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+	if (e.keyword === 'format') return { path, reason: `not a valid ${String(e.params.format)}` };
+	return { path, reason: e.message ?? e.keyword };
+}
+
 /**
  * Checks one HSDS object against its schema (nested objects through their `$ref`s).
- * `null` values count as absent (many producers write them for empty fields).
  * @param prefix path prefix for messages, e.g. `contents[3]`.
  * @returns the object without the properties the schema does not define (listed in `dropped`)
  *   and without nulls, and the issues (wrong type, missing required property, value not in the
@@ -138,21 +164,32 @@ export function checkHsdsObject(
 	value: unknown,
 	prefix = ''
 ): { value: Record<string, unknown>; issues: SchemaIssue[]; dropped: string[] } {
-	const issues: SchemaIssue[] = [];
-	const dropped: string[] = [];
-	const cleaned = walk({ $ref: name }, value, prefix, issues, dropped) as Record<string, unknown>;
-	return { value: cleaned, issues, dropped };
+	const given = withoutNulls(value);
+	const cleaned = structuredClone(given);
+	const validate = checker.getSchema(name);
+	if (!validate) throw new Error(`unknown HSDS schema ${name}`);
+	const issues = validate(cleaned) ? [] : (validate.errors ?? []).map((e) => issueOf(e, cleaned, prefix));
+	return { value: cleaned as Record<string, unknown>, issues, dropped: removed(given, cleaned, prefix, []) };
 }
 
 /**
- * The top-level scalar property types of an HSDS schema (`string`, `number`, `integer`,
- * `boolean`), by property name: the tabular form comes from CSV cells, whose JSON rendering
- * may give `1234567` where HSDS says string.
+ * A tabular row with its cells in the types its table's schema gives (ajv `coerceTypes`):
+ * numbers where HSDS says string become strings, number-like strings where it says number
+ * become numbers, `"true"`/`"false"` booleans, an empty cell of a number column null. Cells that
+ * cannot be coerced are left for the schema check to report.
  */
-export function scalarTypes(name: HsdsSchemaName): Map<string, string> {
-	const types = new Map<string, string>();
-	for (const [key, s] of Object.entries(SCHEMAS[name].properties ?? {})) {
-		if (s.type && ['string', 'number', 'integer', 'boolean'].includes(s.type)) types.set(key, s.type);
+export function coerceRow(name: HsdsSchemaName, row: Record<string, unknown>): Record<string, unknown> {
+	let coerce = rowCoercers.get(name);
+	if (!coerce) {
+		const properties = Object.fromEntries(
+			Object.entries((SCHEMAS[name] as Schema).properties ?? {})
+				.filter(([, s]) => s.type && SCALARS.has(s.type))
+				.map(([k, s]) => [k, { type: [s.type, 'null'] }])
+		);
+		coerce = coercer.compile({ type: 'object', properties });
+		rowCoercers.set(name, coerce);
 	}
-	return types;
+	const out = { ...row };
+	coerce(out);
+	return out;
 }

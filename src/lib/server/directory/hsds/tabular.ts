@@ -20,7 +20,7 @@
  */
 import { ImportError } from '../../core/errors';
 import type { Json } from './mapping';
-import { scalarTypes, type HsdsSchemaName } from './schema-check';
+import { coerceRow, type HsdsSchemaName } from './schema-check';
 
 /** A record to import: its kind, its place in the file (`table[row]`) and the nested HSDS object. */
 export interface TabularRecord {
@@ -114,21 +114,9 @@ const ROW_SCHEMA: Record<string, HsdsSchemaName> = {
 	'metadata.csv': 'metadata.json'
 };
 
-/**
- * A row with its cells in the types its schema gives: numbers where HSDS says string become
- * strings, numeric strings where it says number become numbers; anything else is left for the
- * schema check to report.
- */
+/** A row with its cells in the types its table's schema gives (see `coerceRow`). */
 function typed(table: string, row: Json): Json {
-	const types = ROW_SCHEMA[table] ? scalarTypes(ROW_SCHEMA[table]) : new Map<string, string>();
-	return Object.fromEntries(
-		Object.entries(row).map(([k, v]) => {
-			const type = types.get(k);
-			if (type === 'string' && typeof v === 'number') return [k, String(v)];
-			if ((type === 'number' || type === 'integer') && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return [k, Number(v)];
-			return [k, v];
-		})
-	);
+	return ROW_SCHEMA[table] ? coerceRow(ROW_SCHEMA[table], row) : row;
 }
 
 const isObject = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);

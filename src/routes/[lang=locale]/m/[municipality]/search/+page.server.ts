@@ -1,8 +1,8 @@
 import { getDb } from '$lib/server/db';
 import { SUBTOPICS, TARGET_GROUPS, THEME_FIELDS } from '$lib/server/directory/model';
+import { readSaved } from '$lib/server/directory/pages/saved';
+import { publicSearch } from '$lib/server/directory/pages/search';
 import { visibleLevels } from '$lib/server/directory/service';
-import { readSaved } from '$lib/server/wegweiser/saved';
-import { publicSearch } from '$lib/server/wegweiser/search-page';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ parent, url, locals, cookies, setHeaders }) => {

@@ -1,10 +1,10 @@
-import { error } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import { directionOf, locales, type Locale } from '$lib/i18n';
-import { getDb } from '$lib/server/db';
-import { getService, visibleLevels } from '$lib/server/directory/service';
 import { resolvePartnerLink } from '$lib/server/casework/referrals';
-import { offerView } from '$lib/server/wegweiser/entries';
+import { getDb } from '$lib/server/db';
+import { visibleOffer } from '$lib/server/directory/pages/public';
+import { offerView } from '$lib/server/directory/pages/public-entries';
+import { httpError } from '$lib/server/http/errors';
 import type { PageServerLoad } from './$types';
 
 const FORMATS = ['a4', 'a6'] as const;
@@ -22,8 +22,7 @@ const FORMATS = ['a4', 'a6'] as const;
 export const load: PageServerLoad = async ({ parent, params, locals, url, setHeaders }) => {
 	const { municipality } = await parent();
 	const db = await getDb();
-	const detail = await getService(db, params.id, visibleLevels(locals.principal, municipality.id));
-	if (!detail || detail.municipalityId !== municipality.id) error(404, 'Not Found');
+	const detail = await visibleOffer(db, locals.principal, municipality.id, params.id).catch(httpError);
 	const to = url.searchParams.get('to');
 	const chosen = to && (locales as readonly string[]).includes(to) && to !== locals.locale ? (to as Locale) : null;
 	const second: Locale | null = chosen ?? (locals.locale === 'de' ? null : 'de');

@@ -4,15 +4,14 @@
  * as a field-level issue instead of failing, runs `searchDirectory`, and prepares the filter
  * choices and the results map. Source: issue 3 §4–§5.
  */
-import { asc, eq, inArray, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client';
-import type { FieldIssue } from '../core/errors';
-import { district, socialSpace } from '../geography/schema';
-import { canonicalLanguageTag } from '../core/validation';
-import { pickLanguage } from '../instances/model';
-import type { Visibility } from '../directory/model';
-import { organization } from '../directory/schema';
-import { parseSearchParams, resolveNear, searchDirectory, type SearchHit, type SearchQuery } from '../directory/search';
+import type { DbOrTx } from '../../db/client';
+import type { FieldIssue } from '../../core/errors';
+import { canonicalLanguageTag, isUuid } from '../../core/validation';
+import { listDistricts, listSocialSpaces } from '../../geography/service';
+import { pickLanguage } from '../../instances/model';
+import type { Visibility } from '../model';
+import { parseSearchParams, resolveNear, searchDirectory, spokenLanguages, type SearchHit, type SearchQuery } from '../search';
+import { organizationFacts } from '../service';
 import { projectPoint, resultsBaseMap, type CompactMap } from './results-map';
 
 /** An area choice of the filter form. */
@@ -62,7 +61,6 @@ export interface PublicSearch {
 	map: (CompactMap & { dots: MapDot[]; near: [number, number] | null; param: 'district' | 'space'; current: string | null }) | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TEXT_PARAMS = ['q', 'kind', 'field', 'topic', 'group', 'lang', 'district', 'space', 'cost', 'low', 'stepfree', 'open', 'near', 'sort'] as const;
 
 /** An OSM object's page for a source id like `node/123` (way, relation too); null otherwise. */
@@ -77,7 +75,7 @@ export function titleIn(title: Record<string, string>, lang: string): { text: st
 }
 
 function byRef<T extends AreaChoice>(list: T[], ref: string): T | undefined {
-	return list.find((a) => a.slug === ref || (UUID.test(ref) && a.id === ref.toLowerCase()));
+	return list.find((a) => a.slug === ref || (isUuid(ref) && a.id === ref.toLowerCase()));
 }
 
 /**
@@ -94,22 +92,13 @@ export async function publicSearch(
 	levels: Visibility[],
 	now = new Date()
 ): Promise<PublicSearch> {
-	const [districts, spaces, languageRows] = await Promise.all([
-		db
-			.select({ id: district.id, slug: district.slug, name: district.name })
-			.from(district)
-			.where(eq(district.municipalityId, municipalityId))
-			.orderBy(sql`length(${district.code})`, asc(district.code), asc(district.name)),
-		db
-			.select({ id: socialSpace.id, slug: socialSpace.slug, name: socialSpace.name, districtId: socialSpace.districtId })
-			.from(socialSpace)
-			.where(eq(socialSpace.municipalityId, municipalityId))
-			.orderBy(asc(socialSpace.name)),
-		db.execute<{ l: string }>(sql`
-			select distinct unnest(languages) as l from search_entry
-			where municipality_id = ${municipalityId} and visibility in (${sql.join(levels.map((l) => sql`${l}`), sql`, `)})
-			order by 1`)
+	const [districtRows, spaceRows, languages] = await Promise.all([
+		listDistricts(db, municipalityId),
+		listSocialSpaces(db, { municipalityId }),
+		spokenLanguages(db, municipalityId, levels)
 	]);
+	const districts = districtRows.map((d) => ({ id: d.id, slug: d.slug, name: d.name }));
+	const spaces = spaceRows.map((s) => ({ id: s.id, slug: s.slug, name: s.name, districtId: s.districtId }));
 	const values: Record<string, string> = {};
 	for (const name of TEXT_PARAMS) {
 		const v = params.get(name)?.trim();
@@ -162,12 +151,7 @@ export async function publicSearch(
 		now
 	});
 	const orgIds = result.hits.filter((h) => h.kind === 'organization').map((h) => h.id);
-	const orgs = orgIds.length
-		? await db
-				.select({ id: organization.id, actorType: organization.actorType, amenity: organization.amenity, attribution: organization.attribution, sourceId: organization.sourceId })
-				.from(organization)
-				.where(inArray(organization.id, orgIds))
-		: [];
+	const orgs = await organizationFacts(db, orgIds);
 	const offset = (result.page - 1) * result.perPage;
 	const hits: PublicHit[] = result.hits.map((h, i) => {
 		const o = orgs.find((x) => x.id === h.id);
@@ -206,7 +190,7 @@ export async function publicSearch(
 		near: nearView,
 		districts,
 		spaces,
-		languages: languageRows.rows.map((r) => r.l),
+		languages,
 		map
 	};
 }

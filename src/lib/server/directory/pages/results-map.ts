@@ -7,11 +7,10 @@
  * gzip instead of about 10 KB, which keeps the first results page within the issue's 14 KB.
  * Source: issue 3 §5 and "Performance".
  */
-import { count, eq, sql } from 'drizzle-orm';
 import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson';
-import type { DbOrTx } from '../db/client';
-import { bboxOf } from '../geography/geojson';
-import { district, socialSpace } from '../geography/schema';
+import type { DbOrTx } from '../../db/client';
+import { areaOutlines, areaVersion, type AreaScope } from '../../geography/directory-reads';
+import { bboxOf } from '../../geography/geojson';
 
 /** One area of the map; `slug` lets the page link it to a filtered search. */
 export interface CompactArea {
@@ -129,19 +128,12 @@ const cache = new Map<string, { version: string; value: Promise<CompactMap | nul
  * social spaces (`{ districtId }`), cached per process until the areas change (their count or
  * latest `updated_at`, read on every call, as the geography maps do).
  */
-export async function resultsBaseMap(db: DbOrTx, scope: { municipalityId: string } | { districtId: string }): Promise<CompactMap | null> {
-	const table = 'municipalityId' in scope ? district : socialSpace;
-	const where = 'municipalityId' in scope ? eq(district.municipalityId, scope.municipalityId) : eq(socialSpace.districtId, scope.districtId);
+export async function resultsBaseMap(db: DbOrTx, scope: AreaScope): Promise<CompactMap | null> {
 	const key = 'municipalityId' in scope ? `m:${scope.municipalityId}` : `d:${scope.districtId}`;
-	const [v] = await db.select({ n: count(), latest: sql<string>`max(${table.updatedAt})::text` }).from(table).where(where);
-	const version = `${v.n}:${v.latest}`;
+	const version = await areaVersion(db, scope);
 	const cached = cache.get(key);
 	if (cached?.version === version) return cached.value;
-	const value = db
-		.select({ id: table.id, slug: table.slug, label: table.name, boundary: table.boundary })
-		.from(table)
-		.where(where)
-		.then((rows) => drawCompactAreas(rows.map((r) => ({ ...r, boundary: r.boundary as Geometry | null }))));
+	const value = areaOutlines(db, scope).then((rows) => drawCompactAreas(rows));
 	cache.set(key, { version, value });
 	value.catch(() => cache.delete(key));
 	return value;

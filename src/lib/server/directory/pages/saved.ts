@@ -4,17 +4,16 @@
  * to 50 offer ids, newest first, joined by dots; anything else in it is ignored.
  */
 import type { Cookies } from '@sveltejs/kit';
+import { isUuid } from '../../core/validation';
 
 /** Name of the cookie holding the saved offer ids. */
 export const SAVED_COOKIE = 'saved';
 /** Most offers the list keeps; saving one more drops the oldest. */
 export const MAX_SAVED = 50;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** The saved ids in a cookie value: well-formed ids only, without duplicates, at most 50. */
 export function parseSaved(value: string | undefined): string[] {
-	const ids = (value ?? '').toLowerCase().split('.').filter((id) => UUID.test(id));
+	const ids = (value ?? '').toLowerCase().split('.').filter((id) => isUuid(id));
 	return [...new Set(ids)].slice(0, MAX_SAVED);
 }
 
@@ -51,7 +50,7 @@ export function writeSaved(cookies: Cookies, ids: string[]): void {
  */
 export function applySavedForm(cookies: Cookies, op: 'save' | 'remove', id: string): boolean {
 	const clean = id.trim().toLowerCase();
-	if (!UUID.test(clean)) return false;
+	if (!isUuid(clean)) return false;
 	const ids = readSaved(cookies);
 	writeSaved(cookies, op === 'save' ? withSaved(ids, clean) : withoutSaved(ids, clean));
 	return true;

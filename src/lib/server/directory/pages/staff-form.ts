@@ -15,12 +15,11 @@
  * Numbers that cannot be read give issues (`invalid_age`, `invalid_amount`,
  * `invalid_coordinates`) in the same shape as the service's validation.
  */
-import { msg } from '$lib/messages';
-import { CONTENT_LANGUAGES, type Visibility } from './model';
-import type { TranslatedText } from './schema';
-import type { LocationInput, OrganizationInput, ScheduleInput, ServiceInput } from './service';
-import { effectiveStatus, originalLanguage, textHash, withVersion } from './texts';
-import type { FieldIssue } from '../core/errors';
+import type { FieldIssue } from '../../core/errors';
+import { CONTENT_LANGUAGES, type Visibility } from '../model';
+import type { TranslatedText } from '../schema';
+import type { LocationInput, OrganizationInput, ScheduleInput, ServiceInput } from '../service';
+import { effectiveStatus, originalLanguage, textHash, withVersion } from '../texts';
 
 /** Marks a translation as outdated when staff say so (never equal to a text hash). */
 const OUTDATED_BASIS = 'outdated';
@@ -28,7 +27,8 @@ const OUTDATED_BASIS = 'outdated';
 export const EMPTY_PLACE_ROWS = 1;
 export const EMPTY_SCHEDULE_ROWS = 3;
 
-function str(form: FormData, name: string): string {
+/** A posted field's text, trimmed ('' when absent or a file). */
+export function formText(form: FormData, name: string): string {
 	const v = form.get(name);
 	return typeof v === 'string' ? v.trim() : '';
 }
@@ -48,7 +48,7 @@ export function textLanguages(t: TranslatedText): string[] {
  */
 export function textFromForm(form: FormData, field: string, previous: TranslatedText): TranslatedText {
 	const versions = textLanguages(previous)
-		.map((lang) => ({ lang, text: str(form, `${field}.${lang}`), status: str(form, `${field}.${lang}.status`) || 'human' }))
+		.map((lang) => ({ lang, text: formText(form, `${field}.${lang}`), status: formText(form, `${field}.${lang}.status`) || 'human' }))
 		.filter((v) => v.text);
 	const originals = versions.filter((v) => v.status === 'original');
 	if (originals.length !== 1) {
@@ -74,11 +74,11 @@ export function textFromForm(form: FormData, field: string, previous: Translated
 
 /** The original language's text of `<field>` as one input (`<field>`), keeping translations. */
 function noteFromForm(form: FormData, name: string, previous: TranslatedText): TranslatedText {
-	return withVersion(previous, originalLanguage(previous) ?? 'de', str(form, name));
+	return withVersion(previous, originalLanguage(previous) ?? 'de', formText(form, name));
 }
 
 function number(form: FormData, name: string, issues: FieldIssue[], issue: FieldIssue, integer = false): number | null {
-	const raw = str(form, name).replace(',', '.');
+	const raw = formText(form, name).replace(',', '.');
 	if (!raw) return null;
 	const n = Number(raw);
 	if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) {
@@ -90,7 +90,7 @@ function number(form: FormData, name: string, issues: FieldIssue[], issue: Field
 
 /** Number of rows a list was drawn with (hidden input `<list>Rows`), at most 50. */
 function rowCount(form: FormData, list: string): number {
-	const n = Number(str(form, `${list}Rows`));
+	const n = Number(formText(form, `${list}Rows`));
 	return Number.isInteger(n) && n > 0 ? Math.min(n, 50) : 0;
 }
 
@@ -104,15 +104,15 @@ function locationsFromForm(form: FormData, previous: LocationInput[], issues: Fi
 	for (let row = 0; row < rowCount(form, 'locations'); row++) {
 		const p = `locations.${row}`;
 		if (form.get(`${p}.remove`)) continue;
-		const id = str(form, `${p}.id`);
+		const id = formText(form, `${p}.id`);
 		const prev = previous.find((l) => l.id && l.id === id);
 		const coordIssue = { field: `locations.${locations.length}.coordinates`, code: 'invalid_coordinates' };
 		const loc: LocationInput = {
 			...(prev ? { id: prev.id } : {}),
-			name: str(form, `${p}.name`),
-			street: str(form, `${p}.street`),
-			postalCode: str(form, `${p}.postalCode`),
-			city: str(form, `${p}.city`),
+			name: formText(form, `${p}.name`),
+			street: formText(form, `${p}.street`),
+			postalCode: formText(form, `${p}.postalCode`),
+			city: formText(form, `${p}.city`),
 			latitude: number(form, `${p}.latitude`, issues, coordIssue),
 			longitude: number(form, `${p}.longitude`, issues, coordIssue),
 			accessibility: all(form, `${p}.accessibility`),
@@ -120,7 +120,7 @@ function locationsFromForm(form: FormData, previous: LocationInput[], issues: Fi
 			directions: noteFromForm(form, `${p}.directions`, prev?.directions ?? {}),
 			...(prev?.hsdsExtra ? { hsdsExtra: prev.hsdsExtra } : {})
 		};
-		const empty = !prev && !loc.name && !loc.street && !loc.postalCode && !loc.city && !str(form, `${p}.latitude`) && !str(form, `${p}.longitude`);
+		const empty = !prev && !loc.name && !loc.street && !loc.postalCode && !loc.city && !formText(form, `${p}.latitude`) && !formText(form, `${p}.longitude`);
 		if (empty) continue;
 		indexOfRow.set(row, locations.length);
 		locations.push(loc);
@@ -133,20 +133,20 @@ function schedulesFromForm(form: FormData, previous: ScheduleInput[], indexOfRow
 	const out: ScheduleInput[] = [];
 	for (let row = 0; row < rowCount(form, 'schedules'); row++) {
 		const p = `schedules.${row}`;
-		const weekday = str(form, `${p}.weekday`);
-		const opensAt = str(form, `${p}.opensAt`);
-		const closesAt = str(form, `${p}.closesAt`);
+		const weekday = formText(form, `${p}.weekday`);
+		const opensAt = formText(form, `${p}.opensAt`);
+		const closesAt = formText(form, `${p}.closesAt`);
 		if (form.get(`${p}.remove`) || (!weekday && !opensAt && !closesAt)) continue;
-		const id = str(form, `${p}.id`);
+		const id = formText(form, `${p}.id`);
 		const prev = previous.find((s) => s.id && s.id === id);
-		const place = str(form, `${p}.location`);
+		const place = formText(form, `${p}.location`);
 		out.push({
 			...(prev?.id ? { id: prev.id } : {}),
 			weekday: weekday ? Number(weekday) : 0,
 			opensAt,
 			closesAt,
-			validFrom: str(form, `${p}.validFrom`) || null,
-			validTo: str(form, `${p}.validTo`) || null,
+			validFrom: formText(form, `${p}.validFrom`) || null,
+			validTo: formText(form, `${p}.validTo`) || null,
 			appointmentOnly: form.get(`${p}.appointmentOnly`) === 'on',
 			note: noteFromForm(form, `${p}.note`, prev?.note ?? {}),
 			// A place that was removed in the same submit becomes an unknown place (-1).
@@ -159,7 +159,7 @@ function schedulesFromForm(form: FormData, previous: ScheduleInput[], indexOfRow
 
 /** BCP 47 tags from the checkboxes `languages` and the comma-separated `languagesOther`. */
 function languagesFromForm(form: FormData): string[] {
-	const other = str(form, 'languagesOther')
+	const other = formText(form, 'languagesOther')
 		.split(/[,\s]+/)
 		.filter(Boolean);
 	return [...new Set([...all(form, 'languages'), ...other])];
@@ -175,12 +175,12 @@ export function serviceInputFromForm(form: FormData, previous: ServiceInput | nu
 	const { locations, indexOfRow } = locationsFromForm(form, previous?.locations ?? [], issues);
 	const euros = number(form, 'costAmount', issues, { field: 'costAmount', code: 'invalid_amount' });
 	const input: ServiceInput = {
-		organizationId: str(form, 'organizationId'),
-		instanceId: str(form, 'instanceId') || null,
+		organizationId: formText(form, 'organizationId'),
+		instanceId: formText(form, 'instanceId') || null,
 		name: textFromForm(form, 'name', previous?.name ?? {}),
 		description: textFromForm(form, 'description', previous?.description ?? {}),
-		status: str(form, 'status') || 'active',
-		visibility: (str(form, 'visibility') || 'public') as Visibility,
+		status: formText(form, 'status') || 'active',
+		visibility: (formText(form, 'visibility') || 'public') as Visibility,
 		themeFields: all(form, 'themeFields'),
 		subtopics: all(form, 'subtopics'),
 		dimensionsOverride: form.get('dimensionsOverride') === 'on' ? all(form, 'dimensions') : null,
@@ -188,17 +188,17 @@ export function serviceInputFromForm(form: FormData, previous: ServiceInput | nu
 		minimumAge: number(form, 'minimumAge', issues, { field: 'minimumAge', code: 'invalid_age' }, true),
 		maximumAge: number(form, 'maximumAge', issues, { field: 'maximumAge', code: 'invalid_age' }, true),
 		languages: languagesFromForm(form),
-		costKind: str(form, 'costKind') || 'free',
+		costKind: formText(form, 'costKind') || 'free',
 		costAmountCents: euros === null ? null : Math.round(euros * 100),
 		costNote: textFromForm(form, 'costNote', previous?.costNote ?? {}),
 		lowThreshold: form.get('lowThreshold') === 'on',
 		accessRequirements: textFromForm(form, 'accessRequirements', previous?.accessRequirements ?? {}),
 		requiredDocuments: textFromForm(form, 'requiredDocuments', previous?.requiredDocuments ?? {}),
 		eligibility: textFromForm(form, 'eligibility', previous?.eligibility ?? {}),
-		url: str(form, 'url'),
-		email: str(form, 'email'),
-		phone: str(form, 'phone'),
-		contactName: str(form, 'contactName'),
+		url: formText(form, 'url'),
+		email: formText(form, 'email'),
+		phone: formText(form, 'phone'),
+		contactName: formText(form, 'contactName'),
 		locations,
 		schedules: schedulesFromForm(form, previous?.schedules ?? [], indexOfRow),
 		...(previous?.hsdsExtra ? { hsdsExtra: previous.hsdsExtra } : {})
@@ -210,49 +210,22 @@ export function serviceInputFromForm(form: FormData, previous: ServiceInput | nu
 export function organizationInputFromForm(form: FormData, previous: OrganizationInput | null): { input: OrganizationInput; issues: FieldIssue[] } {
 	const issues: FieldIssue[] = [];
 	const input: OrganizationInput = {
-		name: str(form, 'name'),
-		alternateNames: str(form, 'alternateNames')
+		name: formText(form, 'name'),
+		alternateNames: formText(form, 'alternateNames')
 			.split('\n')
 			.map((n) => n.trim())
 			.filter(Boolean),
 		description: textFromForm(form, 'description', previous?.description ?? {}),
-		actorType: str(form, 'actorType') || 'other',
-		email: str(form, 'email'),
-		phone: str(form, 'phone'),
-		website: str(form, 'website'),
-		visibility: (str(form, 'visibility') || 'public') as Visibility,
-		instanceId: str(form, 'instanceId') || null,
+		actorType: formText(form, 'actorType') || 'other',
+		email: formText(form, 'email'),
+		phone: formText(form, 'phone'),
+		website: formText(form, 'website'),
+		visibility: (formText(form, 'visibility') || 'public') as Visibility,
+		instanceId: formText(form, 'instanceId') || null,
 		socialSpaceIds: all(form, 'socialSpaceIds'),
 		locations: locationsFromForm(form, previous?.locations ?? [], issues).locations,
 		amenity: previous?.amenity ?? null,
 		...(previous?.hsdsExtra ? { hsdsExtra: previous.hsdsExtra } : {})
 	};
 	return { input, issues };
-}
-
-/** A form field's element id: the field path with dots as dashes (`locations-0-street`). */
-export function fieldId(field: string): string {
-	return field.replaceAll('.', '-');
-}
-
-/** One error for the summary and the field: message in the request's language, element id. */
-export interface FormError {
-	field: string;
-	id: string;
-	message: string;
-}
-
-/**
- * Issues as messages (`error_<code>`), one per field path, with the id of the element to jump
- * to: a text's language version (`name.en`) and a place's field keep their full path.
- */
-export function formErrors(issues: FieldIssue[]): FormError[] {
-	const seen = new Set<string>();
-	const out: FormError[] = [];
-	for (const issue of issues) {
-		if (seen.has(issue.field)) continue;
-		seen.add(issue.field);
-		out.push({ field: issue.field, id: fieldId(issue.field), message: msg(`error_${issue.code}`, issue.params ?? {}, msg('error_invalid')) });
-	}
-	return out;
 }

@@ -4,13 +4,13 @@
  * in Europe/Berlin time, and schema.org JSON-LD (GovernmentService/Service, Organization).
  * Source: issue 3 §3, §5; schema.org.
  */
-import { textDirection } from '../../text-direction';
-import { EASY_GERMAN, type TranslationStatus } from '../directory/model';
-import { isOpenAt } from '../directory/opening';
-import type { TranslatedText } from '../directory/schema';
-import type { OrganizationDetail, ServiceDetail } from '../directory/service';
-import { pickText } from '../directory/texts';
-import { osmObjectUrl } from './search-page';
+import { textDirection } from '../../../text-direction';
+import { EASY_GERMAN, type TranslationStatus } from '../model';
+import { isOpenAt } from '../opening';
+import type { TranslatedText } from '../schema';
+import type { OrganizationDetail, ServiceDetail } from '../service';
+import { pickText } from '../texts';
+import { osmObjectUrl } from './search';
 
 /** A text as shown: its language and direction, and why it may not be what the reader asked for. */
 export interface TextView {
