@@ -26,7 +26,8 @@ import {
 	type OpenCaseInput
 } from '../../src/lib/server/casework/cases';
 import { decryptText, keyFilePath, loadKeyring, parseKeyList } from '../../src/lib/server/casework/crypto';
-import { exportCase, renderCasePdf } from '../../src/lib/server/casework/export';
+import { exportCase } from '../../src/lib/server/casework/export';
+import { renderCasePdf } from '../../src/lib/server/casework/pages/case-pdf';
 import { choosePurpose, listCaseReads, PurposeRequiredError } from '../../src/lib/server/casework/read-audit';
 import { issueReferral } from '../../src/lib/server/casework/referrals';
 import { reencryptAll, rotateKeys } from '../../src/lib/server/casework/rotation';
@@ -264,7 +265,8 @@ describe(`cases on ${DB_KIND}`, () => {
 	});
 
 	it('issues a referral from the case and shows its status', async () => {
-		const { referral, token } = await issueReferral(h.db, who.staff5.p, ids.d, null, {
+		const { referral, token } = await issueReferral(h.db, who.staff5.p, {
+			districtId: null,
 			instanceId: ids.wp5,
 			serviceId: ids.offer,
 			topic: 'language_course',
@@ -324,7 +326,7 @@ describe(`cases on ${DB_KIND}`, () => {
 
 	it('withdrawn consent stops processing: every write is refused and deletion starts now', async () => {
 		const p = who.staff5.p;
-		const { referral } = await issueReferral(h.db, p, ids.d, null, { instanceId: ids.wp5, serviceId: ids.offer, topic: 'language_course', caseId: ids.case4, shared: { needsSummary: 'x' } });
+		const { referral } = await issueReferral(h.db, p, { districtId: null, instanceId: ids.wp5, serviceId: ids.offer, topic: 'language_course', caseId: ids.case4, shared: { needsSummary: 'x' } });
 		const stepId = await addStep(h.db, p, ids.case4, { kind: 'contact', at: NOW });
 		await shareCase(h.db, p, ids.case4, who.colleague.p.userId);
 		await closeCase(h.db, p, ids.case4, NOW);
@@ -347,7 +349,7 @@ describe(`cases on ${DB_KIND}`, () => {
 			() => withdrawConsent(h.db, p, ids.case4),
 			() => shareCase(h.db, p, ids.case4, who.staff6.p.userId),
 			() => unshareCase(h.db, p, ids.case4, who.colleague.p.userId),
-			() => issueReferral(h.db, p, ids.d, null, { instanceId: ids.wp5, serviceId: ids.offer, topic: 'language_course', caseId: ids.case4 })
+			() => issueReferral(h.db, p, { districtId: null, instanceId: ids.wp5, serviceId: ids.offer, topic: 'language_course', caseId: ids.case4 })
 		]) {
 			await expect(write()).rejects.toThrow(locked);
 		}
@@ -402,7 +404,7 @@ describe(`case access on ${DB_KIND}`, () => {
 		}
 		await expect(openCase(h.db, who[name].p, input(), NOW)).rejects.toThrow(AccessDeniedError);
 		await expect(
-			issueReferral(h.db, who[name].p, ids.d, null, { instanceId: ids.wp5, serviceId: ids.offer, topic: 'language_course', caseId: id })
+			issueReferral(h.db, who[name].p, { districtId: null, instanceId: ids.wp5, serviceId: ids.offer, topic: 'language_course', caseId: id })
 		).rejects.toThrow(AccessDeniedError);
 		if (name === 'admin' || name === 'partner' || name === 'volunteer') {
 			await expect(listCases(h.db, who[name].p)).rejects.toThrow(AccessDeniedError);
@@ -431,7 +433,7 @@ describe(`case access on ${DB_KIND}`, () => {
 		await c.markStepDone();
 		await c.addNote();
 		await c.shareCase();
-		await issueReferral(h.db, who.colleague.p, ids.d, null, { instanceId: ids.wp5, serviceId: ids.offer, topic: 'language_course', caseId: id });
+		await issueReferral(h.db, who.colleague.p, { districtId: null, instanceId: ids.wp5, serviceId: ids.offer, topic: 'language_course', caseId: id });
 		expect((await listCases(h.db, who.colleague.p)).find((x) => x.id === id)).toMatchObject({ shared: true });
 		await c.closeCase();
 		await c.reopenCase();

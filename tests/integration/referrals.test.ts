@@ -69,8 +69,8 @@ async function makeCase(consent: { purposes?: string[]; partnerCategories?: stri
 	return c.id;
 }
 
-async function issue(overrides: Partial<Parameters<typeof issueReferral>[4]> = {}, now = T0) {
-	return issueReferral(h.db, people.staff, ids.k, null, { instanceId: ids.kalk, serviceId: ids.offer, topic: 'language_course', ...overrides }, now);
+async function issue(overrides: Partial<Parameters<typeof issueReferral>[2]> = {}, now = T0) {
+	return issueReferral(h.db, people.staff, { districtId: null, instanceId: ids.kalk, serviceId: ids.offer, topic: 'language_course', ...overrides }, now);
 }
 
 /** Everything a partner request could change, to compare before and after a refusal. */

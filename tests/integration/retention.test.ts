@@ -13,7 +13,7 @@ import { auditLog } from '../../src/lib/server/audit/schema';
 import { saveCaseworkSettings, validateCaseworkSettings, type CaseworkSettingsInput } from '../../src/lib/server/casework/configure';
 import { encryptText, parseKeyList } from '../../src/lib/server/casework/crypto';
 import { findReferralByToken, hashReferralToken } from '../../src/lib/server/casework/referrals';
-import { runRetention } from '../../src/lib/server/casework/retention';
+import { RETENTION_PRINCIPAL, runRetention } from '../../src/lib/server/casework/retention';
 import { runRetentionExclusive } from '../../src/lib/server/casework/retention-job';
 import { readConfig } from '../../src/lib/server/core/config';
 import {
@@ -252,7 +252,7 @@ afterAll(() => h?.close());
 describe(`retention job (${DB_KIND})`, () => {
 	it('a dry run counts what is due and changes nothing', async () => {
 		const before = await snapshot();
-		const report = await runRetention(h.db, { now: NOW, dryRun: true });
+		const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW, dryRun: true });
 		const dus = report.municipalities.find((x) => x.slug === 'duesseldorf')!;
 		expect(dus.cases).toEqual({ closed: 1, withdrawn: 1, deleteAfter: 0 });
 		expect(dus.contactsFolded).toBe(60);
@@ -267,7 +267,7 @@ describe(`retention job (${DB_KIND})`, () => {
 
 	it('with the clock moved past the periods, deletes exactly what the schedule says', async () => {
 		const rawBefore = await countRows(h, 'counselling_contact');
-		const report = await runRetention(h.db, { now: NOW });
+		const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW });
 		const dus = report.municipalities.find((x) => x.slug === 'duesseldorf')!;
 		expect(dus.cases).toEqual({ closed: 1, withdrawn: 1, deleteAfter: 0 });
 		expect(dus.contactsFolded).toBe(60);
@@ -335,7 +335,7 @@ describe(`retention job (${DB_KIND})`, () => {
 
 	it('a second run changes nothing', async () => {
 		const before = await snapshot();
-		const report = await runRetention(h.db, { now: NOW });
+		const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW });
 		for (const m of report.municipalities) {
 			expect(m.cases).toEqual({ closed: 0, withdrawn: 0, deleteAfter: 0 });
 			expect([m.contactsFolded, m.monthsFolded, m.referralTokensErased]).toEqual([0, 0, 0]);
@@ -344,13 +344,13 @@ describe(`retention job (${DB_KIND})`, () => {
 	});
 
 	it('one day later the case closed 6 months − 1 day ago is erased; the open case never', async () => {
-		const report = await runRetention(h.db, { now: new Date(NOW.getTime() + 1.5 * DAY), municipalityId: ids.m });
+		const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now: new Date(NOW.getTime() + 1.5 * DAY), municipalityId: ids.m });
 		expect(report.municipalities.map((m) => m.slug)).toEqual(['duesseldorf']);
 		expect(report.municipalities[0].cases.closed).toBe(1);
 		const left = await h.db.select({ id: caseFile.id }).from(caseFile);
 		expect(left.map((c) => c.id).sort()).toEqual([ids.open, ids.koelnClosed].sort());
 		expect((await h.db.select().from(caseReadPurpose)).length).toBe(0);
-		const far = await runRetention(h.db, { now: new Date('2040-01-01T00:00:00Z'), municipalityId: ids.m, dryRun: true });
+		const far = await runRetention(h.db, RETENTION_PRINCIPAL, { now: new Date('2040-01-01T00:00:00Z'), municipalityId: ids.m, dryRun: true });
 		expect(far.municipalities[0].cases).toEqual({ closed: 0, withdrawn: 0, deleteAfter: 0 });
 		expect((await h.db.select({ id: caseFile.id }).from(caseFile)).map((c) => c.id)).toContain(ids.open);
 	});
@@ -358,7 +358,7 @@ describe(`retention job (${DB_KIND})`, () => {
 	it('a contact recorded late into a folded month is merged into that month', async () => {
 		const late = contactRows(ids.m, ids.i2, ids.d, ids.space, new Date('2026-07-20T10:00:00Z'), 3, DAY);
 		await h.db.insert(counsellingContact).values(late);
-		await runRetention(h.db, { now: NOW, municipalityId: ids.m });
+		await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW, municipalityId: ids.m });
 		const expected = expectedAggregates([...folded, ...late], berlinMonth);
 		const actual = await aggregateMap();
 		for (const [key, n] of expected) if (key.startsWith(ids.i2)) expect(actual.get(key), key).toBe(n);
@@ -368,7 +368,7 @@ describe(`retention job (${DB_KIND})`, () => {
 	it('a shortened case period applies to cases already closed, by the settings of their municipality', async () => {
 		const admin: UserPrincipal = { kind: 'user', userId: ids.staff, email: 'a@example.org', displayName: 'Admin', role: 'municipality_admin', municipalityId: ids.m2, municipalitySlug: 'koeln', instanceIds: [], totpEnabled: false };
 		await saveCaseworkSettings(h.db, admin, ids.m2, { contactAttributes: ['age_band'], caseMonthsAfterClosure: '6', contactDetailMonths: '3', referralTokenDays: '90', referralFollowUpDays: '14' });
-		const report = await runRetention(h.db, { now: NOW, municipalityId: ids.m2 });
+		const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW, municipalityId: ids.m2 });
 		expect(report.municipalities[0].cases).toEqual({ closed: 1, withdrawn: 0, deleteAfter: 0 });
 		const [row] = await h.db.select().from(auditLog).where(sql`action = 'retention.delete' and entity_id = ${ids.koelnClosed}`);
 		expect(row.changes).toEqual({ rule: [null, 'closed+6m'] });
@@ -434,7 +434,7 @@ describe(`casework settings (${DB_KIND})`, () => {
 		expect(row).toMatchObject({ action: 'update', actorUserId: ids.staff, changes: { contactAttributes: [['age_band', 'household_type', 'new_arrival'], ['household_type']], referralTokenDays: [90, 5] } });
 		// The shortened token period applies to referrals issued before (10 days ago, 90-day links).
 		expect(await findReferralByToken(h.db, tokens.ofkept)).not.toBeNull();
-		const report = await runRetention(h.db, { now: NOW, municipalityId: ids.m });
+		const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW, municipalityId: ids.m });
 		expect(report.municipalities[0].referralTokensErased).toBe(2);
 		expect(await findReferralByToken(h.db, tokens.ofkept)).toBeNull();
 	});
@@ -442,10 +442,10 @@ describe(`casework settings (${DB_KIND})`, () => {
 
 describe(`retention schedule and configuration (${DB_KIND})`, () => {
 	it('never runs twice at once in one process', async () => {
-		const [a, b] = await Promise.all([runRetentionExclusive(h.db, { now: NOW }), runRetentionExclusive(h.db, { now: NOW })]);
+		const [a, b] = await Promise.all([runRetentionExclusive(h.db, RETENTION_PRINCIPAL, { now: NOW }), runRetentionExclusive(h.db, RETENTION_PRINCIPAL, { now: NOW })]);
 		expect(a?.municipalities).toHaveLength(2);
 		expect(b).toBeNull();
-		expect(await runRetentionExclusive(h.db, { now: NOW, dryRun: true })).not.toBeNull();
+		expect(await runRetentionExclusive(h.db, RETENTION_PRINCIPAL, { now: NOW, dryRun: true })).not.toBeNull();
 	});
 
 	it('reads RETENTION_INTERVAL_MINUTES and ANLAUFSTELLE_NOW, naming the variable when they are bad', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, gte, lt } from 'drizzle-orm';
 import { recordContact, type ContactInput } from '../../src/lib/server/casework/contacts';
 import { SUBTOPIC_FIELD } from '../../src/lib/server/directory/model';
-import { runRetention } from '../../src/lib/server/casework/retention';
+import { RETENTION_PRINCIPAL, runRetention } from '../../src/lib/server/casework/retention';
 import { contactAggregate, counsellingContact, referral } from '../../src/lib/server/casework/schema';
 import {
 	buildReport,
@@ -238,7 +238,7 @@ describe(`single contacts and folded aggregates (${DB_KIND})`, () => {
 
 		// The real retention job folds January (past the one-month detail period by mid-March);
 		// its rows must be the ones counted independently here from the inputs.
-		await runRetention(h.db, { now: NOW, municipalityId: w.ids.k });
+		await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW, municipalityId: w.ids.k });
 		const written = await h.db.select().from(contactAggregate).where(eq(contactAggregate.instanceId, w.ids.b));
 		expect(new Set(written.map((r) => r.month))).toEqual(new Set(['2026-01-01']));
 		expect(new Map(written.map((r) => [`${r.dimension}\u0000${r.value}`, r.count]))).toEqual(aggregateRows(januaryInputs()));
