@@ -72,7 +72,7 @@ export function followUp(db: Db, principal: UserPrincipal, referralId: string): 
  * right after issuing it: the actor's name and contact, the topic, and the partner box with
  * the link and its QR code. Needs the token, which exists only at issue.
  * @param origin the site's origin, for the partner link.
- * @returns the page, or `offerSlip` (the path of the offer's slip) for referrals to an offer.
+ * @returns the page (`slip`), or for referrals to an offer the path of the offer's slip (`offer`).
  * @throws NotFoundError (token unknown, used up or not of this referral), AccessDeniedError
  *   without `contacts:record` on the referral's instance.
  */
@@ -81,11 +81,12 @@ export async function referralSlipPage(db: DbOrTx, principal: UserPrincipal, ref
 	if (state.status !== 'valid' || state.referral.id !== referralId) throw new NotFoundError('referral slip');
 	const r = state.referral;
 	authorize(principal, 'contacts:record', { municipalityId: r.municipalityId, instanceId: r.instanceId });
-	if (r.serviceId) return { offerSlip: `/${locale}/m/${principal.municipalitySlug}/o/${r.serviceId}/slip?ref=${encodeURIComponent(token)}` };
+	if (r.serviceId) return { kind: 'offer' as const, path: `/${locale}/m/${principal.municipalitySlug}/o/${r.serviceId}/slip?ref=${encodeURIComponent(token)}` };
 	const org = r.organizationId ? await getOrganization(db, r.organizationId, visibleLevels(principal, r.municipalityId)) : null;
 	const link = `${origin}/de/r/${token}`;
 	const qr = (await QRCode.toString(link, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })).replace('<svg ', '<svg aria-hidden="true" focusable="false" ');
 	return {
+		kind: 'slip' as const,
 		target: org?.name ?? r.targetLabel,
 		topic: msg(topicMessageKey(r.topic)),
 		contact: org ? { phone: org.phone, email: org.email, website: org.website } : null,

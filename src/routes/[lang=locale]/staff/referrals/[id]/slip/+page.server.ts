@@ -13,6 +13,7 @@ export const load: PageServerLoad = async (event) => {
 	event.setHeaders({ 'cache-control': 'no-store' });
 	const p = requirePrincipal(event);
 	const page = await referralSlipPage(await getDb(), p, event.params.id, event.url.searchParams.get('ref') ?? '', event.url.origin, event.locals.locale).catch(httpError);
-	if (page.offerSlip) redirect(303, page.offerSlip);
-	return page;
+	if (page.kind === 'offer') redirect(303, page.path);
+	const { target, topic, contact, places, partner } = page;
+	return { target, topic, contact, places, partner };
 };
