@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { RETENTION_PRINCIPAL, runRetention } from '../src/lib/server/casework/retention';
 import { getCaseworkSettings } from '../src/lib/server/casework/settings';
-import { readConfig } from '../src/lib/server/config';
+import { readConfig } from '../src/lib/server/core/config';
 import { migrateDatabase, openDatabase, type Db } from '../src/lib/server/db/client';
 import { loadDemo } from '../src/lib/server/demo/load';
 import { requireMunicipality } from '../src/lib/server/geography/service';
