@@ -1,5 +1,6 @@
 /**
- * The one gate to case data (issue 4 §6): every read or write of a case goes through
+ * The gates of casework (issue 4 §1, §6): `recordingInstance` to an instance's contacts and
+ * referrals, and the one gate to case data: every read or write of a case goes through
  * `requireCase`, which decides by the holding instance and the named shares (`cases:work`), and
  * refuses writes to cases whose consent was withdrawn or that are closed. Routes map the errors
  * through `httpError`: NotFoundError → 404, AccessDeniedError → 403, CaseLockedError → 409 with
@@ -10,6 +11,7 @@ import { authorize, type Principal } from '../access';
 import { AccessDeniedError, ConflictError, NotFoundError } from '../core/errors';
 import { isUuid } from '../core/validation';
 import type { DbOrTx } from '../db/client';
+import { caseworkInstance, type CaseworkInstance } from '../instances/casework-reads';
 import { caseConsent, caseFile, caseShare } from './schema';
 
 /** A case row and the consent it rests on. */
@@ -52,4 +54,17 @@ export async function requireCase(db: DbOrTx, principal: Principal | null | unde
 		if (caseRow.status === 'closed') throw new CaseLockedError('case_closed');
 	}
 	return { caseRow, consent, sharedWith };
+}
+
+/**
+ * The instance, if the principal records contacts and referrals for it (`contacts:record`).
+ * @throws AccessDeniedError without the permission; unknown and malformed ids answer the same,
+ *   so the refusal tells nothing about existence.
+ */
+export async function recordingInstance(db: DbOrTx, principal: Principal | null | undefined, instanceId: string): Promise<CaseworkInstance> {
+	if (!principal) throw new AccessDeniedError();
+	const row = await caseworkInstance(db, instanceId);
+	if (!row) throw new AccessDeniedError();
+	authorize(principal, 'contacts:record', { municipalityId: row.municipalityId, instanceId: row.id });
+	return row;
 }

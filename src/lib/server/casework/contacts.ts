@@ -11,12 +11,12 @@
 import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm';
 import { auditActor, authorize, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
-import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
+import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { canonicalLanguageTag, isUuid } from '../core/validation';
 import type { Db, DbOrTx } from '../db/client';
 import { SUBTOPIC_FIELD, THEME_FIELDS } from '../directory/model';
 import { socialSpacePlaces } from '../geography/casework-reads';
-import { caseworkInstance, type CaseworkInstance } from '../instances/casework-reads';
+import { recordingInstance } from './access';
 import { CONTACT_ATTRIBUTES, CONTACT_CHANNELS, type ContactAttribute } from './model';
 import { firstDistrictOf } from './places';
 import { issueReferral, isTopicKey, type IssuedReferral } from './referrals';
@@ -62,19 +62,6 @@ export interface RecordedContact {
 }
 
 const CHANNEL_KEYS: readonly string[] = CONTACT_CHANNELS.map((c) => c.key);
-
-/**
- * The instance, if the principal records contacts for it.
- * @throws AccessDeniedError without `contacts:record` on it; unknown and foreign instances answer
- *   the same, so the refusal tells nothing about existence.
- */
-export async function recordingInstance(db: DbOrTx, principal: Principal | null | undefined, instanceId: string): Promise<CaseworkInstance> {
-	if (!principal) throw new AccessDeniedError();
-	const row = await caseworkInstance(db, instanceId);
-	if (!row) throw new AccessDeniedError();
-	authorize(principal, 'contacts:record', { municipalityId: row.municipalityId, instanceId: row.id });
-	return row;
-}
 
 /**
  * Records a counselling contact and issues the listed referrals in one transaction, audited

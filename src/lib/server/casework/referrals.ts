@@ -15,7 +15,7 @@ import { SUBTOPICS, THEME_FIELDS, VISIBILITIES } from '../directory/model';
 import { getOrganization, getService, visibleLevels } from '../directory/service';
 import { originalLanguage } from '../directory/texts';
 import { caseworkInstance } from '../instances/casework-reads';
-import { requireCase } from './access';
+import { recordingInstance, requireCase } from './access';
 import { decryptText, encryptText } from './crypto';
 import {
 	FINAL_REFERRAL_STATUSES,
@@ -497,9 +497,7 @@ export async function markFollowUpDone(db: Db, principal: Principal | null | und
  * @throws AccessDeniedError without `contacts:record` on the instance (also for an unknown one).
  */
 export async function recentReferralTargets(db: DbOrTx, principal: Principal, instanceId: string, limit = 10): Promise<{ kind: 'service' | 'organization'; id: string; name: string }[]> {
-	const inst = await caseworkInstance(db, instanceId);
-	if (!inst) throw new AccessDeniedError();
-	authorize(principal, 'contacts:record', { municipalityId: inst.municipalityId, instanceId: inst.id });
+	const inst = await recordingInstance(db, principal, instanceId);
 	const rows = await db
 		.select({ serviceId: referral.serviceId, organizationId: referral.organizationId, targetLabel: referral.targetLabel })
 		.from(referral)
