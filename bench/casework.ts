@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import { recordContact } from '../src/lib/server/casework/contacts';
 import { buildReport, type ReportPeriod } from '../src/lib/server/casework/statistics';
-import { readConfig } from '../src/lib/server/config';
+import { readConfig } from '../src/lib/server/core/config';
 import { migrateDatabase, openDatabase, type Db } from '../src/lib/server/db/client';
 import { loadDemo } from '../src/lib/server/demo/load';
 import { organization } from '../src/lib/server/directory/schema';

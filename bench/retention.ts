@@ -23,9 +23,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { runRetention } from '../src/lib/server/casework/retention';
+import { RETENTION_PRINCIPAL, runRetention } from '../src/lib/server/casework/retention';
 import { getCaseworkSettings } from '../src/lib/server/casework/settings';
-import { readConfig } from '../src/lib/server/config';
+import { readConfig } from '../src/lib/server/core/config';
 import { migrateDatabase, openDatabase, type Db } from '../src/lib/server/db/client';
 import { loadDemo } from '../src/lib/server/demo/load';
 import { requireMunicipality } from '../src/lib/server/geography/service';
@@ -100,7 +100,7 @@ async function prepare(db: Db, statePath: string): Promise<void> {
 
 async function run(db: Db, state: State) {
 	const now = new Date(state.now);
-	const due = (await runRetention(db, { now, municipalityId: state.municipalityId, dryRun: true })).municipalities[0];
+	const due = (await runRetention(db, RETENTION_PRINCIPAL, { now, municipalityId: state.municipalityId, dryRun: true })).municipalities[0];
 	const mb = (bytes: number) => Math.round(bytes / 1048576);
 	const rssBefore = process.memoryUsage.rss();
 	let peak = rssBefore;
@@ -108,7 +108,7 @@ async function run(db: Db, state: State) {
 		peak = Math.max(peak, process.memoryUsage.rss());
 	}, 20);
 	const t0 = performance.now();
-	const report = await runRetention(db, { now, municipalityId: state.municipalityId });
+	const report = await runRetention(db, RETENTION_PRINCIPAL, { now, municipalityId: state.municipalityId });
 	const ms = Math.round(performance.now() - t0);
 	clearInterval(sampler);
 	peak = Math.max(peak, process.memoryUsage.rss());

@@ -30,34 +30,9 @@ const MESSAGE_USERS: Record<string, string> = {
 	'directory/search-index.ts': 'offers are found by the translated names of their topics'
 };
 
-/**
- * Modules still being moved onto the template (issue 11): their violations are printed, not
- * failed. Each module leaves this list when it follows the template; the list ends empty.
- */
-const PENDING = new Set<string>(['casework']);
-
-/** Routes by the module whose pages they are (for `PENDING`). */
-const ROUTE_MODULES: [RegExp, string][] = [
-	[/\/staff\/(contacts|cases|referrals|accompaniments|statistics)\b|\/admin\/casework\b|\/\[lang=locale\]\/(r|volunteer)\b/, 'casework'],
-	[/\/staff\/(needs|programmes|coverage|steering|assessment)\b|\/api\/steering\b/, 'steering'],
-	[/\/staff\/directory\b|\/m\/\[municipality\]\/(search|o|a|saved)\b|\/verify\b|\/api\/hsds\b|\/lib\/server\/wegweiser\b|\/lib\/components\//, 'directory'],
-	[/\/m\/\[municipality\]|\/compare\b|\/staff\/instances\b/, 'instances']
-];
-
-/** The module a violation line is about (its first path), for `PENDING`. */
-function pendingModule(line: string): string | null {
-	const file = line.split(/[ :]/)[0];
-	for (const [re, m] of ROUTE_MODULES) if (re.test(file)) return PENDING.has(m) ? m : null;
-	const m = file.startsWith('src/lib/server/') ? file.split('/')[3] : null;
-	return m && PENDING.has(m) ? m : null;
-}
-
-/** Fails on the violations outside `PENDING` modules; prints the pending ones. */
+/** Fails with every violation listed. */
 function expectNone(violations: string[]): void {
-	const unique = [...new Set(violations)];
-	const pending = unique.filter((v) => pendingModule(v));
-	if (pending.length) console.warn(`pending modules (${[...PENDING].join(', ')}):\n  ${pending.join('\n  ')}`);
-	expect(unique.filter((v) => !pendingModule(v))).toEqual([]);
+	expect([...new Set(violations)]).toEqual([]);
 }
 
 function walk(dir: string): string[] {

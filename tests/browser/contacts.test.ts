@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectAccessible, launch, signIn } from '../helpers/browser';
 
 const base = inject('baseUrl');
+const de = JSON.parse(readFileSync('messages/casework-contacts/de.json', 'utf8'));
 let browser: Browser;
 
 beforeAll(async () => {
@@ -83,5 +85,19 @@ describe('contact log and statistics pages', () => {
 		const partner = await signIn(browser, 'partner.duesseldorf@example.org');
 		const res = await partner.request.get(`${base}/de/staff/statistics/download?scope=${district}&period=2026&format=csv`);
 		expect(res.status()).toBe(403);
+	});
+
+	it('says when a scope is unknown, and refuses malformed ids and downloads with 404 and 400', async () => {
+		const page = await signIn(browser, 'kalk@example.org');
+		const res = await page.goto(`${base}/de/staff/statistics?scope=instance:nonsense&period=2026`);
+		expect(res?.status()).toBe(200);
+		expect(await page.textContent('#scope-error')).toBe(de.cc_scope_invalid);
+		expect(await page.getAttribute('#scope', 'aria-invalid')).toBe('true');
+		await expectAccessible(page);
+		const download = await page.request.get(`${base}/de/staff/statistics/download?scope=nonsense&period=2026&format=csv`);
+		expect(download.status()).toBe(400);
+		for (const url of ['/de/staff/cases/nonsense', '/de/staff/cases/nonsense/export.json', '/de/staff/referrals/nonsense/slip?ref=x']) {
+			expect((await page.request.get(`${base}${url}`)).status(), url).toBe(404);
+		}
 	});
 });

@@ -1,17 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { systemPrincipal } from '../../src/lib/server/access';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/lib/server/accounts/users';
 import { type UserPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { AccessDeniedError, ValidationError } from '../../src/lib/server/core/errors';
-import { createMunicipality } from '../../src/lib/server/geography/service';
-import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
+import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
 import { CaseLockedError } from '../../src/lib/server/casework/access';
 import {
 	assignVolunteer,
@@ -24,32 +20,24 @@ import {
 } from '../../src/lib/server/casework/accompaniment';
 import { accompaniment, caseConsent, caseFile, caseStep } from '../../src/lib/server/casework/schema';
 import { countRows, freshDatabase } from '../helpers/db';
+import { buildWorld, person, type World } from '../helpers/world';
 
 process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-accompaniment-'));
 process.env.CASE_KEYS = `t1:${randomBytes(32).toString('base64')}`;
 
 let h: DatabaseHandle;
-const ids: Record<string, string> = {};
+let w: World;
+/** The world's principals, and a second volunteer of `k` and one of `o`. */
 const people: Record<string, UserPrincipal> = {};
-
-const blank: InstanceInput = {
-	name: 'X', hostOrganization: '', description: {}, street: '', postalCode: '', city: '', latitude: null, longitude: null,
-	phone: '', email: '', website: '', openingHours: [], languages: [], socialSpaceIds: [], profile: {}
-};
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 const appointment: AccompanimentRequest = { appointmentAt: new Date('2026-03-12T08:30:00Z'), place: 'Ausländerbehörde, Kalker Hauptstraße 247', language: 'ar' };
 
-async function person(key: string, role: UserPrincipal['role'], municipalityId: string, instanceIds: string[] = []): Promise<UserPrincipal> {
-	const u = await createUser(h.db, systemPrincipal('test'), { email: `${key}@example.org`, displayName: `Name ${key}`, role, municipalityId, instanceIds, password: 'long enough password' });
-	return { kind: 'user', userId: u.id, email: `${key}@example.org`, displayName: `Name ${key}`, role, municipalityId, municipalitySlug: 'koeln', instanceIds, totpEnabled: false };
-}
-
 /** A case with consent, inserted directly (the cases module builds the real UI). */
-async function makeCase(purposes: string[] = ['counselling', 'accompaniment'], instanceId = ids.kalk): Promise<string> {
+async function makeCase(purposes: string[] = ['counselling', 'accompaniment'], instanceId = w.ids.a): Promise<string> {
 	const [c] = await h.db
 		.insert(caseFile)
-		.values({ municipalityId: ids.k, instanceId, caseNumber: `K-2026-${randomBytes(3).toString('hex')}`, language: 'ar', displayNameEnc: null })
+		.values({ municipalityId: w.ids.k, instanceId, caseNumber: `K-2026-${randomBytes(3).toString('hex')}`, language: 'ar', displayNameEnc: null })
 		.returning();
 	await h.db.insert(caseConsent).values({ caseId: c.id, purposes, dataCategories: ['appointments'], givenOn: '2026-03-01', explainedIn: 'ar' });
 	return c.id;
@@ -61,17 +49,12 @@ async function writes() {
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	ids.k = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
-	ids.d = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'duesseldorf', name: 'Düsseldorf' })).id;
-	ids.kalk = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP Kalk', phone: '0221 4711', municipalityId: ids.k, slug: 'kalk' })).id;
-	ids.porz = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP Porz', municipalityId: ids.k, slug: 'porz' })).id;
-	people.staff = await person('staff', 'instance_staff', ids.k, [ids.kalk]);
-	people.porz = await person('porz', 'instance_staff', ids.k, [ids.porz]);
-	people.admin = await person('admin', 'municipality_admin', ids.k);
-	people.vol = await person('vol', 'volunteer', ids.k);
-	people.vol2 = await person('vol2', 'volunteer', ids.k);
-	people.volD = await person('vold', 'volunteer', ids.d);
-	people.partner = await person('partner', 'partner_editor', ids.k);
+	w = await buildWorld(h.db);
+	// The volunteer calls the instance: it needs a phone number.
+	await h.db.execute(sql`update instance set phone = '0221 4711' where id = ${w.ids.a}`);
+	Object.assign(people, { staff: w.who.staffA, porz: w.who.staffB, admin: w.who.admin, vol: w.who.volunteer, partner: w.who.partner });
+	people.vol2 = await person(h.db, 'vol2', 'volunteer', { id: w.ids.k, slug: 'koeln' });
+	people.volD = await person(h.db, 'vold', 'volunteer', { id: w.ids.o, slug: 'bonn' });
 });
 afterAll(() => h?.close());
 
@@ -79,7 +62,7 @@ describe('requesting an accompaniment', () => {
 	it('creates a case step of kind accompaniment and the request, audited without place or time', async () => {
 		const caseId = await makeCase();
 		const row = await requestAccompaniment(h.db, people.staff, caseId, appointment, NOW);
-		expect(row).toMatchObject({ status: 'requested', language: 'ar', instanceId: ids.kalk, volunteerId: null, place: appointment.place });
+		expect(row).toMatchObject({ status: 'requested', language: 'ar', instanceId: w.ids.a, volunteerId: null, place: appointment.place });
 		const [step] = await h.db.select().from(caseStep).where(eq(caseStep.id, row.stepId));
 		expect([step.kind, step.caseId, step.at.toISOString()]).toEqual(['accompaniment', caseId, '2026-03-12T08:30:00.000Z']);
 		const [audit] = await listAudit(h.db, { entityType: 'accompaniment', entityId: row.id });
@@ -135,13 +118,13 @@ describe('requesting an accompaniment', () => {
 describe('assigning a volunteer', () => {
 	it('assigns a volunteer of the municipality, audited, and lists the volunteers to choose from', async () => {
 		const row = await requestAccompaniment(h.db, people.staff, await makeCase(), appointment, NOW);
-		expect((await listVolunteers(h.db, people.staff, ids.kalk)).map((v) => v.displayName)).toEqual(['Name vol', 'Name vol2']);
+		expect((await listVolunteers(h.db, people.staff, w.ids.a)).map((v) => v.displayName)).toEqual(['vol2', 'volunteer']);
 		const assigned = await assignVolunteer(h.db, people.staff, row.id, people.vol.userId);
 		expect([assigned.status, assigned.volunteerId]).toEqual(['assigned', people.vol.userId]);
 		const [audit] = await listAudit(h.db, { entityType: 'accompaniment', entityId: row.id });
 		expect(audit.changes).toEqual({ volunteerId: [null, people.vol.userId], status: ['requested', 'assigned'] });
-		const open = await listAccompaniments(h.db, people.staff, ids.kalk);
-		expect(open.find((a) => a.id === row.id)?.volunteerName).toBe('Name vol');
+		const open = await listAccompaniments(h.db, people.staff, w.ids.a);
+		expect(open.find((a) => a.id === row.id)?.volunteerName).toBe('volunteer');
 	});
 
 	it('refuses a non-volunteer and a volunteer of another municipality, changing nothing', async () => {
@@ -159,8 +142,8 @@ describe('assigning a volunteer', () => {
 		for (const p of [people.porz, people.admin, people.vol]) {
 			await expect(assignVolunteer(h.db, p, row.id, people.vol.userId)).rejects.toThrow(AccessDeniedError);
 		}
-		await expect(listAccompaniments(h.db, people.porz, ids.kalk)).rejects.toThrow(AccessDeniedError);
-		await expect(listVolunteers(h.db, people.vol, ids.kalk)).rejects.toThrow(AccessDeniedError);
+		await expect(listAccompaniments(h.db, people.porz, w.ids.a)).rejects.toThrow(AccessDeniedError);
+		await expect(listVolunteers(h.db, people.vol, w.ids.a)).rejects.toThrow(AccessDeniedError);
 	});
 
 	it('closes as done or cancelled, and refuses changes after that', async () => {
@@ -172,7 +155,7 @@ describe('assigning a volunteer', () => {
 		await expect(setAccompanimentStatus(h.db, people.staff, row.id, 'cancelled', NOW)).rejects.toThrow(ValidationError);
 		await expect(assignVolunteer(h.db, people.staff, row.id, people.vol.userId)).rejects.toThrow(ValidationError);
 		await expect(setAccompanimentStatus(h.db, people.staff, row.id, 'assigned', NOW)).rejects.toThrow(ValidationError);
-		expect((await listAccompaniments(h.db, people.staff, ids.kalk)).map((a) => a.id)).not.toContain(row.id);
+		expect((await listAccompaniments(h.db, people.staff, w.ids.a)).map((a) => a.id)).not.toContain(row.id);
 	});
 });
 
@@ -219,5 +202,31 @@ describe('what a volunteer sees', () => {
 		for (const p of [people.staff, people.admin, people.partner, null]) {
 			await expect(listForVolunteer(h.db, p)).rejects.toThrow(AccessDeniedError);
 		}
+	});
+});
+
+describe('accompaniment: ids and language codes', () => {
+	it('answers unknown and malformed ids with 404, changing nothing', async () => {
+		const before = await writes();
+		for (const id of ['nonsense', '00000000-0000-4000-8000-000000000000']) {
+			await expect(assignVolunteer(h.db, people.staff, id, people.vol.userId)).rejects.toThrow(NotFoundError);
+			await expect(setAccompanimentStatus(h.db, people.staff, id, 'done', NOW)).rejects.toThrow(NotFoundError);
+			await expect(listAccompaniments(h.db, people.staff, id)).rejects.toThrow(NotFoundError);
+			await expect(listVolunteers(h.db, people.staff, id)).rejects.toThrow(NotFoundError);
+		}
+		await expect(requestAccompaniment(h.db, people.staff, 'nonsense', appointment, NOW)).rejects.toThrow(NotFoundError);
+		expect(await writes()).toEqual(before);
+	});
+
+	it('stores the language code canonical and refuses what is no language code', async () => {
+		const caseId = await makeCase();
+		expect((await requestAccompaniment(h.db, people.staff, caseId, { ...appointment, language: ' AR ' }, NOW)).language).toBe('ar');
+		expect((await requestAccompaniment(h.db, people.staff, caseId, { ...appointment, language: 'fa-af' }, NOW)).language).toBe('fa-AF');
+		const before = await writes();
+		for (const language of ['arabisch', 'a', 'x'.repeat(300), '']) {
+			const e = await requestAccompaniment(h.db, people.staff, caseId, { ...appointment, language }, NOW).catch((x) => x);
+			expect((e as ValidationError).issues.map((i) => `${i.field}:${i.code}`)).toEqual(['language:invalid_language']);
+		}
+		expect(await writes()).toEqual(before);
 	});
 });

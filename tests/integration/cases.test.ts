@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { systemPrincipal } from '../../src/lib/server/access';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPassword, createSession, resolveSession } from '../../src/lib/server/accounts/sessions';
-import { createUser } from '../../src/lib/server/accounts/users';
 import { type UserPrincipal } from '../../src/lib/server/access';
 import { CaseLockedError } from '../../src/lib/server/casework/access';
 import {
@@ -26,37 +24,32 @@ import {
 	type OpenCaseInput
 } from '../../src/lib/server/casework/cases';
 import { decryptText, keyFilePath, loadKeyring, parseKeyList } from '../../src/lib/server/casework/crypto';
-import { exportCase, renderCasePdf } from '../../src/lib/server/casework/export';
+import { exportCase } from '../../src/lib/server/casework/export';
+import { renderCasePdf } from '../../src/lib/server/casework/pages/case-pdf';
 import { choosePurpose, listCaseReads, PurposeRequiredError } from '../../src/lib/server/casework/read-audit';
 import { issueReferral } from '../../src/lib/server/casework/referrals';
 import { reencryptAll, rotateKeys } from '../../src/lib/server/casework/rotation';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
 import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
-import { createMunicipality } from '../../src/lib/server/geography/service';
-import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
-import { offer, org } from '../helpers/directory';
+import { buildWorld, person, TEST_PASSWORD, type World } from '../helpers/world';
 
 process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'anl-cases-'));
 delete process.env.CASE_KEYS;
 delete process.env.CASE_KEY_FILE;
 
-const PASSWORD = 'correct horse battery';
 const NAME = 'Amina Planted-Name';
 const NOTE = 'Planted note: Aufenthaltstitel läuft ab';
-const blank: InstanceInput = {
-	name: 'X', hostOrganization: '', description: {}, street: '', postalCode: '', city: '', latitude: null, longitude: null,
-	phone: '', email: '', website: '', openingHours: [], languages: [], socialSpaceIds: [], profile: {}
-};
-
 let h: DatabaseHandle;
+let w: World;
+/** Cases and steps the tests create, by name. */
 const ids: Record<string, string> = {};
 /** Signed-in people: principal and cookie token. */
 const who: Record<string, { p: UserPrincipal; token: string }> = {};
 
-async function signIn(email: string) {
-	const login = await checkPassword(h.db, email, PASSWORD, '10.0.0.9');
+/** Signs in an account of the world (`<key>@example.org`) with a new session. */
+async function signIn(key: string) {
+	const login = await checkPassword(h.db, `${key}@example.org`, TEST_PASSWORD, '10.0.0.9');
 	if (login.status !== 'ok') throw new Error(login.status);
 	const { token } = await createSession(h.db, login.userId, true);
 	const state = await resolveSession(h.db, token);
@@ -66,7 +59,7 @@ async function signIn(email: string) {
 
 function input(overrides: Partial<OpenCaseInput> = {}, consent: Partial<OpenCaseInput['consent']> = {}): OpenCaseInput {
 	return {
-		instanceId: ids.wp5,
+		instanceId: w.ids.a,
 		language: 'ar',
 		displayName: NAME,
 		...overrides,
@@ -100,33 +93,17 @@ const NOW = new Date('2026-03-10T10:00:00Z');
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	ids.d = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'd', name: 'Düsseldorf' })).id;
-	ids.k = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'k', name: 'Köln' })).id;
-	ids.wp5 = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP 5', city: 'Düsseldorf', municipalityId: ids.d, slug: 'wp5' })).id;
-	ids.wp6 = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP 6', municipalityId: ids.d, slug: 'wp6' })).id;
-	ids.kalk = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'Kalk', municipalityId: ids.k, slug: 'kalk' })).id;
-	const users = [
-		['staff5', 'instance_staff', ids.d, [ids.wp5]],
-		['staff6', 'instance_staff', ids.d, [ids.wp6]],
-		['colleague', 'instance_staff', ids.d, [ids.wp6]],
-		['kalk', 'instance_staff', ids.k, [ids.kalk]],
-		['admin', 'municipality_admin', ids.d, []],
-		['partner', 'partner_editor', ids.d, []],
-		['volunteer', 'volunteer', ids.d, []]
-	] as const;
-	for (const [name, role, municipalityId, instanceIds] of users) {
-		await createUser(h.db, systemPrincipal('test'), { email: `${name}@example.org`, displayName: `User ${name}`, role, municipalityId, instanceIds: [...instanceIds], password: PASSWORD });
-		who[name] = await signIn(`${name}@example.org`);
-	}
-	const { id: orgId } = await saveOrganization(h.db, systemPrincipal('t'), ids.d, org({ name: 'Diakonie Düsseldorf' }));
-	ids.offer = (await saveService(h.db, systemPrincipal('t'), ids.d, offer(orgId, { locations: [], schedules: [] }))).id;
+	w = await buildWorld(h.db);
+	// A second member of staff of instance b, to share cases with.
+	await person(h.db, 'colleague', 'instance_staff', { id: w.ids.k, slug: 'koeln' }, [w.ids.b]);
+	for (const key of ['staffA', 'staffB', 'colleague', 'staffC', 'admin', 'partner', 'volunteer']) who[key] = await signIn(key);
 });
 afterAll(() => h?.close());
 
 describe(`cases on ${DB_KIND}`, () => {
 	it('refuses a case without a complete consent, at the service level, writing nothing', async () => {
 		const none = input({}, { purposes: [], dataCategories: [], givenOn: '', explainedIn: '', confirmed: false });
-		expect(await issues(openCase(h.db, who.staff5.p, none, NOW))).toEqual([
+		expect(await issues(openCase(h.db, who.staffA.p, none, NOW))).toEqual([
 			'purposes:required',
 			'dataCategories:required',
 			'partnerCategories:not_in_data_categories',
@@ -151,29 +128,29 @@ describe(`cases on ${DB_KIND}`, () => {
 		[{ explainedIn: 'arabic!' }, 'explainedIn:invalid_language'],
 		[{ confirmed: false }, 'confirmed:required']
 	])('refuses the consent %j with %s', async (consent, expected) => {
-		expect(await issues(openCase(h.db, who.staff5.p, input({}, consent as Partial<OpenCaseInput['consent']>), NOW))).toEqual([expected]);
+		expect(await issues(openCase(h.db, who.staffA.p, input({}, consent as Partial<OpenCaseInput['consent']>), NOW))).toEqual([expected]);
 	});
 
 	it('refuses a display name the consent does not cover, a bad language and a missing instance', async () => {
-		expect(await issues(openCase(h.db, who.staff5.p, input({}, { dataCategories: ['language'], partnerCategories: [] }), NOW))).toEqual(['displayName:consent_not_covered']);
-		expect(await issues(openCase(h.db, who.staff5.p, input({ language: '' }), NOW))).toEqual(['language:required']);
-		expect(await issues(openCase(h.db, who.staff5.p, input({ language: 'x y' }), NOW))).toEqual(['language:invalid_language']);
-		expect(await issues(openCase(h.db, who.staff5.p, input({ displayName: 'x'.repeat(121) }), NOW))).toEqual(['displayName:too_long']);
-		expect(await issues(openCase(h.db, who.staff5.p, input({ instanceId: '' }), NOW))).toEqual(['instanceId:required']);
-		await expect(openCase(h.db, who.staff5.p, input({ instanceId: '00000000-0000-0000-0000-000000000000' }), NOW)).rejects.toThrow(NotFoundError);
+		expect(await issues(openCase(h.db, who.staffA.p, input({}, { dataCategories: ['language'], partnerCategories: [] }), NOW))).toEqual(['displayName:consent_not_covered']);
+		expect(await issues(openCase(h.db, who.staffA.p, input({ language: '' }), NOW))).toEqual(['language:required']);
+		expect(await issues(openCase(h.db, who.staffA.p, input({ language: 'x y' }), NOW))).toEqual(['language:invalid_language']);
+		expect(await issues(openCase(h.db, who.staffA.p, input({ displayName: 'x'.repeat(121) }), NOW))).toEqual(['displayName:too_long']);
+		expect(await issues(openCase(h.db, who.staffA.p, input({ instanceId: '' }), NOW))).toEqual(['instanceId:required']);
+		await expect(openCase(h.db, who.staffA.p, input({ instanceId: '00000000-0000-0000-0000-000000000000' }), NOW)).rejects.toThrow(NotFoundError);
 		expect(await countRows(h, 'case_file')).toBe(0);
 	});
 
 	it('opens cases with consecutive numbers per instance and year, also when opened at once', async () => {
-		const opened = (await Promise.all([1, 2, 3, 4].map(() => openCase(h.db, who.staff5.p, input(), NOW)))).sort((a, b) => a.caseNumber.localeCompare(b.caseNumber));
+		const opened = (await Promise.all([1, 2, 3, 4].map(() => openCase(h.db, who.staffA.p, input(), NOW)))).sort((a, b) => a.caseNumber.localeCompare(b.caseNumber));
 		expect(opened.map((c) => c.caseNumber)).toEqual(['K-2026-0001', 'K-2026-0002', 'K-2026-0003', 'K-2026-0004']);
-		const other = await openCase(h.db, who.staff6.p, input({ instanceId: ids.wp6, displayName: null }), NOW);
+		const other = await openCase(h.db, who.staffB.p, input({ instanceId: w.ids.b, displayName: null }), NOW);
 		expect(other.caseNumber).toBe('K-2026-0001');
-		const nextYear = await openCase(h.db, who.staff6.p, input({ instanceId: ids.wp6, displayName: null }), new Date('2027-01-01T00:30:00+01:00'));
+		const nextYear = await openCase(h.db, who.staffB.p, input({ instanceId: w.ids.b, displayName: null }), new Date('2027-01-01T00:30:00+01:00'));
 		expect(nextYear.caseNumber).toBe('K-2027-0001');
 		const [consent] = await raw<{ purposes: string[]; recorded_by: string }>(sql`select purposes, recorded_by from case_consent where case_id = ${opened[0].id}`);
 		expect(consent.purposes).toEqual(['counselling', 'referral', 'accompaniment']);
-		expect(consent.recorded_by).toBe(who.staff5.p.userId);
+		expect(consent.recorded_by).toBe(who.staffA.p.userId);
 		ids.case = opened[0].id;
 		ids.case2 = opened[1].id;
 		ids.case3 = opened[2].id;
@@ -181,8 +158,8 @@ describe(`cases on ${DB_KIND}`, () => {
 	});
 
 	it('keeps names and notes encrypted at rest and out of the audit log', async () => {
-		ids.step = await addStep(h.db, who.staff5.p, ids.case, { kind: 'appointment', at: '2026-03-12T09:30', followUpOn: '2026-03-09', topics: ['language_course'], note: NOTE }, NOW);
-		await addNote(h.db, who.staff5.p, ids.case, NOTE, NOW);
+		ids.step = await addStep(h.db, who.staffA.p, ids.case, { kind: 'appointment', at: '2026-03-12T09:30', followUpOn: '2026-03-09', topics: ['language_course'], note: NOTE }, NOW);
+		await addNote(h.db, who.staffA.p, ids.case, NOTE, NOW);
 		const [c] = await raw<{ display_name_enc: string }>(sql`select display_name_enc from case_file where id = ${ids.case}`);
 		const [n] = await raw<{ body_enc: string }>(sql`select body_enc from case_note where case_id = ${ids.case}`);
 		const [s] = await raw<{ note_enc: string; at: Date }>(sql`select note_enc, at from case_step where id = ${ids.step}`);
@@ -200,7 +177,7 @@ describe(`cases on ${DB_KIND}`, () => {
 	});
 
 	it('checks steps and notes against the consent and the vocabulary', async () => {
-		const p = who.staff5.p;
+		const p = who.staffA.p;
 		expect(await issues(addStep(h.db, p, ids.case, { kind: 'visit', at: '' }))).toEqual(['kind:unknown_value', 'at:required']);
 		expect(await issues(addStep(h.db, p, ids.case, { kind: 'contact', at: 'soon', followUpOn: '2026-13-01', topics: ['astrology'] }))).toEqual([
 			'at:invalid_date',
@@ -223,20 +200,20 @@ describe(`cases on ${DB_KIND}`, () => {
 	});
 
 	it('lists only workable cases, open ones with due follow-ups first, without names', async () => {
-		await addStep(h.db, who.staff5.p, ids.case3, { kind: 'contact', at: NOW, followUpOn: '2026-04-01' }, NOW);
-		const list = await listCases(h.db, who.staff5.p, NOW);
+		await addStep(h.db, who.staffA.p, ids.case3, { kind: 'contact', at: NOW, followUpOn: '2026-04-01' }, NOW);
+		const list = await listCases(h.db, who.staffA.p, NOW);
 		expect(list.map((c) => c.caseNumber)).toEqual(['K-2026-0001', 'K-2026-0003', 'K-2026-0004', 'K-2026-0002']);
 		expect(list[0]).toMatchObject({ nextFollowUp: '2026-03-09', due: true, shared: false, status: 'open' });
 		expect(list[1]).toMatchObject({ nextFollowUp: '2026-04-01', due: false });
 		expect(JSON.stringify(list)).not.toContain('Amina');
-		await markStepDone(h.db, who.staff5.p, ids.case, ids.step, NOW);
-		expect((await listCases(h.db, who.staff5.p, NOW))[0].caseNumber).toBe('K-2026-0003');
-		expect((await listCases(h.db, who.staff6.p, NOW)).map((c) => c.caseNumber)).toEqual(['K-2027-0001', 'K-2026-0001']);
-		expect(await listCases(h.db, who.kalk.p, NOW)).toEqual([]);
+		await markStepDone(h.db, who.staffA.p, ids.case, ids.step, NOW);
+		expect((await listCases(h.db, who.staffA.p, NOW))[0].caseNumber).toBe('K-2026-0003');
+		expect((await listCases(h.db, who.staffB.p, NOW)).map((c) => c.caseNumber)).toEqual(['K-2027-0001', 'K-2026-0001']);
+		expect(await listCases(h.db, who.staffC.p, NOW)).toEqual([]);
 	});
 
 	it('asks for a read purpose per session and audits every read with it', async () => {
-		const { p, token } = who.staff5;
+		const { p, token } = who.staffA;
 		await expect(getCaseView(h.db, p, ids.case, token)).rejects.toThrow(PurposeRequiredError);
 		await expect(getCaseView(h.db, p, ids.case, undefined)).rejects.toThrow(PurposeRequiredError);
 		expect(await issues(choosePurpose(h.db, p, ids.case, token, 'curiosity'))).toEqual(['purpose:unknown_value']);
@@ -254,38 +231,39 @@ describe(`cases on ${DB_KIND}`, () => {
 		expect(rows).toHaveLength(2);
 		expect(rows[0]).toEqual({ action: 'read', entity_type: 'case', entity_id: ids.case, actor_user_id: p.userId, changes: { purpose: [null, 'counselling'] } });
 		// A second session of the same person has to choose again.
-		const other = await signIn('staff5@example.org');
+		const other = await signIn('staffA');
 		await expect(getCaseView(h.db, other.p, ids.case, other.token)).rejects.toThrow(PurposeRequiredError);
 		await choosePurpose(h.db, other.p, ids.case, other.token, 'follow_up');
 		await getCaseView(h.db, other.p, ids.case, other.token);
 		const log = await listCaseReads(h.db, p, ids.case);
 		expect(log.map((r) => r.purpose)).toEqual(['follow_up', 'counselling', 'counselling']);
-		expect(log[0].actor).toBe('User staff5');
+		expect(log[0].actor).toBe('staffA');
 	});
 
 	it('issues a referral from the case and shows its status', async () => {
-		const { referral, token } = await issueReferral(h.db, who.staff5.p, ids.d, null, {
-			instanceId: ids.wp5,
-			serviceId: ids.offer,
+		const { referral, token } = await issueReferral(h.db, who.staffA.p, {
+			districtId: null,
+			instanceId: w.ids.a,
+			serviceId: w.ids.offer,
 			topic: 'language_course',
 			caseId: ids.case,
 			shared: { language: 'ar', needsSummary: 'Sprachkurs gesucht' }
 		});
 		expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 		ids.referral = referral.id;
-		const view = await getCaseView(h.db, who.staff5.p, ids.case, who.staff5.token);
+		const view = await getCaseView(h.db, who.staffA.p, ids.case, who.staffA.token);
 		expect(view.referrals).toHaveLength(1);
 		expect(view.referrals[0]).toMatchObject({ status: 'issued', topic: 'language_course', shared: { language: 'ar', needsSummary: 'Sprachkurs gesucht' } });
 		expect(view.referrals[0].events.map((e) => e.status)).toEqual(['issued']);
 	});
 
 	it('exports everything held as JSON and as a tagged PDF, both audited reads', async () => {
-		const { p, token } = who.staff5;
+		const { p, token } = who.staffA;
 		const before = (await listCaseReads(h.db, p, ids.case)).length;
 		const data = await exportCase(h.db, p, ids.case, token, NOW);
 		expect(data.format).toBe('anlaufstelle-case-export/1');
 		expect(data.case).toMatchObject({ caseNumber: 'K-2026-0001', displayName: NAME, language: 'ar', status: 'open' });
-		expect(data.consent).toMatchObject({ givenOn: '2026-03-02', explainedIn: 'ar', recordedBy: 'User staff5', partnerCategories: ['language', 'needs_summary'] });
+		expect(data.consent).toMatchObject({ givenOn: '2026-03-02', explainedIn: 'ar', recordedBy: 'staffA', partnerCategories: ['language', 'needs_summary'] });
 		expect(data.notes.map((n) => n.body)).toEqual([NOTE]);
 		expect(data.steps).toHaveLength(1);
 		expect(data.referrals[0]).toMatchObject({ status: 'issued', targetLabel: 'Deutschkurs für Anfänger' });
@@ -301,11 +279,11 @@ describe(`cases on ${DB_KIND}`, () => {
 		for (const tag of ['/H1', '/H2', '/P']) expect(text).toContain(`/S ${tag}`);
 		const arabic = await renderCasePdf(data, 'ar');
 		expect(arabic.toString('latin1')).toMatch(/\/Lang \(ar\)/);
-		await expect(exportCase(h.db, who.staff6.p, ids.case, who.staff6.token)).rejects.toThrow(AccessDeniedError);
+		await expect(exportCase(h.db, who.staffB.p, ids.case, who.staffB.token)).rejects.toThrow(AccessDeniedError);
 	});
 
 	it('closes a case: writes are refused, erasure is scheduled after the Löschplan period, reopening clears it', async () => {
-		const p = who.staff5.p;
+		const p = who.staffA.p;
 		const deleteAfter = await closeCase(h.db, p, ids.case2, NOW);
 		expect(deleteAfter.toISOString()).toBe('2026-09-10T10:00:00.000Z');
 		for (const write of [
@@ -323,8 +301,8 @@ describe(`cases on ${DB_KIND}`, () => {
 	});
 
 	it('withdrawn consent stops processing: every write is refused and deletion starts now', async () => {
-		const p = who.staff5.p;
-		const { referral } = await issueReferral(h.db, p, ids.d, null, { instanceId: ids.wp5, serviceId: ids.offer, topic: 'language_course', caseId: ids.case4, shared: { needsSummary: 'x' } });
+		const p = who.staffA.p;
+		const { referral } = await issueReferral(h.db, p, { districtId: null, instanceId: w.ids.a, serviceId: w.ids.offer, topic: 'language_course', caseId: ids.case4, shared: { needsSummary: 'x' } });
 		const stepId = await addStep(h.db, p, ids.case4, { kind: 'contact', at: NOW });
 		await shareCase(h.db, p, ids.case4, who.colleague.p.userId);
 		await closeCase(h.db, p, ids.case4, NOW);
@@ -345,19 +323,19 @@ describe(`cases on ${DB_KIND}`, () => {
 			() => closeCase(h.db, p, ids.case4),
 			() => reopenCase(h.db, p, ids.case4),
 			() => withdrawConsent(h.db, p, ids.case4),
-			() => shareCase(h.db, p, ids.case4, who.staff6.p.userId),
+			() => shareCase(h.db, p, ids.case4, who.staffB.p.userId),
 			() => unshareCase(h.db, p, ids.case4, who.colleague.p.userId),
-			() => issueReferral(h.db, p, ids.d, null, { instanceId: ids.wp5, serviceId: ids.offer, topic: 'language_course', caseId: ids.case4 })
+			() => issueReferral(h.db, p, { districtId: null, instanceId: w.ids.a, serviceId: w.ids.offer, topic: 'language_course', caseId: ids.case4 })
 		]) {
 			await expect(write()).rejects.toThrow(locked);
 		}
 		// Reading stays possible (e.g. for the person's access request) until the case is erased.
-		await choosePurpose(h.db, p, ids.case4, who.staff5.token, 'data_subject_request');
-		expect((await getCaseView(h.db, p, ids.case4, who.staff5.token)).writable).toBe(false);
+		await choosePurpose(h.db, p, ids.case4, who.staffA.token, 'data_subject_request');
+		expect((await getCaseView(h.db, p, ids.case4, who.staffA.token)).writable).toBe(false);
 	});
 
 	it('erases a case on request at once, keeping the referral only as an anonymous statistic', async () => {
-		const p = who.staff5.p;
+		const p = who.staffA.p;
 		await eraseCase(h.db, p, ids.case4);
 		for (const table of ['case_file', 'case_consent', 'case_step', 'case_share', 'case_read_purpose']) {
 			const [row] = await raw<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(table)} where ${sql.identifier(table === 'case_file' ? 'id' : 'case_id')} = ${ids.case4}`);
@@ -367,7 +345,7 @@ describe(`cases on ${DB_KIND}`, () => {
 		expect(r).toEqual({ case_id: null, topic: 'language_course', shared_enc: null });
 		const [audit] = await raw<{ action: string; changes: Record<string, unknown> }>(sql`select action, changes from audit_log where action = 'erase' and entity_id = ${ids.case4}`);
 		expect(audit.changes).toEqual({ caseNumber: ['K-2026-0004', null], status: ['withdrawn', null], reason: [null, 'data_subject_request'] });
-		await expect(getCaseView(h.db, p, ids.case4, who.staff5.token)).rejects.toThrow(NotFoundError);
+		await expect(getCaseView(h.db, p, ids.case4, who.staffA.token)).rejects.toThrow(NotFoundError);
 	});
 });
 
@@ -384,7 +362,7 @@ describe(`case access on ${DB_KIND}`, () => {
 			addStep: () => addStep(h.db, p, caseId, { kind: 'contact', at: NOW }),
 			markStepDone: () => markStepDone(h.db, p, caseId, stepId),
 			addNote: () => addNote(h.db, p, caseId, 'x'),
-			shareCase: () => shareCase(h.db, p, caseId, who.staff6.p.userId),
+			shareCase: () => shareCase(h.db, p, caseId, who.staffB.p.userId),
 			unshareCase: () => unshareCase(h.db, p, caseId, who.colleague.p.userId),
 			closeCase: () => closeCase(h.db, p, caseId),
 			reopenCase: () => reopenCase(h.db, p, caseId),
@@ -393,16 +371,16 @@ describe(`case access on ${DB_KIND}`, () => {
 		};
 	}
 
-	it.each(['kalk', 'staff6', 'admin', 'partner', 'volunteer'])('refuses %s every service function on a case of WP 5', async (name) => {
-		const { id } = await openCase(h.db, who.staff5.p, input(), NOW);
-		const stepId = await addStep(h.db, who.staff5.p, id, { kind: 'contact', at: NOW });
-		await shareCase(h.db, who.staff5.p, id, who.colleague.p.userId);
+	it.each(['staffC', 'staffB', 'admin', 'partner', 'volunteer'])('refuses %s every service function on a case of instance a', async (name) => {
+		const { id } = await openCase(h.db, who.staffA.p, input(), NOW);
+		const stepId = await addStep(h.db, who.staffA.p, id, { kind: 'contact', at: NOW });
+		await shareCase(h.db, who.staffA.p, id, who.colleague.p.userId);
 		for (const [fn, call] of Object.entries(calls(id, stepId, who[name]))) {
 			await expect(call(), `${name} ${fn}`).rejects.toThrow(AccessDeniedError);
 		}
 		await expect(openCase(h.db, who[name].p, input(), NOW)).rejects.toThrow(AccessDeniedError);
 		await expect(
-			issueReferral(h.db, who[name].p, ids.d, null, { instanceId: ids.wp5, serviceId: ids.offer, topic: 'language_course', caseId: id })
+			issueReferral(h.db, who[name].p, { districtId: null, instanceId: w.ids.a, serviceId: w.ids.offer, topic: 'language_course', caseId: id })
 		).rejects.toThrow(AccessDeniedError);
 		if (name === 'admin' || name === 'partner' || name === 'volunteer') {
 			await expect(listCases(h.db, who[name].p)).rejects.toThrow(AccessDeniedError);
@@ -414,43 +392,43 @@ describe(`case access on ${DB_KIND}`, () => {
 	});
 
 	it('allows a named colleague every service function, and ends it with the share', async () => {
-		const { id } = await openCase(h.db, who.staff5.p, input(), NOW);
-		const stepId = await addStep(h.db, who.staff5.p, id, { kind: 'contact', at: NOW });
-		expect(await issues(shareCase(h.db, who.staff5.p, id, who.kalk.p.userId))).toEqual(['userId:unknown_colleague']);
-		expect(await issues(shareCase(h.db, who.staff5.p, id, who.admin.p.userId))).toEqual(['userId:unknown_colleague']);
-		expect((await shareCandidates(h.db, who.staff5.p, id)).map((c) => c.displayName)).toEqual(['User colleague', 'User staff6']);
-		await shareCase(h.db, who.staff5.p, id, who.colleague.p.userId);
-		expect(await issues(shareCase(h.db, who.staff5.p, id, who.colleague.p.userId))).toEqual(['userId:already_shared']);
+		const { id } = await openCase(h.db, who.staffA.p, input(), NOW);
+		const stepId = await addStep(h.db, who.staffA.p, id, { kind: 'contact', at: NOW });
+		expect(await issues(shareCase(h.db, who.staffA.p, id, who.staffC.p.userId))).toEqual(['userId:unknown_colleague']);
+		expect(await issues(shareCase(h.db, who.staffA.p, id, who.admin.p.userId))).toEqual(['userId:unknown_colleague']);
+		expect((await shareCandidates(h.db, who.staffA.p, id)).map((c) => c.displayName)).toEqual(['colleague', 'staffB']);
+		await shareCase(h.db, who.staffA.p, id, who.colleague.p.userId);
+		expect(await issues(shareCase(h.db, who.staffA.p, id, who.colleague.p.userId))).toEqual(['userId:already_shared']);
 		const c = calls(id, stepId, who.colleague);
 		await c.choosePurpose();
 		expect((await c.getCaseView()).case.displayName).toBe(NAME);
-		expect((await c.listCaseReads())[0].actor).toBe('User colleague');
+		expect((await c.listCaseReads())[0].actor).toBe('colleague');
 		expect((await c.exportCase()).case.id).toBe(id);
-		expect((await c.shareCandidates()).map((x) => x.displayName)).toEqual(['User staff6']);
+		expect((await c.shareCandidates()).map((x) => x.displayName)).toEqual(['staffB']);
 		await c.addStep();
 		await c.markStepDone();
 		await c.addNote();
 		await c.shareCase();
-		await issueReferral(h.db, who.colleague.p, ids.d, null, { instanceId: ids.wp5, serviceId: ids.offer, topic: 'language_course', caseId: id });
+		await issueReferral(h.db, who.colleague.p, { districtId: null, instanceId: w.ids.a, serviceId: w.ids.offer, topic: 'language_course', caseId: id });
 		expect((await listCases(h.db, who.colleague.p)).find((x) => x.id === id)).toMatchObject({ shared: true });
 		await c.closeCase();
 		await c.reopenCase();
-		await unshareCase(h.db, who.staff5.p, id, who.staff6.p.userId);
+		await unshareCase(h.db, who.staffA.p, id, who.staffB.p.userId);
 		await c.withdrawConsent();
 		await c.eraseCase();
 		expect(await countRows(h, 'case_file')).toBeGreaterThan(0);
-		await expect(getCaseView(h.db, who.staff5.p, id, who.staff5.token)).rejects.toThrow(NotFoundError);
+		await expect(getCaseView(h.db, who.staffA.p, id, who.staffA.token)).rejects.toThrow(NotFoundError);
 	});
 
 	it('ends a colleague’s access and their read purposes when the share ends', async () => {
-		const { id } = await openCase(h.db, who.staff5.p, input(), NOW);
-		await shareCase(h.db, who.staff5.p, id, who.colleague.p.userId);
+		const { id } = await openCase(h.db, who.staffA.p, input(), NOW);
+		await shareCase(h.db, who.staffA.p, id, who.colleague.p.userId);
 		await choosePurpose(h.db, who.colleague.p, id, who.colleague.token, 'handover');
-		await unshareCase(h.db, who.staff5.p, id, who.colleague.p.userId);
+		await unshareCase(h.db, who.staffA.p, id, who.colleague.p.userId);
 		await expect(getCaseView(h.db, who.colleague.p, id, who.colleague.token)).rejects.toThrow(AccessDeniedError);
 		const [row] = await raw<{ n: number }>(sql`select count(*)::int as n from case_read_purpose where case_id = ${id}`);
 		expect(row.n).toBe(0);
-		await expect(unshareCase(h.db, who.staff5.p, id, who.colleague.p.userId)).rejects.toThrow(NotFoundError);
+		await expect(unshareCase(h.db, who.staffA.p, id, who.colleague.p.userId)).rejects.toThrow(NotFoundError);
 	});
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { systemPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
 import { deleteContact, listRecentContacts, recordContact, type ContactInput } from '../../src/lib/server/casework/contacts';
 import { findReferralByToken } from '../../src/lib/server/casework/referrals';
@@ -190,6 +191,28 @@ describe(`recording a counselling contact (${DB_KIND})`, () => {
 	it('refuses an unknown instance like a foreign one', async () => {
 		await expect(recordContact(h.db, w.who.staffA, input({ instanceId: '00000000-0000-4000-8000-000000000000' }), NOW)).rejects.toBeInstanceOf(AccessDeniedError);
 		await expect(recordContact(h.db, w.who.staffA, input({ instanceId: 'nonsense' }), NOW)).rejects.toBeInstanceOf(AccessDeniedError);
+	});
+});
+
+describe(`contacts: bad input and the system principal (${DB_KIND})`, () => {
+	it('refuses an over-long or malformed language at its field, writing nothing', async () => {
+		const before = [await countRows(h, 'counselling_contact'), await countRows(h, 'audit_log')];
+		for (const language of ['x'.repeat(300), 'de_DE!', '\u{1F600}']) {
+			const issues = await issuesOf(recordContact(h.db, w.who.staffA, input({ language }), NOW));
+			expect(issues.map((i) => `${i.field}:${i.code}`)).toEqual(['language:invalid_language']);
+		}
+		expect([await countRows(h, 'counselling_contact'), await countRows(h, 'audit_log')]).toEqual(before);
+	});
+
+	it('refuses a malformed instance id in the list like a foreign one', async () => {
+		await expect(listRecentContacts(h.db, w.who.staffA, 'nonsense', { now: NOW })).rejects.toBeInstanceOf(AccessDeniedError);
+	});
+
+	it('records for the system with its label in the audit log and no person as recorder', async () => {
+		const { contact } = await recordContact(h.db, systemPrincipal('cli'), input(), NOW);
+		expect(contact.recordedBy).toBeNull();
+		const [audit] = await listAudit(h.db, { entityType: 'counselling_contact', entityId: contact.id });
+		expect([audit.actorUserId, audit.actorLabel]).toEqual([null, 'cli']);
 	});
 });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupDatabase, restoreDatabase } from '../../src/lib/server/db/backup';
 import { openDatabase, type DatabaseHandle } from '../../src/lib/server/db/client';
-import { runRetention } from '../../src/lib/server/casework/retention';
+import { RETENTION_PRINCIPAL, runRetention } from '../../src/lib/server/casework/retention';
 import { loadDemo } from '../../src/lib/server/demo/load';
 import { findMunicipality, listDistricts, listSocialSpaces, listStatistics } from '../../src/lib/server/geography/service';
 import { findInstanceBySlug, listInstances } from '../../src/lib/server/instances/service';
@@ -110,7 +110,7 @@ describe(`demo data on ${DB_KIND}`, () => {
 
 	it('adds no demo contacts again once the retention job folded every past month', async () => {
 		// A year on, every demo contact month is past its detail period and folded.
-		await runRetention(h.db, { now: new Date(Date.now() + 400 * 86_400_000) });
+		await runRetention(h.db, RETENTION_PRINCIPAL, { now: new Date(Date.now() + 400 * 86_400_000) });
 		expect(await countRows(h, 'counselling_contact')).toBe(0);
 		const folded = await countRows(h, 'contact_aggregate');
 		expect(folded).toBeGreaterThan(0);

@@ -1,19 +1,12 @@
-import { parseBerlinLocal } from '../../src/lib/server/casework/time';
-import { systemPrincipal } from '../../src/lib/server/access';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/lib/server/accounts/users';
-import { type UserPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
+import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
-import { AccessDeniedError, ValidationError } from '../../src/lib/server/core/errors';
-import { createMunicipality } from '../../src/lib/server/geography/service';
-import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
 import {
 	PartnerLinkError,
 	issueReferral,
@@ -27,34 +20,24 @@ import {
 	type PartnerUpdate
 } from '../../src/lib/server/casework/referrals';
 import { caseConsent, caseFile, caseShare, caseworkSetting, referral } from '../../src/lib/server/casework/schema';
+import { parseBerlinLocal } from '../../src/lib/server/casework/time';
 import { countRows, freshDatabase } from '../helpers/db';
-import { offer, org } from '../helpers/directory';
+import { buildWorld, type World } from '../helpers/world';
 
 process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-referrals-'));
 process.env.CASE_KEYS = `t1:${randomBytes(32).toString('base64')}`;
 
 let h: DatabaseHandle;
-const ids: Record<string, string> = {};
-const people: Record<string, UserPrincipal> = {};
-
-const blank: InstanceInput = {
-	name: 'X', hostOrganization: '', description: {}, street: '', postalCode: '', city: '', latitude: null, longitude: null,
-	phone: '', email: '', website: '', openingHours: [], languages: [], socialSpaceIds: [], profile: {}
-};
+let w: World;
 
 const T0 = new Date('2026-03-02T09:00:00Z');
 const day = (n: number) => new Date(T0.getTime() + n * 86_400_000);
-
-async function person(key: string, role: UserPrincipal['role'], municipalityId: string, instanceIds: string[] = []): Promise<UserPrincipal> {
-	const u = await createUser(h.db, systemPrincipal('test'), { email: `${key}@example.org`, displayName: `Name ${key}`, role, municipalityId, instanceIds, password: 'long enough password' });
-	return { kind: 'user', userId: u.id, email: `${key}@example.org`, displayName: `Name ${key}`, role, municipalityId, municipalitySlug: 'koeln', instanceIds, totpEnabled: false };
-}
 
 /** A case with consent, inserted directly (the cases module builds the real UI). */
 async function makeCase(consent: { purposes?: string[]; partnerCategories?: string[]; withdrawn?: boolean } = {}): Promise<string> {
 	const [c] = await h.db
 		.insert(caseFile)
-		.values({ municipalityId: ids.k, instanceId: ids.kalk, caseNumber: `K-2026-${randomBytes(3).toString('hex')}`, language: 'ar', createdBy: people.staff.userId })
+		.values({ municipalityId: w.ids.k, instanceId: w.ids.a, caseNumber: `K-2026-${randomBytes(3).toString('hex')}`, language: 'ar', createdBy: w.who.staffA.userId })
 		.returning();
 	await h.db.insert(caseConsent).values({
 		caseId: c.id,
@@ -63,14 +46,14 @@ async function makeCase(consent: { purposes?: string[]; partnerCategories?: stri
 		partnerCategories: consent.partnerCategories ?? [],
 		givenOn: '2026-03-01',
 		explainedIn: 'ar',
-		recordedBy: people.staff.userId,
+		recordedBy: w.who.staffA.userId,
 		withdrawnAt: consent.withdrawn ? T0 : null
 	});
 	return c.id;
 }
 
-async function issue(overrides: Partial<Parameters<typeof issueReferral>[4]> = {}, now = T0) {
-	return issueReferral(h.db, people.staff, ids.k, null, { instanceId: ids.kalk, serviceId: ids.offer, topic: 'language_course', ...overrides }, now);
+async function issue(overrides: Partial<Parameters<typeof issueReferral>[2]> = {}, now = T0) {
+	return issueReferral(h.db, w.who.staffA, { districtId: null, instanceId: w.ids.a, serviceId: w.ids.offer, topic: 'language_course', ...overrides }, now);
 }
 
 /** Everything a partner request could change, to compare before and after a refusal. */
@@ -87,14 +70,7 @@ function flipOne(token: string): string {
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	ids.k = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' })).id;
-	ids.kalk = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP Kalk', phone: '0221 111', municipalityId: ids.k, slug: 'kalk' })).id;
-	ids.porz = (await createInstance(h.db, systemPrincipal('t'), { ...blank, name: 'WP Porz', municipalityId: ids.k, slug: 'porz' })).id;
-	people.staff = await person('staff', 'instance_staff', ids.k, [ids.kalk]);
-	people.porz = await person('porz', 'instance_staff', ids.k, [ids.porz]);
-	people.admin = await person('admin', 'municipality_admin', ids.k);
-	ids.org = (await saveOrganization(h.db, systemPrincipal('t'), ids.k, org({ name: 'Caritas Kalk' }))).id;
-	ids.offer = (await saveService(h.db, systemPrincipal('t'), ids.k, offer(ids.org, { locations: [], schedules: [] }))).id;
+	w = await buildWorld(h.db);
 });
 afterAll(() => h?.close());
 
@@ -118,7 +94,7 @@ describe('partner link: the closed loop', () => {
 		expect(done.appointmentAt?.toISOString()).toBe('2026-03-10T13:30:00.000Z');
 		expect(done.statusChangedAt).toEqual(day(9));
 
-		const [listed] = (await listReferrals(h.db, people.staff, ids.kalk, {}, day(10))).filter((x) => x.id === r.id);
+		const [listed] = (await listReferrals(h.db, w.who.staffA, w.ids.a, {}, day(10))).filter((x) => x.id === r.id);
 		expect(listed.history.map((e) => [e.status, e.by])).toEqual([
 			['issued', 'staff'],
 			['received', 'partner'],
@@ -146,9 +122,9 @@ describe('partner link: the closed loop', () => {
 
 	it('gives the slip path with the token: offer slip for offers, referral slip for actors', async () => {
 		const { referral: r, token } = await issue();
-		expect(referralSlipPath('ar', 'koeln', r, token)).toBe(`/ar/m/koeln/o/${ids.offer}/slip?ref=${token}`);
-		const actor = await issue({ serviceId: null, organizationId: ids.org });
-		expect(actor.referral.targetLabel).toBe('Caritas Kalk');
+		expect(referralSlipPath('ar', 'koeln', r, token)).toBe(`/ar/m/koeln/o/${w.ids.offer}/slip?ref=${token}`);
+		const actor = await issue({ serviceId: null, organizationId: w.ids.org });
+		expect(actor.referral.targetLabel).toBe('Caritas Köln');
 		expect(referralSlipPath('de', 'koeln', actor.referral, actor.token)).toBe(`/de/staff/referrals/${actor.referral.id}/slip?ref=${actor.token}`);
 	});
 });
@@ -270,7 +246,7 @@ describe('follow-up of overdue referrals', () => {
 	let freshId: string;
 
 	beforeAll(async () => {
-		await h.db.insert(caseworkSetting).values({ municipalityId: ids.k, referralFollowUpDays: 7 });
+		await h.db.insert(caseworkSetting).values({ municipalityId: w.ids.k, referralFollowUpDays: 7 });
 		overdueId = (await issue({}, day(-20))).referral.id;
 		const received = await issue({}, day(-30));
 		await updateReferralByToken(h.db, received.token, { status: 'received' }, day(-3));
@@ -278,7 +254,7 @@ describe('follow-up of overdue referrals', () => {
 	});
 
 	it('lists overdue referrals first, only those without a status change for the follow-up period', async () => {
-		const list = await listReferrals(h.db, people.staff, ids.kalk, {}, T0);
+		const list = await listReferrals(h.db, w.who.staffA, w.ids.a, {}, T0);
 		const firstNotOverdue = list.findIndex((r) => !r.overdue);
 		expect(list.slice(firstNotOverdue).some((r) => r.overdue)).toBe(false);
 		const overdue = list.find((r) => r.id === overdueId)!;
@@ -287,37 +263,68 @@ describe('follow-up of overdue referrals', () => {
 		expect(list.find((r) => r.id === freshId)!.overdue).toBe(false);
 		// Final ones never are overdue, however old.
 		expect(list.filter((r) => r.status === 'helped' || r.status === 'not_possible').every((r) => !r.overdue)).toBe(true);
-		const only = await listReferrals(h.db, people.staff, ids.kalk, { overdueOnly: true }, T0);
+		const only = await listReferrals(h.db, w.who.staffA, w.ids.a, { overdueOnly: true }, T0);
 		expect(only.map((r) => r.id)).toEqual([overdueId]);
 		// Seven days after the last change it is due.
-		expect((await listReferrals(h.db, people.staff, ids.kalk, { overdueOnly: true }, day(4))).map((r) => r.id)).toContain(freshId);
+		expect((await listReferrals(h.db, w.who.staffA, w.ids.a, { overdueOnly: true }, day(4))).map((r) => r.id)).toContain(freshId);
 	});
 
 	it('"follow-up done" takes it off the list, audited, until the partner moves it again', async () => {
-		await markFollowUpDone(h.db, people.staff, overdueId);
-		await markFollowUpDone(h.db, people.staff, overdueId);
+		await markFollowUpDone(h.db, w.who.staffA, overdueId);
+		await markFollowUpDone(h.db, w.who.staffA, overdueId);
 		const audit = await listAudit(h.db, { entityType: 'referral', entityId: overdueId });
-		expect(audit.map((a) => [a.action, a.actorUserId, a.changes])).toEqual([['follow_up', people.staff.userId, { followUpDone: [false, true] }]]);
-		expect((await listReferrals(h.db, people.staff, ids.kalk, { overdueOnly: true }, T0)).map((r) => r.id)).not.toContain(overdueId);
+		expect(audit.map((a) => [a.action, a.actorUserId, a.changes])).toEqual([['follow_up', w.who.staffA.userId, { followUpDone: [false, true] }]]);
+		expect((await listReferrals(h.db, w.who.staffA, w.ids.a, { overdueOnly: true }, T0)).map((r) => r.id)).not.toContain(overdueId);
 	});
 
 	it('refuses follow-up of a final referral', async () => {
 		const { referral: r, token } = await issue();
 		await updateReferralByToken(h.db, token, { status: 'helped' }, day(1));
-		await expect(markFollowUpDone(h.db, people.staff, r.id)).rejects.toThrow(ValidationError);
+		await expect(markFollowUpDone(h.db, w.who.staffA, r.id)).rejects.toThrow(ValidationError);
 	});
 
 	it('is only for staff of the instance; case referrals also for colleagues the case is shared with', async () => {
-		await expect(listReferrals(h.db, people.porz, ids.kalk)).rejects.toThrow(AccessDeniedError);
-		await expect(listReferrals(h.db, people.admin, ids.kalk)).rejects.toThrow(AccessDeniedError);
-		await expect(listReferrals(h.db, null, ids.kalk)).rejects.toThrow(AccessDeniedError);
-		await expect(markFollowUpDone(h.db, people.porz, freshId)).rejects.toThrow(AccessDeniedError);
+		await expect(listReferrals(h.db, w.who.staffB, w.ids.a)).rejects.toThrow(AccessDeniedError);
+		await expect(listReferrals(h.db, w.who.admin, w.ids.a)).rejects.toThrow(AccessDeniedError);
+		await expect(listReferrals(h.db, null, w.ids.a)).rejects.toThrow(AccessDeniedError);
+		await expect(markFollowUpDone(h.db, w.who.staffB, freshId)).rejects.toThrow(AccessDeniedError);
 		const caseId = await makeCase();
 		const { referral: r } = await issue({ caseId });
-		await expect(listCaseReferrals(h.db, people.porz, caseId)).rejects.toThrow(AccessDeniedError);
-		await h.db.insert(caseShare).values({ caseId, userId: people.porz.userId });
-		expect((await listCaseReferrals(h.db, people.porz, caseId)).map((x) => x.id)).toEqual([r.id]);
-		await markFollowUpDone(h.db, people.porz, r.id);
-		await expect(listCaseReferrals(h.db, people.admin, caseId)).rejects.toThrow(AccessDeniedError);
+		await expect(listCaseReferrals(h.db, w.who.staffB, caseId)).rejects.toThrow(AccessDeniedError);
+		await h.db.insert(caseShare).values({ caseId, userId: w.who.staffB.userId });
+		expect((await listCaseReferrals(h.db, w.who.staffB, caseId)).map((x) => x.id)).toEqual([r.id]);
+		await markFollowUpDone(h.db, w.who.staffB, r.id);
+		await expect(listCaseReferrals(h.db, w.who.admin, caseId)).rejects.toThrow(AccessDeniedError);
+	});
+});
+
+describe('referrals: bad input and the audit of case referrals', () => {
+	it('refuses a needs summary over 1000 characters at its field, writing nothing', async () => {
+		const caseId = await makeCase({ partnerCategories: ['needs_summary'] });
+		const before = [await countRows(h, 'referral'), await countRows(h, 'audit_log')];
+		const e = await issue({ caseId, shared: { needsSummary: 'x'.repeat(1001) } }).catch((x) => x);
+		expect(e).toBeInstanceOf(ValidationError);
+		expect((e as ValidationError).issues).toEqual([{ field: 'shared.needsSummary', code: 'too_long', params: { max: 1000 } }]);
+		expect([await countRows(h, 'referral'), await countRows(h, 'audit_log')]).toEqual(before);
+	});
+
+	it('refuses an unknown or malformed instance like a foreign one, and unknown ids with 404', async () => {
+		const before = await countRows(h, 'referral');
+		for (const instanceId of ['00000000-0000-4000-8000-000000000000', 'nonsense']) {
+			await expect(issue({ instanceId })).rejects.toThrow(AccessDeniedError);
+			await expect(listReferrals(h.db, w.who.staffA, instanceId)).rejects.toThrow(NotFoundError);
+		}
+		await expect(markFollowUpDone(h.db, w.who.staffA, 'nonsense')).rejects.toThrow(NotFoundError);
+		await expect(markFollowUpDone(h.db, w.who.staffA, '00000000-0000-4000-8000-000000000000')).rejects.toThrow(NotFoundError);
+		expect(await countRows(h, 'referral')).toBe(before);
+	});
+
+	it('audits a referral from a case with the case and the target, the shared data only as a marker', async () => {
+		const caseId = await makeCase({ partnerCategories: ['display_name'] });
+		const { referral: r } = await issue({ caseId, shared: { displayName: 'Amira S.' } });
+		const [audit] = await listAudit(h.db, { entityType: 'referral', entityId: r.id });
+		expect(audit).toMatchObject({ action: 'create', actorUserId: w.who.staffA.userId });
+		expect(audit.changes).toEqual({ caseId: [null, caseId], topic: [null, 'language_course'], serviceId: [null, w.ids.offer], organizationId: [null, w.ids.org], shared: [null, '…'] });
+		expect(JSON.stringify(audit)).not.toContain('Amira');
 	});
 });

@@ -5,15 +5,14 @@
  * nothing. Plus the validation paths of the settings.
  */
 import { randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { desc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemPrincipal, type UserPrincipal } from '../../src/lib/server/access';
-import { session, userAccount } from '../../src/lib/server/accounts/schema';
+import { session } from '../../src/lib/server/accounts/schema';
 import { auditLog } from '../../src/lib/server/audit/schema';
 import { saveCaseworkSettings, validateCaseworkSettings, type CaseworkSettingsInput } from '../../src/lib/server/casework/configure';
 import { encryptText, parseKeyList } from '../../src/lib/server/casework/crypto';
 import { findReferralByToken, hashReferralToken } from '../../src/lib/server/casework/referrals';
-import { runRetention } from '../../src/lib/server/casework/retention';
+import { RETENTION_PRINCIPAL, runRetention } from '../../src/lib/server/casework/retention';
 import { runRetentionExclusive } from '../../src/lib/server/casework/retention-job';
 import { readConfig } from '../../src/lib/server/core/config';
 import {
@@ -31,9 +30,9 @@ import {
 import { getCaseworkSettings } from '../../src/lib/server/casework/settings';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { AccessDeniedError, ValidationError } from '../../src/lib/server/core/errors';
-import { createDistrict, createMunicipality, createSocialSpace } from '../../src/lib/server/geography/service';
-import { instance } from '../../src/lib/server/instances/schema';
+import { socialSpacePlaces } from '../../src/lib/server/geography/casework-reads';
 import { DB_KIND, countRows, freshDatabase } from '../helpers/db';
+import { buildWorld, type World } from '../helpers/world';
 
 const ring = parseKeyList(`t1:${randomBytes(32).toString('base64')}`);
 const PLANTED_NAME = 'Amira Planted-Testname';
@@ -42,6 +41,8 @@ const NOW = new Date('2026-09-15T10:00:00Z');
 const DAY = 86_400_000;
 
 let h: DatabaseHandle;
+let w: World;
+/** The world's places under the names of this test (m: the municipality with the default periods), and the rows it makes. */
 const ids = {} as Record<string, string>;
 const tokens = {} as Record<string, string>;
 const ciphertexts: string[] = [];
@@ -143,59 +144,39 @@ const folded: Contact[] = [];
 
 beforeAll(async () => {
 	h = await freshDatabase();
-	const m = await createMunicipality(h.db, systemPrincipal('t'), { slug: 'duesseldorf', name: 'Düsseldorf' });
-	const m2 = await createMunicipality(h.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' });
-	const d = await createDistrict(h.db, systemPrincipal('t'), { municipalityId: m.id, name: 'Stadtbezirk 6', code: '6' });
-	const d2 = await createDistrict(h.db, systemPrincipal('t'), { municipalityId: m2.id, name: 'Kalk', code: '8' });
-	const space = await createSocialSpace(h.db, systemPrincipal('t'), { districtId: d.id, name: 'Rath', code: '063' });
-	const space2 = await createSocialSpace(h.db, systemPrincipal('t'), { districtId: d2.id, name: 'Humboldt/Gremberg' });
-	Object.assign(ids, { m: m.id, m2: m2.id, d: d.id, d2: d2.id, space: space.id, space2: space2.id });
-	const [i1, i2, i3] = await h.db
-		.insert(instance)
-		.values([
-			{ municipalityId: m.id, slug: 'wp5', name: 'Welcome Point 5' },
-			{ municipalityId: m.id, slug: 'wp6', name: 'Welcome Point 6' },
-			{ municipalityId: m2.id, slug: 'kalk', name: 'Welcome Point Kalk' }
-		])
-		.returning();
-	Object.assign(ids, { i1: i1.id, i2: i2.id, i3: i3.id });
-	const [staff, colleague] = await h.db
-		.insert(userAccount)
-		.values([
-			{ email: 'wp5@example.org', displayName: 'Staff', passwordHash: 'x', role: 'instance_staff', municipalityId: m.id },
-			{ email: 'wp6@example.org', displayName: 'Colleague', passwordHash: 'x', role: 'instance_staff', municipalityId: m.id }
-		])
-		.returning();
-	Object.assign(ids, { staff: staff.id, colleague: colleague.id });
+	w = await buildWorld(h.db);
+	const [{ districtId: dO }] = await socialSpacePlaces(h.db, [w.ids.so]);
+	Object.assign(ids, { m: w.ids.k, m2: w.ids.o, d: w.ids.d1, d2: dO, space: w.ids.s1a, space2: w.ids.so, i1: w.ids.a, i2: w.ids.b, i3: w.ids.c });
+	Object.assign(ids, { staff: w.who.staffA.userId, colleague: w.who.staffB.userId });
 	await h.db.insert(session).values([
-		{ id: 'live-session', userId: staff.id, secondFactorDone: true, expiresAt: new Date(Date.now() + DAY) },
-		{ id: 'expired-session', userId: staff.id, secondFactorDone: true, expiresAt: new Date(Date.now() - DAY) }
+		{ id: 'live-session', userId: ids.staff, secondFactorDone: true, expiresAt: new Date(Date.now() + DAY) },
+		{ id: 'expired-session', userId: ids.staff, secondFactorDone: true, expiresAt: new Date(Date.now() - DAY) }
 	]);
-	// Köln keeps cases 12 months and contact detail 3 months.
-	await h.db.insert(caseworkSetting).values({ municipalityId: m2.id, caseMonthsAfterClosure: 12, contactDetailMonths: 3 });
+	// Bonn keeps cases 12 months and contact detail 3 months.
+	await h.db.insert(caseworkSetting).values({ municipalityId: ids.m2, caseMonthsAfterClosure: 12, contactDetailMonths: 3 });
 
-	// Cases in Düsseldorf (6 months after closure by default).
+	// Cases in Köln (6 months after closure by default).
 	const closedLong = monthsBefore(NOW, 6, -1);
 	const closedShort = monthsBefore(NOW, 6, 1);
-	ids.gone = await insertCase(m.id, i1.id, 'K-2025-0001', { status: 'closed', closedAt: closedLong, deleteAfter: addMonths(closedLong, 6) });
-	ids.kept = await insertCase(m.id, i1.id, 'K-2025-0002', { status: 'closed', closedAt: closedShort, deleteAfter: addMonths(closedShort, 6) });
-	ids.withdrawn = await insertCase(m.id, i1.id, 'K-2026-0003', { status: 'withdrawn', deleteAfter: new Date(NOW.getTime() - 3600_000) });
-	ids.open = await insertCase(m.id, i1.id, 'K-2023-0004', { status: 'open', openedAt: new Date('2023-01-01T09:00:00Z') });
-	ids.koelnClosed = await insertCase(m2.id, i3.id, 'K-2025-0001', { status: 'closed', closedAt: monthsBefore(NOW, 7), deleteAfter: addMonths(monthsBefore(NOW, 7), 12) });
+	ids.gone = await insertCase(ids.m, ids.i1, 'K-2025-0001', { status: 'closed', closedAt: closedLong, deleteAfter: addMonths(closedLong, 6) });
+	ids.kept = await insertCase(ids.m, ids.i1, 'K-2025-0002', { status: 'closed', closedAt: closedShort, deleteAfter: addMonths(closedShort, 6) });
+	ids.withdrawn = await insertCase(ids.m, ids.i1, 'K-2026-0003', { status: 'withdrawn', deleteAfter: new Date(NOW.getTime() - 3600_000) });
+	ids.open = await insertCase(ids.m, ids.i1, 'K-2023-0004', { status: 'open', openedAt: new Date('2023-01-01T09:00:00Z') });
+	ids.koelnClosed = await insertCase(ids.m2, ids.i3, 'K-2025-0001', { status: 'closed', closedAt: monthsBefore(NOW, 7), deleteAfter: addMonths(monthsBefore(NOW, 7), 12) });
 
-	// Contacts: Düsseldorf months up to July 2026 (Europe/Berlin) are past the 1-month detail period on 15 Sep.
-	const june = contactRows(m.id, i1.id, d.id, space.id, new Date('2026-05-31T22:00:00Z'), 30, 30 * DAY);
-	const july = contactRows(m.id, i2.id, d.id, space.id, new Date('2026-06-30T22:00:00Z'), 25, 31 * DAY - 1000);
-	const julyNoDistrict = contactRows(m.id, i1.id, null, space.id, new Date('2026-07-10T08:00:00Z'), 4, DAY);
-	const lastSecondOfJuly = contactRows(m.id, i1.id, d.id, space.id, new Date('2026-07-31T21:59:59Z'), 1, 0);
-	const firstSecondOfAugust = contactRows(m.id, i1.id, d.id, space.id, new Date('2026-07-31T22:00:00Z'), 1, 0);
-	const august = contactRows(m.id, i1.id, d.id, space.id, new Date('2026-08-02T08:00:00Z'), 12, 20 * DAY);
-	// Köln (3 months): May is folded, June and July are kept.
-	const koelnMay = contactRows(m2.id, i3.id, d2.id, space2.id, new Date('2026-05-01T08:00:00Z'), 9, 20 * DAY);
-	const koelnJuly = contactRows(m2.id, i3.id, d2.id, space2.id, new Date('2026-07-01T08:00:00Z'), 7, 20 * DAY);
+	// Contacts: Köln months up to July 2026 (Europe/Berlin) are past the 1-month detail period on 15 Sep.
+	const june = contactRows(ids.m, ids.i1, ids.d, ids.space, new Date('2026-05-31T22:00:00Z'), 30, 30 * DAY);
+	const july = contactRows(ids.m, ids.i2, ids.d, ids.space, new Date('2026-06-30T22:00:00Z'), 25, 31 * DAY - 1000);
+	const julyNoDistrict = contactRows(ids.m, ids.i1, null, ids.space, new Date('2026-07-10T08:00:00Z'), 4, DAY);
+	const lastSecondOfJuly = contactRows(ids.m, ids.i1, ids.d, ids.space, new Date('2026-07-31T21:59:59Z'), 1, 0);
+	const firstSecondOfAugust = contactRows(ids.m, ids.i1, ids.d, ids.space, new Date('2026-07-31T22:00:00Z'), 1, 0);
+	const august = contactRows(ids.m, ids.i1, ids.d, ids.space, new Date('2026-08-02T08:00:00Z'), 12, 20 * DAY);
+	// Bonn (3 months): May is folded, June and July are kept.
+	const koelnMay = contactRows(ids.m2, ids.i3, ids.d2, ids.space2, new Date('2026-05-01T08:00:00Z'), 9, 20 * DAY);
+	const koelnJuly = contactRows(ids.m2, ids.i3, ids.d2, ids.space2, new Date('2026-07-01T08:00:00Z'), 7, 20 * DAY);
 	folded.push(...june, ...july, ...julyNoDistrict, ...lastSecondOfJuly, ...koelnMay);
 	await h.db.insert(counsellingContact).values([...june, ...july, ...julyNoDistrict, ...lastSecondOfJuly, ...firstSecondOfAugust, ...august, ...koelnMay, ...koelnJuly]);
-	const [julyContact] = await h.db.select({ id: counsellingContact.id }).from(counsellingContact).where(sql`instance_id = ${i2.id} limit 1`);
+	const [julyContact] = await h.db.select({ id: counsellingContact.id }).from(counsellingContact).where(sql`instance_id = ${ids.i2} limit 1`);
 	const [augustContact] = await h.db.select({ id: counsellingContact.id }).from(counsellingContact).where(sql`contacted_at = '2026-07-31T22:00:00Z'`);
 	Object.assign(ids, { julyContact: julyContact.id, augustContact: augustContact.id });
 
@@ -209,8 +190,8 @@ beforeAll(async () => {
 	const [keptStep] = await h.db.insert(caseStep).values({ caseId: ids.kept, kind: 'contact', at: new Date('2026-07-12T09:00:00Z'), contactId: julyContact.id }).returning();
 	const [keptStepAugust] = await h.db.insert(caseStep).values({ caseId: ids.kept, kind: 'contact', at: new Date('2026-08-01T09:00:00Z'), contactId: augustContact.id }).returning();
 	Object.assign(ids, { keptStep: keptStep.id, keptStepAugust: keptStepAugust.id });
-	await h.db.insert(accompaniment).values({ caseId: ids.gone, stepId: goneStep.id, municipalityId: m.id, instanceId: i1.id, appointmentAt: new Date('2026-02-01T09:00:00Z'), place: 'Amt', language: 'ar' });
-	await h.db.insert(caseShare).values({ caseId: ids.gone, userId: colleague.id });
+	await h.db.insert(accompaniment).values({ caseId: ids.gone, stepId: goneStep.id, municipalityId: ids.m, instanceId: ids.i1, appointmentAt: new Date('2026-02-01T09:00:00Z'), place: 'Amt', language: 'ar' });
+	await h.db.insert(caseShare).values({ caseId: ids.gone, userId: ids.colleague });
 	await h.db.insert(caseReadPurpose).values([
 		{ sessionId: 'live-session', caseId: ids.gone, purpose: 'counselling' },
 		{ sessionId: 'live-session', caseId: ids.kept, purpose: 'counselling' },
@@ -221,9 +202,9 @@ beforeAll(async () => {
 	const referralRow = (key: string, createdAt: Date, extra: Partial<typeof referral.$inferInsert> = {}) => {
 		tokens[key] = randomBytes(32).toString('base64url');
 		return {
-			municipalityId: m.id,
-			instanceId: i1.id,
-			districtId: d.id,
+			municipalityId: ids.m,
+			instanceId: ids.i1,
+			districtId: ids.d,
 			targetLabel: 'Migrationsberatung',
 			topic: 'social_counselling',
 			tokenHash: hashReferralToken(tokens[key]),
@@ -252,24 +233,24 @@ afterAll(() => h?.close());
 describe(`retention job (${DB_KIND})`, () => {
 	it('a dry run counts what is due and changes nothing', async () => {
 		const before = await snapshot();
-		const audits = await countRows(h, 'audit_log');
-		const report = await runRetention(h.db, { now: NOW, dryRun: true });
-		const dus = report.municipalities.find((x) => x.slug === 'duesseldorf')!;
+		const audited = await countRows(h, 'audit_log');
+		const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW, dryRun: true });
+		const dus = report.municipalities.find((x) => x.slug === 'koeln')!;
 		expect(dus.cases).toEqual({ closed: 1, withdrawn: 1, deleteAfter: 0 });
 		expect(dus.contactsFolded).toBe(60);
 		expect(dus.monthsFolded).toBe(3);
 		expect(dus.referralTokensErased).toBe(1);
-		const koeln = report.municipalities.find((x) => x.slug === 'koeln')!;
-		expect(koeln.cases).toEqual({ closed: 0, withdrawn: 0, deleteAfter: 0 });
-		expect(koeln.contactsFolded).toBe(9);
+		const bonn = report.municipalities.find((x) => x.slug === 'bonn')!;
+		expect(bonn.cases).toEqual({ closed: 0, withdrawn: 0, deleteAfter: 0 });
+		expect(bonn.contactsFolded).toBe(9);
 		expect(await snapshot()).toEqual(before);
-		expect(await countRows(h, 'audit_log')).toBe(audits);
+		expect(await countRows(h, 'audit_log')).toBe(audited);
 	});
 
 	it('with the clock moved past the periods, deletes exactly what the schedule says', async () => {
 		const rawBefore = await countRows(h, 'counselling_contact');
-		const report = await runRetention(h.db, { now: NOW });
-		const dus = report.municipalities.find((x) => x.slug === 'duesseldorf')!;
+		const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW });
+		const dus = report.municipalities.find((x) => x.slug === 'koeln')!;
 		expect(dus.cases).toEqual({ closed: 1, withdrawn: 1, deleteAfter: 0 });
 		expect(dus.contactsFolded).toBe(60);
 		expect(report.sessionsPurged).toBe(1);
@@ -336,7 +317,7 @@ describe(`retention job (${DB_KIND})`, () => {
 
 	it('a second run changes nothing', async () => {
 		const before = await snapshot();
-		const report = await runRetention(h.db, { now: NOW });
+		const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW });
 		for (const m of report.municipalities) {
 			expect(m.cases).toEqual({ closed: 0, withdrawn: 0, deleteAfter: 0 });
 			expect([m.contactsFolded, m.monthsFolded, m.referralTokensErased]).toEqual([0, 0, 0]);
@@ -345,13 +326,13 @@ describe(`retention job (${DB_KIND})`, () => {
 	});
 
 	it('one day later the case closed 6 months − 1 day ago is erased; the open case never', async () => {
-		const report = await runRetention(h.db, { now: new Date(NOW.getTime() + 1.5 * DAY), municipalityId: ids.m });
-		expect(report.municipalities.map((m) => m.slug)).toEqual(['duesseldorf']);
+		const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now: new Date(NOW.getTime() + 1.5 * DAY), municipalityId: ids.m });
+		expect(report.municipalities.map((m) => m.slug)).toEqual(['koeln']);
 		expect(report.municipalities[0].cases.closed).toBe(1);
 		const left = await h.db.select({ id: caseFile.id }).from(caseFile);
 		expect(left.map((c) => c.id).sort()).toEqual([ids.open, ids.koelnClosed].sort());
 		expect((await h.db.select().from(caseReadPurpose)).length).toBe(0);
-		const far = await runRetention(h.db, { now: new Date('2040-01-01T00:00:00Z'), municipalityId: ids.m, dryRun: true });
+		const far = await runRetention(h.db, RETENTION_PRINCIPAL, { now: new Date('2040-01-01T00:00:00Z'), municipalityId: ids.m, dryRun: true });
 		expect(far.municipalities[0].cases).toEqual({ closed: 0, withdrawn: 0, deleteAfter: 0 });
 		expect((await h.db.select({ id: caseFile.id }).from(caseFile)).map((c) => c.id)).toContain(ids.open);
 	});
@@ -359,7 +340,7 @@ describe(`retention job (${DB_KIND})`, () => {
 	it('a contact recorded late into a folded month is merged into that month', async () => {
 		const late = contactRows(ids.m, ids.i2, ids.d, ids.space, new Date('2026-07-20T10:00:00Z'), 3, DAY);
 		await h.db.insert(counsellingContact).values(late);
-		await runRetention(h.db, { now: NOW, municipalityId: ids.m });
+		await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW, municipalityId: ids.m });
 		const expected = expectedAggregates([...folded, ...late], berlinMonth);
 		const actual = await aggregateMap();
 		for (const [key, n] of expected) if (key.startsWith(ids.i2)) expect(actual.get(key), key).toBe(n);
@@ -367,9 +348,8 @@ describe(`retention job (${DB_KIND})`, () => {
 	});
 
 	it('a shortened case period applies to cases already closed, by the settings of their municipality', async () => {
-		const admin: UserPrincipal = { kind: 'user', userId: ids.staff, email: 'a@example.org', displayName: 'Admin', role: 'municipality_admin', municipalityId: ids.m2, municipalitySlug: 'koeln', instanceIds: [], totpEnabled: false };
-		await saveCaseworkSettings(h.db, admin, ids.m2, { contactAttributes: ['age_band'], caseMonthsAfterClosure: '6', contactDetailMonths: '3', referralTokenDays: '90', referralFollowUpDays: '14' });
-		const report = await runRetention(h.db, { now: NOW, municipalityId: ids.m2 });
+		await saveCaseworkSettings(h.db, w.who.adminOther, ids.m2, { contactAttributes: ['age_band'], caseMonthsAfterClosure: '6', contactDetailMonths: '3', referralTokenDays: '90', referralFollowUpDays: '14' });
+		const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW, municipalityId: ids.m2 });
 		expect(report.municipalities[0].cases).toEqual({ closed: 1, withdrawn: 0, deleteAfter: 0 });
 		const [row] = await h.db.select().from(auditLog).where(sql`action = 'retention.delete' and entity_id = ${ids.koelnClosed}`);
 		expect(row.changes).toEqual({ rule: [null, 'closed+6m'] });
@@ -387,18 +367,6 @@ describe(`casework settings (${DB_KIND})`, () => {
 		}
 		return [];
 	};
-	const admin = (municipalityId: string, role: UserPrincipal['role'] = 'municipality_admin'): UserPrincipal => ({
-		kind: 'user',
-		userId: ids.staff,
-		email: 'a@example.org',
-		displayName: 'Admin',
-		role,
-		municipalityId,
-		municipalitySlug: 'x',
-		instanceIds: role === 'instance_staff' ? [ids.i1] : [],
-		totpEnabled: false
-	});
-
 	it('accepts the boundaries of the ranges and orders attributes as the vocabulary does', () => {
 		expect(validateCaseworkSettings({ ...valid, caseMonthsAfterClosure: 0, contactDetailMonths: '36', referralTokenDays: ' 730 ', referralFollowUpDays: '365' })).toEqual({
 			contactAttributes: ['age_band', 'new_arrival'],
@@ -424,18 +392,18 @@ describe(`casework settings (${DB_KIND})`, () => {
 
 	it('saves with an audit row of the changed fields; bad input and other roles change nothing', async () => {
 		const before = await getCaseworkSettings(h.db, ids.m);
-		await expect(saveCaseworkSettings(h.db, admin(ids.m), ids.m, { ...valid, caseMonthsAfterClosure: '200' })).rejects.toBeInstanceOf(ValidationError);
-		await expect(saveCaseworkSettings(h.db, admin(ids.m, 'instance_staff'), ids.m, valid)).rejects.toBeInstanceOf(AccessDeniedError);
-		await expect(saveCaseworkSettings(h.db, admin(ids.m2), ids.m, valid)).rejects.toBeInstanceOf(AccessDeniedError);
+		await expect(saveCaseworkSettings(h.db, w.who.admin, ids.m, { ...valid, caseMonthsAfterClosure: '200' })).rejects.toBeInstanceOf(ValidationError);
+		await expect(saveCaseworkSettings(h.db, w.who.staffA, ids.m, valid)).rejects.toBeInstanceOf(AccessDeniedError);
+		await expect(saveCaseworkSettings(h.db, w.who.adminOther, ids.m, valid)).rejects.toBeInstanceOf(AccessDeniedError);
 		expect(await getCaseworkSettings(h.db, ids.m)).toEqual(before);
 
-		await saveCaseworkSettings(h.db, admin(ids.m), ids.m, { ...valid, contactAttributes: ['household_type'], referralTokenDays: '5' });
+		await saveCaseworkSettings(h.db, w.who.admin, ids.m, { ...valid, contactAttributes: ['household_type'], referralTokenDays: '5' });
 		expect(await getCaseworkSettings(h.db, ids.m)).toEqual({ ...before, contactAttributes: ['household_type'], referralTokenDays: 5 });
 		const [row] = await h.db.select().from(auditLog).where(sql`entity_type = 'casework_setting' and municipality_id = ${ids.m}`);
-		expect(row).toMatchObject({ action: 'update', actorUserId: ids.staff, changes: { contactAttributes: [['age_band', 'household_type', 'new_arrival'], ['household_type']], referralTokenDays: [90, 5] } });
+		expect(row).toMatchObject({ action: 'update', actorUserId: w.who.admin.userId, changes: { contactAttributes: [['age_band', 'household_type', 'new_arrival'], ['household_type']], referralTokenDays: [90, 5] } });
 		// The shortened token period applies to referrals issued before (10 days ago, 90-day links).
 		expect(await findReferralByToken(h.db, tokens.ofkept)).not.toBeNull();
-		const report = await runRetention(h.db, { now: NOW, municipalityId: ids.m });
+		const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW, municipalityId: ids.m });
 		expect(report.municipalities[0].referralTokensErased).toBe(2);
 		expect(await findReferralByToken(h.db, tokens.ofkept)).toBeNull();
 	});
@@ -443,10 +411,28 @@ describe(`casework settings (${DB_KIND})`, () => {
 
 describe(`retention schedule and configuration (${DB_KIND})`, () => {
 	it('never runs twice at once in one process', async () => {
-		const [a, b] = await Promise.all([runRetentionExclusive(h.db, { now: NOW }), runRetentionExclusive(h.db, { now: NOW })]);
+		const [a, b] = await Promise.all([runRetentionExclusive(h.db, RETENTION_PRINCIPAL, { now: NOW }), runRetentionExclusive(h.db, RETENTION_PRINCIPAL, { now: NOW })]);
 		expect(a?.municipalities).toHaveLength(2);
 		expect(b).toBeNull();
-		expect(await runRetentionExclusive(h.db, { now: NOW, dryRun: true })).not.toBeNull();
+		expect(await runRetentionExclusive(h.db, RETENTION_PRINCIPAL, { now: NOW, dryRun: true })).not.toBeNull();
+	});
+
+	it('lets an administrator run their own municipality only, named on the summary row', async () => {
+		const audited = await countRows(h, 'audit_log');
+		await expect(runRetention(h.db, w.who.admin, { now: NOW })).rejects.toBeInstanceOf(AccessDeniedError);
+		await expect(runRetention(h.db, w.who.admin, { now: NOW, municipalityId: ids.m2 })).rejects.toBeInstanceOf(AccessDeniedError);
+		await expect(runRetentionExclusive(h.db, w.who.staffA, { now: NOW, municipalityId: ids.m })).rejects.toBeInstanceOf(AccessDeniedError);
+		expect(await countRows(h, 'audit_log')).toBe(audited);
+		const report = await runRetentionExclusive(h.db, w.who.admin, { now: NOW, municipalityId: ids.m });
+		expect(report?.municipalities.map((m) => m.slug)).toEqual(['koeln']);
+		const [run] = await h.db.select().from(auditLog).where(sql`action = 'retention.run'`).orderBy(desc(auditLog.id)).limit(1);
+		expect(run).toMatchObject({ actorUserId: w.who.admin.userId, actorLabel: 'retention', municipalityId: ids.m });
+	});
+
+	it('gives an empty report for an unknown or malformed municipality', async () => {
+		for (const municipalityId of ['00000000-0000-4000-8000-000000000000', 'nonsense']) {
+			expect((await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW, municipalityId, dryRun: true })).municipalities).toEqual([]);
+		}
 	});
 
 	it('reads RETENTION_INTERVAL_MINUTES and ANLAUFSTELLE_NOW, naming the variable when they are bad', () => {

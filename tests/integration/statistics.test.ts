@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, gte, lt } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { recordContact, type ContactInput } from '../../src/lib/server/casework/contacts';
 import { SUBTOPIC_FIELD } from '../../src/lib/server/directory/model';
-import { runRetention } from '../../src/lib/server/casework/retention';
-import { contactAggregate, counsellingContact, referral } from '../../src/lib/server/casework/schema';
+import { RETENTION_PRINCIPAL, runRetention } from '../../src/lib/server/casework/retention';
+import { contactAggregate, referral } from '../../src/lib/server/casework/schema';
 import {
 	buildReport,
 	countContacts,
 	parsePeriod,
+	parseScope,
 	periodRange,
 	reportChoices,
 	reportCsv,
@@ -111,6 +112,12 @@ describe(`periods (${DB_KIND})`, () => {
 		expect(parsePeriod('2026-02')).toEqual({ year: 2026, month: 2 });
 		expect(parsePeriod('2026')).toEqual({ year: 2026, month: null });
 		for (const bad of ['2026-13', '26-01', '2026-1', '1999', 'x']) expect(parsePeriod(bad)).toBeNull();
+	});
+
+	it('parses scopes and refuses malformed ones and unknown levels', () => {
+		const id = '00000000-0000-4000-8000-0000000000AB';
+		expect(parseScope(`district:${id}`)).toEqual({ level: 'district', id: id.toLowerCase() });
+		for (const bad of ['', 'instance', 'instance:', 'instance:nonsense', `street:${id}`, `${id}`, `instance:${id}:x`]) expect(parseScope(bad)).toBeNull();
 	});
 
 	it('uses Berlin calendar months (winter: UTC+1, summer: UTC+2) and year boundaries', () => {
@@ -238,7 +245,7 @@ describe(`single contacts and folded aggregates (${DB_KIND})`, () => {
 
 		// The real retention job folds January (past the one-month detail period by mid-March);
 		// its rows must be the ones counted independently here from the inputs.
-		await runRetention(h.db, { now: NOW, municipalityId: w.ids.k });
+		await runRetention(h.db, RETENTION_PRINCIPAL, { now: NOW, municipalityId: w.ids.k });
 		const written = await h.db.select().from(contactAggregate).where(eq(contactAggregate.instanceId, w.ids.b));
 		expect(new Set(written.map((r) => r.month))).toEqual(new Set(['2026-01-01']));
 		expect(new Map(written.map((r) => [`${r.dimension}\u0000${r.value}`, r.count]))).toEqual(aggregateRows(januaryInputs()));

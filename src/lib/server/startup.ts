@@ -11,7 +11,7 @@ import { DataFolderError, prepareDataFolder } from './db/data-folder';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from './db/client';
 import { useDatabase } from './db';
 import { purgeExpired } from './accounts/sessions';
-import { runRetention } from './casework/retention';
+import { runRetention, RETENTION_PRINCIPAL } from './casework/retention';
 import { loadDemo, type DemoLogin } from './demo/load';
 
 /** Why the process cannot start; one line, no stack trace. */
@@ -75,7 +75,7 @@ export function serverJobs(config: AppConfig): Job[] {
 			name: 'retention',
 			intervalMs: config.retentionIntervalMinutes * 60_000,
 			run: async (db) => {
-				const report = await runRetention(db, { now: config.retentionNow ?? undefined });
+				const report = await runRetention(db, RETENTION_PRINCIPAL, { now: config.retentionNow ?? undefined });
 				const sum = (f: (m: (typeof report.municipalities)[number]) => number) => report.municipalities.reduce((n, m) => n + f(m), 0);
 				return {
 					casesErased: sum((m) => m.cases.closed + m.cases.withdrawn + m.cases.deleteAfter),

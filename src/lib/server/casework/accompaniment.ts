@@ -7,21 +7,17 @@
  * Lifecycle: requested → assigned (re-assignable) → done | cancelled.
  */
 import { and, asc, eq, inArray, isNull, ne } from 'drizzle-orm';
-import { authorize, can } from '../access';
-import { userAccount } from '../accounts/schema';
-import type { UserPrincipal } from '../access';
+import { auditActor, authorize, can, type Principal } from '../access';
+import { activeAccounts } from '../accounts/casework-reads';
+import { userNames } from '../accounts/users';
 import { recordAudit } from '../audit/service';
-import type { Db, DbOrTx } from '../db/client';
 import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
-import { instance } from '../instances/schema';
+import { canonicalLanguageTag, isUuid } from '../core/validation';
+import type { Db, DbOrTx } from '../db/client';
+import { caseworkInstance, instancesByIds } from '../instances/casework-reads';
 import { requireCase } from './access';
-import type { AccompanimentStatus } from './model';
+import { isLanguageCode, PLACE_MAX, type AccompanimentStatus } from './model';
 import { accompaniment, caseConsent, caseFile, caseStep } from './schema';
-
-/** Longest meeting place accepted, in characters. */
-export const PLACE_MAX = 200;
-const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
-const UUID = /^[0-9a-f-]{36}$/i;
 
 /** The appointment a volunteer is asked to accompany. */
 export interface AccompanimentRequest {
@@ -43,7 +39,7 @@ export interface AccompanimentRequest {
  */
 export async function requestAccompaniment(
 	db: Db,
-	principal: UserPrincipal | null | undefined,
+	principal: Principal | null | undefined,
 	caseId: string,
 	input: AccompanimentRequest,
 	now: Date = new Date()
@@ -58,12 +54,12 @@ export async function requestAccompaniment(
 		const place = input.place.trim();
 		if (!place) issues.push({ field: 'place', code: 'required' });
 		else if (place.length > PLACE_MAX) issues.push({ field: 'place', code: 'too_long', params: { max: PLACE_MAX } });
-		const language = input.language.trim();
-		if (!LANGUAGE_TAG.test(language)) issues.push({ field: 'language', code: 'invalid_language', params: { value: language } });
+		const language = canonicalLanguageTag(input.language) ?? '';
+		if (!isLanguageCode(language)) issues.push({ field: 'language', code: 'invalid_language', params: { value: input.language.trim() } });
 		if (issues.length) throw new ValidationError(issues);
 		const [step] = await tx
 			.insert(caseStep)
-			.values({ caseId: caseRow.id, kind: 'accompaniment', at, createdBy: principal!.userId, createdAt: now })
+			.values({ caseId: caseRow.id, kind: 'accompaniment', at, createdBy: principal?.kind === 'user' ? principal.userId : null, createdAt: now })
 			.returning();
 		const [row] = await tx
 			.insert(accompaniment)
@@ -80,7 +76,7 @@ export async function requestAccompaniment(
 			})
 			.returning();
 		await recordAudit(tx, {
-			actorUserId: principal!.userId,
+			...auditActor(principal!),
 			municipalityId: caseRow.municipalityId,
 			action: 'create',
 			entityType: 'accompaniment',
@@ -92,8 +88,20 @@ export async function requestAccompaniment(
 	});
 }
 
-async function loadForStaff(db: DbOrTx, principal: UserPrincipal | null | undefined, accompanimentId: string) {
-	if (!UUID.test(accompanimentId)) throw new NotFoundError(`accompaniment ${accompanimentId}`);
+/**
+ * An instance whose accompaniments the principal manages.
+ * @throws NotFoundError (unknown instance), AccessDeniedError without `contacts:record` on it.
+ */
+async function staffInstance(db: DbOrTx, principal: Principal | null | undefined, instanceId: string) {
+	const inst = await caseworkInstance(db, instanceId);
+	if (!inst) throw new NotFoundError(`instance ${instanceId}`);
+	authorize(principal, 'contacts:record', { municipalityId: inst.municipalityId, instanceId });
+	return inst;
+}
+
+async function loadForStaff(db: DbOrTx, principal: Principal | null | undefined, accompanimentId: string) {
+	if (!principal) throw new AccessDeniedError();
+	if (!isUuid(accompanimentId)) throw new NotFoundError(`accompaniment ${accompanimentId}`);
 	const [row] = await db.select().from(accompaniment).where(eq(accompaniment.id, accompanimentId));
 	if (!row) throw new NotFoundError(`accompaniment ${accompanimentId}`);
 	authorize(principal, 'contacts:record', { municipalityId: row.municipalityId, instanceId: row.instanceId });
@@ -108,7 +116,7 @@ async function loadForStaff(db: DbOrTx, principal: UserPrincipal | null | undefi
  */
 export async function assignVolunteer(
 	db: Db,
-	principal: UserPrincipal | null | undefined,
+	principal: Principal | null | undefined,
 	accompanimentId: string,
 	volunteerUserId: string
 ): Promise<typeof accompaniment.$inferSelect> {
@@ -117,33 +125,21 @@ export async function assignVolunteer(
 		await requireCase(tx, principal, row.caseId, 'write');
 		const issues: FieldIssue[] = [];
 		if (row.status !== 'requested' && row.status !== 'assigned') issues.push({ field: 'status', code: 'not_open' });
-		const [volunteer] = UUID.test(volunteerUserId)
-			? await tx
-					.select({ id: userAccount.id })
-					.from(userAccount)
-					.where(
-						and(
-							eq(userAccount.id, volunteerUserId),
-							eq(userAccount.role, 'volunteer'),
-							eq(userAccount.municipalityId, row.municipalityId),
-							isNull(userAccount.disabledAt)
-						)
-					)
-			: [];
+		const [volunteer] = (await activeAccounts(tx, row.municipalityId, [volunteerUserId])).filter((u) => can(u, 'accompaniment:volunteer', { municipalityId: row.municipalityId }));
 		if (!volunteer) issues.push({ field: 'volunteer', code: 'not_a_volunteer' });
 		if (issues.length) throw new ValidationError(issues);
 		const [updated] = await tx
 			.update(accompaniment)
-			.set({ volunteerId: volunteer.id, status: 'assigned' })
+			.set({ volunteerId: volunteer.userId, status: 'assigned' })
 			.where(eq(accompaniment.id, row.id))
 			.returning();
 		await recordAudit(tx, {
-			actorUserId: principal!.userId,
+			...auditActor(principal!),
 			municipalityId: row.municipalityId,
 			action: 'assign',
 			entityType: 'accompaniment',
 			entityId: row.id,
-			changes: { volunteerId: [row.volunteerId, volunteer.id], status: [row.status, 'assigned'] }
+			changes: { volunteerId: [row.volunteerId, volunteer.userId], status: [row.status, 'assigned'] }
 		});
 		return updated;
 	});
@@ -158,7 +154,7 @@ export async function assignVolunteer(
  */
 export async function setAccompanimentStatus(
 	db: Db,
-	principal: UserPrincipal | null | undefined,
+	principal: Principal | null | undefined,
 	accompanimentId: string,
 	status: string,
 	now: Date = new Date()
@@ -171,7 +167,7 @@ export async function setAccompanimentStatus(
 		const [updated] = await tx.update(accompaniment).set({ status }).where(eq(accompaniment.id, row.id)).returning();
 		if (status === 'done') await tx.update(caseStep).set({ doneAt: now }).where(eq(caseStep.id, row.stepId));
 		await recordAudit(tx, {
-			actorUserId: principal!.userId,
+			...auditActor(principal!),
 			municipalityId: row.municipalityId,
 			action: 'update',
 			entityType: 'accompaniment',
@@ -198,11 +194,8 @@ export interface AccompanimentOverview {
  * The requested and assigned accompaniments of an instance, by appointment time.
  * @throws NotFoundError (unknown instance), AccessDeniedError (not staff of the instance).
  */
-export async function listAccompaniments(db: DbOrTx, principal: UserPrincipal | null | undefined, instanceId: string): Promise<AccompanimentOverview[]> {
-	if (!UUID.test(instanceId)) throw new NotFoundError(`instance ${instanceId}`);
-	const [inst] = await db.select({ municipalityId: instance.municipalityId }).from(instance).where(eq(instance.id, instanceId));
-	if (!inst) throw new NotFoundError(`instance ${instanceId}`);
-	authorize(principal, 'contacts:record', { municipalityId: inst.municipalityId, instanceId });
+export async function listAccompaniments(db: DbOrTx, principal: Principal | null | undefined, instanceId: string): Promise<AccompanimentOverview[]> {
+	await staffInstance(db, principal, instanceId);
 	const rows = await db
 		.select({
 			id: accompaniment.id,
@@ -211,14 +204,13 @@ export async function listAccompaniments(db: DbOrTx, principal: UserPrincipal | 
 			place: accompaniment.place,
 			language: accompaniment.language,
 			status: accompaniment.status,
-			volunteerId: accompaniment.volunteerId,
-			volunteerName: userAccount.displayName
+			volunteerId: accompaniment.volunteerId
 		})
 		.from(accompaniment)
-		.leftJoin(userAccount, eq(userAccount.id, accompaniment.volunteerId))
 		.where(and(eq(accompaniment.instanceId, instanceId), inArray(accompaniment.status, ['requested', 'assigned'])))
 		.orderBy(asc(accompaniment.appointmentAt), asc(accompaniment.id));
-	return rows.map((r) => ({ ...r, status: r.status as AccompanimentStatus }));
+	const names = await userNames(db, rows.flatMap((r) => (r.volunteerId ? [r.volunteerId] : [])));
+	return rows.map((r) => ({ ...r, status: r.status as AccompanimentStatus, volunteerName: r.volunteerId ? (names.get(r.volunteerId)?.displayName ?? null) : null }));
 }
 
 /**
@@ -226,16 +218,11 @@ export async function listAccompaniments(db: DbOrTx, principal: UserPrincipal | 
  * assignment select (staff of the instance only).
  * @throws NotFoundError, AccessDeniedError.
  */
-export async function listVolunteers(db: DbOrTx, principal: UserPrincipal | null | undefined, instanceId: string): Promise<{ id: string; displayName: string }[]> {
-	if (!UUID.test(instanceId)) throw new NotFoundError(`instance ${instanceId}`);
-	const [inst] = await db.select({ municipalityId: instance.municipalityId }).from(instance).where(eq(instance.id, instanceId));
-	if (!inst) throw new NotFoundError(`instance ${instanceId}`);
-	authorize(principal, 'contacts:record', { municipalityId: inst.municipalityId, instanceId });
-	return db
-		.select({ id: userAccount.id, displayName: userAccount.displayName })
-		.from(userAccount)
-		.where(and(eq(userAccount.role, 'volunteer'), eq(userAccount.municipalityId, inst.municipalityId), isNull(userAccount.disabledAt)))
-		.orderBy(asc(userAccount.displayName), asc(userAccount.id));
+export async function listVolunteers(db: DbOrTx, principal: Principal | null | undefined, instanceId: string): Promise<{ id: string; displayName: string }[]> {
+	const inst = await staffInstance(db, principal, instanceId);
+	return (await activeAccounts(db, inst.municipalityId))
+		.filter((u) => can(u, 'accompaniment:volunteer', { municipalityId: inst.municipalityId }))
+		.map((u) => ({ id: u.userId, displayName: u.displayName }));
 }
 
 /** What a volunteer sees of an accompaniment assigned to them: the appointment, and whom to call. */
@@ -255,29 +242,33 @@ export interface VolunteerAppointment {
  * consent was withdrawn disappear.
  * @throws AccessDeniedError for anyone but a volunteer.
  */
-export async function listForVolunteer(db: DbOrTx, principal: UserPrincipal | null | undefined): Promise<VolunteerAppointment[]> {
-	if (!can(principal, 'accompaniment:volunteer')) throw new AccessDeniedError();
+export async function listForVolunteer(db: DbOrTx, principal: Principal | null | undefined): Promise<VolunteerAppointment[]> {
+	if (principal?.kind !== 'user' || !can(principal, 'accompaniment:volunteer', { municipalityId: principal.municipalityId })) throw new AccessDeniedError();
 	const rows = await db
 		.select({
 			appointmentAt: accompaniment.appointmentAt,
 			place: accompaniment.place,
 			language: accompaniment.language,
 			status: accompaniment.status,
-			instanceName: instance.name,
-			instancePhone: instance.phone
+			instanceId: accompaniment.instanceId
 		})
 		.from(accompaniment)
-		.innerJoin(instance, eq(instance.id, accompaniment.instanceId))
 		.innerJoin(caseFile, eq(caseFile.id, accompaniment.caseId))
 		.innerJoin(caseConsent, eq(caseConsent.caseId, accompaniment.caseId))
 		.where(
 			and(
-				eq(accompaniment.volunteerId, principal!.userId),
+				eq(accompaniment.volunteerId, principal.userId),
 				inArray(accompaniment.status, ['assigned', 'done']),
 				ne(caseFile.status, 'withdrawn'),
 				isNull(caseConsent.withdrawnAt)
 			)
 		)
 		.orderBy(asc(accompaniment.appointmentAt));
-	return rows.map((r) => ({ ...r, status: r.status as AccompanimentStatus }));
+	const instances = new Map((await instancesByIds(db, rows.map((r) => r.instanceId))).map((i) => [i.id, i]));
+	return rows.map(({ instanceId, ...r }) => ({
+		...r,
+		status: r.status as AccompanimentStatus,
+		instanceName: instances.get(instanceId)?.name ?? '',
+		instancePhone: instances.get(instanceId)?.phone ?? ''
+	}));
 }

@@ -10,33 +10,30 @@
  * name only if the consent covers it, the case list shows no names).
  */
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { UserPrincipal } from '../access';
-import { session, userAccount } from '../accounts/schema';
-import { can } from '../access';
-import { recordAudit } from '../audit/service';
-import type { ChangeSet } from '../audit/schema';
-import type { Db, DbOrTx } from '../db/client';
+import { auditActor, authorize, can, type Principal, type UserPrincipal } from '../access';
+import { activeAccounts, sessionIdsOf } from '../accounts/casework-reads';
+import { userNames } from '../accounts/users';
+import { recordAudit, type AuditInput } from '../audit/service';
 import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
-import { instance } from '../instances/schema';
-import { canonicalLanguageTag } from '../core/validation';
+import { canonicalLanguageTag, isIsoDate, isUuid } from '../core/validation';
+import type { Db, DbOrTx } from '../db/client';
+import { caseworkInstance } from '../instances/casework-reads';
 import { CaseLockedError, requireCase, type CaseAccess } from './access';
 import { decryptOptional, decryptText, encryptOptional, encryptText } from './crypto';
 import {
 	CASE_STEP_KINDS,
 	CONSENT_DATA_CATEGORIES,
 	CONSENT_PURPOSES,
+	DISPLAY_NAME_MAX,
+	NOTE_MAX,
 	PARTNER_SHAREABLE_CATEGORIES,
 	type CaseStepKind
 } from './model';
 import { recordCaseRead } from './read-audit';
-import { isTopicKey } from './referrals';
-import { accompaniment, caseConsent, caseFile, caseNote, caseShare, caseStep, referral, referralEvent } from './schema';
+import { isTopicKey, issueReferral, type IssuedReferral } from './referrals';
+import { accompaniment, caseConsent, caseFile, caseNote, caseReadPurpose, caseShare, caseStep, referral, referralEvent } from './schema';
 import { getCaseworkSettings } from './settings';
 import { berlinDate, parseBerlinLocal } from './time';
-
-/** Longest display name and note accepted, in characters. */
-export const DISPLAY_NAME_MAX = 120;
-export const NOTE_MAX = 10_000;
 
 /** The consent as recorded on the form (Einwilligungserklärung). */
 export interface ConsentInput {
@@ -77,14 +74,9 @@ export interface StepInput {
 	note?: string | null;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-
-
-function isCalendarDate(value: string): boolean {
-	if (!ISO_DATE.test(value)) return false;
-	const d = new Date(`${value}T00:00:00Z`);
-	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+/** The person acting, for the `created_by`-style columns: null for the system. */
+function actorId(principal: Principal): string | null {
+	return principal.kind === 'user' ? principal.userId : null;
 }
 
 function addMonths(date: Date, months: number): Date {
@@ -114,7 +106,7 @@ export function consentIssues(consent: ConsentInput, now: Date = new Date()): Fi
 		issues.push({ field: 'partnerCategories', code: 'not_in_data_categories' });
 	}
 	if (!consent.givenOn) issues.push({ field: 'givenOn', code: 'required' });
-	else if (!isCalendarDate(consent.givenOn)) issues.push({ field: 'givenOn', code: 'invalid_date' });
+	else if (!isIsoDate(consent.givenOn)) issues.push({ field: 'givenOn', code: 'invalid_date' });
 	else if (consent.givenOn > berlinDate(now)) issues.push({ field: 'givenOn', code: 'in_future' });
 	if (!consent.explainedIn.trim()) issues.push({ field: 'explainedIn', code: 'required' });
 	else if (!canonicalLanguageTag(consent.explainedIn)) issues.push({ field: 'explainedIn', code: 'invalid_language' });
@@ -123,9 +115,9 @@ export function consentIssues(consent: ConsentInput, now: Date = new Date()): Fi
 }
 
 /** Writes one audit row about a case (ids, field names, statuses only). */
-function audit(db: DbOrTx, principal: UserPrincipal, access: Pick<CaseAccess, 'caseRow'>, action: string, entityType: string, entityId: string, changes: ChangeSet) {
+function audit(db: DbOrTx, principal: Principal, access: Pick<CaseAccess, 'caseRow'>, action: string, entityType: string, entityId: string, changes: NonNullable<AuditInput['changes']>) {
 	return recordAudit(db, {
-		actorUserId: principal.userId,
+		...auditActor(principal),
 		municipalityId: access.caseRow.municipalityId,
 		action,
 		entityType,
@@ -144,12 +136,11 @@ function audit(db: DbOrTx, principal: UserPrincipal, access: Pick<CaseAccess, 'c
  *   ValidationError with `consentIssues` codes plus `language` required|invalid_language,
  *   `displayName` consent_not_covered|too_long.
  */
-export async function openCase(db: Db, principal: UserPrincipal, input: OpenCaseInput, now: Date = new Date()): Promise<{ id: string; caseNumber: string }> {
+export async function openCase(db: Db, principal: Principal, input: OpenCaseInput, now: Date = new Date()): Promise<{ id: string; caseNumber: string }> {
 	if (!input.instanceId) throw new ValidationError([{ field: 'instanceId', code: 'required' }]);
-	if (!/^[0-9a-f-]{36}$/i.test(input.instanceId)) throw new NotFoundError(`instance ${input.instanceId}`);
-	const [inst] = await db.select({ id: instance.id, municipalityId: instance.municipalityId }).from(instance).where(eq(instance.id, input.instanceId));
+	const inst = await caseworkInstance(db, input.instanceId);
 	if (!inst) throw new NotFoundError(`instance ${input.instanceId}`);
-	if (!can(principal, 'cases:work', { municipalityId: inst.municipalityId, instanceId: inst.id })) throw new AccessDeniedError();
+	authorize(principal, 'cases:work', { municipalityId: inst.municipalityId, instanceId: inst.id });
 	const issues = consentIssues(input.consent, now);
 	const language = canonicalLanguageTag(input.language ?? '');
 	if (!input.language?.trim()) issues.push({ field: 'language', code: 'required' });
@@ -178,7 +169,7 @@ export async function openCase(db: Db, principal: UserPrincipal, input: OpenCase
 				language: language!,
 				status: 'open',
 				openedAt: now,
-				createdBy: principal.userId,
+				createdBy: actorId(principal),
 				updatedAt: now
 			})
 			.returning();
@@ -191,7 +182,7 @@ export async function openCase(db: Db, principal: UserPrincipal, input: OpenCase
 				partnerCategories: [...new Set(consent.partnerCategories)],
 				givenOn: consent.givenOn,
 				explainedIn: canonicalLanguageTag(consent.explainedIn)!,
-				recordedBy: principal.userId,
+				recordedBy: actorId(principal),
 				recordedAt: now
 			})
 			.returning();
@@ -223,7 +214,7 @@ export async function openCase(db: Db, principal: UserPrincipal, input: OpenCase
  *   unknown_value, `at` required|invalid_date, `followUpOn` invalid_date, `topics` unknown_value,
  *   `note` too_long, and `consent_not_covered` on the field the consent does not cover.
  */
-export async function addStep(db: Db, principal: UserPrincipal, caseId: string, input: StepInput, now: Date = new Date()): Promise<string> {
+export async function addStep(db: Db, principal: Principal, caseId: string, input: StepInput, now: Date = new Date()): Promise<string> {
 	return db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'write');
 		const { consent } = access;
@@ -234,7 +225,7 @@ export async function addStep(db: Db, principal: UserPrincipal, caseId: string, 
 		if (!input.at) issues.push({ field: 'at', code: 'required' });
 		else if (!at || Number.isNaN(at.getTime())) issues.push({ field: 'at', code: 'invalid_date' });
 		const followUpOn = input.followUpOn?.trim() || null;
-		if (followUpOn && !isCalendarDate(followUpOn)) issues.push({ field: 'followUpOn', code: 'invalid_date' });
+		if (followUpOn && !isIsoDate(followUpOn)) issues.push({ field: 'followUpOn', code: 'invalid_date' });
 		const topics = [...new Set(input.topics ?? [])];
 		if (topics.some((t) => !isTopicKey(t))) issues.push({ field: 'topics', code: 'unknown_value' });
 		else if (topics.length && !consent.dataCategories.includes('topics')) issues.push({ field: 'topics', code: 'consent_not_covered' });
@@ -248,7 +239,7 @@ export async function addStep(db: Db, principal: UserPrincipal, caseId: string, 
 		if (issues.length) throw new ValidationError(issues);
 		const [step] = await tx
 			.insert(caseStep)
-			.values({ caseId, kind, at: at!, followUpOn, topics, noteEnc: encryptOptional(note), createdBy: principal.userId, createdAt: now })
+			.values({ caseId, kind, at: at!, followUpOn, topics, noteEnc: encryptOptional(note), createdBy: actorId(principal), createdAt: now })
 			.returning({ id: caseStep.id });
 		await touch(tx, caseId, now);
 		await audit(tx, principal, access, 'create', 'case_step', step.id, {
@@ -270,10 +261,10 @@ function touch(db: DbOrTx, caseId: string, now: Date) {
  * Marks a step as done (its follow-up no longer counts as due).
  * @throws NotFoundError (also for a step of another case), AccessDeniedError, CaseLockedError.
  */
-export async function markStepDone(db: Db, principal: UserPrincipal, caseId: string, stepId: string, now: Date = new Date()): Promise<void> {
+export async function markStepDone(db: Db, principal: Principal, caseId: string, stepId: string, now: Date = new Date()): Promise<void> {
 	await db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'write');
-		if (!/^[0-9a-f-]{36}$/i.test(stepId)) throw new NotFoundError(`step ${stepId}`);
+		if (!isUuid(stepId)) throw new NotFoundError(`step ${stepId}`);
 		const [step] = await tx.update(caseStep).set({ doneAt: now }).where(and(eq(caseStep.id, stepId), eq(caseStep.caseId, caseId), isNull(caseStep.doneAt))).returning({ id: caseStep.id });
 		if (!step) throw new NotFoundError(`open step ${stepId}`);
 		await touch(tx, caseId, now);
@@ -287,14 +278,14 @@ export async function markStepDone(db: Db, principal: UserPrincipal, caseId: str
  * @throws NotFoundError, AccessDeniedError, CaseLockedError; ValidationError `body`
  *   required|too_long|consent_not_covered.
  */
-export async function addNote(db: Db, principal: UserPrincipal, caseId: string, body: string, now: Date = new Date()): Promise<string> {
+export async function addNote(db: Db, principal: Principal, caseId: string, body: string, now: Date = new Date()): Promise<string> {
 	return db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'write');
 		const text = body.trim();
 		if (!text) throw new ValidationError([{ field: 'body', code: 'required' }]);
 		if (text.length > NOTE_MAX) throw new ValidationError([{ field: 'body', code: 'too_long', params: { max: NOTE_MAX } }]);
 		if (!access.consent.dataCategories.includes('notes')) throw new ValidationError([{ field: 'body', code: 'consent_not_covered' }]);
-		const [note] = await tx.insert(caseNote).values({ caseId, bodyEnc: encryptText(text), createdBy: principal.userId, createdAt: now }).returning({ id: caseNote.id });
+		const [note] = await tx.insert(caseNote).values({ caseId, bodyEnc: encryptText(text), createdBy: actorId(principal), createdAt: now }).returning({ id: caseNote.id });
 		await touch(tx, caseId, now);
 		await audit(tx, principal, access, 'create', 'case_note', note.id, { body: ['…', '…'] });
 		return note.id;
@@ -306,7 +297,7 @@ export async function addNote(db: Db, principal: UserPrincipal, caseId: string, 
  * @returns the erasure date.
  * @throws NotFoundError, AccessDeniedError, CaseLockedError (already closed or withdrawn).
  */
-export async function closeCase(db: Db, principal: UserPrincipal, caseId: string, now: Date = new Date()): Promise<Date> {
+export async function closeCase(db: Db, principal: Principal, caseId: string, now: Date = new Date()): Promise<Date> {
 	return db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'write');
 		const settings = await getCaseworkSettings(tx, access.caseRow.municipalityId);
@@ -327,7 +318,7 @@ export async function closeCase(db: Db, principal: UserPrincipal, caseId: string
  * @throws NotFoundError, AccessDeniedError, CaseLockedError('consent_withdrawn'),
  *   ValidationError `status` not_closed.
  */
-export async function reopenCase(db: Db, principal: UserPrincipal, caseId: string, now: Date = new Date()): Promise<void> {
+export async function reopenCase(db: Db, principal: Principal, caseId: string, now: Date = new Date()): Promise<void> {
 	await db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'read');
 		if (access.consent.withdrawnAt || access.caseRow.status === 'withdrawn') throw new CaseLockedError('consent_withdrawn');
@@ -348,11 +339,11 @@ export async function reopenCase(db: Db, principal: UserPrincipal, caseId: strin
  * closed cases too.
  * @throws NotFoundError, AccessDeniedError, CaseLockedError('consent_withdrawn') when already withdrawn.
  */
-export async function withdrawConsent(db: Db, principal: UserPrincipal, caseId: string, now: Date = new Date()): Promise<void> {
+export async function withdrawConsent(db: Db, principal: Principal, caseId: string, now: Date = new Date()): Promise<void> {
 	await db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'read');
 		if (access.consent.withdrawnAt || access.caseRow.status === 'withdrawn') throw new CaseLockedError('consent_withdrawn');
-		await tx.update(caseConsent).set({ withdrawnAt: now, withdrawnBy: principal.userId }).where(eq(caseConsent.caseId, caseId));
+		await tx.update(caseConsent).set({ withdrawnAt: now, withdrawnBy: actorId(principal) }).where(eq(caseConsent.caseId, caseId));
 		await tx.update(caseFile).set({ status: 'withdrawn', deleteAfter: now, updatedAt: now }).where(eq(caseFile.id, caseId));
 		const cleared = await tx.update(referral).set({ sharedEnc: null }).where(and(eq(referral.caseId, caseId), sql`${referral.sharedEnc} is not null`)).returning({ id: referral.id });
 		const cancelled = await tx
@@ -378,24 +369,16 @@ export interface Colleague {
 
 /**
  * Instance-staff accounts of the case's municipality that are neither staff of the holding
- * instance nor already shared with (the candidates for `shareCase`).
+ * instance nor already shared with (the candidates for `shareCase`), by name.
  * @throws NotFoundError, AccessDeniedError.
  */
-export async function shareCandidates(db: DbOrTx, principal: UserPrincipal, caseId: string): Promise<Colleague[]> {
+export async function shareCandidates(db: DbOrTx, principal: Principal, caseId: string): Promise<Colleague[]> {
 	const { caseRow, sharedWith } = await requireCase(db, principal, caseId, 'read');
-	const rows = await db
-		.select({ id: userAccount.id, displayName: userAccount.displayName })
-		.from(userAccount)
-		.where(
-			and(
-				eq(userAccount.municipalityId, caseRow.municipalityId),
-				eq(userAccount.role, 'instance_staff'),
-				isNull(userAccount.disabledAt),
-				sql`not exists (select 1 from user_instance ui where ui.user_id = user_account.id and ui.instance_id = ${caseRow.instanceId})`
-			)
-		)
-		.orderBy(asc(userAccount.displayName));
-	return rows.filter((r) => !sharedWith.includes(r.id));
+	const scope = { municipalityId: caseRow.municipalityId, instanceId: caseRow.instanceId };
+	// Those who would work on the case once it is shared with them, but do not without.
+	return (await activeAccounts(db, caseRow.municipalityId))
+		.filter((u) => !sharedWith.includes(u.userId) && can(u, 'cases:work', { ...scope, caseSharedWith: [u.userId] }) && !can(u, 'cases:work', scope))
+		.map((u) => ({ id: u.userId, displayName: u.displayName }));
 }
 
 /**
@@ -404,25 +387,14 @@ export async function shareCandidates(db: DbOrTx, principal: UserPrincipal, case
  * @throws NotFoundError, AccessDeniedError, CaseLockedError; ValidationError `userId`
  *   unknown_colleague|already_shared.
  */
-export async function shareCase(db: Db, principal: UserPrincipal, caseId: string, userId: string, now: Date = new Date()): Promise<void> {
+export async function shareCase(db: Db, principal: Principal, caseId: string, userId: string, now: Date = new Date()): Promise<void> {
 	await db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'write');
-		const [user] = /^[0-9a-f-]{36}$/i.test(userId)
-			? await tx
-					.select({ id: userAccount.id })
-					.from(userAccount)
-					.where(
-						and(
-							eq(userAccount.id, userId),
-							eq(userAccount.municipalityId, access.caseRow.municipalityId),
-							eq(userAccount.role, 'instance_staff'),
-							isNull(userAccount.disabledAt)
-						)
-					)
-			: [];
+		const scope = { municipalityId: access.caseRow.municipalityId, instanceId: access.caseRow.instanceId };
+		const [user] = (await activeAccounts(tx, access.caseRow.municipalityId, [userId])).filter((u) => can(u, 'cases:work', { ...scope, caseSharedWith: [u.userId] }));
 		if (!user) throw new ValidationError([{ field: 'userId', code: 'unknown_colleague' }]);
 		if (access.sharedWith.includes(userId)) throw new ValidationError([{ field: 'userId', code: 'already_shared' }]);
-		await tx.insert(caseShare).values({ caseId, userId, sharedBy: principal.userId, sharedAt: now });
+		await tx.insert(caseShare).values({ caseId, userId, sharedBy: actorId(principal), sharedAt: now });
 		await audit(tx, principal, access, 'share', 'case', caseId, { sharedWith: [null, userId] });
 	});
 }
@@ -431,14 +403,13 @@ export async function shareCase(db: Db, principal: UserPrincipal, caseId: string
  * Ends the sharing with a colleague; their read purposes for the case end with it.
  * @throws NotFoundError (also when not shared with that user), AccessDeniedError, CaseLockedError.
  */
-export async function unshareCase(db: Db, principal: UserPrincipal, caseId: string, userId: string): Promise<void> {
+export async function unshareCase(db: Db, principal: Principal, caseId: string, userId: string): Promise<void> {
 	await db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'write');
 		if (!access.sharedWith.includes(userId)) throw new NotFoundError(`share of case ${caseId}`);
 		await tx.delete(caseShare).where(and(eq(caseShare.caseId, caseId), eq(caseShare.userId, userId)));
-		await tx.execute(
-			sql`delete from case_read_purpose where case_id = ${caseId} and session_id in (select ${session.id} from ${session} where ${session.userId} = ${userId})`
-		);
+		const sessions = await sessionIdsOf(tx, userId);
+		if (sessions.length) await tx.delete(caseReadPurpose).where(and(eq(caseReadPurpose.caseId, caseId), inArray(caseReadPurpose.sessionId, sessions)));
 		await audit(tx, principal, access, 'unshare', 'case', caseId, { sharedWith: [userId, null] });
 	});
 }
@@ -450,7 +421,7 @@ export async function unshareCase(db: Db, principal: UserPrincipal, caseId: stri
  * case id and its number, never content.
  * @throws NotFoundError, AccessDeniedError.
  */
-export async function eraseCase(db: Db, principal: UserPrincipal, caseId: string): Promise<void> {
+export async function eraseCase(db: Db, principal: Principal, caseId: string): Promise<void> {
 	await db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'read');
 		await tx.update(referral).set({ sharedEnc: null }).where(eq(referral.caseId, caseId));
@@ -570,12 +541,8 @@ export interface CaseView {
 export async function getCaseView(db: DbOrTx, principal: UserPrincipal, caseId: string, sessionToken: string | undefined): Promise<CaseView> {
 	const { caseRow, consent, sharedWith } = await requireCase(db, principal, caseId, 'read');
 	await recordCaseRead(db, principal, caseId, sessionToken);
-	const names = async (ids: (string | null)[]) => {
-		const list = [...new Set(ids.filter((x): x is string => !!x))];
-		if (!list.length) return new Map<string, string>();
-		const rows = await db.select({ id: userAccount.id, displayName: userAccount.displayName }).from(userAccount).where(inArray(userAccount.id, list));
-		return new Map(rows.map((r) => [r.id, r.displayName]));
-	};
+	const names = async (ids: (string | null)[]) =>
+		new Map([...(await userNames(db, ids.filter((x): x is string => !!x)))].map(([id, u]) => [id, u.displayName]));
 	const steps = await db.select().from(caseStep).where(eq(caseStep.caseId, caseId)).orderBy(desc(caseStep.at));
 	const notes = await db.select().from(caseNote).where(eq(caseNote.caseId, caseId)).orderBy(desc(caseNote.createdAt));
 	const referrals = await db.select().from(referral).where(eq(referral.caseId, caseId)).orderBy(desc(referral.createdAt));
@@ -650,4 +617,59 @@ export async function getCaseView(db: DbOrTx, principal: UserPrincipal, caseId: 
 		sharedWith: sharedWith.map((id) => ({ id, displayName: who.get(id) ?? id })),
 		writable: caseRow.status === 'open' && !consent.withdrawnAt
 	};
+}
+
+/** A referral from a case as staff ask for it. */
+export interface CaseReferralInput {
+	/** Exactly one of an offer and an actor. */
+	serviceId?: string | null;
+	organizationId?: string | null;
+	/** Sub-topic or theme-field key. */
+	topic: string;
+	/** Pass the case's display name or language on to the partner (the consent must cover it). */
+	shareDisplayName?: boolean;
+	shareLanguage?: boolean;
+	/** A short description of the need for the partner, if the consent covers `needs_summary`. */
+	needsSummary?: string | null;
+}
+
+/**
+ * Refers the person of a case to an offer or actor (issue 4 §3): reads what is passed on — the
+ * case's display name and language — as an audited read with the session's purpose, and issues
+ * the referral, counted for the instance's district, in one transaction.
+ * @param sessionToken the cookie token of the principal's session (`locals.sessionToken`).
+ * @returns the issued referral with its token, and the case's language (the slip's language).
+ * @throws NotFoundError, AccessDeniedError, PurposeRequiredError, CaseLockedError; ValidationError
+ *   as `issueReferral`.
+ */
+export async function referCase(
+	db: Db,
+	principal: UserPrincipal,
+	caseId: string,
+	sessionToken: string | undefined,
+	input: CaseReferralInput,
+	now: Date = new Date()
+): Promise<IssuedReferral & { caseLanguage: string }> {
+	return db.transaction(async (tx) => {
+		const { caseRow } = await requireCase(tx, principal, caseId, 'read');
+		await recordCaseRead(tx, principal, caseId, sessionToken);
+		const issued = await issueReferral(
+			tx,
+			principal,
+			{
+				instanceId: caseRow.instanceId,
+				serviceId: input.serviceId || null,
+				organizationId: input.organizationId || null,
+				topic: input.topic,
+				caseId,
+				shared: {
+					displayName: input.shareDisplayName ? (decryptOptional(caseRow.displayNameEnc) ?? undefined) : undefined,
+					language: input.shareLanguage ? caseRow.language : undefined,
+					needsSummary: input.needsSummary?.trim() || undefined
+				}
+			},
+			now
+		);
+		return { ...issued, caseLanguage: caseRow.language };
+	});
 }

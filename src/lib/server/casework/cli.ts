@@ -1,4 +1,7 @@
-/** Casework's operator commands: key rotation of the encrypted case texts, and the deletion schedule. */
+/**
+ * Casework's operator commands: key rotation of the encrypted case texts, and the deletion
+ * schedule (run as the system principal `retention`, the label its audit rows always had).
+ */
 import { instantOption, optional, type CliCommand } from '../core/command';
 
 export const commands: CliCommand[] = [
@@ -27,11 +30,12 @@ export const commands: CliCommand[] = [
 		options: { now: { type: 'string' }, municipality: { type: 'string' }, 'dry-run': { type: 'boolean' } },
 		async run({ values, withDatabase }) {
 			const now = instantOption(values, 'now');
-			const [{ formatRetentionReport, runRetention }, { requireMunicipality }] = await Promise.all([import('./retention'), import('../geography/service')]);
+			const [{ formatRetentionReport, runRetention, RETENTION_PRINCIPAL }, { requireMunicipality }] = await Promise.all([import('./retention'), import('../geography/service')]);
 			await withDatabase(async (h) => {
 				const slug = optional(values, 'municipality');
 				const municipalityId = slug ? (await requireMunicipality(h.db, slug)).id : undefined;
-				console.log(formatRetentionReport(await runRetention(h.db, { now, municipalityId, dryRun: values['dry-run'] === true })));
+				const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now, municipalityId, dryRun: values['dry-run'] === true });
+				console.log(formatRetentionReport(report));
 			});
 		}
 	}

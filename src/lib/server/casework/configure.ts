@@ -4,11 +4,11 @@
  * (`casework:configure`). Ranges are those of the `casework_setting_periods_check` constraint.
  */
 import { sql } from 'drizzle-orm';
-import type { UserPrincipal } from '../access';
-import { authorize } from '../access';
+import { auditActor, authorize, type Principal } from '../access';
 import { diffRecords, recordAudit } from '../audit/service';
-import type { Db } from '../db/client';
 import { ValidationError, type FieldIssue } from '../core/errors';
+import { parseInteger } from '../core/validation';
+import type { Db } from '../db/client';
 import { CONTACT_ATTRIBUTE_KEYS, type ContactAttribute } from './model';
 import { caseworkSetting } from './schema';
 import { getCaseworkSettings, type CaseworkSettings } from './settings';
@@ -45,11 +45,12 @@ export function validateCaseworkSettings(input: CaseworkSettingsInput): Casework
 	const periods = {} as Record<PeriodField, number>;
 	for (const field of PERIOD_FIELDS) {
 		const raw = String(input[field]).trim();
+		const value = parseInteger(raw);
 		const { min, max } = PERIOD_RANGES[field];
 		if (raw === '') issues.push({ field, code: 'required' });
-		else if (!/^-?\d+$/.test(raw)) issues.push({ field, code: 'not_whole_number' });
-		else if (Number(raw) < min || Number(raw) > max) issues.push({ field, code: 'out_of_range', params: { min, max } });
-		else periods[field] = Number(raw);
+		else if (value === null) issues.push({ field, code: 'not_whole_number' });
+		else if (value < min || value > max) issues.push({ field, code: 'out_of_range', params: { min, max } });
+		else periods[field] = value;
 	}
 	if (issues.length) throw new ValidationError(issues);
 	return {
@@ -66,7 +67,7 @@ export function validateCaseworkSettings(input: CaseworkSettingsInput): Casework
  */
 export async function saveCaseworkSettings(
 	db: Db,
-	principal: UserPrincipal,
+	principal: Principal,
 	municipalityId: string,
 	input: CaseworkSettingsInput
 ): Promise<CaseworkSettings> {
@@ -80,7 +81,7 @@ export async function saveCaseworkSettings(
 			.onConflictDoUpdate({ target: caseworkSetting.municipalityId, set: { ...next, updatedAt: sql`now()` } });
 		const changes = diffRecords({ ...before }, { ...next });
 		if (Object.keys(changes).length) {
-			await recordAudit(tx, { actorUserId: principal.userId, municipalityId, action: 'update', entityType: 'casework_setting', entityId: municipalityId, changes });
+			await recordAudit(tx, { ...auditActor(principal), municipalityId, action: 'update', entityType: 'casework_setting', entityId: municipalityId, changes });
 		}
 		return next;
 	});

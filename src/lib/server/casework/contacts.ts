@@ -9,16 +9,16 @@
  * object.
  */
 import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm';
-import type { UserPrincipal } from '../access';
-import { can } from '../access';
+import { auditActor, authorize, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
+import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
+import { canonicalLanguageTag, isUuid } from '../core/validation';
 import type { Db, DbOrTx } from '../db/client';
 import { SUBTOPIC_FIELD, THEME_FIELDS } from '../directory/model';
-import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
-import { socialSpace } from '../geography/schema';
-import { instance, instanceSocialSpace } from '../instances/schema';
-import { canonicalLanguageTag } from '../core/validation';
+import { socialSpacePlaces } from '../geography/casework-reads';
+import { recordingInstance } from './access';
 import { CONTACT_ATTRIBUTES, CONTACT_CHANNELS, type ContactAttribute } from './model';
+import { firstDistrictOf } from './places';
 import { issueReferral, isTopicKey, type IssuedReferral } from './referrals';
 import { contactAggregate, counsellingContact, referral } from './schema';
 import { getCaseworkSettings } from './settings';
@@ -63,15 +63,6 @@ export interface RecordedContact {
 
 const CHANNEL_KEYS: readonly string[] = CONTACT_CHANNELS.map((c) => c.key);
 
-async function instanceOrDenied(db: DbOrTx, principal: UserPrincipal, instanceId: string) {
-	const [row] = /^[0-9a-f-]{36}$/i.test(instanceId) ? await db.select().from(instance).where(eq(instance.id, instanceId)) : [];
-	// Unknown and foreign instances answer the same, so the refusal tells nothing about existence.
-	if (!row || !can(principal, 'contacts:record', { municipalityId: row.municipalityId, instanceId: row.id })) {
-		throw new AccessDeniedError();
-	}
-	return row;
-}
-
 /**
  * Records a counselling contact and issues the listed referrals in one transaction, audited
  * (`create` / `counselling_contact`). The district counted is that of the person's Sozialraum,
@@ -85,8 +76,8 @@ async function instanceOrDenied(db: DbOrTx, principal: UserPrincipal, instanceId
  *   `socialSpaceId` (`unknown_social_space`), `referrals.<i>.<field>` (`topic`/`target`:
  *   `required`, `unknown_value`).
  */
-export async function recordContact(db: Db, principal: UserPrincipal, input: ContactInput, now: Date = new Date()): Promise<RecordedContact> {
-	const inst = await instanceOrDenied(db, principal, input.instanceId);
+export async function recordContact(db: Db, principal: Principal, input: ContactInput, now: Date = new Date()): Promise<RecordedContact> {
+	const inst = await recordingInstance(db, principal, input.instanceId);
 	const issues: FieldIssue[] = [];
 	const contactedAt = input.contactedAt;
 	if (!contactedAt) issues.push({ field: 'contactedAt', code: 'required' });
@@ -134,22 +125,10 @@ export async function recordContact(db: Db, principal: UserPrincipal, input: Con
 
 	let districtId: string | null = null;
 	if (input.socialSpaceId) {
-		const [space] = /^[0-9a-f-]{36}$/i.test(input.socialSpaceId)
-			? await db.select().from(socialSpace).where(eq(socialSpace.id, input.socialSpaceId))
-			: [];
+		const [space] = await socialSpacePlaces(db, [input.socialSpaceId]);
 		if (!space || space.municipalityId !== inst.municipalityId) issues.push({ field: 'socialSpaceId', code: 'unknown_social_space' });
 		else districtId = space.districtId;
-	}
-	if (!input.socialSpaceId) {
-		const [first] = await db
-			.select({ districtId: socialSpace.districtId })
-			.from(instanceSocialSpace)
-			.innerJoin(socialSpace, eq(socialSpace.id, instanceSocialSpace.socialSpaceId))
-			.where(eq(instanceSocialSpace.instanceId, inst.id))
-			.orderBy(asc(socialSpace.name))
-			.limit(1);
-		districtId = first?.districtId ?? null;
-	}
+	} else districtId = await firstDistrictOf(db, inst.socialSpaceIds);
 
 	const referralInputs = input.referrals ?? [];
 	referralInputs.forEach((r, i) => {
@@ -175,7 +154,7 @@ export async function recordContact(db: Db, principal: UserPrincipal, input: Con
 				subTopics: [...subTopics],
 				attributes,
 				unmetTopics,
-				recordedBy: principal.userId,
+				recordedBy: principal.kind === 'user' ? principal.userId : null,
 				createdAt: now
 			})
 			.returning();
@@ -187,9 +166,7 @@ export async function recordContact(db: Db, principal: UserPrincipal, input: Con
 					await issueReferral(
 						tx,
 						principal,
-						inst.municipalityId,
-						districtId,
-						{ instanceId: inst.id, serviceId: r.serviceId || null, organizationId: r.organizationId || null, topic: r.topic, contactId: contact.id },
+						{ instanceId: inst.id, districtId, serviceId: r.serviceId || null, organizationId: r.organizationId || null, topic: r.topic, contactId: contact.id },
 						now
 					)
 				);
@@ -201,7 +178,7 @@ export async function recordContact(db: Db, principal: UserPrincipal, input: Con
 		// Rolls the contact back too: a contact whose referrals failed would be half-written.
 		if (referralIssues.length) throw new ValidationError(referralIssues);
 		await recordAudit(tx, {
-			actorUserId: principal.userId,
+			...auditActor(principal),
 			municipalityId: inst.municipalityId,
 			action: 'create',
 			entityType: 'counselling_contact',
@@ -236,11 +213,11 @@ export interface ListedContact extends CounsellingContact {
  */
 export async function listRecentContacts(
 	db: DbOrTx,
-	principal: UserPrincipal,
+	principal: Principal,
 	instanceId: string,
 	options: { since?: Date; limit?: number; now?: Date } = {}
 ): Promise<ListedContact[]> {
-	await instanceOrDenied(db, principal, instanceId);
+	await recordingInstance(db, principal, instanceId);
 	const since = options.since ?? berlinDayStart(options.now ?? new Date());
 	const rows = await db
 		.select()
@@ -273,12 +250,10 @@ export async function listRecentContacts(
  * @throws NotFoundError (unknown id), AccessDeniedError (not own staff),
  *   ValidationError `contact` / `not_same_day`.
  */
-export async function deleteContact(db: Db, principal: UserPrincipal, contactId: string, now: Date = new Date()): Promise<void> {
-	const [row] = /^[0-9a-f-]{36}$/i.test(contactId)
-		? await db.select().from(counsellingContact).where(eq(counsellingContact.id, contactId))
-		: [];
+export async function deleteContact(db: Db, principal: Principal, contactId: string, now: Date = new Date()): Promise<void> {
+	const [row] = isUuid(contactId) ? await db.select().from(counsellingContact).where(eq(counsellingContact.id, contactId)) : [];
 	if (!row) throw new NotFoundError('contact not found');
-	if (!can(principal, 'contacts:record', { municipalityId: row.municipalityId, instanceId: row.instanceId })) throw new AccessDeniedError();
+	authorize(principal, 'contacts:record', { municipalityId: row.municipalityId, instanceId: row.instanceId });
 	if (berlinDate(row.createdAt) !== berlinDate(now)) throw new ValidationError([{ field: 'contact', code: 'not_same_day' }]);
 	await db.transaction(async (tx) => {
 		const removed = await tx
@@ -287,7 +262,7 @@ export async function deleteContact(db: Db, principal: UserPrincipal, contactId:
 			.returning({ id: referral.id });
 		await tx.delete(counsellingContact).where(eq(counsellingContact.id, row.id));
 		await recordAudit(tx, {
-			actorUserId: principal.userId,
+			...auditActor(principal),
 			municipalityId: row.municipalityId,
 			action: 'delete',
 			entityType: 'counselling_contact',
@@ -295,4 +270,21 @@ export async function deleteContact(db: Db, principal: UserPrincipal, contactId:
 			changes: { instanceId: [row.instanceId, null], referralIds: [removed.map((r) => r.id), null] }
 		});
 	});
+}
+
+/**
+ * The language of the last contact the person recorded for the instance (the contact form's
+ * default), or null.
+ * @throws AccessDeniedError without `contacts:record` on the instance.
+ */
+export async function lastContactLanguage(db: DbOrTx, principal: Principal, instanceId: string): Promise<string | null> {
+	await recordingInstance(db, principal, instanceId);
+	if (principal.kind !== 'user') return null;
+	const [last] = await db
+		.select({ language: counsellingContact.language })
+		.from(counsellingContact)
+		.where(and(eq(counsellingContact.instanceId, instanceId), eq(counsellingContact.recordedBy, principal.userId)))
+		.orderBy(desc(counsellingContact.createdAt))
+		.limit(1);
+	return last?.language ?? null;
 }

@@ -8,17 +8,15 @@
  * referrals are random and never shown.
  */
 import { randomBytes } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { organizationNames } from '../directory/casework-reads';
+import { SUBTOPIC_FIELD } from '../directory/model';
+import { findMunicipality } from '../geography/service';
+import { findInstanceBySlug } from '../instances/service';
 import { CONTACT_ATTRIBUTES, CONTACT_CHANNELS, REFERRAL_FAILURE_REASONS, REFERRAL_STATUSES } from './model';
 import { hashReferralToken } from './referrals';
 import { contactAggregate, counsellingContact, referral } from './schema';
-import { SUBTOPIC_FIELD } from '../directory/model';
-import { organization } from '../directory/schema';
-import { findMunicipality } from '../geography/service';
-import { socialSpace } from '../geography/schema';
-import { findInstanceBySlug } from '../instances/service';
-import { instanceSocialSpace } from '../instances/schema';
 
 const DEMO_INSTANCES = [
 	{ municipality: 'koeln', slug: 'anlaufstelle-kalk', contacts: 240, languages: ['de', 'tr', 'ar', 'ar', 'bg', 'ro', 'fa'] },
@@ -49,13 +47,9 @@ export async function loadCaseworkDemo(db: Db, now: Date = new Date()): Promise<
 		const [existing] = await db.select({ id: counsellingContact.id }).from(counsellingContact).where(eq(counsellingContact.instanceId, inst.id)).limit(1);
 		const [folded] = await db.select({ id: contactAggregate.id }).from(contactAggregate).where(eq(contactAggregate.instanceId, inst.id)).limit(1);
 		if (existing || folded) continue;
-		const spaces = await db
-			.select({ id: socialSpace.id, districtId: socialSpace.districtId })
-			.from(instanceSocialSpace)
-			.innerJoin(socialSpace, eq(socialSpace.id, instanceSocialSpace.socialSpaceId))
-			.where(eq(instanceSocialSpace.instanceId, inst.id))
-			.orderBy(asc(socialSpace.name));
-		const orgs = await db.select({ id: organization.id, name: organization.name }).from(organization).where(eq(organization.municipalityId, m.id)).orderBy(asc(organization.name)).limit(12);
+		// The instance's Sozialräume by name, as the contact form counts districts.
+		const spaces = inst.socialSpaces.map((s) => ({ id: s.id, districtId: s.districtId }));
+		const orgs = await organizationNames(db, m.id, { limit: 12 });
 		const random = seeded(4000 + n);
 		const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
 		await db.transaction(async (tx) => {

@@ -141,5 +141,21 @@ export const RETENTION_DEFAULTS = {
 	referralFollowUpDays: 14
 } as const;
 
+/** Longest texts accepted, in characters: a case's display name, a note, an accompaniment's
+ * meeting place, and the needs summary passed to a partner with a referral. */
+export const DISPLAY_NAME_MAX = 120;
+export const NOTE_MAX = 10_000;
+export const PLACE_MAX = 200;
+export const NEEDS_SUMMARY_MAX = 1000;
+
+/**
+ * Whether a canonical BCP 47 tag (`canonicalLanguageTag`) names a language by its ISO 639 code
+ * (two or three letters, e.g. `ar`, `prs`, `fa-AF`): the language a volunteer needs is one
+ * people speak, not a free word that happens to be a well-formed tag (`arabisch`).
+ */
+export function isLanguageCode(tag: string): boolean {
+	return /^[a-z]{2,3}(-|$)/.test(tag);
+}
+
 /** Counts under this are suppressed in everything that leaves the instance (issue 4 §7). */
 export const SMALL_COUNT_THRESHOLD = 5;

@@ -1,34 +1,32 @@
 /**
  * Read audit of case data (issue 4 §5; Art. 5(2) GDPR accountability): on first access to a case
  * in a session the staff member chooses a purpose (`READ_PURPOSES`), kept in `case_read_purpose`
- * keyed by the session id (SHA-256 hex of the cookie token, as accounts/service.ts stores
+ * keyed by the session id (SHA-256 hex of the cookie token, as accounts/sessions.ts stores
  * sessions). Every read of case data — the case page, the exports, the consent form — then writes
  * an audit row: action `read`, entityType `case`, entityId the case id, changes
  * `{ purpose: [null, <key>] }`, with the actor. The case's staff see that log.
  */
-import { createHash } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
-import type { UserPrincipal } from '../access';
-import { userAccount } from '../accounts/schema';
+import { and, eq } from 'drizzle-orm';
+import { auditActor, type Principal, type UserPrincipal } from '../access';
+import { sha256 } from '../accounts/sessions';
+import { userNames } from '../accounts/users';
+import { auditEntriesOf } from '../audit/casework-reads';
 import { recordAudit } from '../audit/service';
-import { auditLog } from '../audit/schema';
+import { AccessDeniedError, ConflictError, ValidationError } from '../core/errors';
 import type { DbOrTx } from '../db/client';
-import { AccessDeniedError, ValidationError } from '../core/errors';
 import { requireCase } from './access';
 import { READ_PURPOSES, type ReadPurpose } from './model';
 import { caseReadPurpose } from './schema';
 
-/** No read purpose was chosen for this case in this session yet: ask for one, then retry. */
-export class PurposeRequiredError extends Error {
+/**
+ * No read purpose was chosen for this case in this session yet: ask for one, then retry. Case
+ * routes send the person to the case page to choose; elsewhere a conflict (409).
+ */
+export class PurposeRequiredError extends ConflictError {
 	constructor() {
-		super('choose a read purpose for this case first');
+		super('cs_purpose_required');
 		this.name = 'PurposeRequiredError';
 	}
-}
-
-/** The session row id of a cookie token: SHA-256, hex. */
-export function sessionIdOf(sessionToken: string): string {
-	return createHash('sha256').update(sessionToken).digest('hex');
 }
 
 /** Whether `key` is one of `READ_PURPOSES`. */
@@ -46,7 +44,7 @@ export async function readPurposeOf(db: DbOrTx, principal: UserPrincipal, caseId
 	const [row] = await db
 		.select({ purpose: caseReadPurpose.purpose })
 		.from(caseReadPurpose)
-		.where(and(eq(caseReadPurpose.sessionId, sessionIdOf(sessionToken)), eq(caseReadPurpose.caseId, caseId)));
+		.where(and(eq(caseReadPurpose.sessionId, sha256(sessionToken)), eq(caseReadPurpose.caseId, caseId)));
 	return row && isReadPurpose(row.purpose) ? row.purpose : null;
 }
 
@@ -60,7 +58,7 @@ export async function choosePurpose(db: DbOrTx, principal: UserPrincipal, caseId
 	if (!sessionToken) throw new AccessDeniedError();
 	if (!purpose) throw new ValidationError([{ field: 'purpose', code: 'required' }]);
 	if (!isReadPurpose(purpose)) throw new ValidationError([{ field: 'purpose', code: 'unknown_value' }]);
-	const sessionId = sessionIdOf(sessionToken);
+	const sessionId = sha256(sessionToken);
 	await db
 		.insert(caseReadPurpose)
 		.values({ sessionId, caseId, purpose })
@@ -78,7 +76,7 @@ export async function recordCaseRead(db: DbOrTx, principal: UserPrincipal, caseI
 	if (!purpose) throw new PurposeRequiredError();
 	const { caseRow } = await requireCase(db, principal, caseId, 'read');
 	await recordAudit(db, {
-		actorUserId: principal.userId,
+		...auditActor(principal),
 		municipalityId: caseRow.municipalityId,
 		action: 'read',
 		entityType: 'case',
@@ -100,14 +98,14 @@ export interface CaseRead {
  * The read log of a case, newest first (for its staff and the export).
  * @throws NotFoundError, AccessDeniedError.
  */
-export async function listCaseReads(db: DbOrTx, principal: UserPrincipal, caseId: string, limit = 500): Promise<CaseRead[]> {
+export async function listCaseReads(db: DbOrTx, principal: Principal, caseId: string, limit = 500): Promise<CaseRead[]> {
 	await requireCase(db, principal, caseId, 'read');
-	const rows = await db
-		.select({ at: auditLog.at, actorUserId: auditLog.actorUserId, actor: userAccount.displayName, changes: auditLog.changes })
-		.from(auditLog)
-		.leftJoin(userAccount, eq(userAccount.id, auditLog.actorUserId))
-		.where(and(eq(auditLog.entityType, 'case'), eq(auditLog.entityId, caseId), eq(auditLog.action, 'read')))
-		.orderBy(desc(auditLog.id))
-		.limit(limit);
-	return rows.map((r) => ({ at: r.at, actorUserId: r.actorUserId, actor: r.actor, purpose: (r.changes.purpose?.[1] as string | undefined) ?? null }));
+	const rows = await auditEntriesOf(db, { action: 'read', entityType: 'case', entityId: caseId, limit });
+	const names = await userNames(db, rows.flatMap((r) => (r.actorUserId ? [r.actorUserId] : [])));
+	return rows.map((r) => ({
+		at: r.at,
+		actorUserId: r.actorUserId,
+		actor: r.actorUserId ? (names.get(r.actorUserId)?.displayName ?? null) : null,
+		purpose: (r.changes.purpose?.[1] as string | undefined) ?? null
+	}));
 }

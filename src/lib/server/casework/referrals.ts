@@ -5,28 +5,32 @@
  * partner reports received → appointment → helped / not possible without an account.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
-import type { UserPrincipal } from '../access';
-import type { ChangeSet } from '../audit/schema';
-import { recordAudit } from '../audit/service';
-import type { Db, DbOrTx } from '../db/client';
-import { getOrganization, getService, visibleLevels } from '../directory/service';
-import { SUBTOPICS, THEME_FIELDS } from '../directory/model';
-import { originalLanguage } from '../directory/texts';
+import { and, asc, desc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
+import { auditActor, authorize, can, systemPrincipal, type Principal } from '../access';
+import { recordAudit, type AuditInput } from '../audit/service';
 import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
-import { authorize, can } from '../access';
-import { instance } from '../instances/schema';
-import { requireCase } from './access';
+import { isUuid } from '../core/validation';
+import type { Db, DbOrTx } from '../db/client';
+import { SUBTOPICS, THEME_FIELDS, VISIBILITIES } from '../directory/model';
+import { getOrganization, getService, visibleLevels } from '../directory/service';
+import { originalLanguage } from '../directory/texts';
+import { caseworkInstance } from '../instances/casework-reads';
+import { recordingInstance, requireCase } from './access';
 import { decryptText, encryptText } from './crypto';
 import {
 	FINAL_REFERRAL_STATUSES,
+	NEEDS_SUMMARY_MAX,
 	PARTNER_SHAREABLE_CATEGORIES,
 	REFERRAL_FAILURE_REASONS,
 	REFERRAL_STATUSES,
 	type ReferralStatus
 } from './model';
+import { onlyDistrictOf } from './places';
 import { caseConsent, referral, referralEvent } from './schema';
 import { getCaseworkSettings } from './settings';
+
+/** A partner token as issued: 32 random bytes in base64url (43 characters). */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /** SHA-256 (hex) of a partner token, the only form in which tokens are stored. */
 export function hashReferralToken(token: string): string {
@@ -49,6 +53,11 @@ export function isTopicKey(key: string): boolean {
 /** What to refer to, from a contact or a case of `instanceId`. */
 export interface ReferralInput {
 	instanceId: string;
+	/**
+	 * The Stadtbezirk the referral is counted for (a contact's district); when absent, the one
+	 * district the instance's Sozialräume lie in, if only one.
+	 */
+	districtId?: string | null;
 	/** Exactly one of `serviceId` (an offer) and `organizationId` (an actor). */
 	serviceId?: string | null;
 	organizationId?: string | null;
@@ -67,29 +76,29 @@ export interface IssuedReferral {
 }
 
 /**
- * Issues a referral with a new partner token. Runs inside the caller's transaction when given
- * one. Case referrals need the case writable and a consent covering `referral`; data in
- * `shared` must be among the consent's `partnerCategories`.
- * @throws ValidationError (fields `target`, `topic`, `shared.<key>`), AccessDeniedError,
- *   NotFoundError / CaseLockedError from `requireCase`.
+ * Issues a referral with a new partner token, in the caller's transaction when given one. Case
+ * referrals need the case writable and a consent covering `referral`; data in `shared` must be
+ * among the consent's `partnerCategories`, and they are audited (`create` / `referral`, shared
+ * data only as a marker); referrals of a contact are audited with the contact.
+ * @throws AccessDeniedError without `contacts:record` on the instance (also for an unknown
+ *   instance) or, for a case referral, without `cases:work` on the case or when the case is
+ *   held by another instance; NotFoundError / CaseLockedError from `requireCase`;
+ *   ValidationError — `topic` `unknown_value`, `target` `required` | `unknown_value`, `case`
+ *   `consent_missing_purpose`, `shared.<key>` `consent_not_covered`, `shared.needsSummary`
+ *   `too_long` {max}.
  */
-export async function issueReferral(
-	db: DbOrTx,
-	principal: UserPrincipal,
-	municipalityId: string,
-	districtId: string | null,
-	input: ReferralInput,
-	now: Date = new Date()
-): Promise<IssuedReferral> {
-	if (!can(principal, 'contacts:record', { municipalityId, instanceId: input.instanceId }) && !input.caseId) {
-		throw new AccessDeniedError();
-	}
+export async function issueReferral(db: DbOrTx, principal: Principal, input: ReferralInput, now: Date = new Date()): Promise<IssuedReferral> {
+	const inst = await caseworkInstance(db, input.instanceId);
+	if (!inst) throw new AccessDeniedError();
+	const municipalityId = inst.municipalityId;
+	if (!input.caseId) authorize(principal, 'contacts:record', { municipalityId, instanceId: inst.id });
 	const issues: FieldIssue[] = [];
 	if (!isTopicKey(input.topic)) issues.push({ field: 'topic', code: 'unknown_value' });
 	if (!!input.serviceId === !!input.organizationId) issues.push({ field: 'target', code: 'required' });
 	let targetLabel = '';
 	let organizationId = input.organizationId ?? null;
-	const levels = visibleLevels(principal, municipalityId);
+	// The system sees every entry; people what the directory shows them.
+	const levels = principal.kind === 'system' ? [...VISIBILITIES] : visibleLevels(principal, municipalityId);
 	if (input.serviceId) {
 		const offer = await getService(db, input.serviceId, levels);
 		if (!offer || offer.municipalityId !== municipalityId) issues.push({ field: 'target', code: 'unknown_value' });
@@ -103,11 +112,11 @@ export async function issueReferral(
 		else targetLabel = org.name;
 	}
 	let sharedEnc: string | null = null;
+	const shared = Object.fromEntries(Object.entries(input.shared ?? {}).filter(([, v]) => v));
 	if (input.caseId) {
 		const { caseRow, consent } = await requireCase(db, principal, input.caseId, 'write');
-		if (caseRow.instanceId !== input.instanceId) throw new AccessDeniedError();
+		if (caseRow.instanceId !== inst.id) throw new AccessDeniedError();
 		if (!consent.purposes.includes('referral')) issues.push({ field: 'case', code: 'consent_missing_purpose' });
-		const shared = Object.fromEntries(Object.entries(input.shared ?? {}).filter(([, v]) => v));
 		const categoryOf: Record<string, string> = { displayName: 'display_name', language: 'language', needsSummary: 'needs_summary' };
 		for (const key of Object.keys(shared)) {
 			const category = categoryOf[key];
@@ -115,16 +124,19 @@ export async function issueReferral(
 				issues.push({ field: `shared.${key}`, code: 'consent_not_covered' });
 			}
 		}
+		if ((shared.needsSummary?.length ?? 0) > NEEDS_SUMMARY_MAX) issues.push({ field: 'shared.needsSummary', code: 'too_long', params: { max: NEEDS_SUMMARY_MAX } });
 		if (Object.keys(shared).length) sharedEnc = encryptText(JSON.stringify(shared));
 	}
 	if (issues.length) throw new ValidationError(issues);
+	const districtId = input.districtId !== undefined ? input.districtId : await onlyDistrictOf(db, inst.socialSpaceIds);
 	const settings = await getCaseworkSettings(db, municipalityId);
 	const token = randomBytes(32).toString('base64url');
+	const actorId = principal.kind === 'user' ? principal.userId : null;
 	const [row] = await db
 		.insert(referral)
 		.values({
 			municipalityId,
-			instanceId: input.instanceId,
+			instanceId: inst.id,
 			districtId,
 			contactId: input.contactId ?? null,
 			caseId: input.caseId ?? null,
@@ -137,17 +149,33 @@ export async function issueReferral(
 			sharedEnc,
 			statusChangedAt: now,
 			expiresAt: new Date(now.getTime() + settings.referralTokenDays * 86_400_000),
-			createdBy: principal.userId,
+			createdBy: actorId,
 			createdAt: now
 		})
 		.returning();
-	await db.insert(referralEvent).values({ referralId: row.id, status: 'issued', byLabel: principal.userId, at: now });
+	await db.insert(referralEvent).values({ referralId: row.id, status: 'issued', byLabel: principal.kind === 'user' ? principal.userId : principal.label, at: now });
+	if (row.caseId) {
+		await recordAudit(db, {
+			...auditActor(principal),
+			municipalityId,
+			action: 'create',
+			entityType: 'referral',
+			entityId: row.id,
+			changes: {
+				caseId: [null, row.caseId],
+				topic: [null, row.topic],
+				serviceId: [null, row.serviceId],
+				organizationId: [null, row.organizationId],
+				...(sharedEnc ? { shared: [null, '…'] } : {})
+			}
+		});
+	}
 	return { referral: row, token };
 }
 
 /** The referral a partner token belongs to, or null for unknown/tampered/erased tokens. */
 export async function findReferralByToken(db: DbOrTx, token: string) {
-	if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+	if (!TOKEN.test(token)) return null;
 	const [row] = await db.select().from(referral).where(eq(referral.tokenHash, hashReferralToken(token)));
 	return row ?? null;
 }
@@ -196,7 +224,7 @@ export type PartnerLinkState =
 
 /** Resolves a partner token at `now` (see `PartnerLinkState`). Reads only; nothing is audited. */
 export async function resolvePartnerLink(db: DbOrTx, token: string, now: Date = new Date()): Promise<PartnerLinkState> {
-	if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return { status: 'malformed' };
+	if (!TOKEN.test(token)) return { status: 'malformed' };
 	const row = await findReferralByToken(db, token);
 	if (!row) return { status: 'unknown' };
 	if (FINAL_REFERRAL_STATUSES.includes(row.status as ReferralStatus)) return { status: 'completed' };
@@ -247,10 +275,14 @@ export interface PartnerUpdate {
 /** Actor label of the receiving partner in referral events and the audit log. */
 export const PARTNER_LINK_ACTOR = 'partner-link';
 
+/** Who acts through a partner link once its token is checked: the system, named `partner-link`. */
+const PARTNER_LINK = systemPrincipal(PARTNER_LINK_ACTOR);
+
 /**
  * The receiving partner sets the referral's next status through the link (issue 4 §3). Writes
  * the referral, a `referral_event` and an audit row (actor `partner-link`) in one transaction;
  * a new status also puts the staff follow-up back to "not done". Final statuses use up the link.
+ * The token is the authorisation: once it resolves, the write is the system's (`partner-link`).
  * @throws PartnerLinkError (malformed, unknown, expired, completed: nothing changed);
  *   ValidationError — `status` `invalid_transition` (going back, repeating, unknown),
  *   `failureReason` `required` | `unknown_value`, `appointmentAt` `invalid_datetime`
@@ -284,12 +316,12 @@ export async function updateReferralByToken(db: Db, token: string, input: Partne
 			.returning();
 		if (!row) throw new PartnerLinkError('completed');
 		await tx.insert(referralEvent).values({ referralId: row.id, status: next, failureReason, byLabel: PARTNER_LINK_ACTOR, at: now });
-		const changes: ChangeSet = { status: [current.status, next] };
+		const changes: NonNullable<AuditInput['changes']> = { status: [current.status, next] };
 		if (failureReason) changes.failureReason = [current.failureReason, failureReason];
 		// The appointment time concerns the person: recorded as changed, never its value.
 		if (next === 'appointment' && appointmentAt) changes.appointmentAt = ['…', '…'];
 		await recordAudit(tx, {
-			actorLabel: PARTNER_LINK_ACTOR,
+			...auditActor(PARTNER_LINK),
 			municipalityId: row.municipalityId,
 			action: 'update',
 			entityType: 'referral',
@@ -384,13 +416,12 @@ export const REFERRAL_LIST_LIMIT = 300;
  */
 export async function listReferrals(
 	db: DbOrTx,
-	principal: UserPrincipal | null | undefined,
+	principal: Principal | null | undefined,
 	instanceId: string,
 	options: { overdueOnly?: boolean } = {},
 	now: Date = new Date()
 ): Promise<ReferralOverview[]> {
-	if (!/^[0-9a-f-]{36}$/i.test(instanceId)) throw new NotFoundError(`instance ${instanceId}`);
-	const [inst] = await db.select({ municipalityId: instance.municipalityId }).from(instance).where(eq(instance.id, instanceId));
+	const inst = await caseworkInstance(db, instanceId);
 	if (!inst) throw new NotFoundError(`instance ${instanceId}`);
 	authorize(principal, 'contacts:record', { municipalityId: inst.municipalityId, instanceId });
 	const { referralFollowUpDays } = await getCaseworkSettings(db, inst.municipalityId);
@@ -419,7 +450,7 @@ export async function listReferrals(
  * staff and the colleagues it is shared with).
  * @throws NotFoundError, AccessDeniedError from `requireCase`.
  */
-export async function listCaseReferrals(db: DbOrTx, principal: UserPrincipal | null | undefined, caseId: string, now: Date = new Date()): Promise<ReferralOverview[]> {
+export async function listCaseReferrals(db: DbOrTx, principal: Principal | null | undefined, caseId: string, now: Date = new Date()): Promise<ReferralOverview[]> {
 	const { caseRow } = await requireCase(db, principal, caseId, 'read');
 	const { referralFollowUpDays } = await getCaseworkSettings(db, caseRow.municipalityId);
 	const rows = await db.select().from(referral).where(eq(referral.caseId, caseId)).orderBy(desc(referral.createdAt), asc(referral.id));
@@ -434,8 +465,9 @@ export async function listCaseReferrals(db: DbOrTx, principal: UserPrincipal | n
  * @throws NotFoundError (unknown referral), AccessDeniedError, ValidationError `referral`
  *   `already_final` (a final referral needs no follow-up).
  */
-export async function markFollowUpDone(db: Db, principal: UserPrincipal | null | undefined, referralId: string): Promise<void> {
-	if (!/^[0-9a-f-]{36}$/i.test(referralId)) throw new NotFoundError(`referral ${referralId}`);
+export async function markFollowUpDone(db: Db, principal: Principal | null | undefined, referralId: string): Promise<void> {
+	if (!principal) throw new AccessDeniedError();
+	if (!isUuid(referralId)) throw new NotFoundError(`referral ${referralId}`);
 	await db.transaction(async (tx) => {
 		const [row] = await tx.select().from(referral).where(eq(referral.id, referralId));
 		if (!row) throw new NotFoundError(`referral ${referralId}`);
@@ -449,7 +481,7 @@ export async function markFollowUpDone(db: Db, principal: UserPrincipal | null |
 		if (row.followUpDone) return;
 		await tx.update(referral).set({ followUpDone: true }).where(eq(referral.id, row.id));
 		await recordAudit(tx, {
-			actorUserId: principal!.userId,
+			...auditActor(principal),
 			municipalityId: row.municipalityId,
 			action: 'follow_up',
 			entityType: 'referral',
@@ -457,4 +489,26 @@ export async function markFollowUpDone(db: Db, principal: UserPrincipal | null |
 			changes: { followUpDone: [false, true] }
 		});
 	});
+}
+
+/**
+ * The actors the instance referred to most recently (newest first, each once, at most `limit`,
+ * default 10): the contact form offers them again.
+ * @throws AccessDeniedError without `contacts:record` on the instance (also for an unknown one).
+ */
+export async function recentReferralTargets(db: DbOrTx, principal: Principal, instanceId: string, limit = 10): Promise<{ kind: 'service' | 'organization'; id: string; name: string }[]> {
+	const inst = await recordingInstance(db, principal, instanceId);
+	const rows = await db
+		.select({ serviceId: referral.serviceId, organizationId: referral.organizationId, targetLabel: referral.targetLabel })
+		.from(referral)
+		.where(and(eq(referral.instanceId, inst.id), isNotNull(referral.organizationId)))
+		.orderBy(desc(referral.createdAt))
+		.limit(60);
+	const out = new Map<string, { kind: 'service' | 'organization'; id: string; name: string }>();
+	for (const r of rows) {
+		const target = r.serviceId ? { kind: 'service' as const, id: r.serviceId } : { kind: 'organization' as const, id: r.organizationId! };
+		const key = `${target.kind}:${target.id}`;
+		if (!out.has(key) && out.size < limit) out.set(key, { ...target, name: r.targetLabel });
+	}
+	return [...out.values()];
 }

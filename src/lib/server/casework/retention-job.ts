@@ -3,6 +3,7 @@
  * two at once in this process; the database advisory lock of `runRetention` guards against
  * other processes. The scheduled runs are a server job (`startup.ts`, `core/jobs.ts`).
  */
+import type { Principal } from '../access';
 import type { Db } from '../db/client';
 import { runRetention, type RetentionOptions, type RetentionReport } from './retention';
 
@@ -13,9 +14,9 @@ let running: Promise<RetentionReport> | null = null;
  * @returns the report, or null when another run was in progress (nothing was done).
  * @throws what `runRetention` throws.
  */
-export async function runRetentionExclusive(db: Db, options: RetentionOptions = {}): Promise<RetentionReport | null> {
+export async function runRetentionExclusive(db: Db, principal: Principal, options: RetentionOptions = {}): Promise<RetentionReport | null> {
 	if (running) return null;
-	running = runRetention(db, options);
+	running = runRetention(db, principal, options);
 	try {
 		return await running;
 	} finally {

@@ -26,9 +26,13 @@
  * Legal basis: Art. 5(1)(e) (storage limitation) and Art. 17 GDPR; docs/retention.md.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { authorize, systemPrincipal, type Principal } from '../access';
 import { purgeExpired } from '../accounts/sessions';
+import { auditInsertFrom } from '../audit/casework-reads';
 import { recordAudit } from '../audit/service';
+import { isUuid } from '../core/validation';
 import type { Db, DbOrTx } from '../db/client';
+import { findMunicipalityById, listMunicipalities } from '../geography/service';
 import { getCaseworkSettings, type CaseworkSettings } from './settings';
 
 /** Cases or referrals handled per transaction. */
@@ -39,6 +43,8 @@ const REFERRAL_BATCH = 5000;
 const LOCK_KEY = 4_202_605;
 /** Actor label of audit rows written by the job. */
 export const RETENTION_ACTOR = 'retention';
+/** Who runs the schedule for the server's job and the command line: the system, named `retention`. */
+export const RETENTION_PRINCIPAL = systemPrincipal(RETENTION_ACTOR);
 
 /** What one run did (or, on a dry run, would do) in one municipality. */
 export interface MunicipalityRetention {
@@ -75,8 +81,6 @@ export interface RetentionOptions {
 	municipalityId?: string;
 	/** Count what would be deleted, change nothing, write no audit rows. */
 	dryRun?: boolean;
-	/** The person who started the run ("run now"), recorded on the summary rows; absent for the schedule and the command line. */
-	actorUserId?: string;
 }
 
 function rowsOf<T>(result: unknown): T[] {
@@ -188,16 +192,12 @@ async function eraseCases(db: Db, municipalityId: string, now: Date, settings: C
 			if (!ids.length) return 0;
 			const idList = sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
 			await tx.execute(sql`update referral set shared_enc = null where case_id in (${idList}) and shared_enc is not null`);
+			const logged = auditInsertFrom(sql`
+				select ${RETENTION_ACTOR}, case_file.municipality_id, 'retention.delete', 'case', case_file.id::text,
+					jsonb_build_object('rule', jsonb_build_array(null, ${due.rule}))
+				from case_file where case_file.id in (${idList})`);
 			const rules = rowsOf<{ rule: string; n: number }>(
-				await tx.execute(sql`
-					with logged as (
-						insert into audit_log (actor_label, municipality_id, action, entity_type, entity_id, changes)
-						select ${RETENTION_ACTOR}, case_file.municipality_id, 'retention.delete', 'case', case_file.id::text,
-							jsonb_build_object('rule', jsonb_build_array(null, ${due.rule}))
-						from case_file where case_file.id in (${idList})
-						returning changes->'rule'->>1 as rule
-					)
-					select rule, count(*)::int as n from logged group by 1`)
+				await tx.execute(sql`with logged as (${logged}) select changes->'rule'->>1 as rule, count(*)::int as n from logged group by 1`)
 			);
 			await tx.execute(sql`delete from case_file where id in (${idList})`);
 			add(rules);
@@ -235,21 +235,22 @@ async function eraseReferralTokens(db: Db, municipalityId: string, now: Date, se
 /**
  * Applies the Löschplan at `options.now` (see the module comment) and reports counts per
  * category and municipality. Each municipality's writes are audited: one `retention.delete`
- * row per erased case (rule only) and one `retention.run` summary row (counts only).
+ * row per erased case (rule only, actor `retention`) and one `retention.run` summary row
+ * (counts only, actor `retention` and the person who started the run, if one did).
  * An unknown `municipalityId` yields an empty report.
- * @throws database errors; batches committed before stay committed (each is complete in itself).
+ * @param principal the schedule and the command line act as `systemPrincipal('retention')`; an
+ *   administrator's "run now" needs `casework:configure` on every municipality it covers.
+ * @throws AccessDeniedError before anything is done; database errors (batches committed before
+ *   stay committed: each is complete in itself).
  */
-export async function runRetention(db: Db, options: RetentionOptions = {}): Promise<RetentionReport> {
+export async function runRetention(db: Db, principal: Principal, options: RetentionOptions = {}): Promise<RetentionReport> {
 	const started = performance.now();
 	const now = options.now ?? new Date();
 	const dryRun = options.dryRun ?? false;
-	const municipalities = rowsOf<{ id: string; slug: string }>(
-		await db.execute(
-			options.municipalityId
-				? sql`select id, slug from municipality where id = ${options.municipalityId}::uuid`
-				: sql`select id, slug from municipality order by slug`
-		)
-	);
+	const municipalities = options.municipalityId
+		? [isUuid(options.municipalityId) ? await findMunicipalityById(db, options.municipalityId) : null].filter((m) => m !== null)
+		: (await listMunicipalities(db)).sort((a, b) => a.slug.localeCompare(b.slug));
+	for (const m of municipalities) authorize(principal, 'casework:configure', { municipalityId: m.id });
 	const report: RetentionReport = { now: now.toISOString(), dryRun, municipalities: [], sessionsPurged: 0, durationMs: 0 };
 	for (const m of municipalities) {
 		const settings = await getCaseworkSettings(db, m.id);
@@ -260,7 +261,7 @@ export async function runRetention(db: Db, options: RetentionOptions = {}): Prom
 		report.municipalities.push(result);
 		if (!dryRun) {
 			await recordAudit(db, {
-				actorUserId: options.actorUserId ?? null,
+				actorUserId: principal.kind === 'user' ? principal.userId : null,
 				actorLabel: RETENTION_ACTOR,
 				municipalityId: m.id,
 				action: 'retention.run',

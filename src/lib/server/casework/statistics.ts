@@ -16,15 +16,17 @@
  * are always suppressed.
  */
 import { stringify } from 'csv-stringify/sync';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import writeXlsxFile from 'write-excel-file/node';
-import type { UserPrincipal } from '../access';
-import { can } from '../access';
+import { can, type Principal, type UserPrincipal } from '../access';
+import { AccessDeniedError } from '../core/errors';
+import { isUuid, parseInteger } from '../core/validation';
 import type { DbOrTx } from '../db/client';
-import { organization } from '../directory/schema';
-import { AccessDeniedError, NotFoundError } from '../core/errors';
-import { district, municipality, socialSpace } from '../geography/schema';
-import { instance } from '../instances/schema';
+import { organizationNames } from '../directory/casework-reads';
+import { districtById, socialSpacePlaces } from '../geography/casework-reads';
+import { findMunicipalityById, listDistricts } from '../geography/service';
+import { instancesByIds } from '../instances/casework-reads';
+import { listInstances } from '../instances/service';
 import { SMALL_COUNT_THRESHOLD, type ContactAttribute } from './model';
 import { getCaseworkSettings } from './settings';
 import { berlinInstant } from './time';
@@ -81,18 +83,21 @@ const TOP_UNMET = 10;
 
 /** `instance:<id>`, `district:<id>` or `municipality:<id>` → a scope, or null when malformed. */
 export function parseScope(value: string): ReportScope | null {
-	const m = /^(instance|district|municipality):([0-9a-f-]{36})$/i.exec(value.trim());
-	return m ? { level: m[1] as ReportScope['level'], id: m[2].toLowerCase() } : null;
+	const text = value.trim();
+	const colon = text.indexOf(':');
+	const level = text.slice(0, colon);
+	const id = text.slice(colon + 1);
+	if (colon < 0 || !['instance', 'district', 'municipality'].includes(level) || !isUuid(id)) return null;
+	return { level: level as ReportScope['level'], id: id.toLowerCase() };
 }
 
 /** `YYYY` or `YYYY-MM` → a period, or null when malformed or outside 2000–2100. */
 export function parsePeriod(value: string): ReportPeriod | null {
-	const m = /^(\d{4})(?:-(\d{2}))?$/.exec(value.trim());
-	if (!m) return null;
-	const year = Number(m[1]);
-	const month = m[2] ? Number(m[2]) : null;
-	if (year < 2000 || year > 2100 || (month !== null && (month < 1 || month > 12))) return null;
-	return { year, month };
+	const [y, mo, ...rest] = value.trim().split('-');
+	if (rest.length || y.length !== 4 || (mo !== undefined && mo.length !== 2)) return null;
+	const year = parseInteger(y, { min: 2000, max: 2100 });
+	const month = mo === undefined ? null : parseInteger(mo, { min: 1, max: 12 });
+	return year === null || (mo !== undefined && month === null) ? null : { year, month };
 }
 
 /** `YYYY` or `YYYY-MM`. */
@@ -271,20 +276,16 @@ function ordered(t: ReportTable): ReportTable {
 	return { ...t, rows: [...t.rows].sort((a, b) => (b.count ?? 0) - (a.count ?? 0) || a.key.localeCompare(b.key)) };
 }
 
-/** The scope's name and municipality, or NotFoundError. */
-async function resolveScope(db: DbOrTx, scope: ReportScope): Promise<{ name: string; municipalityId: string }> {
-	const uuid = /^[0-9a-f-]{36}$/i.test(scope.id);
+/** The scope's name and municipality, or null when it does not exist. */
+async function resolveScope(db: DbOrTx, scope: ReportScope): Promise<{ name: string; municipalityId: string } | null> {
+	if (!isUuid(scope.id)) return null;
 	if (scope.level === 'instance') {
-		const [row] = uuid ? await db.select({ name: instance.name, municipalityId: instance.municipalityId }).from(instance).where(eq(instance.id, scope.id)) : [];
-		if (row) return row;
-	} else if (scope.level === 'district') {
-		const [row] = uuid ? await db.select({ name: district.name, municipalityId: district.municipalityId }).from(district).where(eq(district.id, scope.id)) : [];
-		if (row) return row;
-	} else {
-		const [row] = uuid ? await db.select({ name: municipality.name, municipalityId: municipality.id }).from(municipality).where(eq(municipality.id, scope.id)) : [];
-		if (row) return row;
+		const [row] = await instancesByIds(db, [scope.id]);
+		return row ? { name: row.name, municipalityId: row.municipalityId } : null;
 	}
-	throw new NotFoundError(`${scope.level} not found`);
+	if (scope.level === 'district') return districtById(db, scope.id);
+	const row = await findMunicipalityById(db, scope.id);
+	return row ? { name: row.name, municipalityId: row.id } : null;
 }
 
 /**
@@ -292,7 +293,7 @@ async function resolveScope(db: DbOrTx, scope: ReportScope): Promise<{ name: str
  * `statistics:instance` (own staff exact on screen, administrators suppressed); district and
  * municipality reports: `statistics:municipality` (administrators, always suppressed).
  */
-function access(principal: UserPrincipal, scope: ReportScope, municipalityId: string, download: boolean): { allowed: boolean; exact: boolean } {
+function access(principal: Principal, scope: ReportScope, municipalityId: string, download: boolean): { allowed: boolean; exact: boolean } {
 	if (scope.level === 'instance') {
 		const allowed = can(principal, 'statistics:instance', { municipalityId, instanceId: scope.id });
 		return { allowed, exact: allowed && !download && can(principal, 'statistics:exact', { municipalityId, instanceId: scope.id }) };
@@ -307,18 +308,13 @@ function access(principal: UserPrincipal, scope: ReportScope, municipalityId: st
  */
 export async function buildReport(
 	db: DbOrTx,
-	principal: UserPrincipal,
+	principal: Principal,
 	scope: ReportScope,
 	period: ReportPeriod,
 	options: { download?: boolean } = {}
 ): Promise<Report> {
-	let resolved: { name: string; municipalityId: string };
-	try {
-		resolved = await resolveScope(db, scope);
-	} catch (e) {
-		if (e instanceof NotFoundError) throw new AccessDeniedError();
-		throw e;
-	}
+	const resolved = await resolveScope(db, scope);
+	if (!resolved) throw new AccessDeniedError();
 	const { allowed, exact } = access(principal, scope, resolved.municipalityId, !!options.download);
 	if (!allowed) throw new AccessDeniedError();
 	const [contacts, referrals, settings] = await Promise.all([
@@ -328,12 +324,7 @@ export async function buildReport(
 	]);
 	const spaceIds = [...(contacts.get('social_space')?.keys() ?? [])];
 	const orgIds = [...(referrals.get('organization')?.keys() ?? [])];
-	const [spaces, orgs] = await Promise.all([
-		spaceIds.length ? db.select({ id: socialSpace.id, name: socialSpace.name }).from(socialSpace).where(inArray(socialSpace.id, spaceIds)) : [],
-		orgIds.length
-			? db.select({ id: organization.id, name: organization.name }).from(organization).where(and(inArray(organization.id, orgIds), eq(organization.municipalityId, resolved.municipalityId)))
-			: []
-	]);
+	const [spaces, orgs] = await Promise.all([socialSpacePlaces(db, spaceIds), organizationNames(db, resolved.municipalityId, { ids: orgIds })]);
 	const attributeDims = settings.contactAttributes.map((a: ContactAttribute) => `attr:${a}`);
 	const targetLabels = new Map([...(referrals.get('target')?.keys() ?? [])].map((k) => [k, k]));
 	const contactTables = [
@@ -367,18 +358,15 @@ export interface ReportChoices {
 	municipality: { id: string; name: string } | null;
 }
 
-/** The scopes the principal may open reports for (empty lists: none). */
+/** The scopes the principal may open reports for in their municipality (empty lists: none). */
 export async function reportChoices(db: DbOrTx, principal: UserPrincipal): Promise<ReportChoices> {
 	const mId = principal.municipalityId;
-	const instances = (await db.select({ id: instance.id, name: instance.name }).from(instance).where(eq(instance.municipalityId, mId)).orderBy(instance.name)).filter(
-		(i) => can(principal, 'statistics:instance', { municipalityId: mId, instanceId: i.id })
-	);
+	const instances = (await listInstances(db, mId))
+		.filter((i) => can(principal, 'statistics:instance', { municipalityId: mId, instanceId: i.id }))
+		.map((i) => ({ id: i.id, name: i.name }));
 	if (!can(principal, 'statistics:municipality', { municipalityId: mId })) return { instances, districts: [], municipality: null };
-	const [districts, [m]] = await Promise.all([
-		db.select({ id: district.id, name: district.name }).from(district).where(eq(district.municipalityId, mId)).orderBy(sql`${district.code} nulls last`, district.name),
-		db.select({ id: municipality.id, name: municipality.name }).from(municipality).where(eq(municipality.id, mId))
-	]);
-	return { instances, districts, municipality: m ?? null };
+	const [districts, m] = await Promise.all([listDistricts(db, mId), findMunicipalityById(db, mId)]);
+	return { instances, districts: districts.map((d) => ({ id: d.id, name: d.name })), municipality: m ? { id: m.id, name: m.name } : null };
 }
 
 /**

@@ -3,6 +3,8 @@
  * and years are Berlin calendar units, stored instants are UTC. Independent of the server's
  * time zone and of the database's time-zone data.
  */
+import { isIsoDate } from '../core/validation';
+
 const ZONE = 'Europe/Berlin';
 
 const PARTS = new Intl.DateTimeFormat('en-GB', {
@@ -71,13 +73,14 @@ export function monthKey(at: Date): string {
  * malformed (e.g. `2026-02-30`, `25:00`).
  */
 export function parseBerlinDateTime(date: string, time: string): Date | null {
-	const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date.trim());
+	const day = date.trim();
 	const t = time.trim() ? /^(\d{2}):(\d{2})$/.exec(time.trim()) : ['', '12', '00'];
-	if (!d || !t) return null;
-	const [y, mo, day, h, mi] = [Number(d[1]), Number(d[2]), Number(d[3]), Number(t[1]), Number(t[2])];
-	if (mo < 1 || mo > 12 || day < 1 || day > 31 || h > 23 || mi > 59) return null;
-	const at = berlinInstant(y, mo, day, h, mi);
-	return berlinDate(at) === date.trim() ? at : null;
+	if (!isIsoDate(day) || !t) return null;
+	const [y, mo, d] = day.split('-').map(Number);
+	const [h, mi] = [Number(t[1]), Number(t[2])];
+	if (h > 23 || mi > 59) return null;
+	const at = berlinInstant(y, mo, d, h, mi);
+	return berlinDate(at) === day ? at : null;
 }
 
 /**
@@ -85,6 +88,6 @@ export function parseBerlinDateTime(date: string, time: string): Date | null {
  * instant; null when the text is no such time.
  */
 export function parseBerlinLocal(value: string): Date | null {
-	const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/.exec(value.trim());
-	return m ? parseBerlinDateTime(m[1], m[2]) : null;
+	const [date, time, ...rest] = value.trim().split('T');
+	return time && !rest.length ? parseBerlinDateTime(date, time) : null;
 }

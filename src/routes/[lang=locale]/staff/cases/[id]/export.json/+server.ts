@@ -1,12 +1,14 @@
 import { exportCase } from '$lib/server/casework/export';
 import { getDb } from '$lib/server/db';
-import { caseHttpError } from '../../case-http';
+import { requirePrincipal } from '$lib/server/http/principal';
+import { caseError } from '../../case-http';
 import type { RequestHandler } from './$types';
 
 /** Everything held about the case as JSON (Art. 15/20 GDPR); an audited read. */
-export const GET: RequestHandler = async ({ locals, params }) => {
+export const GET: RequestHandler = async (event) => {
+	const p = requirePrincipal(event);
 	try {
-		const data = await exportCase(await getDb(), locals.principal!, params.id, locals.sessionToken);
+		const data = await exportCase(await getDb(), p, event.params.id, event.locals.sessionToken);
 		return new Response(JSON.stringify(data, null, '\t'), {
 			headers: {
 				'content-type': 'application/json; charset=utf-8',
@@ -15,6 +17,6 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 			}
 		});
 	} catch (e) {
-		caseHttpError(e, `/${params.lang}/staff/cases/${params.id}`);
+		caseError(e, `/${event.params.lang}/staff/cases/${event.params.id}`);
 	}
 };

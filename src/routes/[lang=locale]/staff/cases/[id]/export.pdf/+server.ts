@@ -1,13 +1,16 @@
-import { exportCase, renderCasePdf } from '$lib/server/casework/export';
+import { exportCase } from '$lib/server/casework/export';
+import { renderCasePdf } from '$lib/server/casework/pages/case-pdf';
 import { getDb } from '$lib/server/db';
-import { caseHttpError } from '../../case-http';
+import { requirePrincipal } from '$lib/server/http/principal';
+import { caseError } from '../../case-http';
 import type { RequestHandler } from './$types';
 
 /** Everything held about the case as a tagged PDF in the UI language; an audited read. */
-export const GET: RequestHandler = async ({ locals, params }) => {
+export const GET: RequestHandler = async (event) => {
+	const p = requirePrincipal(event);
 	try {
-		const data = await exportCase(await getDb(), locals.principal!, params.id, locals.sessionToken);
-		const pdf = await renderCasePdf(data, locals.locale);
+		const data = await exportCase(await getDb(), p, event.params.id, event.locals.sessionToken);
+		const pdf = await renderCasePdf(data, event.locals.locale);
 		return new Response(new Uint8Array(pdf), {
 			headers: {
 				'content-type': 'application/pdf',
@@ -16,6 +19,6 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 			}
 		});
 	} catch (e) {
-		caseHttpError(e, `/${params.lang}/staff/cases/${params.id}`);
+		caseError(e, `/${event.params.lang}/staff/cases/${event.params.id}`);
 	}
 };
