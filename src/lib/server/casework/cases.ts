@@ -137,7 +137,12 @@ function audit(db: DbOrTx, principal: Principal, access: Pick<CaseAccess, 'caseR
  *   `displayName` consent_not_covered|too_long.
  */
 export async function openCase(db: Db, principal: Principal, input: OpenCaseInput, now: Date = new Date()): Promise<{ id: string; caseNumber: string }> {
-	if (!input.instanceId) throw new ValidationError([{ field: 'instanceId', code: 'required' }]);
+	if (!input.instanceId) {
+		// Someone who works no instance's cases is refused, not asked to choose an instance.
+		const worksCases = principal.kind === 'system' || principal.instanceIds.some((instanceId) => can(principal, 'cases:work', { municipalityId: principal.municipalityId, instanceId }));
+		if (!worksCases) throw new AccessDeniedError();
+		throw new ValidationError([{ field: 'instanceId', code: 'required' }]);
+	}
 	const inst = await caseworkInstance(db, input.instanceId);
 	if (!inst) throw new NotFoundError(`instance ${input.instanceId}`);
 	authorize(principal, 'cases:work', { municipalityId: inst.municipalityId, instanceId: inst.id });

@@ -4,6 +4,7 @@
  * colleagues and the read log, dates in the reader's language; and the page's forms, each
  * answering its errors with the `cs_error_…` messages on the fields of that form.
  */
+import { requireCase } from '../access';
 import { formatDateTime } from '$lib/format';
 import type { UserPrincipal } from '../../access';
 import { ValidationError } from '../../core/errors';
@@ -119,8 +120,13 @@ const FIELDS: Record<string, Record<string, string>> = {
 
 const field = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
 
-/** A step that cannot be undone needs the tick "I confirm". @throws ValidationError `confirm` confirm_required. */
-function confirmed(form: FormData): void {
+/**
+ * A step that cannot be undone needs the tick "I confirm" — asked only of someone who may work
+ * the case, so everyone else is refused before anything about the form is said.
+ * @throws NotFoundError, AccessDeniedError (see `requireCase`); ValidationError `confirm` confirm_required.
+ */
+async function confirmed(c: CaseFormContext, form: FormData): Promise<void> {
+	await requireCase(c.db, c.principal, c.caseId, 'read');
 	if (form.get('confirm') !== 'yes') throw new ValidationError([{ field: 'confirm', code: 'confirm_required' }]);
 }
 
@@ -159,15 +165,15 @@ export const CASE_FORMS = {
 	reopen: { form: 'status', run: (c: CaseFormContext) => reopenCase(c.db, c.principal, c.caseId) },
 	withdraw: {
 		form: 'withdraw',
-		run: (c: CaseFormContext, f: FormData) => {
-			confirmed(f);
+		run: async (c: CaseFormContext, f: FormData) => {
+			await confirmed(c, f);
 			return withdrawConsent(c.db, c.principal, c.caseId);
 		}
 	},
 	erase: {
 		form: 'erase',
-		run: (c: CaseFormContext, f: FormData) => {
-			confirmed(f);
+		run: async (c: CaseFormContext, f: FormData) => {
+			await confirmed(c, f);
 			return eraseCase(c.db, c.principal, c.caseId);
 		}
 	}

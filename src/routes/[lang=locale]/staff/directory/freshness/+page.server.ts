@@ -33,7 +33,8 @@ export const actions: Actions = {
 		const p = requirePrincipal(event);
 		const form = await event.request.formData();
 		const kind = text(form, 'kind');
-		if (kind !== 'service' && kind !== 'organization') error(400, 'Bad Request');
+		// No such kind of entry: nothing to send a link for, whoever asks.
+		if (kind !== 'service' && kind !== 'organization') error(404, 'Not Found');
 		const id = text(form, 'id');
 		return sendLinkAction(p, kind, id, form, event.url.origin, event.params.lang, `email-${id}`);
 	}
