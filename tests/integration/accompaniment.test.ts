@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { systemPrincipal } from '../../src/lib/server/access';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,7 +66,7 @@ describe('requesting an accompaniment', () => {
 		expect(row).toMatchObject({ status: 'requested', language: 'ar', instanceId: w.ids.a, volunteerId: null, place: appointment.place });
 		const [step] = await h.db.select().from(caseStep).where(eq(caseStep.id, row.stepId));
 		expect([step.kind, step.caseId, step.at.toISOString()]).toEqual(['accompaniment', caseId, '2026-03-12T08:30:00.000Z']);
-		const [audit] = await listAudit(h.db, { entityType: 'accompaniment', entityId: row.id });
+		const [audit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'accompaniment', entityId: row.id });
 		expect(JSON.stringify(audit.changes)).not.toContain('Kalker');
 		expect(audit.changes.place).toEqual(['…', '…']);
 	});
@@ -121,7 +122,7 @@ describe('assigning a volunteer', () => {
 		expect((await listVolunteers(h.db, people.staff, w.ids.a)).map((v) => v.displayName)).toEqual(['vol2', 'volunteer']);
 		const assigned = await assignVolunteer(h.db, people.staff, row.id, people.vol.userId);
 		expect([assigned.status, assigned.volunteerId]).toEqual(['assigned', people.vol.userId]);
-		const [audit] = await listAudit(h.db, { entityType: 'accompaniment', entityId: row.id });
+		const [audit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'accompaniment', entityId: row.id });
 		expect(audit.changes).toEqual({ volunteerId: [null, people.vol.userId], status: ['requested', 'assigned'] });
 		const open = await listAccompaniments(h.db, people.staff, w.ids.a);
 		expect(open.find((a) => a.id === row.id)?.volunteerName).toBe('volunteer');

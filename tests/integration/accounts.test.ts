@@ -71,7 +71,7 @@ describe(`accounts on ${DB_KIND}`, () => {
 	it('stores passwords as argon2id and never in the audit log', async () => {
 		const { rows } = (await h.db.execute('select password_hash from user_account limit 1' as never)) as unknown as { rows: { password_hash: string }[] };
 		expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-		const audit = await listAudit(h.db, { entityType: 'user' });
+		const audit = await listAudit(h.db, systemPrincipal('test'), { entityType: 'user' });
 		expect(JSON.stringify(audit)).not.toContain(PASSWORD);
 		expect(JSON.stringify(audit)).not.toContain('argon2');
 	});
@@ -132,7 +132,7 @@ describe(`accounts on ${DB_KIND}`, () => {
 		expect(await checkPassword(h.db, 'admin.k@example.org', PASSWORD, '10.3.1.1')).toMatchObject({ needsSecondFactor: true });
 		await disableTotp(h.db, admin, { password: PASSWORD, code: later.code, ip: '10.3.1.1', now: later.now });
 		expect(await checkPassword(h.db, 'admin.k@example.org', PASSWORD, '10.3.1.1')).toMatchObject({ needsSecondFactor: false });
-		const audit = await listAudit(h.db, { entityType: 'user' });
+		const audit = await listAudit(h.db, systemPrincipal('test'), { entityType: 'user' });
 		expect(audit.filter((a) => a.entityId === admin.userId && 'totpEnabled' in a.changes).map((a) => a.changes.totpEnabled)).toEqual([[true, false], [false, true]]);
 	});
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../src/lib/server/access';
 import { type UserPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
@@ -60,7 +61,7 @@ describe(`self-assessment catalogue (${DB_KIND})`, () => {
 		expect((await currentCatalogue(h.db, ids.m))!.id).toBe(v1.id);
 		expect(await issues(saveCatalogueDraft(h.db, people.admin, ids.m, v1.id, { title: 'neu', criteria }))).toEqual([{ field: 'version', code: 'sa_err_published' }]);
 		expect(await issues(publishCatalogue(h.db, people.admin, ids.m, v1.id, NOW))).toEqual([{ field: 'version', code: 'sa_err_published' }]);
-		const audit = await listAudit(h.db, { entityType: 'assessment_catalogue', entityId: v1.id });
+		const audit = await listAudit(h.db, systemPrincipal('test'), { entityType: 'assessment_catalogue', entityId: v1.id });
 		expect(audit.map((a) => a.action)).toEqual(['publish', 'update', 'create']);
 	});
 
@@ -145,7 +146,7 @@ describe(`self-assessment of instances (${DB_KIND})`, () => {
 		const done = await getAssessment(h.db, people.wp5, a.id);
 		expect(done.submittedAt).toEqual(NOW);
 		expect(await issues(saveAssessment(h.db, people.wp5, a.id, [{ criterionId: n, rating: '3', evidence: '' }]))).toEqual([{ field: 'assessment', code: 'sa_err_submitted' }]);
-		const [audit] = await listAudit(h.db, { entityType: 'assessment', entityId: a.id });
+		const [audit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'assessment', entityId: a.id });
 		expect(audit.action).toBe('submit');
 		expect(audit.changes['rating:L1']).toEqual([null, 2]);
 		expect(audit.changes['evidence:L1']).toEqual(['…', '…']);

@@ -56,7 +56,7 @@ describe(`recording a counselling contact (${DB_KIND})`, () => {
 		expect(contact.interpreterNeeded).toBe(true);
 		expect(contact.districtId).toBe(w.ids.d1);
 		expect(contact.attributes).toEqual({ age_band: '27_44' });
-		const [audit] = await listAudit(h.db, { entityType: 'counselling_contact', entityId: contact.id });
+		const [audit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'counselling_contact', entityId: contact.id });
 		expect(audit.action).toBe('create');
 		expect(audit.actorUserId).toBe(w.who.staffA.userId);
 		expect(audit.changes.channel).toEqual([null, 'walk_in']);
@@ -95,7 +95,7 @@ describe(`recording a counselling contact (${DB_KIND})`, () => {
 		}
 		expect(referrals[0].referral.targetLabel).toBe('Deutschkurs für Anfänger');
 		expect(referrals[1].referral.targetLabel).toBe('Caritas Köln');
-		const [audit] = await listAudit(h.db, { entityType: 'counselling_contact', entityId: contact.id });
+		const [audit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'counselling_contact', entityId: contact.id });
 		expect(audit.changes.referralIds).toEqual([null, referrals.map((r) => r.referral.id)]);
 		expect(JSON.stringify(audit.changes)).not.toContain(referrals[0].token);
 	});
@@ -211,7 +211,7 @@ describe(`contacts: bad input and the system principal (${DB_KIND})`, () => {
 	it('records for the system with its label in the audit log and no person as recorder', async () => {
 		const { contact } = await recordContact(h.db, systemPrincipal('cli'), input(), NOW);
 		expect(contact.recordedBy).toBeNull();
-		const [audit] = await listAudit(h.db, { entityType: 'counselling_contact', entityId: contact.id });
+		const [audit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'counselling_contact', entityId: contact.id });
 		expect([audit.actorUserId, audit.actorLabel]).toEqual([null, 'cli']);
 	});
 });
@@ -236,7 +236,7 @@ describe(`today's contacts and deleting a mistake (${DB_KIND})`, () => {
 		await deleteContact(h.db, w.who.staffA, contact.id, new Date('2026-03-17T22:59:00Z'));
 		expect(await h.db.select().from(counsellingContact).where(eq(counsellingContact.id, contact.id))).toEqual([]);
 		expect(await h.db.select().from(referral).where(eq(referral.id, referrals[0].referral.id))).toEqual([]);
-		const [audit] = await listAudit(h.db, { entityType: 'counselling_contact', entityId: contact.id });
+		const [audit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'counselling_contact', entityId: contact.id });
 		expect(audit.action).toBe('delete');
 	});
 

@@ -151,7 +151,7 @@ describe(`CSV import and export (${DB_KIND})`, () => {
 		expect(o.schedules.map((s) => [s.weekday, s.opensAt, s.appointmentOnly])).toEqual([[2, '09:00', false]]);
 		expect(o.name.ar.text).toBe('دورة ألمانية للمبتدئين');
 		expect(o.name.en).toMatchObject({ text: 'German for beginners', status: 'human' });
-		const entries = await listAudit(h.db, { entityType: 'service', entityId: offerId, limit: 2 });
+		const entries = await listAudit(h.db, systemPrincipal('test'), { entityType: 'service', entityId: offerId, limit: 2 });
 		expect(entries.map((e) => e.actorLabel)).toEqual(['csv-import', 'csv-import']);
 		expect(entries.flatMap((e) => Object.keys(e.changes)).sort()).toEqual(['costAmountCents', 'name', 'schedules']);
 	});

@@ -90,11 +90,11 @@ describe(`change proposals (${DB_KIND})`, () => {
 		expect(after.description.de.text).toBe('Kostenloser Sprachkurs am Nachmittag');
 		expect(after.phone).toBe('0221 123');
 		expect(after.contactName).toBe('Frau Yilmaz');
-		const [change] = await listAudit(h.db, { entityType: 'service', entityId: id, limit: 1 });
+		const [change] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'service', entityId: id, limit: 1 });
 		expect(change.actorUserId).toBe(who.staffA.userId);
 		expect(change.actorLabel).toBe(`proposal:${proposalId}`);
 		expect(Object.keys(change.changes).sort()).toEqual(['description', 'phone']);
-		const [published] = await listAudit(h.db, { entityType: 'change_proposal', entityId: proposalId, limit: 1 });
+		const [published] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'change_proposal', entityId: proposalId, limit: 1 });
 		expect(published.changes.proposedBy).toEqual([null, who.partner.userId]);
 		expect((await getProposal(h.db, who.staffA, proposalId))!.status).toBe('published');
 		const again = await publishProposal(h.db, who.staffA, proposalId).catch((e) => e);
@@ -245,7 +245,7 @@ describe(`provider confirmation links (${DB_KIND})`, () => {
 			[4, '17:00', true, false]
 		]);
 		expect(s.lastVerifiedBy).toBe('provider (email link)');
-		const history = await listAudit(h.db, { entityType: 'service', entityId: id });
+		const history = await listAudit(h.db, systemPrincipal('test'), { entityType: 'service', entityId: id });
 		const change = history.find((a) => a.actorLabel === 'provider-link' && a.changes.description)!;
 		expect(change.changes.phone).toEqual(['', '0221 999']);
 		expect(change.changes.status).toEqual(['active', 'temporarily closed']);
@@ -314,7 +314,7 @@ describe(`machine translation hook (${DB_KIND})`, () => {
 		expect(s.name['de-x-ls']).toBeUndefined();
 		// One request per language pair, with all texts of that pair.
 		expect(requests.find((r) => r.target === 'ar')?.q).toEqual(['Deutschkurs für Anfänger', 'Kostenloser Sprachkurs am Vormittag', 'Ausweis']);
-		const [audit] = await listAudit(h.db, { entityType: 'service', entityId: id, limit: 1 });
+		const [audit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'service', entityId: id, limit: 1 });
 		expect(audit.actorLabel).toBe('mt:libretranslate');
 
 		// The original changes: machine versions turn outdated and are refreshed on the next run.
@@ -366,7 +366,7 @@ describe(`freshness (${DB_KIND})`, () => {
 		expect(await getFreshnessDays(h.db, ids.d)).toBe(180);
 		const err = await setFreshnessDays(h.db, who.adminOther, ids.d, 0).catch((e) => e);
 		expect(err.issues).toEqual([{ field: 'freshnessDays', code: 'out_of_range', params: { min: 1, max: 3650 } }]);
-		const [a] = await listAudit(h.db, { entityType: 'directory_setting', limit: 1 });
+		const [a] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'directory_setting', limit: 1 });
 		expect(a.changes.freshnessDays).toEqual([365, 180]);
 	});
 });
@@ -409,7 +409,7 @@ describe(`writes authorise inside and refuse bad input (${DB_KIND})`, () => {
 		expect((await getOrganization(h.db, id, ['public']))?.instanceId).toBe(ids.kalk);
 		await saveOrganization(h.db, who.admin, ids.k, { ...input, instanceId: ids.porz }, { id });
 		expect((await getOrganization(h.db, id, ['public']))?.instanceId).toBe(ids.porz);
-		const [change] = await listAudit(h.db, { entityType: 'organization', entityId: id, limit: 1 });
+		const [change] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'organization', entityId: id, limit: 1 });
 		expect(change).toMatchObject({ actorUserId: who.admin.userId, actorLabel: null, changes: { instanceId: [ids.kalk, ids.porz] } });
 		const { id: unkept } = await saveOrganization(h.db, who.staffA, ids.k, org({ name: 'Ohne Anlaufstelle' }));
 		await markVerified(h.db, who.staffA, 'organization', unkept, 'staffA');
@@ -503,7 +503,7 @@ describe(`writes authorise inside and refuse bad input (${DB_KIND})`, () => {
 		expect(err).toBeInstanceOf(AccessDeniedError);
 		const s = await importCsv(h.db, who.staffA, { municipality: 'koeln', kind: 'actors', file: 'a.csv', text: 'name\nVon Kalk' });
 		expect(s.created).toBe(1);
-		const [created] = await listAudit(h.db, { entityType: 'organization', limit: 1 });
+		const [created] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'organization', limit: 1 });
 		expect(created.actorUserId).toBe(who.staffA.userId);
 	});
 });

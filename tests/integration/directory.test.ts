@@ -95,7 +95,7 @@ describe(`directory entries (${DB_KIND})`, () => {
 		input.costKind = 'paid';
 		input.costAmountCents = 1500;
 		await saveService(handle.db, systemPrincipal('editor'), municipalityId, input, { id });
-		const entries = await listAudit(handle.db, { entityType: 'service', entityId: id });
+		const entries = await listAudit(handle.db, systemPrincipal('test'), { entityType: 'service', entityId: id });
 		expect(entries[0].action).toBe('update');
 		expect(entries[0].changes).toEqual({ costKind: ['free', 'paid'], costAmountCents: [null, 1500] });
 		expect(await getService(handle.db, id, ['public'])).toBeNull();
@@ -107,9 +107,9 @@ describe(`directory entries (${DB_KIND})`, () => {
 	it('saving unchanged input records nothing; verification is stamped and audited', async () => {
 		const { id: orgId } = await saveOrganization(handle.db, systemPrincipal('test'), municipalityId, org({ name: 'Unchanged' }));
 		const { id } = await saveService(handle.db, systemPrincipal('test'), municipalityId, offer(orgId));
-		const before = (await listAudit(handle.db, { entityType: 'service', entityId: id })).length;
+		const before = (await listAudit(handle.db, systemPrincipal('test'), { entityType: 'service', entityId: id })).length;
 		await saveService(handle.db, systemPrincipal('test'), municipalityId, serviceToInput((await getService(handle.db, id, ['public']))!), { id });
-		expect((await listAudit(handle.db, { entityType: 'service', entityId: id })).length).toBe(before);
+		expect((await listAudit(handle.db, systemPrincipal('test'), { entityType: 'service', entityId: id })).length).toBe(before);
 		await markVerified(handle.db, systemPrincipal('test'), 'service', id, 'Anna Beispiel');
 		const s = await getService(handle.db, id, ['public']);
 		expect(s?.lastVerifiedBy).toBe('Anna Beispiel');

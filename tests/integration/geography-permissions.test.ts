@@ -112,14 +112,14 @@ describe(`geography permissions on ${DB_KIND}`, () => {
 			rows: [{ record: 'r', districtId: d.id, socialSpaceId: null, metric: 'population', value: 41_000, unit: 'persons', asOf: '2024-12-31', source: 'Amt für Statistik' }]
 		});
 		expect(summary).toMatchObject({ created: 1, updated: 0 });
-		const audit = await listAudit(h.db, { municipalityId: w.ids.k });
+		const audit = await listAudit(h.db, systemPrincipal('test'), { municipalityId: w.ids.k });
 		const mine = audit.filter((a) => a.actorUserId === w.who.admin.userId).map((a) => [a.action, a.entityType]);
 		expect(mine).toEqual(expect.arrayContaining([['create', 'district'], ['create', 'social_space'], ['import', 'statistic']]));
 	});
 
 	it('lets only the system create a municipality, audited under its label', async () => {
 		const m = await createMunicipality(h.db, systemPrincipal('cli'), { slug: 'neustadt', name: 'Neustadt', officialCode: '05111000' });
-		const [entry] = await listAudit(h.db, { entityType: 'municipality', entityId: m.id });
+		const [entry] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'municipality', entityId: m.id });
 		expect(entry).toMatchObject({ action: 'create', actorLabel: 'cli', actorUserId: null, municipalityId: m.id });
 		expect(entry.changes.slug).toEqual([null, 'neustadt']);
 	});

@@ -73,7 +73,7 @@ describe(`OSM import of the Köln actors (${DB_KIND})`, () => {
 		const [entry] = await h.db.select().from(searchEntry).where(eq(searchEntry.entityId, schatzinsel.id));
 		expect(entry.words).toContain('schatzinsel');
 		expect(entry.socialSpaceIds).toEqual([schatzinsel.socialSpaces[0].id]);
-		const created = await listAudit(h.db, { entityType: 'organization', entityId: schatzinsel.id });
+		const created = await listAudit(h.db, systemPrincipal('test'), { entityType: 'organization', entityId: schatzinsel.id });
 		expect(created.map((a) => [a.action, a.actorLabel])).toEqual([['create', 'osm-import']]);
 	});
 
@@ -98,7 +98,7 @@ describe(`OSM import of the Köln actors (${DB_KIND})`, () => {
 		expect(moved).toMatchObject({ id: actor.id, name: 'Kita Regenbogen', email: 'kita@example.org', description: { de: { text: 'Elterncafé freitags' } } });
 		expect(moved.locations.map((l) => [l.id, l.socialSpace?.name])).toEqual([[actor.locations[0].id, 'Altstadt/Nord']]);
 		expect(moved.socialSpaces.map((s) => s.name)).toEqual(['Altstadt/Nord']);
-		const [latest] = await listAudit(h.db, { entityType: 'organization', entityId: actor.id, limit: 1 });
+		const [latest] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'organization', entityId: actor.id, limit: 1 });
 		expect(latest.actorLabel).toBe('osm-import');
 	});
 

@@ -85,11 +85,11 @@ describe(`instance permissions on ${DB_KIND}`, () => {
 
 	it('lets staff edit their own instance and administrators create one, audited under their names', async () => {
 		await updateInstance(h.db, w.who.staffA, w.ids.a, await inputOf(w.ids.a, { phone: '0221 4711' }));
-		const [edit] = await listAudit(h.db, { entityType: 'instance', entityId: w.ids.a });
+		const [edit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'instance', entityId: w.ids.a });
 		expect(edit).toMatchObject({ action: 'update', actorUserId: w.who.staffA.userId, actorLabel: null });
 		expect(edit.changes.phone).toEqual(['', '0221 4711']);
 		const created = await createInstance(h.db, w.who.admin, { ...(await inputOf(w.ids.a, { name: 'WP Vingst', socialSpaceIds: [w.ids.s1b] })), municipalityId: w.ids.k, slug: 'wp-vingst' });
-		const [create] = await listAudit(h.db, { entityType: 'instance', entityId: created.id });
+		const [create] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'instance', entityId: created.id });
 		expect(create).toMatchObject({ action: 'create', actorUserId: w.who.admin.userId, municipalityId: w.ids.k });
 	});
 });

@@ -96,7 +96,7 @@ describe(`instances on ${DB_KIND}`, () => {
 	it('records each changed field, old → new, in the audit log', async () => {
 		const created = await createInstance(h.db, systemPrincipal('test'), { ...input(), municipalityId: mId, slug: 'wp-audit' });
 		await updateInstance(h.db, systemPrincipal('editor'), created.id, input({ name: 'Neuer Name', profile: { methods: ['casework'] } }));
-		const [entry] = await listAudit(h.db, { entityType: 'instance', entityId: created.id });
+		const [entry] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'instance', entityId: created.id });
 		expect(entry.action).toBe('update');
 		expect(entry.actorLabel).toBe('editor');
 		expect(entry.changes.name).toEqual(['Welcome Point Test', 'Neuer Name']);

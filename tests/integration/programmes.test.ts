@@ -78,7 +78,7 @@ describe(`programmes (${DB_KIND})`, () => {
 		]);
 		expect(d.services.map((s) => s.id)).toEqual([ids.offer]);
 		expect(programmeToInput(d).budget).toBe('12500,50');
-		const [audit] = await listAudit(h.db, { entityType: 'programme', entityId: p.id });
+		const [audit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'programme', entityId: p.id });
 		expect(audit.action).toBe('create');
 		expect(audit.actorUserId).toBe(people.admin.userId);
 		expect(audit.changes.budgetCents).toEqual([null, 1_250_050]);
@@ -96,7 +96,7 @@ describe(`programmes (${DB_KIND})`, () => {
 		expect(after.budgetCents).toBeNull();
 		expect(after.deadlines.map((x) => x.label)).toEqual(['Antragsfrist', 'Zwischenbericht']);
 		expect(after.deadlines[0].id).toBe(kept);
-		const [audit] = await listAudit(h.db, { entityType: 'programme', entityId: p.id });
+		const [audit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'programme', entityId: p.id });
 		expect(audit.action).toBe('update');
 		expect(Object.keys(audit.changes).sort()).toEqual(['budgetCents', 'deadlines']);
 	});
@@ -158,7 +158,7 @@ describe(`programmes (${DB_KIND})`, () => {
 		await expect(deleteProgramme(h.db, people.staff, ids.k, p.id)).rejects.toBeInstanceOf(AccessDeniedError);
 		await deleteProgramme(h.db, people.admin, ids.k, p.id);
 		expect(await getProgramme(h.db, people.admin, ids.k, p.id)).toBeNull();
-		const [audit] = await listAudit(h.db, { entityType: 'programme', entityId: p.id });
+		const [audit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'programme', entityId: p.id });
 		expect(audit.action).toBe('delete');
 	});
 
@@ -218,7 +218,7 @@ describe(`programme lists, deadlines and budget (${DB_KIND})`, () => {
 
 	it('records the system by its label in the audit log', async () => {
 		const p = await saveProgramme(other.db, systemPrincipal('demo-loader'), o.m, input({ name: 'Label-Test', socialSpaceIds: [], serviceIds: [], deadlines: [] }));
-		const [audit] = await listAudit(other.db, { entityType: 'programme', entityId: p.id });
+		const [audit] = await listAudit(other.db, systemPrincipal('test'), { entityType: 'programme', entityId: p.id });
 		expect(audit).toMatchObject({ action: 'create', actorLabel: 'demo-loader', actorUserId: null });
 		await deleteProgramme(other.db, systemPrincipal('cli'), o.m, p.id);
 	});

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { systemPrincipal } from '../../src/lib/server/access';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -101,7 +102,7 @@ describe('partner link: the closed loop', () => {
 			['appointment', 'partner'],
 			['helped', 'partner']
 		]);
-		const audit = await listAudit(h.db, { entityType: 'referral', entityId: r.id });
+		const audit = await listAudit(h.db, systemPrincipal('test'), { entityType: 'referral', entityId: r.id });
 		expect(audit).toHaveLength(3);
 		expect(audit.every((a) => a.actorLabel === 'partner-link' && a.actorUserId === null)).toBe(true);
 		const appointmentAudit = audit.find((a) => (a.changes.status as unknown[])[1] === 'appointment')!;
@@ -116,7 +117,7 @@ describe('partner link: the closed loop', () => {
 		await updateReferralByToken(h.db, token, { status: 'not_possible', failureReason: 'no_capacity' }, day(1));
 		const [row] = await h.db.select().from(referral).where(eq(referral.id, r.id));
 		expect([row.status, row.failureReason]).toEqual(['not_possible', 'no_capacity']);
-		const [audit] = await listAudit(h.db, { entityType: 'referral', entityId: r.id });
+		const [audit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'referral', entityId: r.id });
 		expect(audit.changes).toEqual({ status: ['issued', 'not_possible'], failureReason: [null, 'no_capacity'] });
 	});
 
@@ -272,7 +273,7 @@ describe('follow-up of overdue referrals', () => {
 	it('"follow-up done" takes it off the list, audited, until the partner moves it again', async () => {
 		await markFollowUpDone(h.db, w.who.staffA, overdueId);
 		await markFollowUpDone(h.db, w.who.staffA, overdueId);
-		const audit = await listAudit(h.db, { entityType: 'referral', entityId: overdueId });
+		const audit = await listAudit(h.db, systemPrincipal('test'), { entityType: 'referral', entityId: overdueId });
 		expect(audit.map((a) => [a.action, a.actorUserId, a.changes])).toEqual([['follow_up', w.who.staffA.userId, { followUpDone: [false, true] }]]);
 		expect((await listReferrals(h.db, w.who.staffA, w.ids.a, { overdueOnly: true }, T0)).map((r) => r.id)).not.toContain(overdueId);
 	});
@@ -322,7 +323,7 @@ describe('referrals: bad input and the audit of case referrals', () => {
 	it('audits a referral from a case with the case and the target, the shared data only as a marker', async () => {
 		const caseId = await makeCase({ partnerCategories: ['display_name'] });
 		const { referral: r } = await issue({ caseId, shared: { displayName: 'Amira S.' } });
-		const [audit] = await listAudit(h.db, { entityType: 'referral', entityId: r.id });
+		const [audit] = await listAudit(h.db, systemPrincipal('test'), { entityType: 'referral', entityId: r.id });
 		expect(audit).toMatchObject({ action: 'create', actorUserId: w.who.staffA.userId });
 		expect(audit.changes).toEqual({ caseId: [null, caseId], topic: [null, 'language_course'], serviceId: [null, w.ids.offer], organizationId: [null, w.ids.org], shared: [null, '…'] });
 		expect(JSON.stringify(audit)).not.toContain('Amira');

@@ -3,6 +3,7 @@
  * Secrets (password hashes, TOTP secrets, tokens) are never recorded: pass `redact` fields.
  */
 import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { authorize, type Principal } from '../access';
 import type { DbOrTx } from '../db/client';
 import { auditLog, type ChangeSet } from './schema';
 
@@ -78,11 +79,18 @@ export function diffRecords(
 	return changes;
 }
 
-/** Newest audit entries, optionally of one municipality or entity. */
-export function listAudit(
+/**
+ * Newest audit entries, optionally of one municipality or entity. The log names who changed
+ * what, so reading it needs `municipality:administer` on the municipality (the whole log, with
+ * no municipality given: the system only).
+ * @throws AccessDeniedError otherwise.
+ */
+export async function listAudit(
 	db: DbOrTx,
+	principal: Principal,
 	filter: { municipalityId?: string; entityType?: string; entityId?: string; limit?: number }
 ): Promise<AuditEntry[]> {
+	authorize(principal, 'municipality:administer', { municipalityId: filter.municipalityId });
 	const conditions: SQL[] = [];
 	if (filter.municipalityId) conditions.push(eq(auditLog.municipalityId, filter.municipalityId));
 	if (filter.entityType) conditions.push(eq(auditLog.entityType, filter.entityType));

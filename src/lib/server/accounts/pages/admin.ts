@@ -17,7 +17,7 @@ const AUDIT_ROWS = 100;
 export async function adminPage(db: DbOrTx, principal: UserPrincipal) {
 	const [users, audit] = await Promise.all([
 		listUsers(db, principal, principal.municipalityId),
-		listAudit(db, { municipalityId: principal.municipalityId, limit: AUDIT_ROWS })
+		listAudit(db, principal, { municipalityId: principal.municipalityId, limit: AUDIT_ROWS })
 	]);
 	const names = new Map(users.map((u) => [u.id, u.displayName]));
 	return {
