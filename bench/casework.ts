@@ -1,6 +1,8 @@
 /**
  * Lotsen benchmark (issue 4 "Performance"): server time of
  * - recording a contact (`recordContact`, every fourth with a referral): p50/p95 over 200 records;
+ *   on PGlite measured twice, with fsync on (how the app runs, issue 11 §7) and, reopened, with
+ *   fsync off (PGlite's own default), so the cost of durable commits shows;
  * - the monthly report of a Stadtbezirk (`buildReport`, as the municipality administrator, with
  *   suppression): p50/p95 over the 12 months × `--iterations`, on the busiest district — budget
  *   ≤ 300 ms on PostgreSQL at 1,000,000 contacts and 100,000 referrals;
@@ -25,12 +27,11 @@ import { generateCasework } from './casework-data';
 import { principalOf, summary } from './timing';
 
 /**
- * Measures on a database that holds the demo and the generated casework.
- * @returns the figures in ms.
+ * Recording 220 contacts as Welcome Point 5 staff (every fourth with a referral); the first 20
+ * warm the caches and are not counted. @returns the 200 times in ms.
  */
-export async function benchCasework(db: Db, iterations: number, now: Date) {
+async function benchRecording(db: Db, now: Date): Promise<number[]> {
 	const staff = await principalOf(db, 'wp5@example.org');
-	const admin = await principalOf(db, 'admin.duesseldorf@example.org');
 	const [target] = await db.select({ id: organization.id }).from(organization).where(eq(organization.municipalityId, staff.municipalityId)).limit(1);
 	const record: number[] = [];
 	for (let i = 0; i < 220; i++) {
@@ -54,6 +55,17 @@ export async function benchCasework(db: Db, iterations: number, now: Date) {
 		// The first 20 warm the caches and are not counted.
 		if (i >= 20) record.push(performance.now() - t0);
 	}
+	return record;
+}
+
+/**
+ * Measures on a database that holds the demo and the generated casework.
+ * @returns the figures in ms.
+ */
+export async function benchCasework(db: Db, iterations: number, now: Date) {
+	const staff = await principalOf(db, 'wp5@example.org');
+	const admin = await principalOf(db, 'admin.duesseldorf@example.org');
+	const record = await benchRecording(db, now);
 	const busiest = (
 		await db.execute<{ id: string; n: number }>(sql`
 			select district_id as id, count(*)::int as n from counselling_contact
@@ -101,7 +113,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		}
 	});
 	const config = readConfig();
-	const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+	let handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, command: 'bench casework' });
 	await migrateDatabase(handle);
 	await loadDemo(handle.db);
 	const now = new Date();
@@ -124,6 +136,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 	console.log(`    record a contact: p50 ${r.recordContact.p50} ms, p95 ${r.recordContact.p95} ms (${r.recordContact.n} records)`);
 	console.log(`    district month report: p50 ${r.districtMonthReport.p50} ms, p95 ${r.districtMonthReport.p95} ms, max ${r.districtMonthReport.max} ms (budget 300 ms on PostgreSQL; district holds ${r.districtMonthReport.districtContacts} contacts)`);
 	console.log(`    instance month report: p50 ${r.instanceMonthReport.p50} ms, p95 ${r.instanceMonthReport.p95} ms; municipality year: p50 ${r.municipalityYearReport.p50} ms, p95 ${r.municipalityYearReport.p95} ms`);
+	if (handle.kind === 'pglite') {
+		await handle.close();
+		handle = await openDatabase({ dataDir: config.dataDir, command: 'bench casework', durable: false });
+		const noFsync = summary(await benchRecording(handle.db, now));
+		result.recordContactFsyncOff = noFsync;
+		console.log(`    record a contact with fsync off: p50 ${noFsync.p50} ms, p95 ${noFsync.p95} ms (fsync on costs ${Math.round((r.recordContact.p50 - noFsync.p50) * 10) / 10} ms at p50)`);
+	}
 	if (values.out) writeFileSync(values.out, JSON.stringify(result, null, 2));
 	await handle.close();
 }

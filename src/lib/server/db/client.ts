@@ -3,9 +3,9 @@
  * default, or a PostgreSQL 15+ server when a `postgres://` URL is given. Both run the same
  * Drizzle migrations from `./drizzle`.
  *
- * The embedded database runs with fsync on (PGlite starts Postgres with `-F` and its Node file
- * system has no fsync; both are undone here, issue 11 §7), and its folder is locked for one
- * process (`./data-folder`).
+ * The embedded database runs with fsync on (PGlite starts Postgres with `-F`, its Node file
+ * system has no fsync and its `fdatasync` does nothing; all three are undone here, issue 11 §7),
+ * and its folder is locked for one process (`./data-folder`).
  */
 import { fsyncSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -73,9 +73,13 @@ class DurableNodeFS extends NodeFS {
 	}
 }
 
-/** Postgres' start parameters in PGlite without `-F` (fsync off). */
+/**
+ * Postgres' start parameters in PGlite without `-F` (fsync off), and with the WAL flushed by
+ * `fsync`: Emscripten's `fdatasync` (Postgres' default `wal_sync_method` on Linux) returns
+ * without syncing, so commits would still not reach the disk.
+ */
 function durableStartParams(): string[] {
-	return PGlite.defaultStartParams.filter((p) => p !== '-F');
+	return [...PGlite.defaultStartParams.filter((p) => p !== '-F'), '-c', 'wal_sync_method=fsync'];
 }
 
 /**
