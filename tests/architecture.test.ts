@@ -88,13 +88,6 @@ const rel = (f: string) => path.relative(ROOT, f);
 const inServer = (f: string) => f.startsWith(SERVER + path.sep);
 const serverPart = (f: string) => path.relative(SERVER, f).split(path.sep);
 
-/** The module a server file belongs to, or null. */
-function moduleOf(f: string): string | null {
-	if (!inServer(f)) return null;
-	const first = serverPart(f)[0];
-	return MODULES.includes(first) ? first : null;
-}
-
 /** Layer rank: higher may import lower. */
 function rank(f: string): number {
 	if (f.startsWith(path.join(SRC, 'routes') + path.sep) || f === path.join(SRC, 'hooks.server.ts')) return 100;

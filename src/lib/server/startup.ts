@@ -15,7 +15,7 @@ import { runRetention, RETENTION_PRINCIPAL } from './casework/retention';
 import { loadDemo, type DemoLogin } from './demo/load';
 
 /** Why the process cannot start; one line, no stack trace. */
-export class StartupError extends Error {
+class StartupError extends Error {
 	constructor(message: string) {
 		super(message);
 		this.name = 'StartupError';
@@ -66,7 +66,7 @@ export async function openForCommand(command: string, config: AppConfig = readCo
 }
 
 /** The background jobs of a server process, from the configuration. */
-export function serverJobs(config: AppConfig): Job[] {
+function serverJobs(config: AppConfig): Job[] {
 	return [
 		// Expired and idle sessions, spent reset links and rate-limit windows.
 		{ name: 'session-purge', intervalMs: 15 * 60_000, firstDelayMs: 1000, run: async (db) => ({ sessions: await purgeExpired(db) }) },

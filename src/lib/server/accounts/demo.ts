@@ -10,7 +10,7 @@ import { ROLES, type Role } from './model';
 import { createUser, findUserByEmail } from './users';
 
 /** Password of every demo account. */
-export const DEMO_PASSWORD = 'anlaufstelle-demo';
+const DEMO_PASSWORD = 'anlaufstelle-demo';
 
 const ACTOR = { label: 'demo-loader' };
 

@@ -21,16 +21,11 @@ function totpFor(secret: string, label: string): OTPAuth.TOTP {
 }
 
 /** The time step a code for `secret` belongs to (±1 step of now), or null if it is no valid code. */
-export function totpStep(secret: string, code: string, now: number = Date.now()): number | null {
+function totpStep(secret: string, code: string, now: number = Date.now()): number | null {
 	const token = code.replace(/\s/g, '');
 	if (!/^\d{6}$/.test(token)) return null;
 	const delta = totpFor(secret, 'check').validate({ token, window: 1, timestamp: now });
 	return delta === null ? null : Math.floor(now / 1000 / PERIOD) + delta;
-}
-
-/** True if `code` is a current TOTP code for the secret (±1 step of 30 s); does not spend it. */
-export function checkTotp(secret: string, code: string): boolean {
-	return totpStep(secret, code) !== null;
 }
 
 /** The current TOTP code for a secret (used by tests and operators' tooling). */

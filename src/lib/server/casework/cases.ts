@@ -91,7 +91,7 @@ function addMonths(date: Date, months: number): Date {
  * `givenOn` required|invalid_date|in_future; `explainedIn` required|invalid_language;
  * `confirmed` required.
  */
-export function consentIssues(consent: ConsentInput, now: Date = new Date()): FieldIssue[] {
+function consentIssues(consent: ConsentInput, now: Date = new Date()): FieldIssue[] {
 	const issues: FieldIssue[] = [];
 	const purposeKeys: string[] = CONSENT_PURPOSES.map((p) => p.key);
 	const categoryKeys: string[] = CONSENT_DATA_CATEGORIES.map((c) => c.key);

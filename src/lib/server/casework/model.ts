@@ -56,7 +56,7 @@ export type ContactAttribute = keyof typeof CONTACT_ATTRIBUTES;
 export const CONTACT_ATTRIBUTE_KEYS = Object.keys(CONTACT_ATTRIBUTES) as ContactAttribute[];
 
 /** Lifecycle of a case: open → closed, or withdrawn when consent is withdrawn. */
-export const CASE_STATUSES = ['open', 'closed', 'withdrawn'] as const;
+const CASE_STATUSES = ['open', 'closed', 'withdrawn'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Kinds of case steps (issue 4 §2): contacts, appointments, accompaniment, referrals. */

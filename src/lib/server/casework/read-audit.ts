@@ -30,7 +30,7 @@ export class PurposeRequiredError extends ConflictError {
 }
 
 /** Whether `key` is one of `READ_PURPOSES`. */
-export function isReadPurpose(key: string): key is ReadPurpose {
+function isReadPurpose(key: string): key is ReadPurpose {
 	return READ_PURPOSES.some((p) => p.key === key);
 }
 

@@ -273,7 +273,7 @@ export interface PartnerUpdate {
 }
 
 /** Actor label of the receiving partner in referral events and the audit log. */
-export const PARTNER_LINK_ACTOR = 'partner-link';
+const PARTNER_LINK_ACTOR = 'partner-link';
 
 /** Who acts through a partner link once its token is checked: the system, named `partner-link`. */
 const PARTNER_LINK = systemPrincipal(PARTNER_LINK_ACTOR);
@@ -363,7 +363,7 @@ export interface ReferralOverview {
 }
 
 /** Whether a referral is due for follow-up at `now` (see `ReferralOverview.overdue`). */
-export function isOverdue(
+function isOverdue(
 	row: { status: string; followUpDone: boolean; statusChangedAt: Date },
 	followUpDays: number,
 	now: Date

@@ -42,7 +42,7 @@ const REFERRAL_BATCH = 5000;
 /** Advisory lock key (arbitrary constant) serialising the writing transactions of all runs. */
 const LOCK_KEY = 4_202_605;
 /** Actor label of audit rows written by the job. */
-export const RETENTION_ACTOR = 'retention';
+const RETENTION_ACTOR = 'retention';
 /** Who runs the schedule for the server's job and the command line: the system, named `retention`. */
 export const RETENTION_PRINCIPAL = systemPrincipal(RETENTION_ACTOR);
 

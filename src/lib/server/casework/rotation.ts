@@ -16,7 +16,7 @@ import type { Db, DbOrTx } from '../db/client';
 import { addCurrentKey, decryptText, dropKeys, encryptText, loadKeyring, type Keyring } from './crypto';
 
 /** Every encrypted column: table, column. */
-export const ENCRYPTED_COLUMNS = [
+const ENCRYPTED_COLUMNS = [
 	{ table: 'case_file', column: 'display_name_enc' },
 	{ table: 'case_note', column: 'body_enc' },
 	{ table: 'case_step', column: 'note_enc' },
@@ -42,7 +42,7 @@ async function rows(db: DbOrTx, query: ReturnType<typeof sql>): Promise<Row[]> {
 }
 
 /** Key ids used by at least one stored value. */
-export async function usedKeyIds(db: DbOrTx): Promise<Set<string>> {
+async function usedKeyIds(db: DbOrTx): Promise<Set<string>> {
 	const used = new Set<string>();
 	for (const { table, column } of ENCRYPTED_COLUMNS) {
 		const found = await rows(

@@ -57,12 +57,6 @@ export function berlinDayStart(at: Date): Date {
 	return berlinInstant(p.year, p.month, p.day);
 }
 
-/** Start of the Berlin calendar month of `at`. */
-export function berlinMonthStart(at: Date): Date {
-	const p = parts(at);
-	return berlinInstant(p.year, p.month, 1);
-}
-
 /** `YYYY-MM-01` of the Berlin month an instant lies in (the `contact_aggregate.month` value). */
 export function monthKey(at: Date): string {
 	return `${berlinDate(at).slice(0, 7)}-01`;

@@ -15,7 +15,7 @@ export interface Mail {
 }
 
 /** The outbox folder used when no SMTP server is configured. */
-export function outboxDir(): string {
+function outboxDir(): string {
 	return path.join(readConfig().dataDir, 'outbox');
 }
 

@@ -5,10 +5,9 @@
  * and report problems as `FieldIssue`s; routes parse ids and query parameters with `parseParam`.
  */
 import { z } from 'zod';
-import { ValidationError, type FieldIssue } from './errors';
 
 /** Values as the platform accepts them, as zod schemas for composing. */
-export const schemas = {
+const schemas = {
 	/** Any 8-4-4-4-12 hexadecimal UUID (PostgreSQL's `uuid` accepts every version). */
 	uuid: z.guid(),
 	/** An email address as the HTML standard's `<input type=email>` defines it. */
@@ -70,34 +69,6 @@ export function parseInteger(text: string, bounds: { min?: number; max?: number 
 		.max(bounds.max ?? Number.MAX_SAFE_INTEGER)
 		.safeParse(text.trim() === '' ? NaN : text.trim());
 	return result.success ? result.data : null;
-}
-
-/** The error code for a value a schema rejected (`invalid_<kind>`, or `invalid`). */
-function codeOf(issue: z.core.$ZodIssue): string {
-	if (issue.code === 'invalid_format') return `invalid_${issue.format === 'guid' ? 'id' : issue.format}`;
-	if (issue.code === 'too_big') return 'too_long';
-	if (issue.code === 'too_small') return 'too_short';
-	return 'invalid';
-}
-
-/** zod issues as `FieldIssue`s, the field path joined with dots under `prefix`. */
-export function issuesOf(error: z.ZodError, prefix = ''): FieldIssue[] {
-	return error.issues.map((issue) => ({
-		field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || 'value',
-		code: codeOf(issue),
-		...(issue.code === 'too_big' && typeof issue.maximum === 'number' ? { params: { max: issue.maximum } } : {})
-	}));
-}
-
-/**
- * Parses a value with a schema.
- * @param field the field named in the error.
- * @throws ValidationError naming `field` and why.
- */
-export function parseWith<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-	const result = schema.safeParse(value);
-	if (!result.success) throw new ValidationError(issuesOf(result.error, field));
-	return result.data;
 }
 
 export { z };

@@ -41,10 +41,10 @@ export interface DatabaseHandle {
 }
 
 /** PostgreSQL extensions the migrations use; on a server they ship with postgresql-contrib. */
-export const extensions = { pg_trgm };
+const extensions = { pg_trgm };
 
 /** Where the SQL migrations live; overridable for packaged installs. */
-export function migrationsFolder(): string {
+function migrationsFolder(): string {
 	return path.resolve(process.env.MIGRATIONS_DIR || 'drizzle');
 }
 

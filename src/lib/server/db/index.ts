@@ -16,7 +16,7 @@ export function useDatabase(handle: DatabaseHandle): void {
 }
 
 /** The process's database handle, waiting for start-up to finish. */
-export function getDatabase(): Promise<DatabaseHandle> {
+function getDatabase(): Promise<DatabaseHandle> {
 	return current ? Promise.resolve(current) : ready;
 }
 

@@ -15,7 +15,7 @@ import { loadGeographyDemo } from '../geography/demo';
 import { loadInstancesDemo } from '../instances/demo';
 import { loadSteeringDemo } from '../steering/demo';
 
-export { DEMO_PASSWORD, type DemoLogin } from '../accounts/demo';
+export type { DemoLogin } from '../accounts/demo';
 
 /** The demo data folder: `DEMO_DATA_DIR` or `data/demo`. */
 function demoDir(): string {

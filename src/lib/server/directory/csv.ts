@@ -51,7 +51,7 @@ import { emptySummary, type DirectoryImportSummary, type ImportProgress } from '
 export type CsvKind = 'actors' | 'offers';
 
 /** Fixed columns of the actors file, in export order; `description_<lang>` follow `visibility`. */
-export const ACTOR_COLUMNS = [
+const ACTOR_COLUMNS = [
 	'id',
 	'name',
 	'alternate_names',

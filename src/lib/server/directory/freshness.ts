@@ -15,9 +15,9 @@ import { directorySetting, location, organization, organizationSocialSpace, serv
 import type { EntryKind } from './service';
 
 /** Days after which an entry counts as stale when the municipality has not set its own. */
-export const DEFAULT_FRESHNESS_DAYS = 365;
+const DEFAULT_FRESHNESS_DAYS = 365;
 /** The longest period that can be set: ten years. */
-export const MAX_FRESHNESS_DAYS = 3650;
+const MAX_FRESHNESS_DAYS = 3650;
 
 /** The municipality's freshness period in days. */
 export async function getFreshnessDays(db: DbOrTx, municipalityId: string): Promise<number> {

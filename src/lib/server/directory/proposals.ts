@@ -242,7 +242,7 @@ function isTranslatedText(v: unknown): v is Record<string, { text: string; statu
  * translation status in brackets unless original), places and schedules per index
  * (`locations.0.street`), lists joined by commas; `hsdsExtra` left out.
  */
-export function flatten(value: unknown, path = '', out: Record<string, string> = {}): Record<string, string> {
+function flatten(value: unknown, path = '', out: Record<string, string> = {}): Record<string, string> {
 	if (value === null || value === undefined) {
 		if (path) out[path] = '';
 	} else if (isTranslatedText(value)) {

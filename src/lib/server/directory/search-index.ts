@@ -37,7 +37,7 @@ type MessageFn = (inputs: Record<string, never>, options: { locale: string }) =>
 const labelCache = new Map<string, { lang: string; text: string }[]>();
 
 /** A vocabulary label in every UI language (e.g. `subtopic_language_course`), for search. */
-export function labelInAllLanguages(key: string): { lang: string; text: string }[] {
+function labelInAllLanguages(key: string): { lang: string; text: string }[] {
 	const cached = labelCache.get(key);
 	if (cached) return cached;
 	const fn = (m as unknown as Record<string, MessageFn | undefined>)[key];
@@ -67,7 +67,7 @@ export function foldText(text: string): string {
 }
 
 /** Distinct folded words of at least three letters. */
-export function wordsOf(texts: string[]): string[] {
+function wordsOf(texts: string[]): string[] {
 	const words = new Set<string>();
 	for (const t of texts) for (const w of foldText(t).match(/[\p{L}\p{N}]{3,}/gu) ?? []) words.add(w);
 	return [...words];

@@ -353,9 +353,6 @@ async function runSearch(
 	};
 }
 
-/** Search parameters as they appear in a shareable URL (`?q=…&field=…`). */
-export const SEARCH_PARAMS = ['q', 'kind', 'field', 'topic', 'group', 'lang', 'space', 'district', 'cost', 'low', 'stepfree', 'open', 'near', 'sort', 'page'] as const;
-
 /** The deepest result page a search URL may ask for. */
 const MAX_PAGE = 10000;
 /** A point `lat,lon` in decimal degrees. */

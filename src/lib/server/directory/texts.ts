@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { EASY_GERMAN, type TranslationStatus } from './model';
-import type { TextVersion, TranslatedText } from './schema';
+import type { TranslatedText } from './schema';
 
 /** Short content hash of an original text (16 hex digits of SHA-256). */
 export function textHash(text: string): string {
@@ -88,7 +88,3 @@ export function pickText(t: TranslatedText, lang: string): ShownText | null {
 	};
 }
 
-/** Every language version's text joined, for search documents. */
-export function allVersions(t: TranslatedText): { lang: string; text: string }[] {
-	return Object.entries(t).map(([lang, v]: [string, TextVersion]) => ({ lang, text: v.text }));
-}

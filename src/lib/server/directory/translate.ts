@@ -68,7 +68,7 @@ export function libreTranslate(url: string, apiKey?: string): TranslationProvide
 const DEEPL_TARGETS: Record<string, string> = { de: 'DE', en: 'EN-GB', ar: 'AR', uk: 'UK', tr: 'TR', ru: 'RU' };
 
 /** DeepL API v2 (`POST <url>/v2/translate`, `Authorization: DeepL-Auth-Key <key>`). */
-export function deepl(url: string, apiKey: string): TranslationProvider {
+function deepl(url: string, apiKey: string): TranslationProvider {
 	return {
 		name: 'deepl',
 		supports: (lang) => lang in DEEPL_TARGETS,
@@ -98,7 +98,7 @@ export function configuredProvider(config: AppConfig = readConfig()): Translatio
  * Languages a text lacks that the provider can fill: content languages with no version, and
  * machine translations that became outdated (a human translation, even outdated, is kept).
  */
-export function missingLanguages(t: TranslatedText, provider: TranslationProvider): string[] {
+function missingLanguages(t: TranslatedText, provider: TranslationProvider): string[] {
 	const orig = originalLanguage(t);
 	if (!orig) return [];
 	return CONTENT_LANGUAGES.filter(

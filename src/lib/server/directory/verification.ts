@@ -36,15 +36,15 @@ import {
 import { originalLanguage, withVersion } from './texts';
 
 /** Days a link is valid unless the caller says otherwise. */
-export const LINK_DAYS = 14;
+const LINK_DAYS = 14;
 /** Who confirmed, as shown in "last verified by". */
-export const PROVIDER_VERIFIER = 'provider (email link)';
+const PROVIDER_VERIFIER = 'provider (email link)';
 /** The audit actor label of changes made through a link. */
-export const PROVIDER_ACTOR = 'provider-link';
+const PROVIDER_ACTOR = 'provider-link';
 /** Who acts when a provider uses a checked link. */
 const PROVIDER = systemPrincipal(PROVIDER_ACTOR);
 /** The longest validity a link can be given, in days. */
-export const MAX_LINK_DAYS = 90;
+const MAX_LINK_DAYS = 90;
 
 const ALL_LEVELS = ['public', 'network', 'internal'] as const;
 
@@ -65,7 +65,7 @@ async function loadEntry(db: DbOrTx, kind: EntryKind, id: string): Promise<Linke
 }
 
 /** The address a link goes to by default: the entry's email, for an offer else its actor's. */
-export function entryEmail(linked: LinkedEntry): string {
+function entryEmail(linked: LinkedEntry): string {
 	return linked.kind === 'service' ? linked.entry.email || linked.entry.organization.email : linked.entry.email;
 }
 

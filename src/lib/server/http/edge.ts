@@ -7,7 +7,7 @@
 import { isStorableText } from '../core/validation';
 
 /** The longest text a single form field may carry (characters); files are not counted. */
-export const MAX_FIELD_CHARS = 65_536;
+const MAX_FIELD_CHARS = 65_536;
 
 /** Why a request is refused: HTTP status and a message naming the part and the reason. */
 export interface EdgeRefusal {

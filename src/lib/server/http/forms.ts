@@ -1,19 +1,4 @@
-/**
- * Form helpers for routes: field errors in the request's language, and redirects that keep
- * people inside their language.
- */
-import { msg } from '$lib/messages';
-import type { FieldIssue } from '../core/errors';
-
-/** Field → translated message (first issue per field), from `error_<code>` messages. */
-export function fieldErrors(issues: FieldIssue[]): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const issue of issues) {
-		const field = issue.field.split('.')[0];
-		out[field] ??= msg(`error_${issue.code}`, issue.params ?? {}, msg('error_invalid'));
-	}
-	return out;
-}
+/** Form helpers for routes: a field's text value, and the client's address for rate limits. */
 
 /** Trimmed text value of a form field ('' when absent or a file). */
 export function text(form: FormData, name: string): string {

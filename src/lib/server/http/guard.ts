@@ -22,7 +22,7 @@ interface Area {
 const own = (p: UserPrincipal) => ({ municipalityId: p.municipalityId });
 
 /** The guarded areas, most specific first. */
-export const AREAS: readonly Area[] = [
+const AREAS: readonly Area[] = [
 	// Every signed-in person manages their own password and second factor (issue 11 §6).
 	{ prefix: '/staff/account', permission: 'account:own', scope: (p) => ({ userId: p.userId }) },
 	// Partner editors work in the directory part only, where they propose changes (issue 3 §6).
@@ -41,7 +41,7 @@ export type GuardDecision =
 	| { kind: 'forbidden_page' };
 
 /** The route path of a request without the `__data.json` suffix, and whether it had one. */
-export function routePath(pathname: string): { path: string; data: boolean } {
+function routePath(pathname: string): { path: string; data: boolean } {
 	const data = pathname.endsWith('/__data.json');
 	const path = data ? pathname.slice(0, -'/__data.json'.length) || '/' : pathname;
 	return { path: path.length > 1 ? path.replace(/\/+$/, '') : path, data };
@@ -85,11 +85,3 @@ export function decide(input: {
 	return page ? { kind: 'forbidden_page' } : { kind: 'refuse', status: 403 };
 }
 
-/**
- * The area a signed-in person lands in after signing in: the staff start page, or the first
- * other area that is theirs (partner editors: the directory, volunteers: their appointments).
- */
-export function homeArea(p: UserPrincipal): string {
-	if (can(p, 'staff_area:enter', own(p))) return '/staff';
-	return AREAS.find((a) => a.prefix !== '/staff/account' && can(p, a.permission, a.scope(p)))?.prefix ?? '/staff/account';
-}

@@ -39,20 +39,8 @@ export function listInstances(db: DbOrTx, municipalityId?: string): Promise<Inst
 		.orderBy(asc(instance.name));
 }
 
-/** Instances by id (any municipality), by name, without profiles; ids that are not UUIDs or unknown are left out. */
-export function getInstances(db: DbOrTx, ids: readonly string[]): Promise<Instance[]> {
-	const valid = [...new Set(ids.filter(isUuid))];
-	if (valid.length === 0) return Promise.resolve([]);
-	return db.select().from(instance).where(inArray(instance.id, valid)).orderBy(asc(instance.name));
-}
-
-/** One instance by id without its profile (name, municipality, contact data); null if absent or `id` is not a UUID. */
-export async function findInstance(db: DbOrTx, id: string): Promise<Instance | null> {
-	return (await getInstances(db, [id]))[0] ?? null;
-}
-
 /** Instances serving at least one of the social spaces, by name. */
-export async function listInstancesServing(db: DbOrTx, socialSpaceIds: readonly string[]): Promise<Instance[]> {
+async function listInstancesServing(db: DbOrTx, socialSpaceIds: readonly string[]): Promise<Instance[]> {
 	const valid = socialSpaceIds.filter(isUuid);
 	if (valid.length === 0) return [];
 	const rows = await db
@@ -73,7 +61,7 @@ export async function listInstancesServingDistrict(db: DbOrTx, districtId: strin
  * The social spaces each instance serves, as `{ instanceId, socialSpaceId }` pairs (for
  * joining in JavaScript; names and districts come from geography's `getSocialSpaces`).
  */
-export function listServedSocialSpaceIds(db: DbOrTx, instanceIds: readonly string[]): Promise<{ instanceId: string; socialSpaceId: string }[]> {
+function listServedSocialSpaceIds(db: DbOrTx, instanceIds: readonly string[]): Promise<{ instanceId: string; socialSpaceId: string }[]> {
 	const valid = instanceIds.filter(isUuid);
 	if (valid.length === 0) return Promise.resolve([]);
 	return db
@@ -163,7 +151,7 @@ export interface InstanceInput {
  * @param allowedSocialSpaceIds the social spaces of the instance's municipality.
  * @returns the issues (empty when valid).
  */
-export function validateInstanceInput(input: InstanceInput, allowedSocialSpaceIds: readonly string[]): FieldIssue[] {
+function validateInstanceInput(input: InstanceInput, allowedSocialSpaceIds: readonly string[]): FieldIssue[] {
 	const issues: FieldIssue[] = [];
 	if (!input.name.trim()) issues.push({ field: 'name', code: 'required' });
 	for (const field of ['name', 'hostOrganization', 'street', 'city', 'phone', 'email', 'website'] as const) {

@@ -188,7 +188,7 @@ const typedNumber = z
  * @throws ValidationError per rule key: `required`, `not_a_number`, `not_an_integer`,
  *   `out_of_range` (params min, max).
  */
-export function parseCoverageRules(input: Record<string, unknown>): CoverageRules {
+function parseCoverageRules(input: Record<string, unknown>): CoverageRules {
 	const issues: FieldIssue[] = [];
 	const rules = { ...DEFAULT_COVERAGE_RULES };
 	for (const key of COVERAGE_RULE_KEYS) {

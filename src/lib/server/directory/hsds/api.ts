@@ -67,7 +67,7 @@ export interface HsdsQuery {
 }
 
 /** Default and largest page size. */
-export const DEFAULT_PER_PAGE = 50;
+const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 1000;
 
 function bool(params: URLSearchParams, name: string): boolean {
@@ -101,7 +101,7 @@ function uuidParam(params: URLSearchParams, name: string): string | undefined {
  * `Accept-Language` entry (by q-value) that is one of the content languages, else German.
  * @throws HsdsRequestError 400 for an invalid `lang`.
  */
-export function chooseLanguage(params: URLSearchParams, acceptLanguage: string | null): string {
+function chooseLanguage(params: URLSearchParams, acceptLanguage: string | null): string {
 	const explicit = params.get('lang');
 	if (explicit) {
 		const tag = canonicalLanguageTag(explicit);
@@ -331,7 +331,7 @@ export interface BundleParts {
 const FULL: BundleParts = { places: true, schedules: true, organizationLocations: true };
 
 /** Loads offers (public or not: callers filter) with actor and the `parts` asked for, in `ids` order. */
-export async function loadServiceBundles(db: DbOrTx, ids: string[], parts: BundleParts = FULL): Promise<ServiceBundle[]> {
+async function loadServiceBundles(db: DbOrTx, ids: string[], parts: BundleParts = FULL): Promise<ServiceBundle[]> {
 	if (!ids.length) return [];
 	const rows = await db
 		.select({ s: service, o: organization })

@@ -79,7 +79,7 @@ function withMetadata(out: Json, kept: unknown, generated: Json[]): void {
 }
 
 /** The full HSDS location (`location.json`). */
-export function locationToHsds(loc: Location, ctx: ExportContext): Json {
+function locationToHsds(loc: Location, ctx: ExportContext): Json {
 	const codecs = locationCodecs(loc.id, ctx.lang, ctx.landOf(loc.municipalityId));
 	const out: Json = { id: loc.id, ...(loc.organizationId ? { organization_id: loc.organizationId } : {}) };
 	exportFields(codecs, loc, loc.hsdsExtra, out);

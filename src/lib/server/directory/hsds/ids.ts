@@ -11,7 +11,7 @@ import { isUuid } from '../../core/validation';
 export { isUuid };
 
 /** Namespace of all name-based ids of the anlaufstelle HSDS exchange (a fixed random UUID). */
-export const HSDS_NAMESPACE = '6f1d9a52-3c0e-4b7a-9d55-2a8e41c7b0f3';
+const HSDS_NAMESPACE = '6f1d9a52-3c0e-4b7a-9d55-2a8e41c7b0f3';
 
 /** RFC 9562 version 5 UUID of `name` in `namespace` (lowercase). */
 export function uuidV5(name: string, namespace: string = HSDS_NAMESPACE): string {

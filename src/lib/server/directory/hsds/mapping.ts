@@ -167,7 +167,7 @@ export function landOf(officialCode: string | null): string {
 const displayNames = new Map<string, Intl.DisplayNames>();
 
 /** The display name of a language tag in the reader's language (Leichte Sprache named as such). */
-export function languageName(tag: string, lang: string): string {
+function languageName(tag: string, lang: string): string {
 	const locale = uiLocaleFor(lang);
 	if (tag === EASY_GERMAN) return locale === 'de' ? 'Leichte Sprache' : 'Easy German (Leichte Sprache)';
 	if (!displayNames.has(locale)) displayNames.set(locale, new Intl.DisplayNames([locale], { type: 'language' }));
@@ -440,7 +440,7 @@ export function serviceCodecs(id: string, lang: string): Codec<ServiceFields>[] 
 export type ServiceVocabulary = Pick<Service, 'themeFields' | 'subtopics' | 'dimensionsOverride' | 'targetGroups' | 'costKind' | 'lowThreshold'>;
 
 /** Translation status of each language of an offer's name and description (description first). */
-export function translationStatuses(s: Pick<Service, 'name' | 'description'>): [string, string][] {
+function translationStatuses(s: Pick<Service, 'name' | 'description'>): [string, string][] {
 	const langs = [...new Set([...Object.keys(s.name), ...Object.keys(s.description)])].sort();
 	return langs.map((l) => [l, (s.description[l] ? effectiveStatus(s.description, l) : effectiveStatus(s.name, l))!]);
 }

@@ -7,7 +7,7 @@ import type { Cookies } from '@sveltejs/kit';
 import { isUuid } from '../../core/validation';
 
 /** Name of the cookie holding the saved offer ids. */
-export const SAVED_COOKIE = 'saved';
+const SAVED_COOKIE = 'saved';
 /** Most offers the list keeps; saving one more drops the oldest. */
 export const MAX_SAVED = 50;
 
@@ -36,7 +36,7 @@ export function readSaved(cookies: Cookies): string[] {
  * Stores the list for a year (SameSite=Lax; HttpOnly because only the server reads it), or
  * deletes the cookie when the list is empty.
  */
-export function writeSaved(cookies: Cookies, ids: string[]): void {
+function writeSaved(cookies: Cookies, ids: string[]): void {
 	if (!ids.length) {
 		cookies.delete(SAVED_COOKIE, { path: '/' });
 		return;

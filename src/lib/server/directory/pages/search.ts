@@ -69,7 +69,7 @@ export function osmObjectUrl(sourceId: string | null): string | null {
 }
 
 /** A title in `lang`, else German, else any language it has. */
-export function titleIn(title: Record<string, string>, lang: string): { text: string; lang: string } {
+function titleIn(title: Record<string, string>, lang: string): { text: string; lang: string } {
 	const shown = pickLanguage(title, lang);
 	return shown ? { text: shown.text, lang: shown.lang } : { text: '', lang };
 }

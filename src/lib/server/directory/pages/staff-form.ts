@@ -46,7 +46,7 @@ export function textLanguages(t: TranslatedText): string[] {
  * A translated text from `<field>.<lang>` and `<field>.<lang>.status` inputs. Unchanged
  * translations keep their basis, so they turn outdated when the original changed.
  */
-export function textFromForm(form: FormData, field: string, previous: TranslatedText): TranslatedText {
+function textFromForm(form: FormData, field: string, previous: TranslatedText): TranslatedText {
 	const versions = textLanguages(previous)
 		.map((lang) => ({ lang, text: formText(form, `${field}.${lang}`), status: formText(form, `${field}.${lang}.status`) || 'human' }))
 		.filter((v) => v.text);

@@ -70,7 +70,7 @@ export interface LanguageChoice {
 }
 
 /** Name of a language tag in `locale` (Leichte Sprache by message). */
-export function languageName(tag: string, locale: string): string {
+function languageName(tag: string, locale: string): string {
 	if (tag === EASY_GERMAN) return msg('lang_de_x_ls');
 	try {
 		return new Intl.DisplayNames([locale], { type: 'language' }).of(tag) ?? tag;
@@ -83,14 +83,14 @@ export function languageName(tag: string, locale: string): string {
  * Whether a save by `p` is written directly: `directory:edit` on the entry as it is (its
  * instance) and as it would be (the chosen instance). Otherwise it becomes a proposal.
  */
-export function mayEditDirectly(p: UserPrincipal, municipalityId: string, before: string | null | undefined, after: string | null | undefined): boolean {
+function mayEditDirectly(p: UserPrincipal, municipalityId: string, before: string | null | undefined, after: string | null | undefined): boolean {
 	return (
 		can(p, 'directory:edit', { municipalityId, instanceId: before ?? null }) && can(p, 'directory:edit', { municipalityId, instanceId: after ?? null })
 	);
 }
 
 /** The vocabularies of the forms with labels in the request's language. */
-export function vocabularies(locale: string) {
+function vocabularies(locale: string) {
 	const statusKey = (s: string) => `status_${s.replaceAll(' ', '_')}`;
 	return {
 		actorTypes: ACTOR_TYPES.map((t) => ({ value: t.key, label: msg(`actor_type_${t.key}`) })),
@@ -111,10 +111,10 @@ export function vocabularies(locale: string) {
 }
 
 /** Languages offered as checkboxes for "languages spoken"; others are typed as BCP 47 tags. */
-export const COMMON_LANGUAGES = ['de', 'en', 'ar', 'fa', 'prs', 'uk', 'tr', 'ru', 'fr', 'ku', 'ti', 'so', 'ro', 'bg', 'pl', 'sq'];
+const COMMON_LANGUAGES = ['de', 'en', 'ar', 'fa', 'prs', 'uk', 'tr', 'ru', 'fr', 'ku', 'ti', 'so', 'ro', 'bg', 'pl', 'sq'];
 
 /** The effective status of every language version of each text field, for the forms. */
-export function textStatuses(texts: Record<string, TranslatedText>): Record<string, Record<string, string>> {
+function textStatuses(texts: Record<string, TranslatedText>): Record<string, Record<string, string>> {
 	return Object.fromEntries(
 		Object.entries(texts).map(([field, t]) => [field, Object.fromEntries(textLanguages(t).filter((l) => t[l]).map((l) => [l, effectiveStatus(t, l)!]))])
 	);
@@ -124,7 +124,7 @@ export function textStatuses(texts: Record<string, TranslatedText>): Record<stri
  * Instances the principal may assign an entry to, plus the current one: those they may edit
  * directly, or every instance for those who only propose (a reviewer decides).
  */
-export async function instanceChoices(db: DbOrTx, p: UserPrincipal, current: string | null): Promise<Choice[]> {
+async function instanceChoices(db: DbOrTx, p: UserPrincipal, current: string | null): Promise<Choice[]> {
 	const all = await listInstances(db, p.municipalityId);
 	const municipalityId = p.municipalityId;
 	const proposesOnly = !can(p, 'directory:review', { municipalityId });
@@ -134,7 +134,7 @@ export async function instanceChoices(db: DbOrTx, p: UserPrincipal, current: str
 }
 
 /** Districts with their social spaces, for the actor form's "active in" choice. */
-export async function districtChoices(db: DbOrTx, municipalityId: string) {
+async function districtChoices(db: DbOrTx, municipalityId: string) {
 	const [districts, spaces] = await Promise.all([listDistricts(db, municipalityId), listSocialSpaces(db, { municipalityId })]);
 	return districts.map((d) => ({
 		id: d.id,
@@ -144,12 +144,12 @@ export async function districtChoices(db: DbOrTx, municipalityId: string) {
 }
 
 /** An empty place row. */
-export function emptyPlace(): LocationInput {
+function emptyPlace(): LocationInput {
 	return { name: '', street: '', postalCode: '', city: '', latitude: null, longitude: null, accessibility: [], accessibilityNote: {}, directions: {} };
 }
 
 /** The rows a form draws: the entry's places and hours plus empty ones to add. */
-export function formRows(input: ServiceInput | OrganizationInput): { locations: LocationInput[]; schedules: ScheduleInput[] } {
+function formRows(input: ServiceInput | OrganizationInput): { locations: LocationInput[]; schedules: ScheduleInput[] } {
 	return {
 		locations: [...input.locations, ...Array.from({ length: EMPTY_PLACE_ROWS }, emptyPlace)],
 		schedules:
@@ -172,7 +172,7 @@ export function formRows(input: ServiceInput | OrganizationInput): { locations: 
 }
 
 /** An empty offer of an actor, for the "new offer" form. */
-export function emptyService(organizationId: string, instanceId: string | null): ServiceInput {
+function emptyService(organizationId: string, instanceId: string | null): ServiceInput {
 	return {
 		organizationId, instanceId, name: {}, description: {}, status: 'active', visibility: 'public', themeFields: [], subtopics: [],
 		dimensionsOverride: null, targetGroups: [], minimumAge: null, maximumAge: null, languages: [], costKind: 'free',
@@ -182,7 +182,7 @@ export function emptyService(organizationId: string, instanceId: string | null):
 }
 
 /** An empty actor, for the "new actor" form. */
-export function emptyOrganization(instanceId: string | null): OrganizationInput {
+function emptyOrganization(instanceId: string | null): OrganizationInput {
 	return {
 		name: '', alternateNames: [], description: {}, actorType: 'other', email: '', phone: '', website: '', visibility: 'public',
 		instanceId, socialSpaceIds: [], locations: []
@@ -190,7 +190,7 @@ export function emptyOrganization(instanceId: string | null): OrganizationInput 
 }
 
 /** Integration dimensions derived from an offer's theme fields (and its sub-topics' fields). */
-export function derivedDimensions(input: ServiceInput): string[] {
+function derivedDimensions(input: ServiceInput): string[] {
 	return dimensionsServedBy(themeFieldsWithSubtopics(input.themeFields, input.subtopics));
 }
 
@@ -262,7 +262,7 @@ async function storedActor(db: DbOrTx, p: UserPrincipal, id: string): Promise<Or
 }
 
 /** What the actor form is drawn with: the input (as stored or as entered) and the choices. */
-export async function actorForm(db: DbOrTx, p: UserPrincipal, locale: string, input: OrganizationInput, current: OrganizationDetail | null) {
+async function actorForm(db: DbOrTx, p: UserPrincipal, locale: string, input: OrganizationInput, current: OrganizationDetail | null) {
 	return {
 		id: current?.id ?? null,
 		input,
@@ -297,7 +297,7 @@ async function storedOffer(db: DbOrTx, p: UserPrincipal, id: string): Promise<Se
 }
 
 /** What the offer form is drawn with. @throws NotFoundError when its actor is not the principal's to see. */
-export async function offerForm(db: DbOrTx, p: UserPrincipal, locale: string, id: string | null, input: ServiceInput, stored: ServiceDetail | null) {
+async function offerForm(db: DbOrTx, p: UserPrincipal, locale: string, id: string | null, input: ServiceInput, stored: ServiceDetail | null) {
 	const org = isUuid(input.organizationId) ? await getOrganization(db, input.organizationId, visibleLevels(p, p.municipalityId)) : null;
 	if (!org || org.municipalityId !== p.municipalityId) throw new NotFoundError('organization not found');
 	const direct = mayEditDirectly(p, p.municipalityId, stored?.instanceId, stored?.instanceId ?? input.instanceId);

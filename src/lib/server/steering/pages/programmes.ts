@@ -18,7 +18,7 @@ import { deadlineFeed, getProgramme, listDeadlines, listProgrammes, programmeToI
 import { formList, formText } from './forms';
 
 /** Blank deadline rows offered below the filled ones (and added by "more rows"). */
-export const BLANK_DEADLINE_ROWS = 3;
+const BLANK_DEADLINE_ROWS = 3;
 
 /** Most deadline rows a form may send. */
 const MAX_DEADLINE_ROWS = 200;

@@ -207,7 +207,7 @@ export function renderReportPdf(report: SteeringReport): Promise<Buffer> {
  * value. The header names are machine keys (`section;table;key;label;column;value`), so a
  * script reads every language alike; value (numbers plain with `.` as decimal separator, "<5", or the "no data" text).
  */
-export function reportCsvLines(report: SteeringReport): (string | number)[][] {
+function reportCsvLines(report: SteeringReport): (string | number)[][] {
 	const d = report.dashboard;
 	const L = d.locale;
 	const info = indicatorText(L, 'in_sources');
