@@ -23,6 +23,9 @@ const config = {
 				'manifest-src': ['self']
 			}
 		},
+		// Absolute asset paths: the guard renders the 403 page in place of any refused URL, at
+		// whatever depth, and relative paths to app.css would miss from there.
+		paths: { relative: false },
 		alias: {
 			$paraglide: 'src/lib/paraglide'
 		}

@@ -2,7 +2,7 @@
  * `npm test`: everything CI runs.
  * 1. builds the app (compiles the UI messages too);
  * 2. integration tests on embedded PGlite;
- * 3. the same integration tests and the HTTP tests on a throwaway PostgreSQL 15 cluster started
+ * 3. the same integration tests, the HTTP tests and the permission matrix on a throwaway PostgreSQL 15 cluster started
  *    with pg_virtualenv (skipped with a visible warning where no PostgreSQL binaries exist);
  * 4. HTTP and browser tests (Playwright driving Debian's Chromium, axe-core) on PGlite.
  */
@@ -34,7 +34,7 @@ if (pgVirtualenv && existsSync(`/usr/lib/postgresql/${pgVersion}/bin/postgres`))
 	const inner = [
 		'export TEST_DATABASE_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:${PGPORT:-5432}/postgres"',
 		`"${node}" ${vitest.join(' ')}`,
-		`"${node}" ${vitest.join(' ')} --config vitest.browser.config.ts tests/browser/http.test.ts`
+		`"${node}" ${vitest.join(' ')} --config vitest.browser.config.ts tests/browser/http.test.ts tests/browser/permissions.test.ts`
 	].join(' && ');
 	step(`integration and HTTP tests on PostgreSQL ${pgVersion}`, pgVirtualenv, ['-v', pgVersion, 'sh', '-c', inner]);
 } else {
