@@ -61,8 +61,8 @@ describe('contact log and statistics pages', () => {
 		expect(res.status()).toBe(200);
 		const csv = await res.text();
 		expect(csv.charCodeAt(0)).toBe(0xfeff);
-		expect(csv.split('\n')[0]).toContain(';');
-		expect(csv).not.toMatch(/;[1-4]\r?$/m);
+		expect(csv.split('\n')[0]).toContain(',');
+		expect(csv).not.toMatch(/,[1-4]\r?$/m);
 	});
 
 	it('works in Arabic, right to left, for a Welcome Point', async () => {

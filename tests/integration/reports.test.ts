@@ -97,10 +97,10 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 		expect(compared).toBeGreaterThan(50);
 	});
 
-	it('CSV: semicolons, BOM, a section column, values equal to the dashboard', () => {
+	it('CSV: commas (RFC 4180), BOM, a section column, values equal to the dashboard', () => {
 		const csv = renderReportCsv(annual);
-		expect(csv.startsWith('\uFEFFsection;table;key;label;column;value\r\n')).toBe(true);
-		const rows: string[][] = parse(csv.slice(1), { delimiter: ';' });
+		expect(csv.startsWith('\uFEFFsection,table,key,label,column,value\r\n')).toBe(true);
+		const rows: string[][] = parse(csv.slice(1), { delimiter: ',' });
 		const want = expected(annual.dashboard);
 		const got = new Map(rows.filter((r) => r[0] !== 'report' && r[0] !== 'section').map((r) => [`${r[1]}|${r[2]}|${r[4]}`, r[5]]));
 		expect(got.size).toBe(want.size);

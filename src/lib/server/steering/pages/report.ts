@@ -6,8 +6,8 @@
  *   document language and title set and shown; fonts Noto Sans / Noto Sans Arabic from
  *   `data/fonts/`, OFL — as the case export of casework),
  * - an XLSX workbook (one sheet per section plus an information sheet),
- * - a CSV file (`;`, UTF-8 with BOM, CRLF; one long table with a section column: section, table,
- *   row key, row label, column, value),
+ * - a CSV file (`,` as RFC 4180 has it, UTF-8 with BOM, CRLF; one long table with a section
+ *   column: section, table, row key, row label, column, value),
  * each stating the generation date (Europe/Berlin) and the sources of the data.
  *
  * The numbers are those of the municipality dashboard (`municipalityDashboard` with the district
@@ -15,10 +15,10 @@
  * such. Access: `steering:view`.
  */
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import PDFDocument from 'pdfkit';
 import writeXlsxFile from 'write-excel-file/node';
 import type { Principal, UserPrincipal } from '../../access';
+import { spreadsheetCsv } from '../../core/csv';
 import { ValidationError, type FieldIssue } from '../../core/errors';
 import { parseInteger } from '../../core/validation';
 import type { DbOrTx } from '../../db/client';
@@ -223,9 +223,14 @@ function reportCsvLines(report: SteeringReport): (string | number)[][] {
 	return lines;
 }
 
-/** CSV for German Excel: `;`, UTF-8 with BOM, CRLF line ends (RFC 4180 quoting). */
+/**
+ * The report as CSV (`spreadsheetCsv`): comma-separated as RFC 4180 defines, which spreadsheets
+ * recognise in every locale and which suits the plain `.`-decimal numbers of this file (a `;`
+ * file has no marker a spreadsheet honours: Excel's `sep=;` line makes it drop the UTF-8 byte
+ * order mark, and Gnumeric then misreads the file); UTF-8 with BOM, CRLF line ends.
+ */
 export function renderReportCsv(report: SteeringReport): string {
-	return stringify(reportCsvLines(report), { delimiter: ';', bom: true, record_delimiter: 'windows' });
+	return spreadsheetCsv(reportCsvLines(report), ',');
 }
 
 /**
