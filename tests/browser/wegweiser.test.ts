@@ -91,7 +91,8 @@ describe.each(LANGS)('Wegweiser in %s without JavaScript', (lang) => {
 		expect(await page.textContent('main')).toContain(t.ww_what_to_bring);
 		const [ld] = await jsonLd(page);
 		expect(ld).toMatchObject({ '@context': 'https://schema.org', '@type': 'Service', provider: { '@type': 'Organization', name: 'Anlaufstelle Kalk (Demo)' } });
-		expect(ld.availableLanguage).toEqual([
+		expect(ld.availableLanguage).toBeUndefined();
+		expect((ld.availableChannel as Record<string, unknown>[])[0].availableLanguage).toEqual([
 			{ '@type': 'Language', alternateName: 'de' },
 			{ '@type': 'Language', alternateName: 'ar' },
 			{ '@type': 'Language', alternateName: 'fa' }
