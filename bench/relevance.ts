@@ -16,7 +16,9 @@
  * Lists every query that misses an expected offer in its top 5 with what it showed instead.
  * Targets (issue 12): recall@5 ≥ 0.9 overall and ≥ 0.8 in every language.
  *
- * Usage: tsx bench/relevance.ts [--out result.json] [--quiet] (`npm run bench:relevance`).
+ * Usage: tsx bench/relevance.ts [--queries dir] [--out result.json] [--quiet]
+ * (`npm run bench:relevance`). `--queries` reads another set (default `bench/relevance`), e.g.
+ * queries the engine has not been tuned on; `DEMO_DATA_DIR` another demo directory.
  * Exits 1 when a query file is malformed (file, query index, field), not when a target is missed.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,7 +47,6 @@ const TOP = 5;
 const MRR_DEPTH = 10;
 /** The public search page's first page. */
 const PER_PAGE = 20;
-const QUERY_DIR = path.resolve('bench/relevance');
 const DEMO_DIR = path.resolve(process.env.DEMO_DATA_DIR || 'data/demo');
 
 const relevanceQuery = z
@@ -72,7 +73,7 @@ interface Scored extends RelevanceQuery {
 }
 
 /** Reads and checks every `<lang>.json`; a problem names the file, the query index and the field. */
-function readQueries(dir = QUERY_DIR): RelevanceQuery[] {
+function readQueries(dir: string): RelevanceQuery[] {
 	const problems: string[] = [];
 	const all: RelevanceQuery[] = [];
 	for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
@@ -155,8 +156,8 @@ function row(name: string, a: ReturnType<typeof aggregate>): string {
 }
 
 async function main() {
-	const { values } = parseArgs({ options: { out: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
-	const queries = readQueries();
+	const { values } = parseArgs({ options: { queries: { type: 'string', default: 'bench/relevance' }, out: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
+	const queries = readQueries(path.resolve(values.queries));
 	const counts = LANGUAGES.map((l) => [l, queries.filter((q) => q.lang === l).length] as const);
 	const started = performance.now();
 	const handle = await openDatabase({ memory: true });
