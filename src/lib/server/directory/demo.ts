@@ -4,8 +4,9 @@
  * `isDemo: true` and introduced as "Demo-Inhalt": at the Köln-Kalk contact point, at three OSM
  * actors in Stadtbezirk Kalk, and at the two Düsseldorf Welcome Points. Texts are German with
  * human translations and Leichte Sprache versions. Besides the first offers written here, the
- * larger set of issue 12 §3 (about 50 offers across the four theme fields, a third translated)
- * is data: `data/demo/offers/<municipality>.json` (see `loadOfferFiles`). Idempotent: entries
+ * larger set of issue 12 §3 (48 offers across the four theme fields and every sub-topic, 14 of
+ * them translated, so that 26 of all 60 are) is data: `data/demo/offers/<municipality>.json`
+ * (see `loadOfferFiles`). Idempotent: entries
  * are keyed by `source` `demo` and a `sourceId`; what exists is left alone. Written as
  * `systemPrincipal('demo-loader')`. Source: issue 3 §8, issue 12 §3.
  */
