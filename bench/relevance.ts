@@ -18,7 +18,8 @@
  *
  * Usage: tsx bench/relevance.ts [--queries dir] [--out result.json] [--quiet]
  * (`npm run bench:relevance`). `--queries` reads another set (default `bench/relevance`), e.g.
- * queries the engine has not been tuned on; `DEMO_DATA_DIR` another demo directory.
+ * queries the engine has not been tuned on; `DEMO_DATA_DIR` another demo directory;
+ * `DATABASE_URL` an empty PostgreSQL database instead of the in-memory PGlite.
  * Exits 1 when a query file is malformed (file, query index, field), not when a target is missed.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -160,7 +161,8 @@ async function main() {
 	const queries = readQueries(path.resolve(values.queries));
 	const counts = LANGUAGES.map((l) => [l, queries.filter((q) => q.lang === l).length] as const);
 	const started = performance.now();
-	const handle = await openDatabase({ memory: true });
+	// An empty PostgreSQL database when DATABASE_URL names one (the demo is added to what it holds).
+	const handle = process.env.DATABASE_URL ? await openDatabase({ url: process.env.DATABASE_URL }) : await openDatabase({ memory: true });
 	await migrateDatabase(handle);
 	await loadGeographyDemo(handle.db, DEMO_DIR);
 	await loadInstancesDemo(handle.db);
@@ -171,7 +173,7 @@ async function main() {
 	const searchMs = performance.now() - t0;
 	await handle.close();
 
-	console.log(`search relevance: ${queries.length} queries (${counts.map(([l, n]) => `${l} ${n}`).join(', ')}); demo loaded in ${(loadedMs / 1000).toFixed(1)} s, queries ran in ${(searchMs / 1000).toFixed(1)} s`);
+	console.log(`search relevance on ${handle.kind}: ${queries.length} queries (${counts.map(([l, n]) => `${l} ${n}`).join(', ')}); demo loaded in ${(loadedMs / 1000).toFixed(1)} s, queries ran in ${(searchMs / 1000).toFixed(1)} s`);
 	console.log(`  ${'group'.padEnd(16)} ${'n'.padStart(4)}   recall@5 MRR@10  zero-result`);
 	console.log(row('overall', result.overall));
 	for (const [k, a] of Object.entries(result.byLanguage)) console.log(row(k, a));
