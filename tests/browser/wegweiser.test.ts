@@ -141,8 +141,9 @@ describe.each(LANGS)('Wegweiser in %s without JavaScript', (lang) => {
 		await page.click('main .lead a[href*="/a/"]');
 		await page.waitForURL(/\/a\/[0-9a-f-]{36}$/);
 		expect(await page.textContent('h1')).toBe('Anlaufstelle Kalk (Demo)');
-		// Deutschkurs, Sozialberatung and Hausaufgabenhilfe of the demo contact point.
-		expect(await page.locator('main a[href*="/o/"]').count()).toBe(3);
+		// Deutschkurs, Sozialberatung and Hausaufgabenhilfe of the demo contact point, and its 16
+		// offers of data/demo/offers/koeln.json (issue 12 §3).
+		expect(await page.locator('main a[href*="/o/"]').count()).toBe(3 + 16);
 		const [ld] = await jsonLd(page);
 		expect(ld).toMatchObject({ '@type': 'Organization', name: 'Anlaufstelle Kalk (Demo)', email: 'kalk@example.org' });
 		await expectAccessibleUrl(page);
