@@ -139,8 +139,9 @@ const summaryColumns = {
 	totpEnabled: userAccount.totpEnabled,
 	disabledAt: userAccount.disabledAt,
 	preferredLocale: userAccount.preferredLocale,
-	instanceIds: sql<string[]>`array(select ui.instance_id::text from user_instance ui where ui.user_id = ${userAccount.id} order by 1)`,
-	invited: sql<boolean>`exists(select 1 from user_invitation inv where inv.user_id = ${userAccount.id})`
+	// Qualified by hand: drizzle writes a lone `"id"` here, which the subqueries would read as their own.
+	instanceIds: sql<string[]>`array(select ui.instance_id::text from user_instance ui where ui.user_id = "user_account"."id" order by 1)`,
+	invited: sql<boolean>`exists(select 1 from user_invitation inv where inv.user_id = "user_account"."id")`
 };
 
 /**
