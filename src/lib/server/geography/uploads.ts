@@ -178,14 +178,17 @@ export async function previewUpload(db: Db, principal: Principal, municipalityId
 
 /**
  * The upload waiting for `principal`'s confirmation.
- * @throws NotFoundError when `id` is not a UUID or names no upload of this person.
+ * @throws NotFoundError when `id` is not a UUID or names no waiting upload (already imported or
+ *   discarded: a second click on "import" says so), or one of another person.
  * @throws AccessDeniedError without `geography:manage` on its municipality.
  * @throws ConflictError `adm_upload_expired` when it waited longer than `UPLOAD_MINUTES`.
  */
 async function waitingUpload(db: DbOrTx, principal: Principal, id: string) {
 	const [row] = isUuid(id) ? await db.select().from(importUpload).where(eq(importUpload.id, id)) : [];
-	authorize(principal, 'geography:manage', { municipalityId: row?.municipalityId });
-	if (!row || row.uploadedBy !== uploaderOf(principal)) throw new NotFoundError('upload');
+	// Upload ids are random UUIDs held only by their uploader: "not found" reveals nothing.
+	if (!row) throw new NotFoundError('upload');
+	authorize(principal, 'geography:manage', { municipalityId: row.municipalityId });
+	if (row.uploadedBy !== uploaderOf(principal)) throw new NotFoundError('upload');
 	if (row.createdAt.getTime() < Date.now() - UPLOAD_MINUTES * 60_000) throw new ConflictError('adm_upload_expired');
 	return row;
 }
