@@ -257,7 +257,11 @@ export function changeLines(changes: ChangeSet, entityType: string, ctx: Context
 			}
 			continue;
 		}
-		lines.push({ field: fieldLabel(field), from: valueText(field, before, entityType, ctx), to: valueText(field, after, entityType, ctx) });
+		const from = valueText(field, before, entityType, ctx);
+		const to = valueText(field, after, entityType, ctx);
+		// A record created with an empty field (no instances, no phone) would read "– → –": nothing to
+		// say. Equal values otherwise stay: an import names the metric and date of a changed value so.
+		if (from !== '–' || to !== '–') lines.push({ field: fieldLabel(field), from, to });
 	}
 	return lines;
 }
