@@ -142,9 +142,31 @@ describe('administration journey', () => {
 		await again.click('form.narrow button[type=submit]');
 		await again.waitForURL((url) => !url.pathname.includes('/login'));
 
-		// 7. The administrator sees the person active with a second factor, and the log in words.
-		await admin.reload();
+		// 7. The administrator sees the person active; resets their second factor (a lost phone),
+		// disables the account, which ends the person's session at once, and enables it again.
+		const userUrl = admin.url().split('?')[0];
+		await admin.goto(userUrl);
 		expect(await admin.textContent('main')).toContain(t.adm_state_active);
+		await admin.click('form[action="?/reset"] button');
+		await admin.waitForURL(/\?reset=1/);
+		expect(await admin.textContent('main')).toContain(t.adm_done_reset);
+		await admin.click('form[action="?/disable"] button');
+		await admin.waitForURL(/\?disabled=1/);
+		expect(await admin.textContent('main')).toContain(t.adm_state_disabled);
+		await expectAccessible(admin);
+		await again.goto(`${base}/${lang}/staff/account`);
+		expect(new URL(again.url()).pathname).toBe(`/${lang}/login`);
+		await admin.click('form[action="?/enable"] button');
+		await admin.waitForURL(/\?enabled=1/);
+
+		// 8. The person's history in the log, and the whole log, in words.
+		await admin.click(`main a[href^="/${lang}/admin/audit?entity=user"]`);
+		await admin.waitForURL(/\/admin\/audit\?/);
+		await expectAccessible(admin);
+		const history = (await admin.textContent('.adm-log'))!;
+		expect(history).toContain(`Neue Kollegin ${lang}`);
+		expect(history).not.toContain('Demo Team Welcome Point 5');
+		expect(await admin.locator('.adm-log > li').count()).toBeGreaterThanOrEqual(6);
 		await admin.goto(`${base}/${lang}/admin/audit`);
 		await expectAccessible(admin);
 		const log = (await admin.textContent('main'))!;
