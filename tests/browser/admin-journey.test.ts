@@ -3,7 +3,8 @@
  * administrator creates a user by invitation, and the invited person sets a password and enrolls
  * 2FA by scanning the QR code." The QR code is read from a screenshot by an independent decoder
  * (jsQR), and the code the test's authenticator derives from it switches the factor on; a
- * recovery code then passes the second-factor step once. Also: an invitation to an address that
+ * recovery code then passes the second-factor step once. The person changes their password (a
+ * wrong current one is refused). Also: an invitation to an address that
  * has an account says so, the audit log shows words instead of keys, and a broken boundary file
  * is listed by feature and field with nothing changed.
  */
@@ -21,6 +22,7 @@ let browser: Browser;
 
 const messages = (lang: string) => JSON.parse(readFileSync(`messages/admin/${lang}.json`, 'utf8')) as Record<string, string>;
 const PASSWORD = 'ein langes neues Passwort';
+const NEW_PASSWORD = 'noch ein langes Passwort';
 
 /** The body of the newest mail to `to` in the server's outbox, decoded (base64 or quoted-printable). */
 function newestMailTo(to: string): string {
@@ -130,11 +132,23 @@ describe('administration journey', () => {
 		expect(codes).toHaveLength(10);
 		await expectAccessible(person);
 
-		// 6. Signing in again asks for the second factor; a recovery code passes it once.
+		// 6. They change their password: a wrong current one is refused, the right one works.
+		await person.fill('#current', 'nicht mein Passwort');
+		await person.fill('#next', NEW_PASSWORD);
+		await person.click('form[action="?/password"] button');
+		await person.waitForSelector('.error-summary a[href="#current"]');
+		await expectAccessible(person);
+		await person.fill('#current', PASSWORD);
+		await person.fill('#next', NEW_PASSWORD);
+		await person.click('form[action="?/password"] button');
+		await person.waitForSelector('.notice[role=status]');
+		expect(await person.textContent('main')).toContain(t.adm_password_changed);
+
+		// 7. Signing in again asks for the second factor; a recovery code passes it once.
 		const again = await newPage(browser);
 		await again.goto(`${base}/${lang}/login`);
 		await again.fill('#email', email);
-		await again.fill('#password', PASSWORD);
+		await again.fill('#password', NEW_PASSWORD);
 		await again.press('#password', 'Enter');
 		await again.waitForURL(/\/login\/second-factor/);
 		await expectAccessible(again);
@@ -142,7 +156,7 @@ describe('administration journey', () => {
 		await again.click('form.narrow button[type=submit]');
 		await again.waitForURL((url) => !url.pathname.includes('/login'));
 
-		// 7. The administrator sees the person active; resets their second factor (a lost phone),
+		// 8. The administrator sees the person active; resets their second factor (a lost phone),
 		// disables the account, which ends the person's session at once, and enables it again.
 		const userUrl = admin.url().split('?')[0];
 		await admin.goto(userUrl);
@@ -159,7 +173,7 @@ describe('administration journey', () => {
 		await admin.click('form[action="?/enable"] button');
 		await admin.waitForURL(/\?enabled=1/);
 
-		// 8. The person's history in the log, and the whole log, in words.
+		// 9. The person's history in the log, and the whole log, in words.
 		await admin.click(`main a[href^="/${lang}/admin/audit?entity=user"]`);
 		await admin.waitForURL(/\/admin\/audit\?/);
 		await expectAccessible(admin);
