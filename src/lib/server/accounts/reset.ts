@@ -13,7 +13,7 @@ import type { Db, DbOrTx } from '../db/client';
 import { LIMITS, MIN_PASSWORD, RESET_MINUTES } from './model';
 import { hashPassword, passwordProblem } from './passwords';
 import { countFailure, isBlocked } from './rate-limit';
-import { passwordResetToken, session, userAccount } from './schema';
+import { passwordResetToken, session, userAccount, userInvitation } from './schema';
 import { newToken, sha256 } from './sessions';
 
 /** What a reset request needs besides the address: who asks, and the mail to send. */
@@ -73,6 +73,8 @@ export async function resetPassword(db: Db, token: string, password: string): Pr
 		if (!row) throw new ValidationError([{ field: 'token', code: 'invalid_token' }]);
 		if (pw) throw new ValidationError([{ field: 'password', code: pw, params: { min: MIN_PASSWORD } }]);
 		await tx.delete(passwordResetToken).where(eq(passwordResetToken.userId, row.userId));
+		// An invited person who chose "forgot password" instead of the invitation has accepted it.
+		await tx.delete(userInvitation).where(eq(userInvitation.userId, row.userId));
 		const [user] = await tx
 			.update(userAccount)
 			.set({ passwordHash: await hashPassword(password) })

@@ -49,3 +49,9 @@ export function isAsOf(text: string): boolean {
 export function parseDecimal(text: string): number | null {
 	return /^-?\d+([.,]\d+)?$/.test(text) ? Number(text.replace(',', '.')) : null;
 }
+
+/** An uploaded file waits this long for its confirmation after the preview (minutes). */
+export const UPLOAD_MINUTES = 60;
+
+/** The largest boundary or statistics file accepted in the browser (bytes); the body limit is 6 MB. */
+export const UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
