@@ -25,11 +25,9 @@ import bidiFactory from 'bidi-js';
 import * as fontkit from 'fontkit';
 import LineBreaker from 'linebreak';
 import PDFDocument from 'pdfkit';
+import { directionOfLang, type Direction } from './direction';
 
 const bidi = bidiFactory();
-
-/** Writing direction of a paragraph or document. */
-export type Direction = 'ltr' | 'rtl';
 
 /** A loaded font file and its vertical metrics in em. */
 interface Face {
@@ -417,11 +415,6 @@ export interface TableSpec {
 	rows: string[][];
 	/** Font size of the cells in points. */
 	size: number;
-}
-
-/** The direction of a language: right to left for Arabic, Farsi/Dari, Pashto, Urdu, Hebrew, … */
-export function directionOfLang(lang: string): Direction {
-	return /^(ar|fa|prs|ps|ur|he|yi|ckb|sd|ug|dv)(-|$)/i.test(lang) ? 'rtl' : 'ltr';
 }
 
 /**
