@@ -307,6 +307,11 @@ describe(`cases on ${DB_KIND}`, () => {
 		expect(text).toContain('Jobcenter Köln-Kalk');
 		expect(text).toContain('موعد في');
 		expect(text).toContain('يوم الاثنين');
+		// Names and dates beside Arabic labels keep their own order (isolated): the ISO date of the
+		// consent is not read as 02-03-2026, and the Arabic date does not pull the name apart.
+		const arabic = text.slice(0, text.indexOf('Auskunft zu Fall'));
+		expect(arabic).toContain('2026-03-02');
+		expect(arabic).not.toMatch(/\/staffA/);
 		expect(await glyphCount(pdf)).toMatchObject({ notdef: 0 });
 		// A person who reads German gets the German version alone; Dari is read in the Dari/Farsi version.
 		expect(caseExportLocales({ ...data, case: { ...data.case, language: 'de' }, consent: { ...data.consent, explainedIn: 'de' } })).toEqual(['de']);

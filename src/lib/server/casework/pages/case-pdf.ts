@@ -6,7 +6,7 @@
  * Structure H1/H2 headings and paragraphs, dates in Europe/Berlin, text through `core/pdf.ts`
  * (bidirectional, embedded Noto fonts for every script).
  */
-import { TaggedPdf } from '../../core/pdf';
+import { isolate, TaggedPdf } from '../../core/pdf';
 import type { Locale } from '../../../paraglide/runtime.js';
 import type { CaseExport } from '../export';
 import { textIn as t, uiLocale } from './texts';
@@ -52,7 +52,11 @@ export function renderCasePdf(data: CaseExport): Promise<Buffer> {
 
 /** One complete version of the export in `locale`; `lang` tags its elements when it is not the document's language. */
 function writeVersion(pdf: TaggedPdf, data: CaseExport, locale: Locale, lang: string | undefined, locales: Locale[]): void {
-	const fmt = (d: Date | string | null) => (d ? DATE_TIME(locale).format(new Date(d)) : '–');
+	// Dates and names are set in as isolates: an Arabic date carries right-to-left marks that
+	// would pull a Latin name beside it apart, and after an Arabic label an ISO date's digits
+	// would count as Arabic numbers (UAX #9 W2) and show as 02-03-2026.
+	const fmt = (d: Date | string | null) => (d ? isolate(DATE_TIME(locale).format(new Date(d))) : '–');
+	const name = (n: string | null | undefined) => (n ? isolate(n) : '–');
 	const title = t(locale, 'cs_export_title', { number: data.case.caseNumber });
 	const h1 = (text: string) => pdf.block('H1', text, { size: 18, bold: true }, lang);
 	const h2 = (text: string) => {
@@ -71,7 +75,7 @@ function writeVersion(pdf: TaggedPdf, data: CaseExport, locale: Locale, lang: st
 	if (locales.length > 1) p(t(locale, 'out_export_versions', { languages: locales.map((l) => languageName(l, locale)).join(', ') }));
 	h2(t(locale, 'cs_section_case'));
 	field(t(locale, 'cs_field_case_number'), data.case.caseNumber);
-	field(t(locale, 'cs_field_display_name'), data.case.displayName ?? '–');
+	field(t(locale, 'cs_field_display_name'), name(data.case.displayName));
 	field(t(locale, 'cs_field_language'), languageName(data.case.language, locale));
 	field(t(locale, 'cs_field_status'), t(locale, `cs_status_${data.case.status}`, {}, data.case.status));
 	field(t(locale, 'cs_field_opened_at'), fmt(data.case.openedAt));
@@ -82,9 +86,9 @@ function writeVersion(pdf: TaggedPdf, data: CaseExport, locale: Locale, lang: st
 	field(t(locale, 'cs_field_purposes'), list(data.consent.purposes.map((k) => t(locale, `cs_purpose_${k}`, {}, k))));
 	field(t(locale, 'cs_field_data_categories'), list(data.consent.dataCategories.map((k) => t(locale, `cs_category_${k}`, {}, k))));
 	field(t(locale, 'cs_field_partner_categories'), list(data.consent.partnerCategories.map((k) => t(locale, `cs_category_${k}`, {}, k))));
-	field(t(locale, 'cs_field_given_on'), data.consent.givenOn);
+	field(t(locale, 'cs_field_given_on'), isolate(data.consent.givenOn));
 	field(t(locale, 'cs_field_explained_in'), languageName(data.consent.explainedIn, locale));
-	field(t(locale, 'cs_field_recorded_by'), `${data.consent.recordedBy ?? '–'}, ${fmt(data.consent.recordedAt)}`);
+	field(t(locale, 'cs_field_recorded_by'), `${name(data.consent.recordedBy)}, ${fmt(data.consent.recordedAt)}`);
 	field(t(locale, 'cs_field_withdrawn_at'), fmt(data.consent.withdrawnAt));
 
 	h2(t(locale, 'cs_section_steps'));
@@ -94,7 +98,7 @@ function writeVersion(pdf: TaggedPdf, data: CaseExport, locale: Locale, lang: st
 			[
 				`${fmt(s.at)} · ${t(locale, `cs_step_${s.kind}`, {}, s.kind)}`,
 				s.topics.length ? `${t(locale, 'cs_field_topics')}: ${list(s.topics.map((k) => topicLabel(locale, k)))}` : '',
-				s.followUpOn ? `${t(locale, 'cs_field_follow_up_on')}: ${s.followUpOn}` : '',
+				s.followUpOn ? `${t(locale, 'cs_field_follow_up_on')}: ${isolate(s.followUpOn)}` : '',
 				s.doneAt ? `${t(locale, 'cs_field_done_at')}: ${fmt(s.doneAt)}` : ''
 			]
 				.filter(Boolean)
@@ -106,7 +110,7 @@ function writeVersion(pdf: TaggedPdf, data: CaseExport, locale: Locale, lang: st
 	h2(t(locale, 'cs_section_notes'));
 	if (!data.notes.length) p(t(locale, 'cs_none'));
 	for (const n of data.notes) {
-		p(`${fmt(n.createdAt)} · ${n.createdBy ?? '–'}`);
+		p(`${fmt(n.createdAt)} · ${name(n.createdBy)}`);
 		written(n.body);
 	}
 
@@ -114,19 +118,19 @@ function writeVersion(pdf: TaggedPdf, data: CaseExport, locale: Locale, lang: st
 	if (!data.referrals.length) p(t(locale, 'cs_none'));
 	for (const r of data.referrals) {
 		const history = r.events.map((e) => `${fmt(e.at)}: ${t(locale, `cs_referral_status_${e.status}`, {}, e.status)}`).join('; ');
-		p(`${r.targetLabel} · ${topicLabel(locale, r.topic)} · ${t(locale, `cs_referral_status_${r.status}`, {}, r.status)}\n${history}`);
+		p(`${name(r.targetLabel)} · ${topicLabel(locale, r.topic)} · ${t(locale, `cs_referral_status_${r.status}`, {}, r.status)}\n${history}`);
 	}
 
 	h2(t(locale, 'cs_section_accompaniments'));
 	if (!data.accompaniments.length) p(t(locale, 'cs_none'));
 	for (const a of data.accompaniments) {
-		p(`${fmt(a.appointmentAt)} · ${a.place} · ${languageName(a.language, locale)} · ${t(locale, `cr_acc_status_${a.status}`, {}, a.status)}${a.volunteer ? ` · ${a.volunteer}` : ''}`);
+		p(`${fmt(a.appointmentAt)} · ${name(a.place)} · ${languageName(a.language, locale)} · ${t(locale, `cr_acc_status_${a.status}`, {}, a.status)}${a.volunteer ? ` · ${name(a.volunteer)}` : ''}`);
 	}
 
 	h2(t(locale, 'cs_section_shared'));
-	p(list(data.sharedWith.map((c) => c.displayName)));
+	p(list(data.sharedWith.map((c) => name(c.displayName))));
 
 	h2(t(locale, 'cs_section_read_log'));
 	if (!data.readLog.length) p(t(locale, 'cs_none'));
-	for (const r of data.readLog) p(`${fmt(r.at)} · ${r.actor ?? '–'} · ${r.purpose ? t(locale, `cs_read_purpose_${r.purpose}`, {}, r.purpose) : '–'}`);
+	for (const r of data.readLog) p(`${fmt(r.at)} · ${name(r.actor)} · ${r.purpose ? t(locale, `cs_read_purpose_${r.purpose}`, {}, r.purpose) : '–'}`);
 }
