@@ -133,6 +133,8 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 		for (const name of ['Humboldt/Gremberg', 'Vingst', 'Bezirksstatistik Kalk 2024', 'Europe/Berlin']) expect(text).toContain(name);
 		// Arabic labels in logical order, lam-alef included ("no data").
 		for (const label of ['المصادر', 'لا توجد بيانات']) expect(text).toContain(label);
+		// An ISO date beside Arabic words keeps its order (not read as Arabic numbers, 31-12-2024).
+		expect(text).not.toContain('31-12-2024');
 		expect(await glyphCount(pdf)).toMatchObject({ notdef: 0 });
 	});
 

@@ -18,7 +18,7 @@ import { stringify } from 'csv-stringify/sync';
 import writeXlsxFile from 'write-excel-file/node';
 import type { Principal, UserPrincipal } from '../../access';
 import { ValidationError, type FieldIssue } from '../../core/errors';
-import { TaggedPdf } from '../../core/pdf';
+import { isolate, TaggedPdf } from '../../core/pdf';
 import { parseInteger } from '../../core/validation';
 import type { DbOrTx } from '../../db/client';
 import { INDICATOR_YEARS, REPORT_FORMATS, type ReportFormat } from '../model';
@@ -108,6 +108,15 @@ function rawValue(v: IndicatorValue, locale: Dashboard['locale']): string | numb
 	return valueText(v, locale);
 }
 
+/**
+ * A row label as the PDF sets it: each part the dashboard joins with " · " (area, metric, date)
+ * as a bidi isolate, so an ISO date after Arabic or Farsi words is not read as Arabic numbers
+ * (UAX #9 W2) and shown as 31-12-2024, and a Latin area name keeps its place.
+ */
+function pdfRowLabel(label: string): string {
+	return label.split(' · ').map(isolate).join(' · ');
+}
+
 const SECTIONS = ['summary', 'population', 'offers', 'contacts', 'referrals', 'needs', 'programmes'] as const;
 
 /**
@@ -128,7 +137,7 @@ export function renderReportPdf(report: SteeringReport): Promise<Buffer> {
 		pdf.table({
 			columns: header.map((_, i) => (i === 0 ? { width: first } : { width: rest, align: 'end' as const })),
 			header,
-			rows: t.rows.map((r) => [r.label, ...r.cells.map((c) => valueText(c, locale))]),
+			rows: t.rows.map((r) => [pdfRowLabel(r.label), ...r.cells.map((c) => valueText(c, locale))]),
 			size: 8
 		});
 	};
