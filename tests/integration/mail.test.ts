@@ -15,6 +15,7 @@ import { requestPasswordReset } from '../../src/lib/server/accounts/reset';
 import { userAccount } from '../../src/lib/server/accounts/schema';
 import { listAudit } from '../../src/lib/server/audit/service';
 import { issueReferral, listReferrals, mailPartnerLink, resolvePartnerLink, type PartnerMailTexts } from '../../src/lib/server/casework/referrals';
+import { RETENTION_PRINCIPAL, runRetention } from '../../src/lib/server/casework/retention';
 import { referralMail } from '../../src/lib/server/casework/schema';
 import { AccessDeniedError, ValidationError } from '../../src/lib/server/core/errors';
 import { composeMail, mailLanguages, readOutbox } from '../../src/lib/server/core/mail';
@@ -269,5 +270,15 @@ describe(`partner link mail (${DB_KIND})`, () => {
 		expect(await countRows(h, 'referral_mail')).toBe(before.mails);
 		expect(await countRows(h, 'audit_log')).toBe(before.audit);
 		expect(await h.db.select().from(referralMail).where(eq(referralMail.referralId, r.id))).toEqual([]);
+	});
+
+	it('stops working when the Löschplan erases the referral’s tokens: the mailed tokens go with the slip’s', async () => {
+		const { referral: r } = await referToOffer('alt@tr-verein.example');
+		await mail(r.id);
+		const token = (await onlyMailTo('alt@tr-verein.example')).text!.match(/\/r\/([A-Za-z0-9_-]{43})/)![1];
+		expect((await resolvePartnerLink(h.db, token, T0)).status).toBe('valid');
+		await runRetention(h.db, RETENTION_PRINCIPAL, { now: new Date(r.expiresAt.getTime() + 86_400_000), municipalityId: w.ids.k });
+		expect(await h.db.select().from(referralMail).where(eq(referralMail.referralId, r.id))).toEqual([]);
+		expect((await resolvePartnerLink(h.db, token, T0)).status).toBe('unknown');
 	});
 });
