@@ -42,13 +42,16 @@ export function mailLanguages(preferred: (string | null | undefined)[], supporte
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Plain text as HTML paragraphs; links clickable and kept left to right inside right-to-left text. */
+/**
+ * Plain text as HTML paragraphs; links clickable, kept left to right inside right-to-left text,
+ * and broken anywhere: a 43-character token would otherwise run off a phone's screen.
+ */
 function textToHtml(text: string): string {
 	return text
 		.split(/\n{2,}/)
 		.map((para) => {
 			const html = escapeHtml(para)
-				.replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}" dir="ltr">${url}</a>`)
+				.replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}" dir="ltr" style="overflow-wrap:anywhere;word-break:break-all">${url}</a>`)
 				.replace(/\n/g, '<br>');
 			return `<p>${html}</p>`;
 		})

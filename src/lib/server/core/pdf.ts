@@ -126,16 +126,6 @@ function fallbackFace(codePoints: number[], bold: boolean): Face | null {
 const INVISIBLE = /[\u00AD\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFE00-\uFE0F\uFEFF]/u;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
 const JOINERS = new Set([0x200c, 0x200d]);
-/**
- * A value set into a sentence as a bidi isolate (FSI … PDI, UAX #9 X5c): it takes the direction
- * of its own first strong letter and neither reorders nor is reordered by its neighbours — e.g. a
- * Latin name before an Arabic date, whose right-to-left marks would otherwise pull the name's
- * digits-and-commas neighbourhood apart. The controls are drawn as nothing (`INVISIBLE`).
- */
-export function isolate(value: string): string {
-	return `\u2068${value}\u2069`;
-}
-
 /** A cluster with a letter (or mark) of a specific script, not only punctuation, digits, spaces. */
 const SPECIFIC_SCRIPT = /[^\p{Script=Common}\p{Script=Inherited}\p{Script=Unknown}]/u;
 /**

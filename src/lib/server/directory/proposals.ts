@@ -20,6 +20,7 @@ import { recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
 import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { errorFields, log } from '../core/log';
+import { isolate } from '../core/direction';
 import { composeMail, mailLanguages, sendMail } from '../core/mail';
 import { isUuid } from '../core/validation';
 import { locales } from '../../paraglide/runtime.js';
@@ -85,7 +86,9 @@ async function mailDecision(db: DbOrTx, p: ProposalView, entry: string, note: st
 	const to = await proposerAddress(db, p.proposedBy);
 	if (!to) return;
 	const [lang] = mailLanguages([to.preferredLocale], locales, false);
-	const t = texts(lang, { entry, note });
+	// The reviewer's note is in their words and language: isolated, a German note keeps its order
+	// in a Farsi or Arabic mail.
+	const t = texts(lang, { entry, note: note && isolate(note) });
 	try {
 		await sendMail(composeMail(to.email, [{ lang, subject: t.subject, text: t.body }]));
 	} catch (e) {

@@ -6,7 +6,8 @@
  * Structure H1/H2 headings and paragraphs, dates in Europe/Berlin, text through `core/pdf.ts`
  * (bidirectional, embedded Noto fonts for every script).
  */
-import { isolate, TaggedPdf } from '../../core/pdf';
+import { isolate } from '../../core/direction';
+import { TaggedPdf } from '../../core/pdf';
 import type { Locale } from '../../../paraglide/runtime.js';
 import type { CaseExport } from '../export';
 import { textIn as t, uiLocale } from './texts';
