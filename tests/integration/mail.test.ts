@@ -14,7 +14,7 @@ import { systemPrincipal } from '../../src/lib/server/access';
 import { requestPasswordReset } from '../../src/lib/server/accounts/reset';
 import { userAccount } from '../../src/lib/server/accounts/schema';
 import { listAudit } from '../../src/lib/server/audit/service';
-import { issueReferral, listReferrals, mailPartnerLink, resolvePartnerLink, type PartnerMailTexts } from '../../src/lib/server/casework/referrals';
+import { issueReferral, listReferrals, mailPartnerLink, resolvePartnerLink, updateReferralByToken, type PartnerMailTexts } from '../../src/lib/server/casework/referrals';
 import { RETENTION_PRINCIPAL, runRetention } from '../../src/lib/server/casework/retention';
 import { referralMail } from '../../src/lib/server/casework/schema';
 import { AccessDeniedError, ValidationError } from '../../src/lib/server/core/errors';
@@ -226,6 +226,8 @@ describe(`partner link mail (${DB_KIND})`, () => {
 		expect((await resolvePartnerLink(h.db, token, T0)).status).toBe('valid');
 		const listed = (await listReferrals(h.db, w.who.staffA, w.ids.a, {}, T0)).find((x) => x.id === r.id)!;
 		expect(listed.mailedAt?.toISOString()).toBe(new Date(T0.getTime() + 3_600_000).toISOString());
+		// The partner reports through the mailed link as through the slip's.
+		expect((await updateReferralByToken(h.db, second, { status: 'received' }, T0)).status).toBe('received');
 
 		// Audited without the address; nothing about the person is in the mail.
 		const audit = await listAudit(h.db, T, { entityType: 'referral', entityId: r.id, limit: 5 });
