@@ -141,7 +141,7 @@ describe(`accounts on ${DB_KIND}`, () => {
 		const login = await checkPassword(h.db, 'partner@example.org', PASSWORD, '10.4.0.1');
 		const { token: oldSession } = await createSession(h.db, (login as { userId: string }).userId, true);
 		const request = (email: string, ip = '10.4.0.1') =>
-			requestPasswordReset(h.db, { email, ip, linkFor: (t) => `http://x/reset/${t}`, texts: { subject: 'Reset', body: (link: string) => `Link: ${link}` } });
+			requestPasswordReset(h.db, { email, ip, locale: 'de', linkFor: (t) => `http://x/reset/${t}`, texts: () => ({ subject: 'Reset', body: (link: string) => `Link: ${link}` }) });
 		const unknown = await request('nobody@example.org');
 		expect(unknown.status).toBe('accepted');
 		if (unknown.status === 'accepted') await unknown.delivery;

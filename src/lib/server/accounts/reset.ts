@@ -3,13 +3,15 @@
  * address and per IP in the database, and answer in the same time whether or not the address
  * has an account: the lookup and the mail happen after the answer (`delivery`). Setting a new
  * password ends every session and voids every other reset link of the account (issue 11 §6;
- * OWASP Forgot Password Cheat Sheet).
+ * OWASP Forgot Password Cheat Sheet). The mail is in the account's language, else in the one the
+ * request came in (issue 12 §4).
  */
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import { ValidationError } from '../core/errors';
-import { sendMail } from '../core/mail';
+import { composeMail, mailLanguages, sendMail } from '../core/mail';
 import type { Db, DbOrTx } from '../db/client';
+import { locales } from '../../paraglide/runtime.js';
 import { LIMITS, MIN_PASSWORD, RESET_MINUTES } from './model';
 import { hashPassword, passwordProblem } from './passwords';
 import { countFailure, isBlocked } from './rate-limit';
@@ -21,9 +23,12 @@ export interface ResetRequest {
 	email: string;
 	/** The requester's IP address (counted, never stored). */
 	ip: string;
-	/** Builds the absolute link from the token, e.g. `https://…/de/password/reset/<token>`. */
-	linkFor: (token: string) => string;
-	texts: { subject: string; body: (link: string) => string };
+	/** The language the request came in (the page's): the mail's when the account has none. */
+	locale: string;
+	/** Builds the absolute link from the token in the mail's language, e.g. `https://…/ar/password/reset/<token>`. */
+	linkFor: (token: string, locale: string) => string;
+	/** The mail in a language: subject, and the body around the link. */
+	texts: (locale: string) => { subject: string; body: (link: string) => string };
 }
 
 /**
@@ -44,7 +49,9 @@ export async function requestPasswordReset(db: DbOrTx, request: ResetRequest): P
 		if (!user || user.disabledAt) return;
 		const token = newToken();
 		await db.insert(passwordResetToken).values({ id: sha256(token), userId: user.id, expiresAt: new Date(Date.now() + RESET_MINUTES * 60_000) });
-		await sendMail({ to: user.email, subject: request.texts.subject, text: request.texts.body(request.linkFor(token)) });
+		const [lang] = mailLanguages([user.preferredLocale, request.locale], locales, false);
+		const texts = request.texts(lang);
+		await sendMail(composeMail(user.email, [{ lang, subject: texts.subject, text: texts.body(request.linkFor(token, lang)) }]));
 	})();
 	return { status: 'accepted', delivery };
 }

@@ -31,6 +31,7 @@ import { choosePurpose, listCaseReads, readPurposeOf } from '../read-audit';
 import { referralSlipPath } from '../referrals';
 import { getCaseworkSettings } from '../settings';
 import { inWords } from './errors';
+import { mailIssuedReferral } from './referrals';
 
 const TOPICS = THEME_FIELDS.map((t) => ({ key: t.key, subtopics: (SUBTOPICS[t.key as keyof typeof SUBTOPICS] ?? []).map((s) => s.key) }));
 
@@ -156,7 +157,9 @@ export const CASE_FORMS = {
 			});
 			// The partner link is German by default: the receiving partner's language, not the person's.
 			const slip = `${referralSlipPath(c.lang, c.principal.municipalitySlug, referral, token)}&to=${encodeURIComponent(caseLanguage)}`;
-			return { link: `${c.origin}/de/r/${token}`, code: referral.referenceCode, slip };
+			// Mailed to the partner too, in its language, where its entry has an address (issue 12 §7).
+			const mailedTo = await mailIssuedReferral(c.db, c.principal, referral.id, c.origin);
+			return { link: `${c.origin}/de/r/${token}`, code: referral.referenceCode, slip, mailedTo };
 		}
 	},
 	share: { form: 'share', run: (c: CaseFormContext, f: FormData) => shareCase(c.db, c.principal, c.caseId, field(f, 'userId')) },

@@ -17,6 +17,7 @@ import { listInstances } from '../../instances/service';
 import { deleteContact, lastContactLanguage, listRecentContacts, recordContact, type ContactInput } from '../contacts';
 import { CONTACT_ATTRIBUTES, CONTACT_CHANNELS } from '../model';
 import { recentReferralTargets, referralSlipPath } from '../referrals';
+import { mailIssuedReferral } from './referrals';
 import { getCaseworkSettings } from '../settings';
 import { berlinDate, berlinTime, parseBerlinDateTime } from '../time';
 import { hasMessage } from './errors';
@@ -180,20 +181,25 @@ function formIssues(issues: FieldIssue[]): FieldIssue[] {
 }
 
 /**
- * Records the posted contact for the instance `instanceId`.
- * @param lang the URL's language, for the slips of referrals to offers.
- * @returns the referrals issued: reference code, target and the slip to print (offers only).
+ * Records the posted contact for the instance `instanceId`; the partner link of each referral
+ * is mailed to the partner where its entry has an address (issue 12 §7).
+ * @param lang the URL's language, for the slips of referrals to offers; `origin` the site's,
+ *   for the mailed links.
+ * @returns the referrals issued: reference code, target, the slip to print (offers only) and
+ *   the address the link was mailed to (or null).
  * @throws AccessDeniedError; ValidationError at the controls of the form.
  */
-export async function recordFromForm(db: Db, principal: UserPrincipal, instanceId: string, values: ContactFormValues, lang: string) {
+export async function recordFromForm(db: Db, principal: UserPrincipal, instanceId: string, values: ContactFormValues, lang: string, origin: string) {
 	try {
 		const { referrals } = await recordContact(db, principal, contactInput(instanceId, values));
+		const mailedTo = await Promise.all(referrals.map((r) => mailIssuedReferral(db, principal, r.referral.id, origin)));
 		return {
 			saved: true as const,
-			issued: referrals.map((r) => ({
+			issued: referrals.map((r, i) => ({
 				code: r.referral.referenceCode,
 				target: r.referral.targetLabel,
-				slip: r.referral.serviceId ? referralSlipPath(lang, principal.municipalitySlug, r.referral, r.token) : null
+				slip: r.referral.serviceId ? referralSlipPath(lang, principal.municipalitySlug, r.referral, r.token) : null,
+				mailedTo: mailedTo[i]
 			}))
 		};
 	} catch (e) {

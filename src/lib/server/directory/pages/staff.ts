@@ -8,6 +8,7 @@
  */
 import { msg } from '$lib/messages';
 import { m } from '$lib/paraglide/messages.js';
+import type { Locale } from '$lib/paraglide/runtime';
 import { formatDateTime } from '$lib/format';
 import { directionOf } from '$lib/i18n';
 import { can, type UserPrincipal } from '../../access';
@@ -31,7 +32,7 @@ import {
 	THEME_FIELDS,
 	VISIBILITIES
 } from '../model';
-import { getProposal, listProposals, mayDecide, openProposalCount, PROPOSAL_STATUSES, proposalDiff, propose, type ProposalView } from '../proposals';
+import { getProposal, listProposals, mayDecide, openProposalCount, PROPOSAL_STATUSES, proposalDiff, propose, type DecisionMailTexts, type ProposalView } from '../proposals';
 import type { TranslatedText } from '../schema';
 import {
 	getOrganization,
@@ -422,7 +423,7 @@ export async function verifyEntry(db: Db, p: UserPrincipal, kind: EntryKind, id:
 
 /**
  * Emails a confirmation link for an entry to the posted `email` or the entry's address, the mail
- * in the person's language.
+ * in the provider's language with German beside it (dates in each language).
  * @returns what the page confirms: the address and the expiry date.
  * @throws NotFoundError; AccessDeniedError; ValidationError (`email`, `days`).
  */
@@ -430,11 +431,11 @@ export async function sendEntryLink(db: Db, p: UserPrincipal, kind: EntryKind, i
 	await requireScope(db, p, kind, id);
 	const sent = await sendVerificationLink(db, p, kind, id, {
 		email,
-		linkFor: (token) => `${origin}/${lang}/verify/${token}`,
-		texts: {
-			subject: m.ds_link_mail_subject(),
-			body: (link, name, expires) => m.ds_link_mail_body({ link, name, expires: formatDateTime(expires, lang) })
-		}
+		linkFor: (token, locale) => `${origin}/${locale}/verify/${token}`,
+		texts: (locale) => ({
+			subject: m.ds_link_mail_subject({}, { locale: locale as Locale }),
+			body: (link, name, expires) => m.ds_link_mail_body({ link, name, expires: formatDateTime(expires, locale) }, { locale: locale as Locale })
+		})
 	});
 	return { entryId: id, email: sent.email, expires: formatDateTime(sent.expiresAt, lang) };
 }
@@ -532,6 +533,19 @@ export async function proposalPage(db: DbOrTx, p: UserPrincipal, id: string, loc
 		},
 		diff: await proposalDiff(db, proposal),
 		mayPublish: proposal.status === 'open' && (await mayDecide(db, p, proposal))
+	};
+}
+
+/**
+ * The mails telling a proposer the decision on their proposal, in any language the service asks
+ * for (the proposer's): published, or rejected with the reviewer's note.
+ */
+export function decisionMails(decision: 'published' | 'rejected'): DecisionMailTexts {
+	return (locale, { entry, note }) => {
+		const options = { locale: locale as Locale };
+		return decision === 'published'
+			? { subject: m.out_proposal_published_subject({ entry }, options), body: m.out_proposal_published_body({ entry }, options) }
+			: { subject: m.out_proposal_rejected_subject({ entry }, options), body: m.out_proposal_rejected_body({ entry, note }, options) };
 	};
 }
 

@@ -22,7 +22,7 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const values = contactFormValues(form);
 		return handleForm(
-			async () => recordFromForm(await getDb(), p, text(form, 'instance'), values, event.params.lang),
+			async () => recordFromForm(await getDb(), p, text(form, 'instance'), values, event.params.lang, event.url.origin),
 			() => ({ values })
 		);
 	},
