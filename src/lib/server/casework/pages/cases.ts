@@ -3,6 +3,7 @@
  * the consent form's errors with the `cs_error_…` messages at the fields of the form.
  */
 import { formatDateTime } from '$lib/format';
+import { displayName, formatDay } from '$lib/wegweiser';
 import type { UserPrincipal } from '../../access';
 import { ValidationError } from '../../core/errors';
 import type { Db, DbOrTx } from '../../db/client';
@@ -32,7 +33,7 @@ const FIELDS: Record<string, string> = {
 export async function casesPage(db: DbOrTx, principal: UserPrincipal, locale: string, now: Date = new Date()) {
 	const cases = await listCases(db, principal, now);
 	return {
-		cases: cases.map((c) => ({ ...c, openedAt: formatDateTime(c.openedAt, locale) })),
+		cases: cases.map((c) => ({ ...c, language: displayName(c.language, locale), nextFollowUp: c.nextFollowUp ? formatDay(c.nextFollowUp, locale) : null, openedAt: formatDateTime(c.openedAt, locale) })),
 		instances: (await chooseInstance(db, principal, null)).mine,
 		purposes: CONSENT_PURPOSES.map((x) => x.key),
 		categories: CONSENT_DATA_CATEGORIES.map((x) => x.key),
