@@ -27,12 +27,16 @@ const FIELDS: Record<string, string> = {
 };
 
 /**
- * The person's cases (no names) and what the opening form offers, dates in `locale`.
+ * The person's cases (no names) and what the opening form offers, dates in `locale`; with
+ * `dueOnly` only the open cases whose next follow-up is today or earlier (the start page's link).
  * @throws AccessDeniedError for anyone but instance staff.
  */
-export async function casesPage(db: DbOrTx, principal: UserPrincipal, locale: string, now: Date = new Date()) {
-	const cases = await listCases(db, principal, now);
+export async function casesPage(db: DbOrTx, principal: UserPrincipal, locale: string, options: { dueOnly?: boolean } = {}, now: Date = new Date()) {
+	const all = await listCases(db, principal, now);
+	const dueOnly = options.dueOnly === true;
+	const cases = dueOnly ? all.filter((c) => c.status === 'open' && c.due) : all;
 	return {
+		dueOnly,
 		cases: cases.map((c) => ({ ...c, language: displayName(c.language, locale), nextFollowUp: c.nextFollowUp ? formatDay(c.nextFollowUp, locale) : null, openedAt: formatDateTime(c.openedAt, locale) })),
 		instances: (await chooseInstance(db, principal, null)).mine,
 		purposes: CONSENT_PURPOSES.map((x) => x.key),
