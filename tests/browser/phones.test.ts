@@ -197,3 +197,29 @@ describe('tables on phones (360 px)', () => {
 		await page.context().close();
 	});
 });
+
+describe('the staff start page "Heute"', () => {
+	for (const lang of ['de', 'ar']) {
+		it(`shows counts that open their filtered lists, for staff and administrators (${lang})`, async () => {
+			for (const [email, kinds] of [
+				['wp5@example.org', ['/cases?due=1', '/referrals?instance=', '/directory/proposals?status=open', '/needs?answered=1', '/directory/freshness?instance=']],
+				['admin.duesseldorf@example.org', ['/directory/proposals?status=open', '/needs?answered=1', '/needs?status=reported', '/directory/freshness']]
+			] as const) {
+				const page = await phone(email, lang);
+				await page.goto(`${base}/${lang}/staff`);
+				const links = await page.$$eval('ul.today a', (as) => as.map((a) => ({ href: (a as HTMLAnchorElement).pathname + (a as HTMLAnchorElement).search, text: (a.textContent ?? '').trim() })));
+				expect(links.map((l) => l.href.replace(`/${lang}/staff`, '').replace(/instance=[0-9a-f-]{36}.*$/, 'instance='))).toEqual(kinds);
+				for (const l of links) expect(l.text).toMatch(/^[0-9٠-٩]+\s+\S/);
+				expect(await tableProblems(page)).toEqual([]);
+				await expectAccessible(page);
+				for (const l of links) {
+					const res = await page.goto(`${base}${l.href}`);
+					expect(res?.status(), l.href).toBe(200);
+				}
+				await page.goto(`${base}/${lang}/staff/cases?due=1`);
+				if (email === 'wp5@example.org') expect(await page.locator('main .notice').count()).toBe(1);
+				await page.context().close();
+			}
+		});
+	}
+});
