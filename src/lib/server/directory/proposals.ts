@@ -271,7 +271,8 @@ export async function mayDecide(db: DbOrTx, principal: Principal, proposal: Prop
 	);
 }
 
-function isTranslatedText(v: unknown): v is Record<string, { text: string; status: string }> {
+/** Whether a value is a translated text (language tag → `{ text, status }`), as entries store and the audit log records it. */
+export function isTranslatedText(v: unknown): v is Record<string, { text: string; status: string }> {
 	return (
 		!!v &&
 		typeof v === 'object' &&

@@ -41,7 +41,7 @@ import { originalLanguage, withVersion } from './texts';
 /** Days a link is valid unless the caller says otherwise. */
 const LINK_DAYS = 14;
 /** Who confirmed, as shown in "last verified by". */
-const PROVIDER_VERIFIER = 'provider (email link)';
+export const PROVIDER_VERIFIER = 'provider (email link)';
 /** The audit actor label of changes made through a link. */
 const PROVIDER_ACTOR = 'provider-link';
 /** Who acts when a provider uses a checked link. */

@@ -8,6 +8,7 @@ import { and, asc, count, eq, getTableColumns, inArray, isNotNull, isNull, or, s
 import type { Geometry } from 'geojson';
 import { auditActor, authorize, type Principal } from '../access';
 import { diffRecords, recordAudit } from '../audit/service';
+import { compareNames } from '../../format';
 import type { DbOrTx } from '../db/client';
 import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { slugify } from '../core/text';
@@ -146,21 +147,22 @@ export async function findDistrict(
 }
 
 /**
- * Social spaces of a municipality, optionally of one district, by name. Boundaries are left
- * out (null) unless `withBoundaries` is set.
+ * Social spaces of a municipality, optionally of one district, by name in reading order
+ * (`compareNames`: "Ölberg" beside "Oberbilk", numbers by value; the database's C collation
+ * orders by bytes). Boundaries are left out (null) unless `withBoundaries` is set.
  */
-export function listSocialSpaces(
+export async function listSocialSpaces(
 	db: DbOrTx,
 	filter: { municipalityId: string; districtId?: string; withBoundaries?: boolean }
 ): Promise<SocialSpace[]> {
 	const where = filter.districtId
 		? and(eq(socialSpace.municipalityId, filter.municipalityId), eq(socialSpace.districtId, filter.districtId))
 		: eq(socialSpace.municipalityId, filter.municipalityId);
-	return db
+	const rows = await db
 		.select({ ...getTableColumns(socialSpace), boundary: filter.withBoundaries ? socialSpace.boundary : sql<null>`null` })
 		.from(socialSpace)
-		.where(where)
-		.orderBy(asc(socialSpace.name));
+		.where(where);
+	return rows.sort((a, b) => compareNames(a.name, b.name));
 }
 
 const areaCache = new Map<string, { version: string; value: Promise<unknown> }>();
@@ -207,11 +209,11 @@ export function areaMap(db: DbOrTx, scope: { municipalityId: string } | { distri
 	});
 }
 
-/** Social spaces by id (any municipality), by name; ids that are not UUIDs or unknown are left out. */
-export function getSocialSpaces(db: DbOrTx, ids: readonly string[]): Promise<SocialSpace[]> {
+/** Social spaces by id (any municipality), by name (`compareNames`); ids that are not UUIDs or unknown are left out. */
+export async function getSocialSpaces(db: DbOrTx, ids: readonly string[]): Promise<SocialSpace[]> {
 	const valid = ids.filter(isUuid);
-	if (valid.length === 0) return Promise.resolve([]);
-	return db.select().from(socialSpace).where(inArray(socialSpace.id, valid)).orderBy(asc(socialSpace.name));
+	if (valid.length === 0) return [];
+	return (await db.select().from(socialSpace).where(inArray(socialSpace.id, valid))).sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** The social space with this id, or null (also when `id` is not a UUID). */

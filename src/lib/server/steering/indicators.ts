@@ -34,6 +34,7 @@
  * `steering-reads.ts`, casework statistics); the steering tables directly.
  */
 import { sql } from 'drizzle-orm';
+import { compareAreas } from '../../format';
 import { authorize, can, type Principal, type UserPrincipal } from '../access';
 import { buildReport, countContacts, countReferrals, suppressTable, type ContactCountDimension, type ReportScope, type ReportTable } from '../casework/statistics';
 import { SMALL_COUNT_THRESHOLD } from '../casework/model';
@@ -163,12 +164,6 @@ interface Context {
 	district: { id: string; slug: string; name: string } | null;
 }
 
-/** Districts by code (no code last), then name — the order of the selector and the rows. */
-function byCode<T extends { code: string | null; name: string }>(a: T, b: T): number {
-	if (a.code !== b.code) return a.code === null ? 1 : b.code === null ? -1 : a.code < b.code ? -1 : 1;
-	return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
 /**
  * The municipality dashboard's numbers: per Stadtbezirk of the municipality, or per Sozialraum of
  * `districtId`, for `year`. Contact counts are always suppressed (it is a city view).
@@ -181,7 +176,7 @@ export async function municipalityIndicators(db: DbOrTx, principal: Principal, m
 	const mun = isUuid(municipalityId) ? await findMunicipalityById(db, municipalityId) : null;
 	if (!mun) throw new AccessDeniedError();
 	const [districtRows, spaces] = await Promise.all([listDistricts(db, mun.id), listSocialSpaces(db, { municipalityId: mun.id })]);
-	const districts = [...districtRows].sort(byCode).map((d) => ({ id: d.id, slug: d.slug, name: d.name }));
+	const districts = [...districtRows].sort(compareAreas).map((d) => ({ id: d.id, slug: d.slug, name: d.name }));
 	let chosen: (typeof districts)[number] | null = null;
 	if (options.districtId) {
 		chosen = districts.find((d) => d.id === options.districtId) ?? null;

@@ -6,6 +6,7 @@
  */
 import { requireCase } from '../access';
 import { formatDateTime } from '$lib/format';
+import { displayName, formatDay } from '$lib/wegweiser';
 import type { UserPrincipal } from '../../access';
 import { ValidationError } from '../../core/errors';
 import type { Db, DbOrTx } from '../../db/client';
@@ -70,9 +71,9 @@ export async function casePage(db: DbOrTx, principal: UserPrincipal, caseId: str
 	return {
 		needsPurpose: false as const,
 		purpose,
-		case: { ...view.case, openedAt: fmt(view.case.openedAt), closedAt: fmt(view.case.closedAt), deleteAfter: fmt(view.case.deleteAfter) },
-		consent: { ...view.consent, recordedAt: fmt(view.consent.recordedAt), withdrawnAt: fmt(view.consent.withdrawnAt) },
-		steps: view.steps.map((s) => ({ ...s, at: fmt(s.at), doneAt: fmt(s.doneAt) })),
+		case: { ...view.case, languageName: displayName(view.case.language, locale), openedAt: fmt(view.case.openedAt), closedAt: fmt(view.case.closedAt), deleteAfter: fmt(view.case.deleteAfter) },
+		consent: { ...view.consent, explainedInName: displayName(view.consent.explainedIn, locale), recordedAt: fmt(view.consent.recordedAt), withdrawnAt: fmt(view.consent.withdrawnAt) },
+		steps: view.steps.map((s) => ({ ...s, at: fmt(s.at), doneAt: fmt(s.doneAt), followUpOn: s.followUpOn ? formatDay(s.followUpOn, locale) : null })),
 		notes: view.notes.map((n) => ({ ...n, createdAt: fmt(n.createdAt) })),
 		referrals: view.referrals.map((r) => ({
 			id: r.id,
@@ -83,7 +84,7 @@ export async function casePage(db: DbOrTx, principal: UserPrincipal, caseId: str
 			createdAt: fmt(r.createdAt),
 			events: r.events.map((e) => ({ status: e.status, at: fmt(e.at) }))
 		})),
-		accompaniments: view.accompaniments.map((a) => ({ ...a, appointmentAt: fmt(a.appointmentAt) })),
+		accompaniments: view.accompaniments.map((a) => ({ ...a, appointmentAt: fmt(a.appointmentAt), language: displayName(a.language, locale) })),
 		sharedWith: view.sharedWith,
 		writable: view.writable,
 		mayRefer,

@@ -10,6 +10,7 @@ import { isOpenAt } from '../opening';
 import type { TranslatedText } from '../schema';
 import type { OrganizationDetail, ServiceDetail } from '../service';
 import { pickText } from '../texts';
+import { verifierText } from './entry-labels';
 import { osmObjectUrl } from './search';
 
 /** A text as shown: its language and direction, and why it may not be what the reader asked for. */
@@ -182,7 +183,7 @@ export function offerView(d: ServiceDetail, lang: string, now = new Date()): Off
 		openNow: offerOpenAt(d, now),
 		temporarilyClosed: d.status === 'temporarily closed',
 		lastVerifiedAt: d.lastVerifiedAt,
-		lastVerifiedBy: d.lastVerifiedBy,
+		lastVerifiedBy: d.lastVerifiedBy === null ? null : verifierText(d.lastVerifiedBy),
 		hasEasyGerman: [d.name, d.description, d.accessRequirements, d.requiredDocuments, d.eligibility].some((x) => !!x[EASY_GERMAN]?.text)
 	};
 	return {
@@ -229,7 +230,7 @@ export function actorView(d: OrganizationDetail, lang: string): ActorView {
 		attribution: d.attribution,
 		osmUrl: d.attribution ? osmObjectUrl(d.sourceId) : null,
 		lastVerifiedAt: d.lastVerifiedAt,
-		lastVerifiedBy: d.lastVerifiedBy
+		lastVerifiedBy: d.lastVerifiedBy === null ? null : verifierText(d.lastVerifiedBy)
 	};
 }
 
