@@ -67,7 +67,7 @@ describe(`history and proposals in words (${DB_KIND})`, () => {
 				token = t;
 				return `https://example.org/de/verify/${t}`;
 			},
-			texts: { subject: 'Bitte prüfen', body: (link: string) => link }
+			texts: () => ({ subject: 'Bitte prüfen', body: (link: string) => link })
 		});
 		await confirmByLink(h.db, token);
 
