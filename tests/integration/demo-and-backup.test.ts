@@ -31,7 +31,8 @@ describe(`demo data on ${DB_KIND}`, () => {
 		const koelnSpaces = await listSocialSpaces(h.db, { municipalityId: koeln.id, withBoundaries: true });
 		expect(koelnSpaces).toHaveLength(86);
 		expect(koelnSpaces.every((s) => s.boundary)).toBe(true);
-		expect(await listStatistics(h.db, koeln.id, { socialSpaceIds: koelnSpaces.map((s) => s.id) })).toHaveLength(86);
+		// Per Stadtteil: population 2025, migration background 2012 (count and share), eligible voters 2013.
+		expect(await listStatistics(h.db, koeln.id, { socialSpaceIds: koelnSpaces.map((s) => s.id) })).toHaveLength(4 * 86);
 
 		const d = (await findMunicipality(h.db, 'duesseldorf'))!;
 		const districts = await listDistricts(h.db, d.id);

@@ -109,11 +109,14 @@ export async function createMunicipality(db: DbOrTx, principal: Principal, input
 /** A district with the number of its social spaces. */
 export interface DistrictSummary extends District {
 	socialSpaceCount: number;
+	/** Whether the district has a boundary (also when `boundary` is left out). */
+	hasBoundary: boolean;
 }
 
 /**
  * The districts of a municipality, ordered by code then name. Boundaries are left out (null)
- * unless `withBoundaries` is set: they are large and pages draw them from `areaMap`.
+ * unless `withBoundaries` is set: they are large and pages draw them from `areaMap`;
+ * `hasBoundary` says whether there is one.
  */
 export async function listDistricts(
 	db: DbOrTx,
@@ -123,14 +126,15 @@ export async function listDistricts(
 	const rows = await db
 		.select({
 			d: { ...getTableColumns(district), boundary: options.withBoundaries ? district.boundary : sql<null>`null` },
-			socialSpaceCount: count(socialSpace.id)
+			socialSpaceCount: count(socialSpace.id),
+			hasBoundary: sql<boolean>`${district.boundary} is not null`
 		})
 		.from(district)
 		.leftJoin(socialSpace, eq(socialSpace.districtId, district.id))
 		.where(eq(district.municipalityId, municipalityId))
 		.groupBy(district.id)
 		.orderBy(sql`length(${district.code})`, asc(district.code), asc(district.name));
-	return rows.map((r) => ({ ...r.d, socialSpaceCount: r.socialSpaceCount }));
+	return rows.map((r) => ({ ...r.d, socialSpaceCount: r.socialSpaceCount, hasBoundary: r.hasBoundary }));
 }
 
 /** The district with this slug in the municipality, or null. */
@@ -149,17 +153,22 @@ export async function findDistrict(
 /**
  * Social spaces of a municipality, optionally of one district, by name in reading order
  * (`compareNames`: "Ölberg" beside "Oberbilk", numbers by value; the database's C collation
- * orders by bytes). Boundaries are left out (null) unless `withBoundaries` is set.
+ * orders by bytes). Boundaries are left out (null) unless `withBoundaries` is set;
+ * `hasBoundary` says whether there is one.
  */
 export async function listSocialSpaces(
 	db: DbOrTx,
 	filter: { municipalityId: string; districtId?: string; withBoundaries?: boolean }
-): Promise<SocialSpace[]> {
+): Promise<(SocialSpace & { hasBoundary: boolean })[]> {
 	const where = filter.districtId
 		? and(eq(socialSpace.municipalityId, filter.municipalityId), eq(socialSpace.districtId, filter.districtId))
 		: eq(socialSpace.municipalityId, filter.municipalityId);
 	const rows = await db
-		.select({ ...getTableColumns(socialSpace), boundary: filter.withBoundaries ? socialSpace.boundary : sql<null>`null` })
+		.select({
+			...getTableColumns(socialSpace),
+			boundary: filter.withBoundaries ? socialSpace.boundary : sql<null>`null`,
+			hasBoundary: sql<boolean>`${socialSpace.boundary} is not null`
+		})
 		.from(socialSpace)
 		.where(where);
 	return rows.sort((a, b) => compareNames(a.name, b.name));
