@@ -8,6 +8,7 @@ import { getDb } from '$lib/server/db';
 import { handleForm, httpError } from '$lib/server/http/errors';
 import { text } from '$lib/server/http/forms';
 import { requirePrincipal } from '$lib/server/http/principal';
+import { placeUnplacedLocations } from '$lib/server/directory/placement';
 import { confirmUpload, discardUpload, previewUpload, type UploadKind } from '$lib/server/geography/uploads';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -47,7 +48,12 @@ export const actions: Actions = {
 		const p = requirePrincipal(event);
 		const id = text(await event.request.formData(), 'upload');
 		const db = await getDb();
-		return handleForm(async () => ({ outcome: await outcomeView(db, p, await confirmUpload(db, p, id), event.params.lang) }));
+		return handleForm(async () => {
+			const outcome = await confirmUpload(db, p, id);
+			// Places saved before these boundaries existed get their Stadtteil now, as `place locations` does on the command line.
+			const placement = outcome.status === 'imported' ? await placeUnplacedLocations(db, p, p.municipalityId) : null;
+			return { outcome: await outcomeView(db, p, outcome, event.params.lang), placement };
+		});
 	},
 	discard: async (event) => {
 		const p = requirePrincipal(event);
