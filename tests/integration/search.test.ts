@@ -4,6 +4,9 @@
  * is right in Europe/Berlin time").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
@@ -12,6 +15,8 @@ import { district, socialSpace } from '../../src/lib/server/geography/schema';
 import { saveOrganization, saveService, type LocationInput, type OrganizationInput, type ServiceInput } from '../../src/lib/server/directory/service';
 import { parseSearchParams, queryWords, resolveNear, searchDirectory, type SearchQuery } from '../../src/lib/server/directory/search';
 import { compoundEndings, foldText } from '../../src/lib/server/directory/search-index';
+import { loadVocabulary, VocabularyError } from '../../src/lib/server/directory/vocabulary';
+import { SUBTOPIC_FIELD } from '../../src/lib/server/directory/model';
 import { originalText, withVersion } from '../../src/lib/server/directory/texts';
 import type { TranslatedText } from '../../src/lib/server/directory/schema';
 import { DB_KIND, freshDatabase } from '../helpers/db';
@@ -642,5 +647,62 @@ describe('search parameters', () => {
 		expect(compoundEndings('sprachkurs')).toEqual(['achkurs', 'chkurs', 'hkurs', 'kurs']);
 		expect(compoundEndings('kurs kita')).toEqual([]);
 		expect(compoundEndings('اللغه')).toEqual(['للغه', 'لغه']);
+	});
+});
+
+describe('search vocabulary files', () => {
+	const LANGS = ['de', 'en', 'ar', 'fa', 'uk', 'tr', 'ru'];
+
+	it('covers every sub-topic, with words for every concept in all seven languages', () => {
+		const v = loadVocabulary(path.resolve('data/vocabulary'));
+		expect([...v.languages].sort()).toEqual([...LANGS].sort());
+		const linked = new Set([...v.concepts.values()].flatMap((c) => c.subtopics));
+		const topics = Object.keys(SUBTOPIC_FIELD).filter((k) => !['accessible_parking', 'accessible_toilet', 'hearing_loop', 'lift', 'sign_language', 'step_free', 'tactile_guidance'].includes(k));
+		expect(topics.filter((t) => !linked.has(t))).toEqual([]);
+		for (const c of v.concepts.keys()) {
+			const langs = new Set([...v.words.values()].filter((w) => w.terms.some((t) => v.terms[t].concepts.includes(c))).flatMap((w) => [...w.langs]));
+			expect(LANGS.filter((l) => !langs.has(l)), c).toEqual([]);
+		}
+	});
+
+	function folder(files: Record<string, unknown>): string {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'vocabulary-'));
+		for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+		return dir;
+	}
+	const concepts = { concepts: { language_course: { subtopics: ['language_course'] } } };
+
+	it.each([
+		['unreadable JSON', { 'concepts.json': concepts, 'de.json': '{ "language": "de", ' }, 'de.json: not readable JSON'],
+		['a language file named otherwise', { 'concepts.json': concepts, 'de.json': { language: 'en', terms: {} } }, 'de.json: "language" is "en", the file name says "de"'],
+		['terms of an unknown concept', { 'concepts.json': concepts, 'de.json': { language: 'de', terms: { cooking: ['Kochkurs'] } } }, 'de.json: terms of unknown concept "cooking"'],
+		['an unknown sub-topic', { 'concepts.json': { concepts: { x: { subtopics: ['chess'] } } } }, 'concepts.json: x: unknown subtopics "chess"'],
+		['an unknown cost', { 'concepts.json': { concepts: { x: { filter: { cost: 'cheap' } } } } }, 'concepts.json: x: unknown cost "cheap"'],
+		['a malformed language', { 'concepts.json': { concepts: { x: { filter: { language: 'Arabic' } } } } }, 'concepts.json: x: language "Arabic" is not a primary language subtag'],
+		['an unknown filter', { 'concepts.json': { concepts: { x: { filter: { open: true } } } } }, 'concepts.json: x: unknown filter "open"'],
+		['an empty term', { 'concepts.json': concepts, 'de.json': { language: 'de', terms: { language_course: ['–'] } } }, 'de.json: language_course: empty term "–"'],
+		['a term of fillers only', { 'concepts.json': concepts, 'de.json': { language: 'de', fillers: ['suche'], terms: { language_course: ['suche'] } } }, 'de.json: language_course: "suche" has only stop words and fillers'],
+		['a concept linked to nothing', { 'concepts.json': { concepts: { x: {} } } }, 'concepts.json: x: linked to nothing and has no German single-word term']
+	])('refuses %s, naming file, concept and term', (_, files, message) => {
+		let error: unknown;
+		try {
+			loadVocabulary(folder(files));
+		} catch (e) {
+			error = e;
+		}
+		expect(error).toBeInstanceOf(VocabularyError);
+		expect((error as Error).message).toContain(message);
+	});
+
+	it('lists every problem at once', () => {
+		const dir = folder({ 'concepts.json': { concepts: { x: { subtopics: ['chess'] }, y: {} } }, 'tr.json': { language: 'tr', terms: { z: ['a'] } } });
+		expect(() => loadVocabulary(dir)).toThrow(/chess.*tr\.json: terms of unknown concept "z".*y: linked to nothing/);
+	});
+
+	it('makes a new language a new file', () => {
+		const dir = folder({ 'concepts.json': concepts, 'pl.json': { language: 'pl', terms: { language_course: ['kurs niemieckiego'] } } });
+		const v = loadVocabulary(dir);
+		expect(v.languages).toEqual(['pl']);
+		expect(v.words.get('niemieckiego')?.langs.has('pl')).toBe(true);
 	});
 });
