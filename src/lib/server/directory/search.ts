@@ -368,8 +368,9 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 		? sql`case when e.latitude is null then null else 111.32 * sqrt(power(e.latitude - ${q.near.latitude}, 2) + power((e.longitude - ${q.near.longitude}) * ${Math.cos((q.near.latitude * Math.PI) / 180)}, 2)) end`
 		: sql`null::float8`;
 	const offersMarkers = q.levels.map((l) => quotedLexeme(OFFERS_MARK + l)).join(' | ');
-	const hasOffers = sql`(e.kind = 'service' or e.document @@ ${offersMarkers}::tsquery)`;
-	const matches = (query: string) => sql`e.document @@ ${query}::tsquery`;
+	// Scored against `e.doc`, the document decompressed once per row (see the statement below).
+	const hasOffers = sql`(e.kind = 'service' or e.doc @@ ${offersMarkers}::tsquery)`;
+	const matches = (query: string) => sql`e.doc @@ ${query}::tsquery`;
 	// Our own constants, written into the statement as float literals.
 	const num = (x: number) => sql.raw(`${Number(x.toFixed(4))}::float8`);
 	// Per searched word: how well the entry matches it (0 when not at all).
@@ -400,8 +401,16 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 				select e.kind, e.entity_id, ${distance} as distance_km, ${title} as sort_title,
 				       (${exact} + case when ${hasOffers} then ${num(SCORE.hasOffers)} else 0 end)::float8 as base
 				       ${unitColumns.length ? sql`, ${sql.join(unitColumns, sql`, `)}` : sql``}
-				from search_entry e
-				where ${sql.join(conditions, sql` and `)}
+				-- A document is stored compressed, and PostgreSQL decompresses it for every @@ anew:
+				-- concatenated with nothing, it is decompressed once and scored from memory (without
+				-- search text only actors' documents are read, once each).
+				from (
+					select e.kind, e.entity_id, e.title, e.organization_name, e.latitude, e.longitude,
+					       ${queries.length ? sql`e.document || ''::tsvector` : sql`e.document`} as doc
+					from search_entry e
+					where ${sql.join(conditions, sql` and `)}
+					offset 0
+				) e
 				-- Not flattened: each word's score is computed once per row.
 				offset 0
 			) s
