@@ -3,11 +3,13 @@
  * in all languages, with filters and sorting. Source: issue 3 §4, issue 12 §1.
  *
  * How a query is read:
- * - Its words (folded as the index folds them; the first 32, each cut at 64 letters) are matched against
- *   the search vocabulary (`vocabulary.ts`, data in `data/vocabulary/`): each word, and each
- *   phrase of words, may stand for concepts — a sub-topic, an actor type, a target group, a facet
- *   such as "free of charge" — in any of the seven languages, colloquial, misspelt or
- *   transliterated ("Wonung", "німецька мова", "Brief vom Amt", "kostenlos").
+ * - Its words (folded as the index folds them; the first 32, each cut at 64 letters) are
+ *   matched against the search vocabulary (`vocabulary.ts`, data in `data/vocabulary/`): each
+ *   word, and each phrase of words, may stand for concepts — a sub-topic, an actor type, a target
+ *   group, a facet such as "free of charge" — in any of the seven languages, colloquial, misspelt
+ *   or transliterated ("Wonung", "німецька мова", "Brief vom Amt", "kostenlos"). Where a phrase
+ *   is matched, its concepts rank; the words' own concepts only widen what is found ("iş" in "iş
+ *   arıyorum" is job search first, work in general after).
  * - Stop words of German, English and the reader's language and the vocabulary's filler words
  *   ("ich suche", "help", "أبحث") are left out, unless the query has nothing else; a left-out word
  *   that belongs to a matched phrase ("keine Wohnung") keeps the phrase's concepts. At most eight
