@@ -7,14 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { district, socialSpace } from '../../src/lib/server/geography/schema';
-import { saveOrganization, saveService, type LocationInput, type OrganizationInput, type ServiceInput } from '../../src/lib/server/directory/service';
+import { deleteEntry, saveOrganization, saveService, type LocationInput, type OrganizationInput, type ServiceInput } from '../../src/lib/server/directory/service';
 import { parseSearchParams, queryWords, resolveNear, searchDirectory, type SearchQuery } from '../../src/lib/server/directory/search';
-import { compoundEndings, foldText } from '../../src/lib/server/directory/search-index';
+import { INDEX_VERSION, compoundEndings, foldText, refreshOutdatedSearchEntries } from '../../src/lib/server/directory/search-index';
 import { loadVocabulary, VocabularyError } from '../../src/lib/server/directory/vocabulary';
 import { SUBTOPIC_FIELD } from '../../src/lib/server/directory/model';
 import { originalText, withVersion } from '../../src/lib/server/directory/texts';
@@ -704,5 +704,24 @@ describe('search vocabulary files', () => {
 		const v = loadVocabulary(dir);
 		expect(v.languages).toEqual(['pl']);
 		expect(v.words.get('niemieckiego')?.langs.has('pl')).toBe(true);
+	});
+});
+
+describe(`search entries kept current (${DB_KIND})`, () => {
+	it('ranks an actor after offers once its last offer is deleted', async () => {
+		await actor('zirkus', { name: 'Zirkusschule Quirinus', actorType: 'association', locations: [NIPPES] });
+		await service('jonglage', 'zirkus', { name: originalText('de', 'Jonglieren für Kinder'), subtopics: ['culture'], locations: [NIPPES] });
+		const before = (await search({ text: 'Quirinus' })).hits.find((h) => h.id === ids.zirkus)!;
+		expect(before.score).toBeGreaterThanOrEqual(1000);
+		await deleteEntry(handle.db, systemPrincipal('test'), 'service', ids.jonglage);
+		const after = (await search({ text: 'Quirinus' })).hits.find((h) => h.id === ids.zirkus)!;
+		expect(after.score).toBeLessThan(1000);
+	});
+
+	it('rebuilds entries an older index format wrote, and only those', async () => {
+		await handle.db.execute(sql`update search_entry set document = ts_delete(document, ${`%search:${INDEX_VERSION}`}::text) where entity_id = ${ids.zirkus}::uuid`);
+		expect(await refreshOutdatedSearchEntries(handle.db)).toEqual({ services: 0, organizations: 1 });
+		expect(await refreshOutdatedSearchEntries(handle.db)).toEqual({ services: 0, organizations: 0 });
+		expect((await search({ text: 'Quirinus' })).hits[0].id).toBe(ids.zirkus);
 	});
 });
