@@ -469,6 +469,8 @@ describe(`search for what newcomers type (issue 12, ${DB_KIND})`, () => {
 		const arbeit = await hitIds({ text: 'Arbeit' });
 		expect(arbeit.slice(0, 2)).toContain(ids.berufsberatung);
 		expect(arbeit.indexOf(ids.grundschule) === -1 || arbeit.indexOf(ids.grundschule) > arbeit.indexOf(ids.berufsberatung)).toBe(true);
+		// A short related word of a concept is matched whole: "Wohnung" (housing, related "Haus") is not homework help.
+		expect(await hitIds({ text: 'Wohnung' })).not.toContain(ids.hausaufgaben);
 		// A title match beats a match through the vocabulary only.
 		const kita = await titles({ text: 'Kita' });
 		expect(kita[0]).toBe('AWO KiTa Schatzinsel');

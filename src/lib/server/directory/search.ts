@@ -119,6 +119,8 @@ const MAX_SCANNED = 32;
 const MAX_WORD_LENGTH = 64;
 /** Words searched for. */
 const MAX_WORDS = 8;
+/** Letters from which a concept's related German word also matches as a prefix. */
+const MIN_RELATED_PREFIX = 6;
 /** Typo corrections per unknown query word. */
 const CORRECTIONS_PER_WORD = 3;
 /** Snowball dictionaries every query word is stemmed with. */
@@ -298,8 +300,12 @@ function unitQuery(u: Unit, municipalityId: string, v: Vocabulary): UnitQuery {
 	const endings = (weight: string) =>
 		info && u.word ? [u.word, info.partStem ?? ''].filter((x) => x.length >= minEnding(x)).map((x) => quotedLexeme(endingLexeme(municipalityId, x)) + `:*${weight}`) : [];
 	const corrections = (weight: string) => u.corrections.map((c) => quotedLexeme(c) + (weight ? `:${weight}` : ''));
+	// Related German words of 6+ letters match as prefixes ("wohnung" → "Wohnungen"); shorter ones
+	// only whole, or "haus" (housing) would find "Hausaufgabenhilfe".
 	const related = (weight: string) =>
-		[...new Set(concepts.flatMap((c) => c.expansion))].filter((x) => x !== u.word).map((x) => quotedLexeme(x) + `:*${weight}`);
+		[...new Set(concepts.flatMap((c) => c.expansion))]
+			.filter((x) => x !== u.word)
+			.map((x) => quotedLexeme(x) + (x.length >= MIN_RELATED_PREFIX ? `:*${weight}` : weight ? `:${weight}` : ''));
 	const markers = conceptMarkers(u.concepts.keys(), v);
 	const fallback = conceptMarkers(u.fallback.keys(), v);
 	const concept = group(markers.strong);
