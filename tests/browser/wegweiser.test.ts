@@ -26,7 +26,7 @@ const LANGS = ['de', 'ar'] as const;
 type Messages = Record<string, string>;
 function messagesOf(lang: string): Messages {
 	const read = (f: string): Messages => JSON.parse(readFileSync(f, 'utf8'));
-	const files = ['messages/{l}.json', 'messages/directory/{l}.json', 'messages/wegweiser/{l}.json'];
+	const files = ['messages/{l}.json', 'messages/directory/{l}.json', 'messages/wegweiser/{l}.json', 'messages/search/{l}.json'];
 	// Paraglide falls back to German for keys a language does not have yet.
 	return Object.assign({}, ...files.map((f) => read(f.replace('{l}', 'de'))), ...files.map((f) => read(f.replace('{l}', lang))));
 }
@@ -82,6 +82,9 @@ describe.each(LANGS)('Wegweiser in %s without JavaScript', (lang) => {
 		const first = page.locator('.ww-hits a.ww-hit-title').first();
 		expect(await first.textContent()).toBe(lang === 'de' ? COURSE : 'دورة اللغة الألمانية للمبتدئين');
 		if (lang === 'de') expect(await page.textContent('main')).toContain(t.ww_also_searched);
+		// The topic the query was read as (search vocabulary), as a link to that filter.
+		expect(await page.textContent('main')).toContain(t.search_read_as);
+		expect(await page.locator('main a[href*="topic=language_course"]').textContent()).toBe(t.subtopic_language_course);
 		expect(await page.locator('.results-map .dots circle').count()).toBeGreaterThan(0);
 		await expectAccessibleUrl(page);
 

@@ -51,6 +51,10 @@ export interface PublicSearch {
 	page: number;
 	pages: number;
 	expansions: { word: string; similar: string[] }[];
+	/** Sub-topics the query was read as (vocabulary), shown as links to that filter; none when a sub-topic is chosen. */
+	topics: string[];
+	/** No entry matches every query word; entries matching some are listed. */
+	relaxed: boolean;
 	/** Where distances are measured from, when a place was chosen. */
 	near: { label: string; kind: 'space' | 'point' } | null;
 	districts: AreaChoice[];
@@ -198,6 +202,8 @@ export async function publicSearch(
 		expansions: Object.entries(result.expansions)
 			.filter(([, similar]) => similar.length)
 			.map(([word, similar]) => ({ word, similar })),
+		topics: rest.subtopic ? [] : result.topics.slice(0, 4),
+		relaxed: result.relaxed,
 		near: nearView,
 		districts,
 		spaces,
