@@ -158,7 +158,7 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 		expect(text).toContain('Bezirksstatistik Kalk 2024');
 		expect(text).toMatch(/Kalk · Einwohner\*innen 5\.200 Personen/);
 		// P4 (300 €, Humboldt/Gremberg) names the district; P1 (1,000 €) is the whole city's.
-		const csv: string[][] = parse(renderReportCsv(district).slice(1), { delimiter: ';' });
+		const csv: string[][] = parse(renderReportCsv(district).slice(1), { delimiter: ',' });
 		expect(csv.find((r) => r[1] === 'summary' && r[2] === 'budget')![5]).toBe('300');
 		expect(csv.find((r) => r[1] === 'summary' && r[2] === 'programmes')![5]).toBe('1');
 		expect(text).toContain('Budget der laufenden Programme (EUR) 300,00');
