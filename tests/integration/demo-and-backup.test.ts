@@ -78,7 +78,8 @@ describe(`demo data on ${DB_KIND}`, () => {
 		expect(dd.organizationIds).toHaveLength(2);
 		expect(dd.serviceIds).toHaveLength(6 + 32);
 		const found = await searchDirectory(h.db, { municipalityId: d.id, text: 'sprachcafe', lang: 'de', levels: ['public'], kind: 'service', sort: 'relevance', page: 1, perPage: 10 });
-		expect(found.hits.map((x) => x.title.de).sort()).toEqual(['Sprachcafé Kaiserswerth', 'Sprachcafé Rath']);
+		// The two Sprachcafés by name first; the vocabulary then adds other offers of the topic.
+		expect(found.hits.slice(0, 2).map((x) => x.title.de).sort()).toEqual(['Sprachcafé Kaiserswerth', 'Sprachcafé Rath']);
 	});
 
 	it('loads marked demo programmes with deadlines and linked demo offers, a published catalogue and the 2025 assessments, idempotently', async () => {
