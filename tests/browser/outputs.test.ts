@@ -37,6 +37,7 @@ describe('mailing the partner link from the referrals list', () => {
 			const option = await page.$eval('#target_1 optgroup option', (o) => (o as HTMLOptionElement).value);
 			await page.selectOption('#target_1', option);
 			await page.selectOption('#referralTopic_1', 'language_course');
+			await page.click('details.cc-theme:has(input[value="language_course"]) > summary');
 			await page.check('input[name="topic"][value="language_course"]');
 			await page.click('form.cc-form button.primary');
 			await page.waitForSelector('.notice[role="status"]');

@@ -376,7 +376,9 @@ export async function auditPage(db: DbOrTx, principal: UserPrincipal, query: Aud
 	const ctx: Context = { locale, people, names: await auditEntityNames(db, municipalityId, refs) };
 	const base = new URLSearchParams(Object.entries(query).filter(([k, v]) => v && k !== 'before' && k !== 'entity' && k !== 'id'));
 	const filterHref = (type: string, id: string | null) => {
-		if (!id) return null;
+		// A case's history stays with its Welcome Point (Sozialdatenschutz, § 35 SGB I): the
+		// municipality sees that cases were read or written, not which one to follow.
+		if (!id || type === 'case' || type.startsWith('case_')) return null;
 		const p = new URLSearchParams(base);
 		p.set('entity', type);
 		p.set('id', id);
