@@ -5,7 +5,7 @@
  * `reference` of an entity — so the audit layer needs no module to say what an entry concerns,
  * and an entity deleted since keeps the name it had.
  */
-import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { authorize, type Principal } from '../access';
 import type { DbOrTx } from '../db/client';
 import { auditLog } from './schema';
@@ -52,17 +52,13 @@ export async function browseAudit(db: DbOrTx, principal: Principal, filter: Audi
 }
 
 /**
- * The kinds of entity the municipality's log mentions, and the system labels acting in it (for
- * the page's filters), sorted.
+ * The kinds of entity the municipality's log mentions (for the page's entity filter), sorted.
  * @throws AccessDeniedError without `municipality:administer` on the municipality.
  */
-export async function auditVocabulary(db: DbOrTx, principal: Principal, municipalityId: string): Promise<{ entityTypes: string[]; systemLabels: string[] }> {
+export async function auditVocabulary(db: DbOrTx, principal: Principal, municipalityId: string): Promise<{ entityTypes: string[] }> {
 	authorize(principal, 'municipality:administer', { municipalityId });
-	const [types, labels] = await Promise.all([
-		db.selectDistinct({ v: auditLog.entityType }).from(auditLog).where(eq(auditLog.municipalityId, municipalityId)),
-		db.selectDistinct({ v: auditLog.actorLabel }).from(auditLog).where(and(eq(auditLog.municipalityId, municipalityId), isNotNull(auditLog.actorLabel)))
-	]);
-	return { entityTypes: types.map((r) => r.v).sort(), systemLabels: labels.map((r) => r.v!).sort() };
+	const types = await db.selectDistinct({ v: auditLog.entityType }).from(auditLog).where(eq(auditLog.municipalityId, municipalityId));
+	return { entityTypes: types.map((r) => r.v).sort() };
 }
 
 /** The fields whose recorded value names an entity, most telling first. */

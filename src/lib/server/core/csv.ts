@@ -32,7 +32,7 @@ function needsApostrophe(value: string): boolean {
  * start a formula (`=SUM(…)`, `+49 221 …`, `- item`, `@user`) or lose a leading zero
  * (`01067`), else unchanged.
  */
-export function toSpreadsheetText(value: string): string {
+function toSpreadsheetText(value: string): string {
 	return needsApostrophe(value) ? `'${value}` : value;
 }
 

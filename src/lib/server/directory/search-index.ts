@@ -391,6 +391,14 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
  * @returns how many offers and actors were rebuilt.
  */
 export async function refreshOutdatedSearchEntries(db: Db): Promise<{ services: number; organizations: number }> {
+	// The GIN index answers the positive match; only when some entry lacks the marker is the
+	// negated match (a full scan of the documents) worth running, so a usual start reads no document.
+	const [counts] = (
+		await db.execute<{ total: number; current: number }>(
+			sql`select (select count(*) from search_entry)::int as total, (select count(*) from search_entry where document @@ ${quotedLexeme(VERSION_LEXEME)}::tsquery)::int as current`
+		)
+	).rows;
+	if (counts.total === counts.current) return { services: 0, organizations: 0 };
 	const stale = await db.execute<{ kind: string; entity_id: string }>(
 		sql`select kind, entity_id from search_entry where not (document @@ ${quotedLexeme(VERSION_LEXEME)}::tsquery) order by kind, entity_id`
 	);
