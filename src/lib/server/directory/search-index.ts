@@ -122,7 +122,7 @@ export const LABEL_MARK = '#';
 /** Marks the municipality in documents (`@<uuid>`). */
 export const MUNICIPALITY_MARK = '@';
 /** Marks a facet in documents (`$cost:free`, `$low`, `$stepfree`, `$lang:ar`). */
-const FACET_MARK = '$';
+export const FACET_MARK = '$';
 /** Marks, on an actor, a visibility at which it has a current offer (`!offers:public`). */
 export const OFFERS_MARK = '!offers:';
 /**
