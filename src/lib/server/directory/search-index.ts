@@ -1,8 +1,8 @@
 /**
  * Keeps the search entries (`search_entry`, `search_word`) in step with the directory: one
  * entry per actor and per offer, with a weighted tsvector over its own texts in every language
- * (stemmed by PostgreSQL's Snowball configuration of each language, folded under `simple` for
- * prefixes, plus marked compound endings), and the facets the filters use. The document also
+ * (stemmed by PostgreSQL's Snowball configuration of each language, folded under `simple` and
+ * scoped to the municipality for prefixes, plus marked compound endings), and the facets the filters use. The document also
  * holds marker lexemes, so that everything a query asks for is one GIN index lookup:
  * - `#<message key>` for each label of the entry (sub-topics, theme fields, target groups, actor
  *   type, OSM amenity), which the search vocabulary (`vocabulary.ts`) links query words to in
@@ -117,6 +117,27 @@ export function endingLexeme(municipalityId: string, ending: string): string {
 	return `~${municipalityId.replace(/-/g, '').slice(0, 8)}${ending}`;
 }
 
+/**
+ * The lexeme of a folded whole word: marked with `=` and the first 8 hex digits of the
+ * municipality id, e.g. `=1a2b3c4dsprachkurs`. Words are matched as prefixes
+ * (`=1a2b3c4dsprach:*`), and a GIN index answers a prefix by reading every key in its range: with
+ * the municipality in front, that range holds the words of one municipality, not of every
+ * municipality on the platform (issue 12 §1: search p95 at 100,000 offers).
+ */
+export function wordLexeme(municipalityId: string, word: string): string {
+	return `=${municipalityId.replace(/-/g, '').slice(0, 8)}${word}`;
+}
+
+/** A text as a quoted lexeme of tsvector or tsquery text, in SQL (see `quotedLexeme`). */
+export function lexemeLiteralSql(text: SQL): SQL {
+	return sql`('''' || replace(replace(${text}, '\\', '\\\\'), '''', '''''') || '''')`;
+}
+
+/** The `wordLexeme` mark of a municipality's words as SQL (for a tsquery built per row). */
+export function wordLexemePrefixSql(municipalityId: SQL): SQL {
+	return sql`'=' || left(replace(${municipalityId}::text, '-', ''), 8)`;
+}
+
 /** Marks a vocabulary label's message key in documents (`#subtopic_language_course`). */
 export const LABEL_MARK = '#';
 /** Marks the municipality in documents (`@<uuid>`). */
@@ -126,10 +147,10 @@ export const FACET_MARK = '$';
 /** Marks, on an actor, a visibility at which it has a current offer (`!offers:public`). */
 export const OFFERS_MARK = '!offers:';
 /**
- * The document format. Raised when documents change shape (2: facets, offers, version marker —
- * issue 12), so `refreshOutdatedSearchEntries` rebuilds what an older version wrote.
+ * The document format. Raised when documents change shape (2: facets, offers, version marker;
+ * 3: whole words scoped to the municipality, `wordLexeme` — issue 12), so `refreshOutdatedSearchEntries` rebuilds what an older version wrote.
  */
-export const INDEX_VERSION = 2;
+export const INDEX_VERSION = 3;
 const VERSION_LEXEME = `%search:${INDEX_VERSION}`;
 
 /** The facet markers of an entry, see `FACET_MARK`. */
@@ -154,7 +175,7 @@ function endingsOf(lang: string, folded: string): string[] {
 /**
  * The weighted tsvector of an entry. Each text is indexed stemmed in its language (from the
  * original spelling, so stop words are known) and, for accent-free prefix matching, folded under
- * `simple`; texts of the same configuration and weight are indexed together (one `to_tsvector`
+ * `simple` as `wordLexeme`s; texts of the same configuration and weight are indexed together (one `to_tsvector`
  * each). German and Arabic-script texts add their compound endings as marked lexemes
  * (`endingLexeme`), each once at its highest weight; the label keys (weight B), the `extra`
  * markers (facets, offers), the municipality and the format version (weight D) are added as
@@ -176,10 +197,18 @@ function documentSql(parts: Part[], labels: string[], municipalityId: string, ex
 		if (cfg !== 'simple') add(cfg, p.weight, p.text);
 		for (const e of endingsOf(p.lang, folded)) if (!endings.has(e) || endings.get(e)! > p.weight) endings.set(e, p.weight);
 	}
-	const vectors = [...groups.values()].map(
+	const scope = wordLexeme(municipalityId, '');
+	const vectors = [...groups.values()].map((g) => {
 		// Configuration names and weights come from fixed lists: inlined, so only texts are parameters.
-		(g) => sql`setweight(to_tsvector(${sql.raw(`'${g.cfg}'::regconfig`)}, ${g.texts.join('\n')}), ${sql.raw(`'${g.weight}'`)})`
-	);
+		const vector = sql`to_tsvector(${sql.raw(`'${g.cfg}'::regconfig`)}, ${g.texts.join('\n')})`;
+		// Folded words as `wordLexeme`s: PostgreSQL's parser splits them, the scope is put in front.
+		// Written as tsvector text with a position, because a lexeme without one carries no weight.
+		const lexemes =
+			g.cfg === 'simple'
+				? sql`coalesce((select string_agg(${lexemeLiteralSql(sql`${scope} || t.lexeme`)} || ':1', ' ') from unnest(${vector}) t), '')::tsvector`
+				: vector;
+		return sql`setweight(${lexemes}, ${sql.raw(`'${g.weight}'`)})`;
+	});
 	const markers = [
 		...[...endings].map(([e, w]) => `${quotedLexeme(endingLexeme(municipalityId, e))}:1${w}`),
 		...labels.map((k) => `${quotedLexeme(LABEL_MARK + k)}:1B`),

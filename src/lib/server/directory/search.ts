@@ -43,7 +43,7 @@ import { getSocialSpaces } from '../geography/service';
 import { canonicalLanguageTag, isUuid, parseInteger } from '../core/validation';
 import { COST_KINDS, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS, type Visibility } from './model';
 import { berlinClock } from './opening';
-import { FACET_MARK, LABEL_MARK, MUNICIPALITY_MARK, OFFERS_MARK, endingLexeme, foldText, quotedLexeme, textSearchConfig } from './search-index';
+import { FACET_MARK, LABEL_MARK, MUNICIPALITY_MARK, OFFERS_MARK, endingLexeme, foldText, quotedLexeme, textSearchConfig, wordLexeme } from './search-index';
 import { editDistance, matchVocabulary, typoBudget, vocabulary, type Concept, type Vocabulary } from './vocabulary';
 
 /** What to search for. */
@@ -194,7 +194,8 @@ async function analyse(db: DbOrTx, words: Token[], lang: string): Promise<WordIn
 		order by q.n`);
 	return result.rows.map((r, i) => ({
 		word: words[i].folded,
-		stems: [...new Set(STEMMERS.flatMap((_, j) => (r[`s${j}`] as string[] | null) ?? []))].filter((s) => s && s !== words[i].folded),
+		// A stem equal to the word is kept: the word is matched as a `wordLexeme`, the stem as a stem.
+		stems: [...new Set(STEMMERS.flatMap((_, j) => (r[`s${j}`] as string[] | null) ?? []))].filter((s) => !!s),
 		partStem: ((r[`s${/^\p{Script=Arabic}+$/u.test(words[i].folded) ? STEMMERS.indexOf('arabic_stem') : 0}`] as string[] | null) ?? [])[0] ?? null,
 		stopword: r.stopword as boolean,
 		known: r.known as boolean,
@@ -296,16 +297,16 @@ function unitQuery(u: Unit, municipalityId: string, v: Vocabulary): UnitQuery {
 	const concepts = [...u.concepts.keys()].map((k) => v.concepts.get(k)).filter((c): c is Concept => !!c);
 	const info = u.info;
 	const whole = (weight: string) =>
-		info && u.word ? [quotedLexeme(u.word) + `:*${weight}`, ...info.stems.map((s) => quotedLexeme(s) + (weight ? `:${weight}` : ''))] : [];
+		info && u.word ? [quotedLexeme(wordLexeme(municipalityId, u.word)) + `:*${weight}`, ...info.stems.map((s) => quotedLexeme(s) + (weight ? `:${weight}` : ''))] : [];
 	const endings = (weight: string) =>
 		info && u.word ? [u.word, info.partStem ?? ''].filter((x) => x.length >= minEnding(x)).map((x) => quotedLexeme(endingLexeme(municipalityId, x)) + `:*${weight}`) : [];
-	const corrections = (weight: string) => u.corrections.map((c) => quotedLexeme(c) + (weight ? `:${weight}` : ''));
+	const corrections = (weight: string) => u.corrections.map((c) => quotedLexeme(wordLexeme(municipalityId, c)) + (weight ? `:${weight}` : ''));
 	// Related German words of 6+ letters match as prefixes ("wohnung" → "Wohnungen"); shorter ones
 	// only whole, or "haus" (housing) would find "Hausaufgabenhilfe".
 	const related = (weight: string) =>
 		[...new Set(concepts.flatMap((c) => c.expansion))]
 			.filter((x) => x !== u.word)
-			.map((x) => quotedLexeme(x) + (x.length >= MIN_RELATED_PREFIX ? `:*${weight}` : weight ? `:${weight}` : ''));
+			.map((x) => quotedLexeme(wordLexeme(municipalityId, x)) + (x.length >= MIN_RELATED_PREFIX ? `:*${weight}` : weight ? `:${weight}` : ''));
 	const markers = conceptMarkers(u.concepts.keys(), v);
 	const fallback = conceptMarkers(u.fallback.keys(), v);
 	const concept = group(markers.strong);
@@ -376,16 +377,18 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 		? sql`case when e.latitude is null then null else 111.32 * sqrt(power(e.latitude - ${q.near.latitude}, 2) + power((e.longitude - ${q.near.longitude}) * ${Math.cos((q.near.latitude * Math.PI) / 180)}, 2)) end`
 		: sql`null::float8`;
 	const offersMarkers = q.levels.map((l) => quotedLexeme(OFFERS_MARK + l)).join(' | ');
-	// Scored against `e.doc`, the document decompressed once per row (see the statement below).
+	// Scored against `e.doc`, the row's document.
 	const hasOffers = sql`(e.kind = 'service' or e.doc @@ ${offersMarkers}::tsquery)`;
 	const matches = (query: string) => sql`e.doc @@ ${query}::tsquery`;
 	// Our own constants, written into the statement as float literals.
 	const num = (x: number) => sql.raw(`${Number(x.toFixed(4))}::float8`);
 	// Per searched word: how well the entry matches it (0 when not at all).
+	// Most rows match few of the words: one test of `any` settles those, the finer tests run only
+	// for words the row matches.
 	const unitScores = queries.map(
-		(u) => sql`(${u.titleWhole ? sql`case when ${matches(u.titleWhole)} then ${num(SCORE.titleWhole)} ${u.titlePart ? sql`when ${matches(u.titlePart)} then ${num(SCORE.titlePart)}` : sql``} else 0 end` : u.titlePart ? sql`case when ${matches(u.titlePart)} then ${num(SCORE.titlePart)} else 0 end` : sql`0::float8`}
+		(u) => sql`case when ${matches(u.any)} then (${u.titleWhole ? sql`case when ${matches(u.titleWhole)} then ${num(SCORE.titleWhole)} ${u.titlePart ? sql`when ${matches(u.titlePart)} then ${num(SCORE.titlePart)}` : sql``} else 0 end` : u.titlePart ? sql`case when ${matches(u.titlePart)} then ${num(SCORE.titlePart)} else 0 end` : sql`0::float8`}
 			+ ${u.concept ? sql`case when ${matches(u.concept)} then ${num(SCORE.concept * u.quality)} ${u.relatedConcept ? sql`when ${matches(u.relatedConcept)} then ${num(SCORE.relatedConcept * u.quality)}` : sql``} else 0 end` : u.relatedConcept ? sql`case when ${matches(u.relatedConcept)} then ${num(SCORE.relatedConcept * u.quality)} else 0 end` : sql`0`}
-			+ ${u.text ? sql`case when ${matches(u.text)} then ${num(SCORE.text)} when ${matches(u.any)} then ${num(SCORE.detail)} else 0 end` : sql`0`})`
+			+ ${u.text ? sql`case when ${matches(u.text)} then ${num(SCORE.text)} else ${num(SCORE.detail)} end` : sql`0`}) else 0 end`
 	);
 	const phrase = q.text.trim().replace(/\s+/g, ' ').toLowerCase().slice(0, 300);
 	// Titles in the reader's language, German and English (an actor's title is its name).
@@ -409,12 +412,9 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 				select e.kind, e.entity_id, ${distance} as distance_km, ${title} as sort_title,
 				       (${exact} + case when ${hasOffers} then ${num(SCORE.hasOffers)} else 0 end)::float8 as base
 				       ${unitColumns.length ? sql`, ${sql.join(unitColumns, sql`, `)}` : sql``}
-				-- A document is stored compressed, and PostgreSQL decompresses it for every @@ anew:
-				-- concatenated with nothing, it is decompressed once and scored from memory (without
-				-- search text only actors' documents are read, once each).
+				-- Documents are stored in the row, uncompressed (migration 0012): scored where they lie.
 				from (
-					select e.kind, e.entity_id, e.title, e.organization_name, e.latitude, e.longitude,
-					       ${queries.length ? sql`e.document || ''::tsvector` : sql`e.document`} as doc
+					select e.kind, e.entity_id, e.title, e.organization_name, e.latitude, e.longitude, e.document as doc
 					from search_entry e
 					where ${sql.join(conditions, sql` and `)}
 					offset 0

@@ -16,7 +16,7 @@ import { CONTENT_LANGUAGES } from '../model';
 import { location, organization, schedule, service, serviceAtLocation } from '../schema';
 import type { Location, Organization } from '../service';
 import { queryWords } from '../search';
-import { textSearchConfig } from '../search-index';
+import { lexemeLiteralSql, textSearchConfig, wordLexemePrefixSql } from '../search-index';
 import {
 	loadMetadata,
 	organizationToHsds,
@@ -228,7 +228,8 @@ function searchCondition(kind: 'service' | 'organization', text: string, lang: s
 	if (!words.length) return undefined;
 	const configs = [...new Set(['german', 'english', textSearchConfig(lang)])].filter((c) => c !== 'simple');
 	const groups = words.map(
-		(w) => sql`(to_tsquery('simple', ${`${w}:*`})${sql.join(
+		// Folded words are indexed scoped to their municipality (`wordLexeme`): the prefix is built per entry.
+		(w) => sql`((${lexemeLiteralSql(sql`${wordLexemePrefixSql(sql`e.municipality_id`)} || ${w}`)} || ':*')::tsquery${sql.join(
 			configs.map((c) => sql` || to_tsquery(${c}::regconfig, ${w})`),
 			sql``
 		)})`
