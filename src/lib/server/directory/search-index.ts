@@ -143,7 +143,7 @@ export const LABEL_MARK = '#';
 /** Marks the municipality in documents (`@<uuid>`). */
 export const MUNICIPALITY_MARK = '@';
 /** Marks a facet in documents (`$cost:free`, `$low`, `$stepfree`, `$lang:ar`). */
-export const FACET_MARK = '$';
+const FACET_MARK = '$';
 /** Marks, on an actor, a visibility at which it has a current offer (`!offers:public`). */
 export const OFFERS_MARK = '!offers:';
 /**

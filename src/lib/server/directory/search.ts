@@ -43,7 +43,7 @@ import { getSocialSpaces } from '../geography/service';
 import { canonicalLanguageTag, isUuid, parseInteger } from '../core/validation';
 import { COST_KINDS, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS, type Visibility } from './model';
 import { berlinClock } from './opening';
-import { FACET_MARK, LABEL_MARK, MUNICIPALITY_MARK, OFFERS_MARK, endingLexeme, foldText, quotedLexeme, textSearchConfig, wordLexeme } from './search-index';
+import { LABEL_MARK, MUNICIPALITY_MARK, OFFERS_MARK, endingLexeme, facetMarkers, foldText, quotedLexeme, textSearchConfig, wordLexeme } from './search-index';
 import { editDistance, matchVocabulary, typoBudget, vocabulary, type Concept, type Vocabulary } from './vocabulary';
 
 /** What to search for. */
@@ -280,16 +280,10 @@ function conceptMarkers(keys: Iterable<string>, v: Vocabulary): { strong: string
 		...c.amenities.map((k) => `osm_amenity_${k}`)
 	]);
 	const weak = concepts.flatMap((c) => [...c.themeFields.map((k) => `opt_theme_fields_${k}`), ...c.targetGroups.map((k) => `opt_target_groups_${k}`)]);
-	const facets = concepts.flatMap((c) => {
-		const f = c.filter;
-		if (!f) return [];
-		return [
-			...(f.cost ? [`${FACET_MARK}cost:${f.cost}`] : []),
-			...(f.lowThreshold ? [`${FACET_MARK}low`] : []),
-			...(f.stepFree ? [`${FACET_MARK}stepfree`] : []),
-			...(f.language ? [`${FACET_MARK}lang:${f.language}`] : [])
-		];
-	});
+	// The markers the index writes for these facets (`facetMarkers`), so query and document agree.
+	const facets = concepts.flatMap(({ filter: f }) =>
+		f ? facetMarkers({ costKind: f.cost ?? null, lowThreshold: !!f.lowThreshold, stepFree: !!f.stepFree, languages: f.language ? [f.language] : [] }) : []
+	);
 	return { strong: strong.map((k) => quotedLexeme(LABEL_MARK + k)), related: [...weak.map((k) => quotedLexeme(LABEL_MARK + k)), ...facets.map((m) => quotedLexeme(m))] };
 }
 
