@@ -376,48 +376,71 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 	const matches = (query: string) => sql`e.doc @@ ${query}::tsquery`;
 	// Our own constants, written into the statement as float literals.
 	const num = (x: number) => sql.raw(`${Number(x.toFixed(4))}::float8`);
-	// Per searched word: how well the entry matches it (0 when not at all).
-	// Most rows match few of the words: one test of `any` settles those, the finer tests run only
-	// for words the row matches.
+	// Per searched word: how well the entry matches it, given that it matches (`covers`).
 	const unitScores = queries.map(
-		(u) => sql`case when ${matches(u.any)} then (${u.titleWhole ? sql`case when ${matches(u.titleWhole)} then ${num(SCORE.titleWhole)} ${u.titlePart ? sql`when ${matches(u.titlePart)} then ${num(SCORE.titlePart)}` : sql``} else 0 end` : u.titlePart ? sql`case when ${matches(u.titlePart)} then ${num(SCORE.titlePart)} else 0 end` : sql`0::float8`}
+		(u) => sql`(${u.titleWhole ? sql`case when ${matches(u.titleWhole)} then ${num(SCORE.titleWhole)} ${u.titlePart ? sql`when ${matches(u.titlePart)} then ${num(SCORE.titlePart)}` : sql``} else 0 end` : u.titlePart ? sql`case when ${matches(u.titlePart)} then ${num(SCORE.titlePart)} else 0 end` : sql`0::float8`}
 			+ ${u.concept ? sql`case when ${matches(u.concept)} then ${num(SCORE.concept * u.quality)} ${u.relatedConcept ? sql`when ${matches(u.relatedConcept)} then ${num(SCORE.relatedConcept * u.quality)}` : sql``} else 0 end` : u.relatedConcept ? sql`case when ${matches(u.relatedConcept)} then ${num(SCORE.relatedConcept * u.quality)} else 0 end` : sql`0`}
-			+ ${u.text ? sql`case when ${matches(u.text)} then ${num(SCORE.text)} else ${num(SCORE.detail)} end` : sql`0`}) else 0 end`
+			+ ${u.text ? sql`case when ${matches(u.text)} then ${num(SCORE.text)} else ${num(SCORE.detail)} end` : sql`0`})`
 	);
+	// Whether the entry matches a word at all: anything for a word, a concept for a concept-only unit
+	// (its fallback concepts find entries without counting).
+	const covers = queries.map((u) => (u.text ? u.any : group([u.concept, u.relatedConcept].filter((x): x is string => !!x))));
 	const phrase = q.text.trim().replace(/\s+/g, ' ').toLowerCase().slice(0, 300);
 	// Titles in the reader's language, German and English (an actor's title is its name).
 	const titles = [...new Set([q.lang, 'de', 'en'])].map((l) => sql`lower(e.title->>${l})`);
 	const exact = queries.length ? sql`case when ${sql.join(titles.map((t) => sql`${t} = ${phrase}`), sql` or `)} then ${num(SCORE.exactTitle)} else 0 end` : sql`0`;
-	const unitColumns = unitScores.map((s, i) => sql`${s} as u${sql.raw(String(i))}`);
-	const coverage = queries.length ? sql.raw(queries.map((_, i) => `(u${i} > 0)::int`).join(' + ')) : sql`0`;
-	const strength = queries.length ? sql.raw(queries.map((_, i) => `u${i}`).join(' + ')) : sql`0`;
+	// Phase one keeps, per word, whether the entry matches it (`c0`, `c1`, …); phase two scores those.
+	const coverColumns = covers.map((c, i) => sql`${c ? matches(c) : sql`false`} as ${sql.raw(`c${i}`)}`);
+	const coverage = queries.length ? sql.raw(covers.map((_, i) => `c${i}::int`).join(' + ')) : sql`0`;
+	const strength = sql.join(
+		unitScores.map((s, i) => sql`case when ${sql.raw(`m.c${i}`)} then ${s} else 0 end`),
+		sql` + `
+	);
 	const title = sql`coalesce(e.title->>${q.lang}, e.title->>'de', e.organization_name)`;
+	const byDistance = q.sort === 'distance' && !!q.near;
 	const order = (t: string) => {
 		const tail = sql.raw(`(${t}.kind = 'service') desc, ${t}.sort_title, ${t}.entity_id`);
-		return q.sort === 'distance' && q.near ? sql`${sql.raw(t)}.distance_km asc nulls last, ${sql.raw(t)}.score desc, ${tail}` : sql`${sql.raw(t)}.score desc, ${tail}`;
+		return byDistance ? sql`${sql.raw(t)}.distance_km asc nulls last, ${sql.raw(t)}.score desc, ${tail}` : sql`${sql.raw(t)}.score desc, ${tail}`;
 	};
-	// Phase one scores the matching entries by their keys only (a bounded top-N sort); phase two
+	// The rows up to the end of the asked page lie at or above the cut: the tier (offers, words
+	// matched) of the last of them, or its distance. A word adds at most 1.3 to the score and a tier
+	// step is 20, so no entry below the cut can overtake one above it.
+	const reach = q.page * q.perPage;
+	const cut = byDistance
+		? // Null when an entry without a place is among them: then every entry is scored.
+			sql`(select c.distance_km from (select distance_km from matched order by distance_km asc nulls last limit ${reach}) c order by c.distance_km desc nulls first limit 1)`
+		: sql`(select min(c.score) from (select score from matched order by score desc limit ${reach}) c)`;
+	const withinCut = byDistance ? sql`(${cut} is null or m.distance_km <= ${cut})` : sql`m.score >= ${cut}`;
+	// Phase one finds the matching entries and their tier by one test per word; phase two scores
+	// only the entries at or above the cut, reading their documents again by key; phase three
 	// reads the page's rows.
 	const result = await db.execute<Record<string, unknown>>(sql`
-		with scored as (
-			select s.kind, s.entity_id, s.distance_km, s.sort_title, ${coverage} as coverage,
-			       (s.base + ${num(SCORE.perWord)} * (${coverage}) + ${strength})::float8 as score
+		with matched as materialized (
+			select s.*, ${coverage} as coverage, (s.base + ${num(SCORE.perWord)} * (${coverage}))::float8 as score
 			from (
-				select e.kind, e.entity_id, ${distance} as distance_km, ${title} as sort_title,
+				select e.row_id, e.kind, e.entity_id, ${distance} as distance_km, ${title} as sort_title,
 				       (${exact} + case when ${hasOffers} then ${num(SCORE.hasOffers)} else 0 end)::float8 as base
-				       ${unitColumns.length ? sql`, ${sql.join(unitColumns, sql`, `)}` : sql``}
-				-- Documents are stored in the row, uncompressed (migration 0012): scored where they lie.
+				       ${coverColumns.length ? sql`, ${sql.join(coverColumns, sql`, `)}` : sql``}
+				-- Documents are stored in the row, uncompressed (migration 0012): tested where they lie.
 				from (
-					select e.kind, e.entity_id, e.title, e.organization_name, e.latitude, e.longitude, e.document as doc
+					select e.ctid as row_id, e.kind, e.entity_id, e.title, e.organization_name, e.latitude, e.longitude, e.document as doc
 					from search_entry e
 					where ${sql.join(conditions, sql` and `)}
 					offset 0
 				) e
-				-- Not flattened: each word's score is computed once per row.
 				offset 0
 			) s
+		), scored as (
+			${
+				queries.length
+					? // Read again by row address (the statement's snapshot keeps it valid), not by key.
+						sql`select m.kind, m.entity_id, m.distance_km, m.sort_title, m.coverage, (m.score + ${strength})::float8 as score
+			from matched m cross join lateral (select x.document as doc from search_entry x where x.ctid = m.row_id) e
+			where ${withinCut}`
+					: sql`select m.kind, m.entity_id, m.distance_km, m.sort_title, m.coverage, m.score from matched m`
+			}
 		), ranked as (
-			select m.*, count(*) over () as total, max(m.coverage) over () as best_coverage
+			select m.*, (select count(*) from matched) as total, (select max(coverage) from matched) as best_coverage
 			from scored m
 			order by ${order('m')}
 			limit ${q.perPage} offset ${(q.page - 1) * q.perPage}
