@@ -377,6 +377,15 @@ describe(`search quality on a Köln set (${DB_KIND})`, () => {
 		const scores = all.hits.map((h) => h.score);
 		expect([...scores].sort((a, b) => b - a)).toEqual(scores);
 		expect(await search({ text: 'beratung', perPage: 3, page: 99 })).toMatchObject({ hits: [], total: all.total });
+		// Only the entries up to the asked page are scored in full: pages of several words, and by
+		// distance (entries without a place last), still join up to the whole list.
+		for (const extra of [{ text: 'Beratung Deutsch Kurs' }, { text: 'Beratung Kurs', sort: 'distance' as const, near: { latitude: 50.94, longitude: 6.96 } }]) {
+			const whole = await search({ ...extra, perPage: 100 });
+			expect(whole.total).toBeGreaterThan(6);
+			const pages: string[] = [];
+			for (let page = 1; page <= Math.ceil(whole.total / 4); page++) pages.push(...(await search({ ...extra, perPage: 4, page })).hits.map((h) => h.id));
+			expect(pages).toEqual(whole.hits.map((h) => h.id));
+		}
 		const empty = await search({ perPage: 100 });
 		const again = await search({ perPage: 100 });
 		expect(again.hits.map((h) => h.id)).toEqual(empty.hits.map((h) => h.id));
