@@ -43,4 +43,4 @@ export function authorize(principal: Principal | null | undefined, permission: P
 }
 
 export type { Scope } from './rules';
-export { auditActor, isUser, systemPrincipal, worksForInstances, type Principal, type Role, type SystemPrincipal, type UserPrincipal } from './principal';
+export { actingUserId, auditActor, isUser, systemPrincipal, worksForInstances, type Principal, type Role, type SystemPrincipal, type UserPrincipal } from './principal';

@@ -51,6 +51,11 @@ export function auditActor(principal: Principal): { actorUserId?: string; actorL
 	return principal.kind === 'user' ? { actorUserId: principal.userId } : { actorLabel: principal.label };
 }
 
+/** The acting person's user id for `created_by`-style columns; null for the system (a job, the CLI). */
+export function actingUserId(principal: Principal | null | undefined): string | null {
+	return principal?.kind === 'user' ? principal.userId : null;
+}
+
 /** True for a signed-in person (narrows the type). */
 export function isUser(principal: Principal | null | undefined): principal is UserPrincipal {
 	return principal?.kind === 'user';

@@ -10,7 +10,7 @@
  * the account. OWASP ASVS 4.0 §2.5 (credential recovery), §2.7 (out-of-band links).
  */
 import { and, eq, gt } from 'drizzle-orm';
-import { auditActor, authorize, type Principal } from '../access';
+import { actingUserId, auditActor, authorize, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
 import { ConflictError, ValidationError, type FieldIssue } from '../core/errors';
 import { errorFields, log } from '../core/log';
@@ -41,7 +41,7 @@ async function issueInvitation(tx: Tx, principal: Principal, user: { id: string;
 	const token = newToken();
 	const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
 	await tx.delete(userInvitation).where(eq(userInvitation.userId, user.id));
-	await tx.insert(userInvitation).values({ id: sha256(token), userId: user.id, invitedBy: principal.kind === 'user' ? principal.userId : null, expiresAt });
+	await tx.insert(userInvitation).values({ id: sha256(token), userId: user.id, invitedBy: actingUserId(principal), expiresAt });
 	try {
 		await sendMail({ to: user.email, subject: mail.subject, text: mail.body(mail.linkFor(token)) });
 	} catch (e) {

@@ -7,7 +7,7 @@
  * Lifecycle: requested → assigned (re-assignable) → done | cancelled.
  */
 import { and, asc, eq, inArray, isNull, ne } from 'drizzle-orm';
-import { auditActor, authorize, can, type Principal } from '../access';
+import { actingUserId, auditActor, authorize, can, type Principal } from '../access';
 import { activeAccounts } from '../accounts/casework-reads';
 import { userNames } from '../accounts/users';
 import { recordAudit } from '../audit/service';
@@ -59,7 +59,7 @@ export async function requestAccompaniment(
 		if (issues.length) throw new ValidationError(issues);
 		const [step] = await tx
 			.insert(caseStep)
-			.values({ caseId: caseRow.id, kind: 'accompaniment', at, createdBy: principal?.kind === 'user' ? principal.userId : null, createdAt: now })
+			.values({ caseId: caseRow.id, kind: 'accompaniment', at, createdBy: actingUserId(principal), createdAt: now })
 			.returning();
 		const [row] = await tx
 			.insert(accompaniment)

@@ -10,7 +10,7 @@
  * name only if the consent covers it, the case list shows no names).
  */
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { auditActor, authorize, can, type Principal, type UserPrincipal } from '../access';
+import { actingUserId, auditActor, authorize, can, type Principal, type UserPrincipal } from '../access';
 import { activeAccounts, sessionIdsOf } from '../accounts/casework-reads';
 import { userNames } from '../accounts/users';
 import { recordAudit, type AuditInput } from '../audit/service';
@@ -72,11 +72,6 @@ export interface StepInput {
 	topics?: string[];
 	/** Free text, stored encrypted; needs the data category `notes`. */
 	note?: string | null;
-}
-
-/** The person acting, for the `created_by`-style columns: null for the system. */
-function actorId(principal: Principal): string | null {
-	return principal.kind === 'user' ? principal.userId : null;
 }
 
 function addMonths(date: Date, months: number): Date {
@@ -174,7 +169,7 @@ export async function openCase(db: Db, principal: Principal, input: OpenCaseInpu
 				language: language!,
 				status: 'open',
 				openedAt: now,
-				createdBy: actorId(principal),
+				createdBy: actingUserId(principal),
 				updatedAt: now
 			})
 			.returning();
@@ -187,7 +182,7 @@ export async function openCase(db: Db, principal: Principal, input: OpenCaseInpu
 				partnerCategories: [...new Set(consent.partnerCategories)],
 				givenOn: consent.givenOn,
 				explainedIn: canonicalLanguageTag(consent.explainedIn)!,
-				recordedBy: actorId(principal),
+				recordedBy: actingUserId(principal),
 				recordedAt: now
 			})
 			.returning();
@@ -244,7 +239,7 @@ export async function addStep(db: Db, principal: Principal, caseId: string, inpu
 		if (issues.length) throw new ValidationError(issues);
 		const [step] = await tx
 			.insert(caseStep)
-			.values({ caseId, kind, at: at!, followUpOn, topics, noteEnc: encryptOptional(note), createdBy: actorId(principal), createdAt: now })
+			.values({ caseId, kind, at: at!, followUpOn, topics, noteEnc: encryptOptional(note), createdBy: actingUserId(principal), createdAt: now })
 			.returning({ id: caseStep.id });
 		await touch(tx, caseId, now);
 		await audit(tx, principal, access, 'create', 'case_step', step.id, {
@@ -290,7 +285,7 @@ export async function addNote(db: Db, principal: Principal, caseId: string, body
 		if (!text) throw new ValidationError([{ field: 'body', code: 'required' }]);
 		if (text.length > NOTE_MAX) throw new ValidationError([{ field: 'body', code: 'too_long', params: { max: NOTE_MAX } }]);
 		if (!access.consent.dataCategories.includes('notes')) throw new ValidationError([{ field: 'body', code: 'consent_not_covered' }]);
-		const [note] = await tx.insert(caseNote).values({ caseId, bodyEnc: encryptText(text), createdBy: actorId(principal), createdAt: now }).returning({ id: caseNote.id });
+		const [note] = await tx.insert(caseNote).values({ caseId, bodyEnc: encryptText(text), createdBy: actingUserId(principal), createdAt: now }).returning({ id: caseNote.id });
 		await touch(tx, caseId, now);
 		await audit(tx, principal, access, 'create', 'case_note', note.id, { body: ['…', '…'] });
 		return note.id;
@@ -348,7 +343,7 @@ export async function withdrawConsent(db: Db, principal: Principal, caseId: stri
 	await db.transaction(async (tx) => {
 		const access = await requireCase(tx, principal, caseId, 'read');
 		if (access.consent.withdrawnAt || access.caseRow.status === 'withdrawn') throw new CaseLockedError('consent_withdrawn');
-		await tx.update(caseConsent).set({ withdrawnAt: now, withdrawnBy: actorId(principal) }).where(eq(caseConsent.caseId, caseId));
+		await tx.update(caseConsent).set({ withdrawnAt: now, withdrawnBy: actingUserId(principal) }).where(eq(caseConsent.caseId, caseId));
 		await tx.update(caseFile).set({ status: 'withdrawn', deleteAfter: now, updatedAt: now }).where(eq(caseFile.id, caseId));
 		const cleared = await tx.update(referral).set({ sharedEnc: null }).where(and(eq(referral.caseId, caseId), sql`${referral.sharedEnc} is not null`)).returning({ id: referral.id });
 		const cancelled = await tx
@@ -399,7 +394,7 @@ export async function shareCase(db: Db, principal: Principal, caseId: string, us
 		const [user] = (await activeAccounts(tx, access.caseRow.municipalityId, [userId])).filter((u) => can(u, 'cases:work', { ...scope, caseSharedWith: [u.userId] }));
 		if (!user) throw new ValidationError([{ field: 'userId', code: 'unknown_colleague' }]);
 		if (access.sharedWith.includes(userId)) throw new ValidationError([{ field: 'userId', code: 'already_shared' }]);
-		await tx.insert(caseShare).values({ caseId, userId, sharedBy: actorId(principal), sharedAt: now });
+		await tx.insert(caseShare).values({ caseId, userId, sharedBy: actingUserId(principal), sharedAt: now });
 		await audit(tx, principal, access, 'share', 'case', caseId, { sharedWith: [null, userId] });
 	});
 }

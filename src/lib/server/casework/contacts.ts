@@ -9,7 +9,7 @@
  * object.
  */
 import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm';
-import { auditActor, authorize, type Principal } from '../access';
+import { actingUserId, auditActor, authorize, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
 import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { canonicalLanguageTag, isUuid } from '../core/validation';
@@ -154,7 +154,7 @@ export async function recordContact(db: Db, principal: Principal, input: Contact
 				subTopics: [...subTopics],
 				attributes,
 				unmetTopics,
-				recordedBy: principal.kind === 'user' ? principal.userId : null,
+				recordedBy: actingUserId(principal),
 				createdAt: now
 			})
 			.returning();

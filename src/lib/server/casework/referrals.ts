@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
-import { auditActor, authorize, can, systemPrincipal, type Principal } from '../access';
+import { actingUserId, auditActor, authorize, can, systemPrincipal, type Principal } from '../access';
 import { recordAudit, type AuditInput } from '../audit/service';
 import { composeMail, mailLanguages, sendMail } from '../core/mail';
 import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
@@ -136,7 +136,7 @@ export async function issueReferral(db: DbOrTx, principal: Principal, input: Ref
 	const districtId = input.districtId !== undefined ? input.districtId : await onlyDistrictOf(db, inst.socialSpaceIds);
 	const settings = await getCaseworkSettings(db, municipalityId);
 	const token = randomBytes(32).toString('base64url');
-	const actorId = principal.kind === 'user' ? principal.userId : null;
+	const actorId = actingUserId(principal);
 	const [row] = await db
 		.insert(referral)
 		.values({
@@ -336,7 +336,7 @@ export async function mailPartnerLink(
 	const token = randomBytes(32).toString('base64url');
 	const facts: PartnerMailFacts = { link: options.linkFor(token, languages[0]), referenceCode: row.referenceCode ?? '', topic: row.topic, instance: inst?.name ?? '', expires: row.expiresAt };
 	await db.transaction(async (tx) => {
-		await tx.insert(referralMail).values({ referralId: row.id, tokenHash: hashReferralToken(token), languages: languages.join(', '), sentBy: principal.kind === 'user' ? principal.userId : null, sentAt: now });
+		await tx.insert(referralMail).values({ referralId: row.id, tokenHash: hashReferralToken(token), languages: languages.join(', '), sentBy: actingUserId(principal), sentAt: now });
 		await recordAudit(tx, {
 			...auditActor(principal),
 			municipalityId: row.municipalityId,

@@ -27,7 +27,7 @@
  * Legal basis: Art. 5(1)(e) (storage limitation) and Art. 17 GDPR; docs/retention.md.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { authorize, systemPrincipal, type Principal } from '../access';
+import { actingUserId, authorize, systemPrincipal, type Principal } from '../access';
 import { purgeExpired } from '../accounts/sessions';
 import { auditInsertFrom } from '../audit/casework-reads';
 import { recordAudit } from '../audit/service';
@@ -265,7 +265,7 @@ export async function runRetention(db: Db, principal: Principal, options: Retent
 		report.municipalities.push(result);
 		if (!dryRun) {
 			await recordAudit(db, {
-				actorUserId: principal.kind === 'user' ? principal.userId : null,
+				actorUserId: actingUserId(principal),
 				actorLabel: RETENTION_ACTOR,
 				municipalityId: m.id,
 				action: 'retention.run',

@@ -7,7 +7,7 @@
  * its problems are listed (feature or line, field, reason) and nothing changes.
  */
 import { eq, lt } from 'drizzle-orm';
-import { authorize, type Principal } from '../access';
+import { actingUserId, authorize, type Principal } from '../access';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { isStorableText, isUuid } from '../core/validation';
 import type { Db, DbOrTx } from '../db/client';
@@ -132,11 +132,6 @@ function runImport(db: Db, principal: Principal, slug: string, kind: UploadKind,
 	return importStatistics(db, principal, statisticsOptions);
 }
 
-/** The uploading account's id, null for the system. */
-function uploaderOf(principal: Principal): string | null {
-	return principal.kind === 'user' ? principal.userId : null;
-}
-
 /** Deletes uploads older than `UPLOAD_MINUTES`, of any municipality. */
 async function purgeUploads(db: DbOrTx): Promise<void> {
 	await db.delete(importUpload).where(lt(importUpload.createdAt, new Date(Date.now() - UPLOAD_MINUTES * 60_000)));
@@ -171,7 +166,7 @@ export async function previewUpload(db: Db, principal: Principal, municipalityId
 	await purgeUploads(db);
 	const [row] = await db
 		.insert(importUpload)
-		.values({ municipalityId: m.id, uploadedBy: uploaderOf(principal), kind: input.kind, options, fileName, content: text })
+		.values({ municipalityId: m.id, uploadedBy: actingUserId(principal), kind: input.kind, options, fileName, content: text })
 		.returning({ id: importUpload.id });
 	return { status: 'preview', uploadId: row.id, fileName, summary };
 }
@@ -188,7 +183,7 @@ async function waitingUpload(db: DbOrTx, principal: Principal, id: string) {
 	// Upload ids are random UUIDs held only by their uploader: "not found" reveals nothing.
 	if (!row) throw new NotFoundError('upload');
 	authorize(principal, 'geography:manage', { municipalityId: row.municipalityId });
-	if (row.uploadedBy !== uploaderOf(principal)) throw new NotFoundError('upload');
+	if (row.uploadedBy !== actingUserId(principal)) throw new NotFoundError('upload');
 	if (row.createdAt.getTime() < Date.now() - UPLOAD_MINUTES * 60_000) throw new ConflictError('adm_upload_expired');
 	return row;
 }
