@@ -75,10 +75,10 @@ CREATE TABLE "digest_subscription" (
 	"membership_id" uuid,
 	"interval_days" integer NOT NULL,
 	"language" text NOT NULL,
-	"unsubscribe_token_hash" text NOT NULL,
+	"unsubscribe_token" text NOT NULL,
 	"last_sent_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "digest_subscription_unsubscribe_token_hash_unique" UNIQUE("unsubscribe_token_hash"),
+	CONSTRAINT "digest_subscription_unsubscribe_token_unique" UNIQUE("unsubscribe_token"),
 	CONSTRAINT "digest_subscription_user_uq" UNIQUE("user_id"),
 	CONSTRAINT "digest_subscription_member_uq" UNIQUE("membership_id"),
 	CONSTRAINT "digest_subscription_who_check" CHECK (num_nonnulls("digest_subscription"."user_id", "digest_subscription"."membership_id") = 1)

@@ -7,11 +7,15 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { readConfig } from './config';
 
-/** A plain-text message. */
+/** A plain-text message, optionally with attachments and extra headers. */
 export interface Mail {
 	to: string;
 	subject: string;
 	text: string;
+	/** Files sent with the message, e.g. a meeting invitation's `text/calendar` part. */
+	attachments?: { filename: string; content: string; contentType: string }[];
+	/** Extra headers, e.g. `List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058) of a digest. */
+	headers?: Record<string, string>;
 }
 
 /** The outbox folder used when no SMTP server is configured. */
@@ -22,7 +26,7 @@ function outboxDir(): string {
 /** Sends a message (or files it in the outbox). @throws on SMTP failure. */
 export async function sendMail(mail: Mail): Promise<void> {
 	const config = readConfig();
-	const message = { from: config.mailFrom, to: mail.to, subject: mail.subject, text: mail.text };
+	const message = { from: config.mailFrom, to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments, headers: mail.headers };
 	if (config.smtpUrl) {
 		await nodemailer.createTransport(config.smtpUrl).sendMail(message);
 		return;

@@ -17,6 +17,8 @@ export interface NetworkActor {
 	name: string;
 	actorType: string;
 	visibility: string;
+	/** The actor's contact address (invitations to an actor's membership go there). */
+	email: string;
 	socialSpaceIds: string[];
 }
 
@@ -32,7 +34,7 @@ export async function networkActors(db: DbOrTx, scope: { municipalityId: string 
 		where = inArray(organization.id, ids);
 	} else where = eq(organization.municipalityId, scope.municipalityId);
 	const rows = await db
-		.select({ id: organization.id, municipalityId: organization.municipalityId, name: organization.name, actorType: organization.actorType, visibility: organization.visibility })
+		.select({ id: organization.id, municipalityId: organization.municipalityId, name: organization.name, actorType: organization.actorType, visibility: organization.visibility, email: organization.email })
 		.from(organization)
 		.where(where)
 		.orderBy(asc(organization.name), asc(organization.id));

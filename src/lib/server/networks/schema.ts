@@ -402,7 +402,9 @@ export const networkPost = pgTable(
 
 /**
  * Newsletter-Abo: a reader's digest of posts — an account, or an external member contact — at
- * the interval they chose, in their language, with a one-click unsubscribe token (stored hashed).
+ * the interval they chose, in their language, with a one-click unsubscribe token. The token is
+ * stored as it is (every digest mail carries it, RFC 8058 needs a stable link): it grants nothing
+ * but ending this one digest.
  */
 export const digestSubscription = pgTable(
 	'digest_subscription',
@@ -415,7 +417,7 @@ export const digestSubscription = pgTable(
 		membershipId: uuid('membership_id').references(() => networkMembership.id, { onDelete: 'cascade' }),
 		intervalDays: integer('interval_days').notNull(),
 		language: text('language').notNull(),
-		unsubscribeTokenHash: text('unsubscribe_token_hash').notNull().unique(),
+		unsubscribeToken: text('unsubscribe_token').notNull().unique(),
 		lastSentAt: timestamp('last_sent_at', { withTimezone: true }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
