@@ -76,7 +76,7 @@ function textIssue(field: string, value: string, max: number, required: boolean)
  * Plans a meeting of a network the principal coordinates.
  * @returns the meeting's id and, when its place has no step-free access, `stepFreeWarning`.
  * @throws NotFoundError, AccessDeniedError, ValidationError: `name` `required` | `too_long`;
- *   `startsAt` / `endsAt` / `proposalDeadline` `invalid_datetime`; `endsAt`
+ *   `startsAt` / `endsAt` / `proposalDeadline` `nw_invalid_datetime`; `endsAt`
  *   `nw_ends_before_start` | `nw_meeting_too_long`; `proposalDeadline` `nw_deadline_after_start`;
  *   `locationId` `nw_unknown_place`; `placeText` `nw_place_required` | `too_long`; `seriesId`
  *   `nw_unknown_series`; `newSeriesName` `too_long`.
@@ -96,8 +96,8 @@ export async function createMeeting(
 	push(textIssue('newSeriesName', input.newSeriesName ?? '', NETWORK_LIMITS.name, false));
 	const startsAt = parseBerlinDateTime(input.startsAt);
 	const endsAt = parseBerlinDateTime(input.endsAt);
-	if (!startsAt) issues.push({ field: 'startsAt', code: 'invalid_datetime' });
-	if (!endsAt) issues.push({ field: 'endsAt', code: 'invalid_datetime' });
+	if (!startsAt) issues.push({ field: 'startsAt', code: 'nw_invalid_datetime' });
+	if (!endsAt) issues.push({ field: 'endsAt', code: 'nw_invalid_datetime' });
 	if (startsAt && endsAt) {
 		if (endsAt <= startsAt) issues.push({ field: 'endsAt', code: 'nw_ends_before_start' });
 		else if (endsAt.getTime() - startsAt.getTime() > MEETING_MAX_HOURS * 3_600_000) issues.push({ field: 'endsAt', code: 'nw_meeting_too_long', params: { max: MEETING_MAX_HOURS } });
@@ -105,7 +105,7 @@ export async function createMeeting(
 	let deadline = startsAt ? new Date(startsAt.getTime() - DEFAULT_PROPOSAL_LEAD_HOURS * 3_600_000) : null;
 	if (input.proposalDeadline?.trim()) {
 		deadline = parseBerlinDateTime(input.proposalDeadline);
-		if (!deadline) issues.push({ field: 'proposalDeadline', code: 'invalid_datetime' });
+		if (!deadline) issues.push({ field: 'proposalDeadline', code: 'nw_invalid_datetime' });
 		else if (startsAt && deadline > startsAt) issues.push({ field: 'proposalDeadline', code: 'nw_deadline_after_start' });
 	}
 	let place: MeetingPlace | undefined;
@@ -573,7 +573,7 @@ async function snapshotOf(tx: DbOrTx, meetingId: string): Promise<MinutesSnapsho
  * needs a held meeting, checks every public item's texts for names without consent again, and
  * freezes the minutes as version `minutesVersion`.
  * @throws NotFoundError, AccessDeniedError, ConflictError `nw_minutes_approved` (already
- *   approved), ValidationError `minutesState` `nw_unknown_state` | `transition` (params from,
+ *   approved), ValidationError `minutesState` `nw_unknown_state` | `nw_transition` (params from,
  *   to) | `nw_meeting_not_held`, `minutes` `nw_name_without_consent`.
  */
 export async function changeMinutesState(db: Db, principal: Principal, meetingId: string, to: string, now: Date = new Date()): Promise<void> {
@@ -583,7 +583,7 @@ export async function changeMinutesState(db: Db, principal: Principal, meetingId
 		assertMinutesOpen(row);
 		if (!(Object.keys(MINUTES_TRANSITIONS) as string[]).includes(to)) throw new ValidationError([{ field: 'minutesState', code: 'nw_unknown_state' }]);
 		const from = row.minutesState as MinutesState;
-		if (!MINUTES_TRANSITIONS[from].includes(to as MinutesState)) throw new ValidationError([{ field: 'minutesState', code: 'transition', params: { from, to } }]);
+		if (!MINUTES_TRANSITIONS[from].includes(to as MinutesState)) throw new ValidationError([{ field: 'minutesState', code: 'nw_transition', params: { from, to } }]);
 		if (to === 'approved') {
 			if (row.state !== 'held') throw new ValidationError([{ field: 'minutesState', code: 'nw_meeting_not_held' }]);
 			const snapshot = await snapshotOf(tx, row.id);

@@ -71,7 +71,8 @@ async function validateNetwork(db: DbOrTx, input: NetworkInput, selfId: string |
 	push(textIssue('description', input.description ?? '', NETWORK_LIMITS.text, false));
 	push(textIssue('occasion', input.occasion ?? '', NETWORK_LIMITS.shortText, false));
 	if (!NETWORK_KINDS.some((k) => k.key === input.kind)) issues.push({ field: 'kind', code: 'nw_unknown_kind', params: { value: input.kind } });
-	if (!NETWORK_LEVELS.some((l) => l.key === input.level)) issues.push({ field: 'level', code: 'nw_unknown_level', params: { value: input.level } });
+	const levelKnown = NETWORK_LEVELS.some((l) => l.key === input.level);
+	if (!levelKnown) issues.push({ field: 'level', code: 'nw_unknown_level', params: { value: input.level } });
 	if (!(NETWORK_VISIBILITIES as readonly string[]).includes(input.visibility)) issues.push({ field: 'visibility', code: 'nw_unknown_visibility' });
 	const badField = input.themeFields.find((f) => !THEME_FIELDS.some((t) => t.key === f));
 	if (badField) issues.push({ field: 'themeFields', code: 'nw_unknown_theme_field', params: { value: badField } });
@@ -82,7 +83,9 @@ async function validateNetwork(db: DbOrTx, input: NetworkInput, selfId: string |
 	}
 	const spaceIds = [...new Set(input.socialSpaceIds)];
 	if (spaceIds.length > NETWORK_LIMITS.list) issues.push({ field: 'socialSpaceIds', code: 'too_long', params: { max: NETWORK_LIMITS.list } });
-	else if (input.level === 'local' && !spaceIds.length) issues.push({ field: 'socialSpaceIds', code: 'nw_space_required' });
+	else if (!levelKnown) {
+		// Which spaces fit depends on the level: checked once the level is one of the list.
+	} else if (input.level === 'local' && !spaceIds.length) issues.push({ field: 'socialSpaceIds', code: 'nw_space_required' });
 	else if (input.level !== 'local' && spaceIds.length) issues.push({ field: 'socialSpaceIds', code: 'nw_spaces_local_only' });
 	else if (spaceIds.length) {
 		const own = (await getSocialSpaces(db, spaceIds.filter(isUuid))).filter((s) => s.municipalityId === input.municipalityId);

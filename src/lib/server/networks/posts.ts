@@ -330,3 +330,11 @@ export async function markDigestsSent(db: DbOrTx, subscriptionIds: string[], now
 		await db.update(digestSubscription).set({ lastSentAt: now }).where(inArray(digestSubscription.id, subscriptionIds.slice(i, i + 1000)));
 	}
 }
+
+/** The digest language of each account that has a subscription (invitations are written in it). */
+export async function subscriptionLanguages(db: DbOrTx, userIds: string[]): Promise<Map<string, string>> {
+	const ids = userIds.filter(isUuid);
+	if (!ids.length) return new Map();
+	const rows = await db.select({ userId: digestSubscription.userId, language: digestSubscription.language }).from(digestSubscription).where(inArray(digestSubscription.userId, ids));
+	return new Map(rows.map((r) => [r.userId!, r.language]));
+}
