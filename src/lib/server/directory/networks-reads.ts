@@ -111,3 +111,12 @@ export async function hostedOfferPairs(db: DbOrTx, municipalityId: string): Prom
 		.groupBy(location.organizationId, service.organizationId);
 	return rows.map((r) => ({ hostId: r.hostId!, offeringId: r.offeringId, offers: Number(r.offers) }));
 }
+
+/** The networks demo's actors of a municipality: `source_id → id` of demo entries whose source id starts with `prefix`. */
+export async function demoActorIds(db: DbOrTx, municipalityId: string, prefix: string): Promise<Map<string, string>> {
+	const rows = await db
+		.select({ id: organization.id, sourceId: organization.sourceId })
+		.from(organization)
+		.where(and(eq(organization.municipalityId, municipalityId), eq(organization.source, 'demo'), sql`${organization.sourceId} like ${prefix + '%'}`));
+	return new Map(rows.map((r) => [r.sourceId!, r.id]));
+}
