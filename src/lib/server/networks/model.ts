@@ -53,6 +53,9 @@ export type NetworkVisibility = (typeof NETWORK_VISIBILITIES)[number];
 export const MEMBERSHIP_ROLES = ['chair', 'coordinator', 'member', 'guest'] as const;
 export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
 
+/** Roles that vote in a network (OParl Membership.votingRight): everyone but guests. */
+export const VOTING_ROLES: ReadonlySet<string> = new Set<MembershipRole>(['chair', 'coordinator', 'member']);
+
 /**
  * Typed relations between actors (issue 14 §2): kooperiert mit, ist Mitglied von, fördert,
  * beherbergt Angebote von, verweist an. `cooperates` is symmetric; the others read "from → to".

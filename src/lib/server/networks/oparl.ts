@@ -28,7 +28,7 @@ import { isUuid, parseInteger } from '../core/validation';
 import type { DbOrTx } from '../db/client';
 import { meetingPlacesById, networkActors } from '../directory/networks-reads';
 import { findMunicipality, findMunicipalityById, listMunicipalities, type Municipality } from '../geography/service';
-import { DECISION_RESULTS, MEMBERSHIP_ROLES, NETWORK_KINDS } from './model';
+import { DECISION_RESULTS, MEMBERSHIP_ROLES, NETWORK_KINDS, VOTING_ROLES } from './model';
 import { agendaItem, decision, meeting, minutesVersion, network, networkMembership, networkParent, type MinutesSnapshot } from './schema';
 
 const SCHEMA = 'https://schema.oparl.org/1.1/';
@@ -190,7 +190,7 @@ function objects(p: Published, base: string) {
 			...(person ? { person: url('person', person) } : {}),
 			...(ms.organizationId ? { onBehalfOf: url('organization', ms.organizationId) } : {}),
 			role: ROLE_WORDING[ms.role as keyof typeof ROLE_WORDING] ?? ms.role,
-			votingRight: ms.role !== 'guest',
+			votingRight: VOTING_ROLES.has(ms.role),
 			startDate: ms.startsOn,
 			...(ms.endsOn ? { endDate: ms.endsOn } : {}),
 			created: iso(ms.createdAt),

@@ -4,12 +4,11 @@
  * municipality's directory. The derived relations (shared networks, referrals, hosted offers)
  * are computed where they are shown (`map.ts`), not stored.
  */
-import { and, asc, eq } from 'drizzle-orm';
 import { auditActor, authorize, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
-import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
-import { isIsoDate, isStorableText, isUuid } from '../core/validation';
-import type { Db, DbOrTx } from '../db/client';
+import { ValidationError, type FieldIssue } from '../core/errors';
+import { isIsoDate, isStorableText } from '../core/validation';
+import type { Db } from '../db/client';
 import { networkActors } from '../directory/networks-reads';
 import { NETWORK_LIMITS, RELATION_KINDS } from './model';
 import { actorRelation } from './schema';
@@ -80,23 +79,4 @@ export async function createRelation(db: Db, principal: Principal, input: Relati
 		});
 		return row;
 	});
-}
-
-/**
- * Removes a relation recorded by mistake (an ended one gets its end date instead).
- * @throws NotFoundError (unknown id), AccessDeniedError.
- */
-export async function deleteRelation(db: Db, principal: Principal, id: string): Promise<void> {
-	const [row] = isUuid(id) ? await db.select().from(actorRelation).where(eq(actorRelation.id, id)) : [];
-	if (!row) throw new NotFoundError(`relation ${id}`);
-	authorize(principal, 'networks:relate', { municipalityId: row.municipalityId });
-	await db.transaction(async (tx) => {
-		await tx.delete(actorRelation).where(eq(actorRelation.id, row.id));
-		await recordAudit(tx, { ...auditActor(principal), municipalityId: row.municipalityId, action: 'delete', entityType: 'actor_relation', entityId: row.id, changes: { kind: [row.kind, null] } });
-	});
-}
-
-/** The relations of a municipality (ended ones too), oldest first. No personal data: actors only. */
-export function relationsOf(db: DbOrTx, municipalityId: string): Promise<(typeof actorRelation.$inferSelect)[]> {
-	return db.select().from(actorRelation).where(and(eq(actorRelation.municipalityId, municipalityId))).orderBy(asc(actorRelation.createdAt), asc(actorRelation.id));
 }
