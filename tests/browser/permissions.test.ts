@@ -129,6 +129,13 @@ const ROUTES: Record<string, RouteSpec> = {
 	'api/hsds/taxonomy_terms': { path: () => '/api/hsds/taxonomy_terms', open: EVERYONE },
 	'api/hsds/taxonomy_terms/[id]': { path: (i) => `/api/hsds/taxonomy_terms/${i.hsdsTerm}`, open: EVERYONE },
 	'api/steering/[municipality]/deadlines.ics': { path: () => '/api/steering/duesseldorf/deadlines.ics', open: EVERYONE },
+	'api/networks/[municipality]/posts.atom': { path: () => '/api/networks/duesseldorf/posts.atom', open: EVERYONE },
+	'api/oparl': { path: () => '/api/oparl', open: EVERYONE },
+	'api/oparl/[type]/[id]': { path: (i) => i.oparlMeeting, open: EVERYONE },
+	'api/oparl/bodies': { path: () => '/api/oparl/bodies', open: EVERYONE },
+	'api/oparl/body/[body]': { path: () => '/api/oparl/body/duesseldorf', open: EVERYONE },
+	'api/oparl/body/[body]/[list]': { path: () => '/api/oparl/body/duesseldorf/meetings', open: EVERYONE },
+	'api/oparl/file/[id]/content': { path: (i) => i.oparlFileContent, open: EVERYONE },
 	healthz: { path: () => '/healthz', open: EVERYONE },
 	readyz: { path: () => '/readyz', open: EVERYONE }
 };
@@ -206,6 +213,8 @@ beforeAll(async () => {
 	ids.hsdsServiceAtLocation = (await json('/api/hsds/service_at_locations?municipality=duesseldorf')).contents[0].id;
 	ids.hsdsTaxonomy = (await json('/api/hsds/taxonomies')).contents[0].id;
 	ids.hsdsTerm = (await json('/api/hsds/taxonomy_terms')).contents[0].id;
+	ids.oparlMeeting = new URL((await json('/api/oparl/body/duesseldorf/meetings')).data[0].id).pathname;
+	ids.oparlFileContent = new URL((await json('/api/oparl/body/duesseldorf/files')).data[0].accessUrl).pathname;
 }, 120_000);
 
 function okStatuses(spec: RouteSpec, who: Who): number[] {
