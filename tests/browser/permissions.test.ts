@@ -99,6 +99,8 @@ const ROUTES: Record<string, RouteSpec> = {
 	// The partner's own proposal.
 	'[lang=locale]/staff/directory/proposals/[id]': { path: (i) => `/de/staff/directory/proposals/${i.proposal}`, open: ['admin', 'staff', 'partner'] },
 	'[lang=locale]/staff/instances/[id]': { path: (i) => `/de/staff/instances/${i.wp5}`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/networks': { path: () => '/de/staff/networks', open: STAFF_AREA },
+	'[lang=locale]/staff/networks/map': { path: () => '/de/staff/networks/map', open: STAFF_AREA },
 	'[lang=locale]/staff/needs': { path: () => '/de/staff/needs', open: STAFF_AREA },
 	'[lang=locale]/staff/needs/[id]': { path: (i) => `/de/staff/needs/${i.needs}`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/needs/[id]/attachment': { path: (i) => `/de/staff/needs/${i.needs}/attachment`, open: ['admin', 'staff'], ok: [200, 404] },

@@ -431,3 +431,8 @@ export async function personalMembership(db: DbOrTx, principal: Principal, netwo
 	const rows = await membershipsOf(db, [networkId], today);
 	return rows.find((m) => m.userId === principal.userId && m.active)?.id ?? null;
 }
+
+/** The parent bodies of a network (ids). */
+export async function parentIdsOf(db: DbOrTx, networkId: string): Promise<string[]> {
+	return (await db.select({ id: networkParent.parentId }).from(networkParent).where(eq(networkParent.networkId, networkId))).map((r) => r.id);
+}
