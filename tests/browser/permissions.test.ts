@@ -100,6 +100,7 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/staff/directory/proposals/[id]': { path: (i) => `/de/staff/directory/proposals/${i.proposal}`, open: ['admin', 'staff', 'partner'] },
 	'[lang=locale]/staff/instances/[id]': { path: (i) => `/de/staff/instances/${i.wp5}`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/networks': { path: () => '/de/staff/networks', open: STAFF_AREA },
+	'[lang=locale]/staff/networks/[id]': { path: (i) => `/de/staff/networks/${i.network}`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/networks/map': { path: () => '/de/staff/networks/map', open: STAFF_AREA },
 	'[lang=locale]/staff/needs': { path: () => '/de/staff/needs', open: STAFF_AREA },
 	'[lang=locale]/staff/needs/[id]': { path: (i) => `/de/staff/needs/${i.needs}`, open: ['admin', 'staff'] },
@@ -197,6 +198,7 @@ beforeAll(async () => {
 	ids.offer = await find('anon', '/de/m/duesseldorf/search', new RegExp(`/de/m/duesseldorf/o/${uuid}`), 'public offer');
 	ids.actor = await find('staff', `/de/staff/directory/offers/${ids.offer}`, new RegExp(`/de/staff/directory/actors/${uuid}`), 'actor');
 	ids.needs = await find('staff', '/de/staff/needs', new RegExp(`/de/staff/needs/${uuid}`), 'needs report');
+	ids.network = await find('admin', '/de/staff/networks', new RegExp(`/de/staff/networks/${uuid}`), 'network');
 	ids.programme = await find('admin', '/de/staff/programmes', new RegExp(`/de/staff/programmes/${uuid}`), 'programme');
 	ids.catalogue = await find('admin', '/de/staff/assessment', new RegExp(`/de/staff/assessment/catalogue/${uuid}`), 'catalogue');
 	ids.assessment = await find('staff', '/de/staff/assessment', new RegExp(`/de/staff/assessment/${uuid}`), 'assessment').catch(async () => {

@@ -4,6 +4,7 @@
  * (the answers that came back) and figures. Reads the forms, calls the services and shapes their
  * answers for the pages, in the reader's language.
  */
+import { formatDateTime } from '$lib/format';
 import { msg } from '$lib/messages';
 import { can, type UserPrincipal } from '../../access';
 import { networkPeople } from '../../accounts/networks-reads';
@@ -105,8 +106,8 @@ export function updateNetworkFromForm(db: Db, p: UserPrincipal, id: string, form
 	return forForm(() => updateNetwork(db, p, id, networkFromForm(form, p.municipalityId)));
 }
 
-/** One network with members, meetings, escalations and what the person may do. @throws NotFoundError. */
-export async function networkPage(db: DbOrTx, p: UserPrincipal, id: string, now: Date = new Date()) {
+/** One network with members, meetings, escalations (with the answers that came back, times in `locale`) and what the person may do. @throws NotFoundError. */
+export async function networkPage(db: DbOrTx, p: UserPrincipal, id: string, locale: string, now: Date = new Date()) {
 	const today = berlinDate(now);
 	const net = await visibleNetwork(db, p, id, today);
 	const canCoordinate = coordinates(p, net);
@@ -132,13 +133,14 @@ export async function networkPage(db: DbOrTx, p: UserPrincipal, id: string, now:
 		parentIds,
 		themeFields: net.themeFields.map((f) => msg(`opt_theme_fields_${f}`)),
 		members: members.map((x) => ({ ...x, roleLabel: msg(`nw_role_${x.role}`), typeLabel: x.actorType ? msg(`actor_type_${x.actorType}`) : msg(`nw_member_${x.kind}`), email: canCoordinate ? x.email : '' })),
-		meetings: meetings.map((x) => ({ id: x.id, name: x.name, startsAt: x.startsAt, state: x.state, stateLabel: msg(`nw_meeting_${x.state}`), minutesLabel: msg(`nw_minutes_${x.minutesState}`) })),
+		meetings: meetings.map((x) => ({ id: x.id, name: x.name, startsAt: x.startsAt, when: formatDateTime(x.startsAt, locale), state: x.state, stateLabel: msg(`nw_meeting_${x.state}`), minutesLabel: msg(`nw_minutes_${x.minutesState}`) })),
 		series,
 		escalations: escalations.map((e) => ({
 			...e,
+			when: formatDateTime(e.createdAt, locale),
 			reportStatusLabel: e.report ? msg(`nr_status_${e.report.status}`) : '',
 			proposalStateLabel: e.proposal ? msg(`nw_agenda_${e.proposal.state}`) : '',
-			answers: e.report?.answers.map((a) => ({ ...a, statusLabel: a.toStatus ? msg(`nr_status_${a.toStatus}`) : '' })) ?? [],
+			answers: e.report?.answers.map((a) => ({ ...a, when: formatDateTime(a.at, locale), statusLabel: a.toStatus ? msg(`nr_status_${a.toStatus}`) : '' })) ?? [],
 			decisions: e.proposal?.decisions.map((d) => ({ ...d, resultLabel: msg(`nw_result_${d.result}`) })) ?? []
 		})),
 		canCoordinate,
