@@ -9,6 +9,7 @@ import { msg } from '$lib/messages';
 import { can, type UserPrincipal } from '../../access';
 import { networkPeople } from '../../accounts/networks-reads';
 import { berlinDate } from '../../casework/time';
+import { NotFoundError } from '../../core/errors';
 import type { Db, DbOrTx } from '../../db/client';
 import { networkActors } from '../../directory/networks-reads';
 import { THEME_FIELDS } from '../../directory/model';
@@ -106,10 +107,17 @@ export function updateNetworkFromForm(db: Db, p: UserPrincipal, id: string, form
 	return forForm(() => updateNetwork(db, p, id, networkFromForm(form, p.municipalityId)));
 }
 
-/** One network with members, meetings, escalations (with the answers that came back, times in `locale`) and what the person may do. @throws NotFoundError. */
+/**
+ * One network with members, meetings, escalations (with the answers that came back, times in
+ * `locale`) and what the person may do.
+ * @throws NotFoundError (unknown, not visible, or of another municipality than the person's).
+ */
 export async function networkPage(db: DbOrTx, p: UserPrincipal, id: string, locale: string, now: Date = new Date()) {
 	const today = berlinDate(now);
 	const net = await visibleNetwork(db, p, id, today);
+	// The staff page names members (persons too): it is for the network's municipality. Others
+	// see a public network through its public view and the OParl API, which publish consented persons only.
+	if (!can(p, 'networks:take_part', { municipalityId: net.municipalityId })) throw new NotFoundError(`network ${id}`);
 	const canCoordinate = coordinates(p, net);
 	const [members, meetings, series, escalations, spaces, instances, all] = await Promise.all([
 		membershipsOf(db, [net.id], today),
