@@ -56,6 +56,7 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/login': { path: () => '/de/login', open: EVERYONE, ok: { anon: [200], admin: [303], staff: [303], partner: [303], volunteer: [303], other: [303] }, publicActions: true },
 	'[lang=locale]/login/second-factor': { path: () => '/de/login/second-factor', open: EVERYONE, ok: [303], publicActions: true },
 	'[lang=locale]/logout': { path: () => '/de/logout', open: EVERYONE, ok: [303], publicActions: true },
+	'[lang=locale]/networks/unsubscribe/[token]': { path: () => '/de/networks/unsubscribe/not-a-token', open: EVERYONE, publicActions: true },
 	'[lang=locale]/no-access': { path: () => '/de/no-access', open: EVERYONE, ok: [403] },
 	'[lang=locale]/m/[municipality]': { path: () => '/de/m/duesseldorf', open: EVERYONE },
 	'[lang=locale]/m/[municipality]/a/[id]': { path: (i) => `/de/m/duesseldorf/a/${i.actor}`, open: EVERYONE },

@@ -13,8 +13,8 @@ import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { saveOrganization } from '../../src/lib/server/directory/service';
 import { addAgendaItem, addDecision, changeMinutesState, createMeeting, reopenMinutes, saveItemMinutes, setMeetingState } from '../../src/lib/server/networks/meetings';
 import { addMembership, createNetwork } from '../../src/lib/server/networks/networks';
-import { postsFeedResponse } from '../../src/lib/server/networks/pages/public';
-import { createPost } from '../../src/lib/server/networks/posts';
+import { postsFeedResponse, unsubscribeFromLink } from '../../src/lib/server/networks/pages/public';
+import { createPost, dueDigests, mySubscription, subscribe } from '../../src/lib/server/networks/posts';
 import { publicMeetingView, publicNetworkIds, publicNetworkView, publicNetworks } from '../../src/lib/server/networks/public';
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import { org } from '../helpers/directory';
@@ -100,5 +100,19 @@ describe(`Atom feed of public posts (${DB_KIND})`, () => {
 
 	it('answers an unknown municipality with not found', async () => {
 		await expect(postsFeedResponse(h.db, 'atlantis', ORIGIN)).rejects.toThrow(NotFoundError);
+	});
+});
+
+describe(`digest unsubscribe link (${DB_KIND})`, () => {
+	it('ends the subscription of its token once, and refuses unknown or malformed tokens', async () => {
+		await subscribe(h.db, w.who.staffA, { intervalDays: 7, language: 'ar' }, now);
+		const digest = (await dueDigests(h.db, new Date(Date.now() + 8 * 86_400_000), w.ids.k)).find((d) => d.email === w.who.staffA.email)!;
+		expect(digest.language).toBe('ar');
+		expect(await unsubscribeFromLink(h.db, 'not-a-token')).toBe(false);
+		expect(await unsubscribeFromLink(h.db, 'A'.repeat(22))).toBe(false);
+		expect(await mySubscription(h.db, w.who.staffA)).not.toBeNull();
+		expect(await unsubscribeFromLink(h.db, digest.token)).toBe(true);
+		expect(await mySubscription(h.db, w.who.staffA)).toBeNull();
+		expect(await unsubscribeFromLink(h.db, digest.token)).toBe(false);
 	});
 });
