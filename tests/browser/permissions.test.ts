@@ -110,6 +110,11 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/staff/networks': { path: () => '/de/staff/networks', open: STAFF_AREA },
 	'[lang=locale]/staff/networks/[id]': { path: (i) => `/de/staff/networks/${i.network}`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/networks/map': { path: () => '/de/staff/networks/map', open: STAFF_AREA },
+	'[lang=locale]/staff/networks/new': { path: () => '/de/staff/networks/new', open: STAFF_AREA },
+	// A demo meeting with approved minutes; its staff pages are for Düsseldorf (Köln's staff get 404).
+	'[lang=locale]/staff/networks/meetings/[id]': { path: (i) => `/de/staff/networks/meetings/${i.meeting}`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/networks/meetings/[id]/calendar.ics': { path: (i) => `/de/staff/networks/meetings/${i.meeting}/calendar.ics`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/networks/meetings/[id]/minutes/[version]': { path: (i) => `/de/staff/networks/meetings/${i.meeting}/minutes/1`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/needs': { path: () => '/de/staff/needs', open: STAFF_AREA },
 	'[lang=locale]/staff/needs/[id]': { path: (i) => `/de/staff/needs/${i.needs}`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/needs/[id]/attachment': { path: (i) => `/de/staff/needs/${i.needs}/attachment`, open: ['admin', 'staff'], ok: [200, 404] },
@@ -207,6 +212,11 @@ beforeAll(async () => {
 	ids.actor = await find('staff', `/de/staff/directory/offers/${ids.offer}`, new RegExp(`/de/staff/directory/actors/${uuid}`), 'actor');
 	ids.needs = await find('staff', '/de/staff/needs', new RegExp(`/de/staff/needs/${uuid}`), 'needs report');
 	ids.network = await find('admin', '/de/staff/networks', new RegExp(`/de/staff/networks/${uuid}`), 'network');
+	for (const network of (await clients.admin.get('/de/staff/networks')).text.matchAll(new RegExp(`/de/staff/networks/${uuid}`, 'g'))) {
+		const meetings = (await clients.admin.get(`/de/staff/networks/${network[1]}`)).text.matchAll(new RegExp(`/de/staff/networks/meetings/${uuid}`, 'g'));
+		for (const meeting of meetings) if ((await clients.admin.get(`/de/staff/networks/meetings/${meeting[1]}`)).text.includes('/minutes/1"')) ids.meeting ??= meeting[1];
+		if (ids.meeting) break;
+	}
 	ids.programme = await find('admin', '/de/staff/programmes', new RegExp(`/de/staff/programmes/${uuid}`), 'programme');
 	ids.catalogue = await find('admin', '/de/staff/assessment', new RegExp(`/de/staff/assessment/catalogue/${uuid}`), 'catalogue');
 	ids.assessment = await find('staff', '/de/staff/assessment', new RegExp(`/de/staff/assessment/${uuid}`), 'assessment').catch(async () => {

@@ -57,7 +57,7 @@ function textIssue(field: string, value: string, max: number, required: boolean)
 /**
  * Checks a network's input against the vocabularies, the municipality's social spaces,
  * instances and networks.
- * @returns the issues (empty: valid). Codes: `required`, `too_long`, `invalid`,
+ * @returns the issues (empty: valid). Codes: `required` (also an empty kind or level), `too_long`, `invalid`,
  *   `nw_unknown_kind`, `nw_unknown_level`, `nw_unknown_visibility`, `nw_unknown_theme_field`,
  *   `nw_occasion_required`, `nw_end_required`, `invalid_date`, `nw_space_required`,
  *   `nw_spaces_local_only`, `nw_space_other_municipality`, `nw_unknown_instance`,
@@ -70,9 +70,11 @@ async function validateNetwork(db: DbOrTx, input: NetworkInput, selfId: string |
 	push(textIssue('shortName', input.shortName ?? '', NETWORK_LIMITS.name, false));
 	push(textIssue('description', input.description ?? '', NETWORK_LIMITS.text, false));
 	push(textIssue('occasion', input.occasion ?? '', NETWORK_LIMITS.shortText, false));
-	if (!NETWORK_KINDS.some((k) => k.key === input.kind)) issues.push({ field: 'kind', code: 'nw_unknown_kind', params: { value: input.kind } });
+	if (!input.kind) issues.push({ field: 'kind', code: 'required' });
+	else if (!NETWORK_KINDS.some((k) => k.key === input.kind)) issues.push({ field: 'kind', code: 'nw_unknown_kind', params: { value: input.kind } });
 	const levelKnown = NETWORK_LEVELS.some((l) => l.key === input.level);
-	if (!levelKnown) issues.push({ field: 'level', code: 'nw_unknown_level', params: { value: input.level } });
+	if (!input.level) issues.push({ field: 'level', code: 'required' });
+	else if (!levelKnown) issues.push({ field: 'level', code: 'nw_unknown_level', params: { value: input.level } });
 	if (!(NETWORK_VISIBILITIES as readonly string[]).includes(input.visibility)) issues.push({ field: 'visibility', code: 'nw_unknown_visibility' });
 	const badField = input.themeFields.find((f) => !THEME_FIELDS.some((t) => t.key === f));
 	if (badField) issues.push({ field: 'themeFields', code: 'nw_unknown_theme_field', params: { value: badField } });

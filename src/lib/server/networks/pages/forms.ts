@@ -18,9 +18,9 @@ export function formList(form: FormData, name: string): string[] {
 	return form.getAll(name).filter((v): v is string => typeof v === 'string' && v !== '');
 }
 
-/** The form element id of a service field. */
-export function elementId(field: string): string {
-	return `nw-${field}`;
+/** The form element id of a service field; `prefix` tells apart forms sharing a page. */
+export function elementId(field: string, prefix = 'nw'): string {
+	return `${prefix}-${field}`;
 }
 
 /** A steering needs-report code as its message key (`nr_error_…`) where one exists. */
@@ -32,13 +32,14 @@ function code(c: string): string {
 
 /**
  * Runs a service call for a form: a `ValidationError` comes out with its fields as element ids
- * and its codes as message keys, ready for `handleForm`; everything else passes unchanged.
+ * (`<prefix>-<field>`) and its codes as message keys, ready for `handleForm`; everything else
+ * passes unchanged.
  */
-export async function forForm<T>(work: () => Promise<T>): Promise<T> {
+export async function forForm<T>(work: () => Promise<T>, prefix = 'nw'): Promise<T> {
 	try {
 		return await work();
 	} catch (e) {
-		if (e instanceof ValidationError) throw new ValidationError(e.issues.map((i) => ({ ...i, field: elementId(i.field), code: code(i.code) })));
+		if (e instanceof ValidationError) throw new ValidationError(e.issues.map((i) => ({ ...i, field: elementId(i.field, prefix), code: code(i.code) })));
 		throw e;
 	}
 }

@@ -6,7 +6,8 @@
  */
 import { formatDateTime } from '$lib/format';
 import { msg } from '$lib/messages';
-import type { UserPrincipal } from '../../access';
+import { can, type UserPrincipal } from '../../access';
+import { NotFoundError } from '../../core/errors';
 import { berlinDate } from '../../casework/time';
 import type { Db, DbOrTx } from '../../db/client';
 import { meetingPlaces, networkActors } from '../../directory/networks-reads';
@@ -107,14 +108,25 @@ function shape(view: MeetingView, locale: string, actors: { id: string; name: st
 }
 
 /**
+ * A meeting for the staff pages, which are for its network's municipality (like the network
+ * page): others see a public network's meetings through the public view and OParl.
+ * @throws NotFoundError (unknown, not visible, or of another municipality).
+ */
+async function staffMeeting(db: DbOrTx, p: UserPrincipal, id: string, now: Date = new Date()): Promise<MeetingView> {
+	const view = await getMeeting(db, p, id, now);
+	if (!can(p, 'networks:take_part', { municipalityId: view.network.municipalityId })) throw new NotFoundError(`meeting ${id}`);
+	return view;
+}
+
+/**
  * The meeting page: meeting, place with accessibility, agenda, attendance, minutes, decisions,
  * action items, versions; for coordinators also the choices of the escalation forms.
  * @throws NotFoundError.
  */
 export async function meetingPage(db: DbOrTx, p: UserPrincipal, id: string, locale: string, now: Date = new Date()) {
-	const view = await getMeeting(db, p, id, now);
+	const view = await staffMeeting(db, p, id, now);
 	const actors = view.canCoordinate ? (await networkActors(db, { municipalityId: view.network.municipalityId })).map((a) => ({ id: a.id, name: a.name, typeLabel: msg(`actor_type_${a.actorType}`) })) : [];
-	const base = shape(view, locale, actors);
+	const base = { ...shape(view, locale, actors), results: DECISION_RESULTS.map((r) => ({ key: r, label: msg(`nw_result_${r}`) })) };
 	if (!view.canCoordinate) return { ...base, escalation: null };
 	const [spaces, networks, escalations] = await Promise.all([listSocialSpaces(db, { municipalityId: view.network.municipalityId }), listNetworks(db, p, view.network.municipalityId, now), escalationsOf(db, view.network.id)]);
 	return {
@@ -125,19 +137,19 @@ export async function meetingPage(db: DbOrTx, p: UserPrincipal, id: string, loca
 			spaces: spaces.map((s) => ({ id: s.id, name: s.name })),
 			targets: view.network.level === 'local' ? networks.filter((n) => n.level !== 'local' && n.id !== view.network.id).map((n) => ({ id: n.id, name: n.name })) : [],
 			done: escalations.filter((e) => e.sourceMeetingId === view.meeting.id).map((e) => ({ decisionId: e.decisionId, kind: e.kind, reportId: e.report?.id ?? null, reference: e.report?.reference ?? null, proposalNetwork: e.proposal?.networkName ?? null }))
-		},
-		results: DECISION_RESULTS.map((r) => ({ key: r, label: msg(`nw_result_${r}`) }))
+		}
 	};
 }
 
-/** A member proposes an agenda item from the form. */
-export function proposeFromForm(db: Db, p: UserPrincipal, meetingId: string, form: FormData) {
-	return forForm(() => proposeAgendaItem(db, p, meetingId, { title: formText(form, 'title'), description: formText(form, 'description') }));
+/** A member proposes an agenda item from the form. @throws NotFoundError for another municipality's meeting. */
+export async function proposeFromForm(db: Db, p: UserPrincipal, meetingId: string, form: FormData) {
+	await staffMeeting(db, p, meetingId);
+	return forForm(() => proposeAgendaItem(db, p, meetingId, { title: formText(form, 'title'), description: formText(form, 'description') }), 'nw-propose');
 }
 
 /** The coordinator sets an item on the agenda from the form. */
 export function addItemFromForm(db: Db, p: UserPrincipal, meetingId: string, form: FormData) {
-	return forForm(() => addAgendaItem(db, p, meetingId, { title: formText(form, 'title'), description: formText(form, 'description'), isPublic: formText(form, 'isPublic') === 'yes' }));
+	return forForm(() => addAgendaItem(db, p, meetingId, { title: formText(form, 'title'), description: formText(form, 'description'), isPublic: formText(form, 'isPublic') === 'yes' }), 'nw-add');
 }
 
 /** The coordinator's buttons on an item: accept, decline, public, internal, up, down. */
@@ -157,26 +169,30 @@ export function changeItemFromForm(db: Db, p: UserPrincipal, form: FormData) {
 
 /** Saves one item's minutes from its form. */
 export function minutesFromForm(db: Db, p: UserPrincipal, form: FormData) {
-	return forForm(() => saveItemMinutes(db, p, formText(form, 'itemId'), formText(form, 'minutes')));
+	const itemId = formText(form, 'itemId');
+	return forForm(() => saveItemMinutes(db, p, itemId, formText(form, 'minutes')), `nw-item-${itemId}`);
 }
 
 /** Records a decision from the form. */
 export function decisionFromForm(db: Db, p: UserPrincipal, form: FormData) {
+	const itemId = formText(form, 'itemId');
 	return forForm(() =>
-		addDecision(db, p, formText(form, 'itemId'), {
+		addDecision(db, p, itemId, {
 			text: formText(form, 'text'),
 			result: formText(form, 'result'),
 			votesFor: formText(form, 'votesFor'),
 			votesAgainst: formText(form, 'votesAgainst'),
 			votesAbstain: formText(form, 'votesAbstain')
-		})
+		}),
+		`nw-dec-${itemId}`
 	);
 }
 
 /** Records an action item from the form. */
 export function actionFromForm(db: Db, p: UserPrincipal, meetingId: string, form: FormData) {
 	return forForm(() =>
-		addActionItem(db, p, meetingId, { title: formText(form, 'title'), ownerMembershipId: formText(form, 'ownerMembershipId'), dueOn: formText(form, 'dueOn'), agendaItemId: formText(form, 'agendaItemId') || null })
+		addActionItem(db, p, meetingId, { title: formText(form, 'title'), ownerMembershipId: formText(form, 'ownerMembershipId'), dueOn: formText(form, 'dueOn'), agendaItemId: formText(form, 'agendaItemId') || null }),
+		'nw-action'
 	);
 }
 
@@ -187,15 +203,15 @@ export function actionDoneFromForm(db: Db, p: UserPrincipal, form: FormData) {
 
 /** Records attendance from the form's checkboxes. */
 export function attendanceFromForm(db: Db, p: UserPrincipal, meetingId: string, form: FormData) {
-	return forForm(() => recordAttendance(db, p, meetingId, { organizationIds: formList(form, 'organizationIds'), membershipIds: formList(form, 'membershipIds') }));
+	return forForm(() => recordAttendance(db, p, meetingId, { organizationIds: formList(form, 'organizationIds'), membershipIds: formList(form, 'membershipIds') }), 'nw-att');
 }
 
 /** Moves the meeting (held, cancelled) or its minutes (circulated, approved, back to draft, a new version). */
 export function stateFromForm(db: Db, p: UserPrincipal, meetingId: string, form: FormData) {
 	const to = formText(form, 'to');
-	if (to === 'held' || to === 'cancelled' || to === 'planned') return forForm(() => setMeetingState(db, p, meetingId, to));
-	if (to === 'reopen') return forForm(() => reopenMinutes(db, p, meetingId));
-	return forForm(() => changeMinutesState(db, p, meetingId, to));
+	if (to === 'held' || to === 'cancelled' || to === 'planned') return forForm(() => setMeetingState(db, p, meetingId, to), 'nw-state');
+	if (to === 'reopen') return forForm(() => reopenMinutes(db, p, meetingId), 'nw-state');
+	return forForm(() => changeMinutesState(db, p, meetingId, to), 'nw-state');
 }
 
 /** Mails the invitations. @returns how many went out. */
@@ -212,10 +228,10 @@ export function inviteFromForm(db: Db, p: UserPrincipal, meetingId: string) {
 export async function escalateFromForm(db: Db, p: UserPrincipal, meetingId: string, form: FormData, origin: string) {
 	const decisionId = formText(form, 'decisionId');
 	if (formText(form, 'to') === 'agenda') {
-		await forForm(() => escalateToAgenda(db, p, { decisionId }, { targetNetworkId: formText(form, 'targetNetworkId') }));
+		await forForm(() => escalateToAgenda(db, p, { decisionId }, { targetNetworkId: formText(form, 'targetNetworkId') }), 'nw-up');
 		return null;
 	}
-	const view = await getMeeting(db, p, meetingId);
+	const view = await staffMeeting(db, p, meetingId);
 	const back = msg('nw_escalation_origin', { network: view.network.name, meeting: view.meeting.name, date: berlinDate(view.meeting.startsAt), url: `${origin}/de/staff/networks/meetings/${meetingId}` });
 	const made = await forForm(() =>
 		escalateToNeedsReport(
@@ -231,7 +247,8 @@ export async function escalateFromForm(db: Db, p: UserPrincipal, meetingId: stri
 				urgency: formText(form, 'urgency') || 'medium'
 			},
 			back
-		)
+		),
+		'nw-esc'
 	);
 	return made.needsReportId;
 }
@@ -239,7 +256,7 @@ export async function escalateFromForm(db: Db, p: UserPrincipal, meetingId: stri
 /** An approved version of the minutes as its page shows it. @throws NotFoundError. */
 export async function minutesVersionPage(db: DbOrTx, p: UserPrincipal, meetingId: string, version: string, locale: string) {
 	const n = /^\d{1,6}$/.test(version) ? Number(version) : 0;
-	const view = await getMeeting(db, p, meetingId);
+	const view = await staffMeeting(db, p, meetingId);
 	const v = await getMinutesVersion(db, p, meetingId, n);
 	const members = new Map(view.members.map((m) => [m.id, m.name]));
 	const actors = new Map((await networkActors(db, { ids: v.snapshot.attendance.organizationIds })).map((a) => [a.id, a.name]));
@@ -255,6 +272,6 @@ export async function minutesVersionPage(db: DbOrTx, p: UserPrincipal, meetingId
 
 /** The meeting as an iCalendar file (RFC 5545) for those who may see it. @throws NotFoundError. */
 export async function meetingIcs(db: DbOrTx, p: UserPrincipal, meetingId: string, now: Date = new Date()): Promise<string> {
-	const view = await getMeeting(db, p, meetingId, now);
+	const view = await staffMeeting(db, p, meetingId, now);
 	return meetingCalendar(view, Math.max(0, Math.floor((now.getTime() - view.meeting.createdAt.getTime()) / 60_000)), now);
 }

@@ -21,6 +21,7 @@ import { meetingsOf, seriesOf } from '../meetings';
 import { MEMBERSHIP_ROLES, NETWORK_KINDS, NETWORK_LEVELS, NETWORK_VISIBILITIES } from '../model';
 import { addMembership, createNetwork, endMembership, findOverlappingNetworks, listNetworks, membershipsOf, parentIdsOf, updateNetwork, type MembershipInput, type NetworkInput } from '../networks';
 import { forForm, formList, formText } from './forms';
+import { meetingFormChoices } from './meeting';
 
 /** The labels of a network's keys in the reader's language. */
 function labels(n: { kind: string; level: string; visibility: string }) {
@@ -109,7 +110,8 @@ export function updateNetworkFromForm(db: Db, p: UserPrincipal, id: string, form
 
 /**
  * One network with members, meetings, escalations (with the answers that came back, times in
- * `locale`) and what the person may do.
+ * `locale`) and what the person may do; for its coordinators the choices of the member and
+ * meeting forms (actors, accounts, places with their accessibility).
  * @throws NotFoundError (unknown, not visible, or of another municipality than the person's).
  */
 export async function networkPage(db: DbOrTx, p: UserPrincipal, id: string, locale: string, now: Date = new Date()) {
@@ -128,7 +130,9 @@ export async function networkPage(db: DbOrTx, p: UserPrincipal, id: string, loca
 		listInstances(db, net.municipalityId),
 		listNetworks(db, p, net.municipalityId, now)
 	]);
-	const [actors, people] = canCoordinate ? await Promise.all([networkActors(db, { municipalityId: net.municipalityId }), networkPeople(db, { municipalityId: net.municipalityId })]) : [[], []];
+	const [actors, people, choices] = canCoordinate
+		? await Promise.all([networkActors(db, { municipalityId: net.municipalityId }), networkPeople(db, { municipalityId: net.municipalityId }), meetingFormChoices(db, net.municipalityId)])
+		: [[], [], { places: [] }];
 	const spaceName = new Map(spaces.map((s) => [s.id, s.name]));
 	const parents = all.filter((n) => n.level !== 'local' && n.id !== net.id);
 	const networkSpaceIds = all.find((n) => n.id === net.id)?.socialSpaceIds ?? [];
@@ -155,6 +159,7 @@ export async function networkPage(db: DbOrTx, p: UserPrincipal, id: string, loca
 		roles: MEMBERSHIP_ROLES.map((r) => ({ key: r, label: msg(`nw_role_${r}`) })),
 		actors: actors.filter((a) => !members.some((x) => x.organizationId === a.id && x.active)).map((a) => ({ id: a.id, name: a.name, typeLabel: msg(`actor_type_${a.actorType}`) })),
 		people: people.filter((x) => !members.some((y) => y.userId === x.id && y.active)).map((x) => ({ id: x.id, name: x.displayName })),
+		places: choices.places,
 		today
 	};
 }
