@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { expectAccessible, launch, signIn } from '../helpers/browser';
+import { expectAccessible, launch, newPage, signIn } from '../helpers/browser';
 import { Client } from '../helpers/http';
 
 const base = inject('baseUrl');
@@ -221,5 +221,64 @@ describe('networks journey', () => {
 		expect(escalations).toContain(`Wir prüfen eine Sprechstunde ${stamp}.`);
 		await expectAccessible(coord);
 		await Promise.all([coord.context().close(), member.context().close(), admin.context().close()]);
+	});
+
+	it.each(['de', 'ar'])('the network map, posts and digest, and the public pages without JavaScript pass axe (%s)', async (lang) => {
+		const t = read('networks', lang);
+		const stamp = `${lang} ${Date.now()}`;
+		const staff = await signIn(browser, 'wp6@example.org', lang);
+
+		// The network map with its figures and the missing actor types.
+		await staff.goto(`${base}/${lang}/staff/networks/map`);
+		expect(await staff.locator('svg.network-map').count()).toBe(1);
+		expect(await staff.textContent('#nw-coverage + p + .table-scroll')).toContain(read('directory', lang).actor_type_youth_centre ?? '');
+		await expectAccessible(staff);
+
+		// A post sideways to the other Welcome Points: refused without a title, then published.
+		await staff.goto(`${base}/${lang}/staff/networks/posts`);
+		await expectAccessible(staff);
+		await submit(staff, 'form[action="?/post"] button[type=submit]');
+		expect(await staff.textContent('.error-summary')).toContain(read('', lang).error_required ?? '');
+		await expectAccessible(staff);
+		const title = `Sprechstunde Wohnen ${stamp}`;
+		await staff.selectOption('#nw-post-direction', 'sideways');
+		await staff.fill('#nw-post-title', title);
+		await staff.fill('#nw-post-body', 'Ab nächster Woche dienstags im Welcome Point 6.');
+		await staff.selectOption('#nw-post-language', 'de');
+		await staff.check('input[name=isPublic]');
+		await submit(staff, 'form[action="?/post"] button[type=submit]');
+		expect(await staff.textContent('.nw-posts')).toContain(title);
+		// The newsletter every seven days, in the reader's language.
+		await staff.selectOption('#nw-sub-intervalDays', '7');
+		await staff.selectOption('#nw-sub-language', lang);
+		await submit(staff, 'form[action="?/digest"] button[type=submit]');
+		expect(await staff.textContent('.notice[role=status]')).toBe(t.nw_sub_saved);
+		expect(await staff.inputValue('#nw-sub-intervalDays')).toBe('7');
+		await expectAccessible(staff);
+		await staff.context().close();
+
+		// The public pages, as a phone without JavaScript sees them (axe itself needs JavaScript:
+		// each page is checked again in a second page that has it).
+		const visitor = await newPage(browser, { javaScript: false });
+		const checker = await newPage(browser);
+		const accessible = async () => {
+			await checker.goto(visitor.url());
+			await expectAccessible(checker);
+		};
+		await visitor.goto(`${base}/${lang}/m/duesseldorf/networks`);
+		expect(await visitor.getAttribute('html', 'dir')).toBe(lang === 'ar' ? 'rtl' : 'ltr');
+		await accessible();
+		await visitor.click('a:text-is("Stadtteilkonferenz Stadtbezirk 6 (Demo)")');
+		await visitor.waitForSelector('h1:text-is("Stadtteilkonferenz Stadtbezirk 6 (Demo)")');
+		await accessible();
+		await visitor.click(`a[href^="/${lang}/m/duesseldorf/networks/meetings/"]`);
+		await visitor.waitForSelector('h1');
+		expect(await visitor.textContent('main')).toContain(t.nw_public_agenda);
+		await accessible();
+		await visitor.goto(`${base}/${lang}/m/duesseldorf/networks/posts`);
+		expect(await visitor.textContent('.nw-posts')).toContain(title);
+		await accessible();
+		await checker.context().close();
+		await visitor.context().close();
 	});
 });

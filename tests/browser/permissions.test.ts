@@ -67,6 +67,10 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/no-access': { path: () => '/de/no-access', open: EVERYONE, ok: [403] },
 	'[lang=locale]/m/[municipality]': { path: () => '/de/m/duesseldorf', open: EVERYONE },
 	'[lang=locale]/m/[municipality]/a/[id]': { path: (i) => `/de/m/duesseldorf/a/${i.actor}`, open: EVERYONE },
+	'[lang=locale]/m/[municipality]/networks': { path: () => '/de/m/duesseldorf/networks', open: EVERYONE },
+	'[lang=locale]/m/[municipality]/networks/[id]': { path: (i) => `/de/m/duesseldorf/networks/${i.publicNetwork}`, open: EVERYONE },
+	'[lang=locale]/m/[municipality]/networks/meetings/[id]': { path: (i) => `/de/m/duesseldorf/networks/meetings/${i.publicMeeting}`, open: EVERYONE },
+	'[lang=locale]/m/[municipality]/networks/posts': { path: () => '/de/m/duesseldorf/networks/posts', open: EVERYONE },
 	'[lang=locale]/m/[municipality]/d/[district]': { path: (i) => `/de/m/duesseldorf/d/${i.district}`, open: EVERYONE },
 	'[lang=locale]/m/[municipality]/i/[instance]': { path: () => '/de/m/duesseldorf/i/welcome-point-5', open: EVERYONE },
 	'[lang=locale]/m/[municipality]/o/[id]': { path: (i) => `/de/m/duesseldorf/o/${i.offer}`, open: EVERYONE, publicActions: true },
@@ -111,6 +115,7 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/staff/networks/[id]': { path: (i) => `/de/staff/networks/${i.network}`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/networks/map': { path: () => '/de/staff/networks/map', open: STAFF_AREA },
 	'[lang=locale]/staff/networks/new': { path: () => '/de/staff/networks/new', open: STAFF_AREA },
+	'[lang=locale]/staff/networks/posts': { path: () => '/de/staff/networks/posts', open: STAFF_AREA },
 	// A demo meeting with approved minutes; its staff pages are for Düsseldorf (Köln's staff get 404).
 	'[lang=locale]/staff/networks/meetings/[id]': { path: (i) => `/de/staff/networks/meetings/${i.meeting}`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/networks/meetings/[id]/calendar.ics': { path: (i) => `/de/staff/networks/meetings/${i.meeting}/calendar.ics`, open: ['admin', 'staff'] },
@@ -217,6 +222,8 @@ beforeAll(async () => {
 		for (const meeting of meetings) if ((await clients.admin.get(`/de/staff/networks/meetings/${meeting[1]}`)).text.includes('/minutes/1"')) ids.meeting ??= meeting[1];
 		if (ids.meeting) break;
 	}
+	ids.publicNetwork = await find('anon', '/de/m/duesseldorf/networks', new RegExp(`/de/m/duesseldorf/networks/${uuid}`), 'public network');
+	ids.publicMeeting = await find('anon', `/de/m/duesseldorf/networks/${ids.publicNetwork}`, new RegExp(`/de/m/duesseldorf/networks/meetings/${uuid}`), 'public meeting');
 	ids.programme = await find('admin', '/de/staff/programmes', new RegExp(`/de/staff/programmes/${uuid}`), 'programme');
 	ids.catalogue = await find('admin', '/de/staff/assessment', new RegExp(`/de/staff/assessment/catalogue/${uuid}`), 'catalogue');
 	ids.assessment = await find('staff', '/de/staff/assessment', new RegExp(`/de/staff/assessment/${uuid}`), 'assessment').catch(async () => {

@@ -7,7 +7,7 @@ import { formatDateTime } from '$lib/format';
 import { msg } from '$lib/messages';
 import { can, type UserPrincipal } from '../../access';
 import type { Db, DbOrTx } from '../../db/client';
-import { listSocialSpaces } from '../../geography/service';
+import { findMunicipalityById, listSocialSpaces } from '../../geography/service';
 import { DIGEST_INTERVALS, DIGEST_LANGUAGES, POST_AUDIENCE_ROLES, POST_DIRECTIONS } from '../model';
 import { listNetworks } from '../networks';
 import { createPost, mySubscription, postsFor, subscribe, unsubscribe, type PostRow } from '../posts';
@@ -18,10 +18,16 @@ export function shapePost(p: PostRow, locale: string) {
 	return { id: p.id, title: p.title, body: p.body, language: p.language, isPublic: p.isPublic, when: formatDateTime(p.publishedAt, locale), directionLabel: msg(`nw_direction_${p.direction}`) };
 }
 
-/** The archive, the writing form's choices and the digest settings. */
+/** The archive, the writing form's choices, the digest settings and the address of the public feed. */
 export async function postsPage(db: DbOrTx, p: UserPrincipal, locale: string, now: Date = new Date()) {
 	const m = p.municipalityId;
-	const [posts, subscription, networks, spaces] = await Promise.all([postsFor(db, p, m, locale, now), mySubscription(db, p), listNetworks(db, p, m, now), listSocialSpaces(db, { municipalityId: m })]);
+	const [posts, subscription, networks, spaces, municipality] = await Promise.all([
+		postsFor(db, p, m, locale, now),
+		mySubscription(db, p),
+		listNetworks(db, p, m, now),
+		listSocialSpaces(db, { municipalityId: m }),
+		findMunicipalityById(db, m)
+	]);
 	return {
 		posts: posts.map((x) => shapePost(x, locale)),
 		subscription,
@@ -32,7 +38,7 @@ export async function postsPage(db: DbOrTx, p: UserPrincipal, locale: string, no
 		intervals: DIGEST_INTERVALS.map((d) => ({ days: d, label: msg('nw_interval_days', { count: d }) })),
 		networks: networks.map((n) => ({ id: n.id, name: n.name })),
 		spaces: spaces.map((s) => ({ id: s.id, name: s.name })),
-		instances: p.instanceIds
+		feedUrl: municipality ? `/api/networks/${municipality.slug}/posts.atom` : null
 	};
 }
 
@@ -51,7 +57,8 @@ export function postFromForm(db: Db, p: UserPrincipal, form: FormData) {
 			roles: formList(form, 'roles'),
 			languages: formList(form, 'languages'),
 			fromInstanceId: p.instanceIds.length === 1 ? p.instanceIds[0] : null
-		})
+		}),
+		'nw-post'
 	);
 }
 
@@ -59,5 +66,5 @@ export function postFromForm(db: Db, p: UserPrincipal, form: FormData) {
 export function subscriptionFromForm(db: Db, p: UserPrincipal, form: FormData) {
 	const interval = formText(form, 'intervalDays');
 	if (interval === 'off') return unsubscribe(db, p);
-	return forForm(() => subscribe(db, p, { intervalDays: /^\d{1,3}$/.test(interval) ? Number(interval) : -1, language: formText(form, 'language') }));
+	return forForm(() => subscribe(db, p, { intervalDays: /^\d{1,3}$/.test(interval) ? Number(interval) : -1, language: formText(form, 'language') }), 'nw-sub');
 }
