@@ -278,6 +278,10 @@ describe('networks journey', () => {
 		await visitor.goto(`${base}/${lang}/m/duesseldorf/networks/posts`);
 		expect(await visitor.textContent('.nw-posts')).toContain(title);
 		await accessible();
+		// The digest's unsubscribe link, here one that is no (longer a) subscription.
+		await visitor.goto(`${base}/${lang}/networks/unsubscribe/not-a-token`);
+		expect(await visitor.textContent('main')).toContain(t.nw_unsub_title);
+		await accessible();
 		await checker.context().close();
 		await visitor.context().close();
 	});
