@@ -27,7 +27,8 @@ const MODULES = ['geography', 'instances', 'accounts', 'directory', 'casework', 
 /** Server files outside `pages/` that make text for people, and why. */
 const MESSAGE_USERS: Record<string, string> = {
 	'directory/hsds/taxonomy.ts': 'the HSDS API serves the taxonomy terms in the requested language',
-	'directory/search-index.ts': 'offers are found by the translated names of their topics'
+	'directory/search-index.ts': 'offers are found by the translated names of their topics',
+	'networks/mails.ts': 'invitations and the digest job mail each recipient in their language; the job has no page'
 };
 
 /** Fails with every violation listed. */

@@ -63,9 +63,14 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/login': { path: () => '/de/login', open: EVERYONE, ok: { anon: [200], admin: [303], staff: [303], partner: [303], volunteer: [303], other: [303] }, publicActions: true },
 	'[lang=locale]/login/second-factor': { path: () => '/de/login/second-factor', open: EVERYONE, ok: [303], publicActions: true },
 	'[lang=locale]/logout': { path: () => '/de/logout', open: EVERYONE, ok: [303], publicActions: true },
+	'[lang=locale]/networks/unsubscribe/[token]': { path: () => '/de/networks/unsubscribe/not-a-token', open: EVERYONE, publicActions: true },
 	'[lang=locale]/no-access': { path: () => '/de/no-access', open: EVERYONE, ok: [403] },
 	'[lang=locale]/m/[municipality]': { path: () => '/de/m/duesseldorf', open: EVERYONE },
 	'[lang=locale]/m/[municipality]/a/[id]': { path: (i) => `/de/m/duesseldorf/a/${i.actor}`, open: EVERYONE },
+	'[lang=locale]/m/[municipality]/networks': { path: () => '/de/m/duesseldorf/networks', open: EVERYONE },
+	'[lang=locale]/m/[municipality]/networks/[id]': { path: (i) => `/de/m/duesseldorf/networks/${i.publicNetwork}`, open: EVERYONE },
+	'[lang=locale]/m/[municipality]/networks/meetings/[id]': { path: (i) => `/de/m/duesseldorf/networks/meetings/${i.publicMeeting}`, open: EVERYONE },
+	'[lang=locale]/m/[municipality]/networks/posts': { path: () => '/de/m/duesseldorf/networks/posts', open: EVERYONE },
 	'[lang=locale]/m/[municipality]/d/[district]': { path: (i) => `/de/m/duesseldorf/d/${i.district}`, open: EVERYONE },
 	'[lang=locale]/m/[municipality]/i/[instance]': { path: () => '/de/m/duesseldorf/i/welcome-point-5', open: EVERYONE },
 	'[lang=locale]/m/[municipality]/o/[id]': { path: (i) => `/de/m/duesseldorf/o/${i.offer}`, open: EVERYONE, publicActions: true },
@@ -106,6 +111,15 @@ const ROUTES: Record<string, RouteSpec> = {
 	// The partner's own proposal.
 	'[lang=locale]/staff/directory/proposals/[id]': { path: (i) => `/de/staff/directory/proposals/${i.proposal}`, open: ['admin', 'staff', 'partner'] },
 	'[lang=locale]/staff/instances/[id]': { path: (i) => `/de/staff/instances/${i.wp5}`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/networks': { path: () => '/de/staff/networks', open: STAFF_AREA },
+	'[lang=locale]/staff/networks/[id]': { path: (i) => `/de/staff/networks/${i.network}`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/networks/map': { path: () => '/de/staff/networks/map', open: STAFF_AREA },
+	'[lang=locale]/staff/networks/new': { path: () => '/de/staff/networks/new', open: STAFF_AREA },
+	'[lang=locale]/staff/networks/posts': { path: () => '/de/staff/networks/posts', open: STAFF_AREA },
+	// A demo meeting with approved minutes; its staff pages are for Düsseldorf (Köln's staff get 404).
+	'[lang=locale]/staff/networks/meetings/[id]': { path: (i) => `/de/staff/networks/meetings/${i.meeting}`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/networks/meetings/[id]/calendar.ics': { path: (i) => `/de/staff/networks/meetings/${i.meeting}/calendar.ics`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/networks/meetings/[id]/minutes/[version]': { path: (i) => `/de/staff/networks/meetings/${i.meeting}/minutes/1`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/needs': { path: () => '/de/staff/needs', open: STAFF_AREA },
 	'[lang=locale]/staff/needs/[id]': { path: (i) => `/de/staff/needs/${i.needs}`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/needs/[id]/attachment': { path: (i) => `/de/staff/needs/${i.needs}/attachment`, open: ['admin', 'staff'], ok: [200, 404] },
@@ -136,6 +150,13 @@ const ROUTES: Record<string, RouteSpec> = {
 	'api/hsds/taxonomy_terms': { path: () => '/api/hsds/taxonomy_terms', open: EVERYONE },
 	'api/hsds/taxonomy_terms/[id]': { path: (i) => `/api/hsds/taxonomy_terms/${i.hsdsTerm}`, open: EVERYONE },
 	'api/steering/[municipality]/deadlines.ics': { path: () => '/api/steering/duesseldorf/deadlines.ics', open: EVERYONE },
+	'api/networks/[municipality]/posts.atom': { path: () => '/api/networks/duesseldorf/posts.atom', open: EVERYONE },
+	'api/oparl': { path: () => '/api/oparl', open: EVERYONE },
+	'api/oparl/[type]/[id]': { path: (i) => i.oparlMeeting, open: EVERYONE },
+	'api/oparl/bodies': { path: () => '/api/oparl/bodies', open: EVERYONE },
+	'api/oparl/body/[body]': { path: () => '/api/oparl/body/duesseldorf', open: EVERYONE },
+	'api/oparl/body/[body]/[list]': { path: () => '/api/oparl/body/duesseldorf/meetings', open: EVERYONE },
+	'api/oparl/file/[id]/content': { path: (i) => i.oparlFileContent, open: EVERYONE },
 	healthz: { path: () => '/healthz', open: EVERYONE },
 	readyz: { path: () => '/readyz', open: EVERYONE }
 };
@@ -195,6 +216,14 @@ beforeAll(async () => {
 	ids.offer = await find('anon', '/de/m/duesseldorf/search', new RegExp(`/de/m/duesseldorf/o/${uuid}`), 'public offer');
 	ids.actor = await find('staff', `/de/staff/directory/offers/${ids.offer}`, new RegExp(`/de/staff/directory/actors/${uuid}`), 'actor');
 	ids.needs = await find('staff', '/de/staff/needs', new RegExp(`/de/staff/needs/${uuid}`), 'needs report');
+	ids.network = await find('admin', '/de/staff/networks', new RegExp(`/de/staff/networks/${uuid}`), 'network');
+	for (const network of (await clients.admin.get('/de/staff/networks')).text.matchAll(new RegExp(`/de/staff/networks/${uuid}`, 'g'))) {
+		const meetings = (await clients.admin.get(`/de/staff/networks/${network[1]}`)).text.matchAll(new RegExp(`/de/staff/networks/meetings/${uuid}`, 'g'));
+		for (const meeting of meetings) if ((await clients.admin.get(`/de/staff/networks/meetings/${meeting[1]}`)).text.includes('/minutes/1"')) ids.meeting ??= meeting[1];
+		if (ids.meeting) break;
+	}
+	ids.publicNetwork = await find('anon', '/de/m/duesseldorf/networks', new RegExp(`/de/m/duesseldorf/networks/${uuid}`), 'public network');
+	ids.publicMeeting = await find('anon', `/de/m/duesseldorf/networks/${ids.publicNetwork}`, new RegExp(`/de/m/duesseldorf/networks/meetings/${uuid}`), 'public meeting');
 	ids.programme = await find('admin', '/de/staff/programmes', new RegExp(`/de/staff/programmes/${uuid}`), 'programme');
 	ids.catalogue = await find('admin', '/de/staff/assessment', new RegExp(`/de/staff/assessment/catalogue/${uuid}`), 'catalogue');
 	ids.assessment = await find('staff', '/de/staff/assessment', new RegExp(`/de/staff/assessment/${uuid}`), 'assessment').catch(async () => {
@@ -214,6 +243,8 @@ beforeAll(async () => {
 	ids.hsdsServiceAtLocation = (await json('/api/hsds/service_at_locations?municipality=duesseldorf')).contents[0].id;
 	ids.hsdsTaxonomy = (await json('/api/hsds/taxonomies')).contents[0].id;
 	ids.hsdsTerm = (await json('/api/hsds/taxonomy_terms')).contents[0].id;
+	ids.oparlMeeting = new URL((await json('/api/oparl/body/duesseldorf/meetings')).data[0].id).pathname;
+	ids.oparlFileContent = new URL((await json('/api/oparl/body/duesseldorf/files')).data[0].accessUrl).pathname;
 }, 120_000);
 
 function okStatuses(spec: RouteSpec, who: Who): number[] {

@@ -13,6 +13,7 @@ import { migrateDatabase, openDatabase, type DatabaseHandle } from './db/client'
 import { useDatabase } from './db';
 import { purgeExpired } from './accounts/sessions';
 import { runRetention, RETENTION_PRINCIPAL } from './casework/retention';
+import { runDigests } from './networks/mails';
 import { loadDemo, type DemoLogin } from './demo/load';
 import { refreshOutdatedSearchEntries } from './directory/search-index';
 
@@ -88,7 +89,9 @@ function serverJobs(config: AppConfig): Job[] {
 					referralTokensErased: sum((m) => m.referralTokensErased)
 				};
 			}
-		}
+		},
+		// Newsletter digests of the information flows (issue 14 §5): each reader's at their interval.
+		{ name: 'networks-digest', intervalMs: 60 * 60_000, run: (db) => runDigests(db) }
 	];
 }
 

@@ -11,6 +11,7 @@ import { AccessDeniedError } from '../core/errors';
 import { directoryRules } from '../directory/permissions';
 import { geographyRules } from '../geography/permissions';
 import { instancesRules } from '../instances/permissions';
+import { networksRules } from '../networks/permissions';
 import { steeringRules } from '../steering/permissions';
 import type { Principal } from './principal';
 import type { Rule, Scope } from './rules';
@@ -21,7 +22,8 @@ const TABLE = {
 	...instancesRules,
 	...directoryRules,
 	...caseworkRules,
-	...steeringRules
+	...steeringRules,
+	...networksRules
 };
 
 /** Every permission of every module. */

@@ -12,11 +12,18 @@ import nodemailer from 'nodemailer';
 import { readConfig } from './config';
 import { directionOfLang } from './direction';
 
-/** A message: plain text, optionally an HTML alternative and its languages (`Content-Language`). */
+/**
+ * A message: plain text, optionally an HTML alternative and its languages (`Content-Language`),
+ * attachments and extra headers.
+ */
 export interface Mail {
 	to: string;
 	subject: string;
 	text: string;
+	/** Files sent with the message, e.g. a meeting invitation's `text/calendar` part. */
+	attachments?: { filename: string; content: string; contentType: string }[];
+	/** Extra headers, e.g. `List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058) of a digest. */
+	headers?: Record<string, string>;
 	html?: string;
 	/** BCP 47 tags, comma-separated, e.g. `ar, de`. */
 	language?: string;
@@ -90,7 +97,8 @@ export async function sendMail(mail: Mail): Promise<void> {
 		subject: mail.subject,
 		text: mail.text,
 		...(mail.html ? { html: mail.html } : {}),
-		...(mail.language ? { headers: { 'Content-Language': mail.language } } : {})
+		...(mail.attachments ? { attachments: mail.attachments } : {}),
+		headers: { ...(mail.language ? { 'Content-Language': mail.language } : {}), ...mail.headers }
 	};
 	if (config.smtpUrl) {
 		await nodemailer.createTransport(config.smtpUrl).sendMail(message);

@@ -2,7 +2,8 @@
  * The demo of every module, in the order they build on each other: the municipalities Köln and
  * Düsseldorf (geography), their contact points (instances), the directory (the real Köln OSM
  * actors and demo offers), anonymous demo counselling contacts (casework), needs reports,
- * programmes and coverage offers (steering), and one account per role (accounts). Idempotent:
+ * programmes and coverage offers (steering), one account per role (accounts), and Düsseldorf's
+ * demo networks with meetings, minutes and an escalation (networks). Idempotent:
  * what exists is left alone. Each module keeps its own part in `<module>/demo.ts`; sources and
  * licences: `data/demo/LICENSES.md`.
  */
@@ -16,6 +17,7 @@ import { placeUnplacedLocations } from '../directory/placement';
 import { loadGeographyDemo } from '../geography/demo';
 import { listMunicipalities } from '../geography/service';
 import { loadInstancesDemo } from '../instances/demo';
+import { loadNetworksDemo } from '../networks/demo';
 import { loadSteeringDemo } from '../steering/demo';
 
 export type { DemoLogin } from '../accounts/demo';
@@ -40,5 +42,8 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	}
 	await loadCaseworkDemo(db);
 	await loadSteeringDemo(db);
-	return loadAccountsDemo(db);
+	const logins = await loadAccountsDemo(db);
+	// Networks name the demo accounts as members, so they come after them.
+	await loadNetworksDemo(db);
+	return logins;
 }
