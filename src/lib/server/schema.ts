@@ -7,3 +7,4 @@ export * from './audit/schema';
 export * from './directory/schema';
 export * from './casework/schema';
 export * from './steering/schema';
+export * from './volunteering/schema';

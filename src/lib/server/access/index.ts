@@ -12,6 +12,7 @@ import { directoryRules } from '../directory/permissions';
 import { geographyRules } from '../geography/permissions';
 import { instancesRules } from '../instances/permissions';
 import { steeringRules } from '../steering/permissions';
+import { volunteeringRules } from '../volunteering/permissions';
 import type { Principal } from './principal';
 import type { Rule, Scope } from './rules';
 
@@ -21,7 +22,8 @@ const TABLE = {
 	...instancesRules,
 	...directoryRules,
 	...caseworkRules,
-	...steeringRules
+	...steeringRules,
+	...volunteeringRules
 };
 
 /** Every permission of every module. */
