@@ -17,7 +17,8 @@ import { findInstanceById } from '../instances/service';
 import { mailWhen, sendVolunteerMails, type VolunteerMail } from './mail';
 import { addDays, berlinDate, berlinInstant, clockMinutes, isRequirement, LIMITS, SERIES_HORIZON_DAYS, sortedRequirements, type Requirement } from './model';
 import { expandSeries, isRrule } from './recurrence';
-import { volunteerAssignment, volunteerInvitation, volunteerNeed, volunteerProfile, volunteerShift } from './schema';
+import { ownProfile } from './profiles';
+import { volunteerAssignment, volunteerInvitation, volunteerLanguage, volunteerNeed, volunteerProfile, volunteerShift, volunteerSpace } from './schema';
 import { activityRequirements, findPlace, isActivityOf, placeRequirements } from './settings';
 
 export type NeedRow = typeof volunteerNeed.$inferSelect;
@@ -326,4 +327,46 @@ async function hasConfirmed(db: DbOrTx, needId: string): Promise<boolean> {
 		.where(and(eq(volunteerShift.needId, needId), inArray(volunteerAssignment.status, ['confirmed', 'done'])))
 		.limit(1);
 	return !!row;
+}
+
+/** An open need as a volunteer browses it. */
+export interface OpenNeed {
+	need: NeedRow;
+	nextShift: ShiftRow;
+	shifts: number;
+	/** The volunteer was already invited or signed up. */
+	taken: boolean;
+}
+
+/**
+ * The open needs of the volunteer's municipality with a shift ahead that fit them: an activity
+ * they offer (any, if they named none), a social space where they help (any, if they named
+ * none), and a language they speak (or no language asked). Soonest first, at most 50.
+ * @throws AccessDeniedError, NotFoundError (no profile).
+ */
+export async function openNeedsForVolunteer(db: DbOrTx, principal: Principal, now: Date = new Date()): Promise<OpenNeed[]> {
+	const profile = await ownProfile(db, principal);
+	const [languages, spaces] = await Promise.all([
+		db.select({ language: volunteerLanguage.language }).from(volunteerLanguage).where(eq(volunteerLanguage.profileId, profile.id)),
+		db.select({ id: volunteerSpace.socialSpaceId }).from(volunteerSpace).where(eq(volunteerSpace.profileId, profile.id))
+	]);
+	const spoken = new Set(languages.flatMap((l) => [l.language, l.language.split('-')[0]]));
+	const spaceIds = new Set(spaces.map((s) => s.id));
+	const rows = await db
+		.select({ need: volunteerNeed, shift: volunteerShift, shifts: sql<number>`count(*) over (partition by ${volunteerNeed.id})::int`, taken: sql<boolean>`exists (select 1 from volunteer_invitation i where i.need_id = ${volunteerNeed.id} and i.profile_id = ${profile.id} and i.status in ('invited', 'accepted'))` })
+		.from(volunteerNeed)
+		.innerJoin(volunteerShift, eq(volunteerShift.needId, volunteerNeed.id))
+		.where(and(eq(volunteerNeed.municipalityId, profile.municipalityId), eq(volunteerNeed.status, 'open'), eq(volunteerShift.status, 'scheduled'), gte(volunteerShift.startsAt, now)))
+		.orderBy(asc(volunteerShift.startsAt));
+	const out: OpenNeed[] = [];
+	for (const r of rows) {
+		if (out.some((o) => o.need.id === r.need.id)) continue;
+		const n = r.need;
+		if (profile.activities.length && !profile.activities.includes(n.activity)) continue;
+		if (spaceIds.size && n.socialSpaceId && !spaceIds.has(n.socialSpaceId)) continue;
+		if (n.language && !spoken.has(n.language) && !spoken.has(n.language.split('-')[0])) continue;
+		out.push({ need: n, nextShift: r.shift, shifts: Number(r.shifts), taken: r.taken });
+		if (out.length >= 50) break;
+	}
+	return out;
 }
