@@ -27,7 +27,8 @@ const MODULES = ['geography', 'instances', 'accounts', 'directory', 'casework', 
 /** Server files outside `pages/` that make text for people, and why. */
 const MESSAGE_USERS: Record<string, string> = {
 	'directory/hsds/taxonomy.ts': 'the HSDS API serves the taxonomy terms in the requested language',
-	'directory/search-index.ts': 'offers are found by the translated names of their topics'
+	'directory/search-index.ts': 'offers are found by the translated names of their topics',
+	'volunteering/mail.ts': 'jobs outside any request (reminders, cancellations, retention notices) write to each volunteer in the language they chose'
 };
 
 /** Fails with every violation listed. */

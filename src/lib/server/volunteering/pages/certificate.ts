@@ -20,7 +20,7 @@ import { berlinDate } from '../model';
 import { ownProfile, profileDetail, profileFor, type ProfileRow } from '../profiles';
 import { listActivities } from '../settings';
 import { BidiText } from '../pdf-text';
-import { activityLabel } from './labels';
+import { activityLabel } from './activity';
 
 /** The period of a certificate from the query (`from`, `to`; default: this year up to today). */
 export function certificatePeriod(query: URLSearchParams, now: Date = new Date()): { from: string; to: string } {

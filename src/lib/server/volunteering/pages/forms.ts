@@ -3,12 +3,17 @@
  * (`languages.0.language`, `availability.1.startTime`), so an error names and links the very
  * field; forms without JavaScript send a fixed number of rows.
  */
-import { text } from '../../http/forms';
 import type { CheckInput } from '../checks';
 import type { HoursInput } from '../hours';
 import type { NeedInput } from '../needs';
 import type { AvailabilityInput, ProfileInput } from '../profiles';
 import type { PlaceInput } from '../settings';
+
+/** Trimmed text value of a form field ('' when absent or a file); page data may not import `http/`. */
+export function text(form: FormData, name: string): string {
+	const v = form.get(name);
+	return typeof v === 'string' ? v.trim() : '';
+}
 
 /** Rows of a profile form: languages and availability windows. */
 export const FORM_ROWS = { languages: 3, availability: 3 } as const;

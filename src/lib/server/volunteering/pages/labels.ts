@@ -8,13 +8,9 @@ import { displayName } from '$lib/wegweiser';
 import { LANGUAGE_LEVELS, PLACE_KINDS, RECOGNITION_KINDS, REQUIREMENTS, TRAININGS, type Reason } from '../model';
 import type { ActivityEntry } from '../settings';
 import { mailLocale, textIn } from '../mail';
+import { activityLabel } from './activity';
 
-/** The label of an activity: the municipality's own label in `locale` (else German), or the built-in message. */
-export function activityLabel(activities: ActivityEntry[], key: string, locale: string): string {
-	const own = activities.find((a) => a.key === key && !a.builtIn);
-	if (own) return own.labels[locale] ?? own.labels.de ?? key;
-	return textIn(mailLocale(locale), `vo_activity_${key}`);
-}
+export { activityLabel };
 
 /** The label of a requirement (`training:first_aid` → the training's name). */
 export function requirementLabel(key: string, locale: string = ''): string {

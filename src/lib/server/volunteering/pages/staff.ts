@@ -12,7 +12,6 @@ import { socialSpacePlaces } from '../../geography/casework-reads';
 import { listDistricts, listSocialSpaces } from '../../geography/service';
 import { instancesByIds } from '../../instances/casework-reads';
 import { listInstances } from '../../instances/service';
-import { text } from '../../http/forms';
 import { assignmentsOf, invite, missingCode, rosterOf, setAssignmentStatus } from '../assignments';
 import { overCap, recognitionOf, recordRecognition } from '../care';
 import { checksOf, deleteCheck, recordCheck } from '../checks';
@@ -25,7 +24,7 @@ import { pendingRegistrations } from '../registration';
 import { getSettings, listActivities, listPlaces, saveActivity, savePlace, saveSettings } from '../settings';
 import { volunteeringStatistics } from '../steering-reads';
 import { publishTaskProfile, taskProfileVersions } from '../tasks';
-import { all, checkFromForm, hoursFromForm, needFromForm, placeFromForm } from './forms';
+import { all, checkFromForm, hoursFromForm, needFromForm, placeFromForm, text } from './forms';
 import { activityChoices, activityLabel, dayText, hoursText, languageLabel, needTitle, reasonText, requirementLabel, shiftText, vocabularies } from './labels';
 
 /** Social spaces of the municipality as choices, grouped by district. */

@@ -23,8 +23,7 @@ import { openNeedsForVolunteer } from '../needs';
 import { eraseVolunteer, ownProfile, ownProfileOrNull, profileDetail, profileToInput, updateOwnProfile, type ProfileRow } from '../profiles';
 import { confirmedTaskProfiles, confirmTaskProfile, currentTaskProfiles, taskInstancesOf } from '../tasks';
 import { getSettings, listActivities } from '../settings';
-import { text } from '../../http/forms';
-import { FORM_ROWS, hoursFromForm, profileFromForm } from './forms';
+import { FORM_ROWS, hoursFromForm, profileFromForm, text } from './forms';
 import { activityChoices, activityLabel, dayText, hoursText, languageLabel, needTitle, requirementLabel, shiftText, vocabularies, weekdayChoices } from './labels';
 
 /**
