@@ -10,7 +10,7 @@
  * Requirements of activities and places gate assignments through `requirementsMet`.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import { auditActor, type Principal } from '../access';
+import { auditActor, authorize, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
 import { ValidationError, type FieldIssue } from '../core/errors';
 import { isIsoDate } from '../core/validation';
@@ -46,6 +46,8 @@ export type CheckRow = typeof volunteerCheck.$inferSelect;
  */
 export async function recordCheck(db: Db, principal: Principal, profileId: string, input: CheckInput, now: Date = new Date()): Promise<CheckRow> {
 	const profile = await profileFor(db, principal, profileId, { audit: false });
+	// Volunteers read their own profile, but a check is recorded by the coordination only.
+	authorize(principal, 'volunteers:coordinate', { municipalityId: profile.municipalityId });
 	const settings = await getSettings(db, profile.municipalityId);
 	const today = berlinDate(now);
 	const issues: FieldIssue[] = [];
@@ -101,6 +103,7 @@ export async function recordCheck(db: Db, principal: Principal, profileId: strin
  */
 export async function deleteCheck(db: Db, principal: Principal, profileId: string, checkId: string, reason: string): Promise<void> {
 	const profile = await profileFor(db, principal, profileId, { audit: false });
+	authorize(principal, 'volunteers:coordinate', { municipalityId: profile.municipalityId });
 	await db.transaction(async (tx) => {
 		const [row] = await tx.delete(volunteerCheck).where(and(eq(volunteerCheck.id, checkId), eq(volunteerCheck.profileId, profile.id))).returning();
 		if (!row) return;

@@ -84,9 +84,12 @@ export async function logHours(db: Db, principal: Principal, input: HoursInput, 
 			if (!organisation && row.instanceId) organisation = (await findInstanceById(db, row.instanceId))?.name ?? '';
 		}
 	}
-	if (!activity || !(await isActivityOf(db, profile.municipalityId, activity))) issues.push({ field: 'activity', code: activity ? 'unknown_option' : 'required' });
-	if (!organisation) issues.push({ field: 'organisation', code: 'required' });
-	else if (organisation.length > LIMITS.organisation || !isStorableText(organisation)) issues.push({ field: 'organisation', code: 'too_long', params: { max: LIMITS.organisation } });
+	// Hours for a shift take activity and organisation from it: when the shift is refused, that is the one error.
+	if (!issues.some((i) => i.field === 'assignmentId')) {
+		if (!activity || !(await isActivityOf(db, profile.municipalityId, activity))) issues.push({ field: 'activity', code: activity ? 'unknown_option' : 'required' });
+		if (!organisation) issues.push({ field: 'organisation', code: 'required' });
+		else if (organisation.length > LIMITS.organisation || !isStorableText(organisation)) issues.push({ field: 'organisation', code: 'too_long', params: { max: LIMITS.organisation } });
+	}
 	if (minutes !== null && minutes > 0 && isIsoDate(workedOn)) {
 		const [day] = await db
 			.select({ n: sql<number>`coalesce(sum(${volunteerHours.minutes}), 0)::int` })
