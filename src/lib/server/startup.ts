@@ -13,6 +13,7 @@ import { useDatabase } from './db';
 import { purgeExpired } from './accounts/sessions';
 import { runRetention, RETENTION_PRINCIPAL } from './casework/retention';
 import { loadDemo, type DemoLogin } from './demo/load';
+import { runVolunteeringMessages, runVolunteeringRetention } from './volunteering/jobs';
 
 /** Why the process cannot start; one line, no stack trace. */
 class StartupError extends Error {
@@ -83,7 +84,11 @@ function serverJobs(config: AppConfig): Job[] {
 					referralTokensErased: sum((m) => m.referralTokensErased)
 				};
 			}
-		}
+		},
+		// Ehrenamt (issue 13; docs/volunteering.md): reminders 24 h before shifts, care messages,
+		// accompaniment requests as needs; then the Führungszeugnis record and dormant profiles.
+		{ name: 'volunteering-messages', intervalMs: 10 * 60_000, run: async (db) => ({ ...(await runVolunteeringMessages(db, config.retentionNow ?? new Date())) }) },
+		{ name: 'volunteering-retention', intervalMs: config.retentionIntervalMinutes * 60_000, run: async (db) => ({ ...(await runVolunteeringRetention(db, config.retentionNow ?? new Date())) }) }
 	];
 }
 
