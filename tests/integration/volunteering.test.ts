@@ -22,7 +22,7 @@ import { recordCheck } from '../../src/lib/server/volunteering/checks';
 import { logHours, reviewHours, cardCheckOf } from '../../src/lib/server/volunteering/hours';
 import { runVolunteeringMessages, runVolunteeringRetention } from '../../src/lib/server/volunteering/jobs';
 import { matchNeed } from '../../src/lib/server/volunteering/matching';
-import { postNeed, type NeedInput } from '../../src/lib/server/volunteering/needs';
+import { listNeeds, postNeed, type NeedInput } from '../../src/lib/server/volunteering/needs';
 import { ownCertificate } from '../../src/lib/server/volunteering/pages/certificate';
 import { eraseVolunteer, ownProfile, updateOwnProfile, profileDetail, profileFor, profileToInput, type ProfileInput } from '../../src/lib/server/volunteering/profiles';
 import { confirmRegistration, register } from '../../src/lib/server/volunteering/registration';
@@ -231,6 +231,13 @@ describe(`needs, matching and assignments (${DB_KIND})`, () => {
 		expect(match.ranked.find((r) => r.displayName === 'dana')!.reasons.map((r) => r.code)).toContain('over_cap');
 		void ben;
 		void cara;
+	});
+
+	it('lists the needs with their next shift, shift count and confirmed volunteers', async () => {
+		const list = await listNeeds(h.db, w.who.staffA, w.ids.k, {}, NOW);
+		const series = list.find((n) => n.title === 'Sprachcafé')!;
+		expect(series).toMatchObject({ shifts: 3, confirmed: 0 });
+		expect(series.nextShift?.toISOString()).toBe('2026-03-19T16:00:00.000Z');
 	});
 
 	it('refuses to invite someone without a required check, naming the check, through any path', async () => {

@@ -188,11 +188,13 @@ export async function listNeeds(db: DbOrTx, principal: Principal, municipalityId
 	const coordinate = can(principal, 'volunteers:coordinate', { municipalityId });
 	const own = !coordinate && principal.kind === 'user' ? principal.userId : null;
 	const rows = await db
+		// Drizzle writes the only table's columns unqualified ("id"), which the subqueries would
+		// read as their own: the need's id is named with its table.
 		.select({
 			need: volunteerNeed,
-			nextShift: sql<string | null>`(select min(s.starts_at)::text from volunteer_shift s where s.need_id = ${volunteerNeed.id} and s.status = 'scheduled' and s.starts_at >= ${now.toISOString()}::timestamptz)`,
-			shifts: sql<number>`(select count(*)::int from volunteer_shift s where s.need_id = ${volunteerNeed.id})`,
-			confirmed: sql<number>`(select count(distinct a.profile_id)::int from volunteer_assignment a join volunteer_shift s on s.id = a.shift_id where s.need_id = ${volunteerNeed.id} and a.status in ('confirmed', 'done'))`
+			nextShift: sql<string | null>`(select min(s.starts_at)::text from volunteer_shift s where s.need_id = volunteer_need.id and s.status = 'scheduled' and s.starts_at >= ${now.toISOString()}::timestamptz)`,
+			shifts: sql<number>`(select count(*)::int from volunteer_shift s where s.need_id = volunteer_need.id)`,
+			confirmed: sql<number>`(select count(distinct a.profile_id)::int from volunteer_assignment a join volunteer_shift s on s.id = a.shift_id where s.need_id = volunteer_need.id and a.status in ('confirmed', 'done'))`
 		})
 		.from(volunteerNeed)
 		.where(and(eq(volunteerNeed.municipalityId, municipalityId), filter.status ? eq(volunteerNeed.status, filter.status) : undefined, own ? eq(volunteerNeed.createdBy, own) : undefined))
