@@ -72,6 +72,10 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/verify/[token]': { path: () => '/de/verify/not-a-token', open: EVERYONE, ok: [400, 404, 410], publicActions: true },
 	'[lang=locale]/verify/thanks': { path: () => '/de/verify/thanks', open: EVERYONE },
 	'[lang=locale]/volunteer': { path: () => '/de/volunteer', open: ['volunteer'] },
+	'[lang=locale]/staff/volunteers/needs': { path: () => '/de/staff/volunteers/needs', open: STAFF_AREA },
+	// The demo has no Einsatzbedarf yet: an unknown need is refused (404) to everyone.
+	'[lang=locale]/staff/volunteers/needs/[id]': { path: () => '/de/staff/volunteers/needs/00000000-0000-4000-8000-000000000000', open: [] },
+	'[lang=locale]/staff/volunteers/hours': { path: () => '/de/staff/volunteers/hours', open: STAFF_AREA },
 	'[lang=locale]/v/[token]': { path: () => '/de/v/not-a-token', open: EVERYONE, ok: [404], publicActions: true },
 	'[lang=locale]/m/[municipality]/volunteer': { path: () => '/de/m/duesseldorf/volunteer', open: EVERYONE, publicActions: true },
 	'[lang=locale]/m/[municipality]/volunteer/confirm/[token]': { path: () => '/de/m/duesseldorf/volunteer/confirm/not-a-token', open: EVERYONE, publicActions: true },

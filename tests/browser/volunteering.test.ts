@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { expectAccessible, launch, newPage } from '../helpers/browser';
+import { expectAccessible, launch, newPage, signIn } from '../helpers/browser';
 
 const base = inject('baseUrl');
 const dataDir = inject('dataDir');
@@ -79,6 +79,17 @@ describe.each(['de', 'ar'])('registration in %s', (lang) => {
 		await again.goto(link.replace(/^https?:\/\/[^/]+/, base));
 		expect(await again.textContent('p.notice')).toContain(t.vo_confirm_used);
 		await expectAccessible(again);
+	});
+});
+
+describe.each(['de', 'ar'])('coordination pages in %s', (lang) => {
+	it('shows the needs and the hours to confirm to Welcome Point staff, accessibly', async () => {
+		const page = await signIn(browser, 'wp5@example.org', lang);
+		for (const path of ['needs', 'hours']) {
+			const res = await page.goto(`${base}/${lang}/staff/volunteers/${path}`);
+			expect(res?.status()).toBe(200);
+			await expectAccessible(page);
+		}
 	});
 });
 
