@@ -30,6 +30,11 @@
  *    `computeCoverage` p50/p95 over 20 runs (budget p95 ≤ 200 ms on PostgreSQL), filtered
  *    variants and the cell drill-down. Skipped with BENCH_NO_COVERAGE.
  *
+ * 9. Search relevance (issue 12 §1), first and once (it measures the engine, not the database):
+ *    recall@5, MRR@10 and the zero-result rate of the relevance test set `bench/relevance/` over
+ *    the demo directory, overall, per language and per kind, and the misses
+ *    (`bench/relevance.ts`, its own in-memory PGlite). Skipped with BENCH_NO_RELEVANCE.
+ *
  * Results are printed and written to bench/results/<date>.json. Loopback only.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -209,6 +214,16 @@ function benchCoverage(kind, env) {
 	return JSON.parse(readFileSync(out, 'utf8'));
 }
 
+/** Search relevance on a fresh in-memory PGlite with the demo, in a separate process. */
+function benchRelevance() {
+	if (process.env.BENCH_NO_RELEVANCE) return { skipped: 'BENCH_NO_RELEVANCE' };
+	console.log('\n## search relevance');
+	const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-relevance-')), 'relevance.json');
+	const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/relevance.ts', '--out', out], { stdio: 'inherit' });
+	if (result.status !== 0) throw new Error('relevance benchmark failed');
+	return JSON.parse(readFileSync(out, 'utf8'));
+}
+
 /**
  * The retention job over the casework data (generated unless present), in two separate
  * processes: preparing, then the measured run alone. Skipped with BENCH_NO_RETENTION.
@@ -331,6 +346,7 @@ if (process.env.BENCH_PG_ONLY) {
 	process.exit(0);
 }
 const results = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, scale: SCALE, casework: CASEWORK, durationMs: DURATION_MS, connections: CONNECTIONS };
+results.relevance = benchRelevance();
 results.pglite = await benchDatabase('pglite', { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'anl-bench-')) });
 if (existsSync('/usr/bin/pg_virtualenv') && !process.env.BENCH_NO_PG) {
 	const resultFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-result-')), 'postgres.json');

@@ -41,3 +41,29 @@ export function formatTime(hhmm: string, locale: string): string {
 	const [h, m] = hhmm.split(':').map(Number);
 	return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1, h, m));
 }
+
+/**
+ * Names as people read them: numbers inside by value ("Stadtbezirk 2" before "Stadtbezirk 10")
+ * and letters by German rules (umlauts beside their vowel, not after "z" as in byte order).
+ * Area, instance and offer names are German proper names whatever the reader's language, so
+ * the German collation orders them the same for everyone.
+ */
+const NAMES = new Intl.Collator('de', { numeric: true });
+
+/** Compares two names in reading order (`NAMES`); for `Array.prototype.sort`. */
+export function compareNames(a: string, b: string): number {
+	return NAMES.compare(a, b);
+}
+
+/**
+ * Compares two areas (Stadtbezirke, Stadtteile) in the city's own order: by official code where
+ * both have one ("2" before "10", the codes being numbers), an area without a code after those
+ * with one, then by name (`compareNames`).
+ */
+export function compareAreas(a: { code?: string | null; name: string }, b: { code?: string | null; name: string }): number {
+	const ca = a.code ?? null;
+	const cb = b.code ?? null;
+	if (ca !== null && cb !== null && ca !== cb) return NAMES.compare(ca, cb);
+	if ((ca === null) !== (cb === null)) return ca === null ? 1 : -1;
+	return NAMES.compare(a.name, b.name);
+}

@@ -2,7 +2,7 @@
  * UI languages: names in their own language, writing direction, and links between languages.
  * Messages themselves are compiled by Paraglide from `messages/<locale>.json`.
  */
-import { locales, type Locale } from '$lib/paraglide/runtime';
+import { locales, type Locale } from './paraglide/runtime';
 
 /** Each UI language's name in that language (shown in the language switcher). */
 export const LANGUAGE_NAMES: Record<Locale, string> = {

@@ -2,7 +2,7 @@
  * Looks up a message by a key built at run time (model options, metrics, error codes), for the
  * request's locale. Compile-time keys should call `m.key()` directly.
  */
-import { m } from '$lib/paraglide/messages.js';
+import { m } from './paraglide/messages.js';
 
 type MessageFn = (params?: Record<string, unknown>) => string;
 

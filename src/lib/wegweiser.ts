@@ -35,9 +35,13 @@ export function formatEuro(cents: number, locale: string): string {
 	return new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(cents / 100);
 }
 
-/** A date `YYYY-MM-DD` (or a timestamp) as a medium date in the locale, Europe/Berlin. */
+/**
+ * A date `YYYY-MM-DD` (or a timestamp) as a medium date in the locale, Europe/Berlin. A value
+ * that is no date (a refused form entry drawn again) is returned as it was typed.
+ */
 export function formatDay(value: string | Date, locale: string): string {
 	const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value);
+	if (Number.isNaN(date.getTime())) return String(value);
 	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'Europe/Berlin' }).format(date);
 }
 

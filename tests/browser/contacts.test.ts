@@ -20,32 +20,65 @@ describe('contact log and statistics pages', () => {
 		await page.click('main a[href="/de/staff/contacts"]');
 		await page.waitForURL(`${base}/de/staff/contacts`);
 		await expectAccessible(page);
+		await page.click('details.cc-theme:has(input[value="language_course"]) > summary');
+		await page.check('input[name="topic"][value="language_course"]');
+		await page.click('details.cc-theme:has(input[value="housing_search"]) > summary');
+		await page.check('input[name="unmet"][value="housing_search"]');
+		await page.check('input[name="channel"][value="phone"]');
+		await page.check('input[name="interpreter"]');
 		await page.fill('#q', 'Deutsch');
-		await page.click('form.cc-search button');
-		await page.waitForURL(/q=Deutsch/);
+		await page.click('.cc-search button');
+		await page.waitForURL(/\/search$/);
+		// The search keeps what was entered (issue 12 §8): no script, nothing stored.
+		expect(await page.isChecked('input[name="topic"][value="language_course"]')).toBe(true);
+		expect(await page.isChecked('input[name="unmet"][value="housing_search"]')).toBe(true);
+		expect(await page.isChecked('input[name="channel"][value="phone"]')).toBe(true);
+		expect(await page.isChecked('input[name="interpreter"]')).toBe(true);
+		expect(await page.inputValue('#q')).toBe('Deutsch');
+		expect(await page.$eval('details.cc-theme:has(input[value="language_course"])', (d) => (d as HTMLDetailsElement).open)).toBe(true);
 		const option = await page.$eval('#target_1 optgroup option', (o) => (o as HTMLOptionElement).value);
 		expect(option).toMatch(/^(service|organization):/);
 		await page.selectOption('#target_1', option);
 		await page.selectOption('#referralTopic_1', 'language_course');
-		await page.check('input[name="topic"][value="language_course"]');
-		await page.check('input[name="unmet"][value="housing_search"]');
 		await page.click('form.cc-form button.primary');
 		await page.waitForSelector('.notice[role="status"]');
 		const notice = await page.textContent('.notice[role="status"]');
 		expect(notice).toMatch(/Referenzcode [2-9A-Z]{4}-[2-9A-Z]{4}/);
 		if (option.startsWith('service:')) expect(await page.getAttribute('.cc-issued a', 'href')).toMatch(/\/de\/m\/koeln\/o\/[0-9a-f-]{36}\/slip\?ref=[A-Za-z0-9_-]{43}$/);
 		expect(await page.textContent('table.cc-today')).toContain('Sprachkurs');
+		// After saving, the form starts again from the defaults, folded.
+		expect(await page.isChecked('input[name="topic"][value="language_course"]')).toBe(false);
+		expect(await page.$$eval('form.cc-form details[open]', (d) => d.length)).toBe(0);
+		await expectAccessible(page);
+	});
+
+	it('is short on a phone: the rare parts are folded', async () => {
+		const page = await signIn(browser, 'wp5@example.org');
+		await page.setViewportSize({ width: 360, height: 740 });
+		await page.goto(`${base}/de/staff/contacts`);
+		const height = await page.$eval('form.cc-form', (f) => f.getBoundingClientRect().height);
+		// 3,600 px before issue 12; the whole form now takes about two phone screens.
+		expect(height).toBeLessThan(1700);
+		expect(await page.$$eval('form.cc-form details', (d) => d.length)).toBeGreaterThanOrEqual(6);
+		expect(await page.isVisible('#date')).toBe(false);
+		expect(await page.isVisible('#q')).toBe(true);
 		await expectAccessible(page);
 	});
 
 	it('names the bad field when the date is in the future', async () => {
 		const page = await signIn(browser, 'kalk@example.org');
 		await page.goto(`${base}/de/staff/contacts`);
+		await page.click('details.cc-more:has(#date) > summary');
 		await page.$eval('#date', (el) => ((el as HTMLInputElement).value = '2999-01-01'));
+		await page.click('details.cc-theme:has(input[value="housing"]) > summary');
 		await page.check('input[name="topic"][value="housing"]');
 		await page.click('form.cc-form button.primary');
 		await page.waitForSelector('.error-summary');
 		expect(await page.textContent('.error-summary')).toContain('Zukunft');
+		// The folded part with the error opens itself, and keeps what was entered.
+		expect(await page.isVisible('#date')).toBe(true);
+		expect(await page.inputValue('#date')).toBe('2999-01-01');
+		expect(await page.isChecked('input[name="topic"][value="housing"]')).toBe(true);
 		await expectAccessible(page);
 	});
 
@@ -61,8 +94,8 @@ describe('contact log and statistics pages', () => {
 		expect(res.status()).toBe(200);
 		const csv = await res.text();
 		expect(csv.charCodeAt(0)).toBe(0xfeff);
-		expect(csv.split('\n')[0]).toContain(';');
-		expect(csv).not.toMatch(/;[1-4]\r?$/m);
+		expect(csv.split('\n')[0]).toContain(',');
+		expect(csv).not.toMatch(/,[1-4]\r?$/m);
 	});
 
 	it('works in Arabic, right to left, for a Welcome Point', async () => {

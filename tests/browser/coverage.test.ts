@@ -13,6 +13,7 @@ const base = inject('baseUrl');
 let browser: Browser;
 const de = JSON.parse(readFileSync('messages/steering-coverage/de.json', 'utf8'));
 const ar = JSON.parse(readFileSync('messages/steering-coverage/ar.json', 'utf8'));
+const map = { de: JSON.parse(readFileSync('messages/map/de.json', 'utf8')), ar: JSON.parse(readFileSync('messages/map/ar.json', 'utf8')) };
 const CLASS_TEXTS = ['gap', 'stale', 'duplicate', 'thin', 'covered'].map((c) => de[`cv_class_${c}`]);
 
 beforeAll(async () => {
@@ -34,8 +35,9 @@ describe('coverage matrix (Köln demo, German)', () => {
 		expect(classes.every((c) => CLASS_TEXTS.includes(c.trim()))).toBe(true);
 		// the demo offers at the OSM actors make every class occur
 		expect(new Set(classes.map((c) => c.trim()))).toEqual(new Set(CLASS_TEXTS));
-		// Köln has eligible voters per Stadtteil only: labelled as a proxy
-		expect(await page.locator('.cv-matrix tbody td.cv-num').first().textContent()).toContain('Wahlberechtigte');
+		// Köln has its population per Stadtteil (2025): used in place of eligible voters, and the page says so
+		expect(await page.locator('.cv-matrix tbody td.cv-num').first().textContent()).toMatch(/^\s*[\d.]+\s*$/);
+		expect((await page.textContent('#cv-basis + ul'))?.trim()).toBe(map.de.map_cv_basis_population.replace('{date}', '2025').replace('{spaces}', '86 Sozialräume'));
 		expect(await axeViolations(page)).toEqual([]);
 
 		await page.selectOption('#cv-target', 'newcomers');
@@ -135,10 +137,12 @@ describe('coverage in Arabic (Düsseldorf demo)', () => {
 		const page = await signIn(browser, 'admin.duesseldorf@example.org', 'ar');
 		await page.goto(`${base}/ar/staff/coverage`);
 		expect(await page.textContent('h1')).toBe(ar.cv_title);
-		// ten Stadtbezirke; the INTESO statistics are per Stadtbezirk, so the Stadtteile have no population: "no data"
+		// ten Stadtbezirke; no population per Stadtteil, so the eligible voters of 2020 stand in, labelled as a proxy
 		expect(await page.locator('.cv-matrix tbody tr.cv-district').count()).toBe(10);
 		expect(await page.textContent('.cv-matrix')).toContain('Stadtbezirk 5');
-		expect(await page.locator('.cv-matrix tbody td.cv-num .visually-hidden').first().textContent()).toBe(ar.cv_no_data);
+		const proxy = ar.cv_population_proxy.split('{value}');
+		expect(await page.locator('.cv-matrix tbody td.cv-num').first().textContent()).toContain(proxy[1].trim());
+		expect(await page.textContent('main')).toContain(map.ar.map_cv_proxy_note);
 		expect(await axeViolations(page)).toEqual([]);
 		await page.locator('.cv-matrix td.cv-cell a').first().click();
 		await page.waitForURL(/\/ar\/staff\/coverage\/cell\?/);

@@ -63,7 +63,7 @@ describe('steering dashboards', () => {
 		for (const [key, label] of [['contacts', 'Beratungskontakte im Jahr'], ['offers_current', 'Aktuelle Angebote']]) {
 			const shown = new RegExp(`${label}</a>[\\s\\S]*?<a [^>]*>([\\d.]+)</a>`).exec(page.text)?.[1].replace(/\./g, '');
 			expect(shown, label).toMatch(/^\d+$/);
-			expect(text).toContain(`summary;summary;${key};${label};value;${shown}\r\n`);
+			expect(text).toContain(`summary,summary,${key},${label},value,${shown}\r\n`);
 		}
 	});
 

@@ -86,7 +86,7 @@ describe('directory staff pages', () => {
 		await submit(page);
 		await page.waitForURL(/\?saved=1$/);
 		await page.click('a[href*="/staff/directory/history/service/"]');
-		const row = page.locator('table.history tr', { hasText: 'description' }).first();
+		const row = page.locator('table.history tr', { hasText: de.ds_description }).first();
 		expect(await row.textContent()).toContain('Demo Team Kalk');
 		expect(await row.textContent()).toContain('Deutsch üben bei Kaffee und Tee');
 		expect(await row.textContent()).toContain('Deutsch üben bei Kaffee, Tee und Kuchen');
@@ -142,13 +142,13 @@ describe('directory staff pages', () => {
 		await staff.click('main a:has-text("Elterncafé Garath")');
 		const rows = await staff.locator('table.diff tbody tr').allTextContents();
 		expect(rows).toHaveLength(1);
-		expect(rows[0]).toContain('phone');
+		expect(rows[0]).toContain(de.phone);
 		expect(rows[0]).toContain('0211 899 1234');
 		await staff.click('form[action="?/publish"] button');
 		await staff.waitForURL(/\?saved=1$/);
 		expect(await staff.inputValue('#phone')).toBe('0211 899 1234');
 		await staff.goto(`${base}/de/staff/directory/history/organization/${actor.split('/').at(-1)}`);
-		expect(await staff.locator('table.history tr', { hasText: 'phone' }).first().textContent()).toContain('Demo Partnerorganisation');
+		expect(await staff.locator('table.history tr', { hasText: de.phone }).first().textContent()).toContain('Demo Partnerorganisation');
 		await partner.context().close();
 		await staff.context().close();
 	});
@@ -182,10 +182,10 @@ describe('directory staff pages', () => {
 
 		await staff.goto(`${base}/de/staff/directory/history/service/${offerUrl.split('/').at(-1)}`);
 		const byProvider = staff.locator('table.history tr', { hasText: de.ds_history_provider });
-		expect(await byProvider.filter({ hasText: 'phone' }).first().textContent()).toContain('0221 555 0101');
-		expect(await byProvider.filter({ hasText: 'schedules' }).count()).toBeGreaterThan(0);
+		expect(await byProvider.filter({ hasText: de.phone }).first().textContent()).toContain('0221 555 0101');
+		expect(await byProvider.filter({ hasText: de.opening_hours }).count()).toBeGreaterThan(0);
 		await staff.goto(offerUrl);
-		expect(await staff.textContent('.entry-tools')).toContain('provider (email link)');
+		expect(await staff.textContent('.entry-tools')).toContain(de.ds_history_provider);
 
 		const again = await provider.goto(link.replace(/^https?:\/\/[^/]+/, base));
 		expect(again?.status()).toBe(410);

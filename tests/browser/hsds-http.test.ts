@@ -1,3 +1,4 @@
+import Ajv from 'ajv';
 import { describe, expect, inject, it } from 'vitest';
 import { Client } from '../helpers/http';
 import { hsdsErrors } from '../helpers/hsds';
@@ -30,7 +31,7 @@ describe(`HSDS API over HTTP on the demo data (${dbKind})`, () => {
 		}
 		const openapi = await getJson('/api/hsds/openapi.json');
 		expect(openapi.body.openapi).toBe('3.1.0');
-		expect(openapi.body.servers).toEqual([{ url: `${base}/api/hsds` }]);
+		expect((openapi.body.servers as { url: string }[]).map((s) => s.url)).toEqual([`${base}/api/hsds`]);
 	});
 
 	it('serves every list and every object in it valid against the strict HSDS schemas, gzipped on request', async () => {
@@ -71,14 +72,23 @@ describe(`HSDS API over HTTP on the demo data (${dbKind})`, () => {
 		}
 	});
 
-	it('answers bad parameters with 400 and unknown ids with 404, as JSON', async () => {
+	it('answers bad parameters with 400 and unknown ids with 404, as JSON the OpenAPI definition declares', async () => {
+		const openapi = (await getJson('/api/hsds/openapi.json')).body as { components: { schemas: { Error: object } } };
+		const declared = new Ajv({ strict: false }).compile(openapi.components.schemas.Error);
 		const bad = await getJson('/api/hsds/services?per_page=0');
 		expect(bad.res.status).toBe(400);
 		expect(bad.body).toEqual({ error: 'per_page must be a whole number from 1 to 1000', parameter: 'per_page' });
 		const unknown = await getJson('/api/hsds/services/4b1f0a3e-0000-4000-8000-000000000000');
 		expect(unknown.res.status).toBe(404);
 		expect(unknown.body.error).toContain('4b1f0a3e-0000-4000-8000-000000000000');
-		expect((await getJson('/api/hsds/organizations/nope')).res.status).toBe(404);
-		expect((await getJson('/api/hsds/service_at_locations?municipality=atlantis')).res.status).toBe(400);
+		const noSuchId = await getJson('/api/hsds/organizations/nope');
+		expect(noSuchId.res.status).toBe(404);
+		const badLang = await getJson('/api/hsds/taxonomies/x?lang=%C3%A4');
+		expect(badLang.res.status).toBe(400);
+		const badMunicipality = await getJson('/api/hsds/service_at_locations?municipality=atlantis');
+		expect(badMunicipality.res.status).toBe(400);
+		for (const answer of [bad, unknown, noSuchId, badLang, badMunicipality]) expect(declared(answer.body), JSON.stringify(answer.body)).toBe(true);
+		expect(badLang.body.parameter).toBe('lang');
+		expect(badMunicipality.body.parameter).toBe('municipality');
 	});
 });

@@ -49,7 +49,9 @@ describe('Lotsen journey', () => {
 		await staff.goto(`${base}/${lang}/staff`);
 		await staff.click(`main a[href="/${lang}/staff/contacts"]`);
 		await expectAccessible(staff);
+		await staff.click('details.cc-theme:has(input[value="language_course"]) > summary');
 		await staff.check('input[name="topic"][value="language_course"]');
+		await staff.click('details.cc-theme:has(input[value="housing_search"]) > summary');
 		await staff.check('input[name="unmet"][value="housing_search"]');
 		await staff.click('form.cc-form button.primary');
 		await staff.waitForSelector('.notice[role="status"]');

@@ -74,8 +74,8 @@ describe('needs report journey', () => {
 		await admin.goto(`${base}/${lang}/staff/needs?status=reported&field=housing`);
 		await expectAccessible(admin);
 		expect(await admin.textContent('table.nr-table')).toContain(title);
-		// Düsseldorf's demo areas have no boundaries: the page says so instead of drawing a map.
-		expect(await admin.textContent('main')).toContain(t.nr_map_none);
+		// Düsseldorf's demo areas have boundaries (issue 12 §2): the page draws its Stadtteile.
+		expect(await admin.locator('.nr-map svg a').count()).toBe(50);
 		await admin.goto(reportUrl);
 		await expectAccessible(admin);
 		// Out of order: straight to implemented is not offered, and refused when posted.

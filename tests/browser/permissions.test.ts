@@ -51,7 +51,14 @@ const ROUTES: Record<string, RouteSpec> = {
 	'': { path: () => '/', open: EVERYONE, ok: [302, 303, 307] },
 	'[lang=locale]': { path: () => '/de', open: EVERYONE },
 	'[lang=locale]/admin': { path: () => '/de/admin', open: ADMINS },
+	'[lang=locale]/admin/areas': { path: () => '/de/admin/areas', open: ADMINS },
+	'[lang=locale]/admin/audit': { path: () => '/de/admin/audit', open: ADMINS },
 	'[lang=locale]/admin/casework': { path: () => '/de/admin/casework', open: ADMINS },
+	'[lang=locale]/admin/instances': { path: () => '/de/admin/instances', open: ADMINS },
+	'[lang=locale]/admin/users/[id]': { path: (i) => `/de/admin/users/${i.user}`, open: ADMINS },
+	'[lang=locale]/admin/users/new': { path: () => '/de/admin/users/new', open: ADMINS },
+	// A link that is not (or no longer) an invitation: everyone sees the page saying so.
+	'[lang=locale]/invitation/[token]': { path: () => '/de/invitation/not-a-token', open: EVERYONE, publicActions: true },
 	'[lang=locale]/compare': { path: (i) => `/de/compare?i=${i.wp5}&i=${i.wp6}`, open: EVERYONE },
 	'[lang=locale]/login': { path: () => '/de/login', open: EVERYONE, ok: { anon: [200], admin: [303], staff: [303], partner: [303], volunteer: [303], other: [303] }, publicActions: true },
 	'[lang=locale]/login/second-factor': { path: () => '/de/login/second-factor', open: EVERYONE, ok: [303], publicActions: true },
@@ -207,6 +214,7 @@ beforeAll(async () => {
 	ids.proposal = await find('staff', '/de/staff/directory/proposals', new RegExp(`/de/staff/directory/proposals/${uuid}`), 'proposal');
 	ids.coverageCell = await find('admin', '/de/staff/coverage', /(\/de\/staff\/coverage\/cell\?[^"]+)/, 'coverage cell');
 	ids.statisticsDownload = await find('admin', '/de/staff/statistics', /(\/de\/staff\/statistics\/download\?[^"]+)/, 'statistics download');
+	ids.user = await find('admin', '/de/admin', new RegExp(`/de/admin/users/${uuid}`), 'account');
 	ids.steeringReport = await find('admin', '/de/staff/steering', /(\/de\/staff\/steering\/report\?[^"]+)/, 'steering report');
 	const json = async (url: string) => JSON.parse((await clients.anon.get(url, { accept: 'application/json' })).text);
 	ids.hsdsService = (await json('/api/hsds/services?municipality=duesseldorf')).contents[0].id;

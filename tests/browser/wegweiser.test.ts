@@ -26,7 +26,7 @@ const LANGS = ['de', 'ar'] as const;
 type Messages = Record<string, string>;
 function messagesOf(lang: string): Messages {
 	const read = (f: string): Messages => JSON.parse(readFileSync(f, 'utf8'));
-	const files = ['messages/{l}.json', 'messages/directory/{l}.json', 'messages/wegweiser/{l}.json'];
+	const files = ['messages/{l}.json', 'messages/directory/{l}.json', 'messages/wegweiser/{l}.json', 'messages/search/{l}.json'];
 	// Paraglide falls back to German for keys a language does not have yet.
 	return Object.assign({}, ...files.map((f) => read(f.replace('{l}', 'de'))), ...files.map((f) => read(f.replace('{l}', lang))));
 }
@@ -82,6 +82,9 @@ describe.each(LANGS)('Wegweiser in %s without JavaScript', (lang) => {
 		const first = page.locator('.ww-hits a.ww-hit-title').first();
 		expect(await first.textContent()).toBe(lang === 'de' ? COURSE : 'دورة اللغة الألمانية للمبتدئين');
 		if (lang === 'de') expect(await page.textContent('main')).toContain(t.ww_also_searched);
+		// The topic the query was read as (search vocabulary), as a link to that filter.
+		expect(await page.textContent('main')).toContain(t.search_read_as);
+		expect(await page.locator('main a[href*="topic=language_course"]').textContent()).toBe(t.subtopic_language_course);
 		expect(await page.locator('.results-map .dots circle').count()).toBeGreaterThan(0);
 		await expectAccessibleUrl(page);
 
@@ -91,7 +94,8 @@ describe.each(LANGS)('Wegweiser in %s without JavaScript', (lang) => {
 		expect(await page.textContent('main')).toContain(t.ww_what_to_bring);
 		const [ld] = await jsonLd(page);
 		expect(ld).toMatchObject({ '@context': 'https://schema.org', '@type': 'Service', provider: { '@type': 'Organization', name: 'Anlaufstelle Kalk (Demo)' } });
-		expect(ld.availableLanguage).toEqual([
+		expect(ld.availableLanguage).toBeUndefined();
+		expect((ld.availableChannel as Record<string, unknown>[])[0].availableLanguage).toEqual([
 			{ '@type': 'Language', alternateName: 'de' },
 			{ '@type': 'Language', alternateName: 'ar' },
 			{ '@type': 'Language', alternateName: 'fa' }
@@ -140,8 +144,9 @@ describe.each(LANGS)('Wegweiser in %s without JavaScript', (lang) => {
 		await page.click('main .lead a[href*="/a/"]');
 		await page.waitForURL(/\/a\/[0-9a-f-]{36}$/);
 		expect(await page.textContent('h1')).toBe('Anlaufstelle Kalk (Demo)');
-		// Deutschkurs, Sozialberatung and Hausaufgabenhilfe of the demo contact point.
-		expect(await page.locator('main a[href*="/o/"]').count()).toBe(3);
+		// Deutschkurs, Sozialberatung and Hausaufgabenhilfe of the demo contact point, and its 16
+		// offers of data/demo/offers/koeln.json (issue 12 §3).
+		expect(await page.locator('main a[href*="/o/"]').count()).toBe(3 + 16);
 		const [ld] = await jsonLd(page);
 		expect(ld).toMatchObject({ '@type': 'Organization', name: 'Anlaufstelle Kalk (Demo)', email: 'kalk@example.org' });
 		await expectAccessibleUrl(page);

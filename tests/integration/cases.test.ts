@@ -25,13 +25,14 @@ import {
 } from '../../src/lib/server/casework/cases';
 import { decryptText, keyFilePath, loadKeyring, parseKeyList } from '../../src/lib/server/casework/crypto';
 import { exportCase } from '../../src/lib/server/casework/export';
-import { renderCasePdf } from '../../src/lib/server/casework/pages/case-pdf';
+import { caseExportLocales, renderCasePdf } from '../../src/lib/server/casework/pages/case-pdf';
 import { choosePurpose, listCaseReads, PurposeRequiredError } from '../../src/lib/server/casework/read-audit';
 import { issueReferral } from '../../src/lib/server/casework/referrals';
 import { reencryptAll, rotateKeys } from '../../src/lib/server/casework/rotation';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
+import { glyphCount, pdfText } from '../helpers/pdf';
 import { buildWorld, person, TEST_PASSWORD, type World } from '../helpers/world';
 
 process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'anl-cases-'));
@@ -269,17 +270,56 @@ describe(`cases on ${DB_KIND}`, () => {
 		expect(data.referrals[0]).toMatchObject({ status: 'issued', targetLabel: 'Deutschkurs für Anfänger' });
 		expect(data.readLog.length).toBe(before + 1);
 		expect(data.readLog[0].purpose).toBe('counselling');
-		const pdf = await renderCasePdf(data, 'de');
-		const text = pdf.toString('latin1');
-		expect(text.startsWith('%PDF-1.7')).toBe(true);
-		expect(text).toContain('/StructTreeRoot');
-		expect(text).toContain('/MarkInfo');
-		expect(text).toMatch(/\/Lang \(de\)/);
-		expect(text).toContain('/DisplayDocTitle true');
-		for (const tag of ['/H1', '/H2', '/P']) expect(text).toContain(`/S ${tag}`);
-		const arabic = await renderCasePdf(data, 'ar');
-		expect(arabic.toString('latin1')).toMatch(/\/Lang \(ar\)/);
+		// The person's language (the case's: Arabic) first, then German for the Welcome Point.
+		expect(caseExportLocales(data)).toEqual(['ar', 'de']);
+		const pdf = await renderCasePdf(data);
+		const raw = pdf.toString('latin1');
+		expect(raw.startsWith('%PDF-1.7')).toBe(true);
+		expect(raw).toContain('/StructTreeRoot');
+		expect(raw).toContain('/MarkInfo');
+		expect(raw).toMatch(/\/Lang \(ar\)/);
+		// The German version's elements carry their language.
+		expect(raw).toMatch(/\/Lang \(de\)/);
+		expect(raw).toContain('/DisplayDocTitle true');
+		for (const tag of ['/H1', '/H2', '/P']) expect(raw).toContain(`/S ${tag}`);
+		const text = pdfText(pdf).replace(/\s+/g, ' ');
+		expect(text).toContain('Auskunft zu Fall K-2026-0001');
+		expect(text).toContain('البيانات المحفوظة عن الحالة K-2026-0001');
+		expect(text).toContain(NAME);
+		expect(text).toContain(NOTE);
+		expect(text).toContain('Sprache der Person: Arabisch');
+		expect(text).toContain('Deutschkurs für Anfänger');
+		expect(await glyphCount(pdf)).toMatchObject({ notdef: 0 });
 		await expect(exportCase(h.db, who.staffB.p, ids.case, who.staffB.token)).rejects.toThrow(AccessDeniedError);
+	});
+
+	it('exports a case with an Arabic name and note in Arabic and German, every glyph drawn, names whole', async () => {
+		const { p, token } = who.staffA;
+		const arabicName = 'أمينة الحسن';
+		const note = 'موعد في Jobcenter Köln-Kalk يوم الاثنين، الساعة 9:30';
+		const opened = await openCase(h.db, p, input({ displayName: arabicName, language: 'ar' }), NOW);
+		await addNote(h.db, p, opened.id, note, NOW);
+		await choosePurpose(h.db, p, opened.id, token, 'counselling');
+		const data = await exportCase(h.db, p, opened.id, token, NOW);
+		const pdf = await renderCasePdf(data);
+		const text = pdfText(pdf).replace(/\s+/g, ' ');
+		expect(text).toContain(arabicName);
+		expect(text).toContain('Jobcenter Köln-Kalk');
+		expect(text).toContain('موعد في');
+		expect(text).toContain('يوم الاثنين');
+		// Names and dates beside Arabic labels keep their own order (isolated): the ISO date of the
+		// consent is not read as 02-03-2026, and the Arabic date does not pull the name apart.
+		const arabic = text.slice(0, text.indexOf('Auskunft zu Fall'));
+		expect(arabic).toContain('2026-03-02');
+		expect(arabic).not.toMatch(/\/staffA/);
+		expect(await glyphCount(pdf)).toMatchObject({ notdef: 0 });
+		// A person who reads German gets the German version alone; Dari is read in the Dari/Farsi version.
+		expect(caseExportLocales({ ...data, case: { ...data.case, language: 'de' }, consent: { ...data.consent, explainedIn: 'de' } })).toEqual(['de']);
+		expect(caseExportLocales({ ...data, case: { ...data.case, language: 'prs' } })).toEqual(['fa', 'de']);
+		expect(caseExportLocales({ ...data, case: { ...data.case, language: 'ti' }, consent: { ...data.consent, explainedIn: 'ti' } })).toEqual(['de']);
+		const german = await renderCasePdf({ ...data, case: { ...data.case, language: 'de' }, consent: { ...data.consent, explainedIn: 'de' } });
+		expect(german.toString('latin1')).toMatch(/\/Lang \(de\)/);
+		expect(pdfText(german)).not.toContain('البيانات المحفوظة');
 	});
 
 	it('closes a case: writes are refused, erasure is scheduled after the Löschplan period, reopening clears it', async () => {
@@ -433,6 +473,7 @@ describe(`case access on ${DB_KIND}`, () => {
 });
 
 describe(`key rotation on ${DB_KIND}`, () => {
+	/** Every encrypted value (in no particular order: rewriting rows moves them). */
 	async function encryptedValues() {
 		return raw<{ v: string }>(
 			sql`select display_name_enc as v from case_file where display_name_enc is not null
@@ -443,7 +484,7 @@ describe(`key rotation on ${DB_KIND}`, () => {
 	}
 
 	it('re-encrypts every column under a new file key and drops the old key', async () => {
-		const before = (await encryptedValues()).map((r) => decryptText(r.v));
+		const before = (await encryptedValues()).map((r) => decryptText(r.v)).sort();
 		const oldKey = loadKeyring().current;
 		expect(before.length).toBeGreaterThan(4);
 		const report = await rotateKeys(h.db, { batchSize: 2 });
@@ -452,7 +493,7 @@ describe(`key rotation on ${DB_KIND}`, () => {
 		expect(Object.values(report.reencrypted).reduce((a, b) => a + b, 0)).toBe(before.length);
 		const after = await encryptedValues();
 		expect(after.every((r) => r.v.startsWith(`v1:${report.currentKey}:`))).toBe(true);
-		expect(after.map((r) => decryptText(r.v))).toEqual(before);
+		expect(after.map((r) => decryptText(r.v)).sort()).toEqual(before);
 		const file = JSON.parse(fs.readFileSync(keyFilePath(), 'utf8'));
 		expect(Object.keys(file.keys)).toEqual([report.currentKey]);
 	});
@@ -472,10 +513,10 @@ describe(`key rotation on ${DB_KIND}`, () => {
 	it('with CASE_KEYS re-encrypts to the last key and reports the unused old ids', async () => {
 		const ring = loadKeyring();
 		const env = { ...process.env, CASE_KEYS: `${ring.current}:${ring.keys.get(ring.current)!.toString('base64')},next:${randomBytes(32).toString('base64')}` };
-		const before = (await encryptedValues()).map((r) => decryptText(r.v));
+		const before = (await encryptedValues()).map((r) => decryptText(r.v)).sort();
 		const report = await rotateKeys(h.db, { env });
 		expect(report).toMatchObject({ currentKey: 'next', droppedKeys: [], unusedKeys: [ring.current] });
 		const envRing = loadKeyring(env);
-		expect((await encryptedValues()).map((r) => decryptText(r.v, envRing))).toEqual(before);
+		expect((await encryptedValues()).map((r) => decryptText(r.v, envRing)).sort()).toEqual(before);
 	});
 });

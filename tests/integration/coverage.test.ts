@@ -365,4 +365,32 @@ describe(`coverage matrix on ${DB_KIND}`, () => {
 		expect(audits.at(-1)!.changes).toEqual({ thinPer10k: [1, 2.5] });
 		await saveCoverageRules(handle.db, admin(), municipalityId, { ...DEFAULT_COVERAGE_RULES });
 	});
+
+	it('divides by the population where there is one, eligible voters only where there is none, and says which figures it used', async () => {
+		let m = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW });
+		expect(m.denominators).toEqual([
+			{ metric: 'population', asOf: '2025', spaces: 4 },
+			{ metric: 'eligible_voters', asOf: '2025', spaces: 1 }
+		]);
+		expect(m.withoutPopulation).toBe(3); // Beuel-Mitte, S1, S6
+
+		// A newer eligible-voters figure does not replace a population; an older population does
+		// not replace a newer one; a population replaces the proxy where it arrives.
+		const stat = (name: string, metric: string, value: number, asOf: string) => ({ municipalityId, socialSpaceId: spaces[name], metric, value, unit: 'persons', asOf, source: 'test' });
+		const added = await handle.db
+			.insert(statistic)
+			.values([stat('S2 Bedarf', 'eligible_voters', 500, '2026-01-01'), stat('S2 Bedarf', 'population', 4000, '2012'), stat('S7 Unerfüllt', 'population', 2000, '2024-12-31')])
+			.returning({ id: statistic.id });
+		m = await computeCoverage(handle.db, admin(), municipalityId, { now: NOW });
+		expect(m.spaces.find((s) => s.id === spaces['S2 Bedarf'])!.population).toEqual({ metric: 'population', value: 1000, asOf: '2025' });
+		expect(cell(m, 'S2 Bedarf', 'labour').per10k).toBe(30);
+		expect(m.spaces.find((s) => s.id === spaces['S7 Unerfüllt'])!.population).toEqual({ metric: 'population', value: 2000, asOf: '2024-12-31' });
+		expect(cell(m, 'S7 Unerfüllt', 'education').per10k).toBe(15);
+		expect(m.denominators).toEqual([
+			{ metric: 'population', asOf: '2025', spaces: 4 },
+			{ metric: 'population', asOf: '2024-12-31', spaces: 1 }
+		]);
+		expect(m.withoutPopulation).toBe(3);
+		await handle.db.delete(statistic).where(inArray(statistic.id, added.map((r) => r.id)));
+	});
 });

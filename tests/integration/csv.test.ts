@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
@@ -9,6 +10,7 @@ import { openDatabase, migrateDatabase, type DatabaseHandle } from '../../src/li
 import { exportCsv, formatOpeningHours, importCsv, parseOpeningHours } from '../../src/lib/server/directory/csv';
 import { getOrganization, getServices, listEntryIds, saveOrganization, saveService } from '../../src/lib/server/directory/service';
 import { effectiveStatus, originalText, withVersion } from '../../src/lib/server/directory/texts';
+import { spreadsheetCsv } from '../../src/lib/server/core/csv';
 import { ImportError, NotFoundError } from '../../src/lib/server/core/errors';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
@@ -257,4 +259,112 @@ describe.runIf(DB_KIND === 'pglite')('CLI: import csv / export csv', () => {
 		expect(cli('import', 'csv', 'koeln', 'people', out).status).toBe(2);
 		expect(cli('export', 'csv', 'koeln').status).toBe(2);
 	}, 300_000);
+});
+
+describe(`CSV that other tools read (${DB_KIND})`, () => {
+	const LS = 'de-x-ls';
+	let m: string;
+
+	beforeAll(async () => {
+		m = (await createMunicipality(h.db, systemPrincipal('t'), { slug: 'bonn', name: 'Bonn' })).id;
+		const actor = await saveOrganization(
+			h.db,
+			systemPrincipal('test'),
+			m,
+			org({ name: '=HYPERLINK("https://example.org/x";"Verein")', phone: '+49 228 12345', description: originalText('de', '- Beratung\n- Begleitung') })
+		);
+		await saveService(
+			h.db,
+			systemPrincipal('test'),
+			m,
+			offer(actor.id, {
+				name: originalText('de', '@Treff für Eltern'),
+				description: withVersion(originalText('de', 'Offener Treff.\nMit Kinderbetreuung.'), LS, 'Hier treffen sich Eltern.\r\nDie Kinder spielen.\nEs kostet nichts.', 'human'),
+				requiredDocuments: originalText('de', 'Ausweis\nMeldebescheinigung'),
+				eligibility: originalText('de', '-18 Jahre: mit Eltern'),
+				phone: '0228777',
+				costKind: 'reduced',
+				costAmountCents: 250,
+				locations: [{ ...offer('').locations[0], street: 'Bonner Talweg 1', postalCode: '53113', city: 'Bonn', latitude: 50.7274, longitude: 7.1033 }]
+			})
+		);
+	});
+
+	function exportBonn(kind: 'actors' | 'offers', delimiter: ';' | ',' = ';') {
+		return exportCsv(h.db, systemPrincipal('cli'), { municipality: 'bonn', kind, delimiter }).then((r) => r.text);
+	}
+
+	it('quotes cells with line breaks (RFC 4180): an independent parser reads every row with all its columns', async () => {
+		for (const delimiter of [';', ','] as const) {
+			const text = await exportBonn('offers', delimiter);
+			expect(text.startsWith('\uFEFF')).toBe(true);
+			// Every line break inside a cell sits between quotes; records end with CRLF.
+			expect(text).toContain('"Hier treffen sich Eltern.\r\nDie Kinder spielen.\nEs kostet nichts."');
+			expect(text).toContain('"Ausweis\nMeldebescheinigung"');
+			const parsed = Papa.parse<string[]>(text.slice(1), { delimiter, newline: '\r\n' });
+			expect(parsed.errors).toEqual([]);
+			const [header, ...rows] = parsed.data.filter((r) => r.length > 1);
+			expect(rows).toHaveLength(1);
+			expect(rows[0]).toHaveLength(header.length);
+			const cell = (c: string) => rows[0][header.indexOf(c)];
+			expect(cell(`description_${LS}`)).toBe('Hier treffen sich Eltern.\r\nDie Kinder spielen.\nEs kostet nichts.');
+			expect(cell('documents_de')).toBe('Ausweis\nMeldebescheinigung');
+			expect(cell('latitude')).toBe(delimiter === ';' ? '50,7274' : '50.7274');
+		}
+	});
+
+	it('neutralises formula injection: cells starting with = + - @ get an apostrophe, numbers stay numbers', async () => {
+		// The apostrophe also keeps the leading zero of digits such as phone numbers and postal codes.
+		const actors = await exportBonn('actors');
+		const [header, row] = Papa.parse<string[]>(actors.slice(1), { delimiter: ';' }).data;
+		const cell = (c: string) => row[header.indexOf(c)];
+		expect(cell('name')).toBe(`'=HYPERLINK("https://example.org/x";"Verein")`);
+		expect(cell('phone')).toBe("'+49 228 12345");
+		expect(cell('description_de')).toBe("'- Beratung\n- Begleitung");
+		const offers = await exportBonn('offers');
+		expect(offers).toContain(`;"'@Treff für Eltern";`);
+		expect(offers).toContain(`;"'-18 Jahre: mit Eltern";`);
+		expect(offers).toContain(`;"'0228777";`);
+		expect(spreadsheetCsv([['-3', '-3,5', '12', '-x', '\tTab', '@', 'a=b', '01067', '0', '0,5']], ';')).toBe(`\uFEFF-3;-3,5;12;"'-x";"'\tTab";"'@";a=b;"'01067";0;0,5\r\n`);
+		// Importing the export reads the stored values back, without the apostrophes.
+		const audit = await countRows(h, 'audit_log');
+		expect(await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'bonn', kind: 'actors', file: 'a.csv', text: actors })).toMatchObject({ unchanged: 1 });
+		expect(await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'bonn', kind: 'offers', file: 'o.csv', text: offers })).toMatchObject({ unchanged: 1 });
+		expect(await countRows(h, 'audit_log')).toBe(audit);
+	});
+
+	it('imports again without changes after a spreadsheet (Gnumeric) opened and saved it', async () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-csv-gnumeric-'));
+		const audit = await countRows(h, 'audit_log');
+		// The `;` file with decimal commas is for German spreadsheets, the `,` file for the others:
+		// Gnumeric reads numbers in its locale (`50,7274` is 507274 in English), as Excel does.
+		const setups = [
+			{ delimiter: ';', locale: 'de_DE.UTF-8' },
+			{ delimiter: ',', locale: 'C.UTF-8' }
+		] as const;
+		for (const kind of ['actors', 'offers'] as const) {
+			for (const { delimiter, locale } of setups) {
+				const exported = path.join(dir, `${kind}-${locale}.csv`);
+				writeFileSync(exported, await exportBonn(kind, delimiter));
+				const ssconvert = (from: string, to: string) => {
+					const run = spawnSync('ssconvert', [from, to], { encoding: 'utf8', env: { ...process.env, LC_ALL: locale } });
+					expect(run.status, run.stderr).toBe(0);
+					// A missing locale makes Gnumeric fall back to C without failing: refuse that.
+					expect(run.stderr).not.toMatch(/locale/i);
+				};
+				// Opened (delimiter and encoding detected by Gnumeric), saved as CSV and as a workbook.
+				for (const saved of ['saved.csv', 'saved.xlsx']) {
+					const target = path.join(dir, `${kind}-${locale}-${saved}`);
+					ssconvert(exported, target);
+					const csv = saved.endsWith('.csv') ? target : `${target}.csv`;
+					if (csv !== target) ssconvert(target, csv);
+					const text = readFileSync(csv, 'utf8');
+					expect(text).not.toBe(readFileSync(exported, 'utf8'));
+					const summary = await importCsv(h.db, systemPrincipal('csv-import'), { municipality: 'bonn', kind, file: path.basename(csv), text });
+					expect(summary, `${kind} ${locale} ${saved}`).toMatchObject({ total: 1, created: 0, updated: 0, unchanged: 1, skipped: [] });
+				}
+			}
+		}
+		expect(await countRows(h, 'audit_log')).toBe(audit);
+	}, 120_000);
 });

@@ -31,7 +31,8 @@ describe(`demo data on ${DB_KIND}`, () => {
 		const koelnSpaces = await listSocialSpaces(h.db, { municipalityId: koeln.id, withBoundaries: true });
 		expect(koelnSpaces).toHaveLength(86);
 		expect(koelnSpaces.every((s) => s.boundary)).toBe(true);
-		expect(await listStatistics(h.db, koeln.id, { socialSpaceIds: koelnSpaces.map((s) => s.id) })).toHaveLength(86);
+		// Per Stadtteil: population 2025, migration background 2012 (count and share), eligible voters 2013.
+		expect(await listStatistics(h.db, koeln.id, { socialSpaceIds: koelnSpaces.map((s) => s.id) })).toHaveLength(4 * 86);
 
 		const d = (await findMunicipality(h.db, 'duesseldorf'))!;
 		const districts = await listDistricts(h.db, d.id);
@@ -69,14 +70,16 @@ describe(`demo data on ${DB_KIND}`, () => {
 		expect(beratung.schedules.map((s) => [s.weekday, s.appointmentOnly])).toEqual([[1, false], [4, true]]);
 		const cafe = offers.find((o) => o.name.de.text === 'Begegnungscafé')!;
 		expect(cafe.organization).toMatchObject({ name: 'Erlöserkirche', source: 'osm', isDemo: false, attribution: '© OpenStreetMap contributors, ODbL 1.0' });
-		expect(offers).toHaveLength(6);
+		// Six offers of issue 3 plus the 16 of data/demo/offers/koeln.json (issue 12 §3).
+		expect(offers).toHaveLength(22);
 
 		const d = (await findMunicipality(h.db, 'duesseldorf'))!;
 		const dd = await listEntryIds(h.db, d.id, ['public']);
 		expect(dd.organizationIds).toHaveLength(2);
-		expect(dd.serviceIds).toHaveLength(6);
+		expect(dd.serviceIds).toHaveLength(6 + 32);
 		const found = await searchDirectory(h.db, { municipalityId: d.id, text: 'sprachcafe', lang: 'de', levels: ['public'], kind: 'service', sort: 'relevance', page: 1, perPage: 10 });
-		expect(found.hits.map((x) => x.title.de).sort()).toEqual(['Sprachcafé Kaiserswerth', 'Sprachcafé Rath']);
+		// The two Sprachcafés by name first; the vocabulary then adds other offers of the topic.
+		expect(found.hits.slice(0, 2).map((x) => x.title.de).sort()).toEqual(['Sprachcafé Kaiserswerth', 'Sprachcafé Rath']);
 	});
 
 	it('loads marked demo programmes with deadlines and linked demo offers, a published catalogue and the 2025 assessments, idempotently', async () => {

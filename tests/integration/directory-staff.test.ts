@@ -54,7 +54,7 @@ function quotedPrintable(raw: string): string {
 	return Buffer.from(raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
 }
 
-const MAIL_TEXTS = { subject: 'Bitte prüfen', body: (link: string, name: string) => `Eintrag ${name}: ${link}` };
+const MAIL_TEXTS = () => ({ subject: 'Bitte prüfen', body: (link: string, name: string) => `Eintrag ${name}: ${link}` });
 
 beforeAll(async () => {
 	h = await freshDatabase();

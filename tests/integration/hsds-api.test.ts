@@ -19,6 +19,7 @@ import {
 	type HsdsQuery
 } from '../../src/lib/server/directory/hsds/api';
 import { derivedId } from '../../src/lib/server/directory/hsds/ids';
+import { berlinOffset } from '../../src/lib/server/directory/hsds/mapping';
 import { taxonomyId, termId } from '../../src/lib/server/directory/hsds/taxonomy';
 import { getService, saveOrganization, saveService, serviceToInput } from '../../src/lib/server/directory/service';
 import { originalText, withVersion } from '../../src/lib/server/directory/texts';
@@ -195,6 +196,12 @@ describe(`HSDS API: every object validates strictly (${DB_KIND})`, () => {
 		expect(hsdsErrors('taxonomy.json', getTaxonomyHsds(taxonomies.contents[0].id as string, q()))).toEqual([]);
 		expect(hsdsErrors('taxonomy_term.json', getTaxonomyTermHsds(terms.contents[0].id as string, q()))).toEqual([]);
 		expect(new Set(terms.contents.map((t) => t.id)).size).toBe(terms.total_items);
+		// Sorted by id, as every list of the API (docs/hsds.md), also across pages.
+		const byId = (list: { id?: unknown }[]) => list.map((t) => t.id as string);
+		expect(byId(taxonomies.contents)).toEqual(byId(taxonomies.contents).sort());
+		expect(byId(terms.contents)).toEqual(byId(terms.contents).sort());
+		const pages = [1, 2, 3].flatMap((page) => byId(listTaxonomyTerms(q(`per_page=10&page=${page}&lang=en`)).contents));
+		expect(pages).toEqual(byId(terms.contents).slice(0, 30));
 	});
 });
 
@@ -232,14 +239,17 @@ describe(`HSDS API: content (${DB_KIND})`, () => {
 			['ar', 'Arabic'],
 			['de-x-ls', 'Easy German (Leichte Sprache)']
 		]);
+		// Times in Europe/Berlin with the offset of the day (HSDS reads a time without one as UTC).
+		const tz = berlinOffset(new Date());
+		expect(['+01:00', '+02:00']).toContain(tz);
 		expect(s.schedules).toEqual([
-			expect.objectContaining({ freq: 'WEEKLY', byday: 'MO', opens_at: '10:00', closes_at: '11:00', service_id: ids.course })
+			expect.objectContaining({ freq: 'WEEKLY', byday: 'MO', opens_at: `10:00${tz}`, closes_at: `11:00${tz}`, service_id: ids.course })
 		]);
 		const [kalk, hoehenberg] = s.service_at_locations as Record<string, unknown>[];
 		const atKalk = [kalk, hoehenberg].find((x) => (x.location as { name: string }).name === 'Bürgerzentrum Kalk')!;
 		const atHoehenberg = [kalk, hoehenberg].find((x) => x !== atKalk)!;
 		expect(atKalk.schedules).toEqual([
-			expect.objectContaining({ freq: 'WEEKLY', byday: 'TU', opens_at: '09:00', closes_at: '12:00', valid_from: '2026-01-01', valid_to: '2026-12-31', notes: 'nicht in den Ferien' })
+			expect.objectContaining({ freq: 'WEEKLY', byday: 'TU', opens_at: `09:00${tz}`, closes_at: `12:00${tz}`, valid_from: '2026-01-01', valid_to: '2026-12-31', notes: 'nicht in den Ferien' })
 		]);
 		expect((atHoehenberg.schedules as Record<string, unknown>[])[0].attributes).toEqual([
 			expect.objectContaining({ taxonomy_term_id: termId('property', 'appointment_only'), link_entity: 'schedule' })
@@ -272,7 +282,8 @@ describe(`HSDS API: content (${DB_KIND})`, () => {
 			])
 		);
 		const term = listTaxonomyTerms(q(`taxonomy_id=${taxonomyId('theme_field')}&top_only=true`));
-		expect(term.contents.map((t) => t.code)).toEqual(['housing', 'education', 'labour', 'civil_society']);
+		expect(term.contents.map((t) => t.code).sort()).toEqual(['civil_society', 'education', 'housing', 'labour']);
+		expect(term.contents.map((t) => t.id)).toEqual(term.contents.map((t) => t.id as string).sort());
 		expect(listTaxonomyTerms(q(`parent_id=${termId('theme_field', 'education')}`)).contents.map((t) => t.code)).toContain('language_course');
 		const metadata = s.metadata as { field_name: string; last_action_type: string; previous_value: string; replacement_value: string; updated_by: string }[];
 		expect(metadata).toContainEqual(

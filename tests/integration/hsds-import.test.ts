@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { getOrganization, getService, saveService, serviceToInput } from '../../src/lib/server/directory/service';
-import { getOrganizationHsds, getServiceAtLocationHsds, getServiceHsds, parseHsdsQuery } from '../../src/lib/server/directory/hsds/api';
+import { getOrganization, getService, markVerified, saveOrganization, saveService, serviceToInput } from '../../src/lib/server/directory/service';
+import { getOrganizationHsds, getServiceAtLocationHsds, getServiceHsds, listOrganizations, parseHsdsQuery } from '../../src/lib/server/directory/hsds/api';
+import { berlinOffset, organizationFallbackDescription } from '../../src/lib/server/directory/hsds/mapping';
 import { importedId, uuidV5 } from '../../src/lib/server/directory/hsds/ids';
 import { importHsds } from '../../src/lib/server/directory/hsds/import';
 import { ImportError } from '../../src/lib/server/core/errors';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { importKoelnAreas } from '../helpers/files';
+import { offer, org } from '../helpers/directory';
 import { hsdsDifferences, hsdsErrors, hsdsExample, hsdsExampleNames } from '../helpers/hsds';
 
 let handle: DatabaseHandle;
@@ -384,5 +386,88 @@ describe(`HSDS import of the tabular form (${DB_KIND})`, () => {
 		expect(err.problems[0]).toMatch(/^leistungen\.csv: not an HSDS 3\.0 table/);
 		const notList = await importTabular(JSON.stringify({ 'services.csv': [], 'phones.csv': {} })).catch((e) => e);
 		expect(notList.problems).toEqual(['phones.csv: expected an array of rows']);
+	});
+});
+
+describe(`HSDS export of the directory imported again (${DB_KIND})`, () => {
+	let osmActor: string;
+	let verifiedOffer: string;
+
+	/** The municipality's public actors, fully nested, as `export hsds` writes them. */
+	async function exportKoeln(): Promise<Record<string, unknown>[]> {
+		const page = await listOrganizations(handle.db, parseHsdsQuery(new URLSearchParams('municipality=koeln&full=true&full_service=true&per_page=1000&lang=de'), null));
+		expect(page.last_page).toBe(true);
+		return page.contents;
+	}
+
+	beforeAll(async () => {
+		const koeln = (await getOrganization(handle.db, importedId('kalk-hilft-ev'), ['public']))!.municipalityId;
+		osmActor = (await saveOrganization(handle.db, systemPrincipal('test'), koeln, org({ name: 'Kita Regenbogen', actorType: 'kita', description: {} }))).id;
+		const caritas = (await saveOrganization(handle.db, systemPrincipal('test'), koeln, org())).id;
+		verifiedOffer = (await saveService(handle.db, systemPrincipal('test'), koeln, offer(caritas))).id;
+		await markVerified(handle.db, systemPrincipal('test'), 'service', verifiedOffer, 'Frau Test');
+	});
+
+	it('gives every organization a description: its own, or its type and municipality', async () => {
+		const all = await exportKoeln();
+		expect(all.filter((o) => typeof o.description !== 'string' || !o.description)).toEqual([]);
+		const kita = all.find((o) => o.id === osmActor)!;
+		expect(kita.description).toBe(organizationFallbackDescription('kita', 'Köln', 'de'));
+		expect(kita.description).toMatch(/ – Köln$/);
+		for (const o of all) expect(hsdsErrors('organization_full', o), String(o.name)).toEqual([]);
+		const english = await getOrganizationHsds(handle.db, osmActor, en());
+		expect(english.description).toBe(organizationFallbackDescription('kita', 'Köln', 'en'));
+	});
+
+	it('writes opening times with the Europe/Berlin UTC offset of the day', async () => {
+		expect(berlinOffset(new Date('2026-01-15T12:00:00Z'))).toBe('+01:00');
+		expect(berlinOffset(new Date('2026-07-15T12:00:00Z'))).toBe('+02:00');
+		// The change to summer time at 01:00 UTC on the last Sunday of March.
+		expect(berlinOffset(new Date('2026-03-29T00:59:59Z'))).toBe('+01:00');
+		expect(berlinOffset(new Date('2026-03-29T01:00:00Z'))).toBe('+02:00');
+		const s = await getServiceHsds(handle.db, verifiedOffer, de());
+		const tz = berlinOffset(new Date());
+		const [slot] = (s.service_at_locations as { schedules: Record<string, unknown>[] }[])[0].schedules;
+		expect([slot.opens_at, slot.closes_at]).toEqual([`09:00${tz}`, `12:00${tz}`]);
+	});
+
+	it('imports its own export without a change: no update, no audit entry, no new last_modified', async () => {
+		const exported = await exportKoeln();
+		const modified = (await getServiceHsds(handle.db, verifiedOffer, de())).last_modified;
+		expect((await getServiceHsds(handle.db, verifiedOffer, de())).assured_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+		const before = await auditCount();
+		const s = await importHsds(handle.db, systemPrincipal('hsds-import'), { municipality: 'koeln', file: 'koeln.json', text: JSON.stringify({ contents: exported }) });
+		expect(s).toMatchObject({ created: 0, updated: 0, skipped: [] });
+		expect(await auditCount()).toBe(before);
+		expect((await getServiceHsds(handle.db, verifiedOffer, de())).last_modified).toBe(modified);
+		expect((await getOrganization(handle.db, osmActor, ['public']))!.description).toEqual({});
+		// The same file read in the other season (its times carry the other offset) is the same hours.
+		const other = berlinOffset(new Date()) === '+01:00' ? '+02:00' : '+01:00';
+		const shifted = JSON.stringify({ contents: exported }).replace(/"(\d{2}:\d{2})\+0[12]:00"/g, `"$1${other}"`);
+		expect(shifted).not.toBe(JSON.stringify({ contents: exported }));
+		const again = await importHsds(handle.db, systemPrincipal('hsds-import'), { municipality: 'koeln', file: 'koeln.json', text: shifted });
+		expect(again).toMatchObject({ created: 0, updated: 0 });
+		expect(await auditCount()).toBe(before);
+	});
+
+	it('reads times with Berlin offsets as wall-clock time and keeps a UTC or foreign time as it is', async () => {
+		const record = (id: string, opens: string, closes: string) => ({
+			id,
+			name: `Sprechstunde ${id}`,
+			status: 'active',
+			organization_id: osmActor,
+			schedules: [{ id: `${id}-schedule`, freq: 'WEEKLY', byday: 'WE', opens_at: opens, closes_at: closes }]
+		});
+		const text = JSON.stringify([record('summer', '09:00+02:00', '11:00+02:00'), record('utc', '08:00Z', '10:00Z'), record('new-york', '09:00-05:00', '11:00-05:00')]);
+		const s = await importHsds(handle.db, systemPrincipal('hsds-import'), { municipality: 'koeln', file: 'times.json', text });
+		expect(s).toMatchObject({ created: 3, skipped: [] });
+		const summer = (await getService(handle.db, importedId('summer'), ['public']))!;
+		expect(summer.schedules.map((x) => [x.weekday, x.opensAt, x.closesAt])).toEqual([[3, '09:00', '11:00']]);
+		for (const id of ['utc', 'new-york']) {
+			const kept = (await getService(handle.db, importedId(id), ['public']))!;
+			expect(kept.schedules, id).toEqual([]);
+			const out = await getServiceHsds(handle.db, importedId(id), de());
+			expect((out.schedules as Record<string, unknown>[])[0], id).toMatchObject(id === 'utc' ? { opens_at: '08:00Z', closes_at: '10:00Z' } : { opens_at: '09:00-05:00' });
+		}
 	});
 });

@@ -79,8 +79,9 @@ describe(`municipality dashboard (${DB_KIND})`, () => {
 		expect(cell(d, 'areas', w.ids.s1b, 'population_basis')).toEqual({ t: 'text', s: 'Eligible voters (proxy)' });
 		expect(num(cell(d, 'areas', w.ids.s1b, 'offers_current'))).toBe(0);
 		expect(num(cell(d, 'summary', 'offers_current', 'value'))).toBe(3);
-		// District Kalk: P1 (whole city) and P4 (s1a).
-		expect(num(cell(d, 'summary', 'programmes', 'value'))).toBe(2);
+		// District Kalk: only P4 names one of its spaces (s1a); P1 covers the whole city, not Kalk.
+		expect(num(cell(d, 'summary', 'programmes', 'value'))).toBe(1);
+		expect(num(cell(d, 'summary', 'budget', 'value'))).toBe(300);
 		expect(cell(d, 'areas', w.ids.s1a, 'population')).toMatchObject({ href: `/m/koeln/d/${d.district!.slug}` });
 	});
 

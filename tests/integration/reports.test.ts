@@ -18,7 +18,9 @@ import {
 	valueText,
 	type SteeringReport
 } from '../../src/lib/server/steering/pages/report';
+import { statistic } from '../../src/lib/server/geography/schema';
 import { DB_KIND, freshDatabase } from '../helpers/db';
+import { glyphCount, pdfText } from '../helpers/pdf';
 import type { World } from '../helpers/world';
 import { indicatorWorld, YEAR } from '../helpers/indicators';
 
@@ -31,6 +33,11 @@ const NOW = new Date(`${YEAR}-06-30T22:30:00Z`);
 beforeAll(async () => {
 	h = await freshDatabase();
 	w = await indicatorWorld(h.db);
+	// Kalk's own statistics, imported for the Stadtbezirk itself (as for Düsseldorf's Stadtbezirk 5 and 6).
+	await h.db.insert(statistic).values([
+		{ municipalityId: w.ids.k, districtId: w.ids.d1, metric: 'share_migration_background', value: 47.5, unit: 'percent', asOf: '2024-12-31', source: 'Bezirksstatistik Kalk 2024' },
+		{ municipalityId: w.ids.k, districtId: w.ids.d1, metric: 'population', value: 5200, unit: 'persons', asOf: '2024-12-31', source: 'Bezirksstatistik Kalk 2024' }
+	]);
 	district = await buildSteeringReport(h.db, w.who.admin, w.ids.k, { kind: 'district', districtId: w.ids.d1, year: YEAR, locale: 'de' }, NOW);
 	annual = await buildSteeringReport(h.db, w.who.staffA, w.ids.k, { kind: 'annual', districtId: null, year: YEAR, locale: 'de' }, NOW);
 }, 120_000);
@@ -97,10 +104,10 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 		expect(compared).toBeGreaterThan(50);
 	});
 
-	it('CSV: semicolons, BOM, a section column, values equal to the dashboard', () => {
+	it('CSV: commas (RFC 4180), BOM, a section column, values equal to the dashboard', () => {
 		const csv = renderReportCsv(annual);
-		expect(csv.startsWith('\uFEFFsection;table;key;label;column;value\r\n')).toBe(true);
-		const rows: string[][] = parse(csv.slice(1), { delimiter: ';' });
+		expect(csv.startsWith('\uFEFFsection,table,key,label,column,value\r\n')).toBe(true);
+		const rows: string[][] = parse(csv.slice(1), { delimiter: ',' });
 		const want = expected(annual.dashboard);
 		const got = new Map(rows.filter((r) => r[0] !== 'report' && r[0] !== 'section').map((r) => [`${r[1]}|${r[2]}|${r[4]}`, r[5]]));
 		expect(got.size).toBe(want.size);
@@ -111,13 +118,52 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 		expect(rows.find((r) => r[2] === 'generated')![5]).toBe(NOW.toISOString());
 	});
 
-	it('Arabic PDF is tagged with the document language', async () => {
+	it('Arabic district PDF: tagged in Arabic, Latin names intact, Arabic in logical order, no .notdef', async () => {
 		const ar = await buildSteeringReport(h.db, w.who.admin, w.ids.k, { kind: 'district', districtId: w.ids.d1, year: YEAR, locale: 'ar' }, NOW);
+		expect(ar.title).toBe(`تقرير الدائرة Kalk ${YEAR}`);
+		const pdf = await renderReportPdf(ar);
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-report-'));
 		const file = path.join(dir, 'ar.pdf');
-		writeFileSync(file, await renderReportPdf(ar));
+		writeFileSync(file, pdf);
 		expect(execFileSync('pdfinfo', [file], { encoding: 'utf8' })).toMatch(/Tagged:\s+yes/);
-		expect((await renderReportPdf(ar)).toString('latin1')).toContain('/Lang (ar)');
+		expect(pdf.toString('latin1')).toContain('/Lang (ar)');
+		const text = pdfText(pdf).replace(/\s+/g, ' ');
+		expect(text).toContain(`تقرير الدائرة Kalk ${YEAR}`);
+		// Latin names of the district, its spaces and the sources, whole.
+		for (const name of ['Humboldt/Gremberg', 'Vingst', 'Bezirksstatistik Kalk 2024', 'Europe/Berlin']) expect(text).toContain(name);
+		// Arabic labels in logical order, lam-alef included ("no data").
+		for (const label of ['المصادر', 'لا توجد بيانات']) expect(text).toContain(label);
+		// An ISO date beside Arabic words keeps its order (not read as Arabic numbers, 31-12-2024).
+		expect(text).not.toContain('31-12-2024');
+		expect(await glyphCount(pdf)).toMatchObject({ notdef: 0 });
+	});
+
+	it('every report PDF draws a glyph for every character (German, Arabic, Farsi, Ukrainian, annual and district)', async () => {
+		for (const locale of ['de', 'ar', 'fa', 'uk', 'tr', 'ru', 'en']) {
+			for (const kind of ['district', 'annual'] as const) {
+				const r = await buildSteeringReport(h.db, w.who.admin, w.ids.k, { kind, districtId: kind === 'district' ? w.ids.d1 : null, year: YEAR, locale }, NOW);
+				const counted = await glyphCount(await renderReportPdf(r));
+				expect(counted.glyphs, `${kind} ${locale}`).toBeGreaterThan(500);
+				expect(counted.notdef, `${kind} ${locale}`).toBe(0);
+			}
+		}
+	});
+
+	it("the district report shows the district's own statistics and only the programmes that name it", async () => {
+		const rows = district.dashboard.tables.find((t) => t.key === 'statistics')!.rows;
+		// Metrics sorted by key: population, share_migration_background.
+		expect(rows.map((r) => r.key).slice(0, 2)).toEqual([`${w.ids.d1}:population`, `${w.ids.d1}:share_migration_background`]);
+		expect(rows[0].cells[0]).toMatchObject({ t: 'n', n: 5200 });
+		const text = pdfText(await renderReportPdf(district)).replace(/\s+/g, ' ');
+		expect(text).toContain('Bezirksstatistik Kalk 2024');
+		expect(text).toMatch(/Kalk · Einwohner\*innen 5\.200 Personen/);
+		// P4 (300 €, Humboldt/Gremberg) names the district; P1 (1,000 €) is the whole city's.
+		const csv: string[][] = parse(renderReportCsv(district).slice(1), { delimiter: ',' });
+		expect(csv.find((r) => r[1] === 'summary' && r[2] === 'budget')![5]).toBe('300');
+		expect(csv.find((r) => r[1] === 'summary' && r[2] === 'programmes')![5]).toBe('1');
+		expect(text).toContain('Budget der laufenden Programme (EUR) 300,00');
+		expect(text).toContain('sie sind im Bezirk nicht mitgezählt');
+		expect(await glyphCount(await renderReportPdf(district))).toMatchObject({ notdef: 0 });
 	});
 
 	it('refuses partners, volunteers, other municipalities and names bad parameters', async () => {

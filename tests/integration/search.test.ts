@@ -4,14 +4,19 @@
  * is right in Europe/Berlin time").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
 import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { district, socialSpace } from '../../src/lib/server/geography/schema';
-import { saveOrganization, saveService, type LocationInput, type OrganizationInput, type ServiceInput } from '../../src/lib/server/directory/service';
+import { deleteEntry, saveOrganization, saveService, type LocationInput, type OrganizationInput, type ServiceInput } from '../../src/lib/server/directory/service';
 import { parseSearchParams, queryWords, resolveNear, searchDirectory, type SearchQuery } from '../../src/lib/server/directory/search';
-import { compoundEndings, foldText } from '../../src/lib/server/directory/search-index';
+import { INDEX_VERSION, compoundEndings, foldText, refreshOutdatedSearchEntries } from '../../src/lib/server/directory/search-index';
+import { loadVocabulary, VocabularyError } from '../../src/lib/server/directory/vocabulary';
+import { SUBTOPIC_FIELD } from '../../src/lib/server/directory/model';
 import { originalText, withVersion } from '../../src/lib/server/directory/texts';
 import type { TranslatedText } from '../../src/lib/server/directory/schema';
 import { DB_KIND, freshDatabase } from '../helpers/db';
@@ -322,7 +327,11 @@ describe(`search quality on a Köln set (${DB_KIND})`, () => {
 
 	it('finds entries by Stadtteil and puts names with the Stadtteil first', async () => {
 		const kalk = await search({ text: 'Kalk' });
-		expect(kalk.hits.slice(0, 3).map((h) => names[h.id]).sort()).toEqual(['Katholische Grundschule Kalk', 'Sprachschule Kalk', 'Welcome Point Kalk']);
+		expect(kalk.hits.slice(0, 2).map((h) => names[h.id]).sort()).toEqual(['Sprachschule Kalk', 'Welcome Point Kalk']);
+		// Actors without offers come after every offer, the one named after Kalk first among them.
+		const withoutOffers = kalk.hits.findIndex((h) => h.kind === 'organization' && h.score < 1000);
+		expect(names[kalk.hits[withoutOffers].id]).toBe('Katholische Grundschule Kalk');
+		expect(kalk.hits.slice(withoutOffers).every((h) => h.kind === 'organization')).toBe(true);
 		expect(kalk.hits.map((h) => h.id)).toContain(ids.deutschkurs);
 		expect(kalk.hits.map((h) => h.id)).not.toContain(ids.hausaufgaben);
 		const ehrenfeld = await hitIds({ text: 'Ehrenfeld' });
@@ -347,9 +356,12 @@ describe(`search quality on a Köln set (${DB_KIND})`, () => {
 		const all = await hitIds({ text: 'Deutschkurs' });
 		expect(all).not.toContain(ids.eingestellt);
 		expect((await search({ text: 'Caritas' })).hits.map((h) => h.organizationName)).not.toContain('Caritas Bonn');
-		expect(await hitIds({ text: 'Frühstück' })).toEqual([]);
-		expect(await hitIds({ text: 'Frühstück', levels: ['public', 'network'] })).toEqual([ids.ohneort]);
-		expect(await hitIds({ text: 'Nachbarschaftsinitiative', levels: ['public', 'network', 'internal'] })).toEqual([ids.initiative, ids.ohneort]);
+		expect(await hitIds({ text: 'Frühstück' })).not.toContain(ids.ohneort);
+		expect((await hitIds({ text: 'Frühstück', levels: ['public', 'network'] }))[0]).toBe(ids.ohneort);
+		const internal = await hitIds({ text: 'Nachbarschaftsinitiative', levels: ['public', 'network', 'internal'] });
+		expect(internal[0]).toBe(ids.initiative);
+		expect(internal.slice(0, 3)).toContain(ids.ohneort);
+		expect(await hitIds({ text: 'Nachbarschaftsinitiative' })).not.toContain(ids.initiative);
 	});
 
 	it('gives a stable total order and pages without gaps or repeats', async () => {
@@ -369,6 +381,117 @@ describe(`search quality on a Köln set (${DB_KIND})`, () => {
 		const again = await search({ perPage: 100 });
 		expect(again.hits.map((h) => h.id)).toEqual(empty.hits.map((h) => h.id));
 		expect(empty.hits.findIndex((h) => h.kind === 'organization')).toBe(empty.hits.filter((h) => h.kind === 'service').length);
+	});
+});
+
+describe(`search for what newcomers type (issue 12, ${DB_KIND})`, () => {
+	const languageCourses = () => [ids.deutschkurs, ids.frauenkurs, ids.sprachkursA2];
+	const top = async (text: string, lang: string, n = 5) => (await hitIds({ text, lang })).slice(0, n);
+
+	it('finds Sprachkurs for Deutschkurs and the other way round (one concept, any word)', async () => {
+		expect(await top('Deutschkurs', 'de')).toEqual(expect.arrayContaining(languageCourses()));
+		expect(await top('Sprachkurs', 'de')).toEqual(expect.arrayContaining(languageCourses()));
+		expect((await search({ text: 'Deutschkurs' })).topics).toContain('language_course');
+	});
+
+	it.each([
+		['Wonung', 'de', 'wohnungssuche'],
+		['Sprachkaffe', 'de', 'languagecafe'],
+		['Wohnugssuche', 'de', 'wohnungssuche'],
+		['Integratonskurs', 'de', 'integrationskurs'],
+		['Mitberatung', 'de', 'mietberatung']
+	])('forgives the typo "%s" (%s) like the common engines', async (text, lang, key) => {
+		const r = await search({ text, lang });
+		expect(r.hits.slice(0, 3).map((h) => h.id)).toContain(ids[key]);
+	});
+
+	it('forgives one edit from 5 letters and two from 9, not more', async () => {
+		// "Kita" (4 letters) has no typo budget: "Kiat" is not corrected.
+		expect((await hitIds({ text: 'Kiat' })).length).toBe(0);
+		// Two edits in a 9-letter word are forgiven, three are too many.
+		expect((await hitIds({ text: 'Wonungsuhe' })).slice(0, 3)).toContain(ids.wohnungssuche);
+		expect(await hitIds({ text: 'Wxnxngsxche' })).not.toContain(ids.wohnungssuche);
+		expect((await hitIds({ text: 'Miitberatng' })).slice(0, 3)).toContain(ids.mietberatung);
+	});
+
+	it.each([
+		['німецька мова', 'uk', ['deutschkurs', 'frauenkurs', 'sprachkursA2']],
+		['курси німецької', 'uk', ['deutschkurs', 'frauenkurs', 'sprachkursA2']],
+		['курсы немецкого языка', 'ru', ['deutschkurs', 'frauenkurs', 'sprachkursA2']],
+		['Almanca kursu', 'tr', ['deutschkurs', 'frauenkurs', 'sprachkursA2']],
+		['کلاس زبان آلمانی', 'fa', ['deutschkurs', 'frauenkurs', 'sprachkursA2']],
+		['دورة لغة ألمانية', 'ar', ['deutschkurs', 'frauenkurs', 'sprachkursA2']],
+		['German course', 'en', ['deutschkurs', 'frauenkurs', 'sprachkursA2']],
+		['робота', 'uk', ['berufsberatung']],
+		['работа', 'ru', ['berufsberatung']],
+		['iş arıyorum', 'tr', ['berufsberatung']],
+		['عمل', 'ar', ['berufsberatung']],
+		['کار', 'fa', ['berufsberatung']],
+		['квартира', 'ru', ['wohnungssuche']],
+		['житло', 'uk', ['wohnungssuche']],
+		['سكن', 'ar', ['wohnungssuche']],
+		['ev kirası', 'tr', ['mietberatung']],
+		['flat', 'en', ['wohnungssuche']],
+		['дитячий садок', 'uk', ['awo']],
+		['حضانة', 'ar', ['awo']],
+		['مهد کودک', 'fa', ['awo']]
+	])('"%s" (%s) finds the German-only entries of its topic', async (text, lang, keys) => {
+		expect(await top(text, lang)).toEqual(expect.arrayContaining(keys.map((k) => ids[k])));
+	});
+
+	it.each([
+		['Brief vom Amt', 'de', ['sozialberatung', 'migrationsberatung']],
+		['keine Wohnung', 'de', ['wohnungssuche']],
+		['ich suche Arbeit', 'de', ['berufsberatung']],
+		['Vermieter will Kaution nicht zurückgeben', 'de', ['mietberatung']],
+		['I need help finding a job', 'en', ['berufsberatung']],
+		['أريد أن أتعلم اللغة الألمانية', 'ar', ['deutschkurs', 'frauenkurs']],
+		['мне нужна помощь с письмом из ведомства', 'ru', ['sozialberatung']]
+	])('reads the need-phrased "%s" (%s) as its sub-topic', async (text, lang, keys) => {
+		expect(await top(text, lang)).toEqual(expect.arrayContaining(keys.map((k) => ids[k])));
+	});
+
+	it('reads "Kind Schule anmelden" as school, not as children', async () => {
+		const r = await search({ text: 'Kind Schule anmelden' });
+		expect(r.topics).toContain('school');
+		expect(r.topics).not.toContain('childcare');
+		// The only school is an actor without offers: the first of those.
+		expect(r.hits.find((h) => h.kind === 'organization' && h.score < 1000)?.id).toBe(ids.grundschule);
+	});
+
+	it('ranks offers before actors without offers, and closer matches first', async () => {
+		for (const text of ['Arbeit', 'Beratung', 'Kalk', 'Köln']) {
+			const hits = (await search({ text })).hits;
+			const firstBare = hits.findIndex((h) => h.kind === 'organization' && h.score < 1000);
+			if (firstBare >= 0) expect(hits.slice(firstBare).every((h) => h.kind === 'organization' && h.score < 1000), text).toBe(true);
+		}
+		// "Arbeit": the labour offers first, not an actor that merely sits in the same building.
+		const arbeit = await hitIds({ text: 'Arbeit' });
+		expect(arbeit.slice(0, 2)).toContain(ids.berufsberatung);
+		expect(arbeit.indexOf(ids.grundschule) === -1 || arbeit.indexOf(ids.grundschule) > arbeit.indexOf(ids.berufsberatung)).toBe(true);
+		// A short related word of a concept is matched whole: "Wohnung" (housing, related "Haus") is not homework help.
+		expect(await hitIds({ text: 'Wohnung' })).not.toContain(ids.hausaufgaben);
+		// A title match beats a match through the vocabulary only.
+		const kita = await titles({ text: 'Kita' });
+		expect(kita[0]).toBe('AWO KiTa Schatzinsel');
+	});
+
+	it('answers a 2,000-character query, punctuation only and mixed scripts normally', async () => {
+		const long = await search({ text: `Deutschkurs ${'sehr '.repeat(300)}${'x'.repeat(500)}` });
+		expect(long.hits.length).toBeGreaterThan(0);
+		expect(long.hits.map((h) => h.id)).toContain(ids.deutschkurs);
+		const longWord = await search({ text: 'ü'.repeat(2000) });
+		expect(longWord).toMatchObject({ hits: [], total: 0 });
+		for (const text of ['?!…—,,;:', "' \\ ) ( | & ! : * <-> @@", '🙂🙂🙂', '%_\\%']) {
+			const r = await search({ text });
+			expect(r.total, text).toBe((await search({ text: '' })).total);
+		}
+		const mixed = await search({ text: 'Deutschkurs دورة курс Almanca', lang: 'ar' });
+		expect(mixed.hits.slice(0, 5).map((h) => h.id)).toEqual(expect.arrayContaining([ids.deutschkurs, ids.frauenkurs]));
+		// Two scripts run together without a space: each part is still a word of its own.
+		expect(await search({ text: 'Deutschkursدورة', lang: 'ar' }).then((r) => r.hits.map((h) => h.id))).toContain(ids.deutschkurs);
+		// A query word that is a tsquery operator or a quote in any script is searched as text.
+		expect((await search({ text: "Frauen'café" })).hits[0].id).toBe(ids.frauencafe);
 	});
 });
 
@@ -395,7 +518,9 @@ describe(`search filters (${DB_KIND})`, () => {
 		const ehrenfeld = await hitIds({ socialSpaceId: spaces.Ehrenfeld, kind: 'service' });
 		expect(ehrenfeld.sort()).toEqual([ids.hausaufgaben, ids.fussball, ids.tuerkisch, ids.gebet, ids.ferien].sort());
 		const kalkDistrict = await search({ districtId: kalkDistrictId, text: 'Deutschkurs' });
-		expect(kalkDistrict.hits.map((h) => h.id).sort()).toEqual([ids.deutschkurs, ids.frauenkurs].sort());
+		// The two German courses by title, then the other language courses of the district (vocabulary).
+		expect(kalkDistrict.hits.slice(0, 2).map((h) => h.id).sort()).toEqual([ids.deutschkurs, ids.frauenkurs].sort());
+		expect(kalkDistrict.hits.map((h) => h.id)).toContain(ids.sprachkursA2);
 	});
 
 	it('filters by cost (reduced includes free), low threshold and step-free access', async () => {
@@ -438,7 +563,7 @@ describe(`search filters (${DB_KIND})`, () => {
 	it('never counts a temporarily closed offer as open, but still lists it', async () => {
 		expect(await hitIds({ openNow: true, now: new Date('2026-11-24T09:30:00Z') })).not.toContain(ids.naehcafe);
 		const listed = await search({ text: 'Nähcafé', now: new Date('2026-11-24T09:30:00Z') });
-		expect(listed.hits.map((h) => [h.id, h.status, h.openNow])).toEqual([[ids.naehcafe, 'temporarily closed', false]]);
+		expect([listed.hits[0].id, listed.hits[0].status, listed.hits[0].openNow]).toEqual([ids.naehcafe, 'temporarily closed', false]);
 		const deutsch = await search({ text: 'Deutschkurs Anfänger', now: new Date('2026-11-24T09:30:00Z') });
 		expect(deutsch.hits[0]).toMatchObject({ id: ids.deutschkurs, openNow: true });
 	});
@@ -524,5 +649,81 @@ describe('search parameters', () => {
 		expect(compoundEndings('sprachkurs')).toEqual(['achkurs', 'chkurs', 'hkurs', 'kurs']);
 		expect(compoundEndings('kurs kita')).toEqual([]);
 		expect(compoundEndings('اللغه')).toEqual(['للغه', 'لغه']);
+	});
+});
+
+describe('search vocabulary files', () => {
+	const LANGS = ['de', 'en', 'ar', 'fa', 'uk', 'tr', 'ru'];
+
+	it('covers every sub-topic, with words for every concept in all seven languages', () => {
+		const v = loadVocabulary(path.resolve('data/vocabulary'));
+		expect([...v.languages].sort()).toEqual([...LANGS].sort());
+		const linked = new Set([...v.concepts.values()].flatMap((c) => c.subtopics));
+		const topics = Object.keys(SUBTOPIC_FIELD).filter((k) => !['accessible_parking', 'accessible_toilet', 'hearing_loop', 'lift', 'sign_language', 'step_free', 'tactile_guidance'].includes(k));
+		expect(topics.filter((t) => !linked.has(t))).toEqual([]);
+		for (const c of v.concepts.keys()) {
+			const langs = new Set([...v.words.values()].filter((w) => w.terms.some((t) => v.terms[t].concepts.includes(c))).flatMap((w) => [...w.langs]));
+			expect(LANGS.filter((l) => !langs.has(l)), c).toEqual([]);
+		}
+	});
+
+	function folder(files: Record<string, unknown>): string {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'vocabulary-'));
+		for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+		return dir;
+	}
+	const concepts = { concepts: { language_course: { subtopics: ['language_course'] } } };
+
+	it.each([
+		['unreadable JSON', { 'concepts.json': concepts, 'de.json': '{ "language": "de", ' }, 'de.json: not readable JSON'],
+		['a language file named otherwise', { 'concepts.json': concepts, 'de.json': { language: 'en', terms: {} } }, 'de.json: "language" is "en", the file name says "de"'],
+		['terms of an unknown concept', { 'concepts.json': concepts, 'de.json': { language: 'de', terms: { cooking: ['Kochkurs'] } } }, 'de.json: terms of unknown concept "cooking"'],
+		['an unknown sub-topic', { 'concepts.json': { concepts: { x: { subtopics: ['chess'] } } } }, 'concepts.json: x: unknown subtopics "chess"'],
+		['an unknown cost', { 'concepts.json': { concepts: { x: { filter: { cost: 'cheap' } } } } }, 'concepts.json: x: unknown cost "cheap"'],
+		['a malformed language', { 'concepts.json': { concepts: { x: { filter: { language: 'Arabic' } } } } }, 'concepts.json: x: language "Arabic" is not a primary language subtag'],
+		['an unknown filter', { 'concepts.json': { concepts: { x: { filter: { open: true } } } } }, 'concepts.json: x: unknown filter "open"'],
+		['an empty term', { 'concepts.json': concepts, 'de.json': { language: 'de', terms: { language_course: ['–'] } } }, 'de.json: language_course: empty term "–"'],
+		['a term of fillers only', { 'concepts.json': concepts, 'de.json': { language: 'de', fillers: ['suche'], terms: { language_course: ['suche'] } } }, 'de.json: language_course: "suche" has only stop words and fillers'],
+		['a concept linked to nothing', { 'concepts.json': { concepts: { x: {} } } }, 'concepts.json: x: linked to nothing and has no German single-word term']
+	])('refuses %s, naming file, concept and term', (_, files, message) => {
+		let error: unknown;
+		try {
+			loadVocabulary(folder(files));
+		} catch (e) {
+			error = e;
+		}
+		expect(error).toBeInstanceOf(VocabularyError);
+		expect((error as Error).message).toContain(message);
+	});
+
+	it('lists every problem at once', () => {
+		const dir = folder({ 'concepts.json': { concepts: { x: { subtopics: ['chess'] }, y: {} } }, 'tr.json': { language: 'tr', terms: { z: ['a'] } } });
+		expect(() => loadVocabulary(dir)).toThrow(/chess.*tr\.json: terms of unknown concept "z".*y: linked to nothing/);
+	});
+
+	it('makes a new language a new file', () => {
+		const dir = folder({ 'concepts.json': concepts, 'pl.json': { language: 'pl', terms: { language_course: ['kurs niemieckiego'] } } });
+		const v = loadVocabulary(dir);
+		expect(v.languages).toEqual(['pl']);
+		expect(v.words.get('niemieckiego')?.langs.has('pl')).toBe(true);
+	});
+});
+
+describe(`search entries kept current (${DB_KIND})`, () => {
+	it('ranks an actor after offers once its last offer is deleted', async () => {
+		await actor('zirkus', { name: 'Zirkusschule Quirinus', actorType: 'association', locations: [NIPPES] });
+		await service('jonglage', 'zirkus', { name: originalText('de', 'Jonglieren für Kinder'), subtopics: ['culture'], locations: [NIPPES] });
+		const before = (await search({ text: 'Quirinus' })).hits.find((h) => h.id === ids.zirkus)!;
+		expect(before.score).toBeGreaterThanOrEqual(1000);
+		await deleteEntry(handle.db, systemPrincipal('test'), 'service', ids.jonglage);
+		const after = (await search({ text: 'Quirinus' })).hits.find((h) => h.id === ids.zirkus)!;
+		expect(after.score).toBeLessThan(1000);
+	});
+
+	it('rebuilds entries an older index format wrote, and only those', async () => {
+		await handle.db.execute(sql`update search_entry set document = ts_delete(document, ${`%search:${INDEX_VERSION}`}::text) where entity_id = ${ids.zirkus}::uuid`);
+		expect(await refreshOutdatedSearchEntries(handle.db)).toEqual({ services: 0, organizations: 1 });
+		expect(await refreshOutdatedSearchEntries(handle.db)).toEqual({ services: 0, organizations: 0 });
+		expect((await search({ text: 'Quirinus' })).hits[0].id).toBe(ids.zirkus);
 	});
 });

@@ -273,14 +273,14 @@ describe(`single contacts and folded aggregates (${DB_KIND})`, () => {
 });
 
 describe(`downloads (${DB_KIND})`, () => {
-	it('write the suppressed figures as CSV for German Excel and as XLSX', async () => {
+	it('write the suppressed figures as CSV (RFC 4180, comma) and as XLSX', async () => {
 		const r = await buildReport(h.db, w.who.staffA, { level: 'instance', id: w.ids.a }, FEB, { download: true });
 		const lines = reportLines(r, (_t, row) => row.label ?? row.key, { section: (t) => t, total: 'Gesamt', header: ['Bereich', 'Schlüssel', 'Bezeichnung', 'Anzahl'] });
 		const csv = reportCsv(lines);
-		expect(csv.startsWith('\uFEFFBereich;Schlüssel;Bezeichnung;Anzahl\r\n')).toBe(true);
-		expect(csv).toContain('contacts;total;Gesamt;12\r\n');
-		expect(csv).toContain('channel;phone;phone;<5\r\n');
-		expect(csv).toContain('referral_target;Caritas Köln;Caritas Köln;6\r\n');
+		expect(csv.startsWith('\uFEFFBereich,Schlüssel,Bezeichnung,Anzahl\r\n')).toBe(true);
+		expect(csv).toContain('contacts,total,Gesamt,12\r\n');
+		expect(csv).toContain('channel,phone,phone,<5\r\n');
+		expect(csv).toContain('referral_target,Caritas Köln,Caritas Köln,6\r\n');
 		const xlsx = await reportXlsx(lines, 'WP Kalk 2026-02');
 		expect(xlsx.subarray(0, 2).toString()).toBe('PK');
 	});

@@ -115,6 +115,16 @@ describe(`public search (${DB_KIND})`, () => {
 		expect((await search('q=caritas&kind=organization')).hits[0]).toMatchObject({ attribution: null, osmUrl: null });
 	});
 
+	it('says which topics a query was read as, and when no entry matches every word', async () => {
+		const r = await search('q=Deutschkurs');
+		expect(r.topics).toContain('language_course');
+		expect(r.relaxed).toBe(false);
+		expect((await search('q=Deutschkurs&topic=language_course')).topics).toEqual([]);
+		const relaxed = await search('q=Deutschkurs+Mondlandung');
+		expect(relaxed.relaxed).toBe(true);
+		expect(relaxed.total).toBeGreaterThan(0);
+	});
+
 	it('offers only languages spoken at visible entries as a filter', async () => {
 		expect((await search('')).languages).toEqual(['ar', 'de', 'fa']);
 	});

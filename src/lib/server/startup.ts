@@ -1,6 +1,7 @@
 /**
  * Start-up of a process, in one order for the server and the command line: configuration →
- * data folder (embedded database only) → open (and lock) → migrate → demo → jobs (server only).
+ * data folder (embedded database only) → open (and lock) → migrate (and rebuild outdated search
+ * entries) → demo → jobs (server only).
  * The server's hook (`hooks.server.ts` `init`) calls `startServer`, the CLI `openForCommand`.
  * Every failure here is a `StartupError` whose message is one line a person can act on.
  */
@@ -14,6 +15,7 @@ import { purgeExpired } from './accounts/sessions';
 import { runRetention, RETENTION_PRINCIPAL } from './casework/retention';
 import { loadDemo, type DemoLogin } from './demo/load';
 import { runVolunteeringMessages, runVolunteeringRetention } from './volunteering/jobs';
+import { refreshOutdatedSearchEntries } from './directory/search-index';
 
 /** Why the process cannot start; one line, no stack trace. */
 class StartupError extends Error {
@@ -55,6 +57,9 @@ export async function openForCommand(command: string, config: AppConfig = readCo
 		if (options.migrate !== false) {
 			try {
 				await migrateDatabase(handle);
+				// Search entries written by an older version of the index format (issue 12 §1).
+				const rebuilt = await refreshOutdatedSearchEntries(handle.db);
+				if (rebuilt.services + rebuilt.organizations) log.info(rebuilt, 'rebuilt outdated search entries');
 			} catch (e) {
 				await handle.close();
 				throw e;

@@ -14,6 +14,15 @@ export const SESSION_HOURS = 12;
 export const SESSION_TOUCH_MS = 60_000;
 /** Password reset links are valid this long (minutes). */
 export const RESET_MINUTES = 60;
+/**
+ * Invitation links are valid this long (days): long enough for a person who reads work mail
+ * weekly, short enough that a forwarded or forgotten link expires (issue 12 §5).
+ */
+export const INVITATION_DAYS = 7;
+/** Recovery codes issued with each second-factor enrolment (issue 12 §6). */
+export const RECOVERY_CODE_COUNT = 10;
+/** Longest display name of an account (characters). */
+export const DISPLAY_NAME_MAX = 120;
 /** The shortest password accepted (NIST SP 800-63B §5.1.1.2 asks at least 8; we ask 12). */
 export const MIN_PASSWORD = 12;
 

@@ -3,17 +3,19 @@
  * address and per IP in the database, and answer in the same time whether or not the address
  * has an account: the lookup and the mail happen after the answer (`delivery`). Setting a new
  * password ends every session and voids every other reset link of the account (issue 11 §6;
- * OWASP Forgot Password Cheat Sheet).
+ * OWASP Forgot Password Cheat Sheet). The mail is in the account's language, else in the one the
+ * request came in (issue 12 §4).
  */
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import { ValidationError } from '../core/errors';
-import { sendMail } from '../core/mail';
+import { composeMail, mailLanguages, sendMail } from '../core/mail';
 import type { Db, DbOrTx } from '../db/client';
+import { locales } from '../../paraglide/runtime.js';
 import { LIMITS, MIN_PASSWORD, RESET_MINUTES } from './model';
 import { hashPassword, passwordProblem } from './passwords';
 import { countFailure, isBlocked } from './rate-limit';
-import { passwordResetToken, session, userAccount } from './schema';
+import { passwordResetToken, session, userAccount, userInvitation } from './schema';
 import { newToken, sha256 } from './sessions';
 
 /** What a reset request needs besides the address: who asks, and the mail to send. */
@@ -21,9 +23,12 @@ export interface ResetRequest {
 	email: string;
 	/** The requester's IP address (counted, never stored). */
 	ip: string;
-	/** Builds the absolute link from the token, e.g. `https://…/de/password/reset/<token>`. */
-	linkFor: (token: string) => string;
-	texts: { subject: string; body: (link: string) => string };
+	/** The language the request came in (the page's): the mail's when the account has none. */
+	locale: string;
+	/** Builds the absolute link from the token in the mail's language, e.g. `https://…/ar/password/reset/<token>`. */
+	linkFor: (token: string, locale: string) => string;
+	/** The mail in a language: subject, and the body around the link. */
+	texts: (locale: string) => { subject: string; body: (link: string) => string };
 }
 
 /**
@@ -44,7 +49,9 @@ export async function requestPasswordReset(db: DbOrTx, request: ResetRequest): P
 		if (!user || user.disabledAt) return;
 		const token = newToken();
 		await db.insert(passwordResetToken).values({ id: sha256(token), userId: user.id, expiresAt: new Date(Date.now() + RESET_MINUTES * 60_000) });
-		await sendMail({ to: user.email, subject: request.texts.subject, text: request.texts.body(request.linkFor(token)) });
+		const [lang] = mailLanguages([user.preferredLocale, request.locale], locales, false);
+		const texts = request.texts(lang);
+		await sendMail(composeMail(user.email, [{ lang, subject: texts.subject, text: texts.body(request.linkFor(token, lang)) }]));
 	})();
 	return { status: 'accepted', delivery };
 }
@@ -73,6 +80,8 @@ export async function resetPassword(db: Db, token: string, password: string): Pr
 		if (!row) throw new ValidationError([{ field: 'token', code: 'invalid_token' }]);
 		if (pw) throw new ValidationError([{ field: 'password', code: pw, params: { min: MIN_PASSWORD } }]);
 		await tx.delete(passwordResetToken).where(eq(passwordResetToken.userId, row.userId));
+		// An invited person who chose "forgot password" instead of the invitation has accepted it.
+		await tx.delete(userInvitation).where(eq(userInvitation.userId, row.userId));
 		const [user] = await tx
 			.update(userAccount)
 			.set({ passwordHash: await hashPassword(password) })

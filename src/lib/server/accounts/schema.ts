@@ -97,3 +97,42 @@ export const rateLimit = pgTable('rate_limit', {
 	count: integer('count').notNull(),
 	resetAt: timestamp('reset_at', { withTimezone: true }).notNull()
 });
+
+/**
+ * Einladung: a single-use link with which an invited person sets their first password (issue 12
+ * §5). The id is the SHA-256 of the emailed token. The account exists from the invitation on,
+ * so its role and instances can be changed before the person accepts; while any row exists the
+ * account counts as invited. Accepting deletes every invitation of the account.
+ */
+export const userInvitation = pgTable(
+	'user_invitation',
+	{
+		id: text('id').primaryKey(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => userAccount.id, { onDelete: 'cascade' }),
+		/** The administrator who sent it (null when the system did, or the account is gone). */
+		invitedBy: uuid('invited_by').references(() => userAccount.id, { onDelete: 'set null' }),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('user_invitation_user_idx').on(t.userId)]
+);
+
+/**
+ * One-time recovery codes of the second factor (issue 12 §6): ten per enrolment, each the
+ * SHA-256 of a random 80-bit code (enough entropy that a fast hash resists guessing, as for the
+ * session tokens). A used code keeps its row with `used_at`, so it is refused the second time.
+ */
+export const recoveryCode = pgTable(
+	'recovery_code',
+	{
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => userAccount.id, { onDelete: 'cascade' }),
+		codeHash: text('code_hash').notNull(),
+		usedAt: timestamp('used_at', { withTimezone: true }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.codeHash] })]
+);

@@ -16,7 +16,7 @@ import { LIMITS, SESSION_HOURS, SESSION_TOUCH_MS, type Role } from './model';
 import { hashPassword, verifyPassword } from './passwords';
 import { clearFailures, countFailure, countSignInFailure, isBlocked, purgeRateLimits } from './rate-limit';
 import { passwordResetToken, session, userAccount, userInstance } from './schema';
-import { acceptTotpCode } from './totp';
+import { acceptSecondFactor } from './totp';
 
 /** SHA-256 hex of a token (sessions and reset links are stored only as this). */
 export function sha256(token: string): string {
@@ -140,8 +140,8 @@ export async function resolveSession(db: DbOrTx, token: string | undefined): Pro
 }
 
 /**
- * Completes the second factor of a pending session with a TOTP code, each code accepted once.
- * Failures count towards the sign-in limits.
+ * Completes the second factor of a pending session with a TOTP code or a recovery code, each
+ * accepted once. Failures count towards the sign-in limits.
  * @param now the instant the code is checked for (milliseconds; default now).
  * @returns false on a wrong or reused code, or when rate-limited.
  */
@@ -150,7 +150,7 @@ export async function completeSecondFactor(db: DbOrTx, token: string, code: stri
 	if (state.status !== 'second_factor') return false;
 	const key = `totp:${state.userId}`;
 	if ((await isBlocked(db, key, LIMITS.loginAccount)) || (await isBlocked(db, `ip:${ip}`, LIMITS.loginIp))) return false;
-	if (!(await acceptTotpCode(db, state.userId, code, now))) {
+	if (!(await acceptSecondFactor(db, state.userId, code, now))) {
 		await countFailure(db, key, LIMITS.loginAccount);
 		await countFailure(db, `ip:${ip}`, LIMITS.loginIp);
 		return false;

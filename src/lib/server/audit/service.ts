@@ -8,6 +8,8 @@ import type { DbOrTx } from '../db/client';
 import { auditLog, type ChangeSet } from './schema';
 
 export type AuditEntry = typeof auditLog.$inferSelect;
+/** Old → new value per field of an audit entry (the other modules' name for the log's shape). */
+export type { ChangeSet };
 
 /** An audit event to record; give `actorUserId` for people and `actorLabel` for the system. */
 export interface AuditInput {

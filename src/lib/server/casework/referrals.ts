@@ -2,12 +2,16 @@
  * Closed-loop referrals (Verweisen, issue 4 §3): issuing a referral to an offer or actor creates
  * a random partner token (256 bits, base64url; only its SHA-256 is stored) and a short reference
  * code for the phone. The referral slip carries the link `/{lang}/r/{token}`; the receiving
- * partner reports received → appointment → helped / not possible without an account.
+ * partner reports received → appointment → helped / not possible without an account. When the
+ * partner's entry has an email address, the link is also mailed to it, and can be mailed again
+ * (issue 12 §7): each mail carries a token of its own (`referral_mail`, hash only), valid as long
+ * as the slip's.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
 import { auditActor, authorize, can, systemPrincipal, type Principal } from '../access';
 import { recordAudit, type AuditInput } from '../audit/service';
+import { composeMail, mailLanguages, sendMail } from '../core/mail';
 import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { isUuid } from '../core/validation';
 import type { Db, DbOrTx } from '../db/client';
@@ -15,6 +19,7 @@ import { SUBTOPICS, THEME_FIELDS, VISIBILITIES } from '../directory/model';
 import { getOrganization, getService, visibleLevels } from '../directory/service';
 import { originalLanguage } from '../directory/texts';
 import { caseworkInstance } from '../instances/casework-reads';
+import { locales } from '../../paraglide/runtime.js';
 import { recordingInstance, requireCase } from './access';
 import { decryptText, encryptText } from './crypto';
 import {
@@ -26,7 +31,7 @@ import {
 	type ReferralStatus
 } from './model';
 import { onlyDistrictOf } from './places';
-import { caseConsent, referral, referralEvent } from './schema';
+import { caseConsent, referral, referralEvent, referralMail } from './schema';
 import { getCaseworkSettings } from './settings';
 
 /** A partner token as issued: 32 random bytes in base64url (43 characters). */
@@ -173,11 +178,21 @@ export async function issueReferral(db: DbOrTx, principal: Principal, input: Ref
 	return { referral: row, token };
 }
 
-/** The referral a partner token belongs to, or null for unknown/tampered/erased tokens. */
+/**
+ * The referral a partner token belongs to — the slip's, or one sent by mail while the slip's
+ * still exists — or null for unknown/tampered/erased tokens.
+ */
 export async function findReferralByToken(db: DbOrTx, token: string) {
 	if (!TOKEN.test(token)) return null;
-	const [row] = await db.select().from(referral).where(eq(referral.tokenHash, hashReferralToken(token)));
-	return row ?? null;
+	const hash = hashReferralToken(token);
+	const [row] = await db.select().from(referral).where(eq(referral.tokenHash, hash));
+	if (row) return row;
+	const [mailed] = await db
+		.select({ r: referral })
+		.from(referralMail)
+		.innerJoin(referral, eq(referral.id, referralMail.referralId))
+		.where(and(eq(referralMail.tokenHash, hash), isNotNull(referral.tokenHash)));
+	return mailed?.r ?? null;
 }
 
 /** The message key that names a topic (sub-topic or theme field) in the UI. */
@@ -227,6 +242,12 @@ export async function resolvePartnerLink(db: DbOrTx, token: string, now: Date = 
 	if (!TOKEN.test(token)) return { status: 'malformed' };
 	const row = await findReferralByToken(db, token);
 	if (!row) return { status: 'unknown' };
+	return linkState(db, row, now);
+}
+
+/** The state of a found referral's partner link at `now` (see `PartnerLinkState`). */
+async function linkState(db: DbOrTx, row: typeof referral.$inferSelect, now: Date): Promise<PartnerLinkState> {
+	if (!row.tokenHash) return { status: 'unknown' };
 	if (FINAL_REFERRAL_STATUSES.includes(row.status as ReferralStatus)) return { status: 'completed' };
 	if (row.expiresAt <= now) return { status: 'expired' };
 	let allowed: string[] = [];
@@ -245,6 +266,96 @@ export async function resolvePartnerLink(db: DbOrTx, token: string, now: Date = 
 		}
 	}
 	return { status: 'valid', referral: row, shared };
+}
+
+/** What a partner-link mail says about its referral, for the texts in each language. */
+export interface PartnerMailFacts {
+	/** The partner link (in the mail's first language). */
+	link: string;
+	referenceCode: string;
+	/** Sub-topic or theme-field key. */
+	topic: string;
+	/** The referring Welcome Point. */
+	instance: string;
+	/** When the link stops working. */
+	expires: Date;
+}
+
+/** The partner-link mail in one language. */
+export type PartnerMailTexts = (locale: string, facts: PartnerMailFacts) => { subject: string; body: string };
+
+/** Where the partner of a referral reads mail, and the language its entry was written in. */
+async function partnerAddress(db: DbOrTx, row: typeof referral.$inferSelect): Promise<{ email: string; lang: string | null } | null> {
+	const all = [...VISIBILITIES];
+	if (row.serviceId) {
+		const offer = await getService(db, row.serviceId, all);
+		if (offer) {
+			const email = offer.email || offer.organization.email;
+			return email ? { email, lang: originalLanguage(offer.name) ?? null } : null;
+		}
+	}
+	if (!row.organizationId) return null;
+	const org = await getOrganization(db, row.organizationId, all);
+	return org?.email ? { email: org.email, lang: originalLanguage(org.description) ?? null } : null;
+}
+
+/**
+ * Mails the partner link of a referral to the receiving partner (issue 12 §7): to the offer's
+ * address, else its actor's, in the partner's language — the one its entry was written in,
+ * where the platform has it — with German beside it. The mail holds a new token (only its
+ * SHA-256 is stored) that works as long as the referral's own link; the slip's link stays as
+ * it is. Nothing about the person referred is in the mail: the partner sees behind the link what
+ * the consent lets them see. Written, audited (`send_partner_link`, without the address) and
+ * sent in one transaction, so a mail that fails leaves no trace; sending again is the same call.
+ * @param options.linkFor the absolute partner link for a token, e.g. `https://…/tr/r/<token>`.
+ * @returns the address and the languages of the mail.
+ * @throws NotFoundError (unknown or malformed referral id); AccessDeniedError as
+ *   `markFollowUpDone`; ValidationError `referral` `link_unusable` (completed, expired, erased,
+ *   consent withdrawn) | `no_partner_email` (no address in the partner's entry).
+ */
+export async function mailPartnerLink(
+	db: Db,
+	principal: Principal | null | undefined,
+	referralId: string,
+	options: { linkFor: (token: string, locale: string) => string; texts: PartnerMailTexts; now?: Date }
+): Promise<{ email: string; languages: string[] }> {
+	if (!principal) throw new AccessDeniedError();
+	if (!isUuid(referralId)) throw new NotFoundError(`referral ${referralId}`);
+	const now = options.now ?? new Date();
+	const [row] = await db.select().from(referral).where(eq(referral.id, referralId));
+	if (!row) throw new NotFoundError(`referral ${referralId}`);
+	if (!can(principal, 'contacts:record', { municipalityId: row.municipalityId, instanceId: row.instanceId })) {
+		if (!row.caseId) throw new AccessDeniedError();
+		await requireCase(db, principal, row.caseId, 'read');
+	}
+	if ((await linkState(db, row, now)).status !== 'valid') throw new ValidationError([{ field: 'referral', code: 'link_unusable' }]);
+	const partner = await partnerAddress(db, row);
+	if (!partner) throw new ValidationError([{ field: 'referral', code: 'no_partner_email' }]);
+	const languages = mailLanguages([partner.lang], locales, true);
+	const inst = await caseworkInstance(db, row.instanceId);
+	const token = randomBytes(32).toString('base64url');
+	const facts: PartnerMailFacts = { link: options.linkFor(token, languages[0]), referenceCode: row.referenceCode ?? '', topic: row.topic, instance: inst?.name ?? '', expires: row.expiresAt };
+	await db.transaction(async (tx) => {
+		await tx.insert(referralMail).values({ referralId: row.id, tokenHash: hashReferralToken(token), languages: languages.join(', '), sentBy: principal.kind === 'user' ? principal.userId : null, sentAt: now });
+		await recordAudit(tx, {
+			...auditActor(principal),
+			municipalityId: row.municipalityId,
+			action: 'send_partner_link',
+			entityType: 'referral',
+			entityId: row.id,
+			changes: { sentAt: [null, now.toISOString()], languages: [null, languages.join(', ')] }
+		});
+		await sendMail(
+			composeMail(
+				partner.email,
+				languages.map((lang) => {
+					const t = options.texts(lang, facts);
+					return { lang, subject: t.subject, text: t.body };
+				})
+			)
+		);
+	});
+	return { email: partner.email, languages };
 }
 
 /** A partner link that cannot be used; `status` says why (routes answer 400, 404 or 410). */
@@ -360,6 +471,8 @@ export interface ReferralOverview {
 	/** Not final, follow-up not done, and no status change for `referralFollowUpDays`. */
 	overdue: boolean;
 	history: ReferralHistoryEntry[];
+	/** When the partner link was last mailed to the partner, or null. */
+	mailedAt: Date | null;
 }
 
 /** Whether a referral is due for follow-up at `now` (see `ReferralOverview.overdue`). */
@@ -383,6 +496,14 @@ async function withHistory(db: DbOrTx, rows: (typeof referral.$inferSelect)[], f
 				.where(inArray(referralEvent.referralId, rows.map((r) => r.id)))
 				.orderBy(asc(referralEvent.at), asc(referralEvent.id))
 		: [];
+	const mails = rows.length
+		? await db
+				.select({ referralId: referralMail.referralId, at: sql<Date | string>`max(${referralMail.sentAt})` })
+				.from(referralMail)
+				.where(inArray(referralMail.referralId, rows.map((r) => r.id)))
+				.groupBy(referralMail.referralId)
+		: [];
+	const mailedAt = new Map(mails.map((m) => [m.referralId, new Date(m.at)]));
 	return rows.map((r) => ({
 		id: r.id,
 		targetLabel: r.targetLabel,
@@ -401,7 +522,8 @@ async function withHistory(db: DbOrTx, rows: (typeof referral.$inferSelect)[], f
 		overdue: isOverdue(r, followUpDays, now),
 		history: events
 			.filter((e) => e.referralId === r.id)
-			.map((e) => ({ status: e.status, failureReason: e.failureReason, by: e.byLabel === PARTNER_LINK_ACTOR ? 'partner' : 'staff', at: e.at }))
+			.map((e) => ({ status: e.status, failureReason: e.failureReason, by: e.byLabel === PARTNER_LINK_ACTOR ? 'partner' : 'staff', at: e.at })),
+		mailedAt: mailedAt.get(r.id) ?? null
 	}));
 }
 

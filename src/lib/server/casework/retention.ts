@@ -16,8 +16,9 @@
  *   records are deleted, in one transaction per instance-month, so a month is never half
  *   folded. Case steps pointing at them keep the step (`contact_id` set null by the foreign key).
  * - **Referral tokens** — when `expires_at` (issue + `referralTokenDays`, or the current period
- *   if shorter) has passed, `token_hash`, `reference_code` and `shared_enc` are set null; the
- *   partner link stops resolving and the referral stays as an anonymous statistic.
+ *   if shorter) has passed, `token_hash`, `reference_code` and `shared_enc` are set null and the
+ *   tokens of the links sent by mail (`referral_mail`) deleted; the partner link stops resolving
+ *   and the referral stays as an anonymous statistic.
  * - **Sessions** — expired sessions (and with them their case read purposes) are purged.
  *
  * Memory: everything is set-based SQL in bounded batches (`BATCH`), no table is read into
@@ -222,7 +223,10 @@ async function eraseReferralTokens(db: Db, municipalityId: string, now: Date, se
 					with cleared as (
 						update referral set token_hash = null, reference_code = null, shared_enc = null
 						where id in (select r.id from referral r where ${where} limit ${REFERRAL_BATCH})
-						returning 1
+						returning id
+					), mailed as (
+						-- The tokens of the links sent by mail go with the referral's own.
+						delete from referral_mail where referral_id in (select id from cleared)
 					) select count(*)::int as n from cleared`)
 			);
 			return row.n;

@@ -312,6 +312,27 @@ export const referralEvent = pgTable(
 );
 
 /**
+ * A partner link sent by mail to the receiving partner (issue 12 §7): each mail carries its own
+ * token beside the slip's (only its SHA-256 is stored), so the link can be sent again without
+ * the slip's token, which exists only on paper. It works while the referral's own link does.
+ */
+export const referralMail = pgTable(
+	'referral_mail',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		referralId: uuid('referral_id')
+			.notNull()
+			.references(() => referral.id, { onDelete: 'cascade' }),
+		tokenHash: text('token_hash').notNull().unique(),
+		/** The languages the mail was written in, e.g. `tr, de`. */
+		languages: text('languages').notNull(),
+		sentBy: uuid('sent_by').references(() => userAccount.id, { onDelete: 'set null' }),
+		sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('referral_mail_referral_idx').on(t.referralId, t.sentAt)]
+);
+
+/**
  * Begleitung: a request for a volunteer to accompany the person to an appointment (issue 4 §4).
  * The assigned volunteer sees only these fields, never the case.
  */

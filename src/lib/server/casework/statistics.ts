@@ -15,10 +15,10 @@
  * exact counts, and only on screen (`statistics:exact`); downloads and district or city reports
  * are always suppressed.
  */
-import { stringify } from 'csv-stringify/sync';
 import { sql } from 'drizzle-orm';
 import writeXlsxFile from 'write-excel-file/node';
 import { can, type Principal, type UserPrincipal } from '../access';
+import { spreadsheetCsv } from '../core/csv';
 import { AccessDeniedError } from '../core/errors';
 import { isUuid, parseInteger } from '../core/validation';
 import type { DbOrTx } from '../db/client';
@@ -390,9 +390,14 @@ export function reportLines(report: Report, label: (table: string, row: ReportRo
 	return lines;
 }
 
-/** CSV for German Excel: `;`-separated, UTF-8 with BOM, CRLF line ends (RFC 4180 quoting). */
+/**
+ * The lines as CSV (`spreadsheetCsv`): comma-separated as RFC 4180 defines, which spreadsheets
+ * recognise in every locale (a `;` file has no marker that says so: Excel's `sep=;` line makes
+ * Excel drop the UTF-8 byte order mark and Gnumeric misread the file), UTF-8 with BOM, CRLF.
+ * German Excel users, whose Excel splits a double-clicked CSV at `;`, have the XLSX download.
+ */
 export function reportCsv(lines: string[][]): string {
-	return stringify(lines, { delimiter: ';', bom: true, record_delimiter: 'windows' });
+	return spreadsheetCsv(lines, ',');
 }
 
 /** XLSX workbook of the lines (one sheet, header row bold; counts as numbers, "<5" as text). */

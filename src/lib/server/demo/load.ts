@@ -7,11 +7,14 @@
  * licences: `data/demo/LICENSES.md`.
  */
 import path from 'node:path';
+import { systemPrincipal } from '../access';
 import { loadAccountsDemo, type DemoLogin } from '../accounts/demo';
 import { loadCaseworkDemo } from '../casework/demo';
 import type { Db } from '../db/client';
 import { loadDirectoryDemo } from '../directory/demo';
+import { placeUnplacedLocations } from '../directory/placement';
 import { loadGeographyDemo } from '../geography/demo';
+import { listMunicipalities } from '../geography/service';
 import { loadInstancesDemo } from '../instances/demo';
 import { loadSteeringDemo } from '../steering/demo';
 
@@ -30,6 +33,11 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	await loadGeographyDemo(db, demoDir());
 	await loadInstancesDemo(db);
 	await loadDirectoryDemo(db, demoDir());
+	// Places saved before their municipality had boundaries (Düsseldorf's Welcome Point offers
+	// in an installation from before its boundaries were shipped) get their Stadtteil now.
+	for (const m of (await listMunicipalities(db)).filter((x) => x.isDemo)) {
+		await placeUnplacedLocations(db, systemPrincipal('demo-loader'), m.id);
+	}
 	await loadCaseworkDemo(db);
 	await loadSteeringDemo(db);
 	return loadAccountsDemo(db);

@@ -94,6 +94,22 @@ export const commands: CliCommand[] = [
 		}
 	},
 	{
+		name: 'place locations',
+		help: `place locations MUNICIPALITY
+    after importing social-space boundaries: puts places saved before into their Stadtteil`,
+		options: {},
+		async run({ positionals, withDatabase }) {
+			const [municipality, ...rest] = positionals;
+			if (!municipality || rest.length) throw new UsageError('usage: place locations MUNICIPALITY');
+			const [{ requireMunicipality }, { placeUnplacedLocations }] = await Promise.all([import('../geography/service'), import('./placement')]);
+			await withDatabase(async (h) => {
+				const m = await requireMunicipality(h.db, municipality);
+				const s = await placeUnplacedLocations(h.db, CLI, m.id);
+				console.log(`${m.name}: placed ${s.placed}, outside every boundary ${s.outside}`);
+			});
+		}
+	},
+	{
 		name: 'import csv',
 		help: 'import csv MUNICIPALITY actors|offers FILE.csv [--skip-invalid]',
 		options: { 'skip-invalid': { type: 'boolean' } },

@@ -8,11 +8,11 @@
  * a file with errors changes nothing unless `skipInvalid` is set. Source: issue 3 §7, "Bad input".
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { eq } from 'drizzle-orm';
 import { authorize, type Principal } from '../access';
 import type { Db, Tx } from '../db/client';
 import { ImportError, ValidationError, type FieldIssue } from '../core/errors';
+import { fromSpreadsheetText, spreadsheetCsv } from '../core/csv';
 import { listSocialSpaces, requireMunicipality, type Municipality } from '../geography/service';
 import { canonicalLanguageTag, isUuid, parseInteger } from '../core/validation';
 import {
@@ -247,7 +247,9 @@ function readRows(file: string, text: string): { header: string[]; rows: Row[] }
 		const line = previousEnd + 1 + (info.empty_lines - previousEmpty);
 		previousEnd = info.lines;
 		previousEmpty = info.empty_lines;
-		return { line, values: record };
+		// A cell our export protected against formula injection (`'=…`) reads as what was stored.
+		const values = Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fromSpreadsheetText(v)]));
+		return { line, values };
 	});
 	return { header, rows };
 }
@@ -358,11 +360,16 @@ class RowReader {
 	}
 }
 
+/** A text with its line breaks as LF: spreadsheets save CRLF (what browsers send) inside a cell as LF. */
+function lineBreaksAsLf(text: string): string {
+	return text.replace(/\r\n?/g, '\n');
+}
+
 /**
  * Applies the row's language columns of one text to an existing text: an unchanged version
- * keeps its status; a changed original replaces it (its translations become outdated); a
- * changed translation is a human one; an empty cell removes that language. A new text's
- * original is German when given, else the first language filled.
+ * (line breaks CRLF or LF alike) keeps its status; a changed original replaces it (its
+ * translations become outdated); a changed translation is a human one; an empty cell removes
+ * that language. A new text's original is German when given, else the first language filled.
  */
 function mergeText(existing: TranslatedText, reader: RowReader, prefix: string): TranslatedText {
 	const langs = reader.header.filter((c) => c.startsWith(`${prefix}_`)).map((c) => c.slice(prefix.length + 1));
@@ -371,7 +378,7 @@ function mergeText(existing: TranslatedText, reader: RowReader, prefix: string):
 	let text = existing;
 	for (const lang of [...langs].sort((a, b) => Number(b === original) - Number(a === original))) {
 		const value = reader.text(`${prefix}_${lang}`);
-		if ((text[lang]?.text ?? '') === value) continue;
+		if (lineBreaksAsLf(text[lang]?.text ?? '') === lineBreaksAsLf(value)) continue;
 		text = withVersion(text, lang, value, 'human');
 	}
 	return text;
@@ -729,8 +736,9 @@ function placeCells(loc: LocationInput | undefined, delimiter: string, withAcces
 
 /**
  * Exports all actors or offers of a municipality (every visibility: the CLI is for operators)
- * with the columns `importCsv` reads, UTF-8 with BOM so spreadsheets detect the encoding, CRLF
- * line ends (RFC 4180).
+ * with the columns `importCsv` reads, written by `spreadsheetCsv`: UTF-8 with BOM so
+ * spreadsheets detect the encoding, CRLF line ends, cells with line breaks quoted (RFC 4180),
+ * cells that would start a formula protected with an apostrophe (which the import drops).
  * @returns the file's text and its number of data rows.
  * @throws NotFoundError for an unknown municipality; AccessDeniedError without
  *   `directory:see_internal` there (the file holds internal entries too).
@@ -805,5 +813,5 @@ export async function exportCsv(db: Db, principal: Principal, options: CsvExport
 			};
 		});
 	}
-	return { text: stringify(records, { header: true, columns, delimiter, bom: true, record_delimiter: 'windows' }), rows: records.length };
+	return { text: spreadsheetCsv([columns, ...records.map((r) => columns.map((c) => r[c] ?? ''))], delimiter), rows: records.length };
 }

@@ -3,19 +3,24 @@
  * not demo: `isDemo` false, `source` osm, ODbL attribution), and invented demo offers, all
  * `isDemo: true` and introduced as "Demo-Inhalt": at the Köln-Kalk contact point, at three OSM
  * actors in Stadtbezirk Kalk, and at the two Düsseldorf Welcome Points. Texts are German with
- * human translations and one Leichte Sprache version. Idempotent: entries are keyed by
- * `source` `demo` and a `sourceId`; what exists is left alone. Written as
- * `systemPrincipal('demo-loader')`. Source: issue 3 §8.
+ * human translations and Leichte Sprache versions. Besides the first offers written here, the
+ * larger set of issue 12 §3 (48 offers across the four theme fields and every sub-topic, 14 of
+ * them translated, so that 26 of all 60 are) is data: `data/demo/offers/<municipality>.json`
+ * (see `loadOfferFiles`). Idempotent: entries
+ * are keyed by `source` `demo` and a `sourceId`; what exists is left alone. Written as
+ * `systemPrincipal('demo-loader')`. Source: issue 3 §8, issue 12 §3.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { systemPrincipal } from '../access';
+import { ImportError } from '../core/errors';
+import { z } from '../core/validation';
 import type { Db } from '../db/client';
 import { importOsmActors } from './import-osm';
-import { EASY_GERMAN } from './model';
+import { COST_KINDS, EASY_GERMAN } from './model';
 import { location, organization, service, type TranslatedText } from './schema';
-import { emptyServiceInput, locationToInput, saveOrganization, saveService, type LocationInput, type ScheduleInput, type ServiceInput } from './service';
+import { emptyServiceInput, locationToInput, saveOrganization, saveService, validateServiceInput, type LocationInput, type ScheduleInput, type ServiceInput } from './service';
 import { originalText, withVersion } from './texts';
 import { findMunicipality, listDistricts, listSocialSpaces } from '../geography/service';
 import { findInstanceBySlug } from '../instances/service';
@@ -412,14 +417,213 @@ async function loadDuesseldorf(db: Db): Promise<void> {
 	}
 }
 
+/** Texts per language tag, as the offer files write them. */
+const fileTexts = z.record(z.string(), z.string().min(1));
+
+/** A place of a file offer: `home` (the actor's first place) or a new one. */
+const filePlace = z.union([
+	z.literal('home'),
+	z
+		.object({
+			name: z.string(),
+			street: z.string(),
+			postalCode: z.string(),
+			city: z.string(),
+			latitude: z.number(),
+			longitude: z.number(),
+			accessibility: z.array(z.string()).default([])
+		})
+		.strict()
+]);
+
+/** Weekly hours of a file offer: the same times on each of `days` (1 Monday … 7 Sunday). */
+const fileSchedule = z
+	.object({
+		days: z.array(z.number().int()).min(1),
+		opens: z.string(),
+		closes: z.string(),
+		appointmentOnly: z.boolean().default(false),
+		validFrom: z.string().nullable().default(null),
+		validTo: z.string().nullable().default(null)
+	})
+	.strict();
+
+const fileOffer = z
+	.object({
+		key: z.string().min(1),
+		/** The demo key (`organization.source_id`) of the actor that holds the offer. */
+		at: z.string().min(1),
+		place: filePlace,
+		name: fileTexts,
+		description: fileTexts,
+		subtopics: z.array(z.string()).min(1),
+		themeFields: z.array(z.string()).default([]),
+		targetGroups: z.array(z.string()).default([]),
+		minimumAge: z.number().int().nullable().default(null),
+		maximumAge: z.number().int().nullable().default(null),
+		languages: z.array(z.string()).min(1),
+		costKind: z.enum(COST_KINDS).default('free'),
+		costAmountCents: z.number().int().nullable().default(null),
+		costNote: fileTexts.default({}),
+		lowThreshold: z.boolean().default(false),
+		accessRequirements: fileTexts.default({}),
+		requiredDocuments: fileTexts.default({}),
+		eligibility: fileTexts.default({}),
+		url: z.string().default(''),
+		email: z.string().default(''),
+		phone: z.string().default(''),
+		contactName: z.string().default(''),
+		schedules: z.array(fileSchedule).default([])
+	})
+	.strict();
+
+const offerFile = z
+	.object({
+		municipality: z.string().min(1),
+		/** The demo note that starts every description, per language of the descriptions. */
+		demoNote: fileTexts,
+		offers: z.array(fileOffer)
+	})
+	.strict();
+
+type FileOffer = z.infer<typeof fileOffer>;
+
+/** German original plus human translations of a file text; empty when the file has none. */
+function fileText(t: Record<string, string>): TranslatedText {
+	if (!Object.keys(t).length) return {};
+	const { de, ...translations } = t;
+	return texts(de, translations);
+}
+
+/** The description with the demo note before each language version (own line in Leichte Sprache). */
+function notedDescription(description: Record<string, string>, note: Record<string, string>): Record<string, string> {
+	return Object.fromEntries(Object.entries(description).map(([lang, text]) => [lang, `${note[lang]}${lang === EASY_GERMAN ? '\n' : ' '}${text}`]));
+}
+
+/** Problems a file offer has before it is written: what the shape check cannot see. */
+function offerProblems(o: FileOffer, note: Record<string, string>): string[] {
+	const problems: string[] = [];
+	for (const [field, t] of [['name', o.name], ['description', o.description]] as const) {
+		if (!t.de) problems.push(`${field}: a German original (de) is required`);
+	}
+	for (const lang of Object.keys(o.description)) if (!note[lang]) problems.push(`description.${lang}: demoNote has no ${lang} version`);
+	for (const t of [o.costNote, o.requiredDocuments, o.eligibility, o.accessRequirements]) {
+		if (Object.keys(t).length && !t.de) problems.push('costNote/requiredDocuments/eligibility/accessRequirements: a German original (de) is required');
+	}
+	return problems;
+}
+
+/**
+ * The offer as the directory takes it. `where`: a stored place, a new place from the file, or
+ * null (an actor without a place: the offer gets none, as the directory allows).
+ */
+function fileServiceInput(
+	o: FileOffer,
+	organizationId: string,
+	instanceId: string | null,
+	where: LocationInput | Exclude<FileOffer['place'], 'home'> | null,
+	note: Record<string, string>
+): ServiceInput {
+	return {
+		...emptyServiceInput(organizationId),
+		instanceId,
+		name: fileText(o.name),
+		description: fileText(notedDescription(o.description, note)),
+		themeFields: o.themeFields,
+		subtopics: o.subtopics,
+		targetGroups: o.targetGroups,
+		minimumAge: o.minimumAge,
+		maximumAge: o.maximumAge,
+		languages: o.languages,
+		costKind: o.costKind,
+		costAmountCents: o.costAmountCents,
+		costNote: fileText(o.costNote),
+		lowThreshold: o.lowThreshold,
+		accessRequirements: fileText(o.accessRequirements),
+		requiredDocuments: fileText(o.requiredDocuments),
+		eligibility: fileText(o.eligibility),
+		url: o.url,
+		email: o.email,
+		phone: o.phone,
+		contactName: o.contactName,
+		locations: where ? [{ accessibilityNote: {}, directions: {}, ...where }] : [],
+		schedules: o.schedules.flatMap((s) =>
+			s.days.map((weekday) => ({ weekday, opensAt: s.opens, closesAt: s.closes, validFrom: s.validFrom, validTo: s.validTo, appointmentOnly: s.appointmentOnly, note: {}, location: where ? 0 : null }))
+		)
+	};
+}
+
+/**
+ * Loads the demo offers of one file (`data/demo/offers/<municipality>.json`): each held by a
+ * demo actor (`at`, its `source_id`, e.g. `welcome-point-5`) and that actor's instance, at the
+ * actor's first place (`home`) or at a place of its own (reused by name and street on a second
+ * offer). Offers whose key exists are left alone. A file of a municipality that is not loaded
+ * is skipped. Every offer is checked (shape, actor, the directory's field checks) before the
+ * first is written, so a broken file writes nothing.
+ * @throws ImportError naming the file and each offer (index and key) with the field and reason.
+ */
+async function loadOfferFile(db: Db, file: string): Promise<void> {
+	const name = path.basename(file);
+	let raw: unknown;
+	try {
+		raw = JSON.parse(await readFile(file, 'utf8'));
+	} catch (e) {
+		throw new ImportError(name, [`not JSON: ${(e as Error).message}`]);
+	}
+	const parsed = offerFile.safeParse(raw);
+	if (!parsed.success) throw new ImportError(name, parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`));
+	const { municipality: slug, demoNote, offers } = parsed.data;
+	const problems = offers.flatMap((o, i) => offerProblems(o, demoNote).map((p) => `offers.${i} (${o.key}): ${p}`));
+	offers.forEach((o, i) => offers.findIndex((x) => x.key === o.key) !== i && problems.push(`offers.${i} (${o.key}): key used twice`));
+	if (problems.length) throw new ImportError(name, problems);
+	const m = await findMunicipality(db, slug);
+	if (!m) return;
+	const hosts = await db
+		.select({ id: organization.id, key: organization.sourceId, instanceId: organization.instanceId })
+		.from(organization)
+		.where(and(eq(organization.municipalityId, m.id), eq(organization.source, 'demo')));
+	for (const [i, o] of offers.entries()) {
+		const host = hosts.find((h) => h.key === o.at);
+		if (!host) problems.push(`offers.${i} (${o.key}): at: no demo actor ${o.at} in ${slug}`);
+		else {
+			const probe = fileServiceInput(o, host.id, host.instanceId, o.place === 'home' ? null : o.place, demoNote);
+			problems.push(...validateServiceInput(probe).map((x) => `offers.${i} (${o.key}): ${x.field}: ${x.code}${x.params ? ` ${JSON.stringify(x.params)}` : ''}`));
+		}
+	}
+	if (problems.length) throw new ImportError(name, problems);
+	for (const o of offers) {
+		const host = hosts.find((h) => h.key === o.at)!;
+		const places = await db.select().from(location).where(eq(location.organizationId, host.id)).orderBy(location.createdAt, location.id);
+		const own = o.place === 'home' ? places[0] : places.find((p) => o.place !== 'home' && p.street === o.place.street && p.name === o.place.name);
+		await ensureOffer(db, m.id, o.key, fileServiceInput(o, host.id, host.instanceId, own ? locationToInput(own) : o.place === 'home' ? null : o.place, demoNote));
+	}
+}
+
+/**
+ * Loads every demo offer file in `<dataDir>/offers` (`*.json`, in name order). A missing folder
+ * loads nothing (a data folder of an older release).
+ * @throws ImportError as `loadOfferFile`.
+ */
+async function loadOfferFiles(db: Db, dataDir: string): Promise<void> {
+	const dir = path.join(dataDir, 'offers');
+	const names = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
+		if (e.code === 'ENOENT') return [];
+		throw e;
+	});
+	for (const n of names.filter((x) => x.endsWith('.json')).sort()) await loadOfferFile(db, path.join(dir, n));
+}
+
 /**
  * Loads what is missing of the directory demo: the Köln OSM actors (when Köln has none yet),
- * the demo contact point and Welcome Points as actors, and their demo offers. Needs the
+ * the demo contact point and Welcome Points as actors, and their demo offers, then the offers
+ * of the files in `<dataDir>/offers` (`data/demo/offers/<municipality>.json`). Needs the
  * municipalities and instances of the demo loaded first.
  * @param dataDir the demo data folder (`data/demo`).
- * @throws ImportError if the shipped OSM file is broken (a packaging fault).
+ * @throws ImportError if the shipped OSM file or an offer file is broken (a packaging fault),
+ *   naming the file and the offer.
  */
 export async function loadDirectoryDemo(db: Db, dataDir: string): Promise<void> {
 	await loadKoeln(db, dataDir);
 	await loadDuesseldorf(db);
+	await loadOfferFiles(db, dataDir);
 }

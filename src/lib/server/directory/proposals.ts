@@ -8,16 +8,25 @@
  * A proposal for an existing entry stores only the top-level input fields the partner changed,
  * so publishing later does not undo what staff changed meanwhile in other fields. A proposal for
  * a new entry stores the whole input. Offers can be proposed for existing actors only.
+ *
+ * The proposer is told the decision by mail in their account's language (issue 12 §4), when the
+ * caller supplies the texts; the decision stands whether or not the mail goes out.
  */
 import { and, count, desc, eq } from 'drizzle-orm';
 import { auditActor, authorize, can, isUser, type Principal } from '../access';
+import { proposerAddress } from '../accounts/directory-reads';
 import { userNames } from '../accounts/users';
 import { recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
 import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
+import { errorFields, log } from '../core/log';
+import { isolate } from '../core/direction';
+import { composeMail, mailLanguages, sendMail } from '../core/mail';
 import { isUuid } from '../core/validation';
+import { locales } from '../../paraglide/runtime.js';
 import { LIMITS } from './model';
 import { changeProposal } from './schema';
+import { originalLanguage } from './texts';
 import {
 	checkOrganization,
 	checkService,
@@ -51,6 +60,40 @@ export interface ProposalView {
 	reviewedAt: Date | null;
 	reviewNote: string;
 	createdAt: Date;
+}
+
+/**
+ * The decision mail in one language: subject and body about the entry named `entry`, with the
+ * reviewer's `note` when it was rejected.
+ */
+export type DecisionMailTexts = (locale: string, decision: { entry: string; note: string }) => { subject: string; body: string };
+
+/** The name of an entry as proposed or held: an actor's name, an offer's in its original language. */
+function entryName(input: Partial<AnyInput>): string {
+	const name = input.name;
+	if (typeof name === 'string') return name;
+	if (!name) return '';
+	return name[originalLanguage(name) ?? 'de']?.text ?? Object.values(name)[0]?.text ?? '';
+}
+
+/**
+ * Mails the proposer the decision in their account's language (German when it has none the
+ * platform offers). No mail for a proposer whose account is gone or disabled; a failed mail is
+ * logged (without the address) and the decision stands.
+ */
+async function mailDecision(db: DbOrTx, p: ProposalView, entry: string, note: string, texts: DecisionMailTexts): Promise<void> {
+	if (!p.proposedBy) return;
+	const to = await proposerAddress(db, p.proposedBy);
+	if (!to) return;
+	const [lang] = mailLanguages([to.preferredLocale], locales, false);
+	// The reviewer's note is in their words and language: isolated, a German note keeps its order
+	// in a Farsi or Arabic mail.
+	const t = texts(lang, { entry, note: note && isolate(note) });
+	try {
+		await sendMail(composeMail(to.email, [{ lang, subject: t.subject, text: t.body }]));
+	} catch (e) {
+		log.error({ ...errorFields(e), proposal: p.id }, 'proposal decision mail failed');
+	}
 }
 
 /** The states of a proposal, in the order lists offer them. */
@@ -228,7 +271,8 @@ export async function mayDecide(db: DbOrTx, principal: Principal, proposal: Prop
 	);
 }
 
-function isTranslatedText(v: unknown): v is Record<string, { text: string; status: string }> {
+/** Whether a value is a translated text (language tag → `{ text, status }`), as entries store and the audit log records it. */
+export function isTranslatedText(v: unknown): v is Record<string, { text: string; status: string }> {
 	return (
 		!!v &&
 		typeof v === 'object' &&
@@ -310,14 +354,15 @@ async function openProposal(db: DbOrTx, principal: Principal, id: string): Promi
 /**
  * Publishes an open proposal: merges it into the current entry (or creates the entry) through
  * `saveService` / `saveOrganization`, audited as the reviewer with the label `proposal:<id>`,
- * and records who proposed it. All in one transaction.
+ * and records who proposed it. All in one transaction; then, with `mail`, the proposer is told.
  * @returns the entry's id.
  * @throws NotFoundError (no such proposal, or its entry was deleted); AccessDeniedError unless
  *   the principal may decide it (`mayDecide`); ValidationError `proposal: already_reviewed`, or
  *   the save's field issues (nothing written).
  */
-export async function publishProposal(db: Db, principal: Principal, id: string): Promise<string> {
-	return db.transaction(async (tx) => {
+export async function publishProposal(db: Db, principal: Principal, id: string, mail?: DecisionMailTexts): Promise<string> {
+	let decided: { proposal: ProposalView; entry: string } | null = null;
+	const savedId = await db.transaction(async (tx) => {
 		const p = await openProposal(tx, principal, id);
 		const current = p.entityId ? await currentInput(tx, p.entityType, p.entityId) : null;
 		if (p.entityId && !current) throw new NotFoundError(`${p.entityType} ${p.entityId} not found`);
@@ -341,20 +386,25 @@ export async function publishProposal(db: Db, principal: Principal, id: string):
 			entityId: p.id,
 			changes: { status: ['open', 'published'], proposedBy: [null, p.proposedBy], entity: [null, `${p.entityType} ${saved.id}`] }
 		});
+		decided = { proposal: p, entry: entryName(input) };
 		return saved.id;
 	});
+	const done = decided as { proposal: ProposalView; entry: string } | null;
+	if (mail && done) await mailDecision(db, done.proposal, done.entry, '', mail);
+	return savedId;
 }
 
 /**
- * Rejects an open proposal with a note for the partner, audited.
+ * Rejects an open proposal with a note for the partner, audited; with `mail`, the proposer is
+ * then told, the note included.
  * @throws NotFoundError; AccessDeniedError unless the principal may decide it (`mayDecide`);
  *   ValidationError `proposal: already_reviewed`, `reviewNote: required | too_long`.
  */
-export async function rejectProposal(db: Db, principal: Principal, id: string, note: string): Promise<void> {
+export async function rejectProposal(db: Db, principal: Principal, id: string, note: string, mail?: DecisionMailTexts): Promise<void> {
 	const text = note.trim();
 	if (!text) throw new ValidationError([{ field: 'reviewNote', code: 'required' }]);
 	if (text.length > LIMITS.detail) throw new ValidationError([{ field: 'reviewNote', code: 'too_long', params: { max: LIMITS.detail } }]);
-	await db.transaction(async (tx) => {
+	const p = await db.transaction(async (tx) => {
 		const p = await openProposal(tx, principal, id);
 		await tx
 			.update(changeProposal)
@@ -368,5 +418,10 @@ export async function rejectProposal(db: Db, principal: Principal, id: string, n
 			entityId: p.id,
 			changes: { status: ['open', 'rejected'], proposedBy: [null, p.proposedBy] }
 		});
+		return p;
 	});
+	if (mail) {
+		const current = p.entityId ? await currentInput(db, p.entityType, p.entityId) : null;
+		await mailDecision(db, p, entryName({ ...(current ?? {}), ...p.payload } as Partial<AnyInput>), text, mail);
+	}
 }

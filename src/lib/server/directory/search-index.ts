@@ -3,18 +3,23 @@
  * entry per actor and per offer, with a weighted tsvector over its own texts in every language
  * (stemmed by PostgreSQL's Snowball configuration of each language, folded under `simple` for
  * prefixes, plus marked compound endings), and the facets the filters use. The document also
- * holds two kinds of marker lexemes: `#<message key>` for each vocabulary label (sub-topics,
- * theme fields, target groups, actor type, OSM amenity — their texts in every UI language are
- * matched against the query by `matchingLabelKeys`, which keeps documents small), and
- * `@<municipality id>`, so one GIN index lookup finds a municipality's matches.
- * Called inside every directory write's transaction. Source: issue 3 §4.
+ * holds marker lexemes, so that everything a query asks for is one GIN index lookup:
+ * - `#<message key>` for each label of the entry (sub-topics, theme fields, target groups, actor
+ *   type, OSM amenity), which the search vocabulary (`vocabulary.ts`) links query words to in
+ *   every language — kept out of the text, which keeps documents small;
+ * - `$<facet>` for the facets a query word can stand for ("kostenlos" → `$cost:free`, "auf
+ *   Arabisch" → `$lang:ar`, `$low`, `$stepfree`);
+ * - `!offers:<visibility>` on an actor for each visibility at which it has a current offer, so
+ *   that actors without offers rank after offers and actors with them (issue 12 §1);
+ * - `@<municipality id>`, and `%search:<version>` (`INDEX_VERSION`), so entries written in an
+ *   older format are found and rebuilt (`refreshOutdatedSearchEntries`).
+ * Called inside every directory write's transaction. Source: issue 3 §4, issue 12 §1.
  */
 import { inArray, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client';
+import type { Db, DbOrTx } from '../db/client';
 import { listSocialSpaceNames } from '../geography/service';
 import { locales } from '../../paraglide/runtime.js';
 import { m } from '../../paraglide/messages.js';
-import { ACTOR_TYPES, OSM_AMENITY_TYPES, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS } from './model';
 import { location, organization, organizationSocialSpace, schedule, searchEntry, searchWord, service, serviceAtLocation, type TranslatedText } from './schema';
 
 /** PostgreSQL text search configuration per content language; others use `simple`. */
@@ -116,6 +121,26 @@ export function endingLexeme(municipalityId: string, ending: string): string {
 export const LABEL_MARK = '#';
 /** Marks the municipality in documents (`@<uuid>`). */
 export const MUNICIPALITY_MARK = '@';
+/** Marks a facet in documents (`$cost:free`, `$low`, `$stepfree`, `$lang:ar`). */
+export const FACET_MARK = '$';
+/** Marks, on an actor, a visibility at which it has a current offer (`!offers:public`). */
+export const OFFERS_MARK = '!offers:';
+/**
+ * The document format. Raised when documents change shape (2: facets, offers, version marker —
+ * issue 12), so `refreshOutdatedSearchEntries` rebuilds what an older version wrote.
+ */
+export const INDEX_VERSION = 2;
+const VERSION_LEXEME = `%search:${INDEX_VERSION}`;
+
+/** The facet markers of an entry, see `FACET_MARK`. */
+export function facetMarkers(f: { costKind: string | null; lowThreshold: boolean; stepFree: boolean; languages: string[] }): string[] {
+	return [
+		...(f.costKind ? [`${FACET_MARK}cost:${f.costKind}`] : []),
+		...(f.lowThreshold ? [`${FACET_MARK}low`] : []),
+		...(f.stepFree ? [`${FACET_MARK}stepfree`] : []),
+		...[...new Set(f.languages.map((l) => l.split('-')[0].toLowerCase()))].map((l) => `${FACET_MARK}lang:${l}`)
+	];
+}
 
 /** A lexeme of a tsvector or tsquery in text form, quoted. */
 export function quotedLexeme(text: string): string {
@@ -131,10 +156,11 @@ function endingsOf(lang: string, folded: string): string[] {
  * original spelling, so stop words are known) and, for accent-free prefix matching, folded under
  * `simple`; texts of the same configuration and weight are indexed together (one `to_tsvector`
  * each). German and Arabic-script texts add their compound endings as marked lexemes
- * (`endingLexeme`), each once at its highest weight; the label keys (weight B, so they rank like
- * topics) and the municipality (weight D, never part of a rank query) are added as markers.
+ * (`endingLexeme`), each once at its highest weight; the label keys (weight B), the `extra`
+ * markers (facets, offers), the municipality and the format version (weight D) are added as
+ * markers.
  */
-function documentSql(parts: Part[], labels: string[], municipalityId: string): SQL {
+function documentSql(parts: Part[], labels: string[], municipalityId: string, extra: string[]): SQL {
 	const groups = new Map<string, { cfg: string; weight: Part['weight']; texts: string[] }>();
 	const add = (cfg: string, weight: Part['weight'], text: string) => {
 		const key = `${cfg}|${weight}`;
@@ -157,7 +183,9 @@ function documentSql(parts: Part[], labels: string[], municipalityId: string): S
 	const markers = [
 		...[...endings].map(([e, w]) => `${quotedLexeme(endingLexeme(municipalityId, e))}:1${w}`),
 		...labels.map((k) => `${quotedLexeme(LABEL_MARK + k)}:1B`),
-		`${quotedLexeme(MUNICIPALITY_MARK + municipalityId)}:1D`
+		...extra.map((m) => `${quotedLexeme(m)}:1D`),
+		`${quotedLexeme(MUNICIPALITY_MARK + municipalityId)}:1D`,
+		`${quotedLexeme(VERSION_LEXEME)}:1D`
 	];
 	vectors.push(sql`${markers.join(' ')}::tsvector`);
 	return sql.join(vectors, sql` || `);
@@ -167,42 +195,12 @@ function versions(t: TranslatedText, weight: Part['weight']): Part[] {
 	return Object.entries(t).map(([lang, v]) => ({ lang, text: v.text, weight }));
 }
 
-/** Message-key prefixes of the vocabularies whose labels are searched, with their keys. */
-const VOCABULARIES: [prefix: string, keys: string[]][] = [
-	['subtopic_', Object.keys(SUBTOPIC_FIELD)],
-	['opt_theme_fields_', THEME_FIELDS.map((t) => t.key)],
-	['opt_target_groups_', TARGET_GROUPS.map((t) => t.key)],
-	['actor_type_', ACTOR_TYPES.map((t) => t.key)],
-	['osm_amenity_', Object.keys(OSM_AMENITY_TYPES)]
-];
-
-let labelIndex: { key: string; words: string[] }[] | null = null;
-
-/**
- * The vocabulary labels (message keys such as `subtopic_language_course`) whose text in some UI
- * language has a word starting with one of `prefixes` — folded words, their stems or typo
- * corrections — or, for German and Arabic-script labels, a compound ending starting with one
- * ("kurs" → "Sprachkurs", "لغة" → "اللغة"). Labels are a small fixed vocabulary, so stems may
- * match as prefixes here without the false hits they would give on free text.
- * @param prefixes folded words of at least three letters (shorter ones are ignored).
- */
-export function matchingLabelKeys(prefixes: string[]): string[] {
-	labelIndex ??= VOCABULARIES.flatMap(([prefix, keys]) =>
-		keys.map((k) => {
-			const key = `${prefix}${k}`;
-			const labels = labelInAllLanguages(key);
-			const words = wordsOf(labels.map((l) => l.text));
-			const endings = labels.flatMap((l) => endingsOf(l.lang, foldText(l.text)));
-			return { key, words: [...new Set([...words, ...endings])] };
-		})
-	);
-	const usable = prefixes.filter((p) => p.length >= 3);
-	return labelIndex.filter((l) => l.words.some((w) => usable.some((p) => w.startsWith(p)))).map((l) => l.key);
-}
-
 function labelTexts(keys: string[]): string[] {
 	return keys.flatMap((k) => labelInAllLanguages(k).map((l) => l.text));
 }
+
+/** Offer statuses a search lists (`search.ts`): an actor with only such offers "has offers". */
+const LIVE = new Set(['active', 'temporarily closed']);
 
 const RANK = { public: 0, network: 1, internal: 2 } as Record<string, number>;
 function stricter(a: string, b: string): string {
@@ -237,13 +235,13 @@ async function write(
 	db: DbOrTx,
 	kind: 'service' | 'organization',
 	ids: string[],
-	rows: { row: Omit<EntryRow, 'document'>; parts: Part[]; labels: string[] }[]
+	rows: { row: Omit<EntryRow, 'document'>; parts: Part[]; labels: string[]; markers: string[] }[]
 ) {
 	await db.delete(searchEntry).where(sql`${searchEntry.kind} = ${kind} and ${inArray(searchEntry.entityId, ids)}`);
 	if (!rows.length) return;
 	// Small statements: an entry's document has a few hundred text parameters (PostgreSQL allows 65,535).
 	for (let i = 0; i < rows.length; i += 50) {
-		await db.insert(searchEntry).values(rows.slice(i, i + 50).map((r) => ({ ...r.row, document: documentSql(r.parts, r.labels, r.row.municipalityId) as unknown as string })));
+		await db.insert(searchEntry).values(rows.slice(i, i + 50).map((r) => ({ ...r.row, document: documentSql(r.parts, r.labels, r.row.municipalityId, r.markers) as unknown as string })));
 	}
 	const words = [...new Set(rows.flatMap((r) => r.row.words.split(' ')).filter(Boolean))];
 	for (let i = 0; i < words.length; i += 1000) {
@@ -283,9 +281,11 @@ async function refreshServices(db: DbOrTx, ids: string[]) {
 			...s.targetGroups.map((k) => `opt_target_groups_${k}`)
 		];
 		const located = own.find((l) => l.latitude !== null && l.longitude !== null);
+		const stepFree = own.some((l) => l.accessibility.includes('step_free'));
 		return {
 			parts,
 			labels: labelKeys,
+			markers: facetMarkers({ costKind: s.costKind, lowThreshold: s.lowThreshold, stepFree, languages: s.languages }),
 			row: {
 				kind: 'service',
 				entityId: s.id,
@@ -302,7 +302,7 @@ async function refreshServices(db: DbOrTx, ids: string[]) {
 				districtIds: [...new Set(ownSpaces.map((sp) => sp.districtId))],
 				costKind: s.costKind,
 				lowThreshold: s.lowThreshold,
-				stepFree: own.some((l) => l.accessibility.includes('step_free')),
+				stepFree,
 				status: s.status,
 				lastVerifiedAt: s.lastVerifiedAt,
 				minimumAge: s.minimumAge,
@@ -326,15 +326,22 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
 	const orgIds = orgs.map((o) => o.id);
 	const locs = await db.select().from(location).where(inArray(location.organizationId, orgIds));
 	const links = await db.select().from(organizationSocialSpace).where(inArray(organizationSocialSpace.organizationId, orgIds));
-	const themes = await db
-		.select({ organizationId: service.organizationId, themeFields: service.themeFields })
+	const offers = await db
+		.select({ organizationId: service.organizationId, themeFields: service.themeFields, visibility: service.visibility, status: service.status })
 		.from(service)
 		.where(inArray(service.organizationId, orgIds));
 	const spaces = await listSocialSpaceNames(db, [...new Set(links.map((l) => l.socialSpaceId))]);
 	const rows = orgs.map((o) => {
 		const own = locs.filter((l) => l.organizationId === o.id);
 		const ownSpaces = links.filter((l) => l.organizationId === o.id).map((l) => spaces.find((sp) => sp.id === l.socialSpaceId)).filter((x) => !!x);
-		const themeFields = [...new Set(themes.filter((t) => t.organizationId === o.id).flatMap((t) => t.themeFields))];
+		// Current offers, each at the visibility its reader needs for both it and the actor. An actor is
+		// about the topics of the offers everyone who sees it can see too: a public library is not
+		// "Arbeit" because of a staff-only application workshop.
+		const current = offers
+			.filter((x) => x.organizationId === o.id && LIVE.has(x.status))
+			.map((x) => ({ themeFields: x.themeFields, visibility: stricter(x.visibility, o.visibility) }));
+		const themeFields = [...new Set(current.filter((x) => x.visibility === o.visibility).flatMap((x) => x.themeFields))];
+		const offerLevels = [...new Set(current.map((x) => x.visibility))];
 		const parts: Part[] = [
 			{ lang: NAMES, text: o.name, weight: 'A' },
 			...o.alternateNames.map((n) => ({ lang: NAMES, text: n, weight: 'A' as const })),
@@ -348,9 +355,11 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
 			...themeFields.map((k) => `opt_theme_fields_${k}`)
 		];
 		const located = own.find((l) => l.latitude !== null && l.longitude !== null);
+		const stepFree = own.some((l) => l.accessibility.includes('step_free'));
 		return {
 			parts,
 			labels: labelKeys,
+			markers: [...offerLevels.map((l) => OFFERS_MARK + l), ...facetMarkers({ costKind: null, lowThreshold: false, stepFree, languages: [] })],
 			row: {
 				kind: 'organization',
 				entityId: o.id,
@@ -363,7 +372,7 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
 				socialSpaceIds: ownSpaces.map((sp) => sp.id),
 				districtIds: [...new Set(ownSpaces.map((sp) => sp.districtId))],
 				costKind: null,
-				stepFree: own.some((l) => l.accessibility.includes('step_free')),
+				stepFree,
 				status: 'active',
 				latitude: located?.latitude ?? null,
 				longitude: located?.longitude ?? null,
@@ -373,4 +382,29 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
 		};
 	});
 	await write(db, 'organization', ids, rows);
+}
+
+/**
+ * Rebuilds the search entries an older version of this file wrote (without the current
+ * `%search:<INDEX_VERSION>` marker), in batches of 500 per transaction: after an upgrade, when
+ * a process starts (`startup.ts`, after the migrations).
+ * @returns how many offers and actors were rebuilt.
+ */
+export async function refreshOutdatedSearchEntries(db: Db): Promise<{ services: number; organizations: number }> {
+	// The GIN index answers the positive match; only when some entry lacks the marker is the
+	// negated match (a full scan of the documents) worth running, so a usual start reads no document.
+	const [counts] = (
+		await db.execute<{ total: number; current: number }>(
+			sql`select (select count(*) from search_entry)::int as total, (select count(*) from search_entry where document @@ ${quotedLexeme(VERSION_LEXEME)}::tsquery)::int as current`
+		)
+	).rows;
+	if (counts.total === counts.current) return { services: 0, organizations: 0 };
+	const stale = await db.execute<{ kind: string; entity_id: string }>(
+		sql`select kind, entity_id from search_entry where not (document @@ ${quotedLexeme(VERSION_LEXEME)}::tsquery) order by kind, entity_id`
+	);
+	const ids = (kind: string) => stale.rows.filter((r) => r.kind === kind).map((r) => r.entity_id);
+	const [serviceIds, organizationIds] = [ids('service'), ids('organization')];
+	for (let i = 0; i < serviceIds.length; i += 500) await db.transaction((tx) => refreshSearchEntries(tx, { serviceIds: serviceIds.slice(i, i + 500) }));
+	for (let i = 0; i < organizationIds.length; i += 500) await db.transaction((tx) => refreshSearchEntries(tx, { organizationIds: organizationIds.slice(i, i + 500) }));
+	return { services: serviceIds.length, organizations: organizationIds.length };
 }

@@ -1,27 +1,38 @@
 /**
  * Directory search for everyone: one text box over names, descriptions, topics and actor names
- * in all languages, with filters and sorting. Source: issue 3 §4.
+ * in all languages, with filters and sorting. Source: issue 3 §4, issue 12 §1.
  *
- * How a query word matches an entry (`search-index.ts` builds the other side):
- * - as a prefix of a folded word (`kita` → "Kitas", `koln` → "Köln") and, through the marked
- *   compound endings of German and Arabic-script words, as a part of a compound (`kurs` →
- *   "Sprachkurs", `beratung` → "Migrationsberatung", `Beratungen` → "Sozialberatung" via the
- *   German stem, `لغة` → "اللغة");
- * - by its Snowball stem in German, English, Arabic, Turkish and Russian;
- * - through a vocabulary label whose text in any UI language it matches (`language course`,
- *   `Moschee`, `Kita`: sub-topics, theme fields, target groups, actor types, OSM amenities);
- * - when the word occurs nowhere in the word list, by at most three similar words of it
- *   (pg_trgm, similarity ≥ 0.45: `Deutchkurs` → "deutschkurs"), so typos are forgiven while a
- *   correctly spelt common word never widens the query.
- * All words must match, except stop words ("für", "the"), which are ignored unless the query has
- * nothing else. When no entry matches all words, entries matching any are listed (`relaxed`).
- * The whole match is one tsquery, municipality marker included, answered by the GIN index.
+ * How a query is read:
+ * - Its words (folded as the index folds them; the first 32, each cut at 64 letters) are
+ *   matched against the search vocabulary (`vocabulary.ts`, data in `data/vocabulary/`): each
+ *   word, and each phrase of words, may stand for concepts — a sub-topic, an actor type, a target
+ *   group, a facet such as "free of charge" — in any of the seven languages, colloquial, misspelt
+ *   or transliterated ("Wonung", "німецька мова", "Brief vom Amt", "kostenlos"). Where a phrase
+ *   is matched, its concepts rank; the words' own concepts only widen what is found ("iş" in "iş
+ *   arıyorum" is job search first, work in general after).
+ * - Stop words of German, English and the reader's language and the vocabulary's filler words
+ *   ("ich suche", "help", "أبحث") are left out, unless the query has nothing else; a left-out word
+ *   that belongs to a matched phrase ("keine Wohnung") keeps the phrase's concepts. At most eight
+ *   words are searched.
+ * - Each remaining word matches an entry as text — as a prefix of a folded word, by its Snowball
+ *   stem in German, English, Arabic, Turkish or Russian, through the marked compound endings of
+ *   German and Arabic-script words ("kurs" → "Sprachkurs"), or, when it occurs nowhere, through
+ *   up to three similar indexed words within the typo budget of the common engines (one edit from
+ *   5 letters, two from 9: "Deutchkurs" → "deutschkurs") — or through its concepts: the entry's
+ *   label markers (`#subtopic_…`), facet markers (`$cost:free`) and the German words of the
+ *   concept (so "women" finds "Frauencafé").
  *
- * Ranking: exact title in the reader's language, German or English (8) > such a title starting
- * with the query (4) > every word in the entry's own title (2) > every word matched without typo
- * correction (1), then the weighted text rank (own title A; actor name and labels B;
- * descriptions C; details D; typo corrections count half), then services before actors, title,
- * id — a total order, so pages never overlap or skip. Open now is judged in Europe/Berlin time.
+ * An entry is listed when it matches at least one word; all of it is one tsquery, municipality
+ * marker included, answered by the GIN index. Ranking (`score`, one number so pages never overlap
+ * or skip):
+ * 1. the entry's title in the reader's language, German or English equals the query (10,000);
+ * 2. offers, and actors with a current offer the reader may see, before actors without (1,000);
+ * 3. closer matches first: 20 for every query word the entry matches, plus how well it matches
+ *    each — in its own title as a whole word 0.6 or as a part, typo correction or related word
+ *    0.35; through a concept 0.5 (sub-topic, actor type, amenity) or 0.3 (theme field, target
+ *    group, facet), times the quality of the vocabulary match (1 exact … 0.7 two typos); in the
+ *    actor's name or the description 0.2, in details and addresses 0.1;
+ * then offers before actors, title, id. Open now is judged in Europe/Berlin time.
  */
 import { geoPath } from 'd3-geo';
 import { sql, type SQL } from 'drizzle-orm';
@@ -32,7 +43,8 @@ import { getSocialSpaces } from '../geography/service';
 import { canonicalLanguageTag, isUuid, parseInteger } from '../core/validation';
 import { COST_KINDS, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS, type Visibility } from './model';
 import { berlinClock } from './opening';
-import { LABEL_MARK, MUNICIPALITY_MARK, foldText, matchingLabelKeys, quotedLexeme, textSearchConfig, endingLexeme } from './search-index';
+import { FACET_MARK, LABEL_MARK, MUNICIPALITY_MARK, OFFERS_MARK, endingLexeme, foldText, quotedLexeme, textSearchConfig } from './search-index';
+import { editDistance, matchVocabulary, typoBudget, vocabulary, type Concept, type Vocabulary } from './vocabulary';
 
 /** What to search for. */
 export interface SearchQuery {
@@ -83,7 +95,7 @@ export interface SearchHit {
 	distanceKm: number | null;
 	openNow: boolean;
 	isDemo: boolean;
-	/** Relevance score (see the module note); 0 without search text. */
+	/** Relevance score (see the module note); without search text 1,000 for offers and actors with offers, else 0. */
 	score: number;
 }
 
@@ -95,17 +107,26 @@ export interface SearchResult {
 	perPage: number;
 	/** Query words with the similar words they were widened to, e.g. `{ "deutchkurs": ["deutschkurs"] }`. */
 	expansions: Record<string, string[]>;
-	/** True when no entry matched every word and entries matching any word are shown instead. */
+	/** Sub-topics the query was read as (vocabulary concepts), e.g. `["language_course"]`. */
+	topics: string[];
+	/** True when no entry matches every query word (entries matching some are listed). */
 	relaxed: boolean;
 }
 
+/** Words of a query looked at: need-phrased queries are long, most of their words fillers. */
+const MAX_SCANNED = 32;
+/** Letters of a query word looked at (the longest German compounds have about 40). */
+const MAX_WORD_LENGTH = 64;
+/** Words searched for. */
 const MAX_WORDS = 8;
+/** Letters from which a concept's related German word also matches as a prefix. */
+const MIN_RELATED_PREFIX = 6;
 /** Typo corrections per unknown query word. */
-const SIMILAR_PER_WORD = 3;
-/** pg_trgm similarity a correction needs (Deutchkurs/deutschkurs 0.64, Kindergarden/kindergarten 0.63). */
-const SIMILARITY = 0.45;
+const CORRECTIONS_PER_WORD = 3;
 /** Snowball dictionaries every query word is stemmed with. */
 const STEMMERS = ['german_stem', 'english_stem', 'arabic_stem', 'turkish_stem', 'russian_stem'];
+/** Score tiers and weights (see the module note). */
+const SCORE = { exactTitle: 10000, hasOffers: 1000, perWord: 20, titleWhole: 0.6, titlePart: 0.35, concept: 0.5, relatedConcept: 0.3, text: 0.2, detail: 0.1 };
 
 interface Token {
 	/** Lowercase as typed: stemmers and stop-word lists expect the real spelling. */
@@ -116,18 +137,23 @@ interface Token {
 function tokens(text: string): Token[] {
 	const seen = new Set<string>();
 	const out: Token[] = [];
-	for (const raw of text.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}\p{N}]{2,}/gu) ?? []) {
+	for (const whole of text.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}\p{N}]{2,}/gu) ?? []) {
+		// PostgreSQL refuses tsquery words over 2 KB; no word people search for is this long.
+		const raw = whole.slice(0, MAX_WORD_LENGTH);
 		const folded = foldText(raw);
 		if (folded.length < 2 || seen.has(folded)) continue;
 		seen.add(folded);
 		out.push({ raw, folded });
+		if (out.length === MAX_SCANNED) break;
 	}
-	return out.slice(0, MAX_WORDS);
+	return out;
 }
 
 /** Query words: folded (see `foldText`), at least two letters, at most eight, without repeats. */
 export function queryWords(text: string): string[] {
-	return tokens(text).map((t) => t.folded);
+	return tokens(text)
+		.slice(0, MAX_WORDS)
+		.map((t) => t.folded);
 }
 
 interface WordInfo {
@@ -136,10 +162,13 @@ interface WordInfo {
 	/** The stem that compound endings are matched with: German, or Arabic for Arabic script. */
 	partStem: string | null;
 	stopword: boolean;
-	similar: string[];
+	/** The word occurs in some entry (then it is not corrected). */
+	known: boolean;
+	/** Indexed words that look alike (trigrams), closest first: typo candidates. */
+	lookalikes: string[];
 }
 
-/** One round trip: stems, stop-word flags and typo corrections of all query words. */
+/** One round trip: stems, stop-word flags, whether each word is indexed, and typo candidates. */
 async function analyse(db: DbOrTx, words: Token[], lang: string): Promise<WordInfo[]> {
 	const readerCfg = textSearchConfig(lang);
 	const stopDicts = [...new Set(['german_stem', 'english_stem', ...(STEMMERS.includes(`${readerCfg}_stem`) ? [`${readerCfg}_stem`] : [])])];
@@ -153,13 +182,14 @@ async function analyse(db: DbOrTx, words: Token[], lang: string): Promise<WordIn
 				stopDicts.map((d) => sql`coalesce(cardinality(ts_lexize(${d}::regdictionary, q.raw)) = 0, false)`),
 				sql` or `
 			)}) as stopword,
+		  exists (select 1 from search_word k where k.word = q.w) as known,
 		  array(
 		    select s.word from search_word s
-		    where char_length(q.w) >= 4 and s.word % q.w and similarity(s.word, q.w) >= ${SIMILARITY} and strpos(s.word, q.w) = 0
+		    where char_length(q.w) >= 5 and s.word % q.w and strpos(s.word, q.w) = 0
 		      and not exists (select 1 from search_word k where k.word = q.w)
 		    order by s.word <-> q.w, s.word
-		    limit ${SIMILAR_PER_WORD}
-		  ) as similar
+		    limit 12
+		  ) as lookalikes
 		from unnest(${list(words.map((w) => w.raw))}, ${list(words.map((w) => w.folded))}) with ordinality as q(raw, w, n)
 		order by q.n`);
 	return result.rows.map((r, i) => ({
@@ -167,26 +197,24 @@ async function analyse(db: DbOrTx, words: Token[], lang: string): Promise<WordIn
 		stems: [...new Set(STEMMERS.flatMap((_, j) => (r[`s${j}`] as string[] | null) ?? []))].filter((s) => s && s !== words[i].folded),
 		partStem: ((r[`s${/^\p{Script=Arabic}+$/u.test(words[i].folded) ? STEMMERS.indexOf('arabic_stem') : 0}`] as string[] | null) ?? [])[0] ?? null,
 		stopword: r.stopword as boolean,
-		similar: r.similar as string[]
+		known: r.known as boolean,
+		lookalikes: r.lookalikes as string[]
 	}));
 }
 
-/** How one required query word may match, as tsquery texts. */
-interface WordMatch {
-	/** Whole-word prefix, stems, compound endings and matching labels (no typo corrections). */
-	literal: string;
-	/** Whole-word forms restricted to titles (weight A). */
-	title: string;
-	/** `literal` plus typo corrections and the labels they match. */
-	any: string;
-}
-
-interface Queries {
-	words: WordMatch[];
-	/** All literal forms of all words, for the text rank. */
-	rank: string;
-	/** All typo corrections, ranked at half weight; null when there are none. */
-	fuzzy: string | null;
+/** A searched word, or a concept left over from fillers of a matched phrase ("ohne Termin"). */
+interface Unit {
+	/** The folded word; null for a concept-only unit. */
+	word: string | null;
+	info: WordInfo | null;
+	/** Indexed words within the typo budget (the word occurs nowhere itself). */
+	corrections: string[];
+	/** Vocabulary concepts with the quality of the match. */
+	concepts: Map<string, number>;
+	/** Concepts of the word alone where a phrase was preferred: they only widen what is found (see `WordConcepts.fallback`). */
+	fallback: Map<string, number>;
+	/** Vocabulary words matched with typos ("wonung" → "wohnung"), shown as expansions. */
+	vocabularyWords: string[];
 }
 
 /** Arabic-script words are short (the article is written on): their endings start at 3 letters. */
@@ -194,58 +222,127 @@ function minEnding(word: string): number {
 	return /^\p{Script=Arabic}+$/u.test(word) ? 3 : 4;
 }
 
-function buildQueries(infos: WordInfo[], municipalityId: string): Queries {
-	const required = infos.some((w) => !w.stopword) ? infos.filter((w) => !w.stopword) : infos;
-	const forms = (w: WordInfo, weight = '') => [
-		quotedLexeme(w.word) + `:*${weight}`,
-		...w.stems.map((s) => quotedLexeme(s) + (weight ? `:${weight}` : '')),
-		...[w.word, w.partStem ?? ''].filter((x) => x.length >= minEnding(x)).map((x) => quotedLexeme(endingLexeme(municipalityId, x)) + `:*${weight}`)
-	];
-	const labels = (prefixes: string[]) => matchingLabelKeys(prefixes).map((k) => quotedLexeme(LABEL_MARK + k));
-	const group = (alternatives: string[]) => `(${[...new Set(alternatives)].join(' | ')})`;
-	const literal = (w: WordInfo) => [...forms(w), ...labels([w.word, ...w.stems.filter((s) => s.length >= 4)])];
-	const corrections = (w: WordInfo) => [...w.similar.map((x) => quotedLexeme(x)), ...labels(w.similar)];
-	const fuzzy = required.flatMap(corrections);
+/** The words a query searches for, with their concepts and typo corrections (see the module note). */
+function readQuery(words: Token[], infos: WordInfo[], lang: string, v: Vocabulary): Unit[] {
+	const matched = matchVocabulary(v, words, lang);
+	const isContent = (i: number) => !infos[i].stopword && !matched[i].filler;
+	const content = words.map((_, i) => i).filter(isContent);
+	const chosen = (content.length ? content : words.map((_, i) => i)).slice(0, MAX_WORDS);
+	const units: Unit[] = chosen.map((i) => {
+		const info = infos[i];
+		const budget = typoBudget(info.word.length);
+		const exactVocabulary = [...matched[i].concepts.values()].some((q) => q >= 0.95);
+		const corrections =
+			info.known || exactVocabulary || !budget
+				? []
+				: info.lookalikes.filter((w) => editDistance(info.word, w, budget) <= budget).slice(0, CORRECTIONS_PER_WORD);
+		return { word: info.word, info, corrections, concepts: matched[i].concepts, fallback: matched[i].fallback, vocabularyWords: matched[i].matched };
+	});
+	// Concepts of left-out words that no searched word carries: "Beratung ohne Termin".
+	for (let i = 0; i < words.length; i++) {
+		if (chosen.includes(i) || !matched[i].concepts.size) continue;
+		const missing = [...matched[i].concepts].filter(([c]) => !units.some((u) => u.concepts.has(c)));
+		if (missing.length && units.length < MAX_WORDS + 2) units.push({ word: null, info: null, corrections: [], concepts: new Map(missing), fallback: new Map(), vocabularyWords: [] });
+	}
+	return units;
+}
+
+/** How one unit matches, as tsquery texts (null: no such way). */
+interface UnitQuery {
+	/** The word or its stem as a whole word of the title. */
+	titleWhole: string | null;
+	/** A compound ending, typo correction or related German word in the title. */
+	titlePart: string | null;
+	/** Sub-topic, actor type and amenity markers of its concepts. */
+	concept: string | null;
+	/** Theme field, target group and facet markers of its concepts. */
+	relatedConcept: string | null;
+	/** Any text form in the actor's name or the description (weights B, C). */
+	text: string | null;
+	/** Anything. */
+	any: string;
+	/** Best vocabulary quality of its concepts (1 without concepts). */
+	quality: number;
+}
+
+function group(alternatives: string[]): string | null {
+	const unique = [...new Set(alternatives)];
+	return unique.length ? `(${unique.join(' | ')})` : null;
+}
+
+/** The label and facet markers of concepts, as tsquery lexemes: sub-topic, actor type and amenity (strong); theme field, target group and facet (related). */
+function conceptMarkers(keys: Iterable<string>, v: Vocabulary): { strong: string[]; related: string[] } {
+	const concepts = [...keys].map((k) => v.concepts.get(k)).filter((c): c is Concept => !!c);
+	const strong = concepts.flatMap((c) => [
+		...c.subtopics.map((k) => `subtopic_${k}`),
+		...c.actorTypes.map((k) => `actor_type_${k}`),
+		...c.amenities.map((k) => `osm_amenity_${k}`)
+	]);
+	const weak = concepts.flatMap((c) => [...c.themeFields.map((k) => `opt_theme_fields_${k}`), ...c.targetGroups.map((k) => `opt_target_groups_${k}`)]);
+	const facets = concepts.flatMap((c) => {
+		const f = c.filter;
+		if (!f) return [];
+		return [
+			...(f.cost ? [`${FACET_MARK}cost:${f.cost}`] : []),
+			...(f.lowThreshold ? [`${FACET_MARK}low`] : []),
+			...(f.stepFree ? [`${FACET_MARK}stepfree`] : []),
+			...(f.language ? [`${FACET_MARK}lang:${f.language}`] : [])
+		];
+	});
+	return { strong: strong.map((k) => quotedLexeme(LABEL_MARK + k)), related: [...weak.map((k) => quotedLexeme(LABEL_MARK + k)), ...facets.map((m) => quotedLexeme(m))] };
+}
+
+function unitQuery(u: Unit, municipalityId: string, v: Vocabulary): UnitQuery {
+	const concepts = [...u.concepts.keys()].map((k) => v.concepts.get(k)).filter((c): c is Concept => !!c);
+	const info = u.info;
+	const whole = (weight: string) =>
+		info && u.word ? [quotedLexeme(u.word) + `:*${weight}`, ...info.stems.map((s) => quotedLexeme(s) + (weight ? `:${weight}` : ''))] : [];
+	const endings = (weight: string) =>
+		info && u.word ? [u.word, info.partStem ?? ''].filter((x) => x.length >= minEnding(x)).map((x) => quotedLexeme(endingLexeme(municipalityId, x)) + `:*${weight}`) : [];
+	const corrections = (weight: string) => u.corrections.map((c) => quotedLexeme(c) + (weight ? `:${weight}` : ''));
+	// Related German words of 6+ letters match as prefixes ("wohnung" → "Wohnungen"); shorter ones
+	// only whole, or "haus" (housing) would find "Hausaufgabenhilfe".
+	const related = (weight: string) =>
+		[...new Set(concepts.flatMap((c) => c.expansion))]
+			.filter((x) => x !== u.word)
+			.map((x) => quotedLexeme(x) + (x.length >= MIN_RELATED_PREFIX ? `:*${weight}` : weight ? `:${weight}` : ''));
+	const markers = conceptMarkers(u.concepts.keys(), v);
+	const fallback = conceptMarkers(u.fallback.keys(), v);
+	const concept = group(markers.strong);
+	const relatedConcept = group(markers.related);
+	const all = [...whole(''), ...endings(''), ...corrections(''), ...related('')];
 	return {
-		words: required.map((w) => ({ literal: group(literal(w)), title: group(forms(w, 'A')), any: group([...literal(w), ...corrections(w)]) })),
-		rank: [...new Set(required.flatMap(literal))].join(' | '),
-		fuzzy: fuzzy.length ? [...new Set(fuzzy)].join(' | ') : null
+		titleWhole: group(whole('A')),
+		titlePart: group([...endings('A'), ...corrections('A'), ...related('A')]),
+		concept,
+		relatedConcept,
+		text: group([...whole('BC'), ...endings('BC'), ...corrections('BC'), ...related('BC')]),
+		// Fallback concepts only find entries (scored as a detail match): the phrase's reading ranks first.
+		any: group([...all, ...(concept ? [concept] : []), ...(relatedConcept ? [relatedConcept] : []), ...fallback.strong, ...fallback.related]) ?? `''`,
+		quality: Math.max(0, ...u.concepts.values()) || 1
 	};
 }
 
 /**
- * The entries of the municipality with every word in some form (`all`), or at least one (`any`,
- * the relaxed query): one tsquery, answered by the document's GIN index.
- */
-function matchQuery(queries: Queries, municipalityId: string, mode: 'all' | 'any'): string {
-	const words = queries.words.map((w) => w.any).join(mode === 'all' ? ' & ' : ' | ');
-	return `${quotedLexeme(MUNICIPALITY_MARK + municipalityId)} & (${words})`;
-}
-
-/**
  * Runs a search.
- * @returns one page of hits with the total, the typo corrections used and whether the query was
- *   relaxed to "any word".
+ * @returns one page of hits with the total, the typo corrections used, the sub-topics the query
+ *   was read as and whether no entry matched every word.
  */
 export async function searchDirectory(db: DbOrTx, q: SearchQuery): Promise<SearchResult> {
 	const words = tokens(q.text);
+	const v = vocabulary();
 	const infos = words.length ? await analyse(db, words, q.lang) : [];
-	const expansions = Object.fromEntries(infos.map((w) => [w.word, w.similar]));
-	const queries = infos.length ? buildQueries(infos, q.municipalityId) : null;
-	const first = await runSearch(db, q, queries, queries && matchQuery(queries, q.municipalityId, 'all'));
-	if (first.total === 0 && queries && queries.words.length > 1) {
-		const relaxed = await runSearch(db, q, queries, matchQuery(queries, q.municipalityId, 'any'));
-		return { ...relaxed, expansions, relaxed: relaxed.total > 0 };
-	}
-	return { ...first, expansions, relaxed: false };
+	const units = words.length ? readQuery(words, infos, q.lang, v) : [];
+	const expansions = Object.fromEntries(
+		units.filter((u) => u.word).map((u) => [u.word!, [...new Set([...u.corrections, ...u.vocabularyWords])]])
+	);
+	const topics = [...new Set(units.flatMap((u) => [...u.concepts.keys()].flatMap((k) => v.concepts.get(k)?.subtopics ?? [])))];
+	const queries = units.map((u) => unitQuery(u, q.municipalityId, v));
+	const result = await runSearch(db, q, queries);
+	return { ...result, expansions, topics, relaxed: queries.length > 1 && result.total > 0 && result.bestCoverage < queries.length };
 }
 
-async function runSearch(
-	db: DbOrTx,
-	q: SearchQuery,
-	queries: Queries | null,
-	match: string | null
-): Promise<Omit<SearchResult, 'expansions' | 'relaxed'>> {
+async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Promise<Omit<SearchResult, 'expansions' | 'topics' | 'relaxed'> & { bestCoverage: number }> {
 	const clock = berlinClock(q.now ?? new Date());
 	const conditions: SQL[] = [
 		sql`e.municipality_id = ${q.municipalityId}`,
@@ -255,7 +352,7 @@ async function runSearch(
 		)})`,
 		sql`e.status in ('active', 'temporarily closed')`
 	];
-	if (match) conditions.push(sql`e.document @@ ${match}::tsquery`);
+	if (queries.length) conditions.push(sql`e.document @@ ${`${quotedLexeme(MUNICIPALITY_MARK + q.municipalityId)} & (${queries.map((u) => u.any).join(' | ')})`}::tsquery`);
 	if (q.kind) conditions.push(sql`e.kind = ${q.kind}`);
 	if (q.themeField) conditions.push(sql`${q.themeField} = any(e.theme_fields)`);
 	if (q.subtopic) conditions.push(sql`${q.subtopic} = any(e.subtopics)`);
@@ -278,54 +375,71 @@ async function runSearch(
 	const distance = q.near
 		? sql`case when e.latitude is null then null else 111.32 * sqrt(power(e.latitude - ${q.near.latitude}, 2) + power((e.longitude - ${q.near.longitude}) * ${Math.cos((q.near.latitude * Math.PI) / 180)}, 2)) end`
 		: sql`null::float8`;
-	let score = sql`0::float8`;
-	if (queries) {
-		const phrase = q.text.trim().replace(/\s+/g, ' ');
-		// Titles in the reader's language, German and English (an actor's title is its name).
-		const titles = [...new Set([q.lang, 'de', 'en'])].map((l) => sql`lower(e.title->>${l})`);
-		// Cheapest checks first: the title tiers only where every word is in the title.
-		const literalOnly = queries.fuzzy === null;
-		score = sql`(case when e.document @@ ${queries.words.map((w) => w.title).join(' & ')}::tsquery then 2 + case
-				when ${sql.join(
-					titles.map((t) => sql`${t} = lower(${phrase})`),
-					sql` or `
-				)} then 6
-				${phrase.length >= 3 ? sql`when ${sql.join(titles.map((t) => sql`starts_with(${t}, lower(${phrase}))`), sql` or `)} then 2` : sql``}
-				else 0 end else 0 end
-			+ ${literalOnly ? sql`1` : sql`case when e.document @@ ${queries.words.map((w) => w.literal).join(' & ')}::tsquery then 1 else 0 end`}
-			+ ts_rank(e.document, ${queries.rank}::tsquery, 32)
-			${literalOnly ? sql`` : sql`+ 0.5 * ts_rank(e.document, ${queries.fuzzy}::tsquery, 32)`})::float8`;
-	}
+	const offersMarkers = q.levels.map((l) => quotedLexeme(OFFERS_MARK + l)).join(' | ');
+	// Scored against `e.doc`, the document decompressed once per row (see the statement below).
+	const hasOffers = sql`(e.kind = 'service' or e.doc @@ ${offersMarkers}::tsquery)`;
+	const matches = (query: string) => sql`e.doc @@ ${query}::tsquery`;
+	// Our own constants, written into the statement as float literals.
+	const num = (x: number) => sql.raw(`${Number(x.toFixed(4))}::float8`);
+	// Per searched word: how well the entry matches it (0 when not at all).
+	const unitScores = queries.map(
+		(u) => sql`(${u.titleWhole ? sql`case when ${matches(u.titleWhole)} then ${num(SCORE.titleWhole)} ${u.titlePart ? sql`when ${matches(u.titlePart)} then ${num(SCORE.titlePart)}` : sql``} else 0 end` : u.titlePart ? sql`case when ${matches(u.titlePart)} then ${num(SCORE.titlePart)} else 0 end` : sql`0::float8`}
+			+ ${u.concept ? sql`case when ${matches(u.concept)} then ${num(SCORE.concept * u.quality)} ${u.relatedConcept ? sql`when ${matches(u.relatedConcept)} then ${num(SCORE.relatedConcept * u.quality)}` : sql``} else 0 end` : u.relatedConcept ? sql`case when ${matches(u.relatedConcept)} then ${num(SCORE.relatedConcept * u.quality)} else 0 end` : sql`0`}
+			+ ${u.text ? sql`case when ${matches(u.text)} then ${num(SCORE.text)} when ${matches(u.any)} then ${num(SCORE.detail)} else 0 end` : sql`0`})`
+	);
+	const phrase = q.text.trim().replace(/\s+/g, ' ').toLowerCase().slice(0, 300);
+	// Titles in the reader's language, German and English (an actor's title is its name).
+	const titles = [...new Set([q.lang, 'de', 'en'])].map((l) => sql`lower(e.title->>${l})`);
+	const exact = queries.length ? sql`case when ${sql.join(titles.map((t) => sql`${t} = ${phrase}`), sql` or `)} then ${num(SCORE.exactTitle)} else 0 end` : sql`0`;
+	const unitColumns = unitScores.map((s, i) => sql`${s} as u${sql.raw(String(i))}`);
+	const coverage = queries.length ? sql.raw(queries.map((_, i) => `(u${i} > 0)::int`).join(' + ')) : sql`0`;
+	const strength = queries.length ? sql.raw(queries.map((_, i) => `u${i}`).join(' + ')) : sql`0`;
 	const title = sql`coalesce(e.title->>${q.lang}, e.title->>'de', e.organization_name)`;
 	const order = (t: string) => {
 		const tail = sql.raw(`(${t}.kind = 'service') desc, ${t}.sort_title, ${t}.entity_id`);
 		return q.sort === 'distance' && q.near ? sql`${sql.raw(t)}.distance_km asc nulls last, ${sql.raw(t)}.score desc, ${tail}` : sql`${sql.raw(t)}.score desc, ${tail}`;
 	};
-	// Phase one ranks the matching entries by their keys only (a bounded top-N sort); phase two
+	// Phase one scores the matching entries by their keys only (a bounded top-N sort); phase two
 	// reads the page's rows.
 	const result = await db.execute<Record<string, unknown>>(sql`
-		with ranked as (
-			select m.*, count(*) over () as total
+		with scored as (
+			select s.kind, s.entity_id, s.distance_km, s.sort_title, ${coverage} as coverage,
+			       (s.base + ${num(SCORE.perWord)} * (${coverage}) + ${strength})::float8 as score
 			from (
-				select e.kind, e.entity_id, ${score} as score, ${distance} as distance_km, ${title} as sort_title
-				from search_entry e
-				where ${sql.join(conditions, sql` and `)}
-				-- Not flattened: the scan computes the score, so the window keeps narrow rows.
+				select e.kind, e.entity_id, ${distance} as distance_km, ${title} as sort_title,
+				       (${exact} + case when ${hasOffers} then ${num(SCORE.hasOffers)} else 0 end)::float8 as base
+				       ${unitColumns.length ? sql`, ${sql.join(unitColumns, sql`, `)}` : sql``}
+				-- A document is stored compressed, and PostgreSQL decompresses it for every @@ anew:
+				-- concatenated with nothing, it is decompressed once and scored from memory (without
+				-- search text only actors' documents are read, once each).
+				from (
+					select e.kind, e.entity_id, e.title, e.organization_name, e.latitude, e.longitude,
+					       ${queries.length ? sql`e.document || ''::tsvector` : sql`e.document`} as doc
+					from search_entry e
+					where ${sql.join(conditions, sql` and `)}
+					offset 0
+				) e
+				-- Not flattened: each word's score is computed once per row.
 				offset 0
-			) m
+			) s
+		), ranked as (
+			select m.*, count(*) over () as total, max(m.coverage) over () as best_coverage
+			from scored m
 			order by ${order('m')}
 			limit ${q.perPage} offset ${(q.page - 1) * q.perPage}
 		)
 		select e.kind, e.entity_id, e.title, e.organization_name, e.theme_fields, e.subtopics, e.languages, e.cost_kind,
 		       e.low_threshold, e.step_free, e.status, e.latitude, e.longitude, e.is_demo,
-		       r.score, r.distance_km, r.total, ${openNow} as open_now
+		       r.score, r.distance_km, r.total, r.best_coverage, ${openNow} as open_now
 		from ranked r join search_entry e on e.kind = r.kind and e.entity_id = r.entity_id
 		order by ${order('r')}`);
 	const rows = result.rows;
 	let total = rows.length ? Number(rows[0].total) : 0;
+	let bestCoverage = rows.length ? Number(rows[0].best_coverage) : 0;
 	if (!rows.length && q.page > 1) {
 		const counted = await db.execute<{ n: string }>(sql`select count(*) as n from search_entry e where ${sql.join(conditions, sql` and `)}`);
 		total = Number(counted.rows[0].n);
+		bestCoverage = queries.length;
 	}
 	return {
 		hits: rows.map((r) => ({
@@ -349,7 +463,8 @@ async function runSearch(
 		})),
 		total,
 		page: q.page,
-		perPage: q.perPage
+		perPage: q.perPage,
+		bestCoverage
 	};
 }
 

@@ -671,9 +671,11 @@ export async function deleteEntry(db: Db, principal: Principal, kind: EntryKind,
 		const place = await requireEditable(tx, principal, kind, id);
 		const table = kind === 'service' ? service : organization;
 		const services = kind === 'organization' ? await tx.select({ id: service.id }).from(service).where(eq(service.organizationId, id)) : [];
+		// An offer's actor is re-indexed too: whether it has offers decides its rank (issue 12 §1).
+		const owner = kind === 'service' ? await tx.select({ id: service.organizationId }).from(service).where(eq(service.id, id)) : [];
 		await tx.delete(table).where(eq(table.id, id));
 		await audit(tx, auditBy(principal, undefined), place.municipalityId, 'delete', kind, id, {});
-		await refreshSearchEntries(tx, kind === 'service' ? { serviceIds: [id] } : { organizationIds: [id], serviceIds: services.map((s) => s.id) });
+		await refreshSearchEntries(tx, kind === 'service' ? { serviceIds: [id], organizationIds: owner.map((o) => o.id) } : { organizationIds: [id], serviceIds: services.map((s) => s.id) });
 	});
 }
 

@@ -8,6 +8,8 @@
  * Sending needs `directory:edit` on the entry; the provider's confirmation and correction act as
  * `systemPrincipal('provider-link')` once the token has been checked here.
  * Every function takes `now`, so expiry can be tested with a moved clock.
+ * The mail is in the provider's language — the language the entry was written in, where the
+ * platform has it — with German beside it (issue 12 §4).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
@@ -15,8 +17,9 @@ import { auditActor, isUser, systemPrincipal, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
 import type { Db, DbOrTx } from '../db/client';
 import { ValidationError } from '../core/errors';
-import { sendMail } from '../core/mail';
+import { composeMail, mailLanguages, sendMail } from '../core/mail';
 import { isEmail } from '../core/validation';
+import { locales } from '../../paraglide/runtime.js';
 import { LIMITS } from './model';
 import { verificationLink } from './schema';
 import {
@@ -38,7 +41,7 @@ import { originalLanguage, withVersion } from './texts';
 /** Days a link is valid unless the caller says otherwise. */
 const LINK_DAYS = 14;
 /** Who confirmed, as shown in "last verified by". */
-const PROVIDER_VERIFIER = 'provider (email link)';
+export const PROVIDER_VERIFIER = 'provider (email link)';
 /** The audit actor label of changes made through a link. */
 const PROVIDER_ACTOR = 'provider-link';
 /** Who acts when a provider uses a checked link. */
@@ -69,17 +72,24 @@ function entryEmail(linked: LinkedEntry): string {
 	return linked.kind === 'service' ? linked.entry.email || linked.entry.organization.email : linked.entry.email;
 }
 
-/** What the mail says; the caller translates it into the staff member's language. */
+/** What the mail says in one language; the caller supplies it for any language asked. */
 export interface LinkMailTexts {
 	subject: string;
 	body: (link: string, entryName: string, expires: Date) => string;
 }
 
+/** The language the provider wrote the entry in (its name for an offer, its description for an actor). */
+function providerLanguage(linked: LinkedEntry): string | null {
+	return (linked.kind === 'service' ? originalLanguage(linked.entry.name) : originalLanguage(linked.entry.description)) ?? null;
+}
+
 /**
- * Creates a link for an entry and emails it (SMTP, or an `.eml` file in `<DATA_DIR>/outbox`),
- * audited as the principal (who is named as the link's creator).
+ * Creates a link for an entry and emails it (SMTP, or an `.eml` file in `<DATA_DIR>/outbox`) in
+ * the provider's language with German beside it, audited as the principal (who is named as the
+ * link's creator).
  * @param options.email overrides the entry's email; `days` the validity (1–90).
- * @param linkFor builds the absolute URL from the token, e.g. `https://…/de/verify/<token>`.
+ * @param linkFor builds the absolute URL from the token in the mail's first language, e.g.
+ *   `https://…/tr/verify/<token>`; `texts` the mail in a given language.
  * @returns the address the mail went to and when the link expires (the token is not returned:
  *   it exists only in the mail).
  * @throws ValidationError `id: not_found`, `email: required` (no address known),
@@ -91,7 +101,7 @@ export async function sendVerificationLink(
 	principal: Principal,
 	kind: EntryKind,
 	id: string,
-	options: { email?: string; days?: number; now?: Date; linkFor: (token: string) => string; texts: LinkMailTexts }
+	options: { email?: string; days?: number; now?: Date; linkFor: (token: string, locale: string) => string; texts: (locale: string) => LinkMailTexts }
 ): Promise<{ email: string; expiresAt: Date }> {
 	const now = options.now ?? new Date();
 	const linked = await loadEntry(db, kind, id);
@@ -119,7 +129,17 @@ export async function sendVerificationLink(
 		// The address is personal data of the provider: the audit names only that a link was sent.
 		await recordAudit(tx, { ...auditActor(principal), municipalityId: linked.entry.municipalityId, action: 'send_verification_link', entityType: kind, entityId: id, changes: { expiresAt: [null, expiresAt.toISOString()] } });
 	});
-	await sendMail({ to: email, subject: options.texts.subject, text: options.texts.body(options.linkFor(token), name, expiresAt) });
+	const langs = mailLanguages([providerLanguage(linked)], locales, true);
+	const link = options.linkFor(token, langs[0]);
+	await sendMail(
+		composeMail(
+			email,
+			langs.map((lang) => {
+				const texts = options.texts(lang);
+				return { lang, subject: texts.subject, text: texts.body(link, name, expiresAt) };
+			})
+		)
+	);
 	return { email, expiresAt };
 }
 

@@ -4,7 +4,8 @@
  * names its Sozialräume) and one Stadtbezirk by id (a district report names its scope).
  * Issue 4 §1, §7. Boundaries are never read here.
  */
-import { asc, eq, inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
+import { compareNames } from '../../format';
 import { isUuid } from '../core/validation';
 import type { DbOrTx } from '../db/client';
 import { district, socialSpace } from './schema';
@@ -17,15 +18,15 @@ export interface SocialSpacePlace {
 	districtId: string;
 }
 
-/** The Sozialräume in `ids` that exist (ids that are not UUIDs are ignored), by name. */
+/** The Sozialräume in `ids` that exist (ids that are not UUIDs are ignored), by name in reading order (`compareNames`), then id. */
 export async function socialSpacePlaces(db: DbOrTx, ids: readonly string[]): Promise<SocialSpacePlace[]> {
 	const valid = [...new Set(ids.filter(isUuid))];
 	if (!valid.length) return [];
-	return db
+	const rows = await db
 		.select({ id: socialSpace.id, name: socialSpace.name, municipalityId: socialSpace.municipalityId, districtId: socialSpace.districtId })
 		.from(socialSpace)
-		.where(inArray(socialSpace.id, valid))
-		.orderBy(asc(socialSpace.name), asc(socialSpace.id));
+		.where(inArray(socialSpace.id, valid));
+	return rows.sort((a, b) => compareNames(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The Stadtbezirk with this id (name and municipality), or null when `id` is not a UUID or unknown. */

@@ -52,7 +52,7 @@ export const commands: CliCommand[] = [
 			const municipality = required(values, 'municipality');
 			const text = await readFile(file, 'utf8');
 			const { importBoundaries } = await import('./importers');
-			await withDatabase(async (h) =>
+			await withDatabase(async (h) => {
 				printSummary(
 					file,
 					await importBoundaries(h.db, CLI, {
@@ -65,8 +65,10 @@ export const commands: CliCommand[] = [
 						districtCodeProperty: optional(values, 'district-code-property'),
 						districtNameProperty: optional(values, 'district-name-property')
 					})
-				)
-			);
+				);
+				// Places are put into Stadtteile when they are saved; earlier ones wait for this command.
+				if (level === 'social_space') console.log(`places saved before these boundaries: npm run cli -- place locations ${municipality}`);
+			});
 		}
 	},
 	{

@@ -9,24 +9,30 @@ import type { Feature, Geometry, MultiPolygon, Polygon, Position } from 'geojson
 /** [minLon, minLat, maxLon, maxLat] */
 export type BBox = [number, number, number, number];
 
+/** Why a geometry is not a usable boundary: a code with its parameters (texts: the importers, the upload page). */
+export interface BoundaryIssue {
+	code: 'geometry_missing' | 'geometry_type' | 'no_coordinates' | 'no_rings' | 'ring_too_short' | 'position_not_numbers' | 'position_outside_wgs84' | 'ring_not_closed';
+	params?: Record<string, string | number>;
+}
+
 /**
  * Why a geometry is not a usable boundary, or null if it is one. A boundary is a Polygon or
  * MultiPolygon whose rings are closed, have ≥ 4 positions, and lie in WGS84 lon/lat ranges.
  */
-export function boundaryProblem(geometry: unknown): string | null {
-	if (!geometry || typeof geometry !== 'object') return 'geometry is missing';
+export function boundaryIssue(geometry: unknown): BoundaryIssue | null {
+	if (!geometry || typeof geometry !== 'object') return { code: 'geometry_missing' };
 	const g = geometry as { type?: unknown; coordinates?: unknown };
 	if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') {
-		return `geometry type must be Polygon or MultiPolygon, got ${JSON.stringify(g.type)}`;
+		return { code: 'geometry_type', params: { type: JSON.stringify(g.type) ?? 'undefined' } };
 	}
 	if (!Array.isArray(g.coordinates) || g.coordinates.length === 0) {
-		return 'geometry has no coordinates';
+		return { code: 'no_coordinates' };
 	}
 	const polygons = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as unknown[];
 	for (const polygon of polygons) {
-		if (!Array.isArray(polygon) || polygon.length === 0) return 'polygon has no rings';
+		if (!Array.isArray(polygon) || polygon.length === 0) return { code: 'no_rings' };
 		for (const ring of polygon) {
-			if (!Array.isArray(ring) || ring.length < 4) return 'a ring has fewer than 4 positions';
+			if (!Array.isArray(ring) || ring.length < 4) return { code: 'ring_too_short' };
 			for (const pos of ring) {
 				if (
 					!Array.isArray(pos) ||
@@ -36,15 +42,15 @@ export function boundaryProblem(geometry: unknown): string | null {
 					!Number.isFinite(pos[0]) ||
 					!Number.isFinite(pos[1])
 				) {
-					return 'a position is not a pair of numbers';
+					return { code: 'position_not_numbers' };
 				}
 				if (pos[0] < -180 || pos[0] > 180 || pos[1] < -90 || pos[1] > 90) {
-					return `position [${pos[0]}, ${pos[1]}] is outside WGS84 longitude/latitude ranges`;
+					return { code: 'position_outside_wgs84', params: { lon: pos[0], lat: pos[1] } };
 				}
 			}
 			const first = ring[0] as Position;
 			const last = ring[ring.length - 1] as Position;
-			if (first[0] !== last[0] || first[1] !== last[1]) return 'a ring is not closed';
+			if (first[0] !== last[0] || first[1] !== last[1]) return { code: 'ring_not_closed' };
 		}
 	}
 	return null;

@@ -4,25 +4,126 @@
  * writes in one transaction: a file with any error changes nothing and throws an ImportError
  * that names the file, the feature index or line, and the reason. Every write is audited under
  * the principal (the command line imports as `cli`, the demo loader as `demo-loader`).
+ *
+ * The administration pages (issue 12 §5) use the same importers: a dry run (`dryRun`) runs the
+ * very same transaction and rolls it back, reporting what would change record by record; the
+ * problems of a rejected file are also given as data (`AreaImportError.details`: feature or
+ * line, field, code), so the page can say them in the reader's language.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, TransactionRollbackError } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
 import { auditActor, authorize, type Principal } from '../access';
-import { diffRecords, recordAudit } from '../audit/service';
+import { diffRecords, recordAudit, type ChangeSet } from '../audit/service';
 import type { Db, DbOrTx, Tx } from '../db/client';
 import { ImportError, ValidationError, type FieldIssue } from '../core/errors';
 import { slugify } from '../core/text';
-import { boundaryProblem } from './geojson';
+import { boundaryIssue } from './geojson';
 import { isAsOf, isMetricName, parseDecimal } from './model';
 import { district, socialSpace, statistic } from './schema';
 import { getDistricts, getSocialSpaces, listDistricts, listSocialSpaces, requireMunicipality } from './service';
+
+/** One record an import creates or changes, with its field-level changes (boundaries as `['…', '…']`). */
+export interface ImportChange {
+	record: string;
+	/** The area's name (boundaries), or the area a statistic is about (`null`: the municipality). */
+	name: string | null;
+	action: 'create' | 'update';
+	changes: ChangeSet;
+}
 
 /** What an import did. `skipped` lists records left as they were, each with its reason. */
 export interface ImportSummary {
 	created: number;
 	updated: number;
 	skipped: { record: string; reason: string }[];
+}
+
+/** What a boundary or statistics import did (or, in a dry run, would do), with the created and updated records. */
+export interface AreaImportSummary extends ImportSummary {
+	changes: ImportChange[];
+}
+
+/**
+ * One problem of an import file as data: where (a feature's index, 0-based as in the file, with
+ * its name when known; or a CSV line, 1 = the header), which property or column, and why (a code
+ * with parameters).
+ */
+export interface ImportProblem {
+	feature?: number;
+	name?: string;
+	line?: number;
+	field?: string;
+	code: string;
+	params?: Record<string, string | number>;
+}
+
+/** The English text of a problem, as the command line prints it. */
+function problemText(p: ImportProblem): string {
+	const q = p.params ?? {};
+	const reason: Record<string, () => string> = {
+		not_json: () => `not valid JSON: ${q.reason}`,
+		not_feature_collection: () => 'top level must be a GeoJSON FeatureCollection with a "features" array',
+		not_feature: () => 'not a GeoJSON Feature',
+		name_missing: () => `property "${p.field}" (the name) is missing or empty`,
+		district_missing: () => `property "${p.field}" (its district) is missing or empty`,
+		name_repeats: () => `the name repeats feature ${q.other}`,
+		code_repeats: () => `the code "${q.code}" repeats feature ${q.other}`,
+		no_features: () => 'the FeatureCollection has no features',
+		unknown_district: () => `no district with ${q.match} "${q.value}" in this municipality (import the districts first)`,
+		geometry_missing: () => 'geometry is missing',
+		geometry_type: () => `geometry type must be Polygon or MultiPolygon, got ${q.type}`,
+		no_coordinates: () => 'geometry has no coordinates',
+		no_rings: () => 'polygon has no rings',
+		ring_too_short: () => 'a ring has fewer than 4 positions',
+		position_not_numbers: () => 'a position is not a pair of numbers',
+		position_outside_wgs84: () => `position [${q.lon}, ${q.lat}] is outside WGS84 longitude/latitude ranges`,
+		ring_not_closed: () => 'a ring is not closed',
+		not_csv: () => `not valid CSV: ${q.reason}`,
+		no_rows: () => 'the file has no data rows',
+		columns_missing: () => `column(s) ${q.columns} not in header (${q.header})`,
+		key_column_required: () => 'a key column naming the area is required',
+		as_of_required: () => 'an as-of date or column is required',
+		source_required: () => 'a source or source column is required',
+		invalid_metric: () => `metric "${q.metric}" must be lower-case letters, digits and _`,
+		unknown_area: () => `no ${q.level === 'district' ? 'district' : 'social space'} with ${q.match} "${q.value}" in ${q.municipality}`,
+		not_a_number: () => `column "${p.field}": "${q.value}" is not a number`,
+		invalid_as_of: () => `as-of date "${q.value}" is not YYYY, YYYY-MM or YYYY-MM-DD`,
+		source_empty: () => 'the source is empty'
+	};
+	const where = p.feature !== undefined ? `feature ${p.feature}${p.name ? ` ("${p.name}")` : ''}` : p.line !== undefined ? `line ${p.line}` : null;
+	const text = reason[p.code]?.() ?? p.code;
+	return where ? `${where}: ${text}` : text;
+}
+
+/** An import file was rejected: `ImportError` with its problems also as data. */
+export class AreaImportError extends ImportError {
+	constructor(
+		file: string,
+		public readonly details: ImportProblem[]
+	) {
+		super(file, details.map(problemText));
+		this.name = 'AreaImportError';
+	}
+}
+
+/**
+ * Runs an import's writes in one transaction. A dry run rolls the transaction back after the
+ * writes, so it checks and counts with exactly the statements and constraints of the import and
+ * leaves the database as it was.
+ */
+async function inTransaction(db: Db, dryRun: boolean | undefined, work: (tx: Tx) => Promise<AreaImportSummary>): Promise<AreaImportSummary> {
+	if (!dryRun) return db.transaction(work);
+	let summary: AreaImportSummary | undefined;
+	try {
+		await db.transaction(async (tx) => {
+			summary = await work(tx);
+			tx.rollback();
+		});
+	} catch (e) {
+		if (!(e instanceof TransactionRollbackError)) throw e;
+	}
+	return summary!;
 }
 
 /** Options of a boundary import. Property names default to `name`, `code`, `district_code`. */
@@ -39,10 +140,13 @@ export interface BoundaryImportOptions {
 	districtCodeProperty?: string;
 	/** Social spaces: the property holding the name of their district (instead of a code). */
 	districtNameProperty?: string;
+	/** Check and count only: nothing is written (the transaction is rolled back). */
+	dryRun?: boolean;
 }
 
 interface ParsedArea {
 	record: string;
+	index: number;
 	name: string;
 	code: string | null;
 	boundary: Geometry;
@@ -56,16 +160,16 @@ function propertyText(value: unknown): string | null {
 }
 
 function parseFeatureCollection(options: BoundaryImportOptions): ParsedArea[] {
-	const problems: string[] = [];
+	const problems: ImportProblem[] = [];
 	let data: unknown;
 	try {
 		data = JSON.parse(options.text);
 	} catch (e) {
-		throw new ImportError(options.file, [`not valid JSON: ${(e as Error).message}`]);
+		throw new AreaImportError(options.file, [{ code: 'not_json', params: { reason: (e as Error).message } }]);
 	}
 	const fc = data as { type?: unknown; features?: unknown };
 	if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
-		throw new ImportError(options.file, ['top level must be a GeoJSON FeatureCollection with a "features" array']);
+		throw new AreaImportError(options.file, [{ code: 'not_feature_collection' }]);
 	}
 	const nameProp = options.nameProperty ?? 'name';
 	const codeProp = options.codeProperty ?? 'code';
@@ -78,57 +182,57 @@ function parseFeatureCollection(options: BoundaryImportOptions): ParsedArea[] {
 	const seenCodes = new Map<string, number>();
 	fc.features.forEach((f: unknown, i: number) => {
 		const feature = f as { type?: unknown; properties?: Record<string, unknown> | null; geometry?: unknown };
-		const label = `feature ${i}`;
 		if (!feature || feature.type !== 'Feature') {
-			problems.push(`${label}: not a GeoJSON Feature`);
+			problems.push({ feature: i, code: 'not_feature' });
 			return;
 		}
 		const props = feature.properties ?? {};
 		const name = propertyText(props[nameProp]);
-		const where = name ? `${label} ("${name}")` : label;
-		if (!name) problems.push(`${label}: property "${nameProp}" (the name) is missing or empty`);
+		const at = { feature: i, ...(name ? { name } : {}) };
+		if (!name) problems.push({ feature: i, field: nameProp, code: 'name_missing' });
 		const code = propertyText(props[codeProp]);
-		const geometryProblem = boundaryProblem(feature.geometry);
-		if (geometryProblem) problems.push(`${where}: ${geometryProblem}`);
+		const geometryIssue = boundaryIssue(feature.geometry);
+		if (geometryIssue) problems.push({ ...at, field: 'geometry', ...geometryIssue });
 		let districtKey: string | undefined;
 		if (districtProp) {
 			districtKey = propertyText(props[districtProp]) ?? undefined;
-			if (!districtKey) problems.push(`${where}: property "${districtProp}" (its district) is missing or empty`);
+			if (!districtKey) problems.push({ ...at, field: districtProp, code: 'district_missing' });
 		}
 		if (name) {
 			const key = name.toLowerCase();
-			if (seenNames.has(key)) problems.push(`${where}: the name repeats feature ${seenNames.get(key)}`);
+			if (seenNames.has(key)) problems.push({ ...at, field: nameProp, code: 'name_repeats', params: { other: seenNames.get(key)! } });
 			else seenNames.set(key, i);
 		}
 		if (code) {
-			if (seenCodes.has(code)) problems.push(`${where}: the code "${code}" repeats feature ${seenCodes.get(code)}`);
+			if (seenCodes.has(code)) problems.push({ ...at, field: codeProp, code: 'code_repeats', params: { code, other: seenCodes.get(code)! } });
 			else seenCodes.set(code, i);
 		}
-		if (name && !geometryProblem) {
-			out.push({ record: where, name, code, boundary: feature.geometry as Geometry, districtKey });
+		if (name && !geometryIssue) {
+			out.push({ record: `feature ${i} ("${name}")`, index: i, name, code, boundary: feature.geometry as Geometry, districtKey });
 		}
 	});
-	if (fc.features.length === 0) problems.push('the FeatureCollection has no features');
-	if (problems.length) throw new ImportError(options.file, problems);
+	if (fc.features.length === 0) problems.push({ code: 'no_features' });
+	if (problems.length) throw new AreaImportError(options.file, problems);
 	return out;
 }
 
 /**
  * Imports district or social-space boundaries of a municipality. Existing areas are matched by
  * code, else by name, and updated; unchanged ones are reported as skipped. Each created or
- * changed area is audited (`import` of `district` | `social_space`).
+ * changed area is audited (`import` of `district` | `social_space`). With `dryRun` the same
+ * transaction is rolled back: the summary says what the import would do.
  * @throws NotFoundError for an unknown municipality.
  * @throws AccessDeniedError without `geography:manage` on it.
- * @throws ImportError for any bad feature.
+ * @throws AreaImportError (an ImportError) for any bad feature.
  */
-export async function importBoundaries(db: Db, principal: Principal, options: BoundaryImportOptions): Promise<ImportSummary> {
+export async function importBoundaries(db: Db, principal: Principal, options: BoundaryImportOptions): Promise<AreaImportSummary> {
 	const m = await requireMunicipality(db, options.municipality);
 	authorize(principal, 'geography:manage', { municipalityId: m.id });
 	const areas = parseFeatureCollection(options);
-	return db.transaction((tx) => upsertAreas(tx, principal, m.id, areas, options));
+	return inTransaction(db, options.dryRun, (tx) => upsertAreas(tx, principal, m.id, areas, options));
 }
 
-/** The district id of each social space, by its district code or name. @throws ImportError. */
+/** The district id of each social space, by its district code or name. @throws AreaImportError. */
 async function districtsOf(
 	tx: Tx,
 	municipalityId: string,
@@ -137,19 +241,18 @@ async function districtsOf(
 ): Promise<Map<ParsedArea, string>> {
 	const districts = await listDistricts(tx, municipalityId);
 	const byName = !!options.districtNameProperty;
-	const problems: string[] = [];
+	const field = options.districtNameProperty ?? options.districtCodeProperty ?? 'district_code';
+	const problems: ImportProblem[] = [];
 	const districtOf = new Map<ParsedArea, string>();
 	for (const a of areas) {
 		const d = districts.find((x) =>
 			byName ? x.name.toLowerCase() === a.districtKey!.toLowerCase() : x.code === a.districtKey
 		);
 		if (!d) {
-			problems.push(
-				`${a.record}: no district with ${byName ? 'name' : 'code'} "${a.districtKey}" in this municipality (import the districts first)`
-			);
+			problems.push({ feature: a.index, name: a.name, field, code: 'unknown_district', params: { match: byName ? 'name' : 'code', value: a.districtKey! } });
 		} else districtOf.set(a, d.id);
 	}
-	if (problems.length) throw new ImportError(options.file, problems);
+	if (problems.length) throw new AreaImportError(options.file, problems);
 	return districtOf;
 }
 
@@ -164,14 +267,14 @@ async function upsertAreas(
 	municipalityId: string,
 	areas: ParsedArea[],
 	options: BoundaryImportOptions
-): Promise<ImportSummary> {
+): Promise<AreaImportSummary> {
 	const isDistrict = options.level === 'district';
 	const districtOf = isDistrict ? null : await districtsOf(tx, municipalityId, areas, options);
 	const existing: { id: string; name: string; code: string | null; boundary: unknown; districtId?: string }[] = isDistrict
 		? await listDistricts(tx, municipalityId, { withBoundaries: true })
 		: await listSocialSpaces(tx, { municipalityId, withBoundaries: true });
 	const table = isDistrict ? district : socialSpace;
-	const summary: ImportSummary = { created: 0, updated: 0, skipped: [] };
+	const summary: AreaImportSummary = { created: 0, updated: 0, skipped: [], changes: [] };
 	for (const a of areas) {
 		const columns = {
 			name: a.name,
@@ -200,6 +303,7 @@ async function upsertAreas(
 			id = row.id;
 			summary.created++;
 		}
+		summary.changes.push({ record: a.record, name: a.name, action: match ? 'update' : 'create', changes });
 		await recordAudit(tx, {
 			...auditActor(principal),
 			municipalityId,
@@ -231,6 +335,8 @@ export interface StatisticsImportOptions {
 	/** Fixed source text, or the column holding it. */
 	source?: string;
 	sourceColumn?: string;
+	/** Check and count only: nothing is written (the transaction is rolled back). */
+	dryRun?: boolean;
 }
 
 /** A statistic row ready to write (used by the importer and the demo loader). */
@@ -244,17 +350,27 @@ export interface StatisticInput {
 	source: string;
 }
 
-/** Writes statistics, replacing a value with the same area, metric and as-of date; no checks, no audit. */
-async function writeStatistics(tx: DbOrTx, municipalityId: string, rows: (StatisticInput & { record: string })[]): Promise<ImportSummary> {
-	const summary: ImportSummary = { created: 0, updated: 0, skipped: [] };
+/**
+ * Writes statistics, replacing a value with the same area, metric and as-of date; no checks, no
+ * audit. `areaName` names the area of a row in the summary's changes.
+ */
+async function writeStatistics(
+	tx: DbOrTx,
+	municipalityId: string,
+	rows: (StatisticInput & { record: string })[],
+	areaName: (r: StatisticInput) => string | null = () => null
+): Promise<AreaImportSummary> {
+	const summary: AreaImportSummary = { created: 0, updated: 0, skipped: [], changes: [] };
 	for (const r of rows) {
+		const { record, ...values } = r;
 		const inserted = await tx
 			.insert(statistic)
-			.values({ municipalityId, ...r })
+			.values({ municipalityId, ...values })
 			.onConflictDoNothing()
 			.returning({ id: statistic.id });
 		if (inserted.length) {
 			summary.created++;
+			summary.changes.push({ record, name: areaName(r), action: 'create', changes: diffRecords(null, { metric: r.metric, asOf: r.asOf, value: r.value, unit: r.unit, source: r.source }) });
 			continue;
 		}
 		const [current] = await tx
@@ -271,13 +387,14 @@ async function writeStatistics(tx: DbOrTx, municipalityId: string, rows: (Statis
 				)
 			);
 		if (current.value === r.value && current.unit === r.unit && current.source === r.source) {
-			summary.skipped.push({ record: r.record, reason: 'unchanged' });
+			summary.skipped.push({ record, reason: 'unchanged' });
 		} else {
 			await tx
 				.update(statistic)
 				.set({ value: r.value, unit: r.unit, source: r.source })
 				.where(eq(statistic.id, current.id));
 			summary.updated++;
+			summary.changes.push({ record, name: areaName(r), action: 'update', changes: { metric: [r.metric, r.metric], asOf: [r.asOf, r.asOf], ...diffRecords(current, { value: r.value, unit: r.unit, source: r.source }) } });
 		}
 	}
 	return summary;
@@ -320,7 +437,7 @@ export async function upsertStatistics(
 	db: DbOrTx,
 	principal: Principal,
 	input: { municipalityId: string; rows: (StatisticInput & { record: string })[] }
-): Promise<ImportSummary> {
+): Promise<AreaImportSummary> {
 	authorize(principal, 'geography:manage', { municipalityId: input.municipalityId });
 	return db.transaction(async (tx) => {
 		const issues = await statisticIssues(tx, input.municipalityId, input.rows);
@@ -340,20 +457,24 @@ export async function upsertStatistics(
 
 /**
  * Imports one metric from a CSV file, one row per area; audited as one `import` of `statistic`
- * naming the metric, the counts and the file.
+ * naming the metric, the counts and the file. With `dryRun` the same transaction is rolled
+ * back: the summary says what the import would do.
  * @throws NotFoundError for an unknown municipality.
  * @throws AccessDeniedError without `geography:manage` on it.
- * @throws ImportError naming each bad line (unknown area, non-numeric value, bad or missing
- *   date, missing source, missing column).
+ * @throws AreaImportError (an ImportError) naming each bad line (unknown area, non-numeric
+ *   value, bad or missing date, missing source, missing column).
  */
-export async function importStatistics(db: Db, principal: Principal, options: StatisticsImportOptions): Promise<ImportSummary> {
+export async function importStatistics(db: Db, principal: Principal, options: StatisticsImportOptions): Promise<AreaImportSummary> {
 	const m = await requireMunicipality(db, options.municipality);
 	authorize(principal, 'geography:manage', { municipalityId: m.id });
-	let records: Record<string, string>[];
+	const fail = (problem: ImportProblem): never => {
+		throw new AreaImportError(options.file, [problem]);
+	};
+	let records: Record<string, string>[] = [];
 	try {
 		records = parseCsv(options.text, { columns: true, skip_empty_lines: true, bom: true, trim: true });
 	} catch (e) {
-		throw new ImportError(options.file, [`not valid CSV: ${(e as Error).message}`]);
+		fail({ code: 'not_csv', params: { reason: (e as Error).message } });
 	}
 	const header = records.length ? Object.keys(records[0]) : [];
 	const needed = [
@@ -363,30 +484,26 @@ export async function importStatistics(db: Db, principal: Principal, options: St
 		options.source ? undefined : options.sourceColumn
 	].filter((c): c is string => !!c);
 	const missing = needed.filter((c) => !header.includes(c));
-	if (records.length === 0) throw new ImportError(options.file, ['the file has no data rows']);
+	if (records.length === 0) fail({ code: 'no_rows' });
 	if (missing.length) {
-		throw new ImportError(options.file, [`line 1: column(s) ${missing.map((c) => `"${c}"`).join(', ')} not in header (${header.join(', ')})`]);
+		fail({ line: 1, field: missing.join(', '), code: 'columns_missing', params: { columns: missing.map((c) => `"${c}"`).join(', '), header: header.join(', ') } });
 	}
-	if (options.level !== 'municipality' && !options.keyColumn) {
-		throw new ImportError(options.file, ['a key column naming the area is required']);
-	}
-	if (!options.asOf && !options.asOfColumn) throw new ImportError(options.file, ['an as-of date or column is required']);
-	if (!options.source && !options.sourceColumn) throw new ImportError(options.file, ['a source or source column is required']);
-	if (!isMetricName(options.metric)) {
-		throw new ImportError(options.file, [`metric "${options.metric}" must be lower-case letters, digits and _`]);
-	}
+	if (options.level !== 'municipality' && !options.keyColumn) fail({ code: 'key_column_required' });
+	if (!options.asOf && !options.asOfColumn) fail({ code: 'as_of_required' });
+	if (!options.source && !options.sourceColumn) fail({ code: 'source_required' });
+	if (!isMetricName(options.metric)) fail({ field: 'metric', code: 'invalid_metric', params: { metric: options.metric } });
 
-	return db.transaction(async (tx) => {
+	return inTransaction(db, options.dryRun, async (tx) => {
 		const areas: { id: string; name: string; code: string | null }[] =
 			options.level === 'district'
 				? await listDistricts(tx, m.id)
 				: options.level === 'social_space'
 					? await listSocialSpaces(tx, { municipalityId: m.id })
 					: [];
-		const problems: string[] = [];
+		const problems: ImportProblem[] = [];
 		const rows: (StatisticInput & { record: string })[] = [];
 		records.forEach((rec, i) => {
-			const line = `line ${i + 2}`;
+			const line = i + 2;
 			let areaId: string | null = null;
 			if (options.level !== 'municipality') {
 				const key = rec[options.keyColumn!];
@@ -394,7 +511,7 @@ export async function importStatistics(db: Db, principal: Principal, options: St
 					options.match === 'code' ? a.code === key : a.name.toLowerCase() === key.toLowerCase()
 				);
 				if (!area) {
-					problems.push(`${line}: no ${options.level === 'district' ? 'district' : 'social space'} with ${options.match} "${key}" in ${m.name}`);
+					problems.push({ line, field: options.keyColumn, code: 'unknown_area', params: { level: options.level, match: options.match, value: key, municipality: m.name } });
 					return;
 				}
 				areaId = area.id;
@@ -402,21 +519,21 @@ export async function importStatistics(db: Db, principal: Principal, options: St
 			const raw = rec[options.valueColumn];
 			const value = parseDecimal(raw);
 			if (value === null) {
-				problems.push(`${line}: column "${options.valueColumn}": "${raw}" is not a number`);
+				problems.push({ line, field: options.valueColumn, code: 'not_a_number', params: { value: raw } });
 				return;
 			}
 			const asOf = options.asOf ?? rec[options.asOfColumn!];
 			if (!isAsOf(asOf)) {
-				problems.push(`${line}: as-of date "${asOf}" is not YYYY, YYYY-MM or YYYY-MM-DD`);
+				problems.push({ line, field: options.asOf ? 'asOf' : options.asOfColumn, code: 'invalid_as_of', params: { value: asOf } });
 				return;
 			}
 			const source = options.source ?? rec[options.sourceColumn!];
 			if (!source) {
-				problems.push(`${line}: the source is empty`);
+				problems.push({ line, field: options.sourceColumn, code: 'source_empty' });
 				return;
 			}
 			rows.push({
-				record: line,
+				record: `line ${line}`,
 				districtId: options.level === 'district' ? areaId : null,
 				socialSpaceId: options.level === 'social_space' ? areaId : null,
 				metric: options.metric,
@@ -426,8 +543,9 @@ export async function importStatistics(db: Db, principal: Principal, options: St
 				source
 			});
 		});
-		if (problems.length) throw new ImportError(options.file, problems);
-		const summary = await writeStatistics(tx, m.id, rows);
+		if (problems.length) throw new AreaImportError(options.file, problems);
+		const names = new Map(areas.map((a) => [a.id, a.name]));
+		const summary = await writeStatistics(tx, m.id, rows, (r) => names.get(r.districtId ?? r.socialSpaceId ?? '') ?? null);
 		await recordAudit(tx, {
 			...auditActor(principal),
 			municipalityId: m.id,

@@ -49,3 +49,18 @@ export function isAsOf(text: string): boolean {
 export function parseDecimal(text: string): number | null {
 	return /^-?\d+([.,]\d+)?$/.test(text) ? Number(text.replace(',', '.')) : null;
 }
+
+/** An uploaded file waits this long for its confirmation after the preview (minutes). */
+export const UPLOAD_MINUTES = 60;
+
+/** The largest boundary or statistics file accepted in the browser (bytes); the body limit is 6 MB. */
+export const UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
+/**
+ * Attribution of the boundaries the demo loader imports, by municipality slug: their licences
+ * (CC BY, Datenlizenz Deutschland 2.0) ask for the source wherever the maps are shown. Only for
+ * demo municipalities (`isDemo`); sources and licences: `data/demo/LICENSES.md`.
+ */
+export const DEMO_BOUNDARY_SOURCES: Record<string, string> = {
+	koeln: 'Stadt Köln, Offene Daten „Stadtteile“ (CC BY)',
+	duesseldorf: 'Landeshauptstadt Düsseldorf, Amt für Statistik und Wahlen, Stand 31.12.2017 (Datenlizenz Deutschland 2.0)'
+};

@@ -110,3 +110,24 @@ export const statistic = pgTable(
 		index('statistic_social_space_idx').on(t.socialSpaceId)
 	]
 );
+
+/**
+ * A boundary or statistics file an administrator uploaded in the browser, kept between its
+ * preview and the confirmation (issue 12 §5), so the file is imported exactly as previewed
+ * without being sent twice. Held at most `UPLOAD_MINUTES`; deleted when imported or discarded.
+ * `uploaded_by` names the account (no foreign key: accounts build on geography, not the reverse).
+ */
+export const importUpload = pgTable('import_upload', {
+	id: uuid('id').primaryKey().defaultRandom(),
+	municipalityId: uuid('municipality_id')
+		.notNull()
+		.references(() => municipality.id, { onDelete: 'cascade' }),
+	uploadedBy: uuid('uploaded_by'),
+	/** `boundaries` or `statistics`. */
+	kind: text('kind').notNull(),
+	/** The importer's options as chosen on the upload form (level, properties, columns, …). */
+	options: jsonb('options').$type<Record<string, string>>().notNull(),
+	fileName: text('file_name').notNull(),
+	content: text('content').notNull(),
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+});

@@ -8,6 +8,7 @@ import { and, asc, count, eq, getTableColumns, inArray, isNotNull, isNull, or, s
 import type { Geometry } from 'geojson';
 import { auditActor, authorize, type Principal } from '../access';
 import { diffRecords, recordAudit } from '../audit/service';
+import { compareNames } from '../../format';
 import type { DbOrTx } from '../db/client';
 import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { slugify } from '../core/text';
@@ -108,11 +109,14 @@ export async function createMunicipality(db: DbOrTx, principal: Principal, input
 /** A district with the number of its social spaces. */
 export interface DistrictSummary extends District {
 	socialSpaceCount: number;
+	/** Whether the district has a boundary (also when `boundary` is left out). */
+	hasBoundary: boolean;
 }
 
 /**
  * The districts of a municipality, ordered by code then name. Boundaries are left out (null)
- * unless `withBoundaries` is set: they are large and pages draw them from `areaMap`.
+ * unless `withBoundaries` is set: they are large and pages draw them from `areaMap`;
+ * `hasBoundary` says whether there is one.
  */
 export async function listDistricts(
 	db: DbOrTx,
@@ -122,14 +126,15 @@ export async function listDistricts(
 	const rows = await db
 		.select({
 			d: { ...getTableColumns(district), boundary: options.withBoundaries ? district.boundary : sql<null>`null` },
-			socialSpaceCount: count(socialSpace.id)
+			socialSpaceCount: count(socialSpace.id),
+			hasBoundary: sql<boolean>`${district.boundary} is not null`
 		})
 		.from(district)
 		.leftJoin(socialSpace, eq(socialSpace.districtId, district.id))
 		.where(eq(district.municipalityId, municipalityId))
 		.groupBy(district.id)
 		.orderBy(sql`length(${district.code})`, asc(district.code), asc(district.name));
-	return rows.map((r) => ({ ...r.d, socialSpaceCount: r.socialSpaceCount }));
+	return rows.map((r) => ({ ...r.d, socialSpaceCount: r.socialSpaceCount, hasBoundary: r.hasBoundary }));
 }
 
 /** The district with this slug in the municipality, or null. */
@@ -146,21 +151,27 @@ export async function findDistrict(
 }
 
 /**
- * Social spaces of a municipality, optionally of one district, by name. Boundaries are left
- * out (null) unless `withBoundaries` is set.
+ * Social spaces of a municipality, optionally of one district, by name in reading order
+ * (`compareNames`: "Ölberg" beside "Oberbilk", numbers by value; the database's C collation
+ * orders by bytes). Boundaries are left out (null) unless `withBoundaries` is set;
+ * `hasBoundary` says whether there is one.
  */
-export function listSocialSpaces(
+export async function listSocialSpaces(
 	db: DbOrTx,
 	filter: { municipalityId: string; districtId?: string; withBoundaries?: boolean }
-): Promise<SocialSpace[]> {
+): Promise<(SocialSpace & { hasBoundary: boolean })[]> {
 	const where = filter.districtId
 		? and(eq(socialSpace.municipalityId, filter.municipalityId), eq(socialSpace.districtId, filter.districtId))
 		: eq(socialSpace.municipalityId, filter.municipalityId);
-	return db
-		.select({ ...getTableColumns(socialSpace), boundary: filter.withBoundaries ? socialSpace.boundary : sql<null>`null` })
+	const rows = await db
+		.select({
+			...getTableColumns(socialSpace),
+			boundary: filter.withBoundaries ? socialSpace.boundary : sql<null>`null`,
+			hasBoundary: sql<boolean>`${socialSpace.boundary} is not null`
+		})
 		.from(socialSpace)
-		.where(where)
-		.orderBy(asc(socialSpace.name));
+		.where(where);
+	return rows.sort((a, b) => compareNames(a.name, b.name));
 }
 
 const areaCache = new Map<string, { version: string; value: Promise<unknown> }>();
@@ -207,11 +218,11 @@ export function areaMap(db: DbOrTx, scope: { municipalityId: string } | { distri
 	});
 }
 
-/** Social spaces by id (any municipality), by name; ids that are not UUIDs or unknown are left out. */
-export function getSocialSpaces(db: DbOrTx, ids: readonly string[]): Promise<SocialSpace[]> {
+/** Social spaces by id (any municipality), by name (`compareNames`); ids that are not UUIDs or unknown are left out. */
+export async function getSocialSpaces(db: DbOrTx, ids: readonly string[]): Promise<SocialSpace[]> {
 	const valid = ids.filter(isUuid);
-	if (valid.length === 0) return Promise.resolve([]);
-	return db.select().from(socialSpace).where(inArray(socialSpace.id, valid)).orderBy(asc(socialSpace.name));
+	if (valid.length === 0) return [];
+	return (await db.select().from(socialSpace).where(inArray(socialSpace.id, valid))).sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** The social space with this id, or null (also when `id` is not a UUID). */

@@ -3,7 +3,8 @@
  * their districts and population (§3), and the statistics of the dashboards' areas (§4). Public
  * reference data (areas and official statistics), no personal data.
  */
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { compareAreas, compareNames } from '../../format';
 import type { DbOrTx } from '../db/client';
 import type { StatisticInput } from './importers';
 import { district, socialSpace } from './schema';
@@ -17,17 +18,20 @@ export interface SpaceWithDistrict {
 }
 
 /**
- * The social spaces of a municipality (or only `spaceId` of it) with their district, ordered by
- * district name, then name.
+ * The social spaces of a municipality (or only `spaceId` of it) with their district, in the
+ * city's order: districts by code ("Stadtbezirk 2" before "10"), then spaces by name
+ * (`compareAreas`, `compareNames`).
  */
-export function spacesWithDistricts(db: DbOrTx, municipalityId: string, spaceId?: string): Promise<SpaceWithDistrict[]> {
+export async function spacesWithDistricts(db: DbOrTx, municipalityId: string, spaceId?: string): Promise<SpaceWithDistrict[]> {
 	const where: SQL = spaceId ? and(eq(socialSpace.municipalityId, municipalityId), eq(socialSpace.id, spaceId))! : eq(socialSpace.municipalityId, municipalityId);
-	return db
-		.select({ id: socialSpace.id, name: socialSpace.name, districtId: district.id, districtName: district.name })
+	const rows = await db
+		.select({ id: socialSpace.id, name: socialSpace.name, districtId: district.id, districtName: district.name, districtCode: district.code })
 		.from(socialSpace)
 		.innerJoin(district, eq(district.id, socialSpace.districtId))
-		.where(where)
-		.orderBy(asc(district.name), asc(socialSpace.name));
+		.where(where);
+	return rows
+		.sort((a, b) => compareAreas({ code: a.districtCode, name: a.districtName }, { code: b.districtCode, name: b.districtName }) || compareNames(a.name, b.name))
+		.map((r) => ({ id: r.id, name: r.name, districtId: r.districtId, districtName: r.districtName }));
 }
 
 /** The population figure of a social space: `population`, or `eligible_voters` as a proxy. */

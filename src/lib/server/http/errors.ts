@@ -57,7 +57,9 @@ export async function handleForm<R, D extends Record<string, unknown> = Record<s
 	try {
 		return await work();
 	} catch (e) {
-		if (e instanceof ValidationError) return invalid(e.issues, redraw ? await redraw() : undefined) as ActionFailure<D & { errors: FormError[] }>;
-		httpError(e);
+		if (!(e instanceof ValidationError)) httpError(e);
+		// Redrawing reads again (e.g. the instance named by the form) and may be refused itself.
+		const drawn = redraw ? await Promise.resolve().then(redraw).catch((r: unknown) => httpError(r)) : undefined;
+		return invalid(e.issues, drawn) as ActionFailure<D & { errors: FormError[] }>;
 	}
 }

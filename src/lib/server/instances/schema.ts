@@ -51,6 +51,11 @@ export const instance = pgTable(
 		/** Languages spoken by staff, BCP 47 tags. */
 		languages: text('languages').array().notNull().default([]),
 		isDemo: boolean('is_demo').notNull().default(false),
+		/**
+		 * When the instance stopped working (issue 12 §5): it leaves the public lists and takes no
+		 * new staff; its records stay for their retention periods. Null while it works.
+		 */
+		retiredAt: timestamp('retired_at', { withTimezone: true }),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [unique().on(t.municipalityId, t.slug)]

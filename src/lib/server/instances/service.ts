@@ -4,9 +4,10 @@
  * "Instance". Instances and their profiles are public (profile and comparison pages); writes
  * authorise `instance:edit`.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { auditActor, authorize, type Principal } from '../access';
 import { diffRecords, recordAudit } from '../audit/service';
+import { compareNames } from '../../format';
 import type { DbOrTx } from '../db/client';
 import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { canonicalLanguageTag, isEmail, isHttpUrl, isUuid } from '../core/validation';
@@ -29,14 +30,14 @@ export interface InstanceDetail extends Instance {
 	socialSpaces: SocialSpace[];
 }
 
-/** Instances of a municipality (or all), by name. */
-export function listInstances(db: DbOrTx, municipalityId?: string): Promise<Instance[]> {
-	if (municipalityId !== undefined && !isUuid(municipalityId)) return Promise.resolve([]);
-	return db
+/** Instances of a municipality (or all), by name in reading order (`compareNames`: "Stadtbezirk 2" before "10"). */
+export async function listInstances(db: DbOrTx, municipalityId?: string): Promise<Instance[]> {
+	if (municipalityId !== undefined && !isUuid(municipalityId)) return [];
+	const rows = await db
 		.select()
 		.from(instance)
-		.where(municipalityId ? eq(instance.municipalityId, municipalityId) : undefined)
-		.orderBy(asc(instance.name));
+		.where(municipalityId ? eq(instance.municipalityId, municipalityId) : undefined);
+	return rows.sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** Instances serving at least one of the social spaces, by name. */
@@ -47,9 +48,8 @@ async function listInstancesServing(db: DbOrTx, socialSpaceIds: readonly string[
 		.selectDistinct({ i: instance })
 		.from(instance)
 		.innerJoin(instanceSocialSpace, eq(instanceSocialSpace.instanceId, instance.id))
-		.where(inArray(instanceSocialSpace.socialSpaceId, valid))
-		.orderBy(asc(instance.name));
-	return rows.map((r) => r.i);
+		.where(inArray(instanceSocialSpace.socialSpaceId, valid));
+	return rows.map((r) => r.i).sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** Instances serving at least one social space of a district, by name. */

@@ -22,6 +22,10 @@
  * documented for planners in docs/coverage.md and configurable per municipality
  * (`coverage_setting.rules`).
  *
+ * Residents per space (the "per 10,000" denominator): the newest `population` statistic of the
+ * space, and only where it has none the newest `eligible_voters` as a proxy, labelled so; the
+ * matrix lists which figures it used (`denominators`).
+ *
  * Sources, read through their modules' functions: the directory's offer counts, trigram sets and
  * languages (`directory/steering-reads.ts`, from `search_entry`: current offer = `status =
  * 'active'`, any visibility) and freshness period, geography's social spaces, districts and
@@ -104,11 +108,24 @@ export interface CoverageSpace {
 	cells: CoverageCell[];
 }
 
+/** One figure the matrix's "per 10,000 residents" rests on: a metric at a date, and for how many social spaces. */
+export interface Denominator {
+	metric: Population['metric'];
+	asOf: string;
+	spaces: number;
+}
+
 /** The whole matrix. */
 export interface CoverageMatrix {
 	municipalityId: string;
 	fields: string[];
 	spaces: CoverageSpace[];
+	/**
+	 * Which figures "per 10,000 residents" uses, so the page can say so: population first, then
+	 * eligible voters (a proxy), newest date first; `withoutPopulation` spaces have neither.
+	 */
+	denominators: Denominator[];
+	withoutPopulation: number;
 	rules: CoverageRules;
 	freshnessDays: number;
 	/** `YYYY-MM` of the first and last month of the unmet-topic window (Europe/Berlin). */
@@ -403,7 +420,19 @@ async function compute(db: DbOrTx, municipalityId: string, filters: CoverageFilt
 		});
 		return { ...s, population: pop, cells };
 	});
-	return { municipalityId, fields, spaces: out, rules, freshnessDays, unmetFrom: window.fromLabel, unmetTo: window.toLabel, totals };
+	return { municipalityId, fields, spaces: out, ...denominatorsOf(out), rules, freshnessDays, unmetFrom: window.fromLabel, unmetTo: window.toLabel, totals };
+}
+
+/** The figures the spaces' "per 10,000 residents" rest on, counted per metric and date. */
+function denominatorsOf(spaces: CoverageSpace[]): Pick<CoverageMatrix, 'denominators' | 'withoutPopulation'> {
+	const counts = new Map<string, Denominator>();
+	for (const { population: p } of spaces) {
+		if (!p) continue;
+		const k = `${p.metric}|${p.asOf}`;
+		counts.set(k, { metric: p.metric, asOf: p.asOf, spaces: (counts.get(k)?.spaces ?? 0) + 1 });
+	}
+	const denominators = [...counts.values()].sort((a, b) => Number(b.metric === 'population') - Number(a.metric === 'population') || b.asOf.localeCompare(a.asOf));
+	return { denominators, withoutPopulation: spaces.filter((s) => !s.population).length };
 }
 
 /**

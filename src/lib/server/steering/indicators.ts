@@ -22,14 +22,19 @@
  * - programmes: programmes ACTIVE in the year (period overlaps it). A programme with several
  *   theme fields counts once in each field and its budget is split evenly across them, so the
  *   field budgets add up to the total budget; a programme without a field counts under
- *   "no field". For a district: the programmes with at least one of its social spaces plus the
- *   municipality-wide ones (no social space); their whole budget is shown.
+ *   "no field". For a district: only the programmes that name at least one of its social spaces,
+ *   with their whole budget; municipality-wide programmes (no social space) are the city's, not
+ *   the district's (issue 12 §4: the district report put the whole city's budget under it).
+ *   An instance's dashboard counts the programmes of its spaces and the municipality-wide ones.
+ * - statistics of a district: its own (imported for the Stadtbezirk itself, as its public page
+ *   shows them) first, then those of its social spaces.
  *
  * Access: the municipality view needs `steering:view`, an instance's `statistics:instance`.
  * Other modules are read through their functions (geography, instances, directory
  * `steering-reads.ts`, casework statistics); the steering tables directly.
  */
 import { sql } from 'drizzle-orm';
+import { compareAreas } from '../../format';
 import { authorize, can, type Principal, type UserPrincipal } from '../access';
 import { buildReport, countContacts, countReferrals, suppressTable, type ContactCountDimension, type ReportScope, type ReportTable } from '../casework/statistics';
 import { SMALL_COUNT_THRESHOLD } from '../casework/model';
@@ -155,12 +160,8 @@ interface Context {
 	/** Social space id → its district id (for counting reports and programmes per district). */
 	districtOf: Map<string, string>;
 	needsInstanceId: string | null;
-}
-
-/** Districts by code (no code last), then name — the order of the selector and the rows. */
-function byCode<T extends { code: string | null; name: string }>(a: T, b: T): number {
-	if (a.code !== b.code) return a.code === null ? 1 : b.code === null ? -1 : a.code < b.code ? -1 : 1;
-	return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+	/** The district the municipality dashboard is narrowed to, or null. */
+	district: { id: string; slug: string; name: string } | null;
 }
 
 /**
@@ -175,7 +176,7 @@ export async function municipalityIndicators(db: DbOrTx, principal: Principal, m
 	const mun = isUuid(municipalityId) ? await findMunicipalityById(db, municipalityId) : null;
 	if (!mun) throw new AccessDeniedError();
 	const [districtRows, spaces] = await Promise.all([listDistricts(db, mun.id), listSocialSpaces(db, { municipalityId: mun.id })]);
-	const districts = [...districtRows].sort(byCode).map((d) => ({ id: d.id, slug: d.slug, name: d.name }));
+	const districts = [...districtRows].sort(compareAreas).map((d) => ({ id: d.id, slug: d.slug, name: d.name }));
 	let chosen: (typeof districts)[number] | null = null;
 	if (options.districtId) {
 		chosen = districts.find((d) => d.id === options.districtId) ?? null;
@@ -195,7 +196,8 @@ export async function municipalityIndicators(db: DbOrTx, principal: Principal, m
 		areas,
 		spaceIds: chosen ? areas.map((a) => a.id) : null,
 		districtOf: new Map(spaces.map((s) => [s.id, s.districtId])),
-		needsInstanceId: null
+		needsInstanceId: null,
+		district: chosen
 	};
 	return {
 		kind: 'municipality',
@@ -238,7 +240,8 @@ export async function instanceIndicators(db: DbOrTx, principal: UserPrincipal, i
 		areas,
 		spaceIds: areas.map((a) => a.id),
 		districtOf: new Map(inst.socialSpaces.map((s) => [s.id, s.districtId])),
-		needsInstanceId: inst.id
+		needsInstanceId: inst.id,
+		district: null
 	};
 	return {
 		kind: 'instance',
@@ -319,10 +322,13 @@ export function responseStats(durations: number[]): { median: number | null; mea
 	return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, mean: s.reduce((a, b) => a + b, 0) / s.length };
 }
 
-/** Statistics of the areas: newest value per metric, population (or proxy), the series. */
+/**
+ * Statistics of the areas: newest value per metric, population (or proxy), the series; for a
+ * chosen district its own statistics first.
+ */
 async function readStatistics(db: DbOrTx, ctx: Context): Promise<IndicatorStatistics> {
 	const spaceIds = ctx.areas.flatMap((a) => a.spaceIds);
-	const districtIds = ctx.areas.filter((a) => a.level === 'district').map((a) => a.id);
+	const districtIds = [...(ctx.district ? [ctx.district.id] : []), ...ctx.areas.filter((a) => a.level === 'district').map((a) => a.id)];
 	const rows = await areaStatistics(db, ctx.municipality.id, [...spaceIds, ...districtIds]);
 	const byArea = new Map<string, typeof rows>();
 	for (const r of rows) {
@@ -347,7 +353,8 @@ async function readStatistics(db: DbOrTx, ctx: Context): Promise<IndicatorStatis
 	}
 	const latest: IndicatorStatistics['latest'] = [];
 	const series: IndicatorStatistics['series'] = [];
-	for (const a of ctx.areas) {
+	const withStatistics = [...(ctx.district ? [{ id: ctx.district.id, name: ctx.district.name, districtSlug: ctx.district.slug }] : []), ...ctx.areas];
+	for (const a of withStatistics) {
 		const own = byArea.get(a.id) ?? [];
 		const metrics = [...new Set(own.map((r) => r.metric))].sort();
 		for (const metric of metrics) {
@@ -419,12 +426,15 @@ async function readNeeds(db: DbOrTx, ctx: Context): Promise<IndicatorNeeds> {
 
 /** Programmes active in the year: count and budget per field (split evenly), count per area. */
 async function readProgrammes(db: DbOrTx, ctx: Context): Promise<IndicatorProgrammes> {
+	const naming = ctx.spaceIds?.length
+		? sql`exists (select 1 from programme_space ps where ps.programme_id = p.id and ps.social_space_id in (${sql.join(ctx.spaceIds.map((i) => sql`${i}::uuid`), sql`, `)}))`
+		: sql`false`;
 	const spaceFilter =
 		ctx.spaceIds === null
 			? sql`true`
-			: sql`(not exists (select 1 from programme_space ps where ps.programme_id = p.id)${
-					ctx.spaceIds.length ? sql` or exists (select 1 from programme_space ps where ps.programme_id = p.id and ps.social_space_id in (${sql.join(ctx.spaceIds.map((i) => sql`${i}::uuid`), sql`, `)}))` : sql``
-				})`;
+			: ctx.district
+				? naming
+				: sql`(not exists (select 1 from programme_space ps where ps.programme_id = p.id) or ${naming})`;
 	const result = await db.execute<{ id: string; theme_fields: string[]; budget_cents: string | number | null; spaces: string[] | null }>(sql`
 		select p.id, p.theme_fields, p.budget_cents,
 			(select array_agg(ps.social_space_id::text) from programme_space ps where ps.programme_id = p.id) as spaces

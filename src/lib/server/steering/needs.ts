@@ -431,6 +431,19 @@ export interface NeedsFilters {
 	instanceId?: string;
 	urgency?: string;
 	openOnly?: boolean;
+	/**
+	 * Only reports with a new answer: a written response or a status change since this instant by
+	 * someone other than the principal (the staff start page's "new answers", issue 12 §10).
+	 */
+	answeredSince?: Date;
+}
+
+/** Days within which a response or status change counts as a new answer (`answeredSince`). */
+export const NEW_ANSWER_DAYS = 14;
+
+/** The start of the window of new answers before `now`: `NEW_ANSWER_DAYS` earlier. */
+export function answeredSince(now: Date): Date {
+	return new Date(now.getTime() - NEW_ANSWER_DAYS * 86_400_000);
 }
 
 /** One row of the report list. */
@@ -491,6 +504,12 @@ export async function listNeedsReports(db: DbOrTx, principal: Principal, municip
 	if (filters.themeField) where.push(eq(needsReport.themeField, filters.themeField));
 	if (filters.urgency) where.push(eq(needsReport.urgency, filters.urgency));
 	if (filters.instanceId) where.push(eq(needsReport.instanceId, filters.instanceId));
+	if (filters.answeredSince) {
+		const self = isUser(principal) ? principal.userId : null;
+		where.push(
+			sql`exists (select 1 from needs_report_event e where e.report_id = ${needsReport.id} and e.kind in ('response', 'status') and e.at >= ${filters.answeredSince.toISOString()}::timestamptz and e.actor_user_id is distinct from ${self}::uuid)`
+		);
+	}
 	if (filters.socialSpaceId) {
 		where.push(sql`exists (select 1 from needs_report_space s where s.report_id = ${needsReport.id} and s.social_space_id = ${filters.socialSpaceId})`);
 	}

@@ -474,7 +474,7 @@ const FEED_PAST_DAYS = 366;
  * is the deadline row's id, which `saveProgramme` keeps while the deadline is unchanged, so
  * calendar apps update rather than duplicate events. DTSTAMP is the programme's last change.
  * @param municipality `{ id, name }` of the municipality.
- * @returns the calendar text (serve as `text/calendar; charset=utf-8`).
+ * @returns the calendar text, every line ending with CRLF (serve as `text/calendar; charset=utf-8`).
  */
 export async function deadlineFeed(db: DbOrTx, municipality: { id: string; name: string }, now: Date = new Date()): Promise<string> {
 	const from = berlinDate(new Date(now.getTime() - FEED_PAST_DAYS * 86_400_000));
@@ -496,5 +496,8 @@ export async function deadlineFeed(db: DbOrTx, municipality: { id: string; name:
 			url: r.url || null
 		});
 	}
-	return calendar.toString();
+	// RFC 5545 §3.1 ends every content line with CRLF, the last one too; ical-generator joins the
+	// lines with CRLF and leaves the final one bare, which strict parsers reject.
+	const text = calendar.toString();
+	return text.endsWith('\r\n') ? text : `${text}\r\n`;
 }

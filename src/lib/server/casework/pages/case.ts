@@ -6,6 +6,7 @@
  */
 import { requireCase } from '../access';
 import { formatDateTime } from '$lib/format';
+import { displayName, formatDay } from '$lib/wegweiser';
 import type { UserPrincipal } from '../../access';
 import { ValidationError } from '../../core/errors';
 import type { Db, DbOrTx } from '../../db/client';
@@ -31,6 +32,7 @@ import { choosePurpose, listCaseReads, readPurposeOf } from '../read-audit';
 import { referralSlipPath } from '../referrals';
 import { getCaseworkSettings } from '../settings';
 import { inWords } from './errors';
+import { mailIssuedReferral } from './referrals';
 
 const TOPICS = THEME_FIELDS.map((t) => ({ key: t.key, subtopics: (SUBTOPICS[t.key as keyof typeof SUBTOPICS] ?? []).map((s) => s.key) }));
 
@@ -69,9 +71,9 @@ export async function casePage(db: DbOrTx, principal: UserPrincipal, caseId: str
 	return {
 		needsPurpose: false as const,
 		purpose,
-		case: { ...view.case, openedAt: fmt(view.case.openedAt), closedAt: fmt(view.case.closedAt), deleteAfter: fmt(view.case.deleteAfter) },
-		consent: { ...view.consent, recordedAt: fmt(view.consent.recordedAt), withdrawnAt: fmt(view.consent.withdrawnAt) },
-		steps: view.steps.map((s) => ({ ...s, at: fmt(s.at), doneAt: fmt(s.doneAt) })),
+		case: { ...view.case, languageName: displayName(view.case.language, locale), openedAt: fmt(view.case.openedAt), closedAt: fmt(view.case.closedAt), deleteAfter: fmt(view.case.deleteAfter) },
+		consent: { ...view.consent, explainedInName: displayName(view.consent.explainedIn, locale), recordedAt: fmt(view.consent.recordedAt), withdrawnAt: fmt(view.consent.withdrawnAt) },
+		steps: view.steps.map((s) => ({ ...s, at: fmt(s.at), doneAt: fmt(s.doneAt), followUpOn: s.followUpOn ? formatDay(s.followUpOn, locale) : null })),
 		notes: view.notes.map((n) => ({ ...n, createdAt: fmt(n.createdAt) })),
 		referrals: view.referrals.map((r) => ({
 			id: r.id,
@@ -82,7 +84,7 @@ export async function casePage(db: DbOrTx, principal: UserPrincipal, caseId: str
 			createdAt: fmt(r.createdAt),
 			events: r.events.map((e) => ({ status: e.status, at: fmt(e.at) }))
 		})),
-		accompaniments: view.accompaniments.map((a) => ({ ...a, appointmentAt: fmt(a.appointmentAt) })),
+		accompaniments: view.accompaniments.map((a) => ({ ...a, appointmentAt: fmt(a.appointmentAt), language: displayName(a.language, locale) })),
 		sharedWith: view.sharedWith,
 		writable: view.writable,
 		mayRefer,
@@ -156,7 +158,9 @@ export const CASE_FORMS = {
 			});
 			// The partner link is German by default: the receiving partner's language, not the person's.
 			const slip = `${referralSlipPath(c.lang, c.principal.municipalitySlug, referral, token)}&to=${encodeURIComponent(caseLanguage)}`;
-			return { link: `${c.origin}/de/r/${token}`, code: referral.referenceCode, slip };
+			// Mailed to the partner too, in its language, where its entry has an address (issue 12 §7).
+			const mailedTo = await mailIssuedReferral(c.db, c.principal, referral.id, c.origin);
+			return { link: `${c.origin}/de/r/${token}`, code: referral.referenceCode, slip, mailedTo };
 		}
 	},
 	share: { form: 'share', run: (c: CaseFormContext, f: FormData) => shareCase(c.db, c.principal, c.caseId, field(f, 'userId')) },

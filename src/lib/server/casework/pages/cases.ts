@@ -3,6 +3,7 @@
  * the consent form's errors with the `cs_error_…` messages at the fields of the form.
  */
 import { formatDateTime } from '$lib/format';
+import { displayName, formatDay } from '$lib/wegweiser';
 import type { UserPrincipal } from '../../access';
 import { ValidationError } from '../../core/errors';
 import type { Db, DbOrTx } from '../../db/client';
@@ -26,13 +27,17 @@ const FIELDS: Record<string, string> = {
 };
 
 /**
- * The person's cases (no names) and what the opening form offers, dates in `locale`.
+ * The person's cases (no names) and what the opening form offers, dates in `locale`; with
+ * `dueOnly` only the open cases whose next follow-up is today or earlier (the start page's link).
  * @throws AccessDeniedError for anyone but instance staff.
  */
-export async function casesPage(db: DbOrTx, principal: UserPrincipal, locale: string, now: Date = new Date()) {
-	const cases = await listCases(db, principal, now);
+export async function casesPage(db: DbOrTx, principal: UserPrincipal, locale: string, options: { dueOnly?: boolean } = {}, now: Date = new Date()) {
+	const all = await listCases(db, principal, now);
+	const dueOnly = options.dueOnly === true;
+	const cases = dueOnly ? all.filter((c) => c.status === 'open' && c.due) : all;
 	return {
-		cases: cases.map((c) => ({ ...c, openedAt: formatDateTime(c.openedAt, locale) })),
+		dueOnly,
+		cases: cases.map((c) => ({ ...c, language: displayName(c.language, locale), nextFollowUp: c.nextFollowUp ? formatDay(c.nextFollowUp, locale) : null, openedAt: formatDateTime(c.openedAt, locale) })),
 		instances: (await chooseInstance(db, principal, null)).mine,
 		purposes: CONSENT_PURPOSES.map((x) => x.key),
 		categories: CONSENT_DATA_CATEGORIES.map((x) => x.key),

@@ -4,6 +4,7 @@
  * case language) beside the German text.
  */
 import { directionOf } from '$lib/i18n';
+import { displayName } from '$lib/wegweiser';
 import type { Locale } from '$lib/paraglide/runtime';
 import type { UserPrincipal } from '../../access';
 import type { DbOrTx } from '../../db/client';
@@ -50,7 +51,7 @@ export async function consentFormPage(db: DbOrTx, principal: UserPrincipal, case
 			rights: t('cs_form_rights_text'),
 			legalHeading: t('cs_form_legal'),
 			legal: t('cs_form_legal_text'),
-			explained: t('cs_form_explained', { language: view.consent.explainedIn }),
+			explained: t('cs_form_explained', { language: displayName(view.consent.explainedIn, locale) }),
 			placeDate: t('cs_form_place_date'),
 			signaturePerson: t('cs_form_signature_person'),
 			signatureStaff: t('cs_form_signature_staff')

@@ -2,12 +2,14 @@
  * The contact log page (Beratungskontakte, issue 4 §1): the form that records an anonymous
  * contact with up to three referrals (defaults: now, walk-in, the language last used), the
  * offer search for referral targets, and today's contacts of the instance; errors with the
- * `cc_error_…` messages at the controls of the form.
+ * `cc_error_…` messages at the controls of the form. The search is a button of the form itself
+ * (issue 12 §8): it posts what was entered and gets it back with the results, so nothing typed
+ * is lost and no script is needed.
  */
 import { msg } from '$lib/messages';
 import { m } from '$lib/paraglide/messages.js';
 import { can, type UserPrincipal } from '../../access';
-import { ValidationError, type FieldIssue } from '../../core/errors';
+import { AccessDeniedError, ValidationError, type FieldIssue } from '../../core/errors';
 import type { Db, DbOrTx } from '../../db/client';
 import { SUBTOPICS, SUBTOPIC_FIELD, THEME_FIELDS } from '../../directory/model';
 import { searchDirectory } from '../../directory/search';
@@ -17,6 +19,7 @@ import { listInstances } from '../../instances/service';
 import { deleteContact, lastContactLanguage, listRecentContacts, recordContact, type ContactInput } from '../contacts';
 import { CONTACT_ATTRIBUTES, CONTACT_CHANNELS } from '../model';
 import { recentReferralTargets, referralSlipPath } from '../referrals';
+import { mailIssuedReferral } from './referrals';
 import { getCaseworkSettings } from '../settings';
 import { berlinDate, berlinTime, parseBerlinDateTime } from '../time';
 import { hasMessage } from './errors';
@@ -42,6 +45,8 @@ export interface ContactFormValues {
 	socialSpaceId: string;
 	targets: string[];
 	referralTopics: string[];
+	/** The referral-target search as typed (at most `QUERY_MAX` characters). */
+	q: string;
 }
 
 /** The contact form as posted. */
@@ -59,13 +64,43 @@ export function contactFormValues(form: FormData): ContactFormValues {
 		attributes: Object.fromEntries(Object.keys(CONTACT_ATTRIBUTES).map((a) => [a, text(`attr_${a}`)]).filter(([, v]) => v)),
 		socialSpaceId: text('socialSpaceId'),
 		targets: Array.from({ length: REFERRAL_SLOTS }, (_, i) => text(`target_${i + 1}`)),
-		referralTopics: Array.from({ length: REFERRAL_SLOTS }, (_, i) => text(`referralTopic_${i + 1}`))
+		referralTopics: Array.from({ length: REFERRAL_SLOTS }, (_, i) => text(`referralTopic_${i + 1}`)),
+		q: text('q').slice(0, QUERY_MAX)
 	};
 }
 
 /** The instances of the person's municipality they record contacts for, by name. */
 async function recordable(db: DbOrTx, principal: UserPrincipal) {
 	return (await listInstances(db, principal.municipalityId)).filter((i) => can(principal, 'contacts:record', { municipalityId: i.municipalityId, instanceId: i.id }));
+}
+
+/** A referral target as the form's choices show it: `service:<id>` or `organization:<id>`, its kind and name. */
+export interface TargetChoice {
+	value: string;
+	kind: 'service' | 'organization';
+	name: string;
+}
+
+/** Offers and actors of the instance's municipality that match `q`, best first (at most 20; none for an empty query). */
+async function searchTargets(db: DbOrTx, principal: UserPrincipal, municipalityId: string, q: string, lang: string, now: Date): Promise<TargetChoice[]> {
+	if (!q) return [];
+	const search = await searchDirectory(db, { municipalityId, text: q, lang, levels: visibleLevels(principal, municipalityId), sort: 'relevance', page: 1, perPage: 20, now });
+	return search.hits.map((h) => ({
+		value: `${h.kind}:${h.id}`,
+		kind: h.kind,
+		name: h.title[lang] ?? h.title.de ?? Object.values(h.title)[0] ?? h.organizationName
+	}));
+}
+
+/**
+ * The form drawn again with what was posted (`values`) and the targets found for its search,
+ * after the search button or a refused save.
+ * @throws AccessDeniedError when the person records no contacts for `instanceId`.
+ */
+export async function redrawForm(db: DbOrTx, principal: UserPrincipal, instanceId: string, values: ContactFormValues, lang: string, now: Date = new Date()) {
+	const current = (await recordable(db, principal)).find((i) => i.id === instanceId);
+	if (!current) throw new AccessDeniedError();
+	return { values, q: values.q, searchResults: await searchTargets(db, principal, current.municipalityId, values.q, lang, now) };
 }
 
 /**
@@ -78,22 +113,15 @@ export async function contactsPage(db: DbOrTx, principal: UserPrincipal, query: 
 	if (!instances.length) return { instances: [], current: null };
 	const current = instances.find((i) => i.id === query.instance) ?? instances[0];
 	const q = (query.q ?? '').trim().slice(0, QUERY_MAX);
-	const [settings, districts, spaces, last, recentTargets, today, search] = await Promise.all([
+	const [settings, districts, spaces, last, recentTargets, today, found] = await Promise.all([
 		getCaseworkSettings(db, current.municipalityId),
 		listDistricts(db, current.municipalityId),
 		listSocialSpaces(db, { municipalityId: current.municipalityId }),
 		lastContactLanguage(db, principal, current.id),
 		recentReferralTargets(db, principal, current.id),
 		listRecentContacts(db, principal, current.id, { now }),
-		q
-			? searchDirectory(db, { municipalityId: current.municipalityId, text: q, lang, levels: visibleLevels(principal, current.municipalityId), sort: 'relevance', page: 1, perPage: 20, now })
-			: null
+		searchTargets(db, principal, current.municipalityId, q, lang, now)
 	]);
-	const found = (search?.hits ?? []).map((h) => ({
-		value: `${h.kind}:${h.id}`,
-		kind: h.kind,
-		name: h.title[lang] ?? h.title.de ?? Object.values(h.title)[0] ?? h.organizationName
-	}));
 	const lastLanguage = last ?? 'de';
 	const defaults: ContactFormValues = {
 		date: berlinDate(now),
@@ -107,7 +135,8 @@ export async function contactsPage(db: DbOrTx, principal: UserPrincipal, query: 
 		attributes: {},
 		socialSpaceId: '',
 		targets: Array(REFERRAL_SLOTS).fill(''),
-		referralTopics: Array(REFERRAL_SLOTS).fill('')
+		referralTopics: Array(REFERRAL_SLOTS).fill(''),
+		q
 	};
 	return {
 		instances: instances.map((i) => ({ id: i.id, name: i.name })),
@@ -180,20 +209,25 @@ function formIssues(issues: FieldIssue[]): FieldIssue[] {
 }
 
 /**
- * Records the posted contact for the instance `instanceId`.
- * @param lang the URL's language, for the slips of referrals to offers.
- * @returns the referrals issued: reference code, target and the slip to print (offers only).
+ * Records the posted contact for the instance `instanceId`; the partner link of each referral
+ * is mailed to the partner where its entry has an address (issue 12 §7).
+ * @param lang the URL's language, for the slips of referrals to offers; `origin` the site's,
+ *   for the mailed links.
+ * @returns the referrals issued: reference code, target, the slip to print (offers only) and
+ *   the address the link was mailed to (or null).
  * @throws AccessDeniedError; ValidationError at the controls of the form.
  */
-export async function recordFromForm(db: Db, principal: UserPrincipal, instanceId: string, values: ContactFormValues, lang: string) {
+export async function recordFromForm(db: Db, principal: UserPrincipal, instanceId: string, values: ContactFormValues, lang: string, origin: string) {
 	try {
 		const { referrals } = await recordContact(db, principal, contactInput(instanceId, values));
+		const mailedTo = await Promise.all(referrals.map((r) => mailIssuedReferral(db, principal, r.referral.id, origin)));
 		return {
 			saved: true as const,
-			issued: referrals.map((r) => ({
+			issued: referrals.map((r, i) => ({
 				code: r.referral.referenceCode,
 				target: r.referral.targetLabel,
-				slip: r.referral.serviceId ? referralSlipPath(lang, principal.municipalitySlug, r.referral, r.token) : null
+				slip: r.referral.serviceId ? referralSlipPath(lang, principal.municipalitySlug, r.referral, r.token) : null,
+				mailedTo: mailedTo[i]
 			}))
 		};
 	} catch (e) {

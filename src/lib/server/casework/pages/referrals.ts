@@ -1,19 +1,23 @@
 /**
  * Weitervermittlungen (issue 4 §3) as staff see them: the instance's referrals with status and
- * history, overdue ones first, and the referral slip for an actor with the partner link.
+ * history, overdue ones first, the partner link mailed (again) to the partner (issue 12 §7), and
+ * the referral slip for an actor with the partner link.
  */
 import QRCode from 'qrcode';
 import { formatDateTime } from '$lib/format';
 import { directionOf } from '$lib/i18n';
 import { msg } from '$lib/messages';
+import { m } from '$lib/paraglide/messages.js';
 import type { Locale } from '$lib/paraglide/runtime';
 import { authorize, type UserPrincipal } from '../../access';
-import { AccessDeniedError, NotFoundError } from '../../core/errors';
+import { AccessDeniedError, NotFoundError, ValidationError } from '../../core/errors';
 import type { Db, DbOrTx } from '../../db/client';
 import { getOrganization, visibleLevels } from '../../directory/service';
-import { REFERRAL_LIST_LIMIT, listReferrals, markFollowUpDone, resolvePartnerLink, topicMessageKey } from '../referrals';
+import { errorFields, log } from '../../core/log';
+import { REFERRAL_LIST_LIMIT, listReferrals, mailPartnerLink, markFollowUpDone, resolvePartnerLink, topicMessageKey, type PartnerMailTexts } from '../referrals';
 import { getCaseworkSettings } from '../settings';
 import { inWords } from './errors';
+import { textIn } from './texts';
 import { chooseInstance } from './instance-choice';
 
 /**
@@ -47,6 +51,9 @@ export async function referralsPage(db: DbOrTx, principal: UserPrincipal, query:
 			linkExpired: r.expiresAt <= now,
 			caseId: r.caseId,
 			overdue: r.overdue,
+			// The link can be mailed while it works: not final, not expired, not erased.
+			mailable: !(r.status === 'helped' || r.status === 'not_possible') && r.expiresAt > now && !!r.referenceCode,
+			mailedAt: r.mailedAt ? when(r.mailedAt) : null,
 			followUpDone: r.followUpDone,
 			final: r.status === 'helped' || r.status === 'not_possible',
 			history: r.history.map((e) => ({
@@ -57,6 +64,42 @@ export async function referralsPage(db: DbOrTx, principal: UserPrincipal, query:
 			}))
 		}))
 	};
+}
+
+/** The partner-link mail in any language the service asks for (the partner's, and German). */
+const PARTNER_MAIL: PartnerMailTexts = (locale, facts) => {
+	const l = locale as Locale;
+	const topic = textIn(l, topicMessageKey(facts.topic), {}, facts.topic);
+	return {
+		subject: m.out_referral_mail_subject({ code: facts.referenceCode, instance: facts.instance }, { locale: l }),
+		body: m.out_referral_mail_body({ instance: facts.instance, topic, code: facts.referenceCode, link: facts.link, expires: formatDateTime(facts.expires, l) }, { locale: l })
+	};
+};
+
+/**
+ * Mails a referral's partner link to the partner (again), in the partner's language and German.
+ * @param origin the site's origin, for the link.
+ * @returns the address it went to.
+ * @throws NotFoundError, AccessDeniedError; ValidationError with the `out_error_…` messages
+ *   (`link_unusable`, `no_partner_email`).
+ */
+export async function sendPartnerMail(db: Db, principal: UserPrincipal, referralId: string, origin: string): Promise<{ email: string }> {
+	const sent = await inWords(() => mailPartnerLink(db, principal, referralId, { linkFor: (token, locale) => `${origin}/${locale}/r/${token}`, texts: PARTNER_MAIL }), 'out_error_');
+	return { email: sent.email };
+}
+
+/**
+ * Mails the partner link of a referral just issued, where the partner has an address: the
+ * referral stands whether or not the mail goes out (it can be sent again from the list).
+ * @returns the address it went to, or null (no address, or the mail failed: logged).
+ */
+export async function mailIssuedReferral(db: Db, principal: UserPrincipal, referralId: string, origin: string): Promise<string | null> {
+	try {
+		return (await mailPartnerLink(db, principal, referralId, { linkFor: (token, locale) => `${origin}/${locale}/r/${token}`, texts: PARTNER_MAIL })).email;
+	} catch (e) {
+		if (!(e instanceof ValidationError)) log.error({ ...errorFields(e), referral: referralId }, 'partner link mail failed');
+		return null;
+	}
 }
 
 /**

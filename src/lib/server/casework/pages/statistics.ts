@@ -51,7 +51,8 @@ export interface ReportFile {
 }
 
 /**
- * A report as CSV (`;`, BOM, for German Excel) or XLSX, small counts suppressed whoever asks.
+ * A report as CSV (RFC 4180, `,`, BOM; see `reportCsv`) or XLSX, small counts suppressed
+ * whoever asks.
  * @param query `scope`, `period` and `format` (`csv` | `xlsx`) as in the URL.
  * @throws ValidationError naming `scope`, `period` or `format` when malformed (400);
  *   AccessDeniedError for a scope the person may not open.

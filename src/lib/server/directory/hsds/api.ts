@@ -27,7 +27,7 @@ import {
 	type ServiceBundle
 } from './export';
 import { isUuid } from './ids';
-import { landOf, type Json } from './mapping';
+import { berlinOffset, landOf, type Json } from './mapping';
 import { HSDS_TAXONOMIES, HSDS_TERMS, findTaxonomy, findTerm, taxonomyId, termId, toHsdsTaxonomy, toHsdsTerm, type TermDef } from './taxonomy';
 
 /** A request the API refuses: 400 (bad parameter, named in `parameter`) or 404 (unknown id). */
@@ -210,7 +210,9 @@ async function exportContext(db: DbOrTx, lang: string, metadataIds: string[] = [
 	return {
 		lang,
 		landOf: (id) => landOf(municipalities.find((m) => m.id === id)?.officialCode ?? null),
-		metadataOf: (id) => metadata.get(id) ?? []
+		municipalityNameOf: (id) => municipalities.find((m) => m.id === id)?.name ?? '',
+		metadataOf: (id) => metadata.get(id) ?? [],
+		utcOffset: berlinOffset(new Date())
 	};
 }
 
@@ -541,8 +543,10 @@ function matches(json: Json, search: string | undefined): boolean {
 	return [json.name, json.description, json.code].some((v) => typeof v === 'string' && v.toLocaleLowerCase().includes(needle));
 }
 
+/** One page of a list held in memory, in id order like every list of the API (`docs/hsds.md`: "Order: by id"). */
 function pageOf(all: Json[], q: HsdsQuery): HsdsPage {
-	return envelope(all.slice((q.page - 1) * q.perPage, q.page * q.perPage), all.length, q);
+	const sorted = [...all].sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : (a.id as string) > (b.id as string) ? 1 : 0));
+	return envelope(sorted.slice((q.page - 1) * q.perPage, q.page * q.perPage), sorted.length, q);
 }
 
 /** `/taxonomies`: the directory's vocabularies (see `taxonomy.ts`), `search` in name and description. */

@@ -20,6 +20,7 @@ import {
 	groupSchedules,
 	locationCodecs,
 	organizationCodecs,
+	organizationFallbackDescription,
 	passThrough,
 	scheduleToHsds,
 	serviceAttributes,
@@ -37,8 +38,12 @@ export interface ExportContext {
 	lang: string;
 	/** `state_province` of a municipality's addresses. */
 	landOf(municipalityId: string): string;
+	/** The name of a municipality (in organizations' fallback description). */
+	municipalityNameOf(municipalityId: string): string;
 	/** HSDS metadata records of an entity (empty when not loaded). */
 	metadataOf(entityId: string): Json[];
+	/** Europe/Berlin's UTC offset at the time of the export (`berlinOffset`), written after opening times. */
+	utcOffset: string;
 }
 
 /** An offer with what its HSDS form needs. */
@@ -116,7 +121,7 @@ function safeAmenity(org: Organization, lang: string): Json[] {
 export function organizationToHsds(org: Organization, ctx: ExportContext, full: false): Json;
 export function organizationToHsds(org: Organization, ctx: ExportContext, full: true, locations: Location[], services?: Json[]): Json;
 export function organizationToHsds(org: Organization, ctx: ExportContext, full: boolean, locations: Location[] = [], services?: Json[]): Json {
-	const codecs = organizationCodecs(org.id, ctx.lang);
+	const codecs = organizationCodecs(org.id, ctx.lang, organizationFallbackDescription(org.actorType, ctx.municipalityNameOf(org.municipalityId), ctx.lang));
 	const out: Json = { id: org.id };
 	exportFields(codecs, org, org.hsdsExtra, out);
 	passThrough(org.hsdsExtra, codecs as Codec<never>[], out, ['organization_identifiers']);
@@ -149,7 +154,7 @@ export function serviceAtLocationToHsds(b: ServiceBundle, link: ServiceAtLocatio
 	const out: Json = { id: link.id, service_id: b.service.id, location_id: link.locationId };
 	passThrough(link.hsdsExtra, [], out);
 	const schedules = [
-		...schedulesAt(groups, link.locationId).map((g) => scheduleToHsds(g, ctx.lang, { serviceId: b.service.id, serviceAtLocationId: link.id })),
+		...schedulesAt(groups, link.locationId).map((g) => scheduleToHsds(g, ctx.lang, ctx.utcOffset, { serviceId: b.service.id, serviceAtLocationId: link.id })),
 		...list(link.hsdsExtra.schedules)
 	];
 	if (schedules.length) out.schedules = schedules;
@@ -179,7 +184,7 @@ export function serviceToHsds(b: ServiceBundle, ctx: ExportContext, full: boolea
 		? organizationToHsds(b.organization, ctx, true, b.organizationLocations)
 		: organizationToHsds(b.organization, ctx, false);
 	const groups = groupSchedules(b.schedules);
-	const schedules = [...schedulesAt(groups, null).map((g) => scheduleToHsds(g, ctx.lang, { serviceId: s.id })), ...list(s.hsdsExtra.schedules)];
+	const schedules = [...schedulesAt(groups, null).map((g) => scheduleToHsds(g, ctx.lang, ctx.utcOffset, { serviceId: s.id })), ...list(s.hsdsExtra.schedules)];
 	if (schedules.length) out.schedules = schedules;
 	if (withLocations && b.links.length) out.service_at_locations = b.links.map((l) => serviceAtLocationToHsds(b, l, ctx, groups));
 	out.attributes = [...serviceAttributes(s, ctx.lang), ...list(s.hsdsExtra.attributes)];

@@ -45,6 +45,7 @@ import {
 import { loadMetadata } from './export';
 import { derivedId, importedId } from './ids';
 import {
+	berlinOffset,
 	costsSomething,
 	dayRowId,
 	importFields,
@@ -52,6 +53,7 @@ import {
 	landOf,
 	locationCodecs,
 	organizationCodecs,
+	organizationFallbackDescription,
 	sameJson,
 	scheduleCodecs,
 	serviceCodecs,
@@ -207,6 +209,8 @@ interface Context {
 	/** Whether the municipality has social space boundaries (else no place is "outside"). */
 	bounded: boolean;
 	municipalityId: string;
+	/** The municipality's name (organizations' fallback description). */
+	municipalityName: string;
 	land: string;
 	lang: string;
 	principal: Principal;
@@ -257,7 +261,8 @@ async function importOrganization(ctx: Context, unit: Unit): Promise<boolean> {
 		? organizationToInput(existing)
 		: { name: '', alternateNames: [], description: {}, actorType: 'other', email: '', phone: '', website: '', visibility: 'public', instanceId: null, socialSpaceIds: [], locations: [] };
 	const extra = { ...(input.hsdsExtra ?? {}) };
-	const codecs = organizationCodecs(id, ctx.lang);
+	const givenType = readAttributes(rec.attributes).known.find((a) => a.taxonomy === 'actor_type')?.key;
+	const codecs = organizationCodecs(id, ctx.lang, organizationFallbackDescription(givenType ?? input.actorType, ctx.municipalityName, ctx.lang));
 	importFields(codecs, input, rec, extra);
 	keepUnmapped(rec, codecs as Codec<never>[], extra, ['organization_identifiers']);
 	let attribution: string | undefined;
@@ -332,7 +337,8 @@ function scheduleGroup(ctx: Context, s: Json, stored: ScheduleInput[]): Schedule
 		locationId: null,
 		hsdsExtra: {}
 	};
-	const codecs = scheduleCodecs(ctx.lang);
+	// The offset only decides what `importFields` keeps; times are never kept (see `timeCodec`).
+	const codecs = scheduleCodecs(ctx.lang, berlinOffset(new Date()));
 	importFields(codecs, g, s, g.hsdsExtra);
 	keepUnmapped(s, codecs as Codec<never>[], g.hsdsExtra);
 	const { known, foreign } = readAttributes(s.attributes);
@@ -420,6 +426,9 @@ async function importService(ctx: Context, unit: Unit): Promise<boolean> {
 	const codecs = serviceCodecs(id, ctx.lang);
 	importFields(codecs, input, rec, extra);
 	keepUnmapped(rec, codecs as Codec<never>[], extra);
+	// The export writes the last verification as `assured_date`: the same date coming back is ours,
+	// not a producer's value to keep (keeping it changed the offer on every re-import).
+	if (existing?.lastVerifiedAt && rec.assured_date === existing.lastVerifiedAt.toISOString().slice(0, 10)) delete extra.assured_date;
 	applyAttributes(input, rec, extra);
 	if ('metadata' in rec) setList(extra, 'metadata', await foreignMetadata(ctx, id, rec.metadata));
 
@@ -536,7 +545,7 @@ export async function importHsds(db: Db, principal: Principal, options: HsdsImpo
 	const problems = rejectedRows.map((r) => `${r.record}: ${r.reason}`);
 	summary.skipped.push(...rejectedRows);
 	await db.transaction(async (tx) => {
-		const ctx: Context = { tx, bounded: await hasSocialSpaceBoundaries(tx, m.id), municipalityId: m.id, land: landOf(m.officialCode), lang, principal, summary };
+		const ctx: Context = { tx, bounded: await hasSocialSpaceBoundaries(tx, m.id), municipalityId: m.id, municipalityName: m.name, land: landOf(m.officialCode), lang, principal, summary };
 		for (const [done, unit] of units.entries()) {
 			const before = await latestAuditId(tx);
 			try {

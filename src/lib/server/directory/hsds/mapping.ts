@@ -48,6 +48,12 @@ export interface Codec<M> {
 	 * `emit`): e.g. a changed first phone number keeps the other phones.
 	 */
 	merge?(kept: unknown, v: unknown): unknown;
+	/**
+	 * Whether an imported value that `derive` read is kept verbatim for the export (default: when
+	 * `emit` would write it differently). False for values the export writes anew each time,
+	 * such as opening times with the UTC offset of the day.
+	 */
+	keep?(given: unknown): boolean;
 }
 
 function canonical(value: unknown): string {
@@ -64,12 +70,17 @@ export function sameJson(a: unknown, b: unknown): boolean {
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
 
+/** The HSDS value of one field: the kept one while it still holds, else merged into it or emitted. */
+function exportedValue<M>(c: Codec<M>, model: unknown, extra: HsdsExtra): unknown {
+	const has = c.key in extra && (c.keep?.(extra[c.key]) ?? true);
+	if (has && (c.same ?? sameJson)(c.derive(extra[c.key], extra), model)) return extra[c.key];
+	return has && c.merge ? c.merge(extra[c.key], model) : c.emit(model);
+}
+
 /** Writes the codecs' fields of `m` into `out`, preferring the kept HSDS value while it still holds. */
 export function exportFields<M>(codecs: Codec<M>[], m: M, extra: HsdsExtra, out: Json): void {
 	for (const c of codecs) {
-		const model = c.get(m);
-		const has = c.key in extra;
-		const v = has && (c.same ?? sameJson)(c.derive(extra[c.key], extra), model) ? extra[c.key] : has && c.merge ? c.merge(extra[c.key], model) : c.emit(model);
+		const v = exportedValue(c, c.get(m), extra);
 		if (v !== undefined && !(Array.isArray(v) && !v.length)) out[c.key] = v;
 	}
 }
@@ -83,7 +94,10 @@ export function importFields<M>(codecs: Codec<M>[], m: M, given: Json, extra: Hs
 		if (!(c.key in given)) continue;
 		const model = c.derive(given[c.key], given);
 		c.set(m, model);
-		if (sameJson(c.emit(model), given[c.key])) delete extra[c.key];
+		// What the export already writes from the kept value (e.g. a phone list after an edit of
+		// its first number) is no new value to keep: the record stays as it is.
+		if (c.key in extra && sameJson(exportedValue(c, model, extra), given[c.key])) continue;
+		if (c.keep?.(given[c.key]) === false || sameJson(c.emit(model), given[c.key])) delete extra[c.key];
 		else extra[c.key] = given[c.key];
 	}
 }
@@ -183,8 +197,35 @@ function languageName(tag: string, lang: string): string {
 /** The organization fields both directions share (row and form input). */
 export type OrganizationFields = Pick<Organization, 'name' | 'alternateNames' | 'description' | 'email' | 'phone' | 'website'>;
 
-/** Codecs of an organization's one-to-one fields and phones. */
-export function organizationCodecs(id: string, lang: string): Codec<OrganizationFields>[] {
+/**
+ * What an organization without a description is described as: its type and municipality
+ * (`Kindertageseinrichtung (Kita) – Köln`), in the language of the export. HSDS requires a
+ * description, and most actors taken from OpenStreetMap have none of their own.
+ * @throws Error for an actor type that is not ours.
+ */
+export function organizationFallbackDescription(actorType: string, municipalityName: string, lang: string): string {
+	return `${termLabel('actor_type', actorType, lang)} – ${municipalityName}`;
+}
+
+/**
+ * The organization's description: exported in `lang` (with fallback) or, when it has none,
+ * `fallback` (see `organizationFallbackDescription`); that text imported again is no
+ * description of its own.
+ */
+function description(lang: string, fallback: string): Codec<OrganizationFields> {
+	const own = text<OrganizationFields>('description', 'description', lang);
+	return {
+		...own,
+		derive: (v) => (str(v).trim() === fallback ? '' : str(v).trim()),
+		emit: (v) => (v as string) || fallback
+	};
+}
+
+/**
+ * Codecs of an organization's one-to-one fields and phones.
+ * @param fallback the description of an organization without one (`organizationFallbackDescription`).
+ */
+export function organizationCodecs(id: string, lang: string, fallback: string): Codec<OrganizationFields>[] {
 	return [
 		plain('name', 'name'),
 		{
@@ -200,7 +241,7 @@ export function organizationCodecs(id: string, lang: string): Codec<Organization
 				m.alternateNames = v as string[];
 			}
 		},
-		text('description', 'description', lang, true),
+		description(lang, fallback),
 		plain('email', 'email', isEmail),
 		plain('website', 'website', isHttpUrl),
 		phones(id)
@@ -478,14 +519,51 @@ export interface ScheduleGroup {
 	hsdsExtra: HsdsExtra;
 }
 
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d(:00)?$|^24:00(:00)?$/;
+/**
+ * An HSDS time: `HH:MM`, optionally `:00` seconds, optionally a UTC offset or `Z` (group 3).
+ * The directory holds Europe/Berlin wall-clock times.
+ */
+const TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)(:00)?(Z|[+-]\d{2}:\d{2})?$/;
+/** The UTC offsets Europe/Berlin has: standard time and summer time. */
+const BERLIN_OFFSETS = ['+01:00', '+02:00'];
 
 function hhmm(v: unknown): string {
 	return str(v).slice(0, 5);
 }
 
-/** Codecs of a schedule group's fields (frequency, days, times, validity, notes). */
-export function scheduleCodecs(lang: string): Codec<ScheduleGroup>[] {
+/** Whether an HSDS time is one the directory can hold as a Europe/Berlin wall-clock time. */
+function berlinTime(v: unknown): boolean {
+	const m = TIME.exec(str(v));
+	return !!m && (m[4] === undefined || BERLIN_OFFSETS.includes(m[4]));
+}
+
+/**
+ * The UTC offset of Europe/Berlin at an instant, as HSDS writes it after a time: `+01:00`
+ * (standard time) or `+02:00` (summer time).
+ */
+export function berlinOffset(at: Date): string {
+	const name = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Berlin', timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')!.value;
+	return name === 'GMT' ? '+00:00' : name.slice(3);
+}
+
+/** An opening or closing time: Berlin wall-clock time in, `HH:MM` with the offset of the day out. */
+function timeCodec(key: 'opens_at' | 'closes_at', prop: 'opensAt' | 'closesAt', offset: string): Codec<ScheduleGroup> {
+	return {
+		key,
+		get: (g) => g[prop],
+		derive: hhmm,
+		emit: (v) => `${v as string}${offset}`,
+		set: (g, v) => void (g[prop] = v as string),
+		keep: () => false
+	};
+}
+
+/**
+ * Codecs of a schedule group's fields (frequency, days, times, validity, notes).
+ * @param offset the Europe/Berlin UTC offset written after opening and closing times
+ *   (`berlinOffset` of the export's time): HSDS reads a time without offset as UTC.
+ */
+export function scheduleCodecs(lang: string, offset: string): Codec<ScheduleGroup>[] {
 	return [
 		{ key: 'freq', get: () => 'WEEKLY', derive: () => 'WEEKLY', emit: () => 'WEEKLY', set: () => undefined },
 		{
@@ -498,8 +576,8 @@ export function scheduleCodecs(lang: string): Codec<ScheduleGroup>[] {
 			},
 			same: (a, b) => sameJson([...(a as number[])].sort(), [...(b as number[])].sort())
 		},
-		{ key: 'opens_at', get: (g) => g.opensAt, derive: hhmm, emit: (v) => v, set: (g, v) => void (g.opensAt = v as string) },
-		{ key: 'closes_at', get: (g) => g.closesAt, derive: hhmm, emit: (v) => v, set: (g, v) => void (g.closesAt = v as string) },
+		timeCodec('opens_at', 'opensAt', offset),
+		timeCodec('closes_at', 'closesAt', offset),
 		{ key: 'valid_from', get: (g) => g.validFrom, derive: (v) => v, emit: (v) => v ?? undefined, set: (g, v) => void (g.validFrom = v as string) },
 		{ key: 'valid_to', get: (g) => g.validTo, derive: (v) => v, emit: (v) => v ?? undefined, set: (g, v) => void (g.validTo = v as string) },
 		text('notes', 'note', lang)
@@ -508,14 +586,19 @@ export function scheduleCodecs(lang: string): Codec<ScheduleGroup>[] {
 
 /**
  * Why an HSDS schedule cannot be held as weekly slots (then it is kept as it is in `hsdsExtra`),
- * or null when it can: weekly, on plain weekdays, local opening and closing times (`HH:MM`,
- * optionally `:00`, no UTC offset), no interval, count, until or month/year rules, valid dates.
+ * or null when it can: weekly, on plain weekdays, opening and closing times in Europe/Berlin
+ * (`HH:MM`, optionally `:00`, with Berlin's offset `+01:00` or `+02:00` — read as wall-clock
+ * time whatever the season, as this export writes it — or without offset, which the
+ * specification reads as UTC but its own examples and most producers write as local time), no
+ * `Z` or other offset (a fixed UTC time moves against Berlin's clock twice a year), no interval,
+ * count, until or month/year rules, valid dates.
  */
 export function unrepresentable(s: Json): string | null {
 	if (s.freq !== 'WEEKLY') return 'not weekly';
 	const days = str(s.byday).split(',').map((d) => d.trim());
 	if (!days.length || days.some((d) => !DAYS.includes(d as (typeof DAYS)[number])) || new Set(days).size !== days.length) return 'byday';
-	if (!HHMM.test(str(s.opens_at)) || !HHMM.test(str(s.closes_at)) || hhmm(s.closes_at) <= hhmm(s.opens_at)) return 'times';
+	if (!TIME.test(str(s.opens_at)) || !TIME.test(str(s.closes_at)) || hhmm(s.closes_at) <= hhmm(s.opens_at)) return 'times';
+	if (!berlinTime(s.opens_at) || !berlinTime(s.closes_at)) return 'timezone';
 	if (s.interval !== undefined && s.interval !== 1) return 'interval';
 	for (const k of ['count', 'until', 'byweekno', 'bymonthday', 'byyearday', 'timezone']) if (s[k] !== undefined) return k;
 	for (const k of ['valid_from', 'valid_to']) {
@@ -601,9 +684,12 @@ export function keepUnmapped(given: Json, codecs: Codec<never>[], extra: HsdsExt
 	for (const [k, v] of Object.entries(given)) if (!handled.has(k) && !STRUCTURAL.has(k)) extra[k] = v;
 }
 
-/** An HSDS schedule object from a group, with its links, our attribute and kept fields. */
-export function scheduleToHsds(g: ScheduleGroup, lang: string, links: { serviceId: string; serviceAtLocationId?: string }): Json {
-	const codecs = scheduleCodecs(lang);
+/**
+ * An HSDS schedule object from a group, with its links, our attribute and kept fields.
+ * @param offset the Europe/Berlin UTC offset of the export (`berlinOffset`).
+ */
+export function scheduleToHsds(g: ScheduleGroup, lang: string, offset: string, links: { serviceId: string; serviceAtLocationId?: string }): Json {
+	const codecs = scheduleCodecs(lang, offset);
 	const out: Json = {
 		id: g.id,
 		service_id: links.serviceId,

@@ -10,6 +10,7 @@ import { isOpenAt } from '../opening';
 import type { TranslatedText } from '../schema';
 import type { OrganizationDetail, ServiceDetail } from '../service';
 import { pickText } from '../texts';
+import { verifierText } from './entry-labels';
 import { osmObjectUrl } from './search';
 
 /** A text as shown: its language and direction, and why it may not be what the reader asked for. */
@@ -182,7 +183,7 @@ export function offerView(d: ServiceDetail, lang: string, now = new Date()): Off
 		openNow: offerOpenAt(d, now),
 		temporarilyClosed: d.status === 'temporarily closed',
 		lastVerifiedAt: d.lastVerifiedAt,
-		lastVerifiedBy: d.lastVerifiedBy,
+		lastVerifiedBy: d.lastVerifiedBy === null ? null : verifierText(d.lastVerifiedBy),
 		hasEasyGerman: [d.name, d.description, d.accessRequirements, d.requiredDocuments, d.eligibility].some((x) => !!x[EASY_GERMAN]?.text)
 	};
 	return {
@@ -229,7 +230,7 @@ export function actorView(d: OrganizationDetail, lang: string): ActorView {
 		attribution: d.attribution,
 		osmUrl: d.attribution ? osmObjectUrl(d.sourceId) : null,
 		lastVerifiedAt: d.lastVerifiedAt,
-		lastVerifiedBy: d.lastVerifiedBy
+		lastVerifiedBy: d.lastVerifiedBy === null ? null : verifierText(d.lastVerifiedBy)
 	};
 }
 
@@ -262,9 +263,27 @@ function areaServed(places: PlaceView[], spaces: { name: string }[], municipalit
 }
 
 /**
+ * The offer's service channels (schema.org `ServiceChannel`): one per place, or one without a
+ * place when the offer is reached by phone or web only. The languages spoken at the offer
+ * (`availableLanguage`, BCP 47 tags) are a property of the channel: schema.org defines
+ * `availableLanguage` for ServiceChannel and ContactPoint, not for Service.
+ */
+function serviceChannels(v: OfferView): Record<string, unknown>[] {
+	const common = {
+		'@type': 'ServiceChannel',
+		availableLanguage: v.languages.length ? v.languages.map((tag) => ({ '@type': 'Language', alternateName: tag })) : undefined,
+		servicePhone: v.contact.phone ? { '@type': 'ContactPoint', telephone: v.contact.phone } : undefined,
+		serviceUrl: v.contact.url || undefined
+	};
+	if (v.places.length) return v.places.map((p) => ({ ...common, serviceLocation: place(p) }));
+	return v.languages.length || v.contact.phone || v.contact.url ? [common] : [];
+}
+
+/**
  * schema.org JSON-LD of an offer: `GovernmentService` when an authority or Jobcenter provides it,
- * else `Service`, with provider, areaServed, availableLanguage (BCP 47), hoursAvailable
- * (OpeningHoursSpecification) and the places as service locations.
+ * else `Service`, with provider, areaServed, hoursAvailable (OpeningHoursSpecification) and its
+ * service channels (places, phone, web address, languages spoken; see `serviceChannels`).
+ * Checked against schema.org's vocabulary in `tests/integration/json-ld.test.ts`.
  * @param urls absolute URLs of the offer page and the actor page.
  */
 export function offerJsonLd(v: OfferView, urls: { offer: string; actor: string }, municipalityName: string): Record<string, unknown> {
@@ -282,7 +301,6 @@ export function offerJsonLd(v: OfferView, urls: { offer: string; actor: string }
 			url: urls.actor
 		},
 		areaServed: areaServed(v.places, [], municipalityName),
-		availableLanguage: v.languages.map((tag) => ({ '@type': 'Language', alternateName: tag })),
 		hoursAvailable: v.hours.map((h) => ({
 			'@type': 'OpeningHoursSpecification',
 			dayOfWeek: `https://schema.org/${DAYS[h.weekday - 1]}`,
@@ -291,7 +309,7 @@ export function offerJsonLd(v: OfferView, urls: { offer: string; actor: string }
 			validFrom: h.validFrom ?? undefined,
 			validThrough: h.validTo ?? undefined
 		})),
-		availableChannel: v.places.map((p) => ({ '@type': 'ServiceChannel', serviceLocation: place(p), servicePhone: v.contact.phone ? { '@type': 'ContactPoint', telephone: v.contact.phone } : undefined })),
+		availableChannel: serviceChannels(v),
 		offers: {
 			'@type': 'Offer',
 			price: v.cost.kind === 'free' ? 0 : v.cost.amountCents !== null ? v.cost.amountCents / 100 : undefined,

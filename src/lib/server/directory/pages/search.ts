@@ -51,10 +51,20 @@ export interface PublicSearch {
 	page: number;
 	pages: number;
 	expansions: { word: string; similar: string[] }[];
+	/** Sub-topics the query was read as (vocabulary), shown as links to that filter; none when a sub-topic is chosen. */
+	topics: string[];
+	/** No entry matches every query word; entries matching some are listed. */
+	relaxed: boolean;
 	/** Where distances are measured from, when a place was chosen. */
 	near: { label: string; kind: 'space' | 'point' } | null;
 	districts: AreaChoice[];
-	spaces: (AreaChoice & { districtId: string })[];
+	/** `hasBoundary`: places can be put into it (the distance choice needs it too). */
+	spaces: (AreaChoice & { districtId: string; hasBoundary: boolean })[];
+	/**
+	 * Chosen area filters whose area lacks Stadtteil boundaries, so places cannot be put into it
+	 * and the filter finds only entries assigned to it by hand (said on the page, issue 12 §2).
+	 */
+	areaNotices: { field: 'district' | 'space'; name: string }[];
 	/** Languages spoken at some visible entry, BCP 47. */
 	languages: string[];
 	/** `near`: where distances are measured from, in map pixels, when it lies on the map. */
@@ -98,7 +108,7 @@ export async function publicSearch(
 		spokenLanguages(db, municipalityId, levels)
 	]);
 	const districts = districtRows.map((d) => ({ id: d.id, slug: d.slug, name: d.name }));
-	const spaces = spaceRows.map((s) => ({ id: s.id, slug: s.slug, name: s.name, districtId: s.districtId }));
+	const spaces = spaceRows.map((s) => ({ id: s.id, slug: s.slug, name: s.name, districtId: s.districtId, hasBoundary: s.hasBoundary }));
 	const values: Record<string, string> = {};
 	for (const name of TEXT_PARAMS) {
 		const v = params.get(name)?.trim();
@@ -138,6 +148,11 @@ export async function publicSearch(
 			issues.push(space ? { field: 'near', code: 'no_boundary', params: { value: space.name } } : { field: 'near', code: 'unknown_place', params: { value: nearRef } });
 		}
 	}
+	// Places are put into Stadtteile by their boundaries: a district is fully searchable only when it has Stadtteile and all of them have one.
+	const areaNotices: PublicSearch['areaNotices'] = [];
+	const inDistrict = chosenDistrict ? spaces.filter((x) => x.districtId === chosenDistrict.id) : [];
+	if (chosenDistrict && (!inDistrict.length || inDistrict.some((x) => !x.hasBoundary))) areaNotices.push({ field: 'district', name: chosenDistrict.name });
+	if (chosenSpace && !chosenSpace.hasBoundary) areaNotices.push({ field: 'space', name: chosenSpace.name });
 	if (rest.sort === 'distance' && !near && !issues.some((i) => i.field === 'near')) {
 		issues.push({ field: 'near', code: 'distance_needs_place' });
 	}
@@ -187,9 +202,12 @@ export async function publicSearch(
 		expansions: Object.entries(result.expansions)
 			.filter(([, similar]) => similar.length)
 			.map(([word, similar]) => ({ word, similar })),
+		topics: rest.subtopic ? [] : result.topics.slice(0, 4),
+		relaxed: result.relaxed,
 		near: nearView,
 		districts,
 		spaces,
+		areaNotices,
 		languages,
 		map
 	};

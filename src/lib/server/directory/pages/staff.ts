@@ -8,6 +8,7 @@
  */
 import { msg } from '$lib/messages';
 import { m } from '$lib/paraglide/messages.js';
+import type { Locale } from '$lib/paraglide/runtime';
 import { formatDateTime } from '$lib/format';
 import { directionOf } from '$lib/i18n';
 import { can, type UserPrincipal } from '../../access';
@@ -31,7 +32,7 @@ import {
 	THEME_FIELDS,
 	VISIBILITIES
 } from '../model';
-import { getProposal, listProposals, mayDecide, openProposalCount, PROPOSAL_STATUSES, proposalDiff, propose, type ProposalView } from '../proposals';
+import { getProposal, listProposals, mayDecide, openProposalCount, PROPOSAL_STATUSES, proposalDiff, propose, type DecisionMailTexts, type ProposalView } from '../proposals';
 import type { TranslatedText } from '../schema';
 import {
 	getOrganization,
@@ -54,6 +55,7 @@ import {
 import { effectiveStatus, pickText } from '../texts';
 import { configuredProvider, machineTranslateService } from '../translate';
 import { sendVerificationLink } from '../verification';
+import { actorText, auditValueText, diffValueText, entryNameBook, fieldLabel, isHiddenField, verifierText } from './entry-labels';
 import { EMPTY_PLACE_ROWS, EMPTY_SCHEDULE_ROWS, organizationInputFromForm, serviceInputFromForm, textLanguages } from './staff-form';
 
 /** A choice with its label in the request's language. */
@@ -203,7 +205,8 @@ async function requireScope(db: DbOrTx, p: UserPrincipal, kind: EntryKind, id: s
 
 /** "Last verified" as the forms show it. */
 function lastVerified(entry: { lastVerifiedAt: Date | null; lastVerifiedBy: string | null } | null, locale: string) {
-	return entry?.lastVerifiedAt ? { at: formatDateTime(entry.lastVerifiedAt, locale), by: entry.lastVerifiedBy ?? '' } : null;
+	if (!entry?.lastVerifiedAt) return null;
+	return { at: formatDateTime(entry.lastVerifiedAt, locale), by: verifierText(entry.lastVerifiedBy ?? '') };
 }
 
 // The directory list.
@@ -422,7 +425,7 @@ export async function verifyEntry(db: Db, p: UserPrincipal, kind: EntryKind, id:
 
 /**
  * Emails a confirmation link for an entry to the posted `email` or the entry's address, the mail
- * in the person's language.
+ * in the provider's language with German beside it (dates in each language).
  * @returns what the page confirms: the address and the expiry date.
  * @throws NotFoundError; AccessDeniedError; ValidationError (`email`, `days`).
  */
@@ -430,33 +433,22 @@ export async function sendEntryLink(db: Db, p: UserPrincipal, kind: EntryKind, i
 	await requireScope(db, p, kind, id);
 	const sent = await sendVerificationLink(db, p, kind, id, {
 		email,
-		linkFor: (token) => `${origin}/${lang}/verify/${token}`,
-		texts: {
-			subject: m.ds_link_mail_subject(),
-			body: (link, name, expires) => m.ds_link_mail_body({ link, name, expires: formatDateTime(expires, lang) })
-		}
+		linkFor: (token, locale) => `${origin}/${locale}/verify/${token}`,
+		texts: (locale) => ({
+			subject: m.ds_link_mail_subject({}, { locale: locale as Locale }),
+			body: (link, name, expires) => m.ds_link_mail_body({ link, name, expires: formatDateTime(expires, locale) }, { locale: locale as Locale })
+		})
 	});
 	return { entryId: id, email: sent.email, expires: formatDateTime(sent.expiresAt, lang) };
 }
 
 // History.
 
-/** An audit value as the history shows it: a text per language with its status, lists joined, the rest as JSON. */
-function shown(value: unknown): string {
-	if (value === null || value === undefined) return '';
-	if (typeof value === 'string') return value;
-	if (typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => v && typeof v === 'object' && 'text' in v)) {
-		return Object.entries(value as TranslatedText)
-			.map(([lang, v]) => `${lang}: ${v.text}${v.status === 'original' ? '' : ` [${v.status}]`}`)
-			.join('\n');
-	}
-	if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) return value.join(', ');
-	return JSON.stringify(value);
-}
-
 /**
- * An entry's history page, newest first, one row per changed field: who (a person, a person
- * publishing someone's proposal, the provider's link, or a system label), when, old → new.
+ * An entry's history page, newest first, one row per changed field, in words (`entry-labels`):
+ * who (a person, a person publishing someone's proposal, the provider's link, or a system
+ * actor by name), when, the field's label, old → new. Fields left empty when an entry was
+ * created, and bookkeeping fields, are left out.
  * @throws NotFoundError when the principal may not open the entry.
  */
 export async function historyPage(db: DbOrTx, p: UserPrincipal, kind: string, id: string, locale: string) {
@@ -465,18 +457,20 @@ export async function historyPage(db: DbOrTx, p: UserPrincipal, kind: string, id
 	if (!entries) throw new NotFoundError(`${kind} not found`);
 	const levels = visibleLevels(p, p.municipalityId);
 	const name = kind === 'service' ? (pickText((await getService(db, id, levels))!.name, locale)?.text ?? '') : (await getOrganization(db, id, levels))!.name;
+	const organizationIds = entries.flatMap((e) => Object.entries(e.changes).flatMap(([field, values]) => (field === 'organizationId' ? values.filter((v): v is string => typeof v === 'string') : [])));
+	const names = await entryNameBook(db, p.municipalityId, organizationIds, locale);
 	const rows = entries.flatMap((e) => {
 		const who =
 			e.proposerName !== null
 				? msg('ds_history_via_proposal', { reviewer: e.actorName ?? '–', proposer: e.proposerName })
-				: e.actorLabel === 'provider-link'
-					? msg('ds_history_provider')
-					: [e.actorName, e.actorLabel].filter(Boolean).join(' · ') || '–';
+				: (e.actorName ?? actorText(e.actorLabel));
 		const at = formatDateTime(e.at, locale);
-		const prefix = e.entityType === 'location' ? `${msg('ds_place')}: ` : '';
-		const fields = Object.entries(e.changes);
+		const fields = Object.entries(e.changes)
+			.filter(([field]) => !isHiddenField(field))
+			.map(([field, [before, after]]) => ({ field, before: auditValueText(field, before, locale, names), after: auditValueText(field, after, locale, names) }))
+			.filter((f) => e.action !== 'create' || f.after);
 		if (!fields.length) return [{ at, who, action: e.action, field: '', before: '', after: '' }];
-		return fields.map(([field, [before, after]]) => ({ at, who, action: e.action, field: prefix + field, before: shown(before), after: shown(after) }));
+		return fields.map((f) => ({ at, who, action: e.action, field: fieldLabel(f.field, locale, e.entityType === 'location'), before: f.before, after: f.after }));
 	});
 	return { kind, id, name, rows };
 }
@@ -530,9 +524,35 @@ export async function proposalPage(db: DbOrTx, p: UserPrincipal, id: string, loc
 			reviewedAt: proposal.reviewedAt ? formatDateTime(proposal.reviewedAt, locale) : null,
 			reviewNote: proposal.reviewNote
 		},
-		diff: await proposalDiff(db, proposal),
+		diff: await labelledDiff(db, p, proposal, locale),
 		mayPublish: proposal.status === 'open' && (await mayDecide(db, p, proposal))
 	};
+}
+
+/**
+ * The mails telling a proposer the decision on their proposal, in any language the service asks
+ * for (the proposer's): published, or rejected with the reviewer's note.
+ */
+export function decisionMails(decision: 'published' | 'rejected'): DecisionMailTexts {
+	return (locale, { entry, note }) => {
+		const options = { locale: locale as Locale };
+		return decision === 'published'
+			? { subject: m.out_proposal_published_subject({ entry }, options), body: m.out_proposal_published_body({ entry }, options) }
+			: { subject: m.out_proposal_rejected_subject({ entry }, options), body: m.out_proposal_rejected_body({ entry, note }, options) };
+	};
+}
+
+/** The proposal's changes with the fields' labels and the values in words; bookkeeping fields left out. */
+async function labelledDiff(db: DbOrTx, p: UserPrincipal, proposal: ProposalView, locale: string) {
+	const diff = (await proposalDiff(db, proposal)).filter((d) => !isHiddenField(d.field));
+	const organizationIds = diff.flatMap((d) => (d.field === 'organizationId' ? [d.before, d.after].filter(isUuid) : []));
+	const names = await entryNameBook(db, p.municipalityId, organizationIds, locale);
+	return diff.map((d) => ({
+		field: d.field,
+		label: fieldLabel(d.field, locale),
+		before: diffValueText(d.field, d.before, locale, names),
+		after: diffValueText(d.field, d.after, locale, names)
+	}));
 }
 
 /** The proposal if the person may see it. @throws NotFoundError (404 whether missing or not theirs). */

@@ -7,6 +7,7 @@
 import { NotFoundError } from '../../core/errors';
 import type { DbOrTx } from '../../db/client';
 import { linkAreas } from '../map';
+import { DEMO_BOUNDARY_SOURCES } from '../model';
 import { areaMap, findDistrict, findMunicipality, listDistricts, listMunicipalities, listSocialSpaces, listStatistics } from '../service';
 
 /** The municipality as every page under `/{lang}/m/{municipality}` knows it. */
@@ -15,6 +16,22 @@ export interface MunicipalityRef {
 	slug: string;
 	name: string;
 	isDemo: boolean;
+}
+
+/** Where a municipality's boundaries come from, for the line under its maps; null when not known. */
+function boundarySource(municipality: Pick<MunicipalityRef, 'slug' | 'isDemo'>): string | null {
+	return municipality.isDemo ? (DEMO_BOUNDARY_SOURCES[municipality.slug] ?? null) : null;
+}
+
+/**
+ * Metrics of social spaces in the order a reader compares them: residents first, then who they
+ * are, then eligible voters (a proxy, never the population); any other metric after them by name.
+ */
+const METRIC_ORDER = ['population', 'migration_background', 'share_migration_background', 'eligible_voters'];
+
+function metricRank(metric: string): number {
+	const i = METRIC_ORDER.indexOf(metric);
+	return i < 0 ? METRIC_ORDER.length : i;
 }
 
 /** The start page: every municipality, by name. */
@@ -31,11 +48,12 @@ export async function municipalityLayout(db: DbOrTx, slug: string): Promise<{ mu
 }
 
 /**
- * The municipality page's places: the district map (each district linking its page), the
- * districts with their number of social spaces, and the statistics of the whole municipality.
+ * The municipality page's places: the district map (each district linking its page) with the
+ * source of its boundaries, the districts with their number of social spaces, and the
+ * statistics of the whole municipality.
  * @param lang the UI language of the links.
  */
-export async function municipalityAreasPage(db: DbOrTx, municipality: Pick<MunicipalityRef, 'id' | 'slug'>, lang: string) {
+export async function municipalityAreasPage(db: DbOrTx, municipality: Pick<MunicipalityRef, 'id' | 'slug' | 'isDemo'>, lang: string) {
 	const [districts, statistics, map] = await Promise.all([
 		listDistricts(db, municipality.id),
 		listStatistics(db, municipality.id, {}),
@@ -44,6 +62,7 @@ export async function municipalityAreasPage(db: DbOrTx, municipality: Pick<Munic
 	const base = `/${lang}/m/${municipality.slug}`;
 	return {
 		map: linkAreas(map, (slug) => `${base}/d/${slug}`),
+		boundarySource: boundarySource(municipality),
 		districts: districts.map((d) => ({ slug: d.slug, name: d.name, code: d.code, socialSpaceCount: d.socialSpaceCount })),
 		statistics
 	};
@@ -51,12 +70,13 @@ export async function municipalityAreasPage(db: DbOrTx, municipality: Pick<Munic
 
 /**
  * The district page's places: the district, the map of its social spaces (each linking its row
- * of the table), the district's statistics, and per metric reported for social spaces its
- * latest value per space.
+ * of the table) with the source of its boundaries, the district's statistics, and per metric
+ * reported for social spaces (residents first, eligible voters after the population figures)
+ * its latest value per space.
  * @param lang the UI language of the links.
  * @throws NotFoundError when the municipality has no district with this slug.
  */
-export async function districtAreasPage(db: DbOrTx, municipality: Pick<MunicipalityRef, 'id' | 'slug'>, districtSlug: string, lang: string) {
+export async function districtAreasPage(db: DbOrTx, municipality: Pick<MunicipalityRef, 'id' | 'slug' | 'isDemo'>, districtSlug: string, lang: string) {
 	const district = await findDistrict(db, municipality.id, districtSlug);
 	if (!district) throw new NotFoundError('district');
 	const spaces = await listSocialSpaces(db, { municipalityId: municipality.id, districtId: district.id });
@@ -66,10 +86,11 @@ export async function districtAreasPage(db: DbOrTx, municipality: Pick<Municipal
 		areaMap(db, { districtId: district.id })
 	]);
 	const base = `/${lang}/m/${municipality.slug}/d/${district.slug}`;
-	const metrics = [...new Set(spaceStats.map((s) => s.metric))];
+	const metrics = [...new Set(spaceStats.map((s) => s.metric))].sort((a, b) => metricRank(a) - metricRank(b) || a.localeCompare(b));
 	return {
 		district: { id: district.id, name: district.name, code: district.code, slug: district.slug },
 		map: linkAreas(map, (slug) => `${base}#space-${slug}`),
+		boundarySource: boundarySource(municipality),
 		statistics: districtStats,
 		metrics: metrics.map((metric) => {
 			const rows = spaceStats.filter((s) => s.metric === metric);

@@ -16,14 +16,15 @@ const MAX_COLUMNS = 12;
 
 /**
  * What the comparison page draws. Query: `i` (repeated instance ids) and `municipality` (a slug:
- * adds all of its instances). Ids of instances that no longer exist are left out, as a saved
- * link may name one.
+ * adds all of its working instances). Retired instances are not offered; ids of instances that
+ * no longer exist are left out, as a saved link may name one.
  * @throws ValidationError `i` invalid_id (not a UUID); `municipality` not_found (no such slug).
  */
 export async function comparePage(db: DbOrTx, query: URLSearchParams) {
 	let ids = query.getAll('i');
 	if (ids.some((id) => !isUuid(id))) throw new ValidationError([{ field: 'i', code: 'invalid_id' }]);
-	const [municipalities, all] = await Promise.all([listMunicipalities(db), listInstances(db)]);
+	const [municipalities, instances] = await Promise.all([listMunicipalities(db), listInstances(db)]);
+	const all = instances.filter((i) => !i.retiredAt);
 	const preset = query.get('municipality');
 	if (preset) {
 		const mu = municipalities.find((m) => m.slug === preset);

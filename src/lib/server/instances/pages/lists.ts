@@ -12,8 +12,8 @@ export interface InstanceLink {
 	isDemo: boolean;
 }
 
-/** The instances of a municipality, or those serving a social space of a district, by name. */
+/** The working instances of a municipality, or those serving a social space of a district, by name (retired ones are left out). */
 export async function instanceLinks(db: DbOrTx, area: { municipalityId: string } | { districtId: string }): Promise<InstanceLink[]> {
 	const rows = 'municipalityId' in area ? await listInstances(db, area.municipalityId) : await listInstancesServingDistrict(db, area.districtId);
-	return rows.map((i) => ({ slug: i.slug, name: i.name, isDemo: i.isDemo }));
+	return rows.filter((i) => !i.retiredAt).map((i) => ({ slug: i.slug, name: i.name, isDemo: i.isDemo }));
 }

@@ -8,7 +8,8 @@ import { findInstanceBySlug, locatedSocialSpace } from '../service';
 import { publicInstanceView } from './view';
 
 /**
- * What the profile page draws, in the reader's language.
+ * What the profile page draws, in the reader's language; `retiredAt` (ISO) when the instance no
+ * longer works, which the page says (an old slip may still link to it).
  * @param locale the UI language (for the description's language choice).
  * @throws NotFoundError when the municipality has no instance with this slug.
  */
@@ -16,5 +17,5 @@ export async function instanceProfilePage(db: DbOrTx, municipalityId: string, sl
 	const inst = await findInstanceBySlug(db, municipalityId, slug);
 	if (!inst) throw new NotFoundError('instance');
 	const located = await locatedSocialSpace(db, inst);
-	return { instance: publicInstanceView(inst, locale), located: located ? { name: located.name } : null };
+	return { instance: publicInstanceView(inst, locale), located: located ? { name: located.name } : null, retiredAt: inst.retiredAt?.toISOString() ?? null };
 }

@@ -310,7 +310,8 @@ function buildTables(ctx: Indicators, locale: Locale, statisticsHref: string | u
 				const href = f === NO_FIELD ? `/staff/programmes?year=${year}` : `/staff/programmes?field=${f}&year=${year}`;
 				return { key: f, label: fieldLabel(locale, f), href, cells: [n(v.count, 'count', href), v.withBudget ? n(Math.round(v.budgetCents) / 100, 'eur', href) : none, n(v.withoutBudget, 'count', href)] };
 			}),
-			note: indicatorText(locale, 'in_note_programmes')
+			// A district counts only the programmes that name its spaces; say so beside the definition.
+			note: [indicatorText(locale, 'in_note_programmes'), ctx.district ? indicatorText(locale, 'out_note_programmes_district') : ''].filter(Boolean).join(' ')
 		}
 	];
 	return tables;

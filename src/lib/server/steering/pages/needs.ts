@@ -16,6 +16,7 @@ import { listDistricts, listSocialSpaces } from '../../geography/service';
 import { listInstances } from '../../instances/service';
 import { NEEDS_STATUS_FILTERS, NEEDS_STATUSES, NEEDS_URGENCIES, OPEN_NEEDS_STATUSES, needsTopicKeys } from '../model';
 import {
+	answeredSince,
 	changeNeedsStatus,
 	createNeedsReport,
 	findOffersToLink,
@@ -59,14 +60,16 @@ const LINK_FIELDS = { serviceId: 'nr-offer-search', programmeId: 'nr-programme' 
 
 /**
  * The report list of the principal's municipality, filtered by the query (`status`, `field`,
- * `space`, `district`, `instance`, `urgency`, `open=1`), with the map of the social spaces (or,
+ * `space`, `district`, `instance`, `urgency`, `open=1`, `answered=1`: answered by someone else
+ * within `NEW_ANSWER_DAYS` of `needs.ts`), with the map of the social spaces (or,
  * where they have no boundaries, the districts) and the counts per social space.
  * @throws ValidationError naming a malformed filter (`listNeedsReports`), answered 400.
  */
-export async function needsListPage(db: DbOrTx, principal: UserPrincipal, locale: string, query: URLSearchParams) {
+export async function needsListPage(db: DbOrTx, principal: UserPrincipal, locale: string, query: URLSearchParams, now: Date = new Date()) {
 	const municipalityId = principal.municipalityId;
 	const filters: NeedsFilters = { openOnly: query.get('open') === '1' };
-	const chosen: Record<string, string> = { open: filters.openOnly ? '1' : '' };
+	const chosen: Record<string, string> = { open: filters.openOnly ? '1' : '', answered: query.get('answered') === '1' ? '1' : '' };
+	if (chosen.answered) filters.answeredSince = answeredSince(now);
 	for (const [param, key] of Object.entries(FILTER_PARAMS)) {
 		const v = query.get(param)?.trim() ?? '';
 		chosen[param] = v;

@@ -3,23 +3,23 @@
  * Bezirksvertretung: one Stadtbezirk, one year) and the annual report (Jahresbericht, for the
  * integration office: the whole municipality, one year), each as
  * - a tagged PDF (PDF 1.7 with a structure tree: Document, H1/H2/H3 headings, P, Table/TR/TH/TD;
- *   document language and title set and shown; fonts Noto Sans / Noto Sans Arabic from
- *   `data/fonts/`, OFL — as the case export of casework),
+ *   document language and title set and shown; text through `core/pdf.ts`: bidirectional,
+ *   embedded Noto fonts for every script — as the case export of casework),
  * - an XLSX workbook (one sheet per section plus an information sheet),
- * - a CSV file (`;`, UTF-8 with BOM, CRLF; one long table with a section column: section, table,
- *   row key, row label, column, value),
+ * - a CSV file (`,` as RFC 4180 has it, UTF-8 with BOM, CRLF; one long table with a section
+ *   column: section, table, row key, row label, column, value),
  * each stating the generation date (Europe/Berlin) and the sources of the data.
  *
  * The numbers are those of the municipality dashboard (`municipalityDashboard` with the district
  * or without), built by the same function: contact counts suppressed (1–4 → "<5"), "no data" as
  * such. Access: `steering:view`.
  */
-import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
-import PDFDocument from 'pdfkit';
 import writeXlsxFile from 'write-excel-file/node';
 import type { Principal, UserPrincipal } from '../../access';
+import { spreadsheetCsv } from '../../core/csv';
 import { ValidationError, type FieldIssue } from '../../core/errors';
+import { isolate } from '../../core/direction';
+import { TaggedPdf } from '../../core/pdf';
 import { parseInteger } from '../../core/validation';
 import type { DbOrTx } from '../../db/client';
 import { INDICATOR_YEARS, REPORT_FORMATS, type ReportFormat } from '../model';
@@ -109,96 +109,57 @@ function rawValue(v: IndicatorValue, locale: Dashboard['locale']): string | numb
 	return valueText(v, locale);
 }
 
-const SECTIONS = ['summary', 'population', 'offers', 'contacts', 'referrals', 'needs', 'programmes'] as const;
-
-function fontsDir(): string {
-	return path.resolve(process.env.FONTS_DIR || 'data/fonts');
+/**
+ * A row label as the PDF sets it: each part the dashboard joins with " · " (area, metric, date)
+ * as a bidi isolate, so an ISO date after Arabic or Farsi words is not read as Arabic numbers
+ * (UAX #9 W2) and shown as 31-12-2024, and a Latin area name keeps its place.
+ */
+function pdfRowLabel(label: string): string {
+	return label.split(' · ').map(isolate).join(' · ');
 }
 
-const ARABIC_SCRIPT = /[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]/;
+const SECTIONS = ['summary', 'population', 'offers', 'contacts', 'referrals', 'needs', 'programmes'] as const;
 
 /**
- * Renders the report as a tagged PDF in the dashboard's language: title, generation date,
- * sources, then per section its tables (header row TH scope Column, first cell of each row TH
- * scope Row) with their notes. Empty tables say "no data".
+ * Renders the report as a tagged PDF in the dashboard's language (`core/pdf.ts`: bidirectional
+ * text, a font for every script): title, generation date, sources, then per section its tables
+ * (header row TH scope Column, first cell of each row TH scope Row) with their notes. Empty
+ * tables say "no data".
  * @returns the PDF bytes.
  */
 export function renderReportPdf(report: SteeringReport): Promise<Buffer> {
 	const d = report.dashboard;
 	const locale = d.locale;
-	const rtl = locale === 'ar' || locale === 'fa';
-	const doc = new PDFDocument({ tagged: true, lang: locale, displayTitle: true, pdfVersion: '1.7', size: 'A4', margin: 48, info: { Title: report.title, Subject: report.title } });
-	// Fonts by path, not by registered name: pdfkit's table restores the font by its source path
-	// after every cell, and only a path-keyed font is found in its cache (else it is re-read).
-	const fonts = fontsDir();
-	const FONT = {
-		regular: path.join(fonts, 'NotoSans-Regular.ttf'),
-		bold: path.join(fonts, 'NotoSans-Bold.ttf'),
-		arabic: path.join(fonts, 'NotoSansArabic-Regular.ttf')
-	};
-	const chunks: Buffer[] = [];
-	doc.on('data', (c: Buffer) => chunks.push(c));
-	const done = new Promise<Buffer>((resolve, reject) => {
-		doc.on('end', () => resolve(Buffer.concat(chunks)));
-		doc.on('error', reject);
-	});
-	const align = rtl ? 'right' : 'left';
-	const fontFor = (text: string, bold = false) => (ARABIC_SCRIPT.test(text) ? FONT.arabic : bold ? FONT.bold : FONT.regular);
-	const root = doc.struct('Document');
-	doc.addStructure(root);
-	const block = (tag: string, text: string, size: number, bold = false) => {
-		root.add(
-			doc.struct(tag, {}, () => {
-				doc.font(fontFor(text, bold)).fontSize(size).text(text, doc.page.margins.left, doc.y, { align, width: doc.page.width - doc.page.margins.left - doc.page.margins.right });
-			})
-		);
-	};
+	const pdf = new TaggedPdf({ lang: locale, title: report.title, subject: report.title, margin: 48 });
 	const table = (t: IndicatorTable) => {
 		const header = [indicatorText(locale, 'in_col_row'), ...t.columns.map((c) => c.label)];
-		const body = t.rows.map((r) => [r.label, ...r.cells.map((c) => valueText(c, locale))]);
-		const cell = (text: string, type: 'TH' | 'TD', scope?: 'Column' | 'Row') => ({
-			text,
-			type,
-			...(scope ? { scope } : {}),
-			font: { src: fontFor(text, type === 'TH' && scope === 'Column') },
-			align: { x: type === 'TD' ? (rtl ? 'left' : 'right') : align, y: 'top' }
+		const first = header.length > 4 ? 150 : 220;
+		const rest = (pdf.width - first) / (header.length - 1);
+		pdf.table({
+			columns: header.map((_, i) => (i === 0 ? { width: first } : { width: rest, align: 'end' as const })),
+			header,
+			rows: t.rows.map((r) => [pdfRowLabel(r.label), ...r.cells.map((c) => valueText(c, locale))]),
+			size: 8
 		});
-		const data = [header.map((h) => cell(h, 'TH', 'Column')), ...body.map((row) => row.map((v, i) => (i === 0 ? cell(v, 'TH', 'Row') : cell(v, 'TD'))))];
-		const columns = header.length;
-		const first = columns > 4 ? 150 : 220;
-		const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
-		const ordered = rtl ? data.map((row) => [...row].reverse()) : data;
-		const widths = Array.from({ length: columns }, (_, i) => (i === 0 ? first : (width - first) / (columns - 1)));
-		doc.font(FONT.regular).fontSize(8);
-		doc.table({
-			position: { x: doc.page.margins.left, y: doc.y },
-			columnStyles: rtl ? [...widths].reverse() : widths,
-			defaultStyle: { padding: 3, border: 0.5 },
-			data: ordered,
-			structParent: root
-		} as unknown as Parameters<typeof doc.table>[0] & { data: unknown[] });
-		doc.moveDown(0.5);
 	};
-	block('H1', report.title, 18, true);
-	block('P', indicatorText(locale, 'in_generated', { date: report.generatedText }), 10);
-	block('H2', indicatorText(locale, 'in_sources'), 13, true);
-	for (const s of d.sources) block('P', `• ${s}`, 9);
-	if (d.exact === false) block('P', indicatorText(locale, 'in_suppressed_note'), 9);
+	pdf.block('H1', report.title, { size: 18, bold: true });
+	pdf.block('P', indicatorText(locale, 'in_generated', { date: report.generatedText }), { size: 10 });
+	pdf.space(0.5);
+	pdf.block('H2', indicatorText(locale, 'in_sources'), { size: 13, bold: true });
+	for (const s of d.sources) pdf.block('P', `• ${s}`, { size: 9 });
+	if (d.exact === false) pdf.block('P', indicatorText(locale, 'in_suppressed_note'), { size: 9 });
 	for (const section of SECTIONS) {
-		const tables = d.tables.filter((t) => t.section === section);
-		doc.moveDown(0.6);
-		block('H2', indicatorText(locale, `in_section_${section}`), 14, true);
-		for (const t of tables) {
-			doc.moveDown(0.3);
-			block('H3', t.title, 11, true);
+		pdf.space(1);
+		pdf.block('H2', indicatorText(locale, `in_section_${section}`), { size: 14, bold: true });
+		for (const t of d.tables.filter((x) => x.section === section)) {
+			pdf.space(0.5);
+			pdf.block('H3', t.title, { size: 11, bold: true });
 			if (t.rows.length) table(t);
-			else block('P', indicatorText(locale, 'in_no_data'), 9);
-			if (t.note) block('P', t.note, 8);
+			else pdf.block('P', indicatorText(locale, 'in_no_data'), { size: 9 });
+			if (t.note) pdf.block('P', t.note, { size: 8 });
 		}
 	}
-	root.end();
-	doc.end();
-	return done;
+	return pdf.finish();
 }
 
 /**
@@ -223,9 +184,14 @@ function reportCsvLines(report: SteeringReport): (string | number)[][] {
 	return lines;
 }
 
-/** CSV for German Excel: `;`, UTF-8 with BOM, CRLF line ends (RFC 4180 quoting). */
+/**
+ * The report as CSV (`spreadsheetCsv`): comma-separated as RFC 4180 defines, which spreadsheets
+ * recognise in every locale and which suits the plain `.`-decimal numbers of this file (a `;`
+ * file has no marker a spreadsheet honours: Excel's `sep=;` line makes it drop the UTF-8 byte
+ * order mark, and Gnumeric then misreads the file); UTF-8 with BOM, CRLF line ends.
+ */
 export function renderReportCsv(report: SteeringReport): string {
-	return stringify(reportCsvLines(report), { delimiter: ';', bom: true, record_delimiter: 'windows' });
+	return spreadsheetCsv(reportCsvLines(report), ',');
 }
 
 /**

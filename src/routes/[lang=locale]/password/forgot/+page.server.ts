@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
+import type { Locale } from '$lib/paraglide/runtime';
 import { requestPasswordReset } from '$lib/server/accounts/reset';
 import { errorFields, log } from '$lib/server/core/log';
 import { getDb } from '$lib/server/db';
@@ -13,8 +14,10 @@ export const actions: Actions = {
 		const result = await requestPasswordReset(await getDb(), {
 			email,
 			ip: clientIp(getClientAddress),
-			linkFor: (token) => `${url.origin}/${params.lang}/password/reset/${token}`,
-			texts: { subject: m.reset_mail_subject(), body: (link) => m.reset_mail_body({ link }) }
+			locale: params.lang,
+			// The link opens the reset page in the mail's language.
+			linkFor: (token, locale) => `${url.origin}/${locale}/password/reset/${token}`,
+			texts: (locale) => ({ subject: m.reset_mail_subject({}, { locale: locale as Locale }), body: (link) => m.reset_mail_body({ link }, { locale: locale as Locale }) })
 		});
 		if (result.status === 'rate_limited') return fail(429, { error: m.login_rate_limited() });
 		// The answer does not wait for the lookup and the mail, so it takes the same time whether

@@ -5,11 +5,11 @@ import { handleForm, httpError } from '$lib/server/http/errors';
 import { requirePrincipal } from '$lib/server/http/principal';
 import type { Actions, PageServerLoad } from './$types';
 
-/** Lotsen-Fälle (issue 4 §2): the person's cases, and opening a case on consent. */
+/** Lotsen-Fälle (issue 4 §2): the person's cases (`due=1`: only open ones with a follow-up due), and opening a case on consent. */
 export const load: PageServerLoad = async (event) => {
 	const p = requirePrincipal(event);
 	try {
-		return { ...(await casesPage(await getDb(), p, event.locals.locale)), erased: event.url.searchParams.get('erased') === '1' };
+		return { ...(await casesPage(await getDb(), p, event.locals.locale, { dueOnly: event.url.searchParams.get('due') === '1' })), erased: event.url.searchParams.get('erased') === '1' };
 	} catch (e) {
 		httpError(e);
 	}

@@ -1,4 +1,4 @@
-import { followUp, referralsPage } from '$lib/server/casework/pages/referrals';
+import { followUp, referralsPage, sendPartnerMail } from '$lib/server/casework/pages/referrals';
 import { getDb } from '$lib/server/db';
 import { handleForm, httpError } from '$lib/server/http/errors';
 import { text } from '$lib/server/http/forms';
@@ -7,7 +7,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 /**
  * Weitervermittlungen (issue 4 §3): the instance's referrals with status and history, overdue
- * ones (no status change for the follow-up period) first, with a "followed up" action.
+ * ones (no status change for the follow-up period) first, with a "followed up" action and one
+ * that mails the partner link to the partner again (issue 12 §7).
  */
 export const load: PageServerLoad = async (event) => {
 	const p = requirePrincipal(event);
@@ -28,6 +29,14 @@ export const actions: Actions = {
 				await followUp(await getDb(), p, id);
 				return { id, done: true };
 			},
+			() => ({ id })
+		);
+	},
+	mail: async (event) => {
+		const p = requirePrincipal(event);
+		const id = text(await event.request.formData(), 'id');
+		return handleForm(
+			async () => ({ id, mailed: (await sendPartnerMail(await getDb(), p, id, event.url.origin)).email }),
 			() => ({ id })
 		);
 	}

@@ -5,7 +5,7 @@ import { requirePrincipal } from '$lib/server/http/principal';
 import type { RequestHandler } from './$types';
 
 /**
- * A report as CSV (`;`, BOM, for German Excel) or XLSX: always with small counts suppressed,
+ * A report as CSV (RFC 4180, `,`, BOM) or XLSX: always with small counts suppressed,
  * whoever asks (a download leaves the instance; issue 4 §7).
  */
 export const GET: RequestHandler = async (event) => {

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { proposalPage, requireProposal } from '$lib/server/directory/pages/staff';
+import { decisionMails, proposalPage, requireProposal } from '$lib/server/directory/pages/staff';
 import { publishProposal, rejectProposal } from '$lib/server/directory/proposals';
 import { handleForm, httpError } from '$lib/server/http/errors';
 import { text } from '$lib/server/http/forms';
@@ -23,7 +23,7 @@ export const actions: Actions = {
 		const db = await getDb();
 		const proposal = await requireProposal(db, p, event.params.id).catch(httpError);
 		return handleForm(async () => {
-			const id = await publishProposal(db, p, proposal.id);
+			const id = await publishProposal(db, p, proposal.id, decisionMails('published'));
 			redirect(303, `/${event.params.lang}/staff/directory/${proposal.entityType === 'service' ? 'offers' : 'actors'}/${id}?saved=1`);
 		});
 	},
@@ -33,7 +33,7 @@ export const actions: Actions = {
 		const db = await getDb();
 		const proposal = await requireProposal(db, p, event.params.id).catch(httpError);
 		return handleForm(async () => {
-			await rejectProposal(db, p, proposal.id, note);
+			await rejectProposal(db, p, proposal.id, note, decisionMails('rejected'));
 			redirect(303, `/${event.params.lang}/staff/directory/proposals/${proposal.id}`);
 		});
 	}
