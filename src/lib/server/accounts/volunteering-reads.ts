@@ -3,7 +3,7 @@
  * creates, inside the transaction that creates the profile (so a second use of the link finds
  * the account and the used link together, or neither); whether an address already has an
  * account (answered to nobody but the registration service, which mails the address instead);
- * names and addresses for messages; and the erasure of a volunteer account with the profile.
+ * names and addresses for messages; the demo volunteer's account; and the erasure of a volunteer account with the profile.
  */
 import { eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
@@ -14,6 +14,12 @@ import { userAccount } from './schema';
 export async function accountExists(db: DbOrTx, email: string): Promise<boolean> {
 	const [row] = await db.select({ id: userAccount.id }).from(userAccount).where(eq(userAccount.email, email.trim().toLowerCase()));
 	return !!row;
+}
+
+/** The id of the `volunteer` account with this address, or null (the demo gives it a profile). */
+export async function findVolunteerAccountIdByEmail(db: DbOrTx, email: string): Promise<string | null> {
+	const [row] = await db.select({ id: userAccount.id, role: userAccount.role }).from(userAccount).where(eq(userAccount.email, email.trim().toLowerCase()));
+	return row?.role === 'volunteer' ? row.id : null;
 }
 
 /**

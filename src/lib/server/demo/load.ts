@@ -2,7 +2,8 @@
  * The demo of every module, in the order they build on each other: the municipalities Köln and
  * Düsseldorf (geography), their contact points (instances), the directory (the real Köln OSM
  * actors and demo offers), anonymous demo counselling contacts (casework), needs reports,
- * programmes and coverage offers (steering), and one account per role (accounts). Idempotent:
+ * programmes and coverage offers (steering), one account per role (accounts), and demo
+ * volunteers, needs and shifts in Düsseldorf (volunteering). Idempotent:
  * what exists is left alone. Each module keeps its own part in `<module>/demo.ts`; sources and
  * licences: `data/demo/LICENSES.md`.
  */
@@ -17,6 +18,7 @@ import { loadGeographyDemo } from '../geography/demo';
 import { listMunicipalities } from '../geography/service';
 import { loadInstancesDemo } from '../instances/demo';
 import { loadSteeringDemo } from '../steering/demo';
+import { loadVolunteeringDemo } from '../volunteering/demo';
 
 export type { DemoLogin } from '../accounts/demo';
 
@@ -40,5 +42,8 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	}
 	await loadCaseworkDemo(db);
 	await loadSteeringDemo(db);
-	return loadAccountsDemo(db);
+	const logins = await loadAccountsDemo(db);
+	// Ehrenamt gives the demo volunteer login a profile, so it comes after the accounts.
+	await loadVolunteeringDemo(db);
+	return logins;
 }

@@ -57,6 +57,27 @@ export function profileFromForm(form: FormData): ProfileInput {
 	};
 }
 
+/** A stored profile as the profile form's fields (the inverse of `profileFromForm`). */
+export function profileToForm(input: ProfileInput): Record<string, string | string[]> {
+	const out: Record<string, string | string[]> = {
+		displayName: input.displayName,
+		activities: input.activities,
+		socialSpaceIds: input.socialSpaceIds,
+		capHoursPerMonth: input.capHoursPerMonth === null ? '' : String(input.capHoursPerMonth),
+		messageLocale: input.messageLocale,
+		pausedFrom: input.pausedFrom ?? '',
+		pausedUntil: input.pausedUntil ?? '',
+		consents: input.consents,
+		notCounted: input.countInStatistics ? '' : 'yes'
+	};
+	input.languages.forEach((l, i) => Object.assign(out, { [`languages.${i}.language`]: l.language, [`languages.${i}.level`]: l.level }));
+	input.availability.forEach((a, i) => {
+		const p = `availability.${i}.`;
+		Object.assign(out, { [`${p}kind`]: a.kind, [`${p}weekdays`]: (a.weekdays ?? []).map(String), [`${p}intervalWeeks`]: String(a.intervalWeeks ?? 1), [`${p}startsOn`]: a.startsOn, [`${p}endsOn`]: a.endsOn ?? '', [`${p}startTime`]: a.startTime, [`${p}endTime`]: a.endTime });
+	});
+	return out;
+}
+
 /** The need form. */
 export function needFromForm(form: FormData, municipalityId: string): NeedInput {
 	return {

@@ -23,7 +23,7 @@ import { openNeedsForVolunteer } from '../needs';
 import { eraseVolunteer, ownProfile, ownProfileOrNull, profileDetail, profileToInput, updateOwnProfile, type ProfileRow } from '../profiles';
 import { confirmedTaskProfiles, confirmTaskProfile, currentTaskProfiles, taskInstancesOf } from '../tasks';
 import { getSettings, listActivities } from '../settings';
-import { FORM_ROWS, hoursFromForm, profileFromForm, text } from './forms';
+import { FORM_ROWS, hoursFromForm, profileFromForm, profileToForm, text } from './forms';
 import { activityChoices, activityLabel, dayText, hoursText, languageLabel, needTitle, requirementLabel, shiftText, vocabularies, weekdayChoices } from './labels';
 
 /**
@@ -87,7 +87,7 @@ export async function profilePage(db: DbOrTx, principal: UserPrincipal, locale: 
 	const checks = await checksOf(db, profile.id);
 	return {
 		...(await profileChoices(db, profile, locale)),
-		values: profileToInput(detail),
+		values: profileToForm(profileToInput(detail)),
 		email: detail.email,
 		hasCalendar: !!profile.calendarTokenHash,
 		checks: checks.map((c) => ({ label: requirementLabel(c.kind === 'training' ? `training:${c.training}` : c.kind), on: dayText(c.inspectedOn, locale), validUntil: c.validUntil ? dayText(c.validUntil, locale) : null }))
