@@ -134,8 +134,13 @@ export async function volunteerPage(db: DbOrTx, principal: UserPrincipal, id: st
 	};
 }
 
-/** The actions of one volunteer's page, by the form's `action`. @returns what the page says after. */
+/**
+ * The actions of one volunteer's page, by the form's `action`. Refuses before asking: someone
+ * who may not coordinate this volunteer is told so before anything about the form.
+ * @returns what the page says after. @throws NotFoundError, AccessDeniedError, ValidationError.
+ */
 export async function volunteerAction(db: Db, principal: UserPrincipal, id: string, action: string, form: FormData): Promise<{ saved: string }> {
+	await profileFor(db, principal, id, { audit: false });
 	switch (action) {
 		case 'check':
 			await recordCheck(db, principal, id, checkFromForm(form));
