@@ -89,13 +89,19 @@ describe.each(['de', 'ar'])('registration in %s', (lang) => {
 });
 
 describe.each(['de', 'ar'])('coordination pages in %s', (lang) => {
-	it('shows the needs and the hours to confirm to Welcome Point staff, accessibly', async () => {
+	it('shows the needs, the hours to confirm and the steering figures to Welcome Point staff, accessibly', async () => {
 		const page = await signIn(browser, 'wp5@example.org', lang);
 		for (const path of ['needs', 'hours']) {
 			const res = await page.goto(`${base}/${lang}/staff/volunteers/${path}`);
 			expect(res?.status()).toBe(200);
 			await expectAccessible(page);
 		}
+		// Steering shows Ehrenamt's figures: the dashboard panel and the capacity per social space.
+		await page.goto(`${base}/${lang}/staff/steering`);
+		expect(await page.textContent('#vo-panel')).toBe(texts(lang).vo_panel_title);
+		await page.goto(`${base}/${lang}/staff/coverage`);
+		expect(await page.textContent('#vo-capacity')).toBe(texts(lang).vo_capacity_title);
+		expect(await page.locator('#vo-capacity ~ div tbody tr').count()).toBeGreaterThan(0);
 	});
 });
 
@@ -265,6 +271,10 @@ describe.each([
 		await staff.waitForURL(/saved=1/);
 		await volunteer.goto(`${base}/${lang}/volunteer/hours`);
 		expect(await volunteer.textContent('table')).toContain(t.vo_hours_confirmed);
+		await expectAccessible(volunteer);
+		await staff.goto(`${base}/${lang}/staff/volunteers/${profileId}`);
+		expect(await staff.textContent('table')).toContain(t.vo_hours_confirmed);
+		await expectAccessible(staff);
 
 		// 6. The certificate PDF names the hours, in German and the volunteer's language.
 		const [download] = await Promise.all([volunteer.waitForEvent('download'), volunteer.click('form[action$="/certificate.pdf"] button[type="submit"]')]);

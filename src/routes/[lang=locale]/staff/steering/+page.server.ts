@@ -2,13 +2,16 @@ import { getDb } from '$lib/server/db';
 import { httpError } from '$lib/server/http/errors';
 import { requirePrincipal } from '$lib/server/http/principal';
 import { municipalityDashboardPage } from '$lib/server/steering/pages/dashboard';
+import { steeringPanel } from '$lib/server/volunteering/pages/steering';
 import type { PageServerLoad } from './$types';
 
-/** The municipality dashboard (issue 5 §4): `?year=YYYY&district=<id>`. */
+/** The municipality dashboard (issue 5 §4): `?year=YYYY&district=<id>`; with Ehrenamt's panel (issue 13 §9, docs/volunteering.md). */
 export const load: PageServerLoad = async (event) => {
 	const p = requirePrincipal(event);
 	try {
-		return await municipalityDashboardPage(await getDb(), p, event.url.searchParams, event.params.lang);
+		const db = await getDb();
+		const page = await municipalityDashboardPage(db, p, event.url.searchParams, event.params.lang);
+		return { ...page, volunteering: await steeringPanel(db, p, event.params.lang) };
 	} catch (e) {
 		httpError(e);
 	}
