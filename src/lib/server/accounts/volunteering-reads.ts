@@ -16,10 +16,10 @@ export async function accountExists(db: DbOrTx, email: string): Promise<boolean>
 	return !!row;
 }
 
-/** The id of the `volunteer` account with this address, or null (the demo gives it a profile). */
-export async function findVolunteerAccountIdByEmail(db: DbOrTx, email: string): Promise<string | null> {
-	const [row] = await db.select({ id: userAccount.id, role: userAccount.role }).from(userAccount).where(eq(userAccount.email, email.trim().toLowerCase()));
-	return row?.role === 'volunteer' ? row.id : null;
+/** The id of the account with this address, or null (the demo gives its volunteer login a profile). */
+export async function findAccountIdByEmail(db: DbOrTx, email: string): Promise<string | null> {
+	const [row] = await db.select({ id: userAccount.id }).from(userAccount).where(eq(userAccount.email, email.trim().toLowerCase()));
+	return row?.id ?? null;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { systemPrincipal } from '../access';
-import { findVolunteerAccountIdByEmail, insertVolunteerAccount } from '../accounts/volunteering-reads';
+import { findAccountIdByEmail, insertVolunteerAccount } from '../accounts/volunteering-reads';
 import type { Db } from '../db/client';
 import { findMunicipality, listDistricts, listSocialSpaces } from '../geography/service';
 import { findInstanceBySlug } from '../instances/service';
@@ -66,7 +66,7 @@ async function demoProfile(db: Db, municipalityId: string, instanceId: string, i
 /** Loads Ehrenamt's demo for Düsseldorf if the demo volunteer has no profile yet. */
 export async function loadVolunteeringDemo(db: Db, now: Date = new Date()): Promise<void> {
 	const m = await findMunicipality(db, 'duesseldorf');
-	const userId = m ? await findVolunteerAccountIdByEmail(db, DEMO_VOLUNTEER) : null;
+	const userId = m ? await findAccountIdByEmail(db, DEMO_VOLUNTEER) : null;
 	if (!m || !userId) return;
 	if ((await db.select({ id: volunteerProfile.id }).from(volunteerProfile).where(eq(volunteerProfile.userId, userId))).length) return;
 	const wp5 = (await findInstanceBySlug(db, m.id, 'welcome-point-5'))!;

@@ -12,7 +12,7 @@ import type { Principal } from '../access';
 import { accountContacts } from '../accounts/volunteering-reads';
 import type { DbOrTx } from '../db/client';
 import { socialSpacePlaces } from '../geography/casework-reads';
-import { addDays, addMonths, berlinDate, rankCandidates, type AvailabilityWindow, type Candidate, type Ranked, type Requirement } from './model';
+import { addDays, addMonths, berlinDate, isoWeekday, rankCandidates, type AvailabilityWindow, type Candidate, type Ranked, type Requirement } from './model';
 import { requirementOf, satisfies } from './checks';
 import { needFor, needRequirements, type NeedRow, type ShiftRow } from './needs';
 import { volunteerAssignment, volunteerAvailability, volunteerCheck, volunteerHours, volunteerInvitation, volunteerLanguage, volunteerProfile, volunteerShift, volunteerSpace } from './schema';
@@ -55,11 +55,11 @@ export async function matchNeed(db: DbOrTx, principal: Principal, needId: string
 		shift,
 		requirements,
 		ranked: ranked.map((r) => ({ ...r, displayName: names.get(userIds.get(r.profileId)!)?.displayName ?? '' })),
-		considered: candidates.filter((c) => !(c.pausedFrom && c.pausedFrom <= berlinDate(shift.startsAt) && (!c.pausedUntil || c.pausedUntil >= berlinDate(shift.startsAt)))).length
+		considered: candidates.length
 	};
 }
 
-/** Every volunteer of the need's municipality as a matching candidate for `shift`. */
+/** Every volunteer of the need's municipality not paused on the shift's day, as a matching candidate for `shift`. */
 async function loadCandidates(db: DbOrTx, need: NeedRow, shift: ShiftRow, now: Date): Promise<(Candidate & { userId: string })[]> {
 	const m = need.municipalityId;
 	const day = berlinDate(shift.startsAt);
@@ -68,18 +68,28 @@ async function loadCandidates(db: DbOrTx, need: NeedRow, shift: ShiftRow, now: D
 	const monthFrom = `${day.slice(0, 7)}-01`;
 	const monthTo = addMonths(monthFrom, 1);
 	const inMunicipality = eq(volunteerProfile.municipalityId, m);
-	const [profiles, languages, spaces, windows, hours, upcoming, checks, invited, clashes] = await Promise.all([
+	// Paused people are left out here; languages and social spaces come as arrays with their
+	// profile (one row per volunteer), and only windows of the shift's weekday or date are read.
+	const notPaused = sql`not (${volunteerProfile.pausedFrom} is not null and ${volunteerProfile.pausedFrom} <= ${day} and (${volunteerProfile.pausedUntil} is null or ${volunteerProfile.pausedUntil} >= ${day}))`;
+	const [profiles, windows, hours, upcoming, checks, invited, clashes] = await Promise.all([
 		db
-			.select({ id: volunteerProfile.id, userId: volunteerProfile.userId, activities: volunteerProfile.activities, pausedFrom: volunteerProfile.pausedFrom, pausedUntil: volunteerProfile.pausedUntil, cap: volunteerProfile.capHoursPerMonth })
+			.select({
+				id: volunteerProfile.id,
+				userId: volunteerProfile.userId,
+				activities: volunteerProfile.activities,
+				pausedFrom: volunteerProfile.pausedFrom,
+				pausedUntil: volunteerProfile.pausedUntil,
+				cap: volunteerProfile.capHoursPerMonth,
+				languages: sql<string[]>`array(select ${volunteerLanguage.language} || ':' || ${volunteerLanguage.level} from ${volunteerLanguage} where ${volunteerLanguage.profileId} = ${volunteerProfile.id})`,
+				spaces: sql<string[]>`array(select ${volunteerSpace.socialSpaceId}::text from ${volunteerSpace} where ${volunteerSpace.profileId} = ${volunteerProfile.id})`
+			})
 			.from(volunteerProfile)
-			.where(inMunicipality),
-		db.select({ profileId: volunteerLanguage.profileId, language: volunteerLanguage.language, level: volunteerLanguage.level }).from(volunteerLanguage).innerJoin(volunteerProfile, eq(volunteerProfile.id, volunteerLanguage.profileId)).where(inMunicipality),
-		db.select({ profileId: volunteerSpace.profileId, socialSpaceId: volunteerSpace.socialSpaceId }).from(volunteerSpace).innerJoin(volunteerProfile, eq(volunteerProfile.id, volunteerSpace.profileId)).where(inMunicipality),
+			.where(and(inMunicipality, notPaused)),
 		db
 			.select({ profileId: volunteerAvailability.profileId, kind: volunteerAvailability.kind, weekdays: volunteerAvailability.weekdays, intervalWeeks: volunteerAvailability.intervalWeeks, startsOn: volunteerAvailability.startsOn, endsOn: volunteerAvailability.endsOn, startTime: volunteerAvailability.startTime, endTime: volunteerAvailability.endTime })
 			.from(volunteerAvailability)
 			.innerJoin(volunteerProfile, eq(volunteerProfile.id, volunteerAvailability.profileId))
-			.where(and(inMunicipality, sql`(${volunteerAvailability.kind} = 'weekly' or ${volunteerAvailability.startsOn} = ${day})`)),
+			.where(and(inMunicipality, sql`((${volunteerAvailability.kind} = 'weekly' and ${isoWeekday(day)}::int = any(${volunteerAvailability.weekdays})) or ${volunteerAvailability.startsOn} = ${day})`)),
 		db
 			.select({
 				profileId: volunteerHours.profileId,
@@ -116,8 +126,6 @@ async function loadCandidates(db: DbOrTx, need: NeedRow, shift: ShiftRow, now: D
 		}
 		return map;
 	};
-	const byLanguage = group(languages);
-	const bySpace = group(spaces);
 	const byWindow = group(windows);
 	const hoursBy = new Map(hours.map((h) => [h.profileId, h]));
 	const upcomingBy = new Map(upcoming.map((u) => [u.profileId, Number(u.minutes)]));
@@ -131,18 +139,20 @@ async function loadCandidates(db: DbOrTx, need: NeedRow, shift: ShiftRow, now: D
 	}
 	const invitedSet = new Set(invited.map((i) => i.profileId));
 	const clashSet = new Set(clashes.map((c) => c.profileId));
-	const spaceIds = [...new Set(spaces.map((s) => s.socialSpaceId))];
+	const spaceIds = [...new Set(profiles.flatMap((p) => p.spaces))];
 	const districtOf = new Map((await socialSpacePlaces(db, spaceIds)).map((s) => [s.id, s.districtId]));
 	return profiles.map((p) => {
-		const own = bySpace.get(p.id) ?? [];
 		const h = hoursBy.get(p.id);
 		return {
 			profileId: p.id,
 			userId: p.userId,
 			displayName: '',
-			languages: byLanguage.get(p.id) ?? [],
-			socialSpaceIds: own.map((s) => s.socialSpaceId),
-			districtIds: [...new Set(own.map((s) => districtOf.get(s.socialSpaceId)).filter((d): d is string => !!d))],
+			languages: p.languages.map((l) => {
+				const at = l.lastIndexOf(':');
+				return { language: l.slice(0, at), level: l.slice(at + 1) };
+			}),
+			socialSpaceIds: p.spaces,
+			districtIds: [...new Set(p.spaces.map((s) => districtOf.get(s)).filter((d): d is string => !!d))],
 			activities: p.activities,
 			windows: (byWindow.get(p.id) ?? []) as unknown as AvailabilityWindow[],
 			pausedFrom: p.pausedFrom,
