@@ -18,6 +18,9 @@ import { needFor, needRequirements, type NeedRow, type ShiftRow } from './needs'
 import { volunteerAssignment, volunteerAvailability, volunteerCheck, volunteerHours, volunteerInvitation, volunteerLanguage, volunteerProfile, volunteerShift, volunteerSpace } from './schema';
 import { getSettings } from './settings';
 
+/** Shifts lie within one day (a start and an end time on a date), so one that overlaps a shift began less than a day before it; the bound lets the start index narrow the clash query. */
+const MAX_SHIFT_MS = 24 * 3_600_000;
+
 /** The ranked list of a need. */
 export interface MatchResult {
 	need: NeedRow;
@@ -115,7 +118,7 @@ async function loadCandidates(db: DbOrTx, need: NeedRow, shift: ShiftRow, now: D
 			.select({ profileId: volunteerAssignment.profileId })
 			.from(volunteerAssignment)
 			.innerJoin(volunteerShift, eq(volunteerShift.id, volunteerAssignment.shiftId))
-			.where(and(eq(volunteerShift.municipalityId, m), eq(volunteerAssignment.status, 'confirmed'), lt(volunteerShift.startsAt, shift.endsAt), sql`${volunteerShift.endsAt} > ${shift.startsAt.toISOString()}::timestamptz`, ne(volunteerShift.id, shift.id)))
+			.where(and(eq(volunteerShift.municipalityId, m), eq(volunteerAssignment.status, 'confirmed'), lt(volunteerShift.startsAt, shift.endsAt), gte(volunteerShift.startsAt, new Date(shift.startsAt.getTime() - MAX_SHIFT_MS)), sql`${volunteerShift.endsAt} > ${shift.startsAt.toISOString()}::timestamptz`, ne(volunteerShift.id, shift.id)))
 	]);
 	const group = <T extends { profileId: string }>(rows: T[]) => {
 		const map = new Map<string, T[]>();
