@@ -90,6 +90,8 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/staff/volunteers/[id]/export.json': { path: (i) => `/de/staff/volunteers/${i.volunteerProfile}/export.json`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/volunteers/[id]/certificate.pdf': { path: (i) => `/de/staff/volunteers/${i.volunteerProfile}/certificate.pdf`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/volunteers/needs': { path: () => '/de/staff/volunteers/needs', open: STAFF_AREA },
+	'[lang=locale]/staff/volunteers/settings': { path: () => '/de/staff/volunteers/settings', open: ADMINS },
+	'[lang=locale]/staff/volunteers/tasks': { path: () => '/de/staff/volunteers/tasks', open: STAFF_AREA },
 	'[lang=locale]/staff/volunteers/needs/new': { path: () => '/de/staff/volunteers/needs/new', open: STAFF_AREA },
 	'[lang=locale]/staff/volunteers/needs/[id]': { path: (i) => `/de/staff/volunteers/needs/${i.volunteerNeed}`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/volunteers/hours': { path: () => '/de/staff/volunteers/hours', open: STAFF_AREA },

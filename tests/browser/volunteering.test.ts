@@ -91,11 +91,21 @@ describe.each(['de', 'ar'])('registration in %s', (lang) => {
 describe.each(['de', 'ar'])('coordination pages in %s', (lang) => {
 	it('shows the needs, the hours to confirm and the steering figures to Welcome Point staff, accessibly', async () => {
 		const page = await signIn(browser, 'wp5@example.org', lang);
-		for (const path of ['needs', 'hours']) {
+		for (const path of ['needs', 'hours', 'tasks']) {
 			const res = await page.goto(`${base}/${lang}/staff/volunteers/${path}`);
 			expect(res?.status()).toBe(200);
 			await expectAccessible(page);
 		}
+		// The municipality's administrators set periods, activities' and places' requirements.
+		const admin = await signIn(browser, 'admin.duesseldorf@example.org', lang);
+		await admin.goto(`${base}/${lang}/staff/volunteers/settings`);
+		await expectAccessible(admin);
+		await admin.fill('#fzMaxAgeMonths', '99');
+		await admin.click('form[action="?/settings"] button[type="submit"]');
+		await admin.waitForSelector('.error-summary');
+		expect(await admin.getAttribute('#fzMaxAgeMonths', 'aria-invalid')).toBe('true');
+		await expectAccessible(admin);
+		await admin.close();
 		// Steering shows Ehrenamt's figures: the dashboard panel and the capacity per social space.
 		await page.goto(`${base}/${lang}/staff/steering`);
 		expect(await page.textContent('#vo-panel')).toBe(texts(lang).vo_panel_title);

@@ -75,7 +75,8 @@ export async function volunteersPage(db: DbOrTx, principal: UserPrincipal, query
 			needsFilled: stats.needsFilled,
 			medianDaysToFill: stats.medianDaysToFill
 		},
-		admin: can(principal, 'volunteering:configure', { municipalityId: m })
+		admin: can(principal, 'volunteering:configure', { municipalityId: m }),
+		municipalitySlug: principal.municipalitySlug
 	};
 }
 
