@@ -12,6 +12,7 @@ import { UsageError, type CliCommand, type WithDatabase } from '../lib/server/co
 import { ImportError, NotFoundError, ValidationError } from '../lib/server/core/errors';
 import { commands as directory } from '../lib/server/directory/cli';
 import { commands as geography } from '../lib/server/geography/cli';
+import { commands as volunteering } from '../lib/server/volunteering/cli';
 import { commands as platform } from './platform';
 
 const SECTIONS: [string, CliCommand[]][] = [
@@ -20,6 +21,7 @@ const SECTIONS: [string, CliCommand[]][] = [
 	['Accounts', accounts],
 	['Directory (Wegweiser; CSV columns: docs/csv.md; HSDS 3.0 JSON: docs/hsds.md)', directory],
 	['Casework (case encryption keys in CASE_KEYS or CASE_KEY_FILE; Löschplan: docs/retention.md)', casework],
+	['Ehrenamt (deletion periods and what is stored: docs/volunteering.md)', volunteering],
 	['Mail', platform.filter((c) => c.name === 'outbox')]
 ];
 

@@ -84,6 +84,25 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/verify/[token]': { path: () => '/de/verify/not-a-token', open: EVERYONE, ok: [400, 404, 410], publicActions: true },
 	'[lang=locale]/verify/thanks': { path: () => '/de/verify/thanks', open: EVERYONE },
 	'[lang=locale]/volunteer': { path: () => '/de/volunteer', open: ['volunteer'] },
+	'[lang=locale]/volunteer/hours': { path: () => '/de/volunteer/hours', open: ['volunteer'] },
+	'[lang=locale]/volunteer/needs': { path: () => '/de/volunteer/needs', open: ['volunteer'] },
+	'[lang=locale]/volunteer/profile': { path: () => '/de/volunteer/profile', open: ['volunteer'] },
+	'[lang=locale]/volunteer/certificate.pdf': { path: () => '/de/volunteer/certificate.pdf', open: ['volunteer'] },
+	'[lang=locale]/volunteer/export.json': { path: () => '/de/volunteer/export.json', open: ['volunteer'] },
+	'[lang=locale]/staff/volunteers': { path: () => '/de/staff/volunteers', open: STAFF_AREA },
+	// A Düsseldorf demo volunteer: its coordination only (Köln's staff get 404).
+	'[lang=locale]/staff/volunteers/[id]': { path: (i) => `/de/staff/volunteers/${i.volunteerProfile}`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/volunteers/[id]/export.json': { path: (i) => `/de/staff/volunteers/${i.volunteerProfile}/export.json`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/volunteers/[id]/certificate.pdf': { path: (i) => `/de/staff/volunteers/${i.volunteerProfile}/certificate.pdf`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/volunteers/needs': { path: () => '/de/staff/volunteers/needs', open: STAFF_AREA },
+	'[lang=locale]/staff/volunteers/settings': { path: () => '/de/staff/volunteers/settings', open: ADMINS },
+	'[lang=locale]/staff/volunteers/tasks': { path: () => '/de/staff/volunteers/tasks', open: STAFF_AREA },
+	'[lang=locale]/staff/volunteers/needs/new': { path: () => '/de/staff/volunteers/needs/new', open: STAFF_AREA },
+	'[lang=locale]/staff/volunteers/needs/[id]': { path: (i) => `/de/staff/volunteers/needs/${i.volunteerNeed}`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/volunteers/hours': { path: () => '/de/staff/volunteers/hours', open: STAFF_AREA },
+	'[lang=locale]/v/[token]': { path: () => '/de/v/not-a-token', open: EVERYONE, ok: [404], publicActions: true },
+	'[lang=locale]/m/[municipality]/volunteer': { path: () => '/de/m/duesseldorf/volunteer', open: EVERYONE, publicActions: true },
+	'[lang=locale]/m/[municipality]/volunteer/confirm/[token]': { path: () => '/de/m/duesseldorf/volunteer/confirm/not-a-token', open: EVERYONE, publicActions: true },
 	'[lang=locale]/staff': { path: () => '/de/staff', open: STAFF_AREA },
 	'[lang=locale]/staff/account': { path: () => '/de/staff/account', open: SIGNED_IN },
 	'[lang=locale]/staff/accompaniments': { path: () => '/de/staff/accompaniments', open: ['staff', 'other'] },
@@ -137,6 +156,7 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/staff/steering': { path: () => '/de/staff/steering', open: STAFF_AREA },
 	'[lang=locale]/staff/steering/instance/[id]': { path: (i) => `/de/staff/steering/instance/${i.wp5}`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/steering/report': { path: (i) => i.steeringReport, open: STAFF_AREA },
+	'api/volunteering/calendar/[token].ics': { path: () => '/api/volunteering/calendar/not-a-token.ics', open: EVERYONE, ok: [404] },
 	'api/hsds': { path: () => '/api/hsds', open: EVERYONE },
 	'api/hsds/openapi.json': { path: () => '/api/hsds/openapi.json', open: EVERYONE },
 	'api/hsds/organizations': { path: () => '/api/hsds/organizations?municipality=duesseldorf', open: EVERYONE },
@@ -236,6 +256,8 @@ beforeAll(async () => {
 	ids.coverageCell = await find('admin', '/de/staff/coverage', /(\/de\/staff\/coverage\/cell\?[^"]+)/, 'coverage cell');
 	ids.statisticsDownload = await find('admin', '/de/staff/statistics', /(\/de\/staff\/statistics\/download\?[^"]+)/, 'statistics download');
 	ids.user = await find('admin', '/de/admin', new RegExp(`/de/admin/users/${uuid}`), 'account');
+	ids.volunteerProfile = await find('staff', '/de/staff/volunteers', new RegExp(`/de/staff/volunteers/${uuid}`), 'demo volunteer');
+	ids.volunteerNeed = await find('staff', '/de/staff/volunteers/needs', new RegExp(`/de/staff/volunteers/needs/${uuid}`), 'demo need');
 	ids.steeringReport = await find('admin', '/de/staff/steering', /(\/de\/staff\/steering\/report\?[^"]+)/, 'steering report');
 	const json = async (url: string) => JSON.parse((await clients.anon.get(url, { accept: 'application/json' })).text);
 	ids.hsdsService = (await json('/api/hsds/services?municipality=duesseldorf')).contents[0].id;

@@ -8,3 +8,4 @@ export * from './directory/schema';
 export * from './casework/schema';
 export * from './steering/schema';
 export * from './networks/schema';
+export * from './volunteering/schema';

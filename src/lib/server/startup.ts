@@ -15,6 +15,7 @@ import { purgeExpired } from './accounts/sessions';
 import { runRetention, RETENTION_PRINCIPAL } from './casework/retention';
 import { runDigests } from './networks/mails';
 import { loadDemo, type DemoLogin } from './demo/load';
+import { runVolunteeringMessages, runVolunteeringRetention } from './volunteering/jobs';
 import { refreshOutdatedSearchEntries } from './directory/search-index';
 
 /** Why the process cannot start; one line, no stack trace. */
@@ -91,7 +92,11 @@ function serverJobs(config: AppConfig): Job[] {
 			}
 		},
 		// Newsletter digests of the information flows (issue 14 §5): each reader's at their interval.
-		{ name: 'networks-digest', intervalMs: 60 * 60_000, run: (db) => runDigests(db) }
+		{ name: 'networks-digest', intervalMs: 60 * 60_000, run: (db) => runDigests(db) },
+		// Ehrenamt (issue 13; docs/volunteering.md): reminders 24 h before shifts, care messages,
+		// accompaniment requests as needs; then the Führungszeugnis record and dormant profiles.
+		{ name: 'volunteering-messages', intervalMs: 10 * 60_000, run: async (db) => ({ ...(await runVolunteeringMessages(db, config.retentionNow ?? new Date())) }) },
+		{ name: 'volunteering-retention', intervalMs: config.retentionIntervalMinutes * 60_000, run: async (db) => ({ ...(await runVolunteeringRetention(db, config.retentionNow ?? new Date())) }) }
 	];
 }
 

@@ -13,6 +13,7 @@ import { geographyRules } from '../geography/permissions';
 import { instancesRules } from '../instances/permissions';
 import { networksRules } from '../networks/permissions';
 import { steeringRules } from '../steering/permissions';
+import { volunteeringRules } from '../volunteering/permissions';
 import type { Principal } from './principal';
 import type { Rule, Scope } from './rules';
 
@@ -23,7 +24,8 @@ const TABLE = {
 	...directoryRules,
 	...caseworkRules,
 	...steeringRules,
-	...networksRules
+	...networksRules,
+	...volunteeringRules
 };
 
 /** Every permission of every module. */

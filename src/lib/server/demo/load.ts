@@ -2,8 +2,9 @@
  * The demo of every module, in the order they build on each other: the municipalities Köln and
  * Düsseldorf (geography), their contact points (instances), the directory (the real Köln OSM
  * actors and demo offers), anonymous demo counselling contacts (casework), needs reports,
- * programmes and coverage offers (steering), one account per role (accounts), and Düsseldorf's
- * demo networks with meetings, minutes and an escalation (networks). Idempotent:
+ * programmes and coverage offers (steering), one account per role (accounts), Düsseldorf's demo
+ * networks with meetings, minutes and an escalation (networks), and demo volunteers, needs and
+ * shifts in Düsseldorf (volunteering). Idempotent:
  * what exists is left alone. Each module keeps its own part in `<module>/demo.ts`; sources and
  * licences: `data/demo/LICENSES.md`.
  */
@@ -19,6 +20,7 @@ import { listMunicipalities } from '../geography/service';
 import { loadInstancesDemo } from '../instances/demo';
 import { loadNetworksDemo } from '../networks/demo';
 import { loadSteeringDemo } from '../steering/demo';
+import { loadVolunteeringDemo } from '../volunteering/demo';
 
 export type { DemoLogin } from '../accounts/demo';
 
@@ -45,5 +47,7 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	const logins = await loadAccountsDemo(db);
 	// Networks name the demo accounts as members, so they come after them.
 	await loadNetworksDemo(db);
+	// Ehrenamt gives the demo volunteer login a profile, so it comes after the accounts.
+	await loadVolunteeringDemo(db);
 	return logins;
 }

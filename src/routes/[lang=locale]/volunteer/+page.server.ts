@@ -1,18 +1,34 @@
+import { redirect } from '@sveltejs/kit';
 import { volunteerPage } from '$lib/server/casework/pages/volunteer';
 import { getDb } from '$lib/server/db';
-import { httpError } from '$lib/server/http/errors';
+import { handleForm, httpError } from '$lib/server/http/errors';
 import { requirePrincipal } from '$lib/server/http/principal';
-import type { PageServerLoad } from './$types';
+import { homeAction, volunteerHome } from '$lib/server/volunteering/pages/volunteer';
+import type { Actions, PageServerLoad } from './$types';
 
 /**
- * Meine Begleitungen (issue 4 §4): a volunteer's assigned appointments — when, where, which
- * language, and whom to call. Nothing of the case. Volunteers only (sign-in sends them here).
+ * Mein Ehrenamt (issue 13) above Meine Begleitungen (issue 4 §4): invitations to answer, shifts
+ * ahead, task profiles to confirm; then the accompaniments casework assigned — when, where,
+ * which language, whom to call. Nothing of a case. Volunteers only (sign-in sends them here).
  */
 export const load: PageServerLoad = async (event) => {
 	const p = requirePrincipal(event);
 	try {
-		return await volunteerPage(await getDb(), p, event.locals.locale);
+		const db = await getDb();
+		const [accompaniments, home] = await Promise.all([volunteerPage(db, p, event.locals.locale), volunteerHome(db, p, event.locals.locale)]);
+		return { ...accompaniments, home };
 	} catch (e) {
 		httpError(e);
+	}
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const p = requirePrincipal(event);
+		const form = await event.request.formData();
+		return handleForm(async () => {
+			await homeAction(await getDb(), p, form);
+			redirect(303, `/${event.params.lang}/volunteer?saved=1`);
+		});
 	}
 };

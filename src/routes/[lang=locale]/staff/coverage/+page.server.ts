@@ -2,14 +2,16 @@ import { getDb } from '$lib/server/db';
 import { formErrors, httpError } from '$lib/server/http/errors';
 import { requirePrincipal } from '$lib/server/http/principal';
 import { coveragePage } from '$lib/server/steering/pages/coverage';
+import { coverageCapacity } from '$lib/server/volunteering/pages/steering';
 import type { PageServerLoad } from './$types';
 
-/** The coverage matrix (issue 5 §3); refused filter values are named above the matrix. */
+/** The coverage matrix (issue 5 §3); refused filter values are named above the matrix. Below it, Ehrenamt's capacity per social space (issue 13 §9). */
 export const load: PageServerLoad = async (event) => {
 	const p = requirePrincipal(event);
 	try {
-		const { filterIssues, ...page } = await coveragePage(await getDb(), p, event.url.searchParams);
-		return { ...page, filterErrors: formErrors(filterIssues) };
+		const db = await getDb();
+		const { filterIssues, ...page } = await coveragePage(db, p, event.url.searchParams);
+		return { ...page, filterErrors: formErrors(filterIssues), volunteerCapacity: await coverageCapacity(db, p, event.params.lang) };
 	} catch (e) {
 		httpError(e);
 	}

@@ -3,16 +3,19 @@ import { httpError } from '$lib/server/http/errors';
 import { requirePrincipal } from '$lib/server/http/principal';
 import { networksDashboardSection } from '$lib/server/networks/pages/steering';
 import { municipalityDashboardPage } from '$lib/server/steering/pages/dashboard';
+import { steeringPanel } from '$lib/server/volunteering/pages/steering';
 import type { PageServerLoad } from './$types';
 
-/** The municipality dashboard (issue 5 §4): `?year=YYYY&district=<id>`. */
+/** The municipality dashboard (issue 5 §4): `?year=YYYY&district=<id>`; with the networks' figures (issue 14 §6) and Ehrenamt's panel (issue 13 §9, docs/volunteering.md). */
 export const load: PageServerLoad = async (event) => {
 	const p = requirePrincipal(event);
 	try {
 		const db = await getDb();
 		const page = await municipalityDashboardPage(db, p, event.url.searchParams, event.params.lang);
-		// Vernetzung's figures join the dashboard here (issue 14 §6): steering does not import networks.
-		return { ...page, networks: await networksDashboardSection(db, p, event.params.lang) };
+		// Vernetzung's figures (issue 14 §6) and Ehrenamt's panel (issue 13 §9) join the dashboard here:
+		// steering imports neither module.
+		const [networks, volunteering] = [await networksDashboardSection(db, p, event.params.lang), await steeringPanel(db, p, event.params.lang)];
+		return { ...page, networks, volunteering };
 	} catch (e) {
 		httpError(e);
 	}
