@@ -251,8 +251,6 @@ export const searchEntry = pgTable(
 		title: jsonb('title').$type<Record<string, string>>().notNull(),
 		organizationName: text('organization_name').notNull(),
 		document: tsvector('document').notNull(),
-		/** Distinct lowercase words of all texts, for typo-tolerant matching. */
-		words: text('words').notNull(),
 		themeFields: text('theme_fields').array().notNull().default([]),
 		subtopics: text('subtopics').array().notNull().default([]),
 		targetGroups: text('target_groups').array().notNull().default([]),

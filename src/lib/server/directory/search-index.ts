@@ -264,7 +264,7 @@ async function write(
 	db: DbOrTx,
 	kind: 'service' | 'organization',
 	ids: string[],
-	rows: { row: Omit<EntryRow, 'document'>; parts: Part[]; labels: string[]; markers: string[] }[]
+	rows: { row: Omit<EntryRow, 'document'>; words: string[]; parts: Part[]; labels: string[]; markers: string[] }[]
 ) {
 	await db.delete(searchEntry).where(sql`${searchEntry.kind} = ${kind} and ${inArray(searchEntry.entityId, ids)}`);
 	if (!rows.length) return;
@@ -272,7 +272,7 @@ async function write(
 	for (let i = 0; i < rows.length; i += 50) {
 		await db.insert(searchEntry).values(rows.slice(i, i + 50).map((r) => ({ ...r.row, document: documentSql(r.parts, r.labels, r.row.municipalityId, r.markers) as unknown as string })));
 	}
-	const words = [...new Set(rows.flatMap((r) => r.row.words.split(' ')).filter(Boolean))];
+	const words = [...new Set(rows.flatMap((r) => r.words))];
 	for (let i = 0; i < words.length; i += 1000) {
 		await db
 			.insert(searchWord)
@@ -313,6 +313,8 @@ async function refreshServices(db: DbOrTx, ids: string[]) {
 		const stepFree = own.some((l) => l.accessibility.includes('step_free'));
 		return {
 			parts,
+			// The words feed the typo-tolerance word list only; the entry does not keep them.
+			words: wordsOf([...parts.map((p) => p.text), ...labelTexts(labelKeys)]),
 			labels: labelKeys,
 			markers: facetMarkers({ costKind: s.costKind, lowThreshold: s.lowThreshold, stepFree, languages: s.languages }),
 			row: {
@@ -322,7 +324,6 @@ async function refreshServices(db: DbOrTx, ids: string[]) {
 				visibility: stricter(s.visibility, org.visibility),
 				title: Object.fromEntries(Object.entries(s.name).map(([l, v]) => [l, v.text])),
 				organizationName: org.name,
-				words: wordsOf([...parts.map((p) => p.text), ...labelTexts(labelKeys)]).join(' '),
 				themeFields: s.themeFields,
 				subtopics: s.subtopics,
 				targetGroups: s.targetGroups,
@@ -387,6 +388,8 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
 		const stepFree = own.some((l) => l.accessibility.includes('step_free'));
 		return {
 			parts,
+			// The words feed the typo-tolerance word list only; the entry does not keep them.
+			words: wordsOf([...parts.map((p) => p.text), ...labelTexts(labelKeys)]),
 			labels: labelKeys,
 			markers: [...offerLevels.map((l) => OFFERS_MARK + l), ...facetMarkers({ costKind: null, lowThreshold: false, stepFree, languages: [] })],
 			row: {
@@ -396,7 +399,6 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
 				visibility: o.visibility,
 				title: { de: o.name },
 				organizationName: o.name,
-				words: wordsOf([...parts.map((p) => p.text), ...labelTexts(labelKeys)]).join(' '),
 				themeFields,
 				socialSpaceIds: ownSpaces.map((sp) => sp.id),
 				districtIds: [...new Set(ownSpaces.map((sp) => sp.districtId))],
