@@ -14,8 +14,9 @@
  * then actors grouped by type in sectors), so the same data always gives the same picture and a
  * municipality of thousands of actors draws in well under a second (bench/networks.ts). A map of
  * more than `SINGLE_ACTOR_LIMIT` actors (a whole city) draws them per social space instead —
- * one circle per social space sized by its actors, the edges between them summed — so that it
- * stays light enough for a phone; choosing a social space draws its actors one by one.
+ * one circle per social space sized by its actors, the edges between them summed, the strongest
+ * `SUMMED_EDGE_LIMIT` lines drawn — so that it stays light enough for a phone; choosing a social
+ * space draws its actors one by one.
  * Aggregates of the municipality only: `networks:map` (administrators and instance staff).
  */
 import { and, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm';
@@ -89,8 +90,11 @@ export interface NetworkMap {
 	figures: NetworkFigures[];
 	unnetworked: { id: string; name: string; actorType: string }[];
 	actorCount: number;
-	/** Whether the SVG draws the actors per social space (`nodes` then hold `space` nodes; `edges` stay the single edges). */
-	aggregated: boolean;
+	/**
+	 * Set when the SVG draws the actors per social space (`nodes` then hold `space` nodes; `edges`
+	 * stay the single edges): how many summed lines there are and how many of them are drawn.
+	 */
+	aggregated: { lines: number; drawn: number } | null;
 }
 
 /** The map's options: restrict to one social space (its actors and the networks working there). */
@@ -167,10 +171,15 @@ function xml(text: string): string {
 /** Largest graph whose nodes get their names as labels in the SVG (beyond, the table names them). */
 const LABEL_LIMIT = 80;
 
+/** Most summed lines a city-scale picture draws (the strongest; the page says how many of all). */
+export const SUMMED_EDGE_LIMIT = 500;
+
 /**
  * The city-scale picture: each actor counted in its first social space by name (or in
  * `space:none`), one node per social space on the outer ring, and the edges between different
- * nodes summed per kind (edges within one social space are not drawn; the table lists them).
+ * nodes summed per kind and pair (a line shows no direction, so both directions add up); of
+ * those lines the `SUMMED_EDGE_LIMIT` strongest are drawn. Edges within one social space are not
+ * drawn; the table lists them.
  */
 function aggregate(
 	actors: NetworkActor[],
@@ -179,7 +188,7 @@ function aggregate(
 	instances: { id: string; name: string }[],
 	spaces: { id: string; name: string }[],
 	noSpace: string
-): { nodes: MapNode[]; edges: MapEdge[] } {
+): { nodes: MapNode[]; edges: MapEdge[]; lines: number } {
 	const spaceName = new Map(spaces.map((s) => [s.id, s.name]));
 	const groupOf = new Map<string, string>();
 	const count = new Map<string, number>();
@@ -194,15 +203,18 @@ function aggregate(
 	for (const p of ring(groups, 400)) nodes.push({ id: p.item.id, kind: 'space', label: p.item.name, group: 'space', x: p.x, y: p.y, count: count.get(p.item.id) });
 	const summed = new Map<string, MapEdge>();
 	for (const e of edges) {
-		const from = groupOf.get(e.from) ?? e.from;
-		const to = groupOf.get(e.to) ?? e.to;
+		const [from, to] = [groupOf.get(e.from) ?? e.from, groupOf.get(e.to) ?? e.to].sort();
 		if (from === to) continue;
 		const key = `${from} ${to} ${e.kind}`;
 		const s = summed.get(key);
 		if (s) s.weight += e.weight;
 		else summed.set(key, { from, to, kind: e.kind, weight: e.weight });
 	}
-	return { nodes, edges: [...summed.values()] };
+	const strongest = [...summed.entries()]
+		.sort(([k1, a], [k2, b]) => b.weight - a.weight || (k1 < k2 ? -1 : 1))
+		.slice(0, SUMMED_EDGE_LIMIT)
+		.map(([, e]) => e);
+	return { nodes, edges: strongest, lines: summed.size };
 }
 
 /** Stroke width of an edge by its weight (referrals, offers, or edges summed per social space): three steps. */
@@ -343,9 +355,10 @@ export async function networkMap(
 	const linked = new Set(edges.flatMap((e) => [e.from, e.to]));
 	const graphActors = actors.filter((a) => linked.has(a.id));
 	const words = texts({ actors: graphActors.length, networks: shownNetworks.length, instances: shownInstances.length, edges: edges.length });
-	const aggregated = !space && graphActors.length > SINGLE_ACTOR_LIMIT;
-	const drawn = aggregated ? aggregate(graphActors, edges, shownNetworks, shownInstances, spaces, words.noSpace ?? '') : { nodes: layout(graphActors, shownNetworks, shownInstances), edges };
+	const summed = !space && graphActors.length > SINGLE_ACTOR_LIMIT ? aggregate(graphActors, edges, shownNetworks, shownInstances, spaces, words.noSpace ?? '') : null;
+	const drawn = summed ?? { nodes: layout(graphActors, shownNetworks, shownInstances), edges };
 	const svg = drawMapSvg(drawn.nodes, drawn.edges, words);
+	const aggregated = summed ? { lines: summed.lines, drawn: summed.edges.length } : null;
 
 	const networked = new Set(memberships.map((m) => m.organizationId).filter((x): x is string => !!x));
 	const unnetworked = actors.filter((a) => !networked.has(a.id)).map((a) => ({ id: a.id, name: a.name, actorType: a.actorType }));
