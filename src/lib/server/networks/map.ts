@@ -171,6 +171,9 @@ function xml(text: string): string {
 /** Largest graph whose nodes get their names as labels in the SVG (beyond, the table names them). */
 const LABEL_LIMIT = 80;
 
+/** Radius of the ring of social spaces at city scale. */
+const SPACE_RING = 400;
+
 /** Most summed lines a city-scale picture draws (the strongest; the page says how many of all). */
 export const SUMMED_EDGE_LIMIT = 500;
 
@@ -200,7 +203,7 @@ function aggregate(
 	}
 	const groups = [...count.keys()].map((id) => ({ id, name: id === 'space:none' ? noSpace : spaceName.get(id.slice(6))! })).sort((x, y) => x.name.localeCompare(y.name, 'de'));
 	const nodes = innerNodes(networks, instances);
-	for (const p of ring(groups, 400)) nodes.push({ id: p.item.id, kind: 'space', label: p.item.name, group: 'space', x: p.x, y: p.y, count: count.get(p.item.id) });
+	for (const p of ring(groups, SPACE_RING)) nodes.push({ id: p.item.id, kind: 'space', label: p.item.name, group: 'space', x: p.x, y: p.y, count: count.get(p.item.id) });
 	const summed = new Map<string, MapEdge>();
 	for (const e of edges) {
 		const [from, to] = [groupOf.get(e.from) ?? e.from, groupOf.get(e.to) ?? e.to].sort();
@@ -256,7 +259,10 @@ export function drawMapSvg(nodes: MapNode[], edges: MapEdge[], texts: { title: s
 			.map((n) => `M${n.x} ${n.y}h0`)
 			.join('');
 	const spaces = nodes.filter((n) => n.kind === 'space');
-	if (spaces.length) out.push(`<g fill="#37474f" fill-opacity="0.85">${spaces.map((n) => `<circle cx="${n.x}" cy="${n.y}" r="${Math.min(30, Math.round(4 + 2 * Math.sqrt(n.count ?? 1)))}"/>`).join('')}</g>`);
+	// A social space's circle grows with its actors, but never into its neighbours on the ring.
+	const widest = Math.max(3, Math.min(30, Math.floor((Math.PI * SPACE_RING) / Math.max(spaces.length, 1)) - 2));
+	const radius = (n: MapNode) => Math.min(widest, Math.round(4 + 2 * Math.sqrt(n.count ?? 1)));
+	if (spaces.length) out.push(`<g fill="#37474f" fill-opacity="0.85">${spaces.map((n) => `<circle cx="${n.x}" cy="${n.y}" r="${radius(n)}"/>`).join('')}</g>`);
 	const actors = dots('actor');
 	if (actors) out.push(`<path d="${actors}" stroke="#37474f" stroke-width="6" stroke-linecap="round"/>`);
 	const networks = dots('network');
@@ -264,7 +270,7 @@ export function drawMapSvg(nodes: MapNode[], edges: MapEdge[], texts: { title: s
 	const instances = nodes.filter((n) => n.kind === 'instance');
 	if (instances.length) out.push(`<path d="${instances.map((n) => `M${n.x} ${n.y - 9}l9 9l-9 9l-9 -9z`).join('')}" fill="#e65100" stroke="#fff" stroke-width="1"/>`);
 	if (nodes.length <= LABEL_LIMIT) {
-		for (const n of nodes) out.push(`<text x="${n.x}" y="${n.y - (n.kind === 'space' ? Math.min(30, Math.round(4 + 2 * Math.sqrt(n.count ?? 1))) + 4 : 10)}" font-size="13" text-anchor="middle" fill="#212121">${xml(n.label.length > 40 ? `${n.label.slice(0, 39)}…` : n.label)}</text>`);
+		for (const n of nodes) out.push(`<text x="${n.x}" y="${n.y - (n.kind === 'space' ? radius(n) + 4 : 10)}" font-size="13" text-anchor="middle" fill="#212121">${xml(n.label.length > 40 ? `${n.label.slice(0, 39)}…` : n.label)}</text>`);
 	}
 	out.push('</svg>');
 	return out.join('');
