@@ -1,12 +1,14 @@
 /**
  * Vernetzung benchmark (issue 14 "Performance"), on Köln with generated networks data:
- * `--actors` actors in all (5,000; the demo's and generated ones), `--networks` networks (300;
+ * `--actors` actors in all (5,000; the demo's and generated ones, each generated one active in
+ * one of Köln's social spaces, round robin), `--networks` networks (300;
  * four in five local with one or two social spaces, half public), 20 actor members each,
  * `--relations` typed relations (20,000), four held meetings per network in the last year, 200
  * posts of the last week addressed by network, role and language, and `--readers` newsletter
  * readers (10,000 external contacts with a weekly digest, spread over the networks).
- * 1. the network map of the whole municipality (`networkMap`: figures, coverage and the SVG):
- *    server time p50/p95 over `--runs`, the SVG's size raw and gzipped;
+ * 1. the network map of the whole municipality (`networkMap`: figures, coverage and the SVG,
+ *    drawn per social space at this size) and of its social space with the most actors (drawn
+ *    actor by actor): server time p50/p95 over `--runs`, the SVG's size raw and gzipped;
  * 2. OParl list pages (`oparlList`, first page at the default page size and a page deep in the
  *    list) of organizations, memberships and meetings: p50/p95 over `--runs`;
  * 3. the newsletter digest for all readers (`runDigests` with a sender that only counts), once:
@@ -63,6 +65,11 @@ await db.execute(sql`
 	insert into organization (municipality_id, name, actor_type, visibility, source, source_id)
 	select ${m}, 'Bench-Akteur ' || g, (${types}::text[])[1 + g % ${ACTOR_TYPES.length}], 'public', 'bench', 'networks-bench/' || g
 	from generate_series(1, ${add}) g`);
+await db.execute(sql`
+	with spaces as (select id, row_number() over (order by id) - 1 as r, count(*) over () as c from social_space where municipality_id = ${m}),
+	acts as (select id, row_number() over (order by id) - 1 as r from organization where municipality_id = ${m} and source = 'bench')
+	insert into organization_social_space (organization_id, social_space_id)
+	select acts.id, spaces.id from acts join spaces on spaces.r = acts.r % spaces.c`);
 await db.execute(sql`
 	insert into network (municipality_id, name, kind, level, theme_fields, visibility)
 	select ${m}, 'Bench-Netzwerk ' || g, (array['network','round_table','working_circle','committee','district_conference'])[1 + g % 5],
@@ -135,6 +142,20 @@ const map = await timeRuns(runs, async () => {
 const svgBytes = Buffer.byteLength(svg);
 const svgGzip = gzipSync(svg).length;
 console.log(`network map: p50 ${map.p50} ms, p95 ${map.p95} ms; SVG ${svgBytes} bytes (${svgGzip} gzipped)`);
+const [{ busiest }] = (
+	await db.execute<{ busiest: string }>(sql`select social_space_id as busiest from organization_social_space os join organization o on o.id = os.organization_id
+		where o.municipality_id = ${m} group by social_space_id order by count(*) desc, social_space_id limit 1`)
+).rows;
+let spaceSvg = '';
+let spaceActors = 0;
+const spaceMap = await timeRuns(runs, async () => {
+	const r = await networkMap(db, admin, m, texts, { now, socialSpaceId: busiest });
+	spaceSvg = r.svg;
+	spaceActors = r.actorCount;
+});
+const spaceSvgBytes = Buffer.byteLength(spaceSvg);
+const spaceSvgGzip = gzipSync(spaceSvg).length;
+console.log(`network map of one social space (${spaceActors} actors): p50 ${spaceMap.p50} ms, p95 ${spaceMap.p95} ms; SVG ${spaceSvgBytes} bytes (${spaceSvgGzip} gzipped)`);
 
 // 2. OParl list pages.
 const base = 'http://localhost/api/oparl';
@@ -164,6 +185,6 @@ const digestMs = Math.round(performance.now() - t0);
 const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 console.log(`dueDigests: p50 ${due.p50} ms, p95 ${due.p95} ms; runDigests: ${digestMs} ms for ${sent} mails (${result.empty} without posts), peak RSS ${rssMb} MB`);
 
-const out = { database: config.databaseUrl ? 'postgresql' : 'pglite', counts, generatedSeconds: generated, map: { ...map, svgBytes, svgGzip }, oparl, digest: { dueDigests: due, runDigestsMs: digestMs, mails: sent, empty: result.empty, failed: result.failed, peakRssMb: rssMb } };
+const out = { database: config.databaseUrl ? 'postgresql' : 'pglite', counts, generatedSeconds: generated, map: { ...map, svgBytes, svgGzip }, spaceMap: { ...spaceMap, actors: spaceActors, svgBytes: spaceSvgBytes, svgGzip: spaceSvgGzip }, oparl, digest: { dueDigests: due, runDigestsMs: digestMs, mails: sent, empty: result.empty, failed: result.failed, peakRssMb: rssMb } };
 if (values.out) writeFileSync(values.out, JSON.stringify(out, null, 2));
 await handle.close();

@@ -77,6 +77,16 @@ describe('networks journey', () => {
 		const networkUrl = coord.url().split('?')[0];
 		expect(await coord.textContent('h1')).toBe(networkName);
 		await expectAccessible(coord);
+		// The coordinator changes it: a description, and public visibility.
+		await coord.click(`a[href="${networkUrl.replace(base, '')}/edit"]`);
+		await coord.waitForSelector('#nw-description');
+		expect(await coord.inputValue('#nw-name')).toBe(networkName);
+		await expectAccessible(coord);
+		await coord.fill('#nw-description', 'Wohnen in Rath: Träger, Schulen und Vereine.');
+		await coord.check('input[name=visibility][value=public]');
+		await submit(coord, 'form.nw-form button[type=submit]');
+		expect(await coord.textContent('.notice[role=status]')).toBe(t.nw_saved);
+		expect(await coord.textContent('main')).toContain('Wohnen in Rath: Träger, Schulen und Vereine.');
 
 		// Members: two actors of the directory and Welcome Point 5's team (an account).
 		for (const actor of ['Jugendfreizeiteinrichtung Rath (Demo)', 'Migrationsberatung Rath (Demo)']) {

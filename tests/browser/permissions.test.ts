@@ -132,6 +132,8 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/staff/instances/[id]': { path: (i) => `/de/staff/instances/${i.wp5}`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/networks': { path: () => '/de/staff/networks', open: STAFF_AREA },
 	'[lang=locale]/staff/networks/[id]': { path: (i) => `/de/staff/networks/${i.network}`, open: ['admin', 'staff'] },
+	// The first network by name is a working group coordinated by Welcome Point 6: Welcome Point 5's staff may not change it.
+	'[lang=locale]/staff/networks/[id]/edit': { path: (i) => `/de/staff/networks/${i.network}/edit`, open: ['admin'] },
 	'[lang=locale]/staff/networks/map': { path: () => '/de/staff/networks/map', open: STAFF_AREA },
 	'[lang=locale]/staff/networks/new': { path: () => '/de/staff/networks/new', open: STAFF_AREA },
 	'[lang=locale]/staff/networks/posts': { path: () => '/de/staff/networks/posts', open: STAFF_AREA },

@@ -156,6 +156,25 @@ describe(`OParl 1.1 export (${DB_KIND})`, () => {
 		expect(none.data).toEqual([]);
 	});
 
+	it.each(OPARL_LISTS)('joins up the pages of the %s list: first and next links cover every object exactly once, in order', async (list) => {
+		const everything = (await all(list)).map((o) => o.id);
+		let url: string | undefined = `${BASE}/body/koeln/${list}?elementsPerPage=1`;
+		const seen: string[] = [];
+		while (url) {
+			const at = new URL(url);
+			const body = (await oparlList(h.db, BASE, 'koeln', list, parseListQuery(at.searchParams), at)) as { data: { id: string }[]; pagination: { totalElements: number }; links: { next?: string } };
+			expect(body.pagination.totalElements).toBe(everything.length);
+			seen.push(...body.data.map((o) => o.id));
+			expect(seen.length).toBeLessThanOrEqual(everything.length);
+			url = body.links.next;
+		}
+		expect(seen).toEqual(everything);
+		expect(new Set(seen).size).toBe(seen.length);
+		const past = (await oparlList(h.db, BASE, 'koeln', list, q('elementsPerPage=1&page=99'), self(list, 'elementsPerPage=1&page=99'))) as { data: unknown[]; pagination: { totalElements: number; totalPages: number } };
+		expect(past.data).toEqual([]);
+		expect(past.pagination.totalElements).toBe(everything.length);
+	});
+
 	it('answers bad paging and filter parameters with 400 and unknown ids with 404, as OParl error objects', async () => {
 		for (const bad of ['page=0', 'page=abc', 'page=1.5', 'elementsPerPage=0', 'elementsPerPage=101', 'elementsPerPage=', 'created_since=2026-01-01', 'modified_until=gestern']) {
 			expect(() => q(bad), bad).toThrow(OparlError);

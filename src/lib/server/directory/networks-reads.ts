@@ -5,7 +5,7 @@
  * offers one actor holds at another actor's place (the derived relation "hosts offers of").
  * Every visibility: the networks services decide what a reader sees.
  */
-import { and, asc, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { isUuid } from '../core/validation';
 import type { DbOrTx } from '../db/client';
 import { location, organization, organizationSocialSpace, service, serviceAtLocation } from './schema';
@@ -119,4 +119,12 @@ export async function demoActorIds(db: DbOrTx, municipalityId: string, prefix: s
 		.from(organization)
 		.where(and(eq(organization.municipalityId, municipalityId), eq(organization.source, 'demo'), sql`${organization.sourceId} like ${prefix + '%'}`));
 	return new Map(rows.map((r) => [r.sourceId!, r.id]));
+}
+
+/**
+ * SQL condition: the actor whose id is in `column` is public (the OParl export publishes only
+ * public actors and their memberships). For list pages that filter and count in SQL.
+ */
+export function isPublicActor(column: SQL | AnyColumn): SQL {
+	return sql`exists (select 1 from ${organization} where ${organization.id} = ${column} and ${organization.visibility} = 'public')`;
 }

@@ -12,7 +12,11 @@
  *
  * The layout is deterministic and linear in the graph's size (rings: instances inside, networks,
  * then actors grouped by type in sectors), so the same data always gives the same picture and a
- * municipality of thousands of actors draws in well under a second (bench/networks.ts).
+ * municipality of thousands of actors draws in well under a second (bench/networks.ts). A map of
+ * more than `SINGLE_ACTOR_LIMIT` actors (a whole city) draws them per social space instead —
+ * one circle per social space sized by its actors, the edges between them summed, the strongest
+ * `SUMMED_EDGE_LIMIT` lines drawn — so that it stays light enough for a phone; choosing a social
+ * space draws its actors one by one.
  * Aggregates of the municipality only: `networks:map` (administrators and instance staff).
  */
 import { and, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm';
@@ -30,14 +34,19 @@ import { actionItem, actorRelation, attendance, meeting, network, networkMembers
 /** Kinds of edges on the map: the recorded relation kinds and the derived ones. */
 export type EdgeKind = 'cooperates' | 'member_of' | 'funds' | 'hosts_offers' | 'refers_to' | 'membership' | 'referrals' | 'hosted_offer';
 
-/** A node of the map. `group`: the actor type, the network level, or `instance`. */
+/**
+ * A node of the map. `group`: the actor type, the network level, `instance`, or `space` for the
+ * actors of one social space drawn as one node (`id` `space:<id>`, or `space:none` for actors
+ * without one; `count` actors).
+ */
 export interface MapNode {
 	id: string;
-	kind: 'actor' | 'network' | 'instance';
+	kind: 'actor' | 'network' | 'instance' | 'space';
 	label: string;
 	group: string;
 	x: number;
 	y: number;
+	count?: number;
 }
 
 /** An edge of the map; `weight` counts referrals or hosted offers (1 otherwise). */
@@ -81,6 +90,11 @@ export interface NetworkMap {
 	figures: NetworkFigures[];
 	unnetworked: { id: string; name: string; actorType: string }[];
 	actorCount: number;
+	/**
+	 * Set when the SVG draws the actors per social space (`nodes` then hold `space` nodes; `edges`
+	 * stay the single edges): how many summed lines there are and how many of them are drawn.
+	 */
+	aggregated: { lines: number; drawn: number } | null;
 }
 
 /** The map's options: restrict to one social space (its actors and the networks working there). */
@@ -104,19 +118,33 @@ export const EDGE_STYLE: Record<EdgeKind, { stroke: string; dash: string }> = {
 	hosted_offer: { stroke: '#01579b', dash: '10 4' }
 };
 
-const round = (n: number) => Math.round(n * 10) / 10;
+/** Most actors a map draws one by one; a larger map draws them per social space. */
+export const SINGLE_ACTOR_LIMIT = 300;
 
-/** Places nodes on rings: instances, networks, then actors in sectors by type. Deterministic. */
-function layout(actors: NetworkActor[], networks: { id: string; name: string; level: string }[], instances: { id: string; name: string }[]): MapNode[] {
-	const c = VIEW / 2;
-	const ring = <T>(items: T[], radius: number, start = 0, span = Math.PI * 2) =>
-		items.map((item, i) => {
-			const a = start + (span * (i + 0.5)) / Math.max(items.length, 1) - Math.PI / 2;
-			return { item, x: round(c + radius * Math.cos(a)), y: round(c + radius * Math.sin(a)) };
-		});
+/** Coordinates are whole user units: a thousandth of the picture is finer than a phone shows. */
+const round = (n: number) => Math.round(n);
+const CENTRE = VIEW / 2;
+
+/** Places `items` evenly on a circle of `radius` around the centre, from the top. */
+function ring<T>(items: T[], radius: number): { item: T; x: number; y: number }[] {
+	return items.map((item, i) => {
+		const a = (Math.PI * 2 * (i + 0.5)) / Math.max(items.length, 1) - Math.PI / 2;
+		return { item, x: round(CENTRE + radius * Math.cos(a)), y: round(CENTRE + radius * Math.sin(a)) };
+	});
+}
+
+/** The inner rings: instances, then networks. */
+function innerNodes(networks: { id: string; name: string; level: string }[], instances: { id: string; name: string }[]): MapNode[] {
 	const nodes: MapNode[] = [];
 	for (const p of ring(instances, instances.length > 1 ? 70 : 0)) nodes.push({ id: p.item.id, kind: 'instance', label: p.item.name, group: 'instance', x: p.x, y: p.y });
 	for (const p of ring(networks, 190)) nodes.push({ id: p.item.id, kind: 'network', label: p.item.name, group: p.item.level, x: p.x, y: p.y });
+	return nodes;
+}
+
+/** Places nodes on rings: instances, networks, then actors in sectors by type. Deterministic. */
+function layout(actors: NetworkActor[], networks: { id: string; name: string; level: string }[], instances: { id: string; name: string }[]): MapNode[] {
+	const c = CENTRE;
+	const nodes = innerNodes(networks, instances);
 	const byType = new Map<string, NetworkActor[]>();
 	for (const a of actors) (byType.get(a.actorType) ?? byType.set(a.actorType, []).get(a.actorType)!).push(a);
 	const types = [...byType.keys()].sort();
@@ -140,13 +168,70 @@ function xml(text: string): string {
 	return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
 }
 
-/** Largest graph whose nodes get their names as tooltips and labels in the SVG (beyond, the table names them). */
+/** Largest graph whose nodes get their names as labels in the SVG (beyond, the table names them). */
 const LABEL_LIMIT = 80;
 
+/** Radius of the ring of social spaces at city scale. */
+const SPACE_RING = 400;
+
+/** Most summed lines a city-scale picture draws (the strongest; the page says how many of all). */
+export const SUMMED_EDGE_LIMIT = 500;
+
 /**
- * The map as SVG: edges as one path per kind, nodes as one path per node kind (circles for
- * actors, squares for networks, diamonds for instances), accessible name and description from
- * `texts`; names as labels only for small graphs. Sized for the page by CSS (viewBox).
+ * The city-scale picture: each actor counted in its first social space by name (or in
+ * `space:none`), one node per social space on the outer ring, and the edges between different
+ * nodes summed per kind and pair (a line shows no direction, so both directions add up); of
+ * those lines the `SUMMED_EDGE_LIMIT` strongest are drawn. Edges within one social space are not
+ * drawn; the table lists them.
+ */
+function aggregate(
+	actors: NetworkActor[],
+	edges: MapEdge[],
+	networks: { id: string; name: string; level: string }[],
+	instances: { id: string; name: string }[],
+	spaces: { id: string; name: string }[],
+	noSpace: string
+): { nodes: MapNode[]; edges: MapEdge[]; lines: number } {
+	const spaceName = new Map(spaces.map((s) => [s.id, s.name]));
+	const groupOf = new Map<string, string>();
+	const count = new Map<string, number>();
+	for (const a of actors) {
+		const [first] = a.socialSpaceIds.filter((id) => spaceName.has(id)).sort((x, y) => spaceName.get(x)!.localeCompare(spaceName.get(y)!, 'de') || (x < y ? -1 : 1));
+		const g = `space:${first ?? 'none'}`;
+		groupOf.set(a.id, g);
+		count.set(g, (count.get(g) ?? 0) + 1);
+	}
+	const groups = [...count.keys()].map((id) => ({ id, name: id === 'space:none' ? noSpace : spaceName.get(id.slice(6))! })).sort((x, y) => x.name.localeCompare(y.name, 'de'));
+	const nodes = innerNodes(networks, instances);
+	for (const p of ring(groups, SPACE_RING)) nodes.push({ id: p.item.id, kind: 'space', label: p.item.name, group: 'space', x: p.x, y: p.y, count: count.get(p.item.id) });
+	const summed = new Map<string, MapEdge>();
+	for (const e of edges) {
+		const [from, to] = [groupOf.get(e.from) ?? e.from, groupOf.get(e.to) ?? e.to].sort();
+		if (from === to) continue;
+		const key = `${from} ${to} ${e.kind}`;
+		const s = summed.get(key);
+		if (s) s.weight += e.weight;
+		else summed.set(key, { from, to, kind: e.kind, weight: e.weight });
+	}
+	const strongest = [...summed.entries()]
+		.sort(([k1, a], [k2, b]) => b.weight - a.weight || (k1 < k2 ? -1 : 1))
+		.slice(0, SUMMED_EDGE_LIMIT)
+		.map(([, e]) => e);
+	return { nodes, edges: strongest, lines: summed.size };
+}
+
+/** Stroke width of an edge by its weight (referrals, offers, or edges summed per social space): three steps. */
+function edgeWidth(kind: EdgeKind, weight: number): number {
+	const base = kind === 'membership' ? 0.6 : 1.2;
+	return weight >= 10 ? base * 3 : weight > 1 ? base * 2 : base;
+}
+
+/**
+ * The map as SVG: edges as one path per kind and stroke width, actors as round dots of one path
+ * (zero-length strokes with round caps), networks as squares the same way, instances as
+ * diamonds, social spaces (city scale) as circles sized by their actors; accessible name and
+ * description from `texts`; names as labels only for small graphs. Sized for the page by CSS
+ * (viewBox).
  */
 export function drawMapSvg(nodes: MapNode[], edges: MapEdge[], texts: { title: string; description: string }): string {
 	const at = new Map(nodes.map((n) => [n.id, n]));
@@ -155,28 +240,37 @@ export function drawMapSvg(nodes: MapNode[], edges: MapEdge[], texts: { title: s
 		`<title id="nw-map-title">${xml(texts.title)}</title><desc id="nw-map-desc">${xml(texts.description)}</desc>`,
 		'<rect width="100%" height="100%" fill="#fff"/>'
 	];
-	const byKind = new Map<EdgeKind, string[]>();
+	const paths = new Map<string, { kind: EdgeKind; width: number; d: string[] }>();
 	for (const e of edges) {
 		const a = at.get(e.from);
 		const b = at.get(e.to);
 		if (!a || !b) continue;
-		(byKind.get(e.kind) ?? byKind.set(e.kind, []).get(e.kind)!).push(`M${a.x} ${a.y}L${b.x} ${b.y}`);
+		const width = edgeWidth(e.kind, e.weight);
+		const key = `${e.kind} ${width}`;
+		(paths.get(key) ?? paths.set(key, { kind: e.kind, width, d: [] }).get(key)!).d.push(`M${a.x} ${a.y}L${b.x} ${b.y}`);
 	}
-	for (const [kind, segments] of byKind) {
+	for (const { kind, width, d } of paths.values()) {
 		const s = EDGE_STYLE[kind];
-		out.push(`<path d="${segments.join('')}" fill="none" stroke="${s.stroke}" stroke-width="${kind === 'membership' ? 0.6 : 1.2}" stroke-opacity="0.7"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+		out.push(`<path d="${d.join('')}" fill="none" stroke="${s.stroke}" stroke-width="${Math.round(width * 10) / 10}" stroke-opacity="0.7"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
 	}
-	const shapes = { actor: [] as string[], network: [] as string[], instance: [] as string[] };
-	for (const n of nodes) {
-		if (n.kind === 'actor') shapes.actor.push(`M${round(n.x - 3)} ${n.y}a3 3 0 1 0 6 0a3 3 0 1 0 -6 0`);
-		else if (n.kind === 'network') shapes.network.push(`M${round(n.x - 6)} ${round(n.y - 6)}h12v12h-12z`);
-		else shapes.instance.push(`M${n.x} ${round(n.y - 9)}l9 9l-9 9l-9 -9z`);
-	}
-	out.push(`<path d="${shapes.actor.join('')}" fill="#37474f"/>`);
-	out.push(`<path d="${shapes.network.join('')}" fill="#6a1b9a" stroke="#fff" stroke-width="1"/>`);
-	out.push(`<path d="${shapes.instance.join('')}" fill="#e65100" stroke="#fff" stroke-width="1"/>`);
+	const dots = (kind: MapNode['kind']) =>
+		nodes
+			.filter((n) => n.kind === kind)
+			.map((n) => `M${n.x} ${n.y}h0`)
+			.join('');
+	const spaces = nodes.filter((n) => n.kind === 'space');
+	// A social space's circle grows with its actors, but never into its neighbours on the ring.
+	const widest = Math.max(3, Math.min(30, Math.floor((Math.PI * SPACE_RING) / Math.max(spaces.length, 1)) - 2));
+	const radius = (n: MapNode) => Math.min(widest, Math.round(4 + 2 * Math.sqrt(n.count ?? 1)));
+	if (spaces.length) out.push(`<g fill="#37474f" fill-opacity="0.85">${spaces.map((n) => `<circle cx="${n.x}" cy="${n.y}" r="${radius(n)}"/>`).join('')}</g>`);
+	const actors = dots('actor');
+	if (actors) out.push(`<path d="${actors}" stroke="#37474f" stroke-width="6" stroke-linecap="round"/>`);
+	const networks = dots('network');
+	if (networks) out.push(`<path d="${networks}" stroke="#6a1b9a" stroke-width="12" stroke-linecap="square"/>`);
+	const instances = nodes.filter((n) => n.kind === 'instance');
+	if (instances.length) out.push(`<path d="${instances.map((n) => `M${n.x} ${n.y - 9}l9 9l-9 9l-9 -9z`).join('')}" fill="#e65100" stroke="#fff" stroke-width="1"/>`);
 	if (nodes.length <= LABEL_LIMIT) {
-		for (const n of nodes) out.push(`<text x="${n.x}" y="${round(n.y - 10)}" font-size="13" text-anchor="middle" fill="#212121">${xml(n.label.length > 40 ? `${n.label.slice(0, 39)}…` : n.label)}</text>`);
+		for (const n of nodes) out.push(`<text x="${n.x}" y="${n.y - (n.kind === 'space' ? radius(n) + 4 : 10)}" font-size="13" text-anchor="middle" fill="#212121">${xml(n.label.length > 40 ? `${n.label.slice(0, 39)}…` : n.label)}</text>`);
 	}
 	out.push('</svg>');
 	return out.join('');
@@ -184,14 +278,15 @@ export function drawMapSvg(nodes: MapNode[], edges: MapEdge[], texts: { title: s
 
 /**
  * The network map of a municipality (or of one social space of it) with its figures.
- * @param texts the SVG's accessible title and description (the page writes them in the reader's language).
+ * @param texts the SVG's accessible title and description, and the name of the node of actors
+ *   without a social space at city scale (the page writes them in the reader's language).
  * @throws AccessDeniedError without `networks:map`.
  */
 export async function networkMap(
 	db: DbOrTx,
 	principal: Principal,
 	municipalityId: string,
-	texts: (counts: { actors: number; networks: number; instances: number; edges: number }) => { title: string; description: string },
+	texts: (counts: { actors: number; networks: number; instances: number; edges: number }) => { title: string; description: string; noSpace?: string },
 	options: MapOptions = {}
 ): Promise<NetworkMap> {
 	authorize(principal, 'networks:map', { municipalityId });
@@ -265,12 +360,15 @@ export async function networkMap(
 	// Actors with no edge stay off the picture (the table of actors in no network lists them).
 	const linked = new Set(edges.flatMap((e) => [e.from, e.to]));
 	const graphActors = actors.filter((a) => linked.has(a.id));
-	const nodes = layout(graphActors, shownNetworks, shownInstances);
-	const svg = drawMapSvg(nodes, edges, texts({ actors: graphActors.length, networks: shownNetworks.length, instances: shownInstances.length, edges: edges.length }));
+	const words = texts({ actors: graphActors.length, networks: shownNetworks.length, instances: shownInstances.length, edges: edges.length });
+	const summed = !space && graphActors.length > SINGLE_ACTOR_LIMIT ? aggregate(graphActors, edges, shownNetworks, shownInstances, spaces, words.noSpace ?? '') : null;
+	const drawn = summed ?? { nodes: layout(graphActors, shownNetworks, shownInstances), edges };
+	const svg = drawMapSvg(drawn.nodes, drawn.edges, words);
+	const aggregated = summed ? { lines: summed.lines, drawn: summed.edges.length } : null;
 
 	const networked = new Set(memberships.map((m) => m.organizationId).filter((x): x is string => !!x));
 	const unnetworked = actors.filter((a) => !networked.has(a.id)).map((a) => ({ id: a.id, name: a.name, actorType: a.actorType }));
-	return { nodes, edges, svg, coverage, figures: await figuresOf(db, shownNetworks, memberships, now), unnetworked, actorCount: actors.length };
+	return { nodes: drawn.nodes, edges, svg, coverage, figures: await figuresOf(db, shownNetworks, memberships, now), unnetworked, actorCount: actors.length, aggregated };
 }
 
 /** Members, meeting frequency, attendance rate and action items of networks (see `NetworkFigures`). */

@@ -21,12 +21,12 @@
  * `created_until`, `modified_since`, `modified_until`). Errors are OParl error objects (§2.9):
  * 400 for bad parameters, 404 for unknown ids.
  */
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { networkPeople } from '../accounts/networks-reads';
 import { berlinDate } from '../casework/time';
 import { isUuid, parseInteger } from '../core/validation';
 import type { DbOrTx } from '../db/client';
-import { meetingPlacesById, networkActors } from '../directory/networks-reads';
+import { isPublicActor, meetingPlacesById, networkActors } from '../directory/networks-reads';
 import { findMunicipality, findMunicipalityById, listMunicipalities, type Municipality } from '../geography/service';
 import { DECISION_RESULTS, MEMBERSHIP_ROLES, NETWORK_KINDS, VOTING_ROLES } from './model';
 import { agendaItem, decision, meeting, minutesVersion, network, networkMembership, networkParent, type MinutesSnapshot } from './schema';
@@ -104,7 +104,12 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
 
 const iso = (d: Date) => d.toISOString();
 
-/** Everything public of one municipality that the API publishes, loaded once per request. */
+/**
+ * The published objects one response needs (a list page's rows, one object), loaded for those
+ * rows only: `networks` and `memberships` are the public ones among those asked for, `meetings`
+ * those of public networks with their public, accepted agenda items and approved minutes
+ * versions (newest first).
+ */
 interface Published {
 	municipality: Municipality;
 	networks: (typeof network.$inferSelect)[];
@@ -117,29 +122,66 @@ interface Published {
 	versions: (typeof minutesVersion.$inferSelect)[];
 }
 
-async function published(db: DbOrTx, m: Municipality): Promise<Published> {
-	const networks = await db
-		.select()
-		.from(network)
-		.where(and(eq(network.municipalityId, m.id), eq(network.visibility, 'public')))
-		.orderBy(asc(network.id));
-	const ids = networks.map((n) => n.id);
-	if (!ids.length) return { municipality: m, networks, parents: [], memberships: [], actors: new Map(), people: new Map(), meetings: [], items: [], versions: [] };
-	const [parents, memberships, meetings] = await Promise.all([
-		db.select().from(networkParent).where(inArray(networkParent.networkId, ids)),
-		db.select().from(networkMembership).where(inArray(networkMembership.networkId, ids)).orderBy(asc(networkMembership.id)),
-		db.select().from(meeting).where(inArray(meeting.networkId, ids)).orderBy(asc(meeting.id))
-	]);
+/** What to load: networks (with their parent links) and meetings by id, memberships by a condition. */
+interface Scope {
+	networkIds?: readonly string[];
+	memberships?: SQL;
+	meetingIds?: readonly string[];
+}
+
+/** SQL: the ids of the municipality's public networks. */
+const publicNetworkIds = (m: Municipality) => sql`(select ${network.id} from ${network} where ${network.municipalityId} = ${m.id} and ${network.visibility} = 'public')`;
+
+/**
+ * SQL condition on `network_membership`: published — in a public network of `m`, and of a
+ * public actor or of a person who consented to publication (OParl 1.1 "Datenschutz").
+ */
+const publishedMembership = (m: Municipality) =>
+	sql`${networkMembership.networkId} in ${publicNetworkIds(m)} and (case when ${networkMembership.organizationId} is not null then ${isPublicActor(networkMembership.organizationId)} else ${networkMembership.publicationConsent} end)`;
+
+async function published(db: DbOrTx, m: Municipality, scope: Scope): Promise<Published> {
+	const meetings = scope.meetingIds?.length
+		? await db
+				.select()
+				.from(meeting)
+				.where(and(inArray(meeting.id, [...new Set(scope.meetingIds)]), sql`${meeting.networkId} in ${publicNetworkIds(m)}`))
+				.orderBy(asc(meeting.id))
+		: [];
 	const meetingIds = meetings.map((x) => x.id);
-	const [items, versions, actors, people] = await Promise.all([
+	const networkIds = [...new Set([...(scope.networkIds ?? []), ...meetings.map((x) => x.networkId)])];
+	const [parents, items, versions] = await Promise.all([
+		networkIds.length ? db.select({ networkId: networkParent.networkId, parentId: networkParent.parentId }).from(networkParent).where(inArray(networkParent.networkId, networkIds)) : [],
 		meetingIds.length
 			? db
 					.select()
 					.from(agendaItem)
 					.where(and(inArray(agendaItem.meetingId, meetingIds), eq(agendaItem.isPublic, true), eq(agendaItem.state, 'accepted')))
-					.orderBy(asc(agendaItem.position))
+					.orderBy(asc(agendaItem.position), asc(agendaItem.id))
 			: [],
-		meetingIds.length ? db.select().from(minutesVersion).where(inArray(minutesVersion.meetingId, meetingIds)).orderBy(desc(minutesVersion.version)) : [],
+		meetingIds.length ? db.select().from(minutesVersion).where(inArray(minutesVersion.meetingId, meetingIds)).orderBy(desc(minutesVersion.version)) : []
+	]);
+	// Parents are loaded too, so that a network names only a public parent.
+	const withParents = [...new Set([...networkIds, ...parents.map((x) => x.parentId)])];
+	// Persons named as attending in the latest approved minutes of the meetings.
+	const attending = [...new Set(meetingIds.flatMap((id) => versions.find((v) => v.meetingId === id)?.snapshot.attendance.membershipIds ?? []))].filter(isUuid);
+	const which = [scope.memberships, attending.length ? inArray(networkMembership.id, attending) : undefined].filter((x): x is SQL => !!x);
+	const [networks, memberships] = await Promise.all([
+		withParents.length
+			? db
+					.select()
+					.from(network)
+					.where(and(inArray(network.id, withParents), eq(network.municipalityId, m.id), eq(network.visibility, 'public')))
+					.orderBy(asc(network.id))
+			: [],
+		which.length
+			? db
+					.select()
+					.from(networkMembership)
+					.where(and(publishedMembership(m), or(...which)))
+					.orderBy(asc(networkMembership.id))
+			: []
+	]);
+	const [actors, people] = await Promise.all([
 		networkActors(db, { ids: memberships.map((x) => x.organizationId).filter((x): x is string => !!x) }),
 		networkPeople(db, { ids: memberships.filter((x) => x.publicationConsent).map((x) => x.userId).filter((x): x is string => !!x) })
 	]);
@@ -147,8 +189,7 @@ async function published(db: DbOrTx, m: Municipality): Promise<Published> {
 		municipality: m,
 		networks,
 		parents,
-		// Memberships of actors that are not public, and of persons without consent, stay out.
-		memberships: memberships.filter((x) => (x.organizationId ? actors.some((a) => a.id === x.organizationId && a.visibility === 'public') : x.publicationConsent)),
+		memberships,
 		actors: new Map(actors.filter((a) => a.visibility === 'public').map((a) => [a.id, a])),
 		people: new Map(people.map((p) => [p.id, p.displayName])),
 		meetings,
@@ -405,16 +446,9 @@ function bodyObject(m: Municipality, base: string): Record<string, unknown> {
 	};
 }
 
-/** A list page (§2.5) of `all`, which is ordered by id; `self` is the page's URL without `page`. */
-function page(all: { created: string; modified: string }[], q: ListQuery, self: URL): Record<string, unknown> {
-	const filtered = all.filter(
-		(o) =>
-			(!q.createdSince || new Date(o.created) >= q.createdSince) &&
-			(!q.createdUntil || new Date(o.created) <= q.createdUntil) &&
-			(!q.modifiedSince || new Date(o.modified) >= q.modifiedSince) &&
-			(!q.modifiedUntil || new Date(o.modified) <= q.modifiedUntil)
-	);
-	const totalPages = Math.max(1, Math.ceil(filtered.length / q.perPage));
+/** A list page's body (§2.5): `data`, `pagination` and `links`; `self` is the page's URL. */
+function pageBody(data: unknown[], total: number, q: ListQuery, self: URL): Record<string, unknown> {
+	const totalPages = Math.max(1, Math.ceil(total / q.perPage));
 	const link = (n: number) => {
 		const u = new URL(self);
 		u.searchParams.delete('page');
@@ -422,8 +456,8 @@ function page(all: { created: string; modified: string }[], q: ListQuery, self: 
 		return u.toString();
 	};
 	return {
-		data: filtered.slice((q.page - 1) * q.perPage, q.page * q.perPage),
-		pagination: { totalElements: filtered.length, elementsPerPage: q.perPage, currentPage: q.page, totalPages },
+		data,
+		pagination: { totalElements: total, elementsPerPage: q.perPage, currentPage: q.page, totalPages },
 		links: {
 			first: link(1),
 			...(q.page > 1 ? { prev: link(Math.min(q.page - 1, totalPages)) } : {}),
@@ -434,6 +468,17 @@ function page(all: { created: string; modified: string }[], q: ListQuery, self: 
 	};
 }
 
+/** A list page (§2.5) of `all`, which is ordered by id and held in memory (the bodies list). */
+function page(all: { created: string; modified: string }[], q: ListQuery, self: URL): Record<string, unknown> {
+	const filtered = all.filter(
+		(o) =>
+			(!q.createdSince || new Date(o.created) >= q.createdSince) &&
+			(!q.createdUntil || new Date(o.created) <= q.createdUntil) &&
+			(!q.modifiedSince || new Date(o.modified) >= q.modifiedSince) &&
+			(!q.modifiedUntil || new Date(o.modified) <= q.modifiedUntil)
+	);
+	return pageBody(filtered.slice((q.page - 1) * q.perPage, q.page * q.perPage), filtered.length, q, self);
+}
 /** The bodies list (every municipality). */
 export async function oparlBodies(db: DbOrTx, base: string, q: ListQuery, self: URL): Promise<Record<string, unknown>> {
 	const all = (await listMunicipalities(db)).sort((a, b) => a.id.localeCompare(b.id)).map((m) => bodyObject(m, base) as { created: string; modified: string });
@@ -451,46 +496,159 @@ export async function oparlBody(db: DbOrTx, base: string, slug: string): Promise
 	return bodyObject(await requireBody(db, slug), base);
 }
 
+/** The list an object type is listed in. */
+const LIST_OF: Record<OparlType, OparlList> = {
+	organization: 'organizations',
+	membership: 'memberships',
+	person: 'persons',
+	meeting: 'meetings',
+	agendaitem: 'agendaItems',
+	paper: 'papers',
+	consultation: 'consultations',
+	file: 'files'
+};
+
+/** The latest approved minutes version of each meeting of a public network of `m`. */
+const latestVersions = (m: Municipality) => sql`(select distinct on (v.meeting_id) v.* from ${minutesVersion} v join ${meeting} mt on mt.id = v.meeting_id
+	where mt.network_id in ${publicNetworkIds(m)} order by v.meeting_id, v.version desc)`;
+
+/**
+ * A list's published objects as SQL rows: `id` (uuid; the objects' order, as their URLs differ
+ * only in it), `ref` and `meeting` (what building the object needs: `n`/`a` for a network or an
+ * actor, the agenda item of a decision; the meeting it belongs to), `created` and `modified`
+ * (the values the date filters compare, as the objects show them).
+ */
+function listRows(list: OparlList, m: Municipality): SQL {
+	const nets = publicNetworkIds(m);
+	const pub = publishedMembership(m);
+	switch (list) {
+		case 'organizations':
+			return sql`select n.id, 'n' as ref, null::uuid as meeting, n.created_at as created, n.updated_at as modified from ${network} n where n.municipality_id = ${m.id} and n.visibility = 'public'
+				union all
+				select ${networkMembership.organizationId}, 'a', null::uuid, min(${networkMembership.createdAt}), max(${networkMembership.updatedAt}) from ${networkMembership}
+				where ${networkMembership.organizationId} is not null and ${pub} group by ${networkMembership.organizationId}`;
+		case 'memberships':
+			return sql`select ${networkMembership.id} as id, null as ref, null::uuid as meeting, ${networkMembership.createdAt} as created, ${networkMembership.updatedAt} as modified from ${networkMembership} where ${pub}`;
+		case 'persons':
+			// A person is an account, or an external contact's membership (see personKey).
+			return sql`select coalesce(${networkMembership.userId}, ${networkMembership.id}) as id, null as ref, null::uuid as meeting, min(${networkMembership.createdAt}) as created, max(${networkMembership.updatedAt}) as modified
+				from ${networkMembership} where ${networkMembership.organizationId} is null and ${pub} group by 1`;
+		case 'meetings':
+			return sql`select mt.id, null as ref, mt.id as meeting, mt.created_at as created, mt.updated_at as modified from ${meeting} mt where mt.network_id in ${nets}`;
+		case 'agendaItems':
+			return sql`select ai.id, null as ref, ai.meeting_id as meeting, ai.created_at as created, ai.updated_at as modified from ${agendaItem} ai join ${meeting} mt on mt.id = ai.meeting_id
+				where mt.network_id in ${nets} and ai.is_public and ai.state = 'accepted'`;
+		case 'papers':
+		case 'consultations':
+			// Decisions on public items in the latest approved minutes (decisionsOf).
+			return sql`select (d->>'id')::uuid as id, ai.id::text as ref, v.meeting_id as meeting, v.approved_at as created, v.approved_at as modified
+				from ${latestVersions(m)} v
+				cross join lateral jsonb_array_elements(v.snapshot->'items') i
+				join ${agendaItem} ai on ai.id = (i->>'id')::uuid and ai.meeting_id = v.meeting_id and ai.is_public and ai.state = 'accepted'
+				cross join lateral jsonb_array_elements(i->'decisions') d
+				where (i->>'isPublic')::boolean`;
+		case 'files':
+			return sql`select v.id, null as ref, v.meeting_id as meeting, v.approved_at as created, v.approved_at as modified from ${minutesVersion} v join ${meeting} mt on mt.id = v.meeting_id
+				where mt.network_id in ${nets}`;
+	}
+}
+
+interface ListRow {
+	id: string;
+	ref: string | null;
+	meeting: string | null;
+}
+
+/**
+ * One page of a list's rows in id order, filtered and counted in SQL (`only`: the row of one id).
+ * The filters compare at millisecond precision, as the objects' date-times are written.
+ */
+async function pageRows(db: DbOrTx, list: OparlList, m: Municipality, q: ListQuery, only?: string): Promise<{ rows: ListRow[]; total: number }> {
+	const ms = (col: string) => sql.raw(`date_trunc('milliseconds', s.${col})`);
+	const where = [
+		...(q.createdSince ? [sql`${ms('created')} >= ${iso(q.createdSince)}::timestamptz`] : []),
+		...(q.createdUntil ? [sql`${ms('created')} <= ${iso(q.createdUntil)}::timestamptz`] : []),
+		...(q.modifiedSince ? [sql`${ms('modified')} >= ${iso(q.modifiedSince)}::timestamptz`] : []),
+		...(q.modifiedUntil ? [sql`${ms('modified')} <= ${iso(q.modifiedUntil)}::timestamptz`] : []),
+		...(only ? [sql`s.id = ${only}::uuid`] : [])
+	];
+	const filtered = sql`from (${listRows(list, m)}) s${where.length ? sql` where ${sql.join(where, sql` and `)}` : sql``}`;
+	const result = (await db.execute(
+		sql`select s.id::text as id, s.ref::text as ref, s.meeting::text as meeting, count(*) over ()::int as total ${filtered} order by s.id limit ${q.perPage} offset ${(q.page - 1) * q.perPage}`
+	)) as unknown as { rows: (ListRow & { total: number })[] };
+	let total = result.rows[0]?.total ?? 0;
+	// A page past the end has no row to carry the count.
+	if (!result.rows.length && q.page > 1) {
+		const counted = (await db.execute(sql`select count(*)::int as total ${filtered}`)) as unknown as { rows: { total: number }[] };
+		total = counted.rows[0].total;
+	}
+	return { rows: result.rows.map((r) => ({ id: r.id, ref: r.ref, meeting: r.meeting })), total: Number(total) };
+}
+
+/** The OParl objects of a list's rows, in their order, loading only what they need. */
+async function build(db: DbOrTx, base: string, m: Municipality, list: OparlList, rows: ListRow[]): Promise<Record<string, unknown>[]> {
+	if (!rows.length) return [];
+	const ids = rows.map((r) => r.id);
+	const meetingIds = [...new Set(rows.map((r) => r.meeting).filter((x): x is string => !!x))];
+	let scope: Scope;
+	switch (list) {
+		case 'organizations': {
+			const networkIds = rows.filter((r) => r.ref === 'n').map((r) => r.id);
+			const actorIds = rows.filter((r) => r.ref === 'a').map((r) => r.id);
+			const which = [networkIds.length ? inArray(networkMembership.networkId, networkIds) : undefined, actorIds.length ? inArray(networkMembership.organizationId, actorIds) : undefined].filter((x): x is SQL => !!x);
+			scope = { networkIds, memberships: or(...which) };
+			break;
+		}
+		case 'memberships':
+			scope = { memberships: inArray(networkMembership.id, ids) };
+			break;
+		case 'persons':
+			scope = { memberships: and(sql`${networkMembership.organizationId} is null`, inArray(sql`coalesce(${networkMembership.userId}, ${networkMembership.id})`, ids)) };
+			break;
+		default:
+			scope = { meetingIds };
+	}
+	const p = await published(db, m, scope);
+	const o = objects(p, base);
+	switch (list) {
+		case 'organizations':
+			return rows.map((r) => (r.ref === 'n' ? o.networkOrg(p.networks.find((n) => n.id === r.id)!) : o.actorOrg(r.id)));
+		case 'memberships':
+			return rows.map((r) => o.membership(p.memberships.find((x) => x.id === r.id)!));
+		case 'persons': {
+			const persons = o.persons();
+			return rows.map((r) => o.person(r.id, persons.get(r.id)!));
+		}
+		case 'meetings': {
+			const places = await meetingPlacesById(db, p.meetings.map((x) => x.locationId).filter((x): x is string => !!x));
+			return rows.map((r) => {
+				const mt = p.meetings.find((x) => x.id === r.id)!;
+				return o.meetingObject(mt, places.find((pl) => pl.id === mt.locationId));
+			});
+		}
+		case 'agendaItems':
+			return rows.map((r) => o.agenda(p.items.find((x) => x.id === r.id)!));
+		case 'papers':
+			return rows.map((r) => o.paper(r.id, r.ref!));
+		case 'consultations':
+			return rows.map((r) => o.consultation(r.id, r.ref!));
+		case 'files':
+			return rows.map((r) => o.file(p.versions.find((x) => x.id === r.id)!));
+	}
+}
+
 /**
  * One external list of a body (`organizations`, `memberships`, `persons`, `meetings`,
- * `agendaItems`, `papers`, `consultations`, `files`), ordered by id.
+ * `agendaItems`, `papers`, `consultations`, `files`), ordered by id. The page is selected,
+ * filtered and counted in SQL, and only its objects are built, so a page costs about the same
+ * at any size of the export (bench/networks.ts).
  * @throws OparlError 404 (unknown body or list).
  */
 export async function oparlList(db: DbOrTx, base: string, slug: string, list: string, q: ListQuery, self: URL): Promise<Record<string, unknown>> {
 	if (!(OPARL_LISTS as readonly string[]).includes(list)) throw new OparlError(404, `Unbekannte Liste: ${list.slice(0, 100)}`);
-	const p = await published(db, await requireBody(db, slug));
-	const o = objects(p, base);
-	const byId = <T extends { id: string }>(xs: T[]) => xs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-	let all: Record<string, unknown>[];
-	switch (list as OparlList) {
-		case 'organizations':
-			all = byId([...p.networks.map(o.networkOrg), ...[...p.actors.keys()].map(o.actorOrg)]);
-			break;
-		case 'memberships':
-			all = byId(p.memberships.map(o.membership));
-			break;
-		case 'persons':
-			all = byId([...o.persons()].map(([k, ms]) => o.person(k, ms)));
-			break;
-		case 'meetings': {
-			const places = await meetingPlacesById(db, p.meetings.map((m) => m.locationId).filter((x): x is string => !!x));
-			all = byId(p.meetings.map((m) => o.meetingObject(m, places.find((pl) => pl.id === m.locationId))));
-			break;
-		}
-		case 'agendaItems':
-			all = byId(p.items.map(o.agenda));
-			break;
-		case 'papers':
-			all = byId(p.items.flatMap((i) => o.decisionsOf(i.id).map((d) => o.paper(d.id, i.id))));
-			break;
-		case 'consultations':
-			all = byId(p.items.flatMap((i) => o.decisionsOf(i.id).map((d) => o.consultation(d.id, i.id))));
-			break;
-		case 'files':
-			all = byId(p.versions.map(o.file));
-			break;
-	}
-	return page(all as { created: string; modified: string; id: string }[], q, self);
+	const m = await requireBody(db, slug);
+	const { rows, total } = await pageRows(db, list as OparlList, m, q);
+	return pageBody(await build(db, base, m, list as OparlList, rows), total, q, self);
 }
 
 /** The municipality an object of `type` with `id` belongs to, when it is public; null otherwise. */
@@ -539,43 +697,9 @@ export async function oparlObject(db: DbOrTx, base: string, type: string, id: st
 	if (!(OPARL_TYPES as readonly string[]).includes(type) || !isUuid(id)) throw notFound();
 	const m = await bodyOf(db, type as OparlType, id);
 	if (!m) throw notFound();
-	const p = await published(db, m);
-	const o = objects(p, base);
-	const found = await (async (): Promise<Record<string, unknown> | null> => {
-		switch (type as OparlType) {
-			case 'organization': {
-				const n = p.networks.find((x) => x.id === id);
-				return n ? o.networkOrg(n) : p.actors.has(id) && p.memberships.some((x) => x.organizationId === id) ? o.actorOrg(id) : null;
-			}
-			case 'membership': {
-				const ms = p.memberships.find((x) => x.id === id);
-				return ms ? o.membership(ms) : null;
-			}
-			case 'person': {
-				const ms = o.persons().get(id);
-				return ms ? o.person(id, ms) : null;
-			}
-			case 'meeting': {
-				const mt = p.meetings.find((x) => x.id === id);
-				if (!mt) return null;
-				const [place] = mt.locationId ? await meetingPlacesById(db, [mt.locationId]) : [];
-				return o.meetingObject(mt, place);
-			}
-			case 'agendaitem': {
-				const item = p.items.find((x) => x.id === id);
-				return item ? o.agenda(item) : null;
-			}
-			case 'paper':
-			case 'consultation': {
-				const item = p.items.find((i) => o.decisionsOf(i.id).some((d) => d.id === id));
-				return item ? (type === 'paper' ? o.paper(id, item.id) : o.consultation(id, item.id)) : null;
-			}
-			case 'file': {
-				const v = p.versions.find((x) => x.id === id);
-				return v ? o.file(v) : null;
-			}
-		}
-	})();
+	const list = LIST_OF[type as OparlType];
+	const { rows } = await pageRows(db, list, m, { page: 1, perPage: 1 }, id);
+	const [found] = await build(db, base, m, list, rows);
 	if (!found) throw notFound();
 	return found;
 }
@@ -590,7 +714,9 @@ export async function oparlFileText(db: DbOrTx, id: string): Promise<string> {
 	if (!isUuid(id)) throw notFound;
 	const m = await bodyOf(db, 'file', id);
 	if (!m) throw notFound;
-	const p = await published(db, m);
+	const [row] = (await pageRows(db, 'files', m, { page: 1, perPage: 1 }, id)).rows;
+	if (!row) throw notFound;
+	const p = await published(db, m, { meetingIds: [row.meeting!] });
 	const v = p.versions.find((x) => x.id === id);
 	if (!v) throw notFound;
 	const mt = p.meetings.find((x) => x.id === v.meetingId)!;

@@ -27,7 +27,7 @@ const TABLE_LIMIT = 500;
 export async function mapPage(db: DbOrTx, p: UserPrincipal, locale: string, query: URLSearchParams, now: Date = new Date()) {
 	const municipalityId = p.municipalityId;
 	const space = query.get('space')?.trim() || '';
-	const map = await networkMap(db, p, municipalityId, (c) => ({ title: msg('nw_map_svg_title'), description: msg('nw_map_svg_desc', { actors: c.actors, networks: c.networks, instances: c.instances, edges: c.edges }) }), { socialSpaceId: space || undefined, now });
+	const map = await networkMap(db, p, municipalityId, (c) => ({ title: msg('nw_map_svg_title'), description: msg('nw_map_svg_desc', { actors: c.actors, networks: c.networks, instances: c.instances, edges: c.edges }), noSpace: msg('nw_map_no_space') }), { socialSpaceId: space || undefined, now });
 	const [spaces, networks, instances, actors] = await Promise.all([listSocialSpaces(db, { municipalityId }), listNetworks(db, p, municipalityId, now), listInstances(db, municipalityId), networkActors(db, { municipalityId })]);
 	const name = new Map<string, string>([...networks.map((n) => [n.id, n.name] as [string, string]), ...instances.map((i) => [i.id, i.name] as [string, string]), ...actors.map((a) => [a.id, a.name] as [string, string])]);
 	const kinds = [...new Set(map.edges.map((e) => e.kind))];
@@ -35,6 +35,7 @@ export async function mapPage(db: DbOrTx, p: UserPrincipal, locale: string, quer
 		space,
 		spaces: spaces.map((s) => ({ id: s.id, name: s.name })),
 		svg: map.svg,
+		aggregated: map.aggregated,
 		legend: kinds.map((k) => ({ kind: k, label: msg(`nw_edge_${k}`), stroke: EDGE_STYLE[k as EdgeKind].stroke, dash: EDGE_STYLE[k as EdgeKind].dash })),
 		edges: map.edges.slice(0, TABLE_LIMIT).map((e) => ({ from: name.get(e.from) ?? '', to: name.get(e.to) ?? '', kindLabel: msg(`nw_edge_${e.kind}`), weight: e.weight })),
 		edgeCount: map.edges.length,

@@ -4,7 +4,7 @@
  * minutes' states and frozen versions, the invitation, and escalating a decision upward. Reads
  * the forms, calls the services and shapes the meeting for the page in the reader's language.
  */
-import { formatDateTime } from '$lib/format';
+import { formatDateTime, formatTime } from '$lib/format';
 import { msg } from '$lib/messages';
 import { can, type UserPrincipal } from '../../access';
 import { NotFoundError } from '../../core/errors';
@@ -67,12 +67,18 @@ export function createMeetingFromForm(db: Db, p: UserPrincipal, networkId: strin
 	);
 }
 
+/** A meeting's end as its time alone when it ends on the day it starts (Berlin), else date and time. */
+function endOf(startsAt: Date, endsAt: Date, locale: string): string {
+	const [start, end] = [berlinDateTime(startsAt), berlinDateTime(endsAt)];
+	return start.slice(0, 10) === end.slice(0, 10) ? formatTime(end.slice(11, 16), locale) : formatDateTime(endsAt, locale);
+}
+
 function shape(view: MeetingView, locale: string, actors: { id: string; name: string; typeLabel: string }[]) {
 	const memberName = new Map(view.members.map((m) => [m.id, m.name]));
 	return {
 		meeting: {
 			...view.meeting,
-			when: `${formatDateTime(view.meeting.startsAt, locale)} – ${formatDateTime(view.meeting.endsAt, locale).split(', ').at(-1)}`,
+			when: `${formatDateTime(view.meeting.startsAt, locale)} – ${endOf(view.meeting.startsAt, view.meeting.endsAt, locale)}`,
 			deadline: formatDateTime(view.meeting.proposalDeadline, locale),
 			stateLabel: msg(`nw_meeting_${view.meeting.state}`),
 			minutesLabel: msg(`nw_minutes_${view.meeting.minutesState}`),

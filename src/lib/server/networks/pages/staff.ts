@@ -15,7 +15,7 @@ import { networkActors } from '../../directory/networks-reads';
 import { THEME_FIELDS } from '../../directory/model';
 import { listDistricts, listSocialSpaces } from '../../geography/service';
 import { listInstances } from '../../instances/service';
-import { coordinates, visibleNetwork } from '../access';
+import { coordinatedNetwork, coordinates, visibleNetwork } from '../access';
 import { escalationsOf } from '../escalations';
 import { meetingsOf, seriesOf } from '../meetings';
 import { MEMBERSHIP_ROLES, NETWORK_KINDS, NETWORK_LEVELS, NETWORK_VISIBILITIES } from '../model';
@@ -101,6 +101,34 @@ export async function createNetworkFromForm(db: Db, p: UserPrincipal, form: Form
 		}
 	}
 	return { id: (await forForm(() => createNetwork(db, p, input, { now }))).id };
+}
+
+/**
+ * The edit page of a network: the form's choices and the network's values as the form holds them.
+ * @throws NotFoundError (unknown, not visible), AccessDeniedError (not coordinating it).
+ */
+export async function networkEditPage(db: DbOrTx, p: UserPrincipal, id: string, now: Date = new Date()) {
+	const net = await coordinatedNetwork(db, p, id, berlinDate(now));
+	const [choices, all, parentIds] = await Promise.all([networkFormChoices(db, p, now), listNetworks(db, p, net.municipalityId, now), parentIdsOf(db, net.id)]);
+	return {
+		...choices,
+		parents: choices.parents.filter((x) => x.id !== net.id),
+		network: { id: net.id, name: net.name },
+		values: {
+			name: net.name,
+			shortName: net.shortName,
+			description: net.description,
+			kind: net.kind,
+			level: net.level,
+			occasion: net.occasion,
+			endsOn: net.endsOn ?? '',
+			coordinatingInstanceId: net.coordinatingInstanceId ?? '',
+			socialSpaceIds: all.find((n) => n.id === net.id)?.socialSpaceIds ?? [],
+			parentIds,
+			themeFields: net.themeFields,
+			visibility: net.visibility
+		} as Record<string, string | string[]>
+	};
 }
 
 /** Saves the network's form. @throws as `updateNetwork`, with the form's element ids. */

@@ -1,5 +1,5 @@
 import { getDb } from '$lib/server/db';
-import { publicNetworksPage } from '$lib/server/networks/pages/public';
+import { publicNetworksPage } from '$lib/server/networks/pages/public-views';
 import type { PageServerLoad } from './$types';
 
 /** The municipality's public networks and bodies (issue 14 §1), without login. */

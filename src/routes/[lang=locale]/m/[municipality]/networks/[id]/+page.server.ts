@@ -1,6 +1,6 @@
 import { getDb } from '$lib/server/db';
 import { httpError } from '$lib/server/http/errors';
-import { publicNetworkPage } from '$lib/server/networks/pages/public';
+import { publicNetworkPage } from '$lib/server/networks/pages/public-views';
 import type { PageServerLoad } from './$types';
 
 /** A public network: its public actors and meetings (issue 14 §3). */

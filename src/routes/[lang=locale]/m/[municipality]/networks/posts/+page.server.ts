@@ -1,5 +1,5 @@
 import { getDb } from '$lib/server/db';
-import { publicPostsPage } from '$lib/server/networks/pages/public';
+import { publicPostsPage } from '$lib/server/networks/pages/public-views';
 import type { PageServerLoad } from './$types';
 
 /** The archive of public posts (issue 14 §5); the Atom feed's entries link here. */
