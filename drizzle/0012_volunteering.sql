@@ -271,7 +271,7 @@ CREATE INDEX "volunteer_availability_profile_idx" ON "volunteer_availability" US
 CREATE INDEX "volunteer_hours_profile_idx" ON "volunteer_hours" USING btree ("profile_id","worked_on");--> statement-breakpoint
 CREATE INDEX "volunteer_hours_municipality_idx" ON "volunteer_hours" USING btree ("municipality_id","status");--> statement-breakpoint
 CREATE INDEX "volunteer_invitation_profile_idx" ON "volunteer_invitation" USING btree ("profile_id");--> statement-breakpoint
-CREATE INDEX "volunteer_language_language_idx" ON "volunteer_language" USING btree ("language");--> statement-breakpoint
+CREATE INDEX "volunteer_language_primary_idx" ON "volunteer_language" USING btree (split_part("language", '-', 1));--> statement-breakpoint
 CREATE INDEX "volunteer_need_municipality_idx" ON "volunteer_need" USING btree ("municipality_id","status");--> statement-breakpoint
 CREATE INDEX "volunteer_place_municipality_idx" ON "volunteer_place" USING btree ("municipality_id");--> statement-breakpoint
 CREATE INDEX "volunteer_profile_municipality_idx" ON "volunteer_profile" USING btree ("municipality_id");--> statement-breakpoint

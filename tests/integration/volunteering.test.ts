@@ -393,3 +393,29 @@ describe(`jobs and statistics (${DB_KIND})`, () => {
 		expect(reads.some((a) => a.action === 'read' && a.actorUserId === w.who.staffB.userId)).toBe(true);
 	});
 });
+
+describe(`matching order (${DB_KIND})`, () => {
+	it('orders equal scores by fewer recent hours, then by profile id; a lower language level after; lacking a check before over the cap; the best level of a language variant counts', async () => {
+		const ti = (level: string) => ({ languages: [{ language: 'ti', level }] });
+		const halima = await volunteer('halima', ti('native'));
+		const ibrahim = await volunteer('ibrahim', ti('native'));
+		const giovanni = await volunteer('giovanni', ti('native'));
+		const leonarda = await volunteer('leonarda', { languages: [{ language: 'ti-ER', level: 'basic' }, { language: 'ti-ET', level: 'fluent' }] });
+		const jonathan = await volunteer('jonathan', ti('native'));
+		const kimberly = await volunteer('kimberly', { ...ti('native'), capHoursPerMonth: '1' });
+		for (const v of [halima, ibrahim, giovanni, leonarda, kimberly]) await recordCheck(h.db, w.who.staffA, v.profileId, { kind: 'confidentiality', inspectedOn: '2026-03-01' }, NOW);
+		await logHours(h.db, w.who.staffA, { profileId: giovanni.profileId, workedOn: '2026-03-01', hours: '3', activity: 'language_mediation', organisation: 'WP Kalk' }, NOW);
+		const n = await postNeed(h.db, w.who.staffA, need({ language: 'ti', requirements: ['confidentiality'], title: 'Sprachmittlung Tigrinya', date: '2026-03-12' }), NOW);
+		const match = await matchNeed(h.db, w.who.staffA, n.id, { now: NOW, limit: 100 });
+		const mine = new Set(['halima', 'ibrahim', 'giovanni', 'leonarda', 'jonathan', 'kimberly']);
+		const order = match.ranked.filter((r) => mine.has(r.displayName));
+		const tied = [halima, ibrahim].sort((a, b) => (a.profileId < b.profileId ? -1 : 1)).map((v) => v.displayName);
+		expect(order.map((r) => r.displayName)).toEqual([...tied, 'giovanni', 'leonarda', 'jonathan', 'kimberly']);
+		expect(order.map((r) => r.tier)).toEqual([0, 0, 0, 0, 1, 2]);
+		expect(order[2].recentHours).toBe(3);
+		expect(order[3].reasons.find((r) => r.code === 'language')?.params).toEqual({ language: 'ti-ET', level: 'fluent' });
+		expect(order[3].score).toBe(order[0].score - 5);
+		expect(order[4].reasons.filter((r) => r.effect === 'block').map((r) => r.params)).toEqual([{ check: 'confidentiality' }]);
+		expect(order[5].reasons.find((r) => r.code === 'over_cap')?.params).toEqual({ hours: 0, cap: 1 });
+	});
+});

@@ -125,9 +125,9 @@ export async function checkProfile(db: DbOrTx, municipalityId: string, input: Pr
 			else if (a.endsOn && isIsoDate(a.startsOn) && a.endsOn < a.startsOn) (issues.push({ field: f('endsOn'), code: 'vo_ends_before_start' }), (ok = false));
 			const rule = a.rrule ? parseWeekly(a.rrule) : a.weekdays?.length ? weeklyRule(a.weekdays, Math.min(Math.max(a.intervalWeeks ?? 1, 1), 4)) : null;
 			if (!rule) (issues.push({ field: f('weekdays'), code: a.rrule ? 'vo_invalid_rrule' : 'required' }), (ok = false));
-			if (ok && rule) availability.push({ kind: 'weekly', rrule: rule.rrule, weekdays: rule.weekdays, intervalWeeks: rule.intervalWeeks, startsOn: a.startsOn, endsOn: a.endsOn || null, startTime: a.startTime, endTime: a.endTime });
+			if (ok && rule) availability.push({ kind: 'weekly', rrule: rule.rrule, weekdays: rule.weekdays, intervalWeeks: rule.intervalWeeks, startsOn: a.startsOn, endsOn: a.endsOn || null, startTime: a.startTime.trim(), endTime: a.endTime.trim() });
 		} else if (a.kind === 'date') {
-			if (ok) availability.push({ kind: 'date', rrule: null, weekdays: [], intervalWeeks: 1, startsOn: a.startsOn, endsOn: null, startTime: a.startTime, endTime: a.endTime });
+			if (ok) availability.push({ kind: 'date', rrule: null, weekdays: [], intervalWeeks: 1, startsOn: a.startsOn, endsOn: null, startTime: a.startTime.trim(), endTime: a.endTime.trim() });
 		} else issues.push({ field: f('kind'), code: 'unknown_option' });
 	});
 	let capHoursPerMonth: number | null = null;
