@@ -70,7 +70,7 @@ function clockText(minutes: number): string {
 }
 
 /** Row of the matching query. */
-interface CandidateRow {
+type CandidateRow = {
 	id: string;
 	user_id: string;
 	cap: number | null;
@@ -86,7 +86,7 @@ interface CandidateRow {
 	month_minutes: number;
 	missing: string[];
 	considered: number;
-}
+};
 
 /**
  * The first `limit` volunteers of the need's municipality not paused on the shift's day, scored
