@@ -252,7 +252,7 @@ export interface MatchFacts {
 	spoken: { language: string; level: string } | null;
 	/** `space`: helps in the need's social space; `district`: in another of its district; null otherwise. */
 	place: 'space' | 'district' | null;
-	/** An availability window covers the whole shift (windows: `availabilityCovers` in matching.ts). */
+	/** An availability window (`AvailabilityWindow`) covers the whole shift; the rule is in matching.ts's query. */
 	available: boolean;
 	/** Offers the need's activity. */
 	activity: boolean;
