@@ -85,7 +85,6 @@ type CandidateRow = {
 	recent_minutes: number;
 	month_minutes: number;
 	missing: string[];
-	considered: number;
 };
 
 /**
@@ -157,8 +156,17 @@ async function topCandidates(db: DbOrTx, need: NeedRow, shift: ShiftRow, require
 		: sql`'{}'::text[]`;
 	const notPaused = sql`not (p.paused_from is not null and p.paused_from <= ${day}::date and (p.paused_until is null or p.paused_until >= ${day}::date))`;
 
+	// The facts once per candidate (`offset 0` keeps the subquery from being merged into the
+	// outer query, which would evaluate them again in the sort key), then score, tier and order.
 	const result = await db.execute<CandidateRow>(sql`
-		with facts as materialized (
+		select facts.*,
+			${levelScore(sql`spoken_level`)}
+			+ case when same_space then ${sql.raw(String(MATCH_POINTS.sameSpace))} when same_district then ${sql.raw(String(MATCH_POINTS.sameDistrict))} else 0 end
+			+ case when available then ${sql.raw(String(MATCH_POINTS.available))} else 0 end
+			+ case when activity then ${sql.raw(String(MATCH_POINTS.activity))} else 0 end
+			+ case when clash then ${sql.raw(String(MATCH_POINTS.clash))} else 0 end as score,
+			case when cap is not null and month_minutes::float8 / 60 + ${shiftHours}::float8 > cap then 2 when cardinality(missing) > 0 then 1 else 0 end as tier
+		from (
 			select p.id, p.user_id, p.cap_hours_per_month as cap, l.language as spoken_language, l.level as spoken_level,
 				${sameSpace} as same_space, ${sameDistrict} as same_district, ${available} as available,
 				${need.activity} = any(p.activities) as activity, ${clash} as clash, ${invited} as invited,
@@ -183,22 +191,14 @@ async function topCandidates(db: DbOrTx, need: NeedRow, shift: ShiftRow, require
 				group by a.profile_id
 			) u on u.profile_id = p.id
 			where p.municipality_id = ${m}::uuid and ${notPaused}
-		), ranked as (
-			select facts.*,
-				${levelScore(sql`spoken_level`)}
-				+ case when same_space then ${sql.raw(String(MATCH_POINTS.sameSpace))} when same_district then ${sql.raw(String(MATCH_POINTS.sameDistrict))} else 0 end
-				+ case when available then ${sql.raw(String(MATCH_POINTS.available))} else 0 end
-				+ case when activity then ${sql.raw(String(MATCH_POINTS.activity))} else 0 end
-				+ case when clash then ${sql.raw(String(MATCH_POINTS.clash))} else 0 end as score,
-				case when cap is not null and month_minutes::float8 / 60 + ${shiftHours}::float8 > cap then 2 when cardinality(missing) > 0 then 1 else 0 end as tier
-			from facts
-		)
-		select ranked.*, (count(*) over ())::int as considered from ranked
+			offset 0
+		) facts
 		order by tier, score desc, recent_minutes, id
 		limit ${limit}::int`);
 	const rows = result.rows;
+	const [count] = (await db.execute<{ n: number }>(sql`select count(*)::int as n from ${volunteerProfile} p where p.municipality_id = ${m}::uuid and ${notPaused}`)).rows;
 	return {
-		considered: rows[0]?.considered ?? 0,
+		considered: count?.n ?? 0,
 		rows: rows.map((r) => ({
 			profileId: r.id,
 			userId: r.user_id,
