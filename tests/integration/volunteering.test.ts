@@ -298,7 +298,7 @@ describe(`hours, certificate and calendar (${DB_KIND})`, () => {
 		expect(text).toContain('Insgesamt: 20 Stunden');
 		// pdftotext reads right-to-left lines word by word in visual order: look for the words.
 		for (const word of ['شهادة', 'العمل', 'التطوعي', 'ساعة']) expect(text).toContain(word);
-		expect(execFileSync('pdfinfo', ['-struct', file], { encoding: 'utf8' })).toMatch(/Sect[\s\S]*H1/);
+		expect(execFileSync('pdfinfo', ['-struct', file], { encoding: 'utf8' })).toMatch(/H1[\s\S]*Table[\s\S]*TH[\s\S]*TD/);
 	});
 
 	it('refuses a certificate period that ends before it starts', async () => {
@@ -391,5 +391,31 @@ describe(`jobs and statistics (${DB_KIND})`, () => {
 		await profileFor(h.db, w.who.staffB, ivo.profileId);
 		const reads = await listAudit(h.db, systemPrincipal('t'), { municipalityId: w.ids.k, entityType: 'volunteer_profile', entityId: ivo.profileId });
 		expect(reads.some((a) => a.action === 'read' && a.actorUserId === w.who.staffB.userId)).toBe(true);
+	});
+});
+
+describe(`matching order (${DB_KIND})`, () => {
+	it('orders equal scores by fewer recent hours, then by profile id; a lower language level after; lacking a check before over the cap; the best level of a language variant counts', async () => {
+		const ti = (level: string) => ({ languages: [{ language: 'ti', level }] });
+		const halima = await volunteer('halima', ti('native'));
+		const ibrahim = await volunteer('ibrahim', ti('native'));
+		const giovanni = await volunteer('giovanni', ti('native'));
+		const leonarda = await volunteer('leonarda', { languages: [{ language: 'ti-ER', level: 'basic' }, { language: 'ti-ET', level: 'fluent' }] });
+		const jonathan = await volunteer('jonathan', ti('native'));
+		const kimberly = await volunteer('kimberly', { ...ti('native'), capHoursPerMonth: '1' });
+		for (const v of [halima, ibrahim, giovanni, leonarda, kimberly]) await recordCheck(h.db, w.who.staffA, v.profileId, { kind: 'confidentiality', inspectedOn: '2026-03-01' }, NOW);
+		await logHours(h.db, w.who.staffA, { profileId: giovanni.profileId, workedOn: '2026-03-01', hours: '3', activity: 'language_mediation', organisation: 'WP Kalk' }, NOW);
+		const n = await postNeed(h.db, w.who.staffA, need({ language: 'ti', requirements: ['confidentiality'], title: 'Sprachmittlung Tigrinya', date: '2026-03-12' }), NOW);
+		const match = await matchNeed(h.db, w.who.staffA, n.id, { now: NOW, limit: 100 });
+		const mine = new Set(['halima', 'ibrahim', 'giovanni', 'leonarda', 'jonathan', 'kimberly']);
+		const order = match.ranked.filter((r) => mine.has(r.displayName));
+		const tied = [halima, ibrahim].sort((a, b) => (a.profileId < b.profileId ? -1 : 1)).map((v) => v.displayName);
+		expect(order.map((r) => r.displayName)).toEqual([...tied, 'giovanni', 'leonarda', 'jonathan', 'kimberly']);
+		expect(order.map((r) => r.tier)).toEqual([0, 0, 0, 0, 1, 2]);
+		expect(order[2].recentHours).toBe(3);
+		expect(order[3].reasons.find((r) => r.code === 'language')?.params).toEqual({ language: 'ti-ET', level: 'fluent' });
+		expect(order[3].score).toBe(order[0].score - 5);
+		expect(order[4].reasons.filter((r) => r.effect === 'block').map((r) => r.params)).toEqual([{ check: 'confidentiality' }]);
+		expect(order[5].reasons.find((r) => r.code === 'over_cap')?.params).toEqual({ hours: 0, cap: 1 });
 	});
 });

@@ -174,11 +174,6 @@ export function addMonths(day: string, n: number): string {
 	return first.toISOString().slice(0, 10);
 }
 
-/** Whole days from `a` to `b` (both `YYYY-MM-DD`). */
-export function daysBetween(a: string, b: string): number {
-	return Math.round((Date.parse(`${b}T12:00:00Z`) - Date.parse(`${a}T12:00:00Z`)) / 86_400_000);
-}
-
 /** `HH:MM` → minutes after midnight; null when not a clock time. */
 export function clockMinutes(hhmm: string): number | null {
 	const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm.trim());
@@ -187,7 +182,7 @@ export function clockMinutes(hhmm: string): number | null {
 
 // ---- Availability ----
 
-/** A stored availability window, as matching reads it. */
+/** A stored availability window: a weekly pattern (weekdays every `intervalWeeks` weeks from the Monday of `startsOn`) or a single date, with a Berlin time window. */
 export interface AvailabilityWindow {
 	kind: 'weekly' | 'date';
 	weekdays: number[];
@@ -198,7 +193,7 @@ export interface AvailabilityWindow {
 	endTime: string;
 }
 
-/** A shift in Berlin wall-clock terms, computed once for matching many windows against it. */
+/** A shift in Berlin wall-clock terms, as matching compares availability windows with it. */
 export interface ShiftSlot {
 	day: string;
 	weekday: number;
@@ -217,21 +212,6 @@ export function shiftSlot(start: Date, end: Date): ShiftSlot {
 	return { day, weekday: isoWeekday(day), from: clockMinutes(berlinTime(start))!, to };
 }
 
-/**
- * Whether a window covers a shift. A weekly pattern with an interval counts weeks from the
- * Monday of its first day.
- */
-export function windowCovers(w: AvailabilityWindow, slot: ShiftSlot): boolean {
-	if (slot.to < 0 || slot.from < clockMinutes(w.startTime)! || slot.to > clockMinutes(w.endTime)!) return false;
-	if (w.kind === 'date') return w.startsOn === slot.day;
-	if (slot.day < w.startsOn || (w.endsOn && slot.day > w.endsOn)) return false;
-	if (!w.weekdays.includes(slot.weekday)) return false;
-	if (w.intervalWeeks <= 1) return true;
-	const mondayOf = (d: string) => addDays(d, 1 - isoWeekday(d));
-	const weeks = Math.round(daysBetween(mondayOf(w.startsOn), mondayOf(slot.day)) / 7);
-	return weeks % w.intervalWeeks === 0;
-}
-
 /** Whether the person is paused on `day` (from `pausedFrom` up to and including `pausedUntil`). */
 export function isPaused(p: { pausedFrom: string | null; pausedUntil: string | null }, day: string): boolean {
 	if (!p.pausedFrom || day < p.pausedFrom) return false;
@@ -248,38 +228,51 @@ export interface Reason {
 	effect: 'plus' | 'minus' | 'block';
 }
 
-/** What matching knows of a candidate. */
-export interface Candidate {
+/**
+ * Points a candidate earns for a need: the fitting language by its level, the need's social
+ * space (or else its district), availability for the shift and the activity; a clashing
+ * confirmed shift costs. matching.ts sums the same points in SQL to order the candidates.
+ */
+export const MATCH_POINTS = {
+	level: { native: 30, fluent: 25, basic: 10 } as Readonly<Record<string, number>>,
+	sameSpace: 25,
+	sameDistrict: 15,
+	available: 25,
+	activity: 10,
+	clash: -40
+} as const;
+
+/**
+ * What matching found of one candidate for a need (matching.ts reads it in SQL, for the top
+ * candidates only).
+ */
+export interface MatchFacts {
 	profileId: string;
-	displayName: string;
-	languages: { language: string; level: string }[];
-	socialSpaceIds: string[];
-	/** Districts of those social spaces. */
-	districtIds: string[];
-	activities: string[];
-	windows: AvailabilityWindow[];
-	pausedFrom: string | null;
-	pausedUntil: string | null;
-	capHoursPerMonth: number | null;
+	/** The language spoken that fits the need's: the same tag, else the same primary language at the best level; null when none fits or the need names none. */
+	spoken: { language: string; level: string } | null;
+	/** `space`: helps in the need's social space; `district`: in another of its district; null otherwise. */
+	place: 'space' | 'district' | null;
+	/** An availability window (`AvailabilityWindow`) covers the whole shift; the rule is in matching.ts's query. */
+	available: boolean;
+	/** Offers the need's activity. */
+	activity: boolean;
+	/** A confirmed assignment overlapping the shift. */
+	clash: boolean;
 	/** Hours (logged, not rejected) in the fairness period. */
 	recentHours: number;
 	/** Hours of the shift's month: logged plus confirmed shifts ahead. */
 	monthHours: number;
-	/** Requirements the person meets on the shift's date. */
-	met: Set<string>;
+	capHoursPerMonth: number | null;
+	/** The need's requirements the person does not meet on the shift's date, in the need's order. */
+	missing: Requirement[];
 	/** Already invited or assigned to this need. */
 	invited: boolean;
-	/** A confirmed assignment overlapping the shift. */
-	clash: boolean;
 }
 
 /** The need as matching sees it. */
 export interface MatchNeed {
-	activity: string;
 	language: string | null;
 	socialSpaceId: string | null;
-	districtId: string | null;
-	requirements: Requirement[];
 	/** The first open shift. */
 	shift: { startsAt: Date; endsAt: Date };
 }
@@ -287,7 +280,6 @@ export interface MatchNeed {
 /** A ranked candidate. */
 export interface Ranked {
 	profileId: string;
-	displayName: string;
 	score: number;
 	/** 0: can be invited; 1: lacks a check; 2: over the load cap (warning). */
 	tier: 0 | 1 | 2;
@@ -297,58 +289,47 @@ export interface Ranked {
 	recentHours: number;
 }
 
-const LEVEL_SCORE: Record<string, number> = { native: 30, fluent: 25, basic: 10 };
-
 /**
- * Ranks candidates for a need: paused people are left out; the rest are scored on language and
- * level, same social space (or district), availability and activity; within a score, fewer
- * recent hours rank higher (fairness). Those lacking a required check follow (they cannot be
- * invited), and those over their load cap come last, with a warning.
+ * A candidate's score, tier and reasons for a need: language and level, same social space (or
+ * district), availability and activity score (`MATCH_POINTS`), a clash costs; those lacking a
+ * required check are tier 1 (they cannot be invited), those whom the shift would take over
+ * their load cap tier 2, with a warning. The order (tier, then score, then fewer recent hours —
+ * fairness —, then profile id) is matching.ts's SQL.
  */
-export function rankCandidates(need: MatchNeed, candidates: Candidate[]): Ranked[] {
-	const slot = shiftSlot(need.shift.startsAt, need.shift.endsAt);
-	const day = slot.day;
+export function rankedOf(need: MatchNeed, f: MatchFacts): Ranked {
 	const shiftHours = (need.shift.endsAt.getTime() - need.shift.startsAt.getTime()) / 3_600_000;
-	const out: Ranked[] = [];
-	for (const c of candidates) {
-		if (isPaused(c, day)) continue;
-		const reasons: Reason[] = [];
-		let score = 0;
-		if (need.language) {
-			const primary = need.language.split('-')[0];
-			const spoken = c.languages.find((l) => l.language === need.language) ?? c.languages.find((l) => l.language.split('-')[0] === primary);
-			if (spoken) {
-				score += LEVEL_SCORE[spoken.level] ?? 0;
-				reasons.push({ code: 'language', params: { language: spoken.language, level: spoken.level }, effect: 'plus' });
-			} else reasons.push({ code: 'no_language', params: { language: need.language }, effect: 'minus' });
-		}
-		if (need.socialSpaceId && c.socialSpaceIds.includes(need.socialSpaceId)) {
-			score += 25;
-			reasons.push({ code: 'same_space', effect: 'plus' });
-		} else if (need.districtId && c.districtIds.includes(need.districtId)) {
-			score += 15;
-			reasons.push({ code: 'same_district', effect: 'plus' });
-		} else if (need.socialSpaceId) reasons.push({ code: 'other_space', effect: 'minus' });
-		if (c.windows.some((w) => windowCovers(w, slot))) {
-			score += 25;
-			reasons.push({ code: 'available', effect: 'plus' });
-		} else reasons.push({ code: 'not_available', effect: 'minus' });
-		if (c.activities.includes(need.activity)) {
-			score += 10;
-			reasons.push({ code: 'activity', effect: 'plus' });
-		}
-		if (c.clash) {
-			score -= 40;
-			reasons.push({ code: 'clash', effect: 'minus' });
-		}
-		reasons.push({ code: 'recent_hours', params: { hours: Math.round(c.recentHours) }, effect: 'plus' });
-		const missing = need.requirements.filter((r) => !c.met.has(r));
-		for (const r of missing) reasons.push({ code: 'missing_check', params: { check: r }, effect: 'block' });
-		const over = c.capHoursPerMonth !== null && c.monthHours + shiftHours > c.capHoursPerMonth;
-		if (over) reasons.push({ code: 'over_cap', params: { hours: Math.round(c.monthHours), cap: c.capHoursPerMonth! }, effect: 'minus' });
-		out.push({ profileId: c.profileId, displayName: c.displayName, score, tier: over ? 2 : missing.length ? 1 : 0, reasons, missing, invited: c.invited, recentHours: c.recentHours });
+	const reasons: Reason[] = [];
+	let score = 0;
+	if (need.language) {
+		if (f.spoken) {
+			score += MATCH_POINTS.level[f.spoken.level] ?? 0;
+			reasons.push({ code: 'language', params: { language: f.spoken.language, level: f.spoken.level }, effect: 'plus' });
+		} else reasons.push({ code: 'no_language', params: { language: need.language }, effect: 'minus' });
 	}
-	return out.sort((a, b) => a.tier - b.tier || b.score - a.score || a.recentHours - b.recentHours || a.displayName.localeCompare(b.displayName) || a.profileId.localeCompare(b.profileId));
+	if (need.socialSpaceId && f.place === 'space') {
+		score += MATCH_POINTS.sameSpace;
+		reasons.push({ code: 'same_space', effect: 'plus' });
+	} else if (f.place === 'district') {
+		score += MATCH_POINTS.sameDistrict;
+		reasons.push({ code: 'same_district', effect: 'plus' });
+	} else if (need.socialSpaceId) reasons.push({ code: 'other_space', effect: 'minus' });
+	if (f.available) {
+		score += MATCH_POINTS.available;
+		reasons.push({ code: 'available', effect: 'plus' });
+	} else reasons.push({ code: 'not_available', effect: 'minus' });
+	if (f.activity) {
+		score += MATCH_POINTS.activity;
+		reasons.push({ code: 'activity', effect: 'plus' });
+	}
+	if (f.clash) {
+		score += MATCH_POINTS.clash;
+		reasons.push({ code: 'clash', effect: 'minus' });
+	}
+	reasons.push({ code: 'recent_hours', params: { hours: Math.round(f.recentHours) }, effect: 'plus' });
+	for (const r of f.missing) reasons.push({ code: 'missing_check', params: { check: r }, effect: 'block' });
+	const over = f.capHoursPerMonth !== null && f.monthHours + shiftHours > f.capHoursPerMonth;
+	if (over) reasons.push({ code: 'over_cap', params: { hours: Math.round(f.monthHours), cap: f.capHoursPerMonth! }, effect: 'minus' });
+	return { profileId: f.profileId, score, tier: over ? 2 : f.missing.length ? 1 : 0, reasons, missing: f.missing, invited: f.invited, recentHours: f.recentHours };
 }
 
 // ---- Ehrenamtskarte NRW ----

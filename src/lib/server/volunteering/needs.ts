@@ -162,7 +162,9 @@ export async function needFor(db: DbOrTx, principal: Principal, needId: string):
 
 /** Every requirement of a need: its activity's, its place's (Masernschutz by kind) and its own. */
 export async function needRequirements(db: DbOrTx, need: Pick<NeedRow, 'municipalityId' | 'activity' | 'placeId' | 'requirements'>): Promise<Requirement[]> {
-	const [activity, place] = await Promise.all([activityRequirements(db, need.municipalityId, need.activity), need.placeId ? findPlace(db, need.municipalityId, need.placeId) : null]);
+	// One after the other: `db` may be a transaction's client, which runs one query at a time.
+	const activity = await activityRequirements(db, need.municipalityId, need.activity);
+	const place = need.placeId ? await findPlace(db, need.municipalityId, need.placeId) : null;
 	return sortedRequirements([...activity, ...(place ? placeRequirements(place) : []), ...need.requirements]);
 }
 
@@ -212,10 +214,9 @@ export async function cancelAssignments(tx: DbOrTx, assignmentIds: string[], now
 		.where(and(inArray(volunteerAssignment.id, assignmentIds), inArray(volunteerAssignment.status, ['invited', 'confirmed'])))
 		.returning({ profileId: volunteerAssignment.profileId, shiftId: volunteerAssignment.shiftId, status: volunteerAssignment.status });
 	if (!rows.length) return [];
-	const [shifts, profiles] = await Promise.all([
-		tx.select({ id: volunteerShift.id, startsAt: volunteerShift.startsAt, title: volunteerNeed.title }).from(volunteerShift).innerJoin(volunteerNeed, eq(volunteerNeed.id, volunteerShift.needId)).where(inArray(volunteerShift.id, rows.map((r) => r.shiftId))),
-		tx.select({ id: volunteerProfile.id, userId: volunteerProfile.userId, locale: volunteerProfile.messageLocale }).from(volunteerProfile).where(inArray(volunteerProfile.id, rows.map((r) => r.profileId)))
-	]);
+	// One after the other: a transaction's client runs one query at a time.
+	const shifts = await tx.select({ id: volunteerShift.id, startsAt: volunteerShift.startsAt, title: volunteerNeed.title }).from(volunteerShift).innerJoin(volunteerNeed, eq(volunteerNeed.id, volunteerShift.needId)).where(inArray(volunteerShift.id, rows.map((r) => r.shiftId)));
+	const profiles = await tx.select({ id: volunteerProfile.id, userId: volunteerProfile.userId, locale: volunteerProfile.messageLocale }).from(volunteerProfile).where(inArray(volunteerProfile.id, rows.map((r) => r.profileId)));
 	const contacts = await accountContacts(tx, profiles.map((p) => p.userId));
 	const mails: VolunteerMail[] = [];
 	for (const r of rows) {

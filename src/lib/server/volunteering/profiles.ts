@@ -125,9 +125,9 @@ export async function checkProfile(db: DbOrTx, municipalityId: string, input: Pr
 			else if (a.endsOn && isIsoDate(a.startsOn) && a.endsOn < a.startsOn) (issues.push({ field: f('endsOn'), code: 'vo_ends_before_start' }), (ok = false));
 			const rule = a.rrule ? parseWeekly(a.rrule) : a.weekdays?.length ? weeklyRule(a.weekdays, Math.min(Math.max(a.intervalWeeks ?? 1, 1), 4)) : null;
 			if (!rule) (issues.push({ field: f('weekdays'), code: a.rrule ? 'vo_invalid_rrule' : 'required' }), (ok = false));
-			if (ok && rule) availability.push({ kind: 'weekly', rrule: rule.rrule, weekdays: rule.weekdays, intervalWeeks: rule.intervalWeeks, startsOn: a.startsOn, endsOn: a.endsOn || null, startTime: a.startTime, endTime: a.endTime });
+			if (ok && rule) availability.push({ kind: 'weekly', rrule: rule.rrule, weekdays: rule.weekdays, intervalWeeks: rule.intervalWeeks, startsOn: a.startsOn, endsOn: a.endsOn || null, startTime: a.startTime.trim(), endTime: a.endTime.trim() });
 		} else if (a.kind === 'date') {
-			if (ok) availability.push({ kind: 'date', rrule: null, weekdays: [], intervalWeeks: 1, startsOn: a.startsOn, endsOn: null, startTime: a.startTime, endTime: a.endTime });
+			if (ok) availability.push({ kind: 'date', rrule: null, weekdays: [], intervalWeeks: 1, startsOn: a.startsOn, endsOn: null, startTime: a.startTime.trim(), endTime: a.endTime.trim() });
 		} else issues.push({ field: f('kind'), code: 'unknown_option' });
 	});
 	let capHoursPerMonth: number | null = null;
@@ -262,13 +262,13 @@ export interface ProfileDetail {
 
 /** The lists of a profile (no authorisation: callers got the row through `profileFor` or `ownProfile`). */
 export async function profileDetail(db: DbOrTx, profile: ProfileRow): Promise<ProfileDetail> {
-	const [languages, spaces, availability, consents, contacts] = await Promise.all([
-		db.select({ language: volunteerLanguage.language, level: volunteerLanguage.level }).from(volunteerLanguage).where(eq(volunteerLanguage.profileId, profile.id)).orderBy(asc(volunteerLanguage.language)),
-		db.select({ id: volunteerSpace.socialSpaceId }).from(volunteerSpace).where(eq(volunteerSpace.profileId, profile.id)),
-		db.select().from(volunteerAvailability).where(eq(volunteerAvailability.profileId, profile.id)).orderBy(asc(volunteerAvailability.kind), asc(volunteerAvailability.startsOn)),
-		db.select().from(volunteerConsent).where(eq(volunteerConsent.profileId, profile.id)),
-		accountContacts(db, [profile.userId])
-	]);
+	// One after the other: `db` may be a transaction's client (a profile update reads the old
+	// lists in its transaction), which runs one query at a time.
+	const languages = await db.select({ language: volunteerLanguage.language, level: volunteerLanguage.level }).from(volunteerLanguage).where(eq(volunteerLanguage.profileId, profile.id)).orderBy(asc(volunteerLanguage.language));
+	const spaces = await db.select({ id: volunteerSpace.socialSpaceId }).from(volunteerSpace).where(eq(volunteerSpace.profileId, profile.id));
+	const availability = await db.select().from(volunteerAvailability).where(eq(volunteerAvailability.profileId, profile.id)).orderBy(asc(volunteerAvailability.kind), asc(volunteerAvailability.startsOn));
+	const consents = await db.select().from(volunteerConsent).where(eq(volunteerConsent.profileId, profile.id));
+	const contacts = await accountContacts(db, [profile.userId]);
 	const contact = contacts.get(profile.userId);
 	return { profile, displayName: contact?.displayName ?? '', email: contact?.email ?? '', languages, socialSpaceIds: spaces.map((s) => s.id), availability, consents };
 }
@@ -421,12 +421,15 @@ export async function touchProfile(tx: DbOrTx, profileId: string, now: Date): Pr
 export async function eraseVolunteer(db: Db, principal: Principal, profileId: string, reason: 'request' | 'retention'): Promise<void> {
 	await db.transaction(async (tx) => {
 		const row = await profileFor(tx, principal, profileId, { audit: false });
-		const counts = await Promise.all([
-			tx.$count(volunteerHours, eq(volunteerHours.profileId, row.id)),
-			tx.$count(volunteerCheck, eq(volunteerCheck.profileId, row.id)),
-			tx.$count(volunteerRecognition, eq(volunteerRecognition.profileId, row.id)),
-			tx.$count(volunteerTaskConfirmation, eq(volunteerTaskConfirmation.profileId, row.id))
-		]);
+		// One count after the other: the transaction's client runs one query at a time.
+		const counts: number[] = [];
+		for (const [table, column] of [
+			[volunteerHours, volunteerHours.profileId],
+			[volunteerCheck, volunteerCheck.profileId],
+			[volunteerRecognition, volunteerRecognition.profileId],
+			[volunteerTaskConfirmation, volunteerTaskConfirmation.profileId]
+		] as const)
+			counts.push(await tx.$count(table, eq(column, row.id)));
 		await tx.delete(volunteerProfile).where(eq(volunteerProfile.id, row.id));
 		await deleteAccount(tx, row.userId);
 		await recordAudit(tx, {

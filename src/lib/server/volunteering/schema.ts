@@ -135,7 +135,8 @@ export const volunteerLanguage = pgTable(
 		language: text('language').notNull(),
 		level: text('level').notNull()
 	},
-	(t) => [primaryKey({ columns: [t.profileId, t.language] }), index('volunteer_language_language_idx').on(t.language)]
+	// Matching looks a need's language up by its primary subtag (`ar` finds `ar` and `ar-SY`).
+	(t) => [primaryKey({ columns: [t.profileId, t.language] }), index('volunteer_language_primary_idx').on(sql`split_part(${t.language}, '-', 1)`)]
 );
 
 /** A social space where a volunteer can help. */

@@ -1,13 +1,14 @@
 /**
  * The Ehrenamtsnachweis (issue 13 §7): a PDF certificate of a volunteer's activities and
  * confirmed hours over a period, in German and — when it is another — in the volunteer's
- * language, each part with its language set. Tagged for screen readers (PDF/UA-style structure:
- * Document › Sect › H1, P, L/LI; document language, title shown), fonts for every script through
- * `pdf-text.ts`. Also the data export of a volunteer (Art. 15, 20 GDPR) as JSON.
+ * language, each part with its language set. Tagged for screen readers (Document › H1, P, H2,
+ * Table; document language, title shown) through the platform's PDF layer `core/pdf.ts`. Also
+ * the data export of a volunteer (Art. 15, 20 GDPR) as JSON.
  */
-import PDFDocument from 'pdfkit';
 import type { Principal } from '../../access';
+import { isolate } from '../../core/direction';
 import { ValidationError, type FieldIssue } from '../../core/errors';
+import { TaggedPdf } from '../../core/pdf';
 import { isIsoDate } from '../../core/validation';
 import type { DbOrTx } from '../../db/client';
 import { findMunicipalityById } from '../../geography/service';
@@ -19,7 +20,6 @@ import { mailLocale, textIn } from '../mail';
 import { berlinDate } from '../model';
 import { ownProfile, profileDetail, profileFor, type ProfileRow } from '../profiles';
 import { listActivities } from '../settings';
-import { BidiText } from '../pdf-text';
 import { activityLabel } from './activity';
 
 /** The period of a certificate from the query (`from`, `to`; default: this year up to today). */
@@ -67,8 +67,11 @@ async function certificateData(db: DbOrTx, profile: ProfileRow, period: { from: 
 }
 
 /**
- * Renders the certificate of a profile as a tagged PDF: German first, then the volunteer's
- * message language if it is another.
+ * Renders the certificate of a profile as a tagged PDF through the platform's PDF layer
+ * (`core/pdf.ts`: bidi, a font for every script): German first, then the volunteer's message
+ * language if it is another, on its own page with its language set. Per version: H1, the
+ * introduction, a table of activities (activity, hours, organisations), the total, date and note.
+ * The name and organisations go in as isolates, so a Latin name keeps its shape in Arabic text.
  * @returns the PDF bytes.
  */
 async function renderCertificate(db: DbOrTx, profile: ProfileRow, period: { from: string; to: string }, now: Date): Promise<Buffer> {
@@ -76,48 +79,36 @@ async function renderCertificate(db: DbOrTx, profile: ProfileRow, period: { from
 	const activities = await listActivities(db, profile.municipalityId);
 	const own = mailLocale(profile.messageLocale);
 	const parts = own === 'de' ? (['de'] as const) : (['de', own] as const);
-	const title = `${textIn('de', 'vo_cert_title')} – ${data.name}`;
-	const doc = new PDFDocument({ tagged: true, lang: 'de', displayTitle: true, pdfVersion: '1.7', size: 'A4', margin: 56, info: { Title: title, Subject: textIn('de', 'vo_cert_title') } });
-	const chunks: Buffer[] = [];
-	doc.on('data', (c: Buffer) => chunks.push(c));
-	const done = new Promise<Buffer>((resolve, reject) => {
-		doc.on('end', () => resolve(Buffer.concat(chunks)));
-		doc.on('error', reject);
-	});
-	const writer = new BidiText(doc);
-	const root = doc.struct('Document');
-	doc.addStructure(root);
+	const pdf = new TaggedPdf({ lang: 'de', title: `${textIn('de', 'vo_cert_title')} – ${data.name}`, subject: textIn('de', 'vo_cert_title'), margin: 56 });
 	parts.forEach((locale, i) => {
-		if (i > 0) doc.addPage();
-		const rtl = locale === 'ar' || locale === 'fa';
+		if (i > 0) pdf.newPage();
+		const lang = i === 0 ? undefined : locale;
 		const t = (key: string, params: Record<string, unknown> = {}) => textIn(locale, key, params);
-		const day = (d: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${d}T12:00:00Z`));
+		const day = (d: string) => isolate(new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${d}T12:00:00Z`)));
 		const hours = (minutes: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(minutes / 60);
-		const section = doc.struct('Sect', { lang: locale } as PDFKit.Mixins.StructureElementOptions & { lang: string });
-		root.add(section);
-		const block = (tag: string, text: string, size: number, bold = false, after = 6) => {
-			section.add(doc.struct(tag, {}, () => writer.paragraph(text, { size, bold, rtl, after })));
-		};
-		block('H1', t('vo_cert_title'), 20, true, 10);
-		block('P', t('vo_cert_intro', { name: data.name, municipality: data.municipality, from: day(data.from), to: day(data.to) }), 11, false, 10);
-		block('H2', t('vo_cert_activities'), 13, true);
-		if (!data.activities.length) block('P', t('vo_cert_none'), 11);
-		else {
-			const list = doc.struct('L');
-			section.add(list);
-			for (const a of data.activities) {
-				const line = t('vo_cert_activity_line', { activity: activityLabel(activities, a.key, locale), hours: hours(a.minutes), organisations: a.organisations.join(', ') });
-				list.add(doc.struct('LI', {}, () => writer.paragraph(`• ${line}`, { size: 11, rtl, after: 3 })));
-			}
-		}
-		block('P', t('vo_cert_total', { hours: hours(data.total) }), 12, true, 14);
-		block('P', t('vo_cert_issued', { date: day(data.issued), municipality: data.municipality }), 10);
-		block('P', t('vo_cert_note'), 9);
-		section.end();
+		pdf.block('H1', t('vo_cert_title'), { size: 20, bold: true }, lang);
+		pdf.space(0.5);
+		pdf.block('P', t('vo_cert_intro', { name: isolate(data.name), municipality: isolate(data.municipality), from: day(data.from), to: day(data.to) }), { size: 11 }, lang);
+		pdf.space(0.8);
+		pdf.block('H2', t('vo_cert_activities'), { size: 13, bold: true }, lang);
+		if (!data.activities.length) pdf.block('P', t('vo_cert_none'), { size: 11 }, lang);
+		else
+			pdf.table(
+				{
+					columns: [{ width: 180 }, { width: 70, align: 'end' }, { width: pdf.width - 250 }],
+					header: [t('vo_col_activity'), t('vo_col_hours'), t('vo_col_organisation')],
+					rows: data.activities.map((a) => [activityLabel(activities, a.key, locale), hours(a.minutes), a.organisations.map(isolate).join(', ')]),
+					size: 10
+				},
+				lang
+			);
+		pdf.space(0.8);
+		pdf.block('P', t('vo_cert_total', { hours: hours(data.total) }), { size: 12, bold: true }, lang);
+		pdf.space(1);
+		pdf.block('P', t('vo_cert_issued', { date: day(data.issued), municipality: isolate(data.municipality) }), { size: 10 }, lang);
+		pdf.block('P', t('vo_cert_note'), { size: 9 }, lang);
 	});
-	root.end();
-	doc.end();
-	return done;
+	return pdf.finish();
 }
 
 /** The signed-in volunteer's certificate for the query's period. @throws ValidationError (period), AccessDeniedError. */
