@@ -127,8 +127,11 @@ describe('Lotsen journey', () => {
 		await staff.goto(`${base}/${lang}/staff/accompaniments`);
 		await expectAccessible(staff);
 		const form = staff.locator('form[action="?/assign"]').last();
-		// Option 0 is "choose"; the demo municipality has one volunteer.
-		await form.locator('select[name="volunteer"]').selectOption({ index: 1 });
+		// Option 0 is "choose"; the demo volunteers of issue 13 are listed too, so pick the demo login.
+		const names = await form.locator('select[name="volunteer"] option').allTextContents();
+		const demoLogin = names.findIndex((n) => n.includes('Demo Ehrenamtliche'));
+		expect(demoLogin).toBeGreaterThan(0);
+		await form.locator('select[name="volunteer"]').selectOption({ index: demoLogin });
 		await form.locator('button').click();
 		await staff.waitForSelector('.notice[role="status"]');
 		const volunteer = await signIn(browser, 'ehrenamt.duesseldorf@example.org', lang);

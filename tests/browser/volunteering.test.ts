@@ -19,7 +19,12 @@ const base = inject('baseUrl');
 const dataDir = inject('dataDir');
 let browser: Browser;
 
-const texts = (lang: string) => JSON.parse(readFileSync(`messages/volunteering/${lang}.json`, 'utf8')) as Record<string, string>;
+/** A message of messages/volunteering as text: a plural message by its catch-all form. */
+type RawMessage = string | { match: Record<string, string> }[];
+const texts = (lang: string) =>
+	Object.fromEntries(
+		Object.entries(JSON.parse(readFileSync(`messages/volunteering/${lang}.json`, 'utf8')) as Record<string, RawMessage>).map(([k, v]) => [k, typeof v === 'string' ? v : Object.values(v[0].match).at(-1)!])
+	);
 
 beforeAll(async () => {
 	browser = await launch();
