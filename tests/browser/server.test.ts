@@ -91,8 +91,11 @@ describe('npm start with nothing set (the README)', () => {
 		});
 		expect(res.status).toBe(200);
 		const outbox = path.join(copy, '.data', 'outbox');
-		await expect.poll(() => (existsSync(outbox) ? readdirSync(outbox).length : 0), { timeout: 10_000 }).toBe(1);
-		const [file] = readdirSync(outbox);
+		// The demo's jobs (Ehrenamt reminders, network digests) may have written mails of their own.
+		const resetMails = () =>
+			(existsSync(outbox) ? readdirSync(outbox) : []).filter((f) => readFileSync(path.join(outbox, f), 'utf8').replace(/=\r?\n/g, '').includes('/password/reset/'));
+		await expect.poll(() => resetMails().length, { timeout: 10_000 }).toBe(1);
+		const [file] = resetMails();
 		expect(statSync(path.join(outbox, file)).mode & 0o077).toBe(0);
 		const mail = readFileSync(path.join(outbox, file), 'utf8').replace(/=\r?\n/g, '');
 		expect(mail).toMatch(/http:\/\/127\.0\.0\.1:3000\/de\/password\/reset\//);
