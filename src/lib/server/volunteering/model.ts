@@ -10,6 +10,7 @@
  * Seeds: 000 and 003 (volunteers wear out: load caps, fairness, reactivation), 001 and 004
  * (Hauptamt/Ehrenamt task profiles, training, recognition), 001 (some do not want to be counted).
  */
+import { berlinDate, berlinInstant as wallClockInstant, berlinTime } from '../casework/time';
 
 /** Built-in activities (the municipality may add its own; `vo_activity_<key>` labels them). */
 export const ACTIVITIES = [
@@ -127,17 +128,7 @@ export function sortedRequirements(keys: Iterable<string>): Requirement[] {
 
 // ---- Dates: stored in UTC, read and shown in Europe/Berlin ----
 
-const BERLIN = 'Europe/Berlin';
-
-/** The Berlin calendar date `YYYY-MM-DD` of an instant. */
-export function berlinDate(at: Date): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: BERLIN, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
-
-/** Berlin wall-clock `HH:MM` of an instant. */
-export function berlinTime(at: Date): string {
-	return new Intl.DateTimeFormat('en-GB', { timeZone: BERLIN, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
-}
+export { berlinDate, berlinTime };
 
 /** ISO weekday (1 = Monday … 7 = Sunday) of a date `YYYY-MM-DD`. */
 export function isoWeekday(day: string): number {
@@ -146,16 +137,13 @@ export function isoWeekday(day: string): number {
 }
 
 /**
- * The UTC instant of a Berlin wall-clock time on a date (daylight saving handled by asking
- * Intl for the offset at that moment).
+ * The UTC instant of a Berlin wall-clock time `hhmm` on a date `YYYY-MM-DD`: casework's
+ * `berlinInstant`, which settles the offset at the instant itself (right on the clock-change days).
  */
 export function berlinInstant(day: string, hhmm: string): Date {
-	const guess = new Date(`${day}T${hhmm}:00Z`);
-	const parts = new Intl.DateTimeFormat('en-US', { timeZone: BERLIN, timeZoneName: 'longOffset' }).formatToParts(guess);
-	const offset = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT+01:00';
-	const m = /GMT([+-])(\d{2}):(\d{2})/.exec(offset);
-	const minutes = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 60;
-	return new Date(guess.getTime() - minutes * 60_000);
+	const [y, mo, d] = day.split('-').map(Number);
+	const [h, mi] = hhmm.split(':').map(Number);
+	return wallClockInstant(y, mo, d, h, mi);
 }
 
 /** `day` plus `n` days (`YYYY-MM-DD`). */
