@@ -9,7 +9,7 @@
  * network (`escalationsOf`).
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { auditActor, isUser, type Principal } from '../access';
+import { actingUserId, auditActor, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
 import { berlinDate } from '../casework/time';
 import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
@@ -99,7 +99,7 @@ export async function escalateToNeedsReport(
 				decisionId: src.decision?.id ?? null,
 				kind: 'needs_report',
 				needsReportId: report.id,
-				createdBy: isUser(principal) ? principal.userId : null,
+				createdBy: actingUserId(principal),
 				createdAt: now
 			})
 			.returning({ id: escalation.id });
@@ -160,7 +160,7 @@ export async function escalateToAgenda(
 				kind: 'agenda_proposal',
 				targetNetworkId: targetNet!.id,
 				targetAgendaItemId: item.id,
-				createdBy: isUser(principal) ? principal.userId : null,
+				createdBy: actingUserId(principal),
 				createdAt: now
 			})
 			.returning({ id: escalation.id });

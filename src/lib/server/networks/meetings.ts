@@ -12,7 +12,7 @@
  * Audit: ids, states and keys; titles, minutes and decision texts are recorded as `'…'`.
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
-import { auditActor, authorize, isUser, type Principal } from '../access';
+import { actingUserId, auditActor, authorize, isUser, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
 import { berlinDate, berlinInstant, berlinTime } from '../casework/time';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
@@ -248,7 +248,7 @@ async function insertItem(db: Db, principal: Principal, row: MeetingRow, net: Ne
 				description: (input.description ?? '').trim(),
 				isPublic: !!input.isPublic,
 				state,
-				proposedByUserId: isUser(principal) ? principal.userId : null,
+				proposedByUserId: actingUserId(principal),
 				proposedByNetworkId: fromNetworkId,
 				createdAt: now,
 				updatedAt: now
@@ -590,7 +590,7 @@ export async function changeMinutesState(db: Db, principal: Principal, meetingId
 			for (const item of snapshot.items) {
 				await checkNames(tx, net.id, [item.minutes, ...item.decisions.map((d) => d.text)].join('\n'), item.isPublic, today);
 			}
-			await tx.insert(minutesVersion).values({ meetingId: row.id, version: row.minutesVersion, snapshot, approvedAt: now, approvedBy: isUser(principal) ? principal.userId : null });
+			await tx.insert(minutesVersion).values({ meetingId: row.id, version: row.minutesVersion, snapshot, approvedAt: now, approvedBy: actingUserId(principal) });
 		}
 		await tx.update(meeting).set({ minutesState: to, updatedAt: now }).where(eq(meeting.id, row.id));
 		await recordAudit(tx, {

@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, gt, inArray, isNull, or, gte } from 'drizzle-orm';
-import { auditActor, authorize, can, isUser, type Principal } from '../access';
+import { actingUserId, auditActor, authorize, can, isUser, type Principal } from '../access';
 import { networkPeople } from '../accounts/networks-reads';
 import { recordAudit } from '../audit/service';
 import { berlinDate } from '../casework/time';
@@ -85,7 +85,7 @@ export async function createPost(db: Db, principal: Principal, input: PostInput,
 			.insert(networkPost)
 			.values({
 				municipalityId: input.municipalityId,
-				authorUserId: isUser(principal) ? principal.userId : null,
+				authorUserId: actingUserId(principal),
 				fromInstanceId: input.fromInstanceId || null,
 				direction: input.direction,
 				title: input.title.trim(),

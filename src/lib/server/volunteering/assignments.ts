@@ -8,7 +8,7 @@
  * Status: invited → confirmed → done | no_show | cancelled; invited → declined.
  */
 import { and, asc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
-import { auditActor, authorize, systemPrincipal, type Principal } from '../access';
+import { actingUserId, auditActor, authorize, systemPrincipal, type Principal } from '../access';
 import { accountContacts } from '../accounts/volunteering-reads';
 import { newToken, sha256 } from '../accounts/sessions';
 import { recordAudit } from '../audit/service';
@@ -94,7 +94,7 @@ export async function invite(db: Db, principal: Principal, needId: string, profi
 		if (already) await tx.delete(volunteerInvitation).where(eq(volunteerInvitation.id, already.id));
 		const [inv] = await tx
 			.insert(volunteerInvitation)
-			.values({ needId: need.id, profileId: profile.id, tokenHash: sha256(token), status: 'invited', invitedBy: principal.kind === 'user' ? principal.userId : null, invitedAt: now })
+			.values({ needId: need.id, profileId: profile.id, tokenHash: sha256(token), status: 'invited', invitedBy: actingUserId(principal), invitedAt: now })
 			.returning();
 		await tx
 			.insert(volunteerAssignment)

@@ -6,7 +6,7 @@
  * care messages are sent by `jobs.ts`.
  */
 import { and, desc, eq, gte, lt, ne, sql } from 'drizzle-orm';
-import { auditActor, authorize, type Principal } from '../access';
+import { actingUserId, auditActor, authorize, type Principal } from '../access';
 import { accountContacts } from '../accounts/volunteering-reads';
 import { recordAudit } from '../audit/service';
 import { ValidationError, type FieldIssue } from '../core/errors';
@@ -34,7 +34,7 @@ export async function recordRecognition(db: Db, principal: Principal, profileId:
 	if (note.length > LIMITS.note || !isStorableText(note)) issues.push({ field: 'note', code: 'too_long', params: { max: LIMITS.note } });
 	if (issues.length) throw new ValidationError(issues);
 	return db.transaction(async (tx) => {
-		const [row] = await tx.insert(volunteerRecognition).values({ profileId: profile.id, kind: input.kind, on: input.on, note, recordedBy: principal.kind === 'user' ? principal.userId : null, recordedAt: now }).returning();
+		const [row] = await tx.insert(volunteerRecognition).values({ profileId: profile.id, kind: input.kind, on: input.on, note, recordedBy: actingUserId(principal), recordedAt: now }).returning();
 		await recordAudit(tx, { ...auditActor(principal), municipalityId: profile.municipalityId, action: 'create', entityType: 'volunteer_recognition', entityId: row.id, changes: { profileId: [null, profile.id], kind: [null, input.kind], on: [null, input.on] } });
 		return row;
 	});

@@ -10,7 +10,7 @@
  * Requirements of activities and places gate assignments through `requirementsMet`.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import { auditActor, authorize, type Principal } from '../access';
+import { actingUserId, auditActor, authorize, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
 import { ValidationError, type FieldIssue } from '../core/errors';
 import { isIsoDate } from '../core/validation';
@@ -78,7 +78,7 @@ export async function recordCheck(db: Db, principal: Principal, profileId: strin
 	}
 	if (issues.length) throw new ValidationError(issues);
 	return db.transaction(async (tx) => {
-		const values = { inspectedOn, issuedOn, noCatalogueOffence, validUntil, lapseReminderAt: null, recordedBy: principal.kind === 'user' ? principal.userId : null, recordedAt: now };
+		const values = { inspectedOn, issuedOn, noCatalogueOffence, validUntil, lapseReminderAt: null, recordedBy: actingUserId(principal), recordedAt: now };
 		const [row] = await tx
 			.insert(volunteerCheck)
 			.values({ profileId: profile.id, kind, training, ...values })

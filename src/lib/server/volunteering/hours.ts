@@ -5,7 +5,7 @@
  * a day holds at most 24 of them, and hours of a shift can be logged only once it has begun.
  */
 import { and, asc, desc, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm';
-import { auditActor, authorize, type Principal } from '../access';
+import { actingUserId, auditActor, authorize, type Principal } from '../access';
 import { accountContacts } from '../accounts/volunteering-reads';
 import { recordAudit } from '../audit/service';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
@@ -112,8 +112,8 @@ export async function logHours(db: Db, principal: Principal, input: HoursInput, 
 				activity,
 				organisation,
 				status,
-				loggedBy: principal.kind === 'user' ? principal.userId : null,
-				confirmedBy: staff && principal.kind === 'user' ? principal.userId : null,
+				loggedBy: actingUserId(principal),
+				confirmedBy: staff ? actingUserId(principal) : null,
 				confirmedAt: staff ? now : null,
 				createdAt: now
 			})
@@ -140,7 +140,7 @@ export async function reviewHours(db: Db, principal: Principal, hoursId: string,
 		if (row.status !== 'pending') throw new ConflictError('vo_hours_not_pending');
 		const [updated] = await tx
 			.update(volunteerHours)
-			.set({ status, confirmedBy: principal.kind === 'user' ? principal.userId : null, confirmedAt: now })
+			.set({ status, confirmedBy: actingUserId(principal), confirmedAt: now })
 			.where(eq(volunteerHours.id, row.id))
 			.returning();
 		await recordAudit(tx, { ...auditActor(principal), municipalityId: row.municipalityId, action: 'review', entityType: 'volunteer_hours', entityId: row.id, changes: { status: ['pending', status] } });

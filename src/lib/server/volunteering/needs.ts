@@ -5,7 +5,7 @@
  * automatically (`syncAccompanimentNeeds`), with nothing of the case.
  */
 import { and, asc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
-import { auditActor, authorize, can, systemPrincipal, type Principal } from '../access';
+import { actingUserId, auditActor, authorize, can, systemPrincipal, type Principal } from '../access';
 import { accountContacts } from '../accounts/volunteering-reads';
 import { recordAudit } from '../audit/service';
 import { accompanimentRequests } from '../casework/volunteering-reads';
@@ -127,7 +127,7 @@ export async function postNeed(db: Db, principal: Principal, input: NeedInput, n
 				requirements: sortedRequirements(input.requirements),
 				selfSignup: input.selfSignup,
 				status: 'open',
-				createdBy: principal.kind === 'user' ? principal.userId : null,
+				createdBy: actingUserId(principal),
 				createdAt: now,
 				isDemo: input.isDemo ?? false
 			})

@@ -6,7 +6,7 @@
  * assignments there) to confirm it again.
  */
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { auditActor, authorize, type Principal } from '../access';
+import { actingUserId, auditActor, authorize, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
 import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { isStorableText, isUuid } from '../core/validation';
@@ -45,7 +45,7 @@ export async function publishTaskProfile(db: Db, principal: Principal, instanceI
 		const [last] = await tx.select({ v: sql<number>`coalesce(max(${volunteerTaskProfile.version}), 0)::int` }).from(volunteerTaskProfile).where(eq(volunteerTaskProfile.instanceId, inst.id));
 		const [row] = await tx
 			.insert(volunteerTaskProfile)
-			.values({ municipalityId: inst.municipalityId, instanceId: inst.id, version: Number(last.v) + 1, ...values, publishedAt: now, publishedBy: principal.kind === 'user' ? principal.userId : null })
+			.values({ municipalityId: inst.municipalityId, instanceId: inst.id, version: Number(last.v) + 1, ...values, publishedAt: now, publishedBy: actingUserId(principal) })
 			.returning();
 		await recordAudit(tx, { ...auditActor(principal), municipalityId: inst.municipalityId, action: 'publish', entityType: 'volunteer_task_profile', entityId: row.id, changes: { instanceId: [null, inst.id], version: [null, row.version] } });
 		return row;
