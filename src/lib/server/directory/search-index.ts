@@ -422,8 +422,9 @@ async function refreshOrganizations(db: DbOrTx, ids: string[]) {
  * @returns how many offers and actors were rebuilt.
  */
 export async function refreshOutdatedSearchEntries(db: Db): Promise<{ services: number; organizations: number }> {
-	// The GIN index answers the positive match; only when some entry lacks the marker is the
-	// negated match (a full scan of the documents) worth running, so a usual start reads no document.
+	// Only when some entry lacks the marker is the negated match (a full scan of the documents)
+	// worth running. Whether the count of current entries is answered by the GIN index depends on
+	// the planner: with statistics that say every entry carries the marker, it scans the table too.
 	const [counts] = (
 		await db.execute<{ total: number; current: number }>(
 			sql`select (select count(*) from search_entry)::int as total, (select count(*) from search_entry where document @@ ${quotedLexeme(VERSION_LEXEME)}::tsquery)::int as current`

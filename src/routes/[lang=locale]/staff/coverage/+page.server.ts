@@ -10,8 +10,8 @@ export const load: PageServerLoad = async (event) => {
 	const p = requirePrincipal(event);
 	try {
 		const db = await getDb();
-		const { filterIssues, ...page } = await coveragePage(db, p, event.url.searchParams);
-		return { ...page, filterErrors: formErrors(filterIssues), volunteerCapacity: await coverageCapacity(db, p, event.params.lang) };
+		const [{ filterIssues, ...page }, volunteerCapacity] = await Promise.all([coveragePage(db, p, event.url.searchParams), coverageCapacity(db, p, event.params.lang)]);
+		return { ...page, filterErrors: formErrors(filterIssues), volunteerCapacity };
 	} catch (e) {
 		httpError(e);
 	}

@@ -11,10 +11,13 @@ export const load: PageServerLoad = async (event) => {
 	const p = requirePrincipal(event);
 	try {
 		const db = await getDb();
-		const page = await municipalityDashboardPage(db, p, event.url.searchParams, event.params.lang);
 		// Vernetzung's figures (issue 14 §6) and Ehrenamt's panel (issue 13 §9) join the dashboard here:
 		// steering imports neither module.
-		const [networks, volunteering] = [await networksDashboardSection(db, p, event.params.lang), await steeringPanel(db, p, event.params.lang)];
+		const [page, networks, volunteering] = await Promise.all([
+			municipalityDashboardPage(db, p, event.url.searchParams, event.params.lang),
+			networksDashboardSection(db, p, event.params.lang),
+			steeringPanel(db, p, event.params.lang)
+		]);
 		return { ...page, networks, volunteering };
 	} catch (e) {
 		httpError(e);
