@@ -421,7 +421,7 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 				select e.row_id, e.kind, e.entity_id, ${distance} as distance_km, ${title} as sort_title,
 				       (${exact} + case when ${hasOffers} then ${num(SCORE.hasOffers)} else 0 end)::float8 as base
 				       ${coverColumns.length ? sql`, ${sql.join(coverColumns, sql`, `)}` : sql``}
-				-- Documents are stored in the row, uncompressed (migration 0012): tested where they lie.
+				-- Documents are stored in the row, uncompressed (migration 0003): tested where they lie.
 				from (
 					select e.ctid as row_id, e.kind, e.entity_id, e.title, e.organization_name, e.latitude, e.longitude, e.document as doc
 					from search_entry e
