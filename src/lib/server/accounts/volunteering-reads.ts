@@ -12,8 +12,7 @@ import { userAccount } from './schema';
 
 /** Whether an account with this (lower-cased) address exists. */
 export async function accountExists(db: DbOrTx, email: string): Promise<boolean> {
-	const [row] = await db.select({ id: userAccount.id }).from(userAccount).where(eq(userAccount.email, email.trim().toLowerCase()));
-	return !!row;
+	return (await findAccountIdByEmail(db, email)) !== null;
 }
 
 /** The id of the account with this address, or null (the demo gives its volunteer login a profile). */

@@ -12,7 +12,7 @@
  * Audit: ids, keys and dates; names of external persons and free texts are recorded as `'…'`.
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { auditActor, authorize, isUser, type Principal } from '../access';
+import { auditActor, authorize, type Principal } from '../access';
 import { networkPeople } from '../accounts/networks-reads';
 import { recordAudit } from '../audit/service';
 import { berlinDate } from '../casework/time';
@@ -425,13 +425,6 @@ export async function membershipsOf(db: DbOrTx, networkIds: readonly string[], t
 			};
 		})
 		.sort((a, b) => order(a.role) - order(b.role) || a.name.localeCompare(b.name, 'de'));
-}
-
-/** Whether the principal (a signed-in person) is an active personal member of the network. */
-export async function personalMembership(db: DbOrTx, principal: Principal, networkId: string, today: string): Promise<string | null> {
-	if (!isUser(principal)) return null;
-	const rows = await membershipsOf(db, [networkId], today);
-	return rows.find((m) => m.userId === principal.userId && m.active)?.id ?? null;
 }
 
 /** The parent bodies of a network (ids). */

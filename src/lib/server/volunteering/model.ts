@@ -59,13 +59,6 @@ export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number]['key'];
 /** Kinds of recognition record. */
 export const RECOGNITION_KINDS = ['thank_you_event', 'certificate_handed', 'ehrenamtskarte', 'other'] as const;
 
-/** Assignment statuses: invited → confirmed → done | no_show | cancelled; invited → declined. */
-export const ASSIGNMENT_STATUSES = ['invited', 'confirmed', 'declined', 'done', 'no_show', 'cancelled'] as const;
-export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
-
-/** Need statuses. */
-export const NEED_STATUSES = ['open', 'filled', 'cancelled', 'closed'] as const;
-
 /**
  * Settings of a municipality, with default and bounds. Führungszeugnis: age at inspection
  * (default 3 months, the common practice of the youth welfare offices), re-inspection after 5
