@@ -127,6 +127,9 @@ const CORRECTIONS_PER_WORD = 3;
 const STEMMERS = ['german_stem', 'english_stem', 'arabic_stem', 'turkish_stem', 'russian_stem'];
 /** Score tiers and weights (see the module note). */
 const SCORE = { exactTitle: 10000, hasOffers: 1000, perWord: 20, titleWhole: 0.6, titlePart: 0.35, concept: 0.5, relatedConcept: 0.3, text: 0.2, detail: 0.1 };
+// Two-phase ranking (runSearch) scores in full only the entries at or above the cut's tier: that is
+// right only while everything the searched units can add stays below one tier step.
+if ((MAX_WORDS + 2) * (SCORE.titleWhole + SCORE.concept + SCORE.text) >= SCORE.perWord) throw new Error('search: a tier step (SCORE.perWord) must exceed what the words can add');
 
 interface Token {
 	/** Lowercase as typed: stemmers and stop-word lists expect the real spelling. */
