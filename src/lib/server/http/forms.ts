@@ -1,10 +1,7 @@
 /** Form helpers for routes: a field's text value, and the client's address for rate limits. */
 
 /** Trimmed text value of a form field ('' when absent or a file). */
-export function text(form: FormData, name: string): string {
-	const v = form.get(name);
-	return typeof v === 'string' ? v.trim() : '';
-}
+export { formText as text } from '../core/form';
 
 /** Client IP as seen by the adapter (behind a proxy set `ADDRESS_HEADER`). */
 export function clientIp(getClientAddress: () => string): string {

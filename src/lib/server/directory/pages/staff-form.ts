@@ -15,6 +15,7 @@
  * Numbers that cannot be read give issues (`invalid_age`, `invalid_amount`,
  * `invalid_coordinates`) in the same shape as the service's validation.
  */
+import { formList as all, formText } from '../../core/form';
 import type { FieldIssue } from '../../core/errors';
 import { CONTENT_LANGUAGES, type Visibility } from '../model';
 import type { TranslatedText } from '../schema';
@@ -28,14 +29,7 @@ export const EMPTY_PLACE_ROWS = 1;
 export const EMPTY_SCHEDULE_ROWS = 3;
 
 /** A posted field's text, trimmed ('' when absent or a file). */
-export function formText(form: FormData, name: string): string {
-	const v = form.get(name);
-	return typeof v === 'string' ? v.trim() : '';
-}
-
-function all(form: FormData, name: string): string[] {
-	return form.getAll(name).filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
-}
+export { formText };
 
 /** Languages a text field offers: the content languages plus any other the text already has. */
 export function textLanguages(t: TranslatedText): string[] {

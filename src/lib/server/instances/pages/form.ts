@@ -6,14 +6,11 @@
  * (comma-separated BCP 47 tags), `socialSpace` (repeated ids), `profile.<dimension>` (repeated
  * option keys), `open_<day>_<slot>` / `close_<day>_<slot>` for ISO weekdays 1–7 and slots 1–2.
  */
+import { formText as str } from '../../core/form';
 import { PROFILE_DIMENSIONS } from '../model';
 import type { OpeningSlot } from '../schema';
 import type { InstanceDetail, InstanceInput } from '../service';
 
-function str(form: FormData, name: string): string {
-	const v = form.get(name);
-	return typeof v === 'string' ? v.trim() : '';
-}
 
 function coordinate(value: string): number | null {
 	return value === '' ? null : Number(value.replace(',', '.'));

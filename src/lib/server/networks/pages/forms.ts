@@ -7,16 +7,9 @@
 import { msg } from '$lib/messages';
 import { ValidationError } from '../../core/errors';
 
-/** Trimmed text value of a form field ('' when absent or a file). */
-export function formText(form: FormData, name: string): string {
-	const v = form.get(name);
-	return typeof v === 'string' ? v.trim() : '';
-}
+import { formList, formText } from '../../core/form';
 
-/** The non-empty text values of a repeated field (checkboxes, multiple selects). */
-export function formList(form: FormData, name: string): string[] {
-	return form.getAll(name).filter((v): v is string => typeof v === 'string' && v !== '');
-}
+export { formList, formText };
 
 /** The form element id of a service field; `prefix` tells apart forms sharing a page. */
 export function elementId(field: string, prefix = 'nw'): string {

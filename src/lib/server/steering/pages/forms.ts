@@ -4,19 +4,15 @@
  * module code turned into its message key (`nr_…` → `nr_error_…`, coverage codes → `cv_error_…`),
  * which the shared `formErrors` (http/errors.ts) then translates.
  */
+import { formList, formText } from '../../core/form';
 import { msg } from '$lib/messages';
 import { ValidationError, type FieldIssue } from '../../core/errors';
 
 /** Trimmed text value of a form field ('' when absent or a file). */
-export function formText(form: FormData, name: string): string {
-	const v = form.get(name);
-	return typeof v === 'string' ? v.trim() : '';
-}
+export { formText };
 
 /** The non-empty text values of a repeated form field (checkboxes, multiple selects). */
-export function formList(form: FormData, name: string): string[] {
-	return form.getAll(name).filter((v): v is string => typeof v === 'string' && v !== '');
-}
+export { formList };
 
 /** How one form shows the issues of its service. */
 export interface IssueView {

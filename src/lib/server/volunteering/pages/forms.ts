@@ -3,6 +3,7 @@
  * (`languages.0.language`, `availability.1.startTime`), so an error names and links the very
  * field; forms without JavaScript send a fixed number of rows.
  */
+import { formList as all, formText as text } from '../../core/form';
 import type { CheckInput } from '../checks';
 import type { HoursInput } from '../hours';
 import type { NeedInput } from '../needs';
@@ -10,18 +11,13 @@ import type { AvailabilityInput, ProfileInput } from '../profiles';
 import type { PlaceInput } from '../settings';
 
 /** Trimmed text value of a form field ('' when absent or a file); page data may not import `http/`. */
-export function text(form: FormData, name: string): string {
-	const v = form.get(name);
-	return typeof v === 'string' ? v.trim() : '';
-}
+export { text };
 
 /** Rows of a profile form: languages and availability windows. */
 export const FORM_ROWS = { languages: 3, availability: 3 } as const;
 
 /** Every non-empty value of a repeated field. */
-export function all(form: FormData, name: string): string[] {
-	return form.getAll(name).filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
-}
+export { all };
 
 /** Numbered rows `<prefix>.<i>.<field>`, `max` of them (empty ones included). */
 function rows(form: FormData, prefix: string, fields: string[], max: number): Record<string, string>[] {
