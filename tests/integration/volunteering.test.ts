@@ -19,7 +19,7 @@ import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { answerByToken, invite, setAssignmentStatus, signUp } from '../../src/lib/server/volunteering/assignments';
 import { calendarFeed, renewCalendarToken } from '../../src/lib/server/volunteering/calendar';
 import { recordCheck } from '../../src/lib/server/volunteering/checks';
-import { logHours, reviewHours, cardCheckOf } from '../../src/lib/server/volunteering/hours';
+import { cardCheckOf, countPendingHours, logHours, pendingHours, reviewHours } from '../../src/lib/server/volunteering/hours';
 import { runVolunteeringMessages, runVolunteeringRetention } from '../../src/lib/server/volunteering/jobs';
 import { matchNeed } from '../../src/lib/server/volunteering/matching';
 import { listNeeds, postNeed, type NeedInput } from '../../src/lib/server/volunteering/needs';
@@ -286,7 +286,11 @@ describe(`hours, certificate and calendar (${DB_KIND})`, () => {
 	it('counts volunteer-logged hours once staff confirm them, in the certificate PDF in German and Arabic', async () => {
 		const [pending] = ((await h.db.execute(sql`select id from volunteer_hours where profile_id = ${amal.profileId} and status = 'pending'`)) as unknown as { rows: { id: string }[] }).rows;
 		await expect(reviewHours(h.db, amal, pending.id, 'confirmed', NOW)).rejects.toBeInstanceOf(AccessDeniedError);
+		const waiting = await countPendingHours(h.db, w.who.staffA, w.ids.k);
+		expect(waiting).toBe((await pendingHours(h.db, w.who.staffA, w.ids.k)).length);
+		await expect(countPendingHours(h.db, amal, w.ids.k)).rejects.toBeInstanceOf(AccessDeniedError);
 		await reviewHours(h.db, w.who.staffA, pending.id, 'confirmed', NOW);
+		expect(await countPendingHours(h.db, w.who.staffA, w.ids.k)).toBe(waiting - 1);
 		const res = await ownCertificate(h.db, amal, new URLSearchParams('from=2026-01-01&to=2026-03-02'), NOW);
 		const file = path.join(process.env.DATA_DIR!, 'cert.pdf');
 		writeFileSync(file, Buffer.from(await res.arrayBuffer()));

@@ -170,6 +170,16 @@ export async function pendingHours(db: DbOrTx, principal: Principal, municipalit
 	return rows.map((r) => ({ ...r.h, displayName: names.get(r.userId)?.displayName ?? '' }));
 }
 
+/**
+ * How many hours entries of the municipality wait for confirmation (all of them; `pendingHours`
+ * lists the first 200).
+ * @throws AccessDeniedError without `volunteers:coordinate` there.
+ */
+export async function countPendingHours(db: DbOrTx, principal: Principal, municipalityId: string): Promise<number> {
+	authorize(principal, 'volunteers:coordinate', { municipalityId });
+	return db.$count(volunteerHours, and(eq(volunteerHours.municipalityId, municipalityId), eq(volunteerHours.status, 'pending')));
+}
+
 /** The ledger of a profile between two dates (inclusive), newest first; callers authorised the profile. */
 export function ledgerOf(db: DbOrTx, profileId: string, range: { from?: string; to?: string; status?: string[] } = {}): Promise<HoursRow[]> {
 	return db

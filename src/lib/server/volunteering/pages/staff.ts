@@ -15,7 +15,7 @@ import { listInstances } from '../../instances/service';
 import { assignmentsOf, invite, missingCode, rosterOf, setAssignmentStatus } from '../assignments';
 import { overCap, recognitionOf, recordRecognition } from '../care';
 import { checksOf, deleteCheck, recordCheck } from '../checks';
-import { cardCheckOf, ledgerOf, logHours, pendingHours, reviewHours } from '../hours';
+import { cardCheckOf, ledgerOf, countPendingHours, logHours, pendingHours, reviewHours } from '../hours';
 import { matchNeed } from '../matching';
 import { ACTIVITIES, addMonths, berlinDate, isPaused, SETTINGS, type SettingKey } from '../model';
 import { cancelNeed, listNeeds, needFor, needRequirements, postNeed, shiftsOf, syncAccompanimentNeeds } from '../needs';
@@ -40,16 +40,14 @@ async function spaceChoices(db: DbOrTx, municipalityId: string) {
  */
 export async function volunteersPage(db: DbOrTx, principal: UserPrincipal, query: URLSearchParams, locale: string, now: Date = new Date()) {
 	const m = principal.municipalityId;
-	const settings = await getSettings(db, m);
-	const activities = await listActivities(db, m);
+	const [settings, activities, spaces] = await Promise.all([getSettings(db, m), listActivities(db, m), spaceChoices(db, m)]);
 	const activity = query.get('activity') ?? '';
 	const space = query.get('space') ?? '';
 	if (activity && !activities.some((a) => a.key === activity)) throw new ValidationError([{ field: 'activity', code: 'unknown_option' }]);
-	const spaces = await spaceChoices(db, m);
 	if (space && !spaces.some((g) => g.spaces.some((s) => s.value === space))) throw new ValidationError([{ field: 'space', code: 'unknown_social_space' }]);
 	const dormant = query.get('dormant') === '1';
 	const list = await listVolunteerProfiles(db, principal, m, { activity: activity || undefined, language: query.get('language') || undefined, socialSpaceId: space || undefined, dormantMonths: dormant ? settings.dormantMonths : undefined, q: query.get('q') ?? undefined }, now);
-	const [over, pending, registrations, stats] = await Promise.all([overCap(db, principal, m, now), pendingHours(db, principal, m), pendingRegistrations(db, m, now), volunteeringStatistics(db, m, now)]);
+	const [over, pending, registrations, stats] = await Promise.all([overCap(db, principal, m, now), countPendingHours(db, principal, m), pendingRegistrations(db, m, now), volunteeringStatistics(db, m, now)]);
 	const dormantBefore = new Date(`${addMonths(berlinDate(now), -settings.dormantMonths)}T00:00:00Z`);
 	return {
 		filters: { activity, space, language: query.get('language') ?? '', dormant, q: query.get('q') ?? '' },
@@ -67,7 +65,7 @@ export async function volunteersPage(db: DbOrTx, principal: UserPrincipal, query
 			isDemo: v.isDemo
 		})),
 		overCap: over.map((o) => ({ id: o.profileId, name: o.displayName, hours: o.hours, cap: o.cap })),
-		pendingHours: pending.length,
+		pendingHours: pending,
 		pendingRegistrations: registrations,
 		stats: {
 			volunteers: stats.volunteers,
