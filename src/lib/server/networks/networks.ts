@@ -217,6 +217,11 @@ const summaryColumns = {
 	isDemo: network.isDemo
 };
 
+/** The social spaces of a network (ids); callers have checked that the network is visible. */
+export async function networkSpaceIds(db: DbOrTx, networkId: string): Promise<string[]> {
+	return (await db.select({ id: networkSpace.socialSpaceId }).from(networkSpace).where(eq(networkSpace.networkId, networkId))).map((r) => r.id);
+}
+
 async function withSpaces(db: DbOrTx, rows: Omit<NetworkSummary, 'socialSpaceIds'>[]): Promise<NetworkSummary[]> {
 	const links = rows.length ? await db.select().from(networkSpace).where(inArray(networkSpace.networkId, rows.map((r) => r.id))) : [];
 	return rows.map((r) => ({ ...r, socialSpaceIds: links.filter((l) => l.networkId === r.id).map((l) => l.socialSpaceId) }));

@@ -19,7 +19,7 @@ import { coordinatedNetwork, coordinates, visibleNetwork } from '../access';
 import { escalationsOf } from '../escalations';
 import { meetingsOf, seriesOf } from '../meetings';
 import { MEMBERSHIP_ROLES, NETWORK_KINDS, NETWORK_LEVELS, NETWORK_VISIBILITIES } from '../model';
-import { addMembership, createNetwork, endMembership, findOverlappingNetworks, listNetworks, membershipsOf, parentIdsOf, updateNetwork, type MembershipInput, type NetworkInput } from '../networks';
+import { addMembership, createNetwork, endMembership, findOverlappingNetworks, listNetworks, membershipsOf, networkSpaceIds, parentIdsOf, updateNetwork, type MembershipInput, type NetworkInput } from '../networks';
 import { forForm, formList, formText } from './forms';
 import { meetingFormChoices } from './meeting';
 
@@ -109,7 +109,7 @@ export async function createNetworkFromForm(db: Db, p: UserPrincipal, form: Form
  */
 export async function networkEditPage(db: DbOrTx, p: UserPrincipal, id: string, now: Date = new Date()) {
 	const net = await coordinatedNetwork(db, p, id, berlinDate(now));
-	const [choices, all, parentIds] = await Promise.all([networkFormChoices(db, p, now), listNetworks(db, p, net.municipalityId, now), parentIdsOf(db, net.id)]);
+	const [choices, socialSpaceIds, parentIds] = await Promise.all([networkFormChoices(db, p, now), networkSpaceIds(db, net.id), parentIdsOf(db, net.id)]);
 	return {
 		...choices,
 		parents: choices.parents.filter((x) => x.id !== net.id),
@@ -123,7 +123,7 @@ export async function networkEditPage(db: DbOrTx, p: UserPrincipal, id: string, 
 			occasion: net.occasion,
 			endsOn: net.endsOn ?? '',
 			coordinatingInstanceId: net.coordinatingInstanceId ?? '',
-			socialSpaceIds: all.find((n) => n.id === net.id)?.socialSpaceIds ?? [],
+			socialSpaceIds,
 			parentIds,
 			themeFields: net.themeFields,
 			visibility: net.visibility
@@ -149,28 +149,26 @@ export async function networkPage(db: DbOrTx, p: UserPrincipal, id: string, loca
 	// see a public network through its public view and the OParl API, which publish consented persons only.
 	if (!can(p, 'networks:take_part', { municipalityId: net.municipalityId })) throw new NotFoundError(`network ${id}`);
 	const canCoordinate = coordinates(p, net);
-	const [members, meetings, series, escalations, spaces, instances, all] = await Promise.all([
+	const [members, meetings, series, escalations, spaces, instances, all, parentIds, networkSpaces] = await Promise.all([
 		membershipsOf(db, [net.id], today),
 		meetingsOf(db, net.id),
 		seriesOf(db, net.id),
 		escalationsOf(db, net.id),
 		listSocialSpaces(db, { municipalityId: net.municipalityId }),
 		listInstances(db, net.municipalityId),
-		listNetworks(db, p, net.municipalityId, now)
+		listNetworks(db, p, net.municipalityId, now),
+		parentIdsOf(db, net.id),
+		networkSpaceIds(db, net.id)
 	]);
 	const [actors, people, choices] = canCoordinate
 		? await Promise.all([networkActors(db, { municipalityId: net.municipalityId }), networkPeople(db, { municipalityId: net.municipalityId }), meetingFormChoices(db, net.municipalityId)])
 		: [[], [], { places: [] }];
 	const spaceName = new Map(spaces.map((s) => [s.id, s.name]));
 	const parents = all.filter((n) => n.level !== 'local' && n.id !== net.id);
-	const networkSpaceIds = all.find((n) => n.id === net.id)?.socialSpaceIds ?? [];
-	const parentIds = await parentIdsOf(db, net.id);
 	return {
 		network: { ...net, ...labels(net), coordinator: net.coordinatingInstanceId ? (instances.find((i) => i.id === net.coordinatingInstanceId)?.name ?? '') : msg('nw_by_municipality') },
-		spaces: networkSpaceIds.map((s) => spaceName.get(s) ?? ''),
-		socialSpaceIds: networkSpaceIds,
+		spaces: networkSpaces.map((s) => spaceName.get(s) ?? ''),
 		parents: parents.filter((x) => parentIds.includes(x.id)).map((x) => ({ id: x.id, name: x.name })),
-		parentIds,
 		themeFields: net.themeFields.map((f) => msg(`opt_theme_fields_${f}`)),
 		members: members.map((x) => ({ ...x, roleLabel: msg(`nw_role_${x.role}`), typeLabel: x.actorType ? msg(`actor_type_${x.actorType}`) : msg(`nw_member_${x.kind}`), email: canCoordinate ? x.email : '' })),
 		meetings: meetings.map((x) => ({ id: x.id, name: x.name, startsAt: x.startsAt, when: formatDateTime(x.startsAt, locale), state: x.state, stateLabel: msg(`nw_meeting_${x.state}`), minutesLabel: msg(`nw_minutes_${x.minutesState}`) })),
