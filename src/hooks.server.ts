@@ -3,6 +3,8 @@
  * headers, gzip, discarding request bodies a route did not read):
  * 1. `edge` — text that cannot be stored is refused (400/413) before any route sees it;
  * 2. `i18n` — the language from the URL (Paraglide), remembered in a cookie;
+ * 2a. `pages` — anonymous GETs of the public pages listed in `http/page-cache.ts` from the
+ *    rendered-page cache (before `auth`: a request with a session cookie never reaches it);
  * 3. `auth` — the session cookie to a principal (inactivity timeout included);
  * 4. `guard` — the one guard of the staff, administration and volunteer areas (pages,
  *    `__data.json` and actions alike).
@@ -20,6 +22,7 @@ import { getDb } from '$lib/server/db';
 import { checkBody, checkUrl, type EdgeRefusal } from '$lib/server/http/edge';
 import { decide } from '$lib/server/http/guard';
 import { lifecycle } from '$lib/server/http/lifecycle';
+import { maxBytesFrom, PageCache, servePage } from '$lib/server/http/page-cache';
 import { startServer } from '$lib/server/startup';
 
 defineCustomServerStrategy('custom-path', {
@@ -67,18 +70,34 @@ const edge: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+const LANGUAGE_COOKIE = { path: '/', maxAge: 31536000, sameSite: 'lax', httpOnly: true } as const;
+
 const i18n: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ locale }) => {
 		event.locals.locale = locale as Locale;
 		const fromPath = localeFromPath(event.url.pathname);
 		if (fromPath && event.cookies.get(cookieName) !== fromPath) {
 			// Remember the language the person chose by URL for their next visit to "/".
-			event.cookies.set(cookieName, fromPath, { path: '/', maxAge: 31536000, sameSite: 'lax', httpOnly: true });
+			event.cookies.set(cookieName, fromPath, LANGUAGE_COOKIE);
 		}
 		return resolve(event, {
 			transformPageChunk: ({ html }) => html.replace('%lang%', locale).replace('%dir%', directionOf(locale))
 		});
 	});
+
+const cache = new PageCache(maxBytesFrom(process.env.PAGE_CACHE_MAX_BYTES));
+
+const pages: Handle = async ({ event, resolve }) => {
+	const response = await servePage(event, resolve, { db: getDb, cache, allowedCookies: [cookieName] });
+	const fromPath = localeFromPath(event.url.pathname);
+	// A cached answer bypasses SvelteKit's cookie handling: remember the language as `i18n` does
+	// (from the request's header: `i18n` has already set the cookie of this event).
+	const sent = new RegExp(`(?:^|;\\s*)${cookieName}=([^;]*)`).exec(event.request.headers.get('cookie') ?? '')?.[1];
+	if (fromPath && response.headers.get('x-page-cache') && sent !== fromPath) {
+		response.headers.append('set-cookie', event.cookies.serialize(cookieName, fromPath, LANGUAGE_COOKIE));
+	}
+	return response;
+};
 
 const auth: Handle = async ({ event, resolve }) => {
 	const token = event.cookies.get(SESSION_COOKIE);
@@ -180,7 +199,7 @@ function compress(request: Request, response: Response): Response {
 }
 
 // `finish` is outermost so refusals of `edge` and `guard` get the security headers too.
-export const handle = sequence(finish, edge, i18n, auth, guard);
+export const handle = sequence(finish, edge, i18n, pages, auth, guard);
 
 /** Logs an error id, its class and code and the route — never messages, bodies or values (personal data). */
 export const handleError: HandleServerError = ({ error: e, event, status }) => {

@@ -1,5 +1,5 @@
 /** Audit log schema: one row per write (who, when, what, old → new). */
-import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Field-level change set: `{ field: [old, new] }`. */
 export type ChangeSet = Record<string, [unknown, unknown]>;
@@ -25,3 +25,16 @@ export const auditLog = pgTable(
 		index('audit_log_municipality_idx').on(t.municipalityId, t.at)
 	]
 );
+
+/**
+ * Data version (Datenstand) per municipality, `*` for writes that name none: a counter that a
+ * trigger on `audit_log` raises in the transaction of every audited write (drizzle migration
+ * `scale`), and start-up raises after migrating and loading the demo. Caches of derived data
+ * (rendered public pages, search vocabularies) compare it per request, so a write through any
+ * process shows on the next request everywhere. Source: issue 17 §1.
+ */
+export const dataVersion = pgTable('data_version', {
+	/** A municipality id, or `*` for writes that name no municipality. */
+	scope: text('scope').primaryKey(),
+	version: bigint('version', { mode: 'number' }).notNull().default(0)
+});

@@ -1,0 +1,18 @@
+CREATE TABLE "data_version" (
+	"scope" text PRIMARY KEY NOT NULL,
+	"version" bigint DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+-- Every audited write raises the data version of the municipality it names (`*` for none), once
+-- per statement and scope, in the write's own transaction: caches in every process see it on
+-- their next request. A statement-level trigger, so a bulk import raises each scope once.
+CREATE FUNCTION "raise_data_version"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO "data_version" ("scope", "version")
+	SELECT DISTINCT coalesce("municipality_id"::text, '*'), 1 FROM "added"
+	ON CONFLICT ("scope") DO UPDATE SET "version" = "data_version"."version" + 1;
+	RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER "audit_log_raises_data_version" AFTER INSERT ON "audit_log" REFERENCING NEW TABLE AS "added" FOR EACH STATEMENT EXECUTE FUNCTION "raise_data_version"();

@@ -1,0 +1,137 @@
+/**
+ * The rendered-page cache's parts (issue 17 §1): the data version every audited write raises in
+ * its own transaction (per municipality, `*` for none, once per statement, not on rollback), and
+ * the cache's rules — which requests and answers it may use, the memory bound that falls back
+ * to rendering, encodings and ETags. Compressed bodies are checked with Node's zlib decoders.
+ */
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordAudit, recordAudits } from '../../src/lib/server/audit/service';
+import { raiseGlobalDataVersion, readDataVersion } from '../../src/lib/server/audit/versions';
+import type { DatabaseHandle } from '../../src/lib/server/db/client';
+import { answer, chooseEncoding, mayStore, maxBytesFrom, mayUseCache, matchesEtag, PageCache, toEntry } from '../../src/lib/server/http/page-cache';
+import { freshDatabase } from '../helpers/db';
+import { buildWorld, type World } from '../helpers/world';
+
+let h: DatabaseHandle;
+let w: World;
+
+beforeAll(async () => {
+	h = await freshDatabase();
+	w = await buildWorld(h.db);
+});
+afterAll(() => h.close());
+
+describe('data version', () => {
+	it('rises for the municipality an audited write names, and for everyone with a global one', async () => {
+		const [k0, o0, all0] = await Promise.all([readDataVersion(h.db, w.ids.k), readDataVersion(h.db, w.ids.o), readDataVersion(h.db, null)]);
+		await recordAudit(h.db, { actorLabel: 'test', municipalityId: w.ids.k, action: 'update', entityType: 'thing' });
+		const k1 = await readDataVersion(h.db, w.ids.k);
+		expect(k1).not.toBe(k0);
+		expect(await readDataVersion(h.db, w.ids.o)).toBe(o0);
+		expect(await readDataVersion(h.db, null)).not.toBe(all0);
+		await recordAudit(h.db, { actorLabel: 'test', action: 'update', entityType: 'thing' });
+		expect(await readDataVersion(h.db, w.ids.o)).not.toBe(o0);
+		expect(await readDataVersion(h.db, w.ids.k)).not.toBe(k1);
+		const before = await readDataVersion(h.db, w.ids.k);
+		await raiseGlobalDataVersion(h.db);
+		expect(await readDataVersion(h.db, w.ids.k)).not.toBe(before);
+	});
+
+	it('rises once per statement and scope in a bulk write, and not when the write rolls back', async () => {
+		const [g, k] = (await readDataVersion(h.db, w.ids.k)).split('.').map(Number);
+		await recordAudits(
+			h.db,
+			Array.from({ length: 50 }, () => ({ actorLabel: 'test', municipalityId: w.ids.k, action: 'import', entityType: 'thing' }))
+		);
+		expect(await readDataVersion(h.db, w.ids.k)).toBe(`${g}.${k + 1}`);
+		await expect(
+			h.db.transaction(async (tx) => {
+				await recordAudit(tx, { actorLabel: 'test', municipalityId: w.ids.k, action: 'update', entityType: 'thing' });
+				throw new Error('rolled back');
+			})
+		).rejects.toThrow('rolled back');
+		expect(await readDataVersion(h.db, w.ids.k)).toBe(`${g}.${k + 1}`);
+	});
+});
+
+const page = (body: string, headers: Record<string, string> = {}) =>
+	new Response(body, { status: 200, headers: { 'content-type': 'text/html', ...headers } });
+const base = { method: 'GET', routeId: '/[lang=locale]/m/[municipality]', dataRequest: false, allowedCookies: ['lang'] };
+
+describe('which requests and answers the cache may use', () => {
+	it('serves anonymous GETs of listed public routes only', () => {
+		expect(mayUseCache({ ...base, cookieHeader: null })).toBe(true);
+		expect(mayUseCache({ ...base, cookieHeader: 'lang=ar' })).toBe(true);
+		expect(mayUseCache({ ...base, cookieHeader: 'lang=de; session=abc' })).toBe(false);
+		expect(mayUseCache({ ...base, cookieHeader: 'saved=1.2' })).toBe(false);
+		expect(mayUseCache({ ...base, method: 'POST', cookieHeader: null })).toBe(false);
+		expect(mayUseCache({ ...base, dataRequest: true, cookieHeader: null })).toBe(false);
+		expect(mayUseCache({ ...base, routeId: '/[lang=locale]/staff', cookieHeader: null })).toBe(false);
+		expect(mayUseCache({ ...base, routeId: null, cookieHeader: null })).toBe(false);
+	});
+
+	it('stores 200 HTML without no-store and without cookies but the language', () => {
+		expect(mayStore(page('<p>x</p>'), ['lang'])).toBe(true);
+		expect(mayStore(page('<p>x</p>', { 'set-cookie': 'lang=de; Path=/' }), ['lang'])).toBe(true);
+		expect(mayStore(page('<p>x</p>', { 'set-cookie': 'session=1; Path=/' }), ['lang'])).toBe(false);
+		expect(mayStore(page('<p>x</p>', { 'cache-control': 'private, no-store' }), ['lang'])).toBe(false);
+		expect(mayStore(new Response('{}', { headers: { 'content-type': 'application/json' } }), ['lang'])).toBe(false);
+		expect(mayStore(new Response('<p>gone</p>', { status: 404, headers: { 'content-type': 'text/html' } }), ['lang'])).toBe(false);
+	});
+});
+
+describe('entries', () => {
+	it('compresses once, both ways, and answers by Accept-Encoding with an ETag and 304', async () => {
+		const html = `<!doctype html><p>${'Beratung '.repeat(500)}</p>`;
+		const entry = await toEntry(page(html, { 'cache-control': 'private, no-cache' }), '1.2');
+		expect(gunzipSync(entry.gzip).toString()).toBe(html);
+		expect(brotliDecompressSync(entry.br).toString()).toBe(html);
+		expect(entry.br.length).toBeLessThan(html.length / 10);
+
+		const br = answer(entry, new Request('http://x/', { headers: { 'accept-encoding': 'gzip, deflate, br' } }), 'hit');
+		expect(br.headers.get('content-encoding')).toBe('br');
+		expect(br.headers.get('cache-control')).toBe('private, no-cache');
+		expect(br.headers.get('vary')).toBe('Accept-Encoding, Cookie');
+		const gz = answer(entry, new Request('http://x/', { headers: { 'accept-encoding': 'gzip' } }), 'hit');
+		expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe(html);
+		const plain = answer(entry, new Request('http://x/'), 'hit');
+		expect(plain.headers.get('content-encoding')).toBeNull();
+		expect(await plain.text()).toBe(html);
+		const again = answer(entry, new Request('http://x/', { headers: { 'if-none-match': `W/"other", ${entry.etag}` } }), 'hit');
+		expect(again.status).toBe(304);
+		expect(again.headers.get('etag')).toBe(entry.etag);
+	});
+
+	it('chooses encodings by q-values', () => {
+		expect(chooseEncoding('br;q=0, gzip')).toBe('gzip');
+		expect(chooseEncoding('gzip;q=0, identity')).toBe('identity');
+		expect(chooseEncoding('*')).toBe('br');
+		expect(chooseEncoding(null)).toBe('identity');
+		expect(matchesEtag('*', '"a"')).toBe(true);
+		expect(matchesEtag('"b"', '"a"')).toBe(false);
+	});
+
+	it('keeps within its memory bound, evicting the least recently used, and never stores what does not fit', async () => {
+		const entry = async (n: number) => toEntry(page('x'.repeat(n)), 'v');
+		const cache = new PageCache(4000);
+		const a = await entry(500);
+		cache.set('/a', a);
+		cache.set('/b', await entry(500));
+		expect(cache.get('/a', 'v')).toBe(a); // /a is now the most recently used
+		for (let i = 0; i < 10; i++) cache.set(`/c${i}`, await entry(500));
+		expect(cache.stats.bytes).toBeLessThanOrEqual(4000);
+		expect(cache.get('/b', 'v')).toBeUndefined();
+		const big = await toEntry(page(Array.from({ length: 3000 }, (_, i) => i.toString(36)).join('')), 'v');
+		expect(cache.set('/big', big)).toBe(false);
+		expect(cache.get('/big', 'v')).toBeUndefined();
+		expect(cache.get(`/c9`, 'other version')).toBeUndefined();
+	});
+
+	it('reads its bound from PAGE_CACHE_MAX_BYTES and names the variable when it is not a number', () => {
+		expect(maxBytesFrom(undefined)).toBe(64 * 1024 * 1024);
+		expect(maxBytesFrom('0')).toBe(0);
+		expect(maxBytesFrom(' 1000 ')).toBe(1000);
+		expect(() => maxBytesFrom('64M')).toThrow(/PAGE_CACHE_MAX_BYTES/);
+	});
+});
