@@ -84,7 +84,8 @@ describe('rendered-page cache', () => {
 	it('answers in the language of the path whatever Accept-Language or the language cookie say', async () => {
 		const path = (lang: string) => `/${lang}/m/duesseldorf`;
 		for (const [lang, other] of [['ar', 'de'], ['de', 'ar'], ['uk', 'fa']]) {
-			for (const headers of [{ 'accept-language': other }, { cookie: `lang=${other}` }, {}]) {
+			const variants: Record<string, string>[] = [{ 'accept-language': other }, { cookie: `lang=${other}` }, {}];
+			for (const headers of variants) {
 				const res = await get(path(lang), headers);
 				const html = await res.text();
 				expect(res.headers.get('x-page-cache')).not.toBeNull();
