@@ -2,9 +2,9 @@
  * The request pipeline: start-up (`init`), then per request, inside `finish` (security
  * headers, gzip, discarding request bodies a route did not read):
  * 1. `edge` — text that cannot be stored is refused (400/413) before any route sees it;
- * 2. `i18n` — the language from the URL (Paraglide), remembered in a cookie;
- * 2a. `pages` — anonymous GETs of the public pages listed in `http/page-cache.ts` from the
- *    rendered-page cache (before `auth`: a request with a session cookie never reaches it);
+ * 2. `pages` — anonymous GETs of the public pages listed in `http/page-cache.ts` from the
+ *    rendered-page cache (a request with a session cookie never uses it; a miss goes on);
+ * 2a. `i18n` — the language from the URL (Paraglide), remembered in a cookie;
  * 3. `auth` — the session cookie to a principal (inactivity timeout included);
  * 4. `guard` — the one guard of the staff, administration and volunteer areas (pages,
  *    `__data.json` and actions alike).
@@ -91,7 +91,7 @@ const pages: Handle = async ({ event, resolve }) => {
 	const response = await servePage(event, resolve, { db: getDb, cache, allowedCookies: [cookieName] });
 	const fromPath = localeFromPath(event.url.pathname);
 	// A cached answer bypasses SvelteKit's cookie handling: remember the language as `i18n` does
-	// (from the request's header: `i18n` has already set the cookie of this event).
+	// (from the request's header: on a miss `i18n` has set the cookie of this event).
 	const sent = new RegExp(`(?:^|;\\s*)${cookieName}=([^;]*)`).exec(event.request.headers.get('cookie') ?? '')?.[1];
 	if (fromPath && response.headers.get('x-page-cache') && sent !== fromPath) {
 		response.headers.append('set-cookie', event.cookies.serialize(cookieName, fromPath, LANGUAGE_COOKIE));
@@ -199,7 +199,7 @@ function compress(request: Request, response: Response): Response {
 }
 
 // `finish` is outermost so refusals of `edge` and `guard` get the security headers too.
-export const handle = sequence(finish, edge, i18n, pages, auth, guard);
+export const handle = sequence(finish, edge, pages, i18n, auth, guard);
 
 /** Logs an error id, its class and code and the route — never messages, bodies or values (personal data). */
 export const handleError: HandleServerError = ({ error: e, event, status }) => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit, recordAudits } from '../../src/lib/server/audit/service';
 import { raiseGlobalDataVersion, readDataVersion } from '../../src/lib/server/audit/versions';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { answer, chooseEncoding, mayStore, maxBytesFrom, mayUseCache, matchesEtag, PageCache, toEntry } from '../../src/lib/server/http/page-cache';
+import { answer, chooseEncoding, freshVersion, mayStore, maxBytesFrom, mayUseCache, matchesEtag, PageCache, toEntry } from '../../src/lib/server/http/page-cache';
 import { freshDatabase } from '../helpers/db';
 import { buildWorld, type World } from '../helpers/world';
 
@@ -36,6 +36,17 @@ describe('data version', () => {
 		const before = await readDataVersion(h.db, w.ids.k);
 		await raiseGlobalDataVersion(h.db);
 		expect(await readDataVersion(h.db, w.ids.k)).not.toBe(before);
+	});
+
+	it('is read for a request after it arrived, so a committed write is seen even while an older read runs', async () => {
+		const older = freshVersion(h.db, 'koeln');
+		await recordAudit(h.db, { actorLabel: 'test', municipalityId: w.ids.k, action: 'update', entityType: 'thing' });
+		const [, b, c] = await Promise.all([older, freshVersion(h.db, 'koeln'), freshVersion(h.db, 'koeln')]);
+		const now = `${w.ids.k}:${await readDataVersion(h.db, w.ids.k)}`;
+		expect(b).toBe(now);
+		expect(c).toBe(now);
+		expect(await freshVersion(h.db, 'nowhere')).toBeNull();
+		expect(await freshVersion(h.db, undefined)).toBe(await readDataVersion(h.db, null));
 	});
 
 	it('rises once per statement and scope in a bulk write, and not when the write rolls back', async () => {

@@ -216,7 +216,7 @@ export function answer(entry: CachedPage, request: Request, served: 'hit' | 'mis
 const municipalityIds = new Map<string, string>();
 
 /** The data version a page shows: of its municipality (by the path's slug), else of everything. */
-async function versionOf(db: DbOrTx, slug: string | undefined): Promise<string | null> {
+async function readVersionOf(db: DbOrTx, slug: string | undefined): Promise<string | null> {
 	if (!slug) return readDataVersion(db, null);
 	let id = municipalityIds.get(slug);
 	if (!id) {
@@ -228,6 +228,45 @@ async function versionOf(db: DbOrTx, slug: string | undefined): Promise<string |
 		municipalityIds.set(slug, id);
 	}
 	return `${id}:${await readDataVersion(db, id)}`;
+}
+
+/** Per slug (`''` for pages of no municipality): the version read running and the one queued. */
+const versionReads = new Map<string, { running: Promise<string | null> | null; queued: Promise<string | null> | null }>();
+
+/**
+ * The data version for a request, from a read that started after the request arrived — so a
+ * write committed before it is always seen — shared by the requests that arrived meanwhile:
+ * under load one read runs per slug and one waits, instead of one per request.
+ */
+export function freshVersion(db: DbOrTx, slug: string | undefined): Promise<string | null> {
+	const key = slug ?? '';
+	let reads = versionReads.get(key);
+	if (!reads) {
+		if (versionReads.size > 10_000) versionReads.clear();
+		reads = { running: null, queued: null };
+		versionReads.set(key, reads);
+	}
+	const state = reads;
+	if (state.queued) return state.queued;
+	const start = () => {
+		const read = readVersionOf(db, slug);
+		state.running = read;
+		const done = () => {
+			if (state.running === read) state.running = null;
+		};
+		read.then(done, done);
+		return read;
+	};
+	if (!state.running) return start();
+	const queued = state.running.then(
+		() => undefined,
+		() => undefined
+	).then(() => {
+		state.queued = null;
+		return start();
+	});
+	state.queued = queued;
+	return queued;
 }
 
 /** Renders in flight, so concurrent misses of one page render it once. */
@@ -257,7 +296,7 @@ export async function servePage(
 	const key = event.url.pathname + event.url.search;
 	let version: string | null;
 	try {
-		version = await versionOf(await options.db(), event.params.municipality);
+		version = await freshVersion(await options.db(), event.params.municipality);
 	} catch {
 		return resolve(event);
 	}

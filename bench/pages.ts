@@ -1,0 +1,306 @@
+/**
+ * Public pages against the static limit (issue 17 §5): autocannon against the built app
+ * (`scripts/serve.js`, what `npm start` runs) and against nginx serving the same bytes, in one
+ * run, page by page — 20 connections, `Accept-Encoding: gzip`, `--seconds` each (default 5).
+ *
+ * Configurations: PGlite with one process; PostgreSQL (when `BENCH_PG_URL` names an empty
+ * database's server, e.g. under `pg_virtualenv`) with one and with two processes on one
+ * database (two autocannon runs of 10 connections, one per process, summed); each with the page
+ * cache on and off (`PAGE_CACHE_MAX_BYTES=0`: every request renders, the uncached figure).
+ * nginx serves each page's body as the app sent it (gzip) with its content type, cache control
+ * and vary headers, from a root under /tmp, by the request URI (queries included).
+ *
+ *   tsx bench/pages.ts [--pages /de/m/duesseldorf,/de/m/duesseldorf/d/stadtbezirk-1,…] [--seconds 5]
+ *   pg_virtualenv -t -v 15 sh -c 'BENCH_PG_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:${PGPORT:-5432}/postgres" npx tsx bench/pages.ts'
+ *
+ * Without `--pages`: the municipality, a district, an instance, an offer (the first of the
+ * search) and a repeated search of the Düsseldorf demo. `--search-variants N` adds an uncached
+ * search row: N different queries cycled (default 200). Prints a table and writes
+ * bench/results/pages-<timestamp>.json.
+ */
+import autocannon from 'autocannon';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+	const i = args.indexOf(`--${name}`);
+	return i >= 0 ? args[i + 1] : undefined;
+};
+const SECONDS = Number(option('seconds') ?? 5);
+const VARIANTS = Number(option('search-variants') ?? 200);
+const CONNECTIONS = 20;
+const SEARCH_WORDS = ['deutschkurs', 'beratung', 'kita', 'arbeit', 'wohnung', 'sprachcafe', 'frauen', 'jugend', 'schule', 'migration', 'hausaufgaben', 'integrationskurs', 'familie', 'sport', 'musik', 'nähen', 'computer', 'bewerbung', 'asyl', 'gesundheit'];
+
+function freePort(): Promise<number> {
+	return new Promise((resolve) => {
+		const srv = createServer();
+		srv.listen(0, '127.0.0.1', () => {
+			const port = (srv.address() as { port: number }).port;
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+interface App {
+	ports: number[];
+	stop(): Promise<void>;
+}
+
+/** Starts `count` server processes on one database (PGlite: one, in a fresh data folder). */
+async function startApp(env: NodeJS.ProcessEnv, count: number): Promise<App> {
+	const children: ChildProcess[] = [];
+	const ports: number[] = [];
+	for (let i = 0; i < count; i++) {
+		const port = await freePort();
+		const child = spawn(process.execPath, ['scripts/serve.js'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		child.stdout!.on('data', (d) => (out += d));
+		child.stderr!.on('data', (d) => (out += d));
+		await new Promise<void>((resolve, reject) => {
+			const timer = setInterval(() => {
+				if (out.includes('Listening on')) {
+					clearInterval(timer);
+					resolve();
+				}
+			}, 100);
+			child.on('exit', (code) => {
+				clearInterval(timer);
+				reject(new Error(`server exited ${code}:\n${out}`));
+			});
+		});
+		children.push(child);
+		ports.push(port);
+	}
+	return {
+		ports,
+		async stop() {
+			await Promise.all(
+				children.map(
+					(c) =>
+						new Promise<void>((resolve) => {
+							c.removeAllListeners('exit');
+							c.on('exit', () => resolve());
+							c.kill('SIGTERM');
+						})
+				)
+			);
+		}
+	};
+}
+
+interface Nginx {
+	port: number;
+	stop(): void;
+}
+
+/** Writes each page's gzip body with its headers into an nginx root and starts nginx on it. */
+async function startNginx(pages: { path: string; body: Buffer; headers: Headers }[]): Promise<Nginx> {
+	const root = mkdtempSync(path.join(os.tmpdir(), 'bench-nginx-'));
+	// nginx's workers run as another user when started by root.
+	chmodSync(root, 0o755);
+	mkdirSync(path.join(root, 'files'), { mode: 0o755 });
+	const port = await freePort();
+	const map: string[] = [];
+	const locations: string[] = [];
+	for (const p of pages) {
+		const name = createHash('sha1').update(p.path).digest('hex');
+		writeFileSync(path.join(root, 'files', name), p.body, { mode: 0o644 });
+		map.push(`\t\t${JSON.stringify(p.path)} /files/${name};`);
+		const header = (h: string) => (p.headers.get(h) ? `\t\t\tadd_header ${h} ${JSON.stringify(p.headers.get(h))};` : '');
+		locations.push(
+			[`\t\tlocation = /files/${name} {`, '\t\t\tinternal;', '\t\t\ttypes { }', `\t\t\tdefault_type ${JSON.stringify(p.headers.get('content-type') ?? 'text/html')};`, header('content-encoding'), header('cache-control'), header('vary'), '\t\t}'].filter(Boolean).join('\n')
+		);
+	}
+	const conf = `daemon off;
+worker_processes 1;
+pid ${root}/nginx.pid;
+error_log ${root}/error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path ${root}/tmp;
+	proxy_temp_path ${root}/tmp;
+	fastcgi_temp_path ${root}/tmp;
+	uwsgi_temp_path ${root}/tmp;
+	scgi_temp_path ${root}/tmp;
+	keepalive_requests 1000000;
+	map_hash_bucket_size 256;
+	map $request_uri $page_file {
+		default /missing;
+${map.join('\n')}
+	}
+	server {
+		listen 127.0.0.1:${port};
+		root ${root};
+		location / { rewrite ^ $page_file last; }
+${locations.join('\n')}
+	}
+}
+`;
+	mkdirSync(path.join(root, 'tmp'));
+	writeFileSync(path.join(root, 'nginx.conf'), conf);
+	const child = spawn('/usr/sbin/nginx', ['-c', path.join(root, 'nginx.conf'), '-p', root], { stdio: 'inherit' });
+	for (let i = 0; ; i++) {
+		try {
+			const res = await fetch(`http://127.0.0.1:${port}${pages[0].path}`, { headers: { 'accept-encoding': 'gzip' } });
+			if (res.ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (i === 50) {
+			child.kill('SIGTERM');
+			throw new Error(`nginx does not serve ${pages[0].path}; see ${root}/error.log`);
+		}
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	return { port, stop: () => child.kill('SIGTERM') };
+}
+
+interface Load {
+	rps: number;
+	p50: number;
+	p99: number;
+	errors: number;
+	non2xx: number;
+}
+
+/** autocannon on `paths` (cycled) over the given ports, the connections split between them. */
+async function load(ports: number[], paths: string[]): Promise<Load> {
+	const runs = await Promise.all(
+		ports.map((port) =>
+			autocannon({
+				url: `http://127.0.0.1:${port}`,
+				connections: Math.round(CONNECTIONS / ports.length),
+				duration: SECONDS,
+				headers: { 'accept-encoding': 'gzip', accept: 'text/html' },
+				requests: paths.map((p) => ({ method: 'GET', path: p }))
+			})
+		)
+	);
+	return {
+		rps: runs.reduce((s, r) => s + r.requests.average, 0),
+		p50: Math.max(...runs.map((r) => r.latency.p50)),
+		p99: Math.max(...runs.map((r) => r.latency.p99)),
+		errors: runs.reduce((s, r) => s + r.errors + r.timeouts, 0),
+		non2xx: runs.reduce((s, r) => s + r.non2xx, 0)
+	};
+}
+
+interface Row {
+	config: string;
+	page: string;
+	app: Load;
+	nginx: Load | null;
+	ratio: number | null;
+}
+
+/** The default page list: Düsseldorf's municipality, a district, an instance, an offer, a search. */
+async function defaultPages(port: number): Promise<string[]> {
+	const base = `http://127.0.0.1:${port}`;
+	const municipality = await (await fetch(`${base}/de/m/duesseldorf`)).text();
+	const search = await (await fetch(`${base}/de/m/duesseldorf/search?q=deutschkurs`)).text();
+	const district = /href="(\/de\/m\/duesseldorf\/d\/[^"]+)"/.exec(municipality)?.[1];
+	const instance = /href="(\/de\/m\/duesseldorf\/i\/[^"]+)"/.exec(municipality)?.[1];
+	const offer = /href="(\/de\/m\/duesseldorf\/o\/[^"]+)"/.exec(search)?.[1];
+	return ['/de/m/duesseldorf', district, instance, offer, '/de/m/duesseldorf/search?q=deutschkurs'].filter((p): p is string => !!p);
+}
+
+async function measure(config: string, env: NodeJS.ProcessEnv, processes: number, pagesArg: string[] | null): Promise<Row[]> {
+	const rows: Row[] = [];
+	for (const cached of [true, false]) {
+		const app = await startApp({ ...env, PAGE_CACHE_MAX_BYTES: cached ? '' : '0' }, processes);
+		try {
+			const pages = pagesArg ?? (await defaultPages(app.ports[0]));
+			const bodies: { path: string; body: Buffer; headers: Headers }[] = [];
+			for (const p of pages) {
+				const res = await rawGet(app.ports[0], p);
+				if (res.status !== 200) {
+					console.log(`skipped ${p}: ${res.status}`);
+					continue;
+				}
+				bodies.push({ path: p, ...res });
+			}
+			const nginx = cached ? await startNginx(bodies) : null;
+			try {
+				for (const { path: p } of bodies) {
+					const appLoad = await load(app.ports, [p]);
+					const nginxLoad = nginx ? await load([nginx.port], [p]) : null;
+					const row = { config: `${config}, ${processes} process${processes > 1 ? 'es' : ''}, cache ${cached ? 'on' : 'off'}`, page: p, app: appLoad, nginx: nginxLoad, ratio: nginxLoad ? nginxLoad.rps / appLoad.rps : null };
+					rows.push(row);
+					print(row);
+				}
+				if (VARIANTS > 0) {
+					const variants = Array.from({ length: VARIANTS }, (_, i) => `/de/m/duesseldorf/search?q=${encodeURIComponent(`${SEARCH_WORDS[i % SEARCH_WORDS.length]} ${SEARCH_WORDS[(i * 7 + 3) % SEARCH_WORDS.length]}`)}&page=${1 + Math.floor(i / 40)}`);
+					const row = { config: `${config}, ${processes} process${processes > 1 ? 'es' : ''}, cache ${cached ? 'on' : 'off'}`, page: `search, ${VARIANTS} different queries`, app: await load(app.ports, variants), nginx: null, ratio: null };
+					rows.push(row);
+					print(row);
+				}
+			} finally {
+				nginx?.stop();
+			}
+		} finally {
+			await app.stop();
+		}
+	}
+	return rows;
+}
+
+/** A GET whose body is kept as sent (gzip; fetch would decode it) with its headers. */
+async function rawGet(port: number, p: string): Promise<{ status: number; body: Buffer; headers: Headers }> {
+	return new Promise((resolve, reject) => {
+		const req = request({ host: '127.0.0.1', port, path: p, headers: { 'accept-encoding': 'gzip', accept: 'text/html' } }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (c) => chunks.push(c));
+			res.on('end', () => {
+				const headers = new Headers();
+				for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+				resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers });
+			});
+		});
+		req.on('error', reject);
+		req.end();
+	});
+}
+
+function print(r: Row): void {
+	const f = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+	console.log(
+		`${r.config.padEnd(42)} ${r.page.slice(0, 60).padEnd(60)} app ${f(r.app.rps).padStart(6)} req/s (p50 ${r.app.p50} ms, p99 ${r.app.p99} ms${r.app.errors + r.app.non2xx ? `, ${r.app.errors} errors, ${r.app.non2xx} non-2xx` : ''})` +
+			(r.nginx ? `  nginx ${f(r.nginx.rps).padStart(6)} req/s  ratio ${r.ratio!.toFixed(2)}×` : '')
+	);
+}
+
+async function main() {
+	const pagesArg = option('pages')?.split(',').filter(Boolean) ?? null;
+	const rows: Row[] = [];
+	const bare = { PATH: process.env.PATH, HOME: process.env.HOME, DEMO: '1' };
+	rows.push(...(await measure('PGlite', { ...bare, DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'bench-pages-')) }, 1, pagesArg)));
+	if (process.env.BENCH_PG_URL) {
+		for (const processes of [1, 2]) {
+			const name = `pages_${randomBytes(4).toString('hex')}`;
+			const admin = new pg.Client({ connectionString: process.env.BENCH_PG_URL });
+			await admin.connect();
+			await admin.query(`create database ${name}`);
+			await admin.end();
+			const url = new URL(process.env.BENCH_PG_URL);
+			url.pathname = `/${name}`;
+			// The second process starts on a migrated database with the demo loaded by the first.
+			rows.push(...(await measure('PostgreSQL', { ...bare, DATABASE_URL: url.toString() }, processes, pagesArg)));
+		}
+	} else {
+		console.log('BENCH_PG_URL not set: PostgreSQL skipped (run under pg_virtualenv, see the header)');
+	}
+	mkdirSync('bench/results', { recursive: true });
+	const file = `bench/results/pages-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+	writeFileSync(file, JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, cores: os.cpus().length, nginx: spawnSync('/usr/sbin/nginx', ['-v']).stderr.toString().trim(), rows }, null, 2));
+	console.log(`written ${file}`);
+}
+
+await main();
