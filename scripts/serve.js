@@ -68,11 +68,24 @@ const server = http.createServer((req, res) => {
 		if (!req.complete) res.setHeader('connection', 'close');
 		return writeHead.apply(this, args);
 	};
+	// Cached public pages of the current data version first (src/lib/server/http/page-cache.ts).
+	const cached = globalThis[Symbol.for('anlaufstelle.pageCache')];
+	if (cached && (req.method === 'GET' || req.method === 'HEAD')) {
+		cached(req, res).then(
+			(served) => served || handle(req, res),
+			() => handle(req, res)
+		);
+		return;
+	}
+	handle(req, res);
+});
+
+function handle(req, res) {
 	handler(req, res, () => {
 		res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
 		res.end('Not Found\n');
 	});
-});
+}
 
 const keepAlive = Number(process.env.KEEP_ALIVE_TIMEOUT);
 if (keepAlive > 0) server.keepAliveTimeout = keepAlive * 1000;

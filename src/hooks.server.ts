@@ -22,7 +22,7 @@ import { getDb } from '$lib/server/db';
 import { checkBody, checkUrl, type EdgeRefusal } from '$lib/server/http/edge';
 import { decide } from '$lib/server/http/guard';
 import { lifecycle } from '$lib/server/http/lifecycle';
-import { maxBytesFrom, PageCache, servePage } from '$lib/server/http/page-cache';
+import { maxBytesFrom, PageCache, securityHeaders, servePage, serveRaw, type RawRequest, type RawResponse } from '$lib/server/http/page-cache';
 import { startServer } from '$lib/server/startup';
 
 defineCustomServerStrategy('custom-path', {
@@ -87,9 +87,22 @@ const i18n: Handle = ({ event, resolve }) =>
 
 const cache = new PageCache(maxBytesFrom(process.env.PAGE_CACHE_MAX_BYTES));
 
+// scripts/serve.js asks this first: cached pages of the current data version without SvelteKit.
+(globalThis as Record<symbol, unknown>)[Symbol.for('anlaufstelle.pageCache')] = (req: RawRequest, res: RawResponse) =>
+	serveRaw(req, res, { db: getDb, cache, cookieName, env: { ORIGIN: process.env.ORIGIN, PROTOCOL_HEADER: process.env.PROTOCOL_HEADER } });
+
 const pages: Handle = async ({ event, resolve }) => {
-	const response = await servePage(event, resolve, { db: getDb, cache, allowedCookies: [cookieName] });
 	const fromPath = localeFromPath(event.url.pathname);
+	const response = await servePage(event, resolve, {
+		db: getDb,
+		cache,
+		allowedCookies: [cookieName],
+		meta: () => ({
+			https: event.url.protocol === 'https:',
+			lang: fromPath ?? null,
+			languageCookie: fromPath ? event.cookies.serialize(cookieName, fromPath, LANGUAGE_COOKIE) : null
+		})
+	});
 	// A cached answer bypasses SvelteKit's cookie handling: remember the language as `i18n` does
 	// (from the request's header: on a miss `i18n` has set the cookie of this event).
 	const sent = new RegExp(`(?:^|;\\s*)${cookieName}=([^;]*)`).exec(event.request.headers.get('cookie') ?? '')?.[1];
@@ -144,13 +157,7 @@ const guard: Handle = async ({ event, resolve }) => {
 const finish: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	await discardUnreadBody(event.request);
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'same-origin');
-	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
-	response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
-	if (event.url.protocol === 'https:') {
-		response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-	}
+	for (const [name, value] of securityHeaders(event.url.protocol === 'https:')) response.headers.set(name, value);
 	if (event.locals.principal || /\/(staff|admin|volunteer)(\/|$)/.test(event.url.pathname)) {
 		response.headers.set('Cache-Control', 'private, no-store');
 	}

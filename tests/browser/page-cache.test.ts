@@ -35,6 +35,10 @@ describe('rendered-page cache', () => {
 		expect(await second.text()).toBe(html);
 		expect(second.headers.get('cache-control')).toBe('public, no-cache');
 		expect(second.headers.get('vary')).toContain('Cookie');
+		// Served before SvelteKit, with the headers of a rendered page.
+		expect(second.headers.get('x-content-type-options')).toBe('nosniff');
+		expect(second.headers.get('content-security-policy')).toContain("default-src 'none'");
+		expect(second.headers.get('content-type')).toBe(first.headers.get('content-type'));
 		const etag = second.headers.get('etag')!;
 		expect(etag).toMatch(/^"[\w-]+"$/);
 		expect((await get(path, { 'if-none-match': etag })).status).toBe(304);

@@ -56,7 +56,16 @@ export interface CachedPage {
 	etag: string;
 	/** Bytes the entry holds (the three bodies). */
 	size: number;
+	/** Where it was rendered: the municipality slug of its path (its data version), whether over HTTPS. */
+	slug: string | undefined;
+	https: boolean;
+	/** The language of its path and the `Set-Cookie` that remembers it, for readers without it. */
+	lang: string | null;
+	languageCookie: string | null;
 }
+
+/** What `toEntry` records besides the answer: see `CachedPage`. */
+export type EntryMeta = Pick<CachedPage, 'slug' | 'https' | 'lang' | 'languageCookie'>;
 
 /**
  * A least-recently-used map of rendered pages bounded by the bytes of their bodies. An entry
@@ -75,6 +84,16 @@ export class PageCache {
 		if (!entry || entry.version !== version) return undefined;
 		this.entries.delete(key);
 		this.entries.set(key, entry);
+		return entry;
+	}
+
+	/** The entry of `key` whatever its version (the caller compares it); marks it recently used. */
+	peek(key: string): CachedPage | undefined {
+		const entry = this.entries.get(key);
+		if (entry) {
+			this.entries.delete(key);
+			this.entries.set(key, entry);
+		}
 		return entry;
 	}
 
@@ -131,12 +150,17 @@ export function mayUseCache(input: {
 	allowedCookies: readonly string[];
 }): boolean {
 	if (input.method !== 'GET' || input.dataRequest || !input.routeId || !CACHED_ROUTES.has(input.routeId)) return false;
-	if (!input.cookieHeader) return true;
-	return input.cookieHeader
+	return onlyCookies(input.cookieHeader, input.allowedCookies);
+}
+
+/** Whether a `Cookie` header (or none) names no cookie outside `allowed`. */
+function onlyCookies(cookieHeader: string | null, allowed: readonly string[]): boolean {
+	if (!cookieHeader) return true;
+	return cookieHeader
 		.split(';')
 		.map((c) => c.split('=')[0].trim())
 		.filter(Boolean)
-		.every((name) => input.allowedCookies.includes(name));
+		.every((name) => allowed.includes(name));
 }
 
 /**
@@ -153,7 +177,11 @@ export function mayStore(response: Response, allowedCookies: readonly string[]):
 }
 
 /** Renders the entry of a stored answer: reads its body and compresses it once, both ways. */
-export async function toEntry(response: Response, version: string): Promise<CachedPage> {
+export async function toEntry(
+	response: Response,
+	version: string,
+	meta: EntryMeta = { slug: undefined, https: false, lang: null, languageCookie: null }
+): Promise<CachedPage> {
 	const identity = Buffer.from(await response.arrayBuffer());
 	const [gz, br] = await Promise.all([
 		gzipAsync(identity, { level: 6 }),
@@ -165,7 +193,7 @@ export async function toEntry(response: Response, version: string): Promise<Cach
 		if (value !== null) headers.push([name, value]);
 	}
 	const etag = `"${createHash('sha256').update(identity).digest('base64url').slice(0, 27)}"`;
-	return { version, headers, identity, gzip: gz, br, etag, size: identity.length + gz.length + br.length };
+	return { version, headers, identity, gzip: gz, br, etag, size: identity.length + gz.length + br.length, ...meta };
 }
 
 /** The encoding to answer with, by `Accept-Encoding` (Brotli before gzip; `q=0` refuses). */
@@ -191,25 +219,51 @@ export function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
 }
 
 /**
- * The answer from an entry: 304 when the client holds it, else the body in the chosen encoding.
- * Public pages default to `public, no-cache` (stored by browsers and proxies, revalidated on
- * every use, so a write is never hidden); a page's own `Cache-Control` is kept.
+ * The answer from an entry, as status, headers and body: 304 when the client holds it, else the
+ * body in the chosen encoding. Public pages default to `public, no-cache` (stored by browsers and
+ * proxies, revalidated on every use, so a write is never hidden); a page's own `Cache-Control`
+ * is kept.
  */
-export function answer(entry: CachedPage, request: Request, served: 'hit' | 'miss'): Response {
+export function answerParts(
+	entry: CachedPage,
+	request: { method: string; ifNoneMatch: string | null; acceptEncoding: string | null },
+	served: 'hit' | 'miss'
+): { status: 200 | 304; headers: Headers; body: Buffer | null } {
 	const headers = new Headers(entry.headers);
 	if (!headers.has('cache-control')) headers.set('cache-control', 'public, no-cache');
 	headers.set('etag', entry.etag);
 	headers.set('vary', 'Accept-Encoding, Cookie');
 	headers.set('x-page-cache', served);
-	if (matchesEtag(request.headers.get('if-none-match'), entry.etag)) {
+	if (matchesEtag(request.ifNoneMatch, entry.etag)) {
 		headers.delete('content-type');
-		return new Response(null, { status: 304, headers });
+		return { status: 304, headers, body: null };
 	}
-	const encoding = chooseEncoding(request.headers.get('accept-encoding'));
+	const encoding = chooseEncoding(request.acceptEncoding);
 	const body = encoding === 'br' ? entry.br : encoding === 'gzip' ? entry.gzip : entry.identity;
 	if (encoding !== 'identity') headers.set('content-encoding', encoding);
 	headers.set('content-length', String(body.length));
-	return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });
+	return { status: 200, headers, body: request.method === 'HEAD' ? null : body };
+}
+
+/** `answerParts` as a Response. */
+export function answer(entry: CachedPage, request: Request, served: 'hit' | 'miss'): Response {
+	const parts = answerParts(entry, { method: request.method, ifNoneMatch: request.headers.get('if-none-match'), acceptEncoding: request.headers.get('accept-encoding') }, served);
+	return new Response(parts.body ? new Uint8Array(parts.body) : null, { status: parts.status, headers: parts.headers });
+}
+
+/**
+ * Headers every answer carries (the `finish` hook sets them on rendered pages; the fast path on
+ * cached ones). HSTS only over HTTPS.
+ */
+export function securityHeaders(https: boolean): [string, string][] {
+	const headers: [string, string][] = [
+		['X-Content-Type-Options', 'nosniff'],
+		['Referrer-Policy', 'same-origin'],
+		['Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()'],
+		['Cross-Origin-Opener-Policy', 'same-origin']
+	];
+	if (https) headers.push(['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']);
+	return headers;
 }
 
 /** Slug → municipality id, remembered per process (slugs are stable; a miss asks the database). */
@@ -281,7 +335,7 @@ const rendering = new Map<string, Promise<CachedPage | null>>();
 export async function servePage(
 	event: RequestEvent,
 	resolve: (event: RequestEvent) => Response | Promise<Response>,
-	options: { db: () => Promise<DbOrTx>; cache: PageCache; allowedCookies: readonly string[] }
+	options: { db: () => Promise<DbOrTx>; cache: PageCache; allowedCookies: readonly string[]; meta: () => Omit<EntryMeta, 'slug'> }
 ): Promise<Response> {
 	const usable =
 		options.cache.maxBytes > 0 &&
@@ -312,7 +366,7 @@ export async function servePage(
 	}
 	const response = await resolve(event);
 	if (!mayStore(response, options.allowedCookies)) return response;
-	const render = toEntry(response, version).catch(() => null);
+	const render = toEntry(response, version, { slug: event.params.municipality, ...options.meta() }).catch(() => null);
 	rendering.set(flightKey, render);
 	try {
 		const entry = await render;
@@ -322,4 +376,69 @@ export async function servePage(
 	} finally {
 		rendering.delete(flightKey);
 	}
+}
+
+/** A request as `node:http` hands it over (the fields the fast path reads). */
+export interface RawRequest {
+	method?: string;
+	url?: string;
+	headers: Record<string, string | string[] | undefined>;
+}
+
+/** A response as `node:http` takes it. */
+export interface RawResponse {
+	writeHead(status: number, headers: Record<string, string | string[]>): unknown;
+	end(body?: Uint8Array): unknown;
+}
+
+/** Whether adapter-node takes a request for HTTPS: `ORIGIN`, else `PROTOCOL_HEADER`, else https. */
+export function requestIsHttps(req: RawRequest, env: { ORIGIN?: string; PROTOCOL_HEADER?: string }): boolean {
+	if (env.ORIGIN) return env.ORIGIN.startsWith('https:');
+	const header = env.PROTOCOL_HEADER?.toLowerCase();
+	const value = header ? req.headers[header] : undefined;
+	return (typeof value === 'string' ? value : 'https') === 'https';
+}
+
+/**
+ * The fast path before SvelteKit (`scripts/serve.js` calls it first): answers a request for
+ * which the cache holds an entry of the current data version, with the entry's and the security
+ * headers, without routing or hooks. Only pages that went through `servePage` are held, so the
+ * route, edge and cookie checks were made for that URL; the request's own method and cookies are
+ * checked again here. Anything else — no entry, an older version, other cookies, a failing
+ * version read — returns false and SvelteKit answers.
+ */
+export async function serveRaw(
+	req: RawRequest,
+	res: RawResponse,
+	options: { db: () => Promise<DbOrTx>; cache: PageCache; cookieName: string; env: { ORIGIN?: string; PROTOCOL_HEADER?: string } }
+): Promise<boolean> {
+	if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.url?.startsWith('/') || req.url.startsWith('//') || options.cache.maxBytes === 0) return false;
+	const cookieHeader = typeof req.headers.cookie === 'string' ? req.headers.cookie : null;
+	if (!onlyCookies(cookieHeader, [options.cookieName])) return false;
+	let key: string;
+	try {
+		const url = new URL(req.url, 'http://localhost');
+		key = url.pathname + url.search;
+	} catch {
+		return false;
+	}
+	const entry = options.cache.peek(key);
+	if (!entry || entry.https !== requestIsHttps(req, options.env)) return false;
+	let version: string | null;
+	try {
+		version = await freshVersion(await options.db(), entry.slug);
+	} catch {
+		return false;
+	}
+	if (version !== entry.version) return false;
+	const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : null);
+	const parts = answerParts(entry, { method: req.method, ifNoneMatch: header('if-none-match'), acceptEncoding: header('accept-encoding') }, 'hit');
+	const out: Record<string, string | string[]> = {};
+	parts.headers.forEach((value, name) => (out[name] = value));
+	for (const [name, value] of securityHeaders(entry.https)) out[name] = value;
+	const sent = cookieHeader ? new RegExp(`(?:^|;\\s*)${options.cookieName}=([^;]*)`).exec(cookieHeader)?.[1] : undefined;
+	if (entry.lang && entry.languageCookie && sent !== entry.lang) out['set-cookie'] = [entry.languageCookie];
+	res.writeHead(parts.status, out);
+	res.end(parts.body ?? undefined);
+	return true;
 }
