@@ -1,7 +1,8 @@
 /**
  * Public pages against the static limit (issue 17 §5): autocannon against the built app
  * (`scripts/serve.js`, what `npm start` runs) and against nginx serving the same bytes, in one
- * run, page by page — 20 connections, `Accept-Encoding: gzip`, `--seconds` each (default 5).
+ * run, page by page — 20 connections, `Accept-Encoding: gzip`, `--seconds` each (default 5) after one
+ * second of warm-up.
  *
  * Configurations: PGlite with one process; PostgreSQL (when `BENCH_PG_URL` names an empty
  * database's server, e.g. under `pg_virtualenv`) with one and with two processes on one
@@ -172,13 +173,13 @@ interface Load {
 }
 
 /** autocannon on `paths` (cycled) over the given ports, the connections split between them. */
-async function load(ports: number[], paths: string[]): Promise<Load> {
+async function load(ports: number[], paths: string[], seconds = SECONDS): Promise<Load> {
 	const runs = await Promise.all(
 		ports.map((port) =>
 			autocannon({
 				url: `http://127.0.0.1:${port}`,
 				connections: Math.round(CONNECTIONS / ports.length),
-				duration: SECONDS,
+				duration: seconds,
 				headers: { 'accept-encoding': 'gzip', accept: 'text/html' },
 				requests: paths.map((p) => ({ method: 'GET', path: p }))
 			})
@@ -230,6 +231,8 @@ async function measure(config: string, env: NodeJS.ProcessEnv, processes: number
 			const nginx = cached ? await startNginx(bodies) : null;
 			try {
 				for (const { path: p } of bodies) {
+					// One second of warm-up (JIT, the first render per process) before each measured run.
+					await load(app.ports, [p], 1);
 					const appLoad = await load(app.ports, [p]);
 					const nginxLoad = nginx ? await load([nginx.port], [p]) : null;
 					const row = { config: `${config}, ${processes} process${processes > 1 ? 'es' : ''}, cache ${cached ? 'on' : 'off'}`, page: p, app: appLoad, nginx: nginxLoad, ratio: nginxLoad ? nginxLoad.rps / appLoad.rps : null };

@@ -10,7 +10,11 @@ import { recordAudit, recordAudits } from '../../src/lib/server/audit/service';
 import { raiseGlobalDataVersion, readDataVersion } from '../../src/lib/server/audit/versions';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { answer, chooseEncoding, freshVersion, mayStore, maxBytesFrom, mayUseCache, matchesEtag, PageCache, toEntry } from '../../src/lib/server/http/page-cache';
+import { systemPrincipal } from '../../src/lib/server/access';
+import { publicSearch } from '../../src/lib/server/directory/pages/search';
+import { saveService } from '../../src/lib/server/directory/service';
 import { freshDatabase } from '../helpers/db';
+import { offer } from '../helpers/directory';
 import { buildWorld, type World } from '../helpers/world';
 
 let h: DatabaseHandle;
@@ -63,6 +67,16 @@ describe('data version', () => {
 			})
 		).rejects.toThrow('rolled back');
 		expect(await readDataVersion(h.db, w.ids.k)).toBe(`${g}.${k + 1}`);
+	});
+});
+
+describe('search form choices read once per data version', () => {
+	it('show a language of a new offer on the next search', async () => {
+		const search = () => publicSearch(h.db, w.ids.k, new URLSearchParams('q=kurs'), 'de', ['public']);
+		expect((await search()).languages).not.toContain('ti');
+		expect(await search()).toEqual(await search());
+		await saveService(h.db, systemPrincipal('test'), w.ids.k, offer(w.ids.org, { languages: ['de', 'ti'] }));
+		expect((await search()).languages).toContain('ti');
 	});
 });
 

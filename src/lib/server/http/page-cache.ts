@@ -176,7 +176,11 @@ export function mayStore(response: Response, allowedCookies: readonly string[]):
 	return response.headers.getSetCookie().every((c) => allowedCookies.includes(c.split('=')[0].trim()));
 }
 
-/** Renders the entry of a stored answer: reads its body and compresses it once, both ways. */
+/**
+ * Renders the entry of a stored answer: reads its body and compresses it once, both ways.
+ * Brotli at quality 5: on a 60 KB page it takes about 5 ms against 22 ms at 9 for 2 % more
+ * bytes, and every miss pays it (a search with new words is a miss).
+ */
 export async function toEntry(
 	response: Response,
 	version: string,
@@ -185,7 +189,7 @@ export async function toEntry(
 	const identity = Buffer.from(await response.arrayBuffer());
 	const [gz, br] = await Promise.all([
 		gzipAsync(identity, { level: 6 }),
-		brotliAsync(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } })
+		brotliAsync(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } })
 	]);
 	const headers: [string, string][] = [];
 	for (const name of KEPT_HEADERS) {

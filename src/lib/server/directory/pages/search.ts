@@ -4,6 +4,7 @@
  * as a field-level issue instead of failing, runs `searchDirectory`, and prepares the filter
  * choices and the results map. Source: issue 3 §4–§5.
  */
+import { readDataVersion } from '../../audit/versions';
 import type { DbOrTx } from '../../db/client';
 import type { FieldIssue } from '../../core/errors';
 import { canonicalLanguageTag, isUuid } from '../../core/validation';
@@ -88,6 +89,34 @@ function byRef<T extends AreaChoice>(list: T[], ref: string): T | undefined {
 	return list.find((a) => a.slug === ref || (isUuid(ref) && a.id === ref.toLowerCase()));
 }
 
+type FormChoices = {
+	districtRows: Awaited<ReturnType<typeof listDistricts>>;
+	spaceRows: Awaited<ReturnType<typeof listSocialSpaces>>;
+	languages: string[];
+};
+
+/** The filter form's choices per municipality and visibility levels, with the data version read at. */
+const choices = new Map<string, { version: string; value: Promise<FormChoices> }>();
+
+/**
+ * The filter form's choices — districts, social spaces, languages spoken (a scan of the search
+ * entries) — read once per data version of the municipality (`audit/versions.ts`, raised by
+ * every audited write) instead of on every search (issue 17 §2): one primary-key read per search.
+ */
+async function formChoices(db: DbOrTx, municipalityId: string, levels: Visibility[]): Promise<FormChoices> {
+	const version = await readDataVersion(db, municipalityId);
+	const key = `${municipalityId} ${levels.join(',')}`;
+	const held = choices.get(key);
+	if (held?.version === version) return held.value;
+	const value = Promise.all([listDistricts(db, municipalityId), listSocialSpaces(db, { municipalityId }), spokenLanguages(db, municipalityId, levels)]).then(
+		([districtRows, spaceRows, languages]) => ({ districtRows, spaceRows, languages })
+	);
+	if (choices.size > 4000) choices.clear();
+	choices.set(key, { version, value });
+	value.catch(() => choices.delete(key));
+	return value;
+}
+
 /**
  * Runs a public search from URL parameters.
  * @param lang the reader's language (titles, stemming).
@@ -102,11 +131,7 @@ export async function publicSearch(
 	levels: Visibility[],
 	now = new Date()
 ): Promise<PublicSearch> {
-	const [districtRows, spaceRows, languages] = await Promise.all([
-		listDistricts(db, municipalityId),
-		listSocialSpaces(db, { municipalityId }),
-		spokenLanguages(db, municipalityId, levels)
-	]);
+	const { districtRows, spaceRows, languages } = await formChoices(db, municipalityId, levels);
 	const districts = districtRows.map((d) => ({ id: d.id, slug: d.slug, name: d.name }));
 	const spaces = spaceRows.map((s) => ({ id: s.id, slug: s.slug, name: s.name, districtId: s.districtId, hasBoundary: s.hasBoundary }));
 	const values: Record<string, string> = {};
