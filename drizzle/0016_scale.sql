@@ -11,6 +11,9 @@ BEGIN
 	INSERT INTO "data_version" ("scope", "version")
 	SELECT DISTINCT coalesce("municipality_id"::text, '*'), 1 FROM "added"
 	ON CONFLICT ("scope") DO UPDATE SET "version" = "data_version"."version" + 1;
+	-- Delivered at commit; the embedded database (one process) keeps its versions in memory
+	-- and forgets them on this notice instead of reading them per request.
+	PERFORM pg_notify('data_version', '');
 	RETURN NULL;
 END
 $$;

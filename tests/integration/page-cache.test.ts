@@ -7,13 +7,13 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit, recordAudits } from '../../src/lib/server/audit/service';
-import { raiseGlobalDataVersion, readDataVersion } from '../../src/lib/server/audit/versions';
+import { raiseGlobalDataVersion, readDataVersion, watchDataVersions } from '../../src/lib/server/audit/versions';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { answer, chooseEncoding, freshVersion, mayStore, maxBytesFrom, mayUseCache, matchesEtag, PageCache, toEntry } from '../../src/lib/server/http/page-cache';
 import { systemPrincipal } from '../../src/lib/server/access';
 import { publicSearch } from '../../src/lib/server/directory/pages/search';
 import { saveService } from '../../src/lib/server/directory/service';
-import { freshDatabase } from '../helpers/db';
+import { DB_KIND, freshDatabase } from '../helpers/db';
 import { offer } from '../helpers/directory';
 import { buildWorld, type World } from '../helpers/world';
 
@@ -158,5 +158,24 @@ describe('entries', () => {
 		expect(maxBytesFrom('0')).toBe(0);
 		expect(maxBytesFrom(' 1000 ')).toBe(1000);
 		expect(() => maxBytesFrom('64M')).toThrow(/PAGE_CACHE_MAX_BYTES/);
+	});
+});
+
+// Last: it switches this process to held versions for the rest of the file.
+describe.skipIf(DB_KIND !== 'pglite')('held versions on the embedded database', () => {
+	it('holds a version until a write raises it, and sees the write as soon as it returns', async () => {
+		await watchDataVersions(h.pglite!);
+		const first = await freshVersion(h.db, 'koeln');
+		expect(await freshVersion(h.db, 'koeln')).toBe(first);
+		await recordAudit(h.db, { actorLabel: 'test', municipalityId: w.ids.k, action: 'update', entityType: 'thing' });
+		const after = await freshVersion(h.db, 'koeln');
+		expect(after).not.toBe(first);
+		expect(after).toBe(`${w.ids.k}:${await readDataVersion(h.db, w.ids.k)}`);
+		await h.db.transaction(async (tx) => {
+			await recordAudit(tx, { actorLabel: 'test', action: 'update', entityType: 'thing' });
+		});
+		expect(await freshVersion(h.db, 'koeln')).not.toBe(after);
+		await raiseGlobalDataVersion(h.db);
+		expect(await freshVersion(h.db, 'koeln')).toBe(`${w.ids.k}:${await readDataVersion(h.db, w.ids.k)}`);
 	});
 });

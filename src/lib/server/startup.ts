@@ -6,7 +6,7 @@
  * Every failure here is a `StartupError` whose message is one line a person can act on.
  */
 import { readConfig, type AppConfig } from './core/config';
-import { raiseGlobalDataVersion } from './audit/versions';
+import { raiseGlobalDataVersion, watchDataVersions } from './audit/versions';
 import { startJobs, type Job, type Schedule } from './core/jobs';
 import { errorFields, log } from './core/log';
 import { DataFolderError, prepareDataFolder } from './db/data-folder';
@@ -124,6 +124,7 @@ export async function startServer(config: AppConfig = readConfig()): Promise<Run
 		// Migrations and the demo loader write outside the audit log: caches of processes
 		// already running render afresh.
 		await raiseGlobalDataVersion(handle.db);
+		if (handle.pglite) await watchDataVersions(handle.pglite);
 	} catch (e) {
 		await handle.close();
 		log.error(errorFields(e), 'loading the demo failed');

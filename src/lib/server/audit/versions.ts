@@ -3,6 +3,7 @@
  * write raises for the municipality it names (`*` for none) through the trigger on `audit_log`.
  * Caches of derived data key their entries on it; see `http/page-cache.ts`. Source: issue 17 §1.
  */
+import type { PGlite } from '@electric-sql/pglite';
 import { inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { dataVersion } from './schema';
@@ -38,4 +39,32 @@ export async function raiseGlobalDataVersion(db: DbOrTx): Promise<void> {
 		.insert(dataVersion)
 		.values({ scope: GLOBAL_SCOPE, version: 1 })
 		.onConflictDoUpdate({ target: dataVersion.scope, set: { version: sql`${dataVersion.version} + 1` } });
+	await db.execute(sql`select pg_notify(${CHANNEL}, '')`);
+}
+
+/** The channel the trigger notifies on every raise (migration `scale`). */
+const CHANNEL = 'data_version';
+const watchers = new Set<() => void>();
+let watched = false;
+
+/** Calls `onChange` whenever a data version rises, once `watchDataVersions` listens. */
+export function onDataVersionChange(onChange: () => void): void {
+	watchers.add(onChange);
+}
+
+/**
+ * Listens for raised data versions on the embedded database, which holds them for one process:
+ * PGlite delivers the notice before the committing statement returns, so a cache that forgets
+ * its versions on it never serves a page older than a write that finished.
+ */
+export async function watchDataVersions(pglite: PGlite): Promise<void> {
+	await pglite.listen(CHANNEL, () => {
+		for (const w of watchers) w();
+	});
+	watched = true;
+}
+
+/** Whether `watchDataVersions` listens in this process (embedded database). */
+export function dataVersionsWatched(): boolean {
+	return watched;
 }

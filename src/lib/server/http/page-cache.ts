@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 
-import { readDataVersion } from '../audit/versions';
+import { dataVersionsWatched, onDataVersionChange, readDataVersion } from '../audit/versions';
 import type { DbOrTx } from '../db/client';
 import { findMunicipality } from '../geography/service';
 
@@ -288,16 +288,32 @@ async function readVersionOf(db: DbOrTx, slug: string | undefined): Promise<stri
 	return `${id}:${await readDataVersion(db, id)}`;
 }
 
+/** Per slug: versions read on the embedded database, forgotten on every raise. */
+const heldVersions = new Map<string, Promise<string | null>>();
+onDataVersionChange(() => heldVersions.clear());
+
 /** Per slug (`''` for pages of no municipality): the version read running and the one queued. */
 const versionReads = new Map<string, { running: Promise<string | null> | null; queued: Promise<string | null> | null }>();
 
 /**
  * The data version for a request, from a read that started after the request arrived — so a
  * write committed before it is always seen — shared by the requests that arrived meanwhile:
- * under load one read runs per slug and one waits, instead of one per request.
+ * under load one read runs per slug and one waits, instead of one per request. On the embedded
+ * database (`dataVersionsWatched`) a version is read once and held until a raise is notified.
  */
 export function freshVersion(db: DbOrTx, slug: string | undefined): Promise<string | null> {
 	const key = slug ?? '';
+	if (dataVersionsWatched()) {
+		// Embedded database: held until a raise is notified (before its write returns).
+		let held = heldVersions.get(key);
+		if (!held) {
+			if (heldVersions.size > 10_000) heldVersions.clear();
+			held = readVersionOf(db, slug);
+			heldVersions.set(key, held);
+			held.catch(() => heldVersions.delete(key));
+		}
+		return held;
+	}
 	let reads = versionReads.get(key);
 	if (!reads) {
 		if (versionReads.size > 10_000) versionReads.clear();
