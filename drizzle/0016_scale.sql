@@ -8,9 +8,15 @@ CREATE TABLE "data_version" (
 -- their next request. A statement-level trigger, so a bulk import raises each scope once.
 CREATE FUNCTION "raise_data_version"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+	-- Reads of personal data and sign-ins are audited too but change nothing a page shows;
+	-- raising the version for them would empty the caches with every case a counsellor opens.
 	INSERT INTO "data_version" ("scope", "version")
 	SELECT DISTINCT coalesce("municipality_id"::text, '*'), 1 FROM "added"
+	WHERE "action" <> 'read' AND "entity_type" <> 'session'
 	ON CONFLICT ("scope") DO UPDATE SET "version" = "data_version"."version" + 1;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
 	-- Delivered at commit; the embedded database (one process) keeps its versions in memory
 	-- and forgets them on this notice instead of reading them per request.
 	PERFORM pg_notify('data_version', '');

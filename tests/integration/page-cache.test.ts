@@ -42,6 +42,14 @@ describe('data version', () => {
 		expect(await readDataVersion(h.db, w.ids.k)).not.toBe(before);
 	});
 
+	it('stays put for audited reads of personal data and sign-ins, which change no page', async () => {
+		const [k0, all0] = await Promise.all([readDataVersion(h.db, w.ids.k), readDataVersion(h.db, null)]);
+		await recordAudit(h.db, { actorLabel: 'test', municipalityId: w.ids.k, action: 'read', entityType: 'case' });
+		await recordAudit(h.db, { actorLabel: 'test', action: 'login', entityType: 'session' });
+		expect(await readDataVersion(h.db, w.ids.k)).toBe(k0);
+		expect(await readDataVersion(h.db, null)).toBe(all0);
+	});
+
 	it('is read for a request after it arrived, so a committed write is seen even while an older read runs', async () => {
 		const older = freshVersion(h.db, 'koeln');
 		await recordAudit(h.db, { actorLabel: 'test', municipalityId: w.ids.k, action: 'update', entityType: 'thing' });
