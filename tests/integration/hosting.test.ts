@@ -155,14 +155,14 @@ describe(`hosting (${DB_KIND})`, () => {
 
 	it('refuses a partner request for a room of another municipality', async () => {
 		const issues = await issuesOf(bookRoom(h.db, w.who.partner, request(otherRoomId), NOW));
-		expect(issues).toEqual([{ field: 'roomId', code: 'other_municipality' }]);
+		expect(issues).toEqual([{ field: 'roomId', code: 'ho_other_municipality' }]);
 	});
 
 	it('refuses dates outside the bookable hours, naming the date', async () => {
 		const issues = await issuesOf(bookRoom(h.db, w.who.partner, request(roomId, { rrule: 'FREQ=WEEKLY;BYDAY=MO,SA' }), NOW));
-		expect(issues).toEqual([{ field: 'startTime', code: 'outside_hours', params: { date: '2026-03-14', start: '10:00', end: '12:00' } }]);
+		expect(issues).toEqual([{ field: 'startTime', code: 'ho_outside_hours', params: { date: '2026-03-14', start: '10:00', end: '12:00' } }]);
 		const late = await issuesOf(bookRoom(h.db, w.who.partner, request(roomId, { startTime: '19:00', endTime: '21:00' }), NOW));
-		expect(late[0]).toMatchObject({ field: 'startTime', code: 'outside_hours', params: { date: '2026-03-09' } });
+		expect(late[0]).toMatchObject({ field: 'startTime', code: 'ho_outside_hours', params: { date: '2026-03-09' } });
 	});
 
 	it('a partner requests a weekly slot; staff approve it skipping the holiday, and the provider hears in Arabic', async () => {
@@ -173,7 +173,7 @@ describe(`hosting (${DB_KIND})`, () => {
 		expect(requested.providerOrganizationId).toBe(jobcenter);
 		await expect(decideBooking(h.db, w.who.staffB, bookingId, { approve: true })).rejects.toBeInstanceOf(AccessDeniedError);
 		const closed = await issuesOf(decideBooking(h.db, w.who.staffA, bookingId, { approve: true }, NOW));
-		expect(closed).toEqual([{ field: 'firstDay', code: 'closed', params: { date: '2026-04-06', note: 'Ostermontag', count: 1 } }]);
+		expect(closed).toEqual([{ field: 'firstDay', code: 'ho_closed', params: { date: '2026-04-06', note: 'Ostermontag', count: 1 } }]);
 		const approved = await decideBooking(h.db, w.who.staffA, bookingId, { approve: true, skipConflicts: true }, NOW);
 		expect(approved.status).toBe('approved');
 		expect(approved.skippedDates).toEqual(['2026-04-06']);
@@ -199,14 +199,14 @@ describe(`hosting (${DB_KIND})`, () => {
 			['2026-04-13', '2026-04-13'],
 			['2026-04-27', '2026-05-25']
 		]);
-		expect(await issuesOf(cancelOccurrence(h.db, w.who.staffA, bookingId, '2026-04-21'))).toEqual([{ field: 'day', code: 'not_in_series', params: { date: '2026-04-21' } }]);
+		expect(await issuesOf(cancelOccurrence(h.db, w.who.staffA, bookingId, '2026-04-21'))).toEqual([{ field: 'day', code: 'ho_not_in_series', params: { date: '2026-04-21' } }]);
 	});
 
 	it('detects clashes: refused with the dates, or skipped and listed by staff', async () => {
 		const clash = request(roomId, { title: 'Beratung', providerOrganizationId: null, serviceId: null, purpose: 'internal', firstDay: '2026-03-16', lastDay: '2026-03-30', startTime: '11:00', endTime: '13:00' });
-		expect(await issuesOf(bookRoom(h.db, w.who.staffA, clash, NOW))).toEqual([{ field: 'firstDay', code: 'clash', params: { date: '2026-03-16', dates: '2026-03-16, 2026-03-23, 2026-03-30', count: 3 } }]);
+		expect(await issuesOf(bookRoom(h.db, w.who.staffA, clash, NOW))).toEqual([{ field: 'firstDay', code: 'ho_clash', params: { date: '2026-03-16', dates: '2026-03-16, 2026-03-23, 2026-03-30', count: 3 } }]);
 		const all = await issuesOf(bookRoom(h.db, w.who.staffA, { ...clash, skipConflicts: true }, NOW));
-		expect(all).toEqual([{ field: 'rrule', code: 'no_dates' }]);
+		expect(all).toEqual([{ field: 'rrule', code: 'ho_no_dates' }]);
 		const partly = await bookRoom(h.db, w.who.staffA, { ...clash, lastDay: '2026-04-20', skipConflicts: true }, NOW);
 		expect(partly.status).toBe('approved');
 		expect(partly.skippedDates).toEqual(['2026-03-16', '2026-03-23', '2026-03-30', '2026-04-06', '2026-04-13']);
@@ -227,14 +227,14 @@ describe(`hosting (${DB_KIND})`, () => {
 
 	it('refuses a course session outside its series, naming the date', async () => {
 		const issues = await issuesOf(createEvent(h.db, w.who.staffA, course(roomId, { series: { ...course(roomId).series, rdates: ['2026-06-02'] } }), NOW));
-		expect(issues).toEqual([{ field: 'rdates', code: 'outside_series', params: { date: '2026-06-02', first: '2026-03-03', last: '2026-05-05' } }]);
+		expect(issues).toEqual([{ field: 'rdates', code: 'ho_outside_series', params: { date: '2026-06-02', first: '2026-03-03', last: '2026-05-05' } }]);
 		expect(await countRows(h, 'hosting_event')).toBe(0);
 	});
 
 	it('registers without an account; the next registration of a full course goes to the waiting list', async () => {
 		eventId = (await createEvent(h.db, w.who.staffA, course(roomId), NOW)).id;
 		const bad = await issuesOf(register(h.db, eventId, { name: ' ', language: 'x y', email: 'nope', phone: 'abc' }, NOW));
-		expect(bad.map((i) => `${i.field}:${i.code}`)).toEqual(['name:required', 'language:invalid_language', 'email:invalid_email', 'phone:invalid_phone']);
+		expect(bad.map((i) => `${i.field}:${i.code}`)).toEqual(['name:required', 'language:invalid_language', 'email:invalid_email', 'phone:ho_invalid_phone']);
 		const first = await register(h.db, eventId, { name: 'Amal', language: 'ar', email: 'amal@example.org', phone: '' }, NOW);
 		firstToken = first.token;
 		expect(first.status).toBe('confirmed');
@@ -248,7 +248,7 @@ describe(`hosting (${DB_KIND})`, () => {
 	});
 
 	it('refuses a capacity below the number registered', async () => {
-		expect(await issuesOf(updateRegistration(h.db, w.who.staffA, eventId, { capacity: 1, registrationOpen: true }))).toEqual([{ field: 'capacity', code: 'below_registered', params: { count: 2, capacity: 1 } }]);
+		expect(await issuesOf(updateRegistration(h.db, w.who.staffA, eventId, { capacity: 1, registrationOpen: true }))).toEqual([{ field: 'capacity', code: 'ho_below_registered', params: { count: 2, capacity: 1 } }]);
 	});
 
 	it('the first participant cancels; the next moves up and is told by email; the link used twice says so', async () => {
@@ -267,7 +267,7 @@ describe(`hosting (${DB_KIND})`, () => {
 	it('takes attendance per session', async () => {
 		expect(await recordAttendance(h.db, w.who.staffA, eventId, { day: '2026-03-03', count: 2, registrationIds: [] })).toEqual({ count: 2 });
 		expect(await recordAttendance(h.db, w.who.staffA, eventId, { day: '2026-03-10', count: 1, registrationIds: [] })).toEqual({ count: 1 });
-		expect(await issuesOf(recordAttendance(h.db, w.who.staffA, eventId, { day: '2026-03-04', count: 1, registrationIds: [] }))).toEqual([{ field: 'day', code: 'not_in_series', params: { date: '2026-03-04' } }]);
+		expect(await issuesOf(recordAttendance(h.db, w.who.staffA, eventId, { day: '2026-03-04', count: 1, registrationIds: [] }))).toEqual([{ field: 'day', code: 'ho_not_in_series', params: { date: '2026-03-04' } }]);
 		expect(await issuesOf(recordAttendance(h.db, w.who.staffA, eventId, { day: '2026-03-17', count: -1, registrationIds: [] }))).toEqual([{ field: 'count', code: 'out_of_range', params: { min: 0, max: 10_000 } }]);
 		await expect(recordAttendance(h.db, w.who.staffB, eventId, { day: '2026-03-17', count: 1, registrationIds: [] })).rejects.toBeInstanceOf(AccessDeniedError);
 	});

@@ -88,3 +88,33 @@ export async function publishHostedSlots(
 	await refreshSearchEntries(tx, { serviceIds: [input.serviceId], organizationIds: [offer.organizationId] });
 	return ids;
 }
+
+/**
+ * The offers of a municipality a booking request can be for, by actor and German name (the first `limit` actors' offers):
+ * `value` is the offer's id, `label` its name and its actor's.
+ */
+export async function hostableOffers(db: DbOrTx, municipalityId: string, limit = 500): Promise<{ value: string; label: string; organizationId: string }[]> {
+	const rows = await db
+		.select({ id: service.id, name: service.name, organizationId: service.organizationId, actor: organization.name })
+		.from(service)
+		.innerJoin(organization, eq(organization.id, service.organizationId))
+		.where(and(eq(service.municipalityId, municipalityId), eq(service.status, 'active')))
+		.orderBy(organization.name, service.id)
+		.limit(limit);
+	return rows
+		.map((r) => ({ value: r.id, label: `${pickText(r.name, 'de')?.text ?? ''} (${r.actor})`, organizationId: r.organizationId }))
+		.sort((a, b) => a.label.localeCompare(b.label, 'de'));
+}
+
+/** The place of an instance in the directory: the first place of an actor the instance keeps, or null. */
+export async function instancePlace(db: DbOrTx, instanceId: string): Promise<string | null> {
+	if (!isUuid(instanceId)) return null;
+	const [row] = await db
+		.select({ id: location.id })
+		.from(location)
+		.innerJoin(organization, eq(organization.id, location.organizationId))
+		.where(eq(organization.instanceId, instanceId))
+		.orderBy(location.name, location.id)
+		.limit(1);
+	return row?.id ?? null;
+}

@@ -88,23 +88,23 @@ export function checkSeries(room: Room, s: Series, today: string, prefix = ''): 
 	const end = minutesOf(s.endTime);
 	if (start === null) issues.push({ field: f('startTime'), code: 'invalid_time' });
 	if (end === null) issues.push({ field: f('endTime'), code: 'invalid_time' });
-	else if (start !== null && end <= start) issues.push({ field: f('endTime'), code: 'before_start' });
-	if (s.rrule !== null && !isRrule(s.rrule)) issues.push({ field: f('rrule'), code: 'invalid_rrule' });
+	else if (start !== null && end <= start) issues.push({ field: f('endTime'), code: 'ho_before_start' });
+	if (s.rrule !== null && !isRrule(s.rrule)) issues.push({ field: f('rrule'), code: 'ho_invalid_rrule' });
 	for (const d of [...s.exdates, ...s.rdates]) if (!isIsoDate(d)) issues.push({ field: f('rdates'), code: 'invalid_date', params: { date: d } });
 	if (issues.length) return issues;
-	if (s.lastDay < s.firstDay) return [{ field: f('lastDay'), code: 'before_first', params: { date: s.lastDay } }];
-	if (s.firstDay < today) issues.push({ field: f('firstDay'), code: 'in_past', params: { date: s.firstDay } });
-	if (s.lastDay > addDays(s.firstDay, MAX_SERIES_DAYS)) issues.push({ field: f('lastDay'), code: 'series_too_long', params: { days: MAX_SERIES_DAYS } });
-	for (const r of s.rdates) if (r < s.firstDay || r > s.lastDay) issues.push({ field: f('rdates'), code: 'outside_series', params: { date: r, first: s.firstDay, last: s.lastDay } });
+	if (s.lastDay < s.firstDay) return [{ field: f('lastDay'), code: 'ho_before_first', params: { date: s.lastDay } }];
+	if (s.firstDay < today) issues.push({ field: f('firstDay'), code: 'ho_in_past', params: { date: s.firstDay } });
+	if (s.lastDay > addDays(s.firstDay, MAX_SERIES_DAYS)) issues.push({ field: f('lastDay'), code: 'ho_series_too_long', params: { days: MAX_SERIES_DAYS } });
+	for (const r of s.rdates) if (r < s.firstDay || r > s.lastDay) issues.push({ field: f('rdates'), code: 'ho_outside_series', params: { date: r, first: s.firstDay, last: s.lastDay } });
 	if (issues.length) return issues;
 	const days = seriesDays(s);
-	if (!days.length) return [{ field: f('rrule'), code: 'no_dates' }];
-	if (days.length > MAX_OCCURRENCES) return [{ field: f('rrule'), code: 'too_many_dates', params: { max: MAX_OCCURRENCES } }];
+	if (!days.length) return [{ field: f('rrule'), code: 'ho_no_dates' }];
+	if (days.length > MAX_OCCURRENCES) return [{ field: f('rrule'), code: 'ho_too_many_dates', params: { max: MAX_OCCURRENCES } }];
 	const limit = addDays(today, room.maxAdvanceDays);
 	const tooFar = days.find((d) => d > limit);
-	if (tooFar) issues.push({ field: f('lastDay'), code: 'too_far_ahead', params: { date: tooFar, days: room.maxAdvanceDays } });
+	if (tooFar) issues.push({ field: f('lastDay'), code: 'ho_too_far_ahead', params: { date: tooFar, days: room.maxAdvanceDays } });
 	const outside = days.find((d) => !withinBookableHours(room.bookableHours, d, s.startTime, s.endTime));
-	if (outside) issues.push({ field: f('startTime'), code: 'outside_hours', params: { date: outside, start: s.startTime, end: s.endTime } });
+	if (outside) issues.push({ field: f('startTime'), code: 'ho_outside_hours', params: { date: outside, start: s.startTime, end: s.endTime } });
 	return issues;
 }
 
@@ -132,8 +132,8 @@ export async function conflictsOf(db: DbOrTx, room: Room, s: Series, exceptId?: 
 /**
  * Closures and clashes as errors, or — with `skip` — as dates taken out of the series.
  * @returns the dates to skip (empty when there is nothing in the way).
- * @throws ValidationError `firstDay: closed` (with the first closed date and the closure's note),
- *   `firstDay: clash` (with the clashing dates), `rrule: no_dates` when skipping leaves nothing.
+ * @throws ValidationError `firstDay: ho_closed` (with the first closed date and the closure's note),
+ *   `firstDay: ho_clash` (with the clashing dates), `rrule: ho_no_dates` when skipping leaves nothing.
  */
 async function settleConflicts(db: DbOrTx, room: Room, s: Series, skip: boolean, exceptId?: string): Promise<string[]> {
 	const { closed, clashes } = await conflictsOf(db, room, s, exceptId);
@@ -141,11 +141,11 @@ async function settleConflicts(db: DbOrTx, room: Room, s: Series, skip: boolean,
 	if (!skipped.length) return [];
 	if (!skip) {
 		const issues: FieldIssue[] = [];
-		if (closed.length) issues.push({ field: 'firstDay', code: 'closed', params: { date: closed[0].date, note: closed[0].note, count: closed.length } });
-		if (clashes.length) issues.push({ field: 'firstDay', code: 'clash', params: { date: clashes[0], dates: clashes.join(', '), count: clashes.length } });
+		if (closed.length) issues.push({ field: 'firstDay', code: 'ho_closed', params: { date: closed[0].date, note: closed[0].note, count: closed.length } });
+		if (clashes.length) issues.push({ field: 'firstDay', code: 'ho_clash', params: { date: clashes[0], dates: clashes.join(', '), count: clashes.length } });
 		throw new ValidationError(issues);
 	}
-	if (seriesDays(s).every((d) => skipped.includes(d))) throw new ValidationError([{ field: 'rrule', code: 'no_dates' }]);
+	if (seriesDays(s).every((d) => skipped.includes(d))) throw new ValidationError([{ field: 'rrule', code: 'ho_no_dates' }]);
 	return skipped;
 }
 
@@ -178,14 +178,14 @@ async function roomOf(db: DbOrTx, roomId: string): Promise<Room> {
  * closures and clashes are settled when staff decide; a direct booking settles them now.
  * @param now the clock (tests); the Berlin day of it is "today".
  * @throws NotFoundError unknown room; AccessDeniedError without `hosting:request`;
- *   ValidationError per field and date: `roomId: other_municipality` (a room of another
+ *   ValidationError per field and date: `roomId: ho_other_municipality` (a room of another
  *   municipality), `title`, `providerOrganizationId`, `serviceId`, the series (`checkSeries`),
- *   `firstDay: closed | clash` (see `settleConflicts`), `contactEmail: invalid_email`.
+ *   `firstDay: ho_closed | ho_clash` (see `settleConflicts`), `contactEmail: invalid_email`.
  */
 export async function bookRoom(db: Db, principal: Principal, input: BookingInput, now: Date = new Date(), options: { isDemo?: boolean } = {}): Promise<Booking> {
 	const room = await roomOf(db, input.roomId);
 	const scope = { municipalityId: room.municipalityId, instanceId: room.instanceId };
-	if (principal.kind === 'user' && principal.municipalityId !== room.municipalityId) throw new ValidationError([{ field: 'roomId', code: 'other_municipality' }]);
+	if (principal.kind === 'user' && principal.municipalityId !== room.municipalityId) throw new ValidationError([{ field: 'roomId', code: 'ho_other_municipality' }]);
 	authorize(principal, 'hosting:request', scope);
 	const direct = can(principal, 'hosting:manage', scope);
 	const series: Series = { firstDay: input.firstDay, lastDay: input.lastDay || input.firstDay, startTime: input.startTime, endTime: input.endTime, rrule: input.rrule?.trim() || null, exdates: input.exdates ?? [], rdates: input.rdates ?? [] };
@@ -193,7 +193,7 @@ export async function bookRoom(db: Db, principal: Principal, input: BookingInput
 	const title = input.title.trim();
 	if (!title) issues.push({ field: 'title', code: 'required' });
 	else if (title.length > TITLE_MAX || !isStorableText(title)) issues.push({ field: 'title', code: 'too_long', params: { max: TITLE_MAX } });
-	if (input.purpose !== 'external' && input.purpose !== 'internal') issues.push({ field: 'purpose', code: 'unknown_value' });
+	if (input.purpose !== 'external' && input.purpose !== 'internal') issues.push({ field: 'purpose', code: 'ho_unknown_value' });
 	if (input.purpose === 'external' && !input.providerOrganizationId) issues.push({ field: 'providerOrganizationId', code: 'required' });
 	if (input.providerOrganizationId) {
 		const provider = await hostedProvider(db, input.providerOrganizationId);
@@ -202,7 +202,7 @@ export async function bookRoom(db: Db, principal: Principal, input: BookingInput
 	if (input.serviceId) {
 		const offer = await hostedOffer(db, input.serviceId);
 		if (!offer || offer.municipalityId !== room.municipalityId) issues.push({ field: 'serviceId', code: 'not_found' });
-		else if (input.providerOrganizationId && offer.organizationId !== input.providerOrganizationId) issues.push({ field: 'serviceId', code: 'not_of_provider' });
+		else if (input.providerOrganizationId && offer.organizationId !== input.providerOrganizationId) issues.push({ field: 'serviceId', code: 'ho_not_of_provider' });
 	}
 	const contactEmail = (input.contactEmail ?? (principal.kind === 'user' ? principal.email : '')).trim();
 	if (contactEmail && !isEmail(contactEmail)) issues.push({ field: 'contactEmail', code: 'invalid_email' });
@@ -266,12 +266,12 @@ export async function findBooking(db: DbOrTx, id: string): Promise<Booking | nul
  * Approves a request (closures and clashes refused, or skipped and listed with `skipConflicts`)
  * or rejects it with a reason, audited; the provider is told by email in their language.
  * @throws NotFoundError, AccessDeniedError without `hosting:manage` on the room's instance;
- *   ConflictError `already_decided`; ValidationError `reason: required` for a rejection without
+ *   ConflictError `ho_already_decided`; ValidationError `reason: required` for a rejection without
  *   one, and the conflicts of `settleConflicts`.
  */
 export async function decideBooking(db: Db, principal: Principal, id: string, decision: { approve: boolean; reason?: string; skipConflicts?: boolean }, now: Date = new Date()): Promise<Booking> {
 	const { booking, room } = await managed(db, principal, id);
-	if (booking.status !== 'requested') throw new ConflictError('already_decided');
+	if (booking.status !== 'requested') throw new ConflictError('ho_already_decided');
 	const reason = (decision.reason ?? '').trim();
 	if (!decision.approve && !reason) throw new ValidationError([{ field: 'reason', code: 'required' }]);
 	const skipped = decision.approve ? await settleConflicts(db, room, seriesOf(booking), !!decision.skipConflicts, booking.id) : [];
@@ -289,7 +289,7 @@ export async function decideBooking(db: Db, principal: Principal, id: string, de
 			})
 			.where(and(eq(hostingBooking.id, id), eq(hostingBooking.status, 'requested')))
 			.returning();
-		if (!updated) throw new ConflictError('already_decided');
+		if (!updated) throw new ConflictError('ho_already_decided');
 		await recordAudit(tx, { ...auditActor(principal), municipalityId: room.municipalityId, action: decision.approve ? 'approve' : 'reject', entityType: 'hosting_booking', entityId: id, changes: { status: ['requested', updated.status], skippedDates: [[], skipped] } });
 		return publish(tx, principal, room, updated);
 	});
@@ -307,11 +307,11 @@ export async function decideBooking(db: Db, principal: Principal, id: string, de
 
 /**
  * Cancels one date of a series (an EXDATE), audited; the date drops out of the directory.
- * @throws NotFoundError, AccessDeniedError; ValidationError `day: not_in_series`.
+ * @throws NotFoundError, AccessDeniedError; ValidationError `day: ho_not_in_series`.
  */
 export async function cancelOccurrence(db: Db, principal: Principal, id: string, day: string): Promise<Booking> {
 	const { booking, room } = await managed(db, principal, id);
-	if (!seriesDays(seriesOf(booking)).includes(day)) throw new ValidationError([{ field: 'day', code: 'not_in_series', params: { date: day } }]);
+	if (!seriesDays(seriesOf(booking)).includes(day)) throw new ValidationError([{ field: 'day', code: 'ho_not_in_series', params: { date: day } }]);
 	return db.transaction(async (tx) => {
 		const [row] = await tx.update(hostingBooking).set({ exdates: [...booking.exdates, day].sort(), updatedAt: new Date() }).where(eq(hostingBooking.id, id)).returning();
 		await recordAudit(tx, { ...auditActor(principal), municipalityId: room.municipalityId, action: 'cancel_date', entityType: 'hosting_booking', entityId: id, changes: { exdates: [booking.exdates, row.exdates] } });
@@ -324,7 +324,7 @@ export async function cancelOccurrence(db: Db, principal: Principal, id: string,
  * single booking at the new times), `this and later` dates (the series ends the day before and a
  * new one takes over) or `all` dates. The changed dates are checked like a new booking.
  * @returns the booking holding the changed dates.
- * @throws NotFoundError, AccessDeniedError; ValidationError `day: not_in_series`, the series
+ * @throws NotFoundError, AccessDeniedError; ValidationError `day: ho_not_in_series`, the series
  *   checks and conflicts.
  */
 export async function editSeries(
@@ -335,7 +335,7 @@ export async function editSeries(
 	now: Date = new Date()
 ): Promise<Booking> {
 	const { booking, room } = await managed(db, principal, id);
-	if (!seriesDays(seriesOf(booking)).includes(edit.day)) throw new ValidationError([{ field: 'day', code: 'not_in_series', params: { date: edit.day } }]);
+	if (!seriesDays(seriesOf(booking)).includes(edit.day)) throw new ValidationError([{ field: 'day', code: 'ho_not_in_series', params: { date: edit.day } }]);
 	const changed: Series =
 		edit.scope === 'this'
 			? { firstDay: edit.day, lastDay: edit.day, startTime: edit.startTime, endTime: edit.endTime, rrule: null, exdates: [], rdates: [] }

@@ -49,7 +49,7 @@ export interface EventInput {
  * Creates an own event with the room booking for its dates, audited.
  * @throws NotFoundError unknown room; AccessDeniedError without `hosting:manage` on the room's
  *   instance; ValidationError per field and date — the series checks (a course session, an
- *   RDATE, outside the series is `rdates: outside_series` with the date), closures and clashes,
+ *   RDATE, outside the series is `rdates: ho_outside_series` with the date), closures and clashes,
  *   `kind`, `title`, `capacity` (a whole number ≥ 1, or none for an open group), `languages`.
  */
 export async function createEvent(db: Db, principal: Principal, input: EventInput, now: Date = new Date(), options: { isDemo?: boolean } = {}): Promise<HostingEvent> {
@@ -57,7 +57,7 @@ export async function createEvent(db: Db, principal: Principal, input: EventInpu
 	if (!room) throw new NotFoundError('room');
 	authorize(principal, 'hosting:manage', { municipalityId: room.municipalityId, instanceId: room.instanceId });
 	const { issues, skipped } = await checkNewSeries(db, room, input.series, berlinDate(now), !!input.skipConflicts);
-	if (!(EVENT_KINDS as readonly string[]).includes(input.kind)) issues.push({ field: 'kind', code: 'unknown_value', params: { value: input.kind } });
+	if (!(EVENT_KINDS as readonly string[]).includes(input.kind)) issues.push({ field: 'kind', code: 'ho_unknown_value', params: { value: input.kind } });
 	const title = input.title.trim();
 	if (!title) issues.push({ field: 'title', code: 'required' });
 	else if (title.length > TITLE_MAX || !isStorableText(title)) issues.push({ field: 'title', code: 'too_long', params: { max: TITLE_MAX } });
@@ -152,16 +152,16 @@ export function cancellationLink(locale: string, token: string): string {
  * (`status: 'waiting'`, with their place in it) — the page says so. With an email, a
  * confirmation (or waiting-list notice) with the cancellation link goes out in their language.
  * @returns the registration's status, waiting position (1 = next) and the cancellation token.
- * @throws NotFoundError unknown event; ConflictError `registration_closed` (closed, an open
+ * @throws NotFoundError unknown event; ConflictError `ho_registration_closed` (closed, an open
  *   group, or the last session is over); ValidationError `name: required | too_long`,
- *   `language: invalid_language`, `email: invalid_email`, `phone: invalid_phone`.
+ *   `language: invalid_language`, `email: invalid_email`, `phone: ho_invalid_phone`.
  */
 export async function register(db: Db, eventId: string, input: RegistrationInput, now: Date = new Date()): Promise<{ id: string; status: 'confirmed' | 'waiting'; position: number; token: string }> {
 	const found = await findEvent(db, eventId);
 	if (!found) throw new NotFoundError('event');
 	const { event, booking } = found;
 	const days = sessionDays(booking);
-	if (!event.registrationOpen || event.kind === 'open_group' || !days.length || days[days.length - 1] < berlinDate(now)) throw new ConflictError('registration_closed');
+	if (!event.registrationOpen || event.kind === 'open_group' || !days.length || days[days.length - 1] < berlinDate(now)) throw new ConflictError('ho_registration_closed');
 	const issues: FieldIssue[] = [];
 	const name = input.name.trim();
 	if (!name) issues.push({ field: 'name', code: 'required' });
@@ -171,7 +171,7 @@ export async function register(db: Db, eventId: string, input: RegistrationInput
 	const email = input.email.trim();
 	if (email && !isEmail(email)) issues.push({ field: 'email', code: 'invalid_email' });
 	const phone = input.phone.trim();
-	if (phone && !/^\+?[0-9 ()/-]{5,30}$/.test(phone)) issues.push({ field: 'phone', code: 'invalid_phone' });
+	if (phone && !/^\+?[0-9 ()/-]{5,30}$/.test(phone)) issues.push({ field: 'phone', code: 'ho_invalid_phone' });
 	if (issues.length) throw new ValidationError(issues);
 	const token = newToken();
 	const result = await db.transaction(async (tx) => {
@@ -249,7 +249,7 @@ async function managedEvent(db: DbOrTx, principal: Principal, id: string): Promi
 /**
  * Changes the capacity and whether registration is open, audited; more places move people up
  * from the waiting list (and tell them).
- * @throws NotFoundError, AccessDeniedError; ValidationError `capacity: below_registered` (with
+ * @throws NotFoundError, AccessDeniedError; ValidationError `capacity: ho_below_registered` (with
  *   the number already registered) or `out_of_range`.
  */
 export async function updateRegistration(db: Db, principal: Principal, id: string, input: { capacity: number | null; registrationOpen: boolean }): Promise<HostingEvent> {
@@ -258,7 +258,7 @@ export async function updateRegistration(db: Db, principal: Principal, id: strin
 	const result = await db.transaction(async (tx) => {
 		await tx.execute(sql`select id from hosting_event where id = ${event.id} for update`);
 		const { confirmed } = await placeCounts(tx, event.id);
-		if (input.capacity !== null && input.capacity < confirmed) throw new ValidationError([{ field: 'capacity', code: 'below_registered', params: { count: confirmed, capacity: input.capacity } }]);
+		if (input.capacity !== null && input.capacity < confirmed) throw new ValidationError([{ field: 'capacity', code: 'ho_below_registered', params: { count: confirmed, capacity: input.capacity } }]);
 		const [row] = await tx.update(hostingEvent).set({ capacity: input.capacity, registrationOpen: input.registrationOpen }).where(eq(hostingEvent.id, id)).returning();
 		await recordAudit(tx, { ...auditActor(principal), municipalityId: event.municipalityId, action: 'update', entityType: 'hosting_event', entityId: id, changes: diffRecords({ capacity: event.capacity, registrationOpen: event.registrationOpen }, input) });
 		return { row, mails: await promote(tx, row, booking) };
@@ -279,13 +279,13 @@ export async function listRegistrations(db: DbOrTx, principal: Principal, id: st
 /**
  * Takes attendance of one session: a count, or — where the event takes names — the confirmed
  * registrations present (the count is then theirs). Taking it again replaces it. Audited.
- * @throws NotFoundError, AccessDeniedError; ValidationError `day: not_in_series` (with the
+ * @throws NotFoundError, AccessDeniedError; ValidationError `day: ho_not_in_series` (with the
  *   date), `count: out_of_range`, `registrationIds: not_found`.
  */
 export async function recordAttendance(db: Db, principal: Principal, id: string, input: { day: string; count: number | null; registrationIds: string[] }): Promise<{ count: number }> {
 	const { event, booking } = await managedEvent(db, principal, id);
 	const issues: FieldIssue[] = [];
-	if (!sessionDays(booking).includes(input.day)) issues.push({ field: 'day', code: 'not_in_series', params: { date: input.day } });
+	if (!sessionDays(booking).includes(input.day)) issues.push({ field: 'day', code: 'ho_not_in_series', params: { date: input.day } });
 	let ids: string[] = [];
 	let n = input.count ?? 0;
 	if (event.attendanceByName) {
@@ -339,4 +339,9 @@ export async function eraseParticipants(db: Db, now: Date): Promise<{ events: nu
 		events++;
 	}
 	return { events, registrations };
+}
+
+/** The own events of a municipality, newest first (callers show those the reader may manage). */
+export function listEvents(db: DbOrTx, municipalityId: string): Promise<HostingEvent[]> {
+	return db.select().from(hostingEvent).where(eq(hostingEvent.municipalityId, municipalityId)).orderBy(sql`${hostingEvent.createdAt} desc`);
 }

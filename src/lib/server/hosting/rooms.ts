@@ -37,18 +37,18 @@ async function checkRoom(db: DbOrTx, municipalityId: string, input: RoomInput): 
 	if (!name) issues.push({ field: 'name', code: 'required' });
 	else if (name.length > 120 || !isStorableText(name)) issues.push({ field: 'name', code: 'too_long', params: { max: 120 } });
 	if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 10_000) issues.push({ field: 'capacity', code: 'out_of_range', params: { min: 1, max: 10_000 } });
-	for (const a of input.accessibility) if (!(ROOM_ACCESSIBILITY as readonly string[]).includes(a)) issues.push({ field: 'accessibility', code: 'unknown_value', params: { value: a } });
-	for (const e of input.equipment) if (!(ROOM_EQUIPMENT as readonly string[]).includes(e)) issues.push({ field: 'equipment', code: 'unknown_value', params: { value: e } });
+	for (const a of input.accessibility) if (!(ROOM_ACCESSIBILITY as readonly string[]).includes(a)) issues.push({ field: 'accessibility', code: 'ho_unknown_value', params: { value: a } });
+	for (const e of input.equipment) if (!(ROOM_EQUIPMENT as readonly string[]).includes(e)) issues.push({ field: 'equipment', code: 'ho_unknown_value', params: { value: e } });
 	input.bookableHours.forEach((h, i) => {
 		const opens = minutesOf(h.opens);
 		const closes = minutesOf(h.closes);
-		if (!Number.isInteger(h.day) || h.day < 1 || h.day > 7 || opens === null || closes === null || closes <= opens) issues.push({ field: `bookableHours.${i}`, code: 'invalid_slot' });
+		if (!Number.isInteger(h.day) || h.day < 1 || h.day > 7 || opens === null || closes === null || closes <= opens) issues.push({ field: `bookableHours.${i}`, code: 'ho_invalid_slot' });
 	});
 	input.closures.forEach((c, i) => {
-		if (!isIsoDate(c.from) || !isIsoDate(c.to) || c.to < c.from) issues.push({ field: `closures.${i}`, code: 'invalid_range', params: { from: c.from, to: c.to } });
+		if (!isIsoDate(c.from) || !isIsoDate(c.to) || c.to < c.from) issues.push({ field: `closures.${i}`, code: 'ho_invalid_range', params: { from: c.from, to: c.to } });
 	});
 	if (!Number.isInteger(input.maxAdvanceDays) || input.maxAdvanceDays < 1 || input.maxAdvanceDays > 1100) issues.push({ field: 'maxAdvanceDays', code: 'out_of_range', params: { min: 1, max: 1100 } });
-	if (input.listing !== 'public' && input.listing !== 'internal') issues.push({ field: 'listing', code: 'unknown_value', params: { value: String(input.listing) } });
+	if (input.listing !== 'public' && input.listing !== 'internal') issues.push({ field: 'listing', code: 'ho_unknown_value', params: { value: String(input.listing) } });
 	if (input.locationId !== null) {
 		const place = await hostingPlace(db, input.locationId);
 		if (!place || place.municipalityId !== municipalityId) issues.push({ field: 'locationId', code: 'not_found' });
