@@ -24,6 +24,7 @@ import { bookRoom, cancelOccurrence, decideBooking, editSeries, type BookingInpu
 import { calendarWeek, eventFeed, instanceFeed, roomFeed } from '../../src/lib/server/hosting/calendar';
 import { attendanceOf, cancelByToken, createEvent, eraseParticipants, listRegistrations, placeCounts, recordAttendance, register, updateRegistration, type EventInput } from '../../src/lib/server/hosting/events';
 import { saveRoom, type RoomInput } from '../../src/lib/server/hosting/rooms';
+import { seriesDays, seriesDaysByLibrary } from '../../src/lib/server/hosting/model';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
 import { buildWorld, type World } from '../helpers/world';
@@ -316,5 +317,19 @@ describe(`hosting (${DB_KIND})`, () => {
 		]);
 		expect((await attendanceOf(h.db, eventId)).map((a) => a.count)).toEqual([2, 1]);
 		await expect(cancelByToken(h.db, firstToken)).rejects.toThrow();
+	});
+});
+
+describe('series days', () => {
+	it.each([
+		['FREQ=WEEKLY', '2026-03-04', '2026-12-31'],
+		['FREQ=WEEKLY;BYDAY=MO,TH', '2026-03-04', '2027-02-28'],
+		['FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU', '2026-03-05', '2026-11-30'],
+		['FREQ=WEEKLY;INTERVAL=3', '2026-01-01', '2026-12-31'],
+		['FREQ=MONTHLY;BYDAY=1MO', '2026-01-01', '2026-12-31']
+	])('%s from %s to %s: the fast weekly path gives the rrule library\'s days, in any window', (rrule, firstDay, lastDay) => {
+		const s = { firstDay, lastDay, startTime: '10:00', endTime: '11:00', rrule, exdates: ['2026-06-01'], rdates: [] };
+		expect(seriesDays(s)).toEqual(seriesDaysByLibrary(s));
+		expect(seriesDays(s, '2026-06-10', '2026-07-20')).toEqual(seriesDaysByLibrary(s).filter((d) => d >= '2026-06-10' && d <= '2026-07-20'));
 	});
 });
