@@ -48,8 +48,20 @@ export interface Occurrence {
 	end: Date;
 }
 
-/** The UTC instant of a Berlin day and wall-clock time `HH:MM` (Ehrenamt's, shared). */
-export const berlinAt = berlinInstant;
+/** Instants already placed, by day and time (the calendar places the same few thousand per week). */
+const PLACED = new Map<string, Date>();
+
+/** The UTC instant of a Berlin day and wall-clock time `HH:MM` (Ehrenamt's `berlinInstant`, remembered). */
+export function berlinAt(day: string, hhmm: string): Date {
+	const key = `${day}T${hhmm}`;
+	let at = PLACED.get(key);
+	if (!at) {
+		if (PLACED.size > 50_000) PLACED.clear();
+		at = berlinInstant(day, hhmm);
+		PLACED.set(key, at);
+	}
+	return new Date(at);
+}
 
 export { addDays };
 

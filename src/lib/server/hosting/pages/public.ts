@@ -18,19 +18,35 @@ import { cancelByToken, findEvent, placeCounts, register, sessionDays } from '..
 import { addDays, berlinAt, mondayOf } from '../model';
 import { findRoom } from '../rooms';
 
+/** Formatters by locale and kind: making one costs more than formatting a thousand dates. */
+const FORMATS = new Map<string, Intl.DateTimeFormat>();
+function format(locale: string, kind: 'day' | 'time'): Intl.DateTimeFormat {
+	const key = `${locale}:${kind}`;
+	let f = FORMATS.get(key);
+	if (!f) {
+		f = new Intl.DateTimeFormat(locale, kind === 'day' ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Berlin' } : { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' });
+		FORMATS.set(key, f);
+	}
+	return f;
+}
+
 /** A day heading in the reader's language, e.g. "Montag, 9. März 2026". */
 function dayLabel(day: string, locale: string): string {
-	return new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Berlin' }).format(berlinAt(day, '12:00'));
+	return format(locale, 'day').format(berlinAt(day, '12:00'));
 }
 
 /** A Berlin wall-clock time in the reader's language. */
 function timeLabel(at: Date, locale: string): string {
-	return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' }).format(at);
+	return format(locale, 'time').format(at);
 }
+
+/** Sessions a day shows in the week view; the day's own view shows all (page weight on phones). */
+const PER_DAY = 40;
 
 /**
  * The weekly plan of a municipality. Query: `week` (any day of it; default this week),
- * `instance`, `space`, `language`, `free`.
+ * `instance`, `space`, `language`, `free`, and `day` (one day of the week with all its sessions;
+ * the week view shows the first `PER_DAY` of each day and links to the day).
  * @throws NotFoundError for an unknown municipality.
  */
 export async function calendarPage(db: DbOrTx, municipalitySlug: string, query: URLSearchParams, locale: string, now: Date = new Date()) {
@@ -45,32 +61,40 @@ export async function calendarPage(db: DbOrTx, municipalitySlug: string, query: 
 	const filter: CalendarFilter = { language: language || undefined, freeOnly: query.get('free') === '1' };
 	const entries = await calendarWeek(db, { municipalityId: municipality.id, instanceId: instanceId || undefined, socialSpaceId: spaceId || undefined }, weekStart, filter);
 	const names = new Map(live.map((i) => [i.id, i.name]));
-	const days = Array.from({ length: 7 }, (_, i) => addDays(weekStart, i)).map((day) => ({
-		day,
-		label: dayLabel(day, locale),
-		entries: entries
-			.filter((e) => e.day === day)
-			.map((e) => ({
-				key: `${e.eventId ?? e.serviceId ?? e.title}-${e.day}-${e.start.getTime()}`,
-				time: `${timeLabel(e.start, locale)}–${timeLabel(e.end, locale)}`,
-				title: e.title,
-				href: e.eventId ? `/${locale}/m/${municipality.slug}/events/${e.eventId}` : e.serviceId ? `/${locale}/m/${municipality.slug}/o/${e.serviceId}` : null,
-				kind: e.kind ? msg(`ho_kind_${e.kind}`) : msg('ho_kind_hosted'),
-				place: `${names.get(e.instanceId) ?? ''} · ${e.roomName}`,
-				languages: e.languages.map((l) => LANGUAGE_NAMES[l as keyof typeof LANGUAGE_NAMES] ?? l).join(', '),
-				free: e.free
-			}))
-	}));
-	const keep = (week: string) => {
+	const onlyDay = query.get('day') ?? '';
+	const showDay = isIsoDate(onlyDay) && onlyDay >= weekStart && onlyDay <= addDays(weekStart, 6) ? onlyDay : '';
+	const days = Array.from({ length: 7 }, (_, i) => addDays(weekStart, i)).filter((day) => !showDay || day === showDay).map((day) => {
+		const all = entries.filter((e) => e.day === day);
+		const shown = showDay ? all : all.slice(0, PER_DAY);
+		return {
+			day,
+			label: dayLabel(day, locale),
+			total: all.length,
+			more: shown.length < all.length ? `${keep(weekStart)}&day=${day}` : null,
+			entries: shown
+				.map((e) => ({
+					key: `${e.eventId ?? e.serviceId ?? e.title}-${e.day}-${e.start.getTime()}`,
+					time: `${timeLabel(e.start, locale)}–${timeLabel(e.end, locale)}`,
+					title: e.title,
+					href: e.eventId ? `/${locale}/m/${municipality.slug}/events/${e.eventId}` : e.serviceId ? `/${locale}/m/${municipality.slug}/o/${e.serviceId}` : null,
+					kind: e.kind ? msg(`ho_kind_${e.kind}`) : msg('ho_kind_hosted'),
+					place: `${names.get(e.instanceId) ?? ''} · ${e.roomName}`,
+					languages: e.languages.map((l) => LANGUAGE_NAMES[l as keyof typeof LANGUAGE_NAMES] ?? l).join(', '),
+					free: e.free
+				}))
+		};
+	});
+	function keep(week: string): string {
 		const p = new URLSearchParams({ week });
 		if (instanceId) p.set('instance', instanceId);
 		if (spaceId) p.set('space', spaceId);
 		if (language) p.set('language', language);
 		if (filter.freeOnly) p.set('free', '1');
 		return `?${p}`;
-	};
+	}
 	return {
 		municipality: { slug: municipality.slug, name: municipality.name },
+		weekView: showDay ? keep(weekStart) : null,
 		weekLabel: msg('ho_week_of', { from: dayLabel(weekStart, locale), to: dayLabel(addDays(weekStart, 6), locale) }),
 		previous: keep(addDays(weekStart, -7)),
 		next: keep(addDays(weekStart, 7)),

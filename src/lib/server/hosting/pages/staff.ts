@@ -12,6 +12,7 @@ import { formText } from '../../core/form';
 import { parseInteger } from '../../core/validation';
 import type { Db, DbOrTx } from '../../db/client';
 import { hostableOffers, hostedOffer } from '../../directory/hosting-reads';
+import { listInstances } from '../../instances/service';
 import { bookRoom, decideBooking, listBookings } from '../bookings';
 import { attendanceOf, findEvent, listEvents, listRegistrations, placeCounts, recordAttendance, sessionDays, updateRegistration } from '../events';
 import { weekdayOf } from '../model';
@@ -21,7 +22,8 @@ const BYDAY = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 
 /** The overview: rooms, the request form, open requests (for those who decide), bookings and events. */
 export async function hostingHome(db: DbOrTx, p: UserPrincipal, locale: string) {
-	const rooms = await listRooms(db, p, p.municipalityId);
+	const [rooms, instances] = await Promise.all([listRooms(db, p, p.municipalityId), listInstances(db, p.municipalityId)]);
+	const instanceName = new Map(instances.map((i) => [i.id, i.name]));
 	const internal = can(p, 'hosting:see_internal', { municipalityId: p.municipalityId });
 	const bookings = internal ? await listBookings(db, p, p.municipalityId, { status: ['requested', 'approved'] }) : [];
 	const roomName = new Map(rooms.map((r) => [r.id, r.name]));
@@ -39,7 +41,7 @@ export async function hostingHome(db: DbOrTx, p: UserPrincipal, locale: string) 
 	});
 	return {
 		base: `/${locale}/staff/hosting`,
-		rooms: rooms.map((r) => ({ value: r.id, label: r.name, capacity: r.capacity, listing: msg(`ho_listing_${r.listing}`), feed: internal ? `/api/hosting/rooms/${r.id}.ics` : null })),
+		rooms: rooms.map((r) => ({ value: r.id, label: `${instanceName.get(r.instanceId) ?? ''}: ${r.name}`, capacity: r.capacity, listing: msg(`ho_listing_${r.listing}`), feed: internal ? `/api/hosting/rooms/${r.id}.ics` : null })),
 		offers: (await hostableOffers(db, p.municipalityId)).map((o) => ({ value: o.value, label: o.label })),
 		requests: bookings.filter((b) => b.status === 'requested' && manages(b.roomId)).map(describe),
 		approved: bookings.filter((b) => b.status === 'approved' && b.purpose !== 'event').map(describe),
