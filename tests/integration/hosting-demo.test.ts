@@ -13,6 +13,7 @@ import { loadDemo } from '../../src/lib/server/demo/load';
 import { findMunicipality } from '../../src/lib/server/geography/service';
 import { listBookings } from '../../src/lib/server/hosting/bookings';
 import { listEvents, placeCounts } from '../../src/lib/server/hosting/events';
+import { calendarWeek } from '../../src/lib/server/hosting/calendar';
 import { listRooms } from '../../src/lib/server/hosting/rooms';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 
@@ -47,6 +48,16 @@ describe(`hosting demo on ${DB_KIND}`, () => {
 		]);
 		const course = events.find((e) => e.kind === 'course')!;
 		expect(await placeCounts(h.db, course.id)).toEqual({ confirmed: 12, waiting: 2 });
+	});
+
+	it('shows next week\'s sessions on the public weekly plan', async () => {
+		const d = (await findMunicipality(h.db, 'duesseldorf'))!;
+		const day = new Date(Date.now() + 7 * 86_400_000);
+		const monday = new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+		const titles = (await calendarWeek(h.db, { municipalityId: d.id }, monday)).map((e) => e.title);
+		expect(titles.some((t) => t.startsWith('Deutschkurs A1'))).toBe(true);
+		expect(titles.some((t) => t.startsWith('Sprachcafé'))).toBe(true);
+		expect(titles.some((t) => t.startsWith('Sprechstunde Jobcenter'))).toBe(true);
 	});
 
 	it('adds nothing when loaded again', async () => {

@@ -94,6 +94,7 @@ export async function calendarPage(db: DbOrTx, municipalitySlug: string, query: 
 	}
 	return {
 		municipality: { slug: municipality.slug, name: municipality.name },
+		weekStart,
 		weekView: showDay ? keep(weekStart) : null,
 		weekLabel: msg('ho_week_of', { from: dayLabel(weekStart, locale), to: dayLabel(addDays(weekStart, 6), locale) }),
 		previous: keep(addDays(weekStart, -7)),
