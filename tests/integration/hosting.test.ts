@@ -10,6 +10,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/lib/server/access';
@@ -21,8 +23,8 @@ import { getServiceHsds, parseHsdsQuery } from '../../src/lib/server/directory/h
 import { location } from '../../src/lib/server/directory/schema';
 import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
 import { bookRoom, cancelOccurrence, decideBooking, editSeries, type BookingInput } from '../../src/lib/server/hosting/bookings';
-import { calendarWeek, eventFeed, instanceFeed, roomFeed } from '../../src/lib/server/hosting/calendar';
-import { attendanceOf, cancelByToken, createEvent, eraseParticipants, listRegistrations, placeCounts, recordAttendance, register, updateRegistration, type EventInput } from '../../src/lib/server/hosting/events';
+import { calendarWeek, eventFeed, eventJsonLd, instanceFeed, roomFeed } from '../../src/lib/server/hosting/calendar';
+import { attendanceOf, cancelByToken, createEvent, findEvent, eraseParticipants, listRegistrations, placeCounts, recordAttendance, register, updateRegistration, type EventInput } from '../../src/lib/server/hosting/events';
 import { saveRoom, type RoomInput } from '../../src/lib/server/hosting/rooms';
 import { seriesDays, seriesDaysByLibrary } from '../../src/lib/server/hosting/model';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
@@ -299,6 +301,33 @@ describe(`hosting (${DB_KIND})`, () => {
 		expect(inst.some((e) => e.summary === 'Teamsitzung')).toBe(false);
 		await expect(roomFeed(h.db, w.who.partner, roomId, NOW)).rejects.toBeInstanceOf(AccessDeniedError);
 		expect(events((await roomFeed(h.db, w.who.staffA, roomId, NOW))!).some((e) => e.summary === 'Teamsitzung')).toBe(true);
+	});
+
+	it('describes the course as schema.org Event JSON-LD that a JSON Schema validator accepts', async () => {
+		const ajv = new Ajv({ strict: false });
+		addFormats(ajv);
+		const event = { type: 'object', required: ['@type', 'name', 'startDate', 'endDate'], properties: { '@type': { const: 'Event' }, name: { type: 'string', minLength: 1 }, startDate: { type: 'string', format: 'date-time' }, endDate: { type: 'string', format: 'date-time' } } };
+		const schema = {
+			...event,
+			required: [...event.required, '@context', 'location', 'eventStatus', 'eventAttendanceMode', 'subEvent'],
+			properties: {
+				...event.properties,
+				'@context': { const: 'https://schema.org' },
+				eventStatus: { enum: ['https://schema.org/EventScheduled', 'https://schema.org/EventCancelled'] },
+				eventAttendanceMode: { const: 'https://schema.org/OfflineEventAttendanceMode' },
+				location: { type: 'object', required: ['@type', 'name'], properties: { '@type': { const: 'Place' } } },
+				inLanguage: { type: 'array', items: { type: 'string' } },
+				isAccessibleForFree: { type: 'boolean' },
+				maximumAttendeeCapacity: { type: 'integer', minimum: 1 },
+				remainingAttendeeCapacity: { type: 'integer', minimum: 0 },
+				subEvent: { type: 'array', minItems: 1, items: event }
+			}
+		};
+		const found = (await findEvent(h.db, eventId))!;
+		const ld = JSON.parse(JSON.stringify(eventJsonLd({ event: found.event, booking: found.booking, roomName: 'Gruppenraum 1', confirmed: 2, url: 'https://example.org/e', organizer: 'Köln' })));
+		expect(ajv.validate(schema, ld), JSON.stringify(ajv.errors)).toBe(true);
+		expect(ld.subEvent).toHaveLength(10);
+		expect(ld.remainingAttendeeCapacity).toBe(0);
 	});
 
 	it('with ANLAUFSTELLE_NOW past the period, participants’ data is gone and the counts remain', async () => {

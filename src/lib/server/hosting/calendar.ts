@@ -159,3 +159,39 @@ export async function roomFeed(db: DbOrTx, principal: Principal, roomId: string,
 	const bookings = await db.select().from(hostingBooking).where(and(eq(hostingBooking.roomId, roomId), eq(hostingBooking.status, 'approved'), lte(hostingBooking.firstDay, to), gte(hostingBooking.lastDay, from)));
 	return feedOf(room.name, bookings.flatMap((b) => occurrences(b as Series, from, to).map((o) => ({ key: b.id, ...o, title: b.title, location: room.name }))), now);
 }
+
+/**
+ * An own event as schema.org `Event` JSON-LD (https://schema.org/Event): name, description, the
+ * first start and last end, status, offline attendance, languages, free of charge, capacity and
+ * places left, the room as `Place`, the municipality as organizer, and each session of a course
+ * or group as a `subEvent`.
+ */
+export function eventJsonLd(input: {
+	event: { title: string; description: string; kind: string; languages: string[]; free: boolean; capacity: number | null };
+	booking: Series & { status: string };
+	roomName: string;
+	confirmed: number;
+	url: string;
+	organizer: string;
+}): Record<string, unknown> {
+	const { event, booking } = input;
+	const sessions = occurrences(booking);
+	return {
+		'@context': 'https://schema.org',
+		'@type': 'Event',
+		name: event.title,
+		description: event.description || undefined,
+		url: input.url,
+		startDate: sessions[0]?.start.toISOString(),
+		endDate: sessions.at(-1)?.end.toISOString(),
+		eventStatus: booking.status === 'cancelled' ? 'https://schema.org/EventCancelled' : 'https://schema.org/EventScheduled',
+		eventAttendanceMode: 'https://schema.org/OfflineEventAttendanceMode',
+		inLanguage: event.languages,
+		isAccessibleForFree: event.free,
+		maximumAttendeeCapacity: event.capacity ?? undefined,
+		remainingAttendeeCapacity: event.capacity === null ? undefined : Math.max(0, event.capacity - input.confirmed),
+		location: { '@type': 'Place', name: input.roomName },
+		organizer: { '@type': 'Organization', name: input.organizer },
+		subEvent: event.kind === 'single' ? undefined : sessions.map((s) => ({ '@type': 'Event', name: event.title, startDate: s.start.toISOString(), endDate: s.end.toISOString() }))
+	};
+}

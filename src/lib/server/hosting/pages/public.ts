@@ -13,7 +13,7 @@ import { isIsoDate } from '../../core/validation';
 import type { Db, DbOrTx } from '../../db/client';
 import { listSocialSpaces, requireMunicipality } from '../../geography/service';
 import { listInstances } from '../../instances/service';
-import { calendarWeek, type CalendarFilter } from '../calendar';
+import { calendarWeek, eventJsonLd, type CalendarFilter } from '../calendar';
 import { cancelByToken, findEvent, placeCounts, register, sessionDays } from '../events';
 import { addDays, berlinAt, mondayOf } from '../model';
 import { findRoom } from '../rooms';
@@ -125,24 +125,7 @@ export async function eventPage(db: DbOrTx, municipalitySlug: string, id: string
 	const today = berlinDate(now);
 	const url = `${origin}/${locale}/m/${municipality.slug}/events/${event.id}`;
 	const sessions = days.map((d) => ({ day: d, start: berlinAt(d, booking.startTime), end: berlinAt(d, booking.endTime) }));
-	const jsonLd = {
-		'@context': 'https://schema.org',
-		'@type': 'Event',
-		name: event.title,
-		description: event.description || undefined,
-		url,
-		startDate: sessions[0]?.start.toISOString(),
-		endDate: sessions.at(-1)?.end.toISOString(),
-		eventStatus: booking.status === 'cancelled' ? 'https://schema.org/EventCancelled' : 'https://schema.org/EventScheduled',
-		eventAttendanceMode: 'https://schema.org/OfflineEventAttendanceMode',
-		inLanguage: event.languages,
-		isAccessibleForFree: event.free,
-		maximumAttendeeCapacity: event.capacity ?? undefined,
-		remainingAttendeeCapacity: event.capacity === null ? undefined : Math.max(0, event.capacity - counts.confirmed),
-		location: { '@type': 'Place', name: room?.name ?? '' },
-		organizer: { '@type': 'Organization', name: municipality.name },
-		subEvent: event.kind === 'single' ? undefined : sessions.map((s) => ({ '@type': 'Event', name: event.title, startDate: s.start.toISOString(), endDate: s.end.toISOString() }))
-	};
+	const jsonLd = eventJsonLd({ event, booking, roomName: room?.name ?? '', confirmed: counts.confirmed, url, organizer: municipality.name });
 	const open = event.registrationOpen && event.kind !== 'open_group' && (days.at(-1) ?? '') >= today;
 	return {
 		municipality: { slug: municipality.slug, name: municipality.name },
