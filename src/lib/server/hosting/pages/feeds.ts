@@ -28,8 +28,8 @@ export async function eventFeedResponse(db: DbOrTx, id: string): Promise<Respons
 }
 
 /** A room's internal feed. @throws NotFoundError; AccessDeniedError without `hosting:see_internal`. */
-export async function roomFeedResponse(db: DbOrTx, principal: Principal | null, id: string): Promise<Response> {
-	const text = isUuid(id) ? await roomFeed(db, principal as Principal, id) : null;
+export async function roomFeedResponse(db: DbOrTx, principal: Principal, id: string): Promise<Response> {
+	const text = isUuid(id) ? await roomFeed(db, principal, id) : null;
 	if (text === null) throw new NotFoundError('room');
 	return ics(text, 'private, no-store');
 }

@@ -41,7 +41,7 @@ export async function hostingHome(db: DbOrTx, p: UserPrincipal, locale: string) 
 	});
 	return {
 		base: `/${locale}/staff/hosting`,
-		rooms: rooms.map((r) => ({ value: r.id, label: `${instanceName.get(r.instanceId) ?? ''}: ${r.name}`, capacity: r.capacity, listing: msg(`ho_listing_${r.listing}`), feed: internal ? `/api/hosting/rooms/${r.id}.ics` : null })),
+		rooms: rooms.map((r) => ({ value: r.id, label: `${instanceName.get(r.instanceId) ?? ''}: ${r.name}`, capacity: r.capacity, listing: msg(`ho_listing_${r.listing}`), feed: internal ? `/${locale}/staff/hosting/rooms/${r.id}.ics` : null })),
 		offers: (await hostableOffers(db, p.municipalityId)).map((o) => ({ value: o.value, label: o.label })),
 		requests: bookings.filter((b) => b.status === 'requested' && manages(b.roomId)).map(describe),
 		approved: bookings.filter((b) => b.status === 'approved' && b.purpose !== 'event').map(describe),
