@@ -217,6 +217,8 @@ describe(`hosting (${DB_KIND})`, () => {
 
 	it('edits this date, this and later ones, or all', async () => {
 		const own = await bookRoom(h.db, w.who.staffA, request(roomId, { title: 'Teamsitzung', purpose: 'internal', providerOrganizationId: null, serviceId: null, rrule: 'FREQ=WEEKLY;BYDAY=WE', firstDay: '2026-03-04', lastDay: '2026-04-29', startTime: '14:00', endTime: '15:00' }), NOW);
+		expect(await issuesOf(editSeries(h.db, w.who.staffA, own.id, { scope: 'next' as 'this', day: '2026-03-11', startTime: '15:00', endTime: '16:00' }, NOW))).toEqual([{ field: 'scope', code: 'ho_unknown_value' }]);
+		expect(await issuesOf(editSeries(h.db, w.who.staffA, own.id, { scope: 'this', day: '2026-03-11', startTime: '21:00', endTime: '22:00' }, NOW))).toEqual([{ field: 'startTime', code: 'ho_outside_hours', params: { date: '2026-03-11', start: '21:00', end: '22:00' } }]);
 		const one = await editSeries(h.db, w.who.staffA, own.id, { scope: 'this', day: '2026-03-11', startTime: '15:00', endTime: '16:00' }, NOW);
 		expect([one.firstDay, one.lastDay, one.startTime, one.rrule]).toEqual(['2026-03-11', '2026-03-11', '15:00', null]);
 		const later = await editSeries(h.db, w.who.staffA, own.id, { scope: 'future', day: '2026-04-01', startTime: '16:00', endTime: '17:00' }, NOW);

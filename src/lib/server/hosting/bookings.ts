@@ -21,6 +21,7 @@ import {
 	addDays,
 	clashingDays,
 	closureOn,
+	EDIT_SCOPES,
 	isRrule,
 	MAX_OCCURRENCES,
 	MAX_SERIES_DAYS,
@@ -324,7 +325,8 @@ export async function cancelOccurrence(db: Db, principal: Principal, id: string,
  * single booking at the new times), `this and later` dates (the series ends the day before and a
  * new one takes over) or `all` dates. The changed dates are checked like a new booking.
  * @returns the booking holding the changed dates.
- * @throws NotFoundError, AccessDeniedError; ValidationError `day: ho_not_in_series`, the series
+ * @throws NotFoundError, AccessDeniedError; ValidationError `scope: ho_unknown_value`,
+ *   `day: ho_not_in_series`, the series
  *   checks and conflicts.
  */
 export async function editSeries(
@@ -335,6 +337,7 @@ export async function editSeries(
 	now: Date = new Date()
 ): Promise<Booking> {
 	const { booking, room } = await managed(db, principal, id);
+	if (!(EDIT_SCOPES as readonly string[]).includes(edit.scope)) throw new ValidationError([{ field: 'scope', code: 'ho_unknown_value' }]);
 	if (!seriesDays(seriesOf(booking)).includes(edit.day)) throw new ValidationError([{ field: 'day', code: 'ho_not_in_series', params: { date: edit.day } }]);
 	const changed: Series =
 		edit.scope === 'this'
