@@ -74,12 +74,13 @@ export async function calendarPage(db: DbOrTx, municipalitySlug: string, query: 
 			entries: shown
 				.map((e) => ({
 					key: `${e.eventId ?? e.serviceId ?? e.title}-${e.day}-${e.start.getTime()}`,
-					time: `${timeLabel(e.start, locale)}–${timeLabel(e.end, locale)}`,
+					start: timeLabel(e.start, locale),
+					end: timeLabel(e.end, locale),
 					title: e.title,
 					href: e.eventId ? `/${locale}/m/${municipality.slug}/events/${e.eventId}` : e.serviceId ? `/${locale}/m/${municipality.slug}/o/${e.serviceId}` : null,
 					kind: e.kind ? msg(`ho_kind_${e.kind}`) : msg('ho_kind_hosted'),
 					place: `${names.get(e.instanceId) ?? ''} · ${e.roomName}`,
-					languages: e.languages.map((l) => LANGUAGE_NAMES[l as keyof typeof LANGUAGE_NAMES] ?? l).join(', '),
+					languages: e.languages.map((l) => ({ tag: l, name: LANGUAGE_NAMES[l as keyof typeof LANGUAGE_NAMES] ?? l })),
 					free: e.free
 				}))
 		};
