@@ -35,6 +35,12 @@
  *    the demo directory, overall, per language and per kind, and the misses
  *    (`bench/relevance.ts`, its own in-memory PGlite). Skipped with BENCH_NO_RELEVANCE.
  *
+ * 10. Hosting (issue 15), on a database of its own (`bench/hosting.ts`): the public weekly plan
+ *    of a municipality with 2,000 series (about 104,000 occurrences a year) — server time p50/p95,
+ *    and on PGlite the page from the built server with its gzip weight (budget 30 KB) — and the
+ *    clash check of a weekly series over a year in a room with 500 bookings. Skipped with
+ *    BENCH_NO_HOSTING.
+ *
  * Results are printed and written to bench/results/<date>.json. Loopback only.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -214,6 +220,28 @@ function benchCoverage(kind, env) {
 	return JSON.parse(readFileSync(out, 'utf8'));
 }
 
+/**
+ * Hosting (issue 15, `bench/hosting.ts`) on a database of its own: the weekly plan of a
+ * municipality with 2,000 series (server time, and on PGlite the page from the built server:
+ * round trips and gzip weight, budget 30 KB) and the clash check of a weekly series over a
+ * year in a room with 500 bookings. Skipped with BENCH_NO_HOSTING.
+ */
+function benchHosting(kind, env) {
+	if (process.env.BENCH_NO_HOSTING) return { skipped: 'BENCH_NO_HOSTING' };
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-bench-hosting-'));
+	const own = { ...env, DATA_DIR: dir };
+	if (kind === 'postgres') {
+		spawnSync('createdb', ['anl_bench_hosting'], { stdio: 'inherit' });
+		const url = new URL(env.DATABASE_URL);
+		url.pathname = '/anl_bench_hosting';
+		own.DATABASE_URL = url.toString();
+	}
+	const out = path.join(dir, 'hosting.json');
+	const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/hosting.ts', '--http', '--out', out], { env: { ...process.env, ...own }, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error('hosting benchmark failed');
+	return JSON.parse(readFileSync(out, 'utf8'));
+}
+
 /** Search relevance on a fresh in-memory PGlite with the demo, in a separate process. */
 function benchRelevance() {
 	if (process.env.BENCH_NO_RELEVANCE) return { skipped: 'BENCH_NO_RELEVANCE' };
@@ -295,7 +323,7 @@ async function hsdsThroughput(port) {
 async function benchDatabase(kind, env) {
 	console.log(`\n## ${kind}`);
 	prepare(env);
-	const result = { search: benchSearch(env), casework: benchCasework(env), steering: benchSteering(env), coverage: benchCoverage(kind, env) };
+	const result = { search: benchSearch(env), casework: benchCasework(env), steering: benchSteering(env), coverage: benchCoverage(kind, env), hosting: benchHosting(kind, env) };
 	if (kind === 'pglite') {
 		const starts = [];
 		for (let i = 0; i < 3; i++) {

@@ -28,6 +28,7 @@ const MODULES = ['geography', 'instances', 'accounts', 'directory', 'casework', 
 const MESSAGE_USERS: Record<string, string> = {
 	'directory/hsds/taxonomy.ts': 'the HSDS API serves the taxonomy terms in the requested language',
 	'directory/search-index.ts': 'offers are found by the translated names of their topics',
+	'hosting/mail.ts': 'booking decisions, waiting-list promotions after a cancellation link and reminders reach people who have no page open, in their language',
 	'networks/mails.ts': 'invitations and the digest job mail each recipient in their language; the job has no page',
 	'volunteering/mail.ts': 'jobs outside any request (reminders, cancellations, retention notices) write to each volunteer in the language they chose'
 };

@@ -67,6 +67,14 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/no-access': { path: () => '/de/no-access', open: EVERYONE, ok: [403] },
 	'[lang=locale]/m/[municipality]': { path: () => '/de/m/duesseldorf', open: EVERYONE },
 	'[lang=locale]/m/[municipality]/a/[id]': { path: (i) => `/de/m/duesseldorf/a/${i.actor}`, open: EVERYONE },
+	'[lang=locale]/m/[municipality]/calendar': { path: () => '/de/m/duesseldorf/calendar', open: EVERYONE },
+	'[lang=locale]/m/[municipality]/events/[id]': { path: (i) => `/de/m/duesseldorf/events/${i.hostingEvent}`, open: EVERYONE, publicActions: true },
+	// A link that is not (or no longer) a registration: the page shows the button, the action answers 404.
+	'[lang=locale]/hosting/cancel/[token]': { path: () => '/de/hosting/cancel/not-a-token', open: EVERYONE, publicActions: true },
+	'[lang=locale]/staff/hosting': { path: () => '/de/staff/hosting', open: ['admin', 'staff', 'partner', 'other'] },
+	'[lang=locale]/staff/hosting/events/[id]': { path: (i) => `/de/staff/hosting/events/${i.hostingEvent}`, open: ['admin', 'staff'] },
+	// A room's feed is internal: staff and administrators of its municipality.
+	'[lang=locale]/staff/hosting/rooms/[id].ics': { path: (i) => `/de/staff/hosting/rooms/${i.hostingRoom}.ics`, open: ['admin', 'staff'] },
 	'[lang=locale]/m/[municipality]/networks': { path: () => '/de/m/duesseldorf/networks', open: EVERYONE },
 	'[lang=locale]/m/[municipality]/networks/[id]': { path: (i) => `/de/m/duesseldorf/networks/${i.publicNetwork}`, open: EVERYONE },
 	'[lang=locale]/m/[municipality]/networks/meetings/[id]': { path: (i) => `/de/m/duesseldorf/networks/meetings/${i.publicMeeting}`, open: EVERYONE },
@@ -173,6 +181,8 @@ const ROUTES: Record<string, RouteSpec> = {
 	'api/hsds/taxonomy_terms/[id]': { path: (i) => `/api/hsds/taxonomy_terms/${i.hsdsTerm}`, open: EVERYONE },
 	'api/steering/[municipality]/deadlines.ics': { path: () => '/api/steering/duesseldorf/deadlines.ics', open: EVERYONE },
 	'api/networks/[municipality]/posts.atom': { path: () => '/api/networks/duesseldorf/posts.atom', open: EVERYONE },
+	'api/hosting/events/[id].ics': { path: (i) => `/api/hosting/events/${i.hostingEvent}.ics`, open: EVERYONE },
+	'api/hosting/instances/[id].ics': { path: (i) => `/api/hosting/instances/${i.wp5}.ics`, open: EVERYONE },
 	'api/oparl': { path: () => '/api/oparl', open: EVERYONE },
 	'api/oparl/[type]/[id]': { path: (i) => i.oparlMeeting, open: EVERYONE },
 	'api/oparl/bodies': { path: () => '/api/oparl/bodies', open: EVERYONE },
@@ -248,6 +258,9 @@ beforeAll(async () => {
 	ids.publicMeeting = await find('anon', `/de/m/duesseldorf/networks/${ids.publicNetwork}`, new RegExp(`/de/m/duesseldorf/networks/meetings/${uuid}`), 'public meeting');
 	ids.programme = await find('admin', '/de/staff/programmes', new RegExp(`/de/staff/programmes/${uuid}`), 'programme');
 	ids.catalogue = await find('admin', '/de/staff/assessment', new RegExp(`/de/staff/assessment/catalogue/${uuid}`), 'catalogue');
+	// Hosting (issue 15): Welcome Point 5's demo language café and one of its rooms.
+	ids.hostingEvent = await find('staff', '/de/staff/hosting', new RegExp(`/de/staff/hosting/events/${uuid}`), 'own event');
+	ids.hostingRoom = await find('staff', '/de/staff/hosting', new RegExp(`/de/staff/hosting/rooms/${uuid}\\.ics`), 'room feed');
 	ids.assessment = await find('staff', '/de/staff/assessment', new RegExp(`/de/staff/assessment/${uuid}`), 'assessment').catch(async () => {
 		const res = await clients.staff.request('/de/staff/assessment?/open', { form: { instanceId: ids.wp5 } });
 		return res.headers.get('location')!.match(/[0-9a-f-]{36}/)![0];

@@ -16,6 +16,7 @@ import { purgeExpired } from './accounts/sessions';
 import { runRetention, RETENTION_PRINCIPAL } from './casework/retention';
 import { runDigests } from './networks/mails';
 import { loadDemo, type DemoLogin } from './demo/load';
+import { eraseParticipants } from './hosting/events';
 import { runVolunteeringMessages, runVolunteeringRetention } from './volunteering/jobs';
 import { refreshOutdatedSearchEntries } from './directory/search-index';
 
@@ -97,7 +98,9 @@ function serverJobs(config: AppConfig): Job[] {
 		// Ehrenamt (issue 13; docs/volunteering.md): reminders 24 h before shifts, care messages,
 		// accompaniment requests as needs; then the Führungszeugnis record and dormant profiles.
 		{ name: 'volunteering-messages', intervalMs: 10 * 60_000, run: async (db) => ({ ...(await runVolunteeringMessages(db, config.retentionNow ?? new Date())) }) },
-		{ name: 'volunteering-retention', intervalMs: config.retentionIntervalMinutes * 60_000, run: async (db) => ({ ...(await runVolunteeringRetention(db, config.retentionNow ?? new Date())) }) }
+		{ name: 'volunteering-retention', intervalMs: config.retentionIntervalMinutes * 60_000, run: async (db) => ({ ...(await runVolunteeringRetention(db, config.retentionNow ?? new Date())) }) },
+		// Hosting (issue 15; docs/hosting.md): participants' personal data after the last session.
+		{ name: 'hosting-retention', intervalMs: config.retentionIntervalMinutes * 60_000, run: async (db) => ({ ...(await eraseParticipants(db, config.retentionNow ?? new Date())) }) }
 	];
 }
 

@@ -10,6 +10,7 @@ import { caseworkRules } from '../casework/permissions';
 import { AccessDeniedError } from '../core/errors';
 import { directoryRules } from '../directory/permissions';
 import { geographyRules } from '../geography/permissions';
+import { hostingRules } from '../hosting/permissions';
 import { instancesRules } from '../instances/permissions';
 import { networksRules } from '../networks/permissions';
 import { steeringRules } from '../steering/permissions';
@@ -25,7 +26,8 @@ const TABLE = {
 	...caseworkRules,
 	...steeringRules,
 	...networksRules,
-	...volunteeringRules
+	...volunteeringRules,
+	...hostingRules
 };
 
 /** Every permission of every module. */

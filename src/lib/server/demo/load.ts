@@ -4,7 +4,8 @@
  * actors and demo offers), anonymous demo counselling contacts (casework), needs reports,
  * programmes and coverage offers (steering), one account per role (accounts), Düsseldorf's demo
  * networks with meetings, minutes and an escalation (networks), and demo volunteers, needs and
- * shifts in Düsseldorf (volunteering). Idempotent:
+ * shifts in Düsseldorf (volunteering), and rooms, a hosted Jobcenter consultation hour, a German
+ * course and a language café at the Welcome Points (hosting). Idempotent:
  * what exists is left alone. Each module keeps its own part in `<module>/demo.ts`; sources and
  * licences: `data/demo/LICENSES.md`.
  */
@@ -16,6 +17,7 @@ import type { Db } from '../db/client';
 import { loadDirectoryDemo } from '../directory/demo';
 import { placeUnplacedLocations } from '../directory/placement';
 import { loadGeographyDemo } from '../geography/demo';
+import { loadHostingDemo } from '../hosting/demo';
 import { listMunicipalities } from '../geography/service';
 import { loadInstancesDemo } from '../instances/demo';
 import { loadNetworksDemo } from '../networks/demo';
@@ -49,5 +51,7 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	await loadNetworksDemo(db);
 	// Ehrenamt gives the demo volunteer login a profile, so it comes after the accounts.
 	await loadVolunteeringDemo(db);
+	// Hosting books the Welcome Points' rooms and publishes the hosted offer in the directory.
+	await loadHostingDemo(db);
 	return logins;
 }

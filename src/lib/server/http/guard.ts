@@ -27,6 +27,8 @@ const AREAS: readonly Area[] = [
 	{ prefix: '/staff/account', permission: 'account:own', scope: (p) => ({ userId: p.userId }) },
 	// Partner editors work in the directory part only, where they propose changes (issue 3 §6).
 	{ prefix: '/staff/directory', permission: 'directory:propose', scope: own },
+	// Partner editors request rooms for their offers there too (issue 15 §2).
+	{ prefix: '/staff/hosting', permission: 'hosting:request', scope: own },
 	{ prefix: '/staff', permission: 'staff_area:enter', scope: own },
 	{ prefix: '/admin', permission: 'municipality:administer', scope: own },
 	{ prefix: '/volunteer', permission: 'accompaniment:volunteer', scope: own }

@@ -1,0 +1,199 @@
+/**
+ * Hosting (issue 15) in the browser, in German and Arabic, on the demo: the acceptance journey —
+ * a partner requests a weekly consultation-hour slot across a public holiday; staff approve it,
+ * first told the holiday's date, then skipping it; the slot appears on the offer's directory
+ * page and in the HSDS API without the holiday; a participant without an account takes the last
+ * place of the course and the next one goes to the waiting list; the first cancels through the
+ * emailed link (a second use says it is already cancelled), the second moves up and is told by
+ * email; attendance is taken. Every page passes axe-core; the calendar works without JavaScript.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { expectAccessible, launch, newPage, signIn } from '../helpers/browser';
+
+const base = inject('baseUrl');
+const dataDir = inject('dataDir');
+let browser: Browser;
+
+type RawMessage = string | { match: Record<string, string> }[];
+const texts = (lang: string) =>
+	Object.fromEntries(
+		Object.entries(JSON.parse(readFileSync(`messages/hosting/${lang}.json`, 'utf8')) as Record<string, RawMessage>).map(([k, v]) => [k, typeof v === 'string' ? v : Object.values(v[0].match).at(-1)!])
+	);
+
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(() => browser?.close());
+
+/** The plain text of the newest mail to `to` (parsed by postal-mime: the mails are multipart). */
+async function newestMailTo(to: string): Promise<string> {
+	const { default: PostalMime } = await import('postal-mime');
+	const dir = path.join(dataDir, 'outbox');
+	const raw = readdirSync(dir)
+		.filter((f) => f.endsWith('.eml'))
+		.sort()
+		.map((f) => readFileSync(path.join(dir, f), 'utf8'))
+		.filter((r) => r.includes(`To: ${to}`))
+		.at(-1);
+	return raw ? ((await PostalMime.parse(raw)).text ?? '') : '';
+}
+
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+const plus = (day: string, n: number) => iso(new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000));
+const weekday = (day: string) => ((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7) + 1;
+
+/** The next fixed NRW holiday on a weekday at least two weeks ahead (the demo's closures). */
+function nextHoliday(): string {
+	const today = iso(new Date());
+	const year = Number(today.slice(0, 4));
+	return [year, year + 1]
+		.flatMap((y) => ['01-01', '05-01', '10-03', '11-01', '12-25', '12-26'].map((md) => `${y}-${md}`))
+		.find((d) => d >= plus(today, 14) && weekday(d) <= 5)!;
+}
+
+describe.each([
+	['de', '10:00', '11:00'],
+	['ar', '11:00', '12:00']
+])('hosting journey in %s', (lang, start, end) => {
+	it('request → approval skipping the holiday → directory and HSDS → full course, waiting list, cancellation, promotion → attendance', async () => {
+		const t = texts(lang);
+		const holiday = nextHoliday();
+		const firstDay = plus(holiday, -7);
+		const lastDay = plus(holiday, 14);
+
+		// 1. A partner requests a weekly slot in Welcome Point 6's group room.
+		const partner = await signIn(browser, 'partner.duesseldorf@example.org', lang);
+		await partner.goto(`${base}/${lang}/staff/hosting`);
+		expect(await partner.getAttribute('html', 'dir')).toBe(lang === 'ar' ? 'rtl' : 'ltr');
+		await expectAccessible(partner);
+		const offers = await partner.$$eval('select[name="serviceId"] option', (os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? '' })));
+		const room = (await partner.$$eval('select[name="roomId"] option', (os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? '' })))).find((o) => o.label.includes('6') && o.label.includes('Gruppenraum'))!;
+		expect(room).toBeTruthy();
+		const offer = offers.find((o) => o.label.includes('Sprechstunde Jobcenter'))!;
+		expect(offer).toBeTruthy();
+		await partner.selectOption('select[name="roomId"]', room.value);
+		await partner.selectOption('select[name="serviceId"]', offer.value);
+		await partner.fill('input[name="firstDay"]', firstDay);
+		await partner.fill('input[name="startTime"]', start);
+		await partner.fill('input[name="endTime"]', end);
+		await partner.check('#weekly');
+		await partner.fill('input[name="lastDay"]', lastDay);
+		await partner.click('form[action="?/request"] button[type="submit"]');
+		await partner.waitForSelector('p.notice[role="status"]');
+		expect(await partner.textContent('p.notice')).toBe(t.ho_requested);
+		await expectAccessible(partner);
+
+		// 2. Staff (the administrator) approve: first told the holiday's date, then skipping it.
+		const admin = await signIn(browser, 'admin.duesseldorf@example.org', lang);
+		await admin.goto(`${base}/${lang}/staff/hosting`);
+		await expectAccessible(admin);
+		const card = admin.locator('article.card', { hasText: `${firstDay} – ${lastDay}, ${start}–${end}` });
+		await card.locator('form:has(input[value="approve"]) button').click();
+		await admin.waitForSelector('.error-summary');
+		expect(await admin.textContent('.error-summary')).toContain(holiday);
+		await expectAccessible(admin);
+		const again = admin.locator('article.card', { hasText: `${firstDay} – ${lastDay}, ${start}–${end}` });
+		await again.locator('input[name="skip"]').check();
+		await again.locator('form:has(input[value="approve"]) button').click();
+		await admin.waitForSelector('p.notice[role="status"]');
+		expect(await admin.textContent('p.notice')).toBe(t.ho_decided_approved);
+		expect(await newestMailTo('partner.duesseldorf@example.org')).toContain(holiday);
+
+		// 3. The slot is on the offer's page and in the HSDS API, without the holiday.
+		const hsds = (await (await fetch(`${base}/api/hsds/services/${offer.value}`)).json()) as unknown;
+		const slots: { valid_from: string; valid_to: string; byday?: string }[] = [];
+		const walk = (v: unknown, key = '') => {
+			if (Array.isArray(v)) for (const x of v) (key === 'schedules' ? slots.push(x) : walk(x));
+			else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+		};
+		walk(hsds);
+		// The offer's other slots (the demo's Tuesday hour) are on other weekdays.
+		const code = ['MO', 'TU', 'WE', 'TH', 'FR'][weekday(holiday) - 1];
+		const ranges = slots.filter((s) => s.byday?.split(',').includes(code)).map((s) => [s.valid_from, s.valid_to]);
+		// Every slot of this booking starts on the weekday and lies in the series; none covers the holiday.
+		expect(ranges.some(([a]) => a === firstDay)).toBe(true);
+		expect(ranges.some(([, b]) => b === lastDay)).toBe(true);
+		expect(ranges.some(([a, b]) => a <= holiday && holiday <= b)).toBe(false);
+		const offerPage = await newPage(browser);
+		await offerPage.goto(`${base}/${lang}/m/duesseldorf/o/${offer.value}`);
+		await expectAccessible(offerPage);
+
+		// 4. The course: one place left; a participant takes it, the next goes to the waiting list.
+		await admin.goto(`${base}/${lang}/staff/hosting`);
+		const courseHref = await admin.getAttribute('a[href*="/staff/hosting/events/"]:has-text("Deutschkurs")', 'href');
+		const courseId = courseHref!.split('/').at(-1)!;
+		await admin.goto(`${base}${courseHref}`);
+		await expectAccessible(admin);
+		// Raising the places moves the waiting list up first: raise until one place stays free.
+		const confirmedNow = () => admin.$$eval('tbody tr', (rows, label) => rows.filter((r) => r.querySelectorAll('td')[2]?.textContent === label).length, t.ho_status_confirmed);
+		for (let i = 0; i < 5; i++) {
+			const before = await confirmedNow();
+			await admin.fill('#capacity', String(before + 1));
+			await admin.click('form[action="?/places"] button');
+			await admin.waitForSelector('p.notice[role="status"]');
+			if ((await confirmedNow()) === before) break;
+		}
+
+		const first = `erste-${lang}@example.org`;
+		const second = `zweite-${lang}@example.org`;
+		const p1 = await newPage(browser);
+		await p1.goto(`${base}/${lang}/m/duesseldorf/events/${courseId}`);
+		await expectAccessible(p1);
+		expect(await p1.content()).toContain('"@type":"Event"');
+		await p1.click('form.edit-form button[type="submit"]');
+		await p1.waitForSelector('.error-summary');
+		await expectAccessible(p1);
+		await p1.fill('#name', 'Erste');
+		await p1.selectOption('#language', lang);
+		await p1.fill('#email', first);
+		await p1.click('form.edit-form button[type="submit"]');
+		await p1.waitForSelector('p.notice[role="status"]');
+		expect(await p1.textContent('p.notice')).toBe(t.ho_registered);
+		const p2 = await newPage(browser);
+		await p2.goto(`${base}/${lang}/m/duesseldorf/events/${courseId}`);
+		await p2.fill('#name', 'Zweite');
+		await p2.selectOption('#language', lang);
+		await p2.fill('#email', second);
+		await p2.click('form.edit-form button[type="submit"]');
+		await p2.waitForSelector('p.notice[role="status"]');
+		expect(await p2.textContent('p.notice')).toContain(lang === 'de' ? 'Warteliste' : 'قائمة الانتظار');
+
+		// 5. The first cancels through the emailed link; the second moves up and is told by email.
+		const link = /https?:\/\/\S+\/hosting\/cancel\/[A-Za-z0-9_-]+/.exec(await newestMailTo(first))![0];
+		const cancel = await newPage(browser);
+		await cancel.goto(link.replace(/^https?:\/\/[^/]+/, base));
+		await expectAccessible(cancel);
+		await cancel.click('form button[type="submit"]');
+		await cancel.waitForSelector('p.notice[role="status"]');
+		expect(await cancel.textContent('p.notice')).toContain(lang === 'de' ? 'Danke' : 'شكرًا');
+		await cancel.goto(link.replace(/^https?:\/\/[^/]+/, base));
+		await cancel.click('form button[type="submit"]');
+		await cancel.waitForSelector('p.notice[role="status"]');
+		expect(await cancel.textContent('p.notice')).toContain(lang === 'de' ? 'bereits' : 'من قبل');
+		expect(await newestMailTo(second)).toContain(lang === 'de' ? 'Sie sind jetzt angemeldet' : 'أنت الآن مسجّل');
+
+		// 6. Attendance is taken.
+		await admin.goto(`${base}${courseHref}`);
+		await admin.fill('#count', '9');
+		await admin.click('form[action="?/attendance"] button');
+		await admin.waitForSelector('p.notice[role="status"]');
+		await expectAccessible(admin);
+	}, 180_000);
+
+	it('shows the weekly plan without JavaScript, filtered by a GET form', async () => {
+		const page = await newPage(browser, { javaScript: false });
+		await page.goto(`${base}/${lang}/m/duesseldorf/calendar?week=${plus(iso(new Date()), 7)}`);
+		expect(await page.content()).toContain('Deutschkurs A1');
+		await page.selectOption('#f-language', 'fa');
+		await page.click('form.filters button[type="submit"]');
+		await page.waitForURL(/language=fa/);
+		expect(await page.content()).toContain('Deutschkurs A1');
+		expect(await page.content()).not.toContain('Sprechstunde Jobcenter (Demo)');
+		const withJs = await newPage(browser);
+		await withJs.goto(page.url());
+		await expectAccessible(withJs);
+	});
+});
