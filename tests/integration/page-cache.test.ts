@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit, recordAudits } from '../../src/lib/server/audit/service';
 import { raiseGlobalDataVersion, readDataVersion, watchDataVersions } from '../../src/lib/server/audit/versions';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { answer, chooseEncoding, freshVersion, mayStore, maxBytesFrom, mayUseCache, matchesEtag, PageCache, toEntry } from '../../src/lib/server/http/page-cache';
+import { answer, chooseEncoding, freshVersion, pageVersion, PAGE_CLOCK_MS, mayStore, maxBytesFrom, mayUseCache, matchesEtag, PageCache, toEntry } from '../../src/lib/server/http/page-cache';
 import { systemPrincipal } from '../../src/lib/server/access';
 import { publicSearch } from '../../src/lib/server/directory/pages/search';
 import { saveService } from '../../src/lib/server/directory/service';
@@ -48,6 +48,14 @@ describe('data version', () => {
 		await recordAudit(h.db, { actorLabel: 'test', action: 'login', entityType: 'session' });
 		expect(await readDataVersion(h.db, w.ids.k)).toBe(k0);
 		expect(await readDataVersion(h.db, null)).toBe(all0);
+	});
+
+	it('renders a page afresh each minute, since public pages show the time ("open now", this week)', () => {
+		const minute = Date.UTC(2027, 2, 1, 11, 59);
+		expect(pageVersion('1.2', minute)).toBe(pageVersion('1.2', minute + PAGE_CLOCK_MS - 1));
+		expect(pageVersion('1.2', minute + PAGE_CLOCK_MS)).not.toBe(pageVersion('1.2', minute));
+		expect(pageVersion('1.3', minute)).not.toBe(pageVersion('1.2', minute));
+		expect(pageVersion(null, minute)).toBeNull();
 	});
 
 	it('is read for a request after it arrived, so a committed write is seen even while an older read runs', async () => {

@@ -38,7 +38,8 @@ export const CACHED_ROUTES: ReadonlySet<string> = new Set([
 	'/[lang=locale]/m/[municipality]/i/[instance]',
 	'/[lang=locale]/m/[municipality]/o/[id]',
 	'/[lang=locale]/m/[municipality]/a/[id]',
-	'/[lang=locale]/m/[municipality]/search'
+	'/[lang=locale]/m/[municipality]/search',
+	'/[lang=locale]/m/[municipality]/calendar'
 ]);
 
 /** Headers of a rendered page kept with its entry; everything else is set per answer. */
@@ -343,6 +344,18 @@ export function freshVersion(db: DbOrTx, slug: string | undefined): Promise<stri
 	return queued;
 }
 
+/** How long a rendered page may show the clock it was rendered at, in milliseconds. */
+export const PAGE_CLOCK_MS = 60_000;
+
+/**
+ * The version a cached page is valid for: the data version plus the minute it was rendered in.
+ * Public pages show time as well as data ("open now" on offers, this week's calendar), so an
+ * entry is rendered afresh at least once a minute even when nothing was written. `now` in ms.
+ */
+export function pageVersion(dataVersion: string | null, now = Date.now()): string | null {
+	return dataVersion === null ? null : `${dataVersion}@${Math.floor(now / PAGE_CLOCK_MS)}`;
+}
+
 /** Renders in flight, so concurrent misses of one page render it once. */
 const rendering = new Map<string, Promise<CachedPage | null>>();
 
@@ -370,7 +383,7 @@ export async function servePage(
 	const key = event.url.pathname + event.url.search;
 	let version: string | null;
 	try {
-		version = await freshVersion(await options.db(), event.params.municipality);
+		version = pageVersion(await freshVersion(await options.db(), event.params.municipality));
 	} catch {
 		return resolve(event);
 	}
@@ -446,7 +459,7 @@ export async function serveRaw(
 	if (!entry || entry.https !== requestIsHttps(req, options.env)) return false;
 	let version: string | null;
 	try {
-		version = await freshVersion(await options.db(), entry.slug);
+		version = pageVersion(await freshVersion(await options.db(), entry.slug));
 	} catch {
 		return false;
 	}
