@@ -70,6 +70,7 @@ CREATE TABLE "hosting_registration" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"cancelled_at" timestamp with time zone,
 	"erased_at" timestamp with time zone,
+	"reminded_day" date,
 	CONSTRAINT "hosting_registration_token_uq" UNIQUE("token_hash")
 );
 --> statement-breakpoint

@@ -24,7 +24,7 @@ import { location } from '../../src/lib/server/directory/schema';
 import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
 import { bookRoom, cancelOccurrence, decideBooking, editSeries, type BookingInput } from '../../src/lib/server/hosting/bookings';
 import { calendarWeek, eventFeed, eventJsonLd, instanceFeed, roomFeed } from '../../src/lib/server/hosting/calendar';
-import { attendanceOf, cancelByToken, createEvent, findEvent, eraseParticipants, listRegistrations, placeCounts, recordAttendance, register, updateRegistration, type EventInput } from '../../src/lib/server/hosting/events';
+import { attendanceOf, cancelByToken, createEvent, findEvent, eraseParticipants, listRegistrations, placeCounts, recordAttendance, register, sendReminders, updateRegistration, type EventInput } from '../../src/lib/server/hosting/events';
 import { saveRoom, type RoomInput } from '../../src/lib/server/hosting/rooms';
 import { seriesDays, seriesDaysByLibrary } from '../../src/lib/server/hosting/model';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
@@ -262,6 +262,23 @@ describe(`hosting (${DB_KIND})`, () => {
 		const promoted = await lastMailTo('reza@example.org');
 		expect(promoted?.subject).toContain('جا برای شما باز شد');
 		expect((await cancelByToken(h.db, firstToken, NOW)).outcome).toBe('already_cancelled');
+	});
+
+	it('reminds each confirmed participant with an email once before a session, in their language', async () => {
+		const outboxBefore = (await readOutbox()).length;
+		// Monday 9 March, 19:00 Berlin: the session of Tuesday 10 March, 17:00, is within 24 hours.
+		expect(await sendReminders(h.db, new Date('2026-03-09T18:00:00Z'))).toEqual({ reminders: 1 });
+		const reminder = await lastMailTo('reza@example.org');
+		expect(reminder?.subject).toContain('Deutschkurs A1');
+		// 17:00 Berlin, in Persian digits.
+		expect(reminder?.body).toContain('۱۷:۰۰');
+		// A second run for the same session sends nothing; Amal cancelled, Olena gave no email.
+		expect(await sendReminders(h.db, new Date('2026-03-09T20:00:00Z'))).toEqual({ reminders: 0 });
+		expect((await readOutbox()).length).toBe(outboxBefore + 1);
+		expect((await readOutbox()).slice(outboxBefore).some((m) => m.raw.includes('amal@example.org'))).toBe(false);
+		// Two days ahead of a session is too early; the next week's session reminds again.
+		expect(await sendReminders(h.db, new Date('2026-03-15T12:00:00Z'))).toEqual({ reminders: 0 });
+		expect(await sendReminders(h.db, new Date('2026-03-16T18:00:00Z'))).toEqual({ reminders: 1 });
 	});
 
 	it('closes registration', async () => {

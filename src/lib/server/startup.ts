@@ -16,7 +16,7 @@ import { purgeExpired } from './accounts/sessions';
 import { runRetention, RETENTION_PRINCIPAL } from './casework/retention';
 import { runDigests } from './networks/mails';
 import { loadDemo, type DemoLogin } from './demo/load';
-import { eraseParticipants } from './hosting/events';
+import { eraseParticipants, sendReminders } from './hosting/events';
 import { runVolunteeringMessages, runVolunteeringRetention } from './volunteering/jobs';
 import { refreshOutdatedSearchEntries } from './directory/search-index';
 
@@ -100,7 +100,9 @@ function serverJobs(config: AppConfig): Job[] {
 		{ name: 'volunteering-messages', intervalMs: 10 * 60_000, run: async (db) => ({ ...(await runVolunteeringMessages(db, config.retentionNow ?? new Date())) }) },
 		{ name: 'volunteering-retention', intervalMs: config.retentionIntervalMinutes * 60_000, run: async (db) => ({ ...(await runVolunteeringRetention(db, config.retentionNow ?? new Date())) }) },
 		// Hosting (issue 15; docs/hosting.md): participants' personal data after the last session.
-		{ name: 'hosting-retention', intervalMs: config.retentionIntervalMinutes * 60_000, run: async (db) => ({ ...(await eraseParticipants(db, config.retentionNow ?? new Date())) }) }
+		{ name: 'hosting-retention', intervalMs: config.retentionIntervalMinutes * 60_000, run: async (db) => ({ ...(await eraseParticipants(db, config.retentionNow ?? new Date())) }) },
+		// Hosting: reminders before a session, checked every quarter hour (each session reminds once).
+		{ name: 'hosting-reminders', intervalMs: 15 * 60_000, run: async (db) => ({ ...(await sendReminders(db, config.retentionNow ?? new Date())) }) }
 	];
 }
 

@@ -341,6 +341,45 @@ export async function eraseParticipants(db: Db, now: Date): Promise<{ events: nu
 	return { events, registrations };
 }
 
+/** How long before a session its reminder goes out, in milliseconds. */
+export const REMINDER_LEAD_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Reminders before a session (issue 15 §3): every confirmed participant with an email hears, in
+ * their language, about the next session that starts within `REMINDER_LEAD_MS` of `now` — once
+ * per session, however often the job runs (`remindedDay`). Waiting-list entries, cancelled and
+ * erased registrations get none. Each event's marks are written and audited (`remind`, with the
+ * count, no names) in one transaction; the mails go out after it committed.
+ * @returns how many reminders were sent.
+ * @throws on the first SMTP failure (the marks stay, so a failed mail is not retried in a loop).
+ */
+export async function sendReminders(db: Db, now: Date): Promise<{ reminders: number }> {
+	const today = berlinDate(now);
+	const until = new Date(now.getTime() + REMINDER_LEAD_MS);
+	const rows = await db
+		.select({ event: hostingEvent, booking: hostingBooking })
+		.from(hostingEvent)
+		.innerJoin(hostingBooking, eq(hostingBooking.id, hostingEvent.bookingId))
+		.where(and(sql`${hostingEvent.personalDataErasedAt} is null`, sql`${hostingBooking.lastDay} >= ${today}`, sql`${hostingBooking.firstDay} <= ${berlinDate(until)}`));
+	const mails: HostingMail[] = [];
+	for (const { event, booking } of rows) {
+		const next = bookingOccurrences(booking, today, berlinDate(until)).find((o) => o.start > now && o.start <= until);
+		if (!next) continue;
+		const reminded = await db.transaction(async (tx) => {
+			const marked = await tx
+				.update(hostingRegistration)
+				.set({ remindedDay: next.day })
+				.where(and(eq(hostingRegistration.eventId, event.id), eq(hostingRegistration.status, 'confirmed'), sql`${hostingRegistration.email} is not null`, sql`(${hostingRegistration.remindedDay} is null or ${hostingRegistration.remindedDay} < ${next.day})`))
+				.returning({ email: hostingRegistration.email, language: hostingRegistration.language });
+			if (marked.length) await recordAudit(tx, { actorLabel: 'hosting-reminders', municipalityId: event.municipalityId, action: 'remind', entityType: 'hosting_event', entityId: event.id, changes: { reminders: [0, marked.length], day: [null, next.day] } });
+			return marked;
+		});
+		for (const r of reminded) mails.push({ to: r.email!, locale: r.language, kind: 'reminder', params: { title: event.title, when: mailWhen(next.start, r.language) } });
+	}
+	await sendHostingMails(mails);
+	return { reminders: mails.length };
+}
+
 /** The own events of a municipality, newest first (callers show those the reader may manage). */
 export function listEvents(db: DbOrTx, municipalityId: string): Promise<HostingEvent[]> {
 	return db.select().from(hostingEvent).where(eq(hostingEvent.municipalityId, municipalityId)).orderBy(sql`${hostingEvent.createdAt} desc`);

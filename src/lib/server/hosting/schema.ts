@@ -177,7 +177,9 @@ export const hostingRegistration = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
 		/** Set when the retention run replaced the personal data. */
-		erasedAt: timestamp('erased_at', { withTimezone: true })
+		erasedAt: timestamp('erased_at', { withTimezone: true }),
+		/** The session day the last reminder was sent for, so each session reminds once. */
+		remindedDay: date('reminded_day')
 	},
 	(t) => [index('hosting_registration_event_idx').on(t.eventId, t.status, t.createdAt), unique('hosting_registration_token_uq').on(t.tokenHash)]
 );
