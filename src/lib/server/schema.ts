@@ -9,3 +9,4 @@ export * from './casework/schema';
 export * from './steering/schema';
 export * from './networks/schema';
 export * from './volunteering/schema';
+export * from './participation/schema';

@@ -12,6 +12,7 @@ import { directoryRules } from '../directory/permissions';
 import { geographyRules } from '../geography/permissions';
 import { instancesRules } from '../instances/permissions';
 import { networksRules } from '../networks/permissions';
+import { participationRules } from '../participation/permissions';
 import { steeringRules } from '../steering/permissions';
 import { volunteeringRules } from '../volunteering/permissions';
 import type { Principal } from './principal';
@@ -25,7 +26,8 @@ const TABLE = {
 	...caseworkRules,
 	...steeringRules,
 	...networksRules,
-	...volunteeringRules
+	...volunteeringRules,
+	...participationRules
 };
 
 /** Every permission of every module. */
