@@ -4,7 +4,8 @@
  * actors and demo offers), anonymous demo counselling contacts (casework), needs reports,
  * programmes and coverage offers (steering), one account per role (accounts), Düsseldorf's demo
  * networks with meetings, minutes and an escalation (networks), and demo volunteers, needs and
- * shifts in Düsseldorf (volunteering). Idempotent:
+ * shifts in Düsseldorf (volunteering), a finished mapping campaign in Düsseldorf and feedback on
+ * Köln offers (participation). Idempotent:
  * what exists is left alone. Each module keeps its own part in `<module>/demo.ts`; sources and
  * licences: `data/demo/LICENSES.md`.
  */
@@ -19,6 +20,7 @@ import { loadGeographyDemo } from '../geography/demo';
 import { listMunicipalities } from '../geography/service';
 import { loadInstancesDemo } from '../instances/demo';
 import { loadNetworksDemo } from '../networks/demo';
+import { loadParticipationDemo } from '../participation/demo';
 import { loadSteeringDemo } from '../steering/demo';
 import { loadVolunteeringDemo } from '../volunteering/demo';
 
@@ -49,5 +51,7 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	await loadNetworksDemo(db);
 	// Ehrenamt gives the demo volunteer login a profile, so it comes after the accounts.
 	await loadVolunteeringDemo(db);
+	// Partizipation: a finished campaign in Düsseldorf's Stadtbezirk 6, moderated feedback on Köln offers.
+	await loadParticipationDemo(db);
 	return logins;
 }

@@ -224,11 +224,12 @@ function degrees(v: string | number, min: number, max: number): number | null {
 /**
  * Enters the points of a paper workshop in one go (staff), approved at once since staff typed
  * them from the paper, audited as one entry. All or nothing: any bad line refuses the whole set.
+ * `options.isDemo` marks generated demo points.
  * @throws AccessDeniedError without `participation:campaigns`; NotFoundError for an unknown
  *   campaign; ValidationError `points` required | too_many, `campaign` pa_points_deleted, and per
  *   line `line <n>: <field>` with the codes of `setPoint` (`point` invalid for bad degrees).
  */
-export async function enterPoints(db: Db, principal: Principal, campaignId: string, points: readonly BulkPoint[]): Promise<number> {
+export async function enterPoints(db: Db, principal: Principal, campaignId: string, points: readonly BulkPoint[], options: { isDemo?: boolean } = {}): Promise<number> {
 	const c = await findCampaign(db, campaignId);
 	if (!c) throw new NotFoundError('participation_campaign');
 	authorize(principal, 'participation:campaigns', { municipalityId: c.municipalityId });
@@ -253,7 +254,7 @@ export async function enterPoints(db: Db, principal: Principal, campaignId: stri
 	if (issues.length) throw new ValidationError(issues);
 	await db.transaction(async (tx) => {
 		for (let i = 0; i < rows.length; i += 1000) {
-			await tx.insert(participationPoint).values(rows.slice(i, i + 1000).map((r) => ({ campaignId: c.id, ...r, source: 'bulk', status: 'approved' })));
+			await tx.insert(participationPoint).values(rows.slice(i, i + 1000).map((r) => ({ campaignId: c.id, ...r, source: 'bulk', status: 'approved', isDemo: options.isDemo ?? false })));
 		}
 		await recordAudit(tx, { ...auditActor(principal), municipalityId: c.municipalityId, action: 'import', entityType: 'participation_campaign', entityId: c.id, changes: { points: [null, rows.length] } });
 	});
@@ -349,4 +350,16 @@ export async function purgeExpiredPoints(db: Db, principal: Principal, now: Date
 		});
 	}
 	return { campaigns: due.length, points };
+}
+
+/** Points waiting for moderation per campaign id (campaigns without any are absent). */
+export async function pendingPointCounts(db: DbOrTx, campaignIds: readonly string[]): Promise<Map<string, number>> {
+	const ids = campaignIds.filter(isUuid);
+	if (!ids.length) return new Map();
+	const rows = await db
+		.select({ id: participationPoint.campaignId, n: sql<number>`count(*)::int` })
+		.from(participationPoint)
+		.where(and(inArray(participationPoint.campaignId, ids), eq(participationPoint.status, 'pending')))
+		.groupBy(participationPoint.campaignId);
+	return new Map(rows.map((r) => [r.id, r.n]));
 }
