@@ -18,6 +18,7 @@ import { aggregateGeoJson } from '../../src/lib/server/participation/geojson';
 import { campaignArea } from '../../src/lib/server/participation/campaigns';
 import { toPixel } from '../../src/lib/server/participation/map';
 import { participationRules } from '../../src/lib/server/participation/permissions';
+import { sendOfferFeedbackFromForm, setPointFromForm } from '../../src/lib/server/participation/pages/public';
 import { countSubmission, resetThrottle } from '../../src/lib/server/participation/throttle';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { buildWorld, type World } from '../helpers/world';
@@ -183,6 +184,26 @@ describe(`participation (${DB_KIND})`, () => {
 			const names = (result as unknown as { rows: { column_name: string }[] }).rows.map((r) => r.column_name);
 			expect(names.filter((n) => /(^|_)ip($|_)|address|agent|hash/i.test(n))).toEqual([]);
 		});
+	});
+
+	it('stores no address or browser of a request: the public forms hand them only to the in-memory throttle', async () => {
+		resetThrottle();
+		const today = new Date().toISOString().slice(0, 10);
+		const open = await createCampaign(h.db, w.who.admin, { municipalityId: w.ids.k, title: 'Offen', socialSpaceIds: [w.ids.s1a], opensOn: today, closesOn: '2099-12-31' });
+		const { frame } = await campaignArea(h.db, open);
+		const [x, y] = toPixel(frame, 6.99, 50.935);
+		const sender = { address: '198.51.100.77', userAgent: 'PlantedAgent/77' };
+		const point = new FormData();
+		for (const [k, v] of Object.entries({ 'pt.x': String(Math.round(x)), 'pt.y': String(Math.round(y)), category: 'liked', comment: '', ageGroup: '', newSince: '' })) point.set(k, v);
+		await setPointFromForm(h.db, 'koeln', open.id, point, sender);
+		const fb = new FormData();
+		fb.set('found', 'yes');
+		await sendOfferFeedbackFromForm(h.db, 'koeln', w.ids.offer, fb, 'tr', sender);
+		const stored = await h.db.execute(sql`select (select json_agg(p) from participation_point p)::text as a, (select json_agg(f) from participation_feedback f)::text as b, (select json_agg(l) from audit_log l)::text as c`);
+		const text = JSON.stringify((stored as unknown as { rows: unknown[] }).rows);
+		expect(text).toContain(open.id);
+		expect(text).not.toContain('198.51.100.77');
+		expect(text).not.toContain('PlantedAgent');
 	});
 
 	it('limits repeated submissions of one browser in memory', () => {

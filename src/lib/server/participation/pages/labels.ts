@@ -3,7 +3,7 @@
  * groups, "new here since" and the feedback answers by message key; a campaign's own categories
  * by its labels (the reader's language, else German).
  */
-import { msg } from '$lib/messages';
+import { msg } from '../../../messages';
 import { AGE_GROUPS, ANSWERS, NEW_SINCE } from '../model';
 import type { CampaignRow } from '../campaigns';
 

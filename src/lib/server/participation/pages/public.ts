@@ -5,7 +5,7 @@
  * offer and of a referral slip's token. No page shows an exact point; every form counts the
  * browser in the in-memory throttle, never storing its address.
  */
-import { m } from '$lib/paraglide/messages.js';
+import { m } from '../../../paraglide/messages.js';
 import { NotFoundError } from '../../core/errors';
 import { formText } from '../../core/form';
 import type { Db, DbOrTx } from '../../db/client';

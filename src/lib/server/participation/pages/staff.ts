@@ -12,12 +12,14 @@ import { NotFoundError, ValidationError } from '../../core/errors';
 import { formList, formText } from '../../core/form';
 import type { Db, DbOrTx } from '../../db/client';
 import { entryNames } from '../../directory/entries';
+import { entryPlace } from '../../directory/service';
+import { isUuid } from '../../core/validation';
 import { listSocialSpaces } from '../../geography/service';
 import { createCampaign, enterPoints, findCampaign, listCampaigns, moderatePoints, pendingPointCounts, pendingPoints, type BulkPoint } from '../campaigns';
 import { approvedFeedback, feedbackQueue, moderateFeedback, type FeedbackRow } from '../feedback';
 import { DEFAULT_CATEGORIES, LIMITS } from '../model';
 import { categoryLabel } from './labels';
-import { msg } from '$lib/messages';
+import { msg } from '../../../messages';
 
 function feedbackView(f: FeedbackRow, names: Map<string, string>) {
 	return {
@@ -147,12 +149,12 @@ export async function enterPointsFromForm(db: Db, p: UserPrincipal, id: string, 
 
 /**
  * The approved feedback on one offer of the person's municipality, as its provider sees it.
- * @throws AccessDeniedError without `participation:feedback_read`; NotFoundError for an offer of
- *   no name in the municipality.
+ * @throws AccessDeniedError without `participation:feedback_read`; NotFoundError for an offer
+ *   missing or of another municipality.
  */
 export async function offerFeedbackStaffPage(db: DbOrTx, p: UserPrincipal, serviceId: string, locale: string) {
-	const rows = await approvedFeedback(db, p, p.municipalityId, serviceId);
-	const names = await entryNames(db, [{ kind: 'service', id: serviceId }], locale);
-	if (!names.has(serviceId)) throw new NotFoundError('service');
+	const place = isUuid(serviceId) ? await entryPlace(db, 'service', serviceId) : null;
+	if (!place || place.municipalityId !== p.municipalityId) throw new NotFoundError('service');
+	const [rows, names] = await Promise.all([approvedFeedback(db, p, p.municipalityId, serviceId), entryNames(db, [{ kind: 'service', id: serviceId }], locale)]);
 	return { offer: { id: serviceId, name: names.get(serviceId)! }, feedback: rows.map((f) => feedbackView(f, names)) };
 }
