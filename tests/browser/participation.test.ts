@@ -92,7 +92,7 @@ describe.each(['de', 'ar'])('participation in %s', (lang) => {
 		const spaceCounts = await withJs.$$eval('table:has(#cat-meeting-spaces) tbody td', (tds) => tds.map((td) => td.textContent!.trim()));
 		expect(spaceCounts).toEqual(expect.arrayContaining(['3', t.pa_suppressed.replace('{k}', '3')]));
 		const geojson = await (await fetch(`${pub}/results.geojson`)).text();
-		const parsed = check(geojson) as { features: { properties: { category: string; count: number } }[] };
+		const parsed = check(geojson) as unknown as { features: { properties: { category: string; count: number } }[] };
 		expect(parsed.features.map((f) => [f.properties.category, f.properties.count])).toEqual([['meeting', 3]]);
 		// No exact point in any public output, not even to four decimals.
 		const html = await withJs.content();
