@@ -6,7 +6,7 @@
  * browser in the in-memory throttle, never storing its address.
  */
 import { m } from '../../../paraglide/messages.js';
-import { NotFoundError } from '../../core/errors';
+import { NotFoundError, ValidationError } from '../../core/errors';
 import { formText } from '../../core/form';
 import type { Db, DbOrTx } from '../../db/client';
 import { getService } from '../../directory/service';
@@ -171,14 +171,23 @@ export async function sendOfferFeedbackFromForm(db: Db, municipalitySlug: string
 }
 
 /**
- * The feedback page of a referral slip's token: the offer it names.
- * @throws NotFoundError, ValidationError (`token` pa_token_expired | pa_token_used) as `slipTarget`.
+ * The feedback page of a referral slip's token: the offer it names, or `offer: null` once feedback was
+ * sent with it (also what the page shows right after its own successful POST, when SvelteKit
+ * loads it again).
+ * @throws NotFoundError, ValidationError (`token` pa_token_expired) as `slipTarget`.
  */
 export async function slipFeedbackPage(db: DbOrTx, token: string, locale: string) {
-	const target = await slipTarget(db, token);
+	const page = { ...vocabularies(), commentMax: LIMITS.feedbackComment };
+	let target;
+	try {
+		target = await slipTarget(db, token);
+	} catch (e) {
+		if (e instanceof ValidationError && e.issues[0]?.code === 'pa_token_used') return { ...page, offer: null };
+		throw e;
+	}
 	const offer = await getService(db, target.serviceId, ['public', 'network', 'internal']);
 	if (!offer) throw new NotFoundError('service');
-	return { offer: { id: offer.id, name: pickText(offer.name, locale)?.text ?? '' }, ...vocabularies(), commentMax: LIMITS.feedbackComment };
+	return { ...page, offer: { id: offer.id, name: pickText(offer.name, locale)?.text ?? '' } };
 }
 
 /** Feedback sent through a referral slip's token. @throws as `sendSlipFeedback`, `countSubmission`. */

@@ -6,10 +6,11 @@ import type { Actions, PageServerLoad } from './$types';
 
 /**
  * Feedback through the referral slip's token (issue 16 §1): once per token while it is valid.
- * Never cached, no referrer, so the token leaks nowhere.
+ * Never cached, and no referrer to other sites (`same-origin`: with `no-referrer` browsers send
+ * `Origin: null` on the form POST, which the CSRF check refuses), so the token leaks nowhere.
  */
 export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
-	setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+	setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'same-origin' });
 	try {
 		return await slipFeedbackPage(await getDb(), params.token, locals.locale);
 	} catch (e) {
