@@ -16,6 +16,8 @@ import { runRetention, RETENTION_PRINCIPAL } from './casework/retention';
 import { runDigests } from './networks/mails';
 import { loadDemo, type DemoLogin } from './demo/load';
 import { runVolunteeringMessages, runVolunteeringRetention } from './volunteering/jobs';
+import { purgeExpiredPoints } from './participation/campaigns';
+import { systemPrincipal } from './access';
 import { refreshOutdatedSearchEntries } from './directory/search-index';
 
 /** Why the process cannot start; one line, no stack trace. */
@@ -96,7 +98,9 @@ function serverJobs(config: AppConfig): Job[] {
 		// Ehrenamt (issue 13; docs/volunteering.md): reminders 24 h before shifts, care messages,
 		// accompaniment requests as needs; then the Führungszeugnis record and dormant profiles.
 		{ name: 'volunteering-messages', intervalMs: 10 * 60_000, run: async (db) => ({ ...(await runVolunteeringMessages(db, config.retentionNow ?? new Date())) }) },
-		{ name: 'volunteering-retention', intervalMs: config.retentionIntervalMinutes * 60_000, run: async (db) => ({ ...(await runVolunteeringRetention(db, config.retentionNow ?? new Date())) }) }
+		{ name: 'volunteering-retention', intervalMs: config.retentionIntervalMinutes * 60_000, run: async (db) => ({ ...(await runVolunteeringRetention(db, config.retentionNow ?? new Date())) }) },
+		// Partizipation (issue 16; docs/participation.md): exact map points end with the campaign plus its retention period.
+		{ name: 'participation-retention', intervalMs: config.retentionIntervalMinutes * 60_000, run: async (db) => ({ ...(await purgeExpiredPoints(db, systemPrincipal('retention'), config.retentionNow ?? new Date())) }) }
 	];
 }
 
