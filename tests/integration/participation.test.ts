@@ -206,6 +206,22 @@ describe(`participation (${DB_KIND})`, () => {
 		expect(text).not.toContain('PlantedAgent');
 	});
 
+	it('takes a point for a whole social space without a pointer: counted per space, never in a cell', async () => {
+		const today = new Date().toISOString().slice(0, 10);
+		const c = await createCampaign(h.db, w.who.admin, { municipalityId: w.ids.k, title: 'Tastatur', socialSpaceIds: [w.ids.s1a, w.ids.s1b], opensOn: today, closesOn: '2099-12-31', k: 2 });
+		const facts = { x: '', y: '', category: 'avoided', comment: '', ageGroup: '', newSince: '' };
+		const before = await countRows(h, 'participation_point');
+		expect(await refused(() => setPoint(h.db, c.id, { ...facts, space: '' }))).toEqual(['space:required']);
+		expect(await refused(() => setPoint(h.db, c.id, { ...facts, space: w.ids.s2a }))).toEqual(['space:unknown_option']);
+		expect(await countRows(h, 'participation_point')).toBe(before);
+		const points = [await setPoint(h.db, c.id, { ...facts, space: w.ids.s1b }), await setPoint(h.db, c.id, { ...facts, space: w.ids.s1b })];
+		expect(points.map((p) => [p.socialSpaceId, p.longitude, p.latitude])).toEqual([[w.ids.s1b, null, null], [w.ids.s1b, null, null]]);
+		await moderatePoints(h.db, w.who.admin, c, points.map((p) => p.id), 'approved');
+		const agg = await aggregateCampaign(h.db, c);
+		expect(agg.cells).toEqual([]);
+		expect(agg.spaces).toEqual([{ socialSpaceId: w.ids.s1b, category: 'avoided', n: 2 }]);
+	});
+
 	it('limits repeated submissions of one browser in memory', () => {
 		resetThrottle();
 		const t = Date.parse('2026-06-10T10:00:00Z');

@@ -6,7 +6,7 @@
  * and are deleted at the end of the campaign plus its retention period (`purgeExpiredPoints`),
  * after which the aggregate frozen at that moment is what remains.
  */
-import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { auditActor, authorize, systemPrincipal, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
 import { berlinDate } from '../casework/time';
@@ -129,10 +129,15 @@ export async function campaignArea(db: DbOrTx, c: CampaignRow): Promise<{ areas:
 	return { areas, frame: frameFor(bbox) };
 }
 
-/** One point as sent by the map form: the clicked pixel and the optional facts. */
+/**
+ * One point as sent by the map form: the clicked pixel, or — without a pointer (keyboard, screen
+ * reader) — the social space chosen instead (`space` given, even empty: then `x`/`y` are
+ * ignored), and the facts.
+ */
 export interface PointInput {
 	x: string | number;
 	y: string | number;
+	space?: string;
 	category: string;
 	comment: string;
 	ageGroup: string;
@@ -140,8 +145,8 @@ export interface PointInput {
 }
 
 interface CheckedPoint {
-	longitude: number;
-	latitude: number;
+	longitude: number | null;
+	latitude: number | null;
 	socialSpaceId: string;
 	category: string;
 	comment: string;
@@ -150,29 +155,26 @@ interface CheckedPoint {
 	flagged: boolean;
 }
 
-/** Checks one point's facts and places it in a campaign space; issues are pushed with `prefix` on the field names. */
-function checkPoint(c: CampaignRow, index: ReturnType<typeof indexAreas<CampaignArea>>, lonLat: [number, number] | null, input: Omit<PointInput, 'x' | 'y'>, issues: FieldIssue[], prefix = ''): CheckedPoint | null {
-	const before = issues.length;
+type Facts = Omit<CheckedPoint, 'longitude' | 'latitude' | 'socialSpaceId'>;
+
+/** Checks one point's category and optional facts; issues are pushed with `prefix` on the field names. */
+function checkFacts(c: CampaignRow, input: Omit<PointInput, 'x' | 'y' | 'space'>, issues: FieldIssue[], prefix = ''): Facts {
 	if (!c.categories.includes(input.category)) issues.push({ field: `${prefix}category`, code: input.category ? 'unknown_option' : 'required' });
 	const comment = input.comment.trim();
 	if (!isStorableText(comment)) issues.push({ field: `${prefix}comment`, code: 'invalid' });
 	else if (comment.length > LIMITS.comment) issues.push({ field: `${prefix}comment`, code: 'too_long', params: { max: LIMITS.comment } });
 	if (input.ageGroup && !(AGE_GROUPS as readonly string[]).includes(input.ageGroup)) issues.push({ field: `${prefix}ageGroup`, code: 'unknown_option' });
 	if (input.newSince && !(NEW_SINCE as readonly string[]).includes(input.newSince)) issues.push({ field: `${prefix}newSince`, code: 'unknown_option' });
+	return { category: input.category, comment, ageGroup: input.ageGroup || null, newSince: input.newSince || null, flagged: looksPersonal(comment) };
+}
+
+/** Checks one point's facts and places it in a campaign space; issues are pushed with `prefix` on the field names. */
+function checkPoint(c: CampaignRow, index: ReturnType<typeof indexAreas<CampaignArea>>, lonLat: [number, number] | null, input: Omit<PointInput, 'x' | 'y' | 'space'>, issues: FieldIssue[], prefix = ''): CheckedPoint | null {
+	const facts = checkFacts(c, input, issues, prefix);
 	const space = lonLat ? findContaining(index, lonLat) : null;
 	if (!lonLat) issues.push({ field: `${prefix}point`, code: 'required' });
 	else if (!space) issues.push({ field: `${prefix}point`, code: 'pa_outside_area' });
-	if (issues.length > before || !lonLat || !space) return null;
-	return {
-		longitude: lonLat[0],
-		latitude: lonLat[1],
-		socialSpaceId: space.id,
-		category: input.category,
-		comment,
-		ageGroup: input.ageGroup || null,
-		newSince: input.newSince || null,
-		flagged: looksPersonal(comment)
-	};
+	return lonLat && space ? { ...facts, longitude: lonLat[0], latitude: lonLat[1], socialSpaceId: space.id } : null;
 }
 
 function pixel(v: string | number): number | null {
@@ -181,11 +183,12 @@ function pixel(v: string | number): number | null {
 }
 
 /**
- * Stores a participant's point, set by clicking the campaign map (`x`, `y` in map pixels), for
- * moderation. Anonymous: no account, no address; a comment that looks like personal data is
+ * Stores a participant's point, set by clicking the campaign map (`x`, `y` in map pixels) or given
+ * for a whole social space of the campaign (`space`), for moderation. Anonymous: no account, no address; a comment that looks like personal data is
  * flagged.
  * @throws NotFoundError for an unknown campaign.
- * @throws ValidationError `campaign` pa_campaign_closed, `point` required | pa_outside_area,
+ * @throws ValidationError `campaign` pa_campaign_closed, `point` required | pa_outside_area, `space`
+ *   required | unknown_option,
  *   `category` required | unknown_option, `comment` invalid | too_long, `ageGroup` / `newSince`
  *   unknown_option. Nothing is stored.
  */
@@ -194,10 +197,18 @@ export async function setPoint(db: Db, campaignId: string, input: PointInput, no
 	if (!c) throw new NotFoundError('participation_campaign');
 	if (!isOpen(c, now)) throw new ValidationError([{ field: 'campaign', code: 'pa_campaign_closed' }]);
 	const { areas, frame } = await campaignArea(db, c);
-	const x = pixel(input.x);
-	const y = pixel(input.y);
 	const issues: FieldIssue[] = [];
-	const point = checkPoint(c, indexAreas(areas, (a) => a.boundary), x === null || y === null ? null : fromPixel(frame, x, y), input, issues);
+	let point: CheckedPoint | null = null;
+	if (input.space !== undefined) {
+		// A whole social space (no pointer): counted per space, never in a grid cell.
+		const facts = checkFacts(c, input, issues);
+		if (!c.socialSpaceIds.includes(input.space)) issues.push({ field: 'space', code: input.space ? 'unknown_option' : 'required' });
+		else point = { ...facts, longitude: null, latitude: null, socialSpaceId: input.space };
+	} else {
+		const x = pixel(input.x);
+		const y = pixel(input.y);
+		point = checkPoint(c, indexAreas(areas, (a) => a.boundary), x === null || y === null ? null : fromPixel(frame, x, y), input, issues);
+	}
 	if (!point || issues.length) throw new ValidationError(issues);
 	return db.transaction(async (tx) => {
 		const [row] = await tx.insert(participationPoint).values({ campaignId: c.id, ...point, source: 'web' }).returning();
@@ -315,7 +326,7 @@ export async function aggregateCampaign(db: DbOrTx, c: CampaignRow): Promise<Agg
 	const iy = sql<number>`floor((${p.latitude} - ${grid.minLat}::float8) * ${grid.perLat}::float8)::int`;
 	const approved = and(eq(p.campaignId, c.id), eq(p.status, 'approved'));
 	const [cellRows, spaceRows] = await Promise.all([
-		db.select({ ix, iy, category: p.category, n: sql<number>`count(*)::int` }).from(p).where(approved).groupBy(sql`1, 2, 3`),
+		db.select({ ix, iy, category: p.category, n: sql<number>`count(*)::int` }).from(p).where(and(approved, isNotNull(p.longitude))).groupBy(sql`1, 2, 3`),
 		db.select({ socialSpaceId: p.socialSpaceId, category: p.category, n: sql<number>`count(*)::int` }).from(p).where(approved).groupBy(p.socialSpaceId, p.category)
 	]);
 	const { cells, suppressed } = publishCells(cellRows as CellCount[], c.k);

@@ -103,8 +103,9 @@ export const participationPoint = pgTable(
 			.notNull()
 			.references(() => participationCampaign.id, { onDelete: 'cascade' }),
 		socialSpaceId: uuid('social_space_id').references(() => socialSpace.id, { onDelete: 'set null' }),
-		longitude: doublePrecision('longitude').notNull(),
-		latitude: doublePrecision('latitude').notNull(),
+		/** Null for a point given for a whole social space (the keyboard alternative to clicking the map). */
+		longitude: doublePrecision('longitude'),
+		latitude: doublePrecision('latitude'),
 		category: text('category').notNull(),
 		comment: text('comment').notNull().default(''),
 		ageGroup: text('age_group'),

@@ -40,13 +40,14 @@ async function publicCampaign(db: DbOrTx, municipalitySlug: string, id: string):
  */
 export async function campaignPage(db: DbOrTx, municipalitySlug: string, id: string, locale: string, now: Date = new Date()) {
 	const c = await publicCampaign(db, municipalitySlug, id);
-	const { frame } = await campaignArea(db, c);
+	const { areas, frame } = await campaignArea(db, c);
 	return {
 		campaign: { id: c.id, title: c.title, intro: c.intro[locale] ?? c.intro.de ?? '', open: isOpen(c, now), closesOn: c.closesOn },
 		categories: categoryChoices(c, locale),
 		...vocabularies(),
 		map: { width: frame.width, height: frame.height },
-		commentMax: LIMITS.comment
+		commentMax: LIMITS.comment,
+		spaces: areas.map((a) => ({ value: a.id, label: a.label }))
 	};
 }
 
@@ -72,6 +73,8 @@ export async function setPointFromForm(db: Db, municipalitySlug: string, id: str
 	await setPoint(db, c.id, {
 		x: formText(form, 'pt.x'),
 		y: formText(form, 'pt.y'),
+		// Only the button of the keyboard alternative sends `whole`; a map click ignores the select.
+		space: formText(form, 'whole') ? formText(form, 'space') : undefined,
 		category: formText(form, 'category'),
 		comment: formText(form, 'comment'),
 		ageGroup: formText(form, 'ageGroup'),
@@ -81,7 +84,7 @@ export async function setPointFromForm(db: Db, municipalitySlug: string, id: str
 
 /** The facts the map form is drawn with again after an error. */
 export function enteredPoint(form: FormData) {
-	return { category: formText(form, 'category'), comment: formText(form, 'comment'), ageGroup: formText(form, 'ageGroup'), newSince: formText(form, 'newSince') };
+	return { space: formText(form, 'space'), category: formText(form, 'category'), comment: formText(form, 'comment'), ageGroup: formText(form, 'ageGroup'), newSince: formText(form, 'newSince') };
 }
 
 /** Fill shades of the heat map, lightest first (contrast of the darkest against white ≥ 3:1, WCAG 1.4.11). */

@@ -113,7 +113,7 @@ export async function campaignStaffPage(db: DbOrTx, p: UserPrincipal, id: string
 			id: pt.id,
 			category: categoryLabel(c, pt.category, locale),
 			space: (pt.socialSpaceId && spaceName.get(pt.socialSpaceId)) || '',
-			position: `${pt.latitude.toFixed(5)}, ${pt.longitude.toFixed(5)}`,
+			position: pt.latitude === null || pt.longitude === null ? '–' : `${pt.latitude.toFixed(5)}, ${pt.longitude.toFixed(5)}`,
 			facts: [pt.ageGroup && msg(`pa_age_${pt.ageGroup}`), pt.newSince && msg(`pa_new_since_${pt.newSince}`)].filter(Boolean).join(' · '),
 			comment: pt.comment,
 			flagged: pt.flagged
