@@ -16,7 +16,7 @@ import { entryPlace } from '../../directory/service';
 import { isUuid } from '../../core/validation';
 import { listSocialSpaces } from '../../geography/service';
 import { createCampaign, enterPoints, findCampaign, listCampaigns, moderatePoints, pendingPointCounts, pendingPoints, type BulkPoint } from '../campaigns';
-import { approvedFeedback, feedbackQueue, moderateFeedback, type FeedbackRow } from '../feedback';
+import { approvedFeedback, feedbackCounts, feedbackQueue, moderateFeedback, type FeedbackRow } from '../feedback';
 import { DEFAULT_CATEGORIES, LIMITS } from '../model';
 import { categoryLabel } from './labels';
 import { msg } from '../../../messages';
@@ -148,13 +148,23 @@ export async function enterPointsFromForm(db: Db, p: UserPrincipal, id: string, 
 }
 
 /**
- * The approved feedback on one offer of the person's municipality, as its provider sees it.
+ * The approved feedback on one offer of the person's municipality, as its provider sees it, with
+ * its counts (feedback, "helped: yes", closed and moved reports).
  * @throws AccessDeniedError without `participation:feedback_read`; NotFoundError for an offer
  *   missing or of another municipality.
  */
 export async function offerFeedbackStaffPage(db: DbOrTx, p: UserPrincipal, serviceId: string, locale: string) {
 	const place = isUuid(serviceId) ? await entryPlace(db, 'service', serviceId) : null;
 	if (!place || place.municipalityId !== p.municipalityId) throw new NotFoundError('service');
-	const [rows, names] = await Promise.all([approvedFeedback(db, p, p.municipalityId, serviceId), entryNames(db, [{ kind: 'service', id: serviceId }], locale)]);
-	return { offer: { id: serviceId, name: names.get(serviceId)! }, feedback: rows.map((f) => feedbackView(f, names)) };
+	const [rows, names, [counts]] = await Promise.all([
+		approvedFeedback(db, p, p.municipalityId, serviceId),
+		entryNames(db, [{ kind: 'service', id: serviceId }], locale),
+		feedbackCounts(db, p, p.municipalityId, [serviceId])
+	]);
+	const c = counts ?? { feedback: 0, helped: 0, closed: 0, moved: 0 };
+	return {
+		offer: { id: serviceId, name: names.get(serviceId)! },
+		counts: (['feedback', 'helped', 'closed', 'moved'] as const).map((key) => ({ key, label: msg(`pa_count_${key}`), n: c[key] })),
+		feedback: rows.map((f) => feedbackView(f, names))
+	};
 }
