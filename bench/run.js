@@ -40,6 +40,10 @@
  *    and on PGlite the page from the built server with its gzip weight (budget 30 KB) — and the
  *    clash check of a weekly series over a year in a room with 500 bookings. Skipped with
  *    BENCH_NO_HOSTING.
+ * 11. Partizipation (issue 16), before the server starts: a 100,000-point campaign aggregated for
+ *    the heat map p50/p95 (`bench/participation.ts`); with the server up, the gzip weight of the
+ *    campaign's map page (de, ar), its result page and an offer's feedback form (budget 30 KB).
+ *    Skipped with BENCH_NO_PARTICIPATION.
  *
  * Results are printed and written to bench/results/<date>.json. Loopback only.
  */
@@ -201,6 +205,18 @@ function benchSteering(env) {
 }
 
 /**
+ * Partizipation benchmark (issue 16, `bench/participation.ts`): 100,000 points in a campaign,
+ * aggregation p50/p95; before the server starts. Skipped with BENCH_NO_PARTICIPATION.
+ */
+function benchParticipation(env) {
+	if (process.env.BENCH_NO_PARTICIPATION) return { skipped: 'BENCH_NO_PARTICIPATION' };
+	const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-participation-')), 'participation.json');
+	const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/participation.ts', '--out', out], { env: { ...process.env, ...env }, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error('participation benchmark failed');
+	return JSON.parse(readFileSync(out, 'utf8'));
+}
+
+/**
  * Coverage benchmark in a separate process on a fresh database of its own (it generates its
  * municipality): a new PGlite folder, or a new database on the PostgreSQL server.
  */
@@ -282,27 +298,46 @@ async function gzipBytes(url) {
 }
 
 /**
- * The first results page of the public search: HTML and everything it loads (stylesheets,
- * images, icons, scripts), gzip. Budget (issue 3): HTML ≤ 14 KB, total ≤ 30 KB, no JavaScript.
+ * A page and everything it loads (stylesheets, images, icons, scripts), gzip. Budget (issue 3):
+ * HTML ≤ 14 KB, total ≤ 30 KB, no JavaScript.
  */
-async function searchPageBytes(port) {
+async function pageBytes(port, pagePath, label) {
 	const base = `http://127.0.0.1:${port}`;
-	const html = await gzipBytes(base + SEARCH_PAGE);
+	const html = await gzipBytes(base + pagePath);
 	if (html.status === 404) {
-		console.log(`  search page ${SEARCH_PAGE}: skipped (404, the public search page is not built on this branch)`);
+		console.log(`  ${label} ${pagePath}: skipped (404, not built on this branch)`);
 		return { skipped: '404' };
 	}
-	const refs = [...html.text.matchAll(/<(?:link|img|script)\b[^>]*?\b(?:href|src)="([^"]+)"[^>]*>/g)]
+	const refs = [...html.text.matchAll(/<(?:link|img|script|input)\b[^>]*?\b(?:href|src)="([^"]+)"[^>]*>/g)]
 		.filter((m) => !/rel="(?:alternate|canonical|manifest)"/.test(m[0]))
-		.map((m) => new URL(m[1].replace(/&amp;/g, '&'), base + SEARCH_PAGE).href)
+		.map((m) => new URL(m[1].replace(/&amp;/g, '&'), base + pagePath).href)
 		.filter((u) => u.startsWith(base));
 	const resources = {};
 	for (const u of [...new Set(refs)]) resources[new URL(u).pathname] = (await gzipBytes(u)).gzip;
 	const scripts = (html.text.match(/<script\b(?![^>]*application\/ld\+json)/g) ?? []).length;
 	const total = html.gzip + Object.values(resources).reduce((a, b) => a + b, 0);
-	const r = { url: SEARCH_PAGE, status: html.status, html: html.raw, htmlGzip: html.gzip, resources, totalGzip: total, scripts };
-	console.log(`  search page ${SEARCH_PAGE}: HTML ${html.raw} B raw, ${html.gzip} B gzip (budget 14336); total transfer ${total} B gzip (budget 30720); ${scripts} script elements; ${JSON.stringify(resources)}`);
+	const r = { url: pagePath, status: html.status, html: html.raw, htmlGzip: html.gzip, resources, totalGzip: total, scripts };
+	console.log(`  ${label} ${pagePath}: HTML ${html.raw} B raw, ${html.gzip} B gzip (budget 14336); total transfer ${total} B gzip (budget 30720); ${scripts} script elements; ${JSON.stringify(resources)}`);
 	return r;
+}
+
+/** The first results page of the public search (issue 3). */
+function searchPageBytes(port) {
+	return pageBytes(port, SEARCH_PAGE, 'search page');
+}
+
+/**
+ * Partizipation (issue 16): the demo campaign's map page (with its SVG map, the `<input
+ * type="image">` source), its published result and an offer's feedback form, each within the
+ * 30 KB gzip page budget.
+ */
+async function participationPageBytes(port, participation) {
+	if (!participation?.demoCampaignId) return { skipped: 'no participation benchmark' };
+	const campaign = `/de/m/duesseldorf/participation/${participation.demoCampaignId}`;
+	const pages = { map: campaign, mapAr: campaign.replace('/de/', '/ar/'), results: `${campaign}/results`, feedback: `/de/m/koeln/o/${participation.feedbackOfferId}/feedback` };
+	const out = {};
+	for (const [name, p] of Object.entries(pages)) out[name] = await pageBytes(port, p, `participation ${name}`);
+	return out;
 }
 
 /** Throughput of the HSDS services list at per_page=50 (same load as the pages). */
@@ -323,7 +358,7 @@ async function hsdsThroughput(port) {
 async function benchDatabase(kind, env) {
 	console.log(`\n## ${kind}`);
 	prepare(env);
-	const result = { search: benchSearch(env), casework: benchCasework(env), steering: benchSteering(env), coverage: benchCoverage(kind, env), hosting: benchHosting(kind, env) };
+	const result = { search: benchSearch(env), casework: benchCasework(env), steering: benchSteering(env), coverage: benchCoverage(kind, env), hosting: benchHosting(kind, env), participation: benchParticipation(env) };
 	if (kind === 'pglite') {
 		const starts = [];
 		for (let i = 0; i < 3; i++) {
@@ -356,6 +391,7 @@ async function benchDatabase(kind, env) {
 		console.log(`  landing page transfer: ${JSON.stringify(result.landingBytes)}`);
 		result.searchPage = await searchPageBytes(port);
 		result.hsdsServices = await hsdsThroughput(port);
+		result.participationPages = await participationPageBytes(port, result.participation);
 	} finally {
 		await stop(child);
 	}

@@ -109,6 +109,16 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/staff/volunteers/needs/[id]': { path: (i) => `/de/staff/volunteers/needs/${i.volunteerNeed}`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/volunteers/hours': { path: () => '/de/staff/volunteers/hours', open: STAFF_AREA },
 	'[lang=locale]/v/[token]': { path: () => '/de/v/not-a-token', open: EVERYONE, ok: [404], publicActions: true },
+	// Partizipation (issue 16): public campaign pages, results, GeoJSON and feedback forms; staff moderation.
+	'[lang=locale]/m/[municipality]/o/[id]/feedback': { path: (i) => `/de/m/duesseldorf/o/${i.offer}/feedback`, open: EVERYONE, publicActions: true },
+	'[lang=locale]/m/[municipality]/participation/[id]': { path: (i) => `/de/m/duesseldorf/participation/${i.campaign}`, open: EVERYONE, publicActions: true },
+	'[lang=locale]/m/[municipality]/participation/[id]/map.svg': { path: (i) => `/de/m/duesseldorf/participation/${i.campaign}/map.svg`, open: EVERYONE },
+	'[lang=locale]/m/[municipality]/participation/[id]/results': { path: (i) => `/de/m/duesseldorf/participation/${i.campaign}/results`, open: EVERYONE },
+	'[lang=locale]/m/[municipality]/participation/[id]/results.geojson': { path: (i) => `/de/m/duesseldorf/participation/${i.campaign}/results.geojson`, open: EVERYONE },
+	'[lang=locale]/r/[token]/feedback': { path: () => '/de/r/not-a-token/feedback', open: EVERYONE, ok: [404], publicActions: true },
+	'[lang=locale]/staff/participation': { path: () => '/de/staff/participation', open: STAFF_AREA },
+	'[lang=locale]/staff/participation/[id]': { path: (i) => `/de/staff/participation/${i.campaign}`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/directory/offers/[id]/feedback': { path: (i) => `/de/staff/directory/offers/${i.offer}/feedback`, open: ['admin', 'staff', 'partner'] },
 	'[lang=locale]/m/[municipality]/volunteer': { path: () => '/de/m/duesseldorf/volunteer', open: EVERYONE, publicActions: true },
 	'[lang=locale]/m/[municipality]/volunteer/confirm/[token]': { path: () => '/de/m/duesseldorf/volunteer/confirm/not-a-token', open: EVERYONE, publicActions: true },
 	'[lang=locale]/staff': { path: () => '/de/staff', open: STAFF_AREA },
@@ -273,6 +283,7 @@ beforeAll(async () => {
 	ids.user = await find('admin', '/de/admin', new RegExp(`/de/admin/users/${uuid}`), 'account');
 	ids.volunteerProfile = await find('staff', '/de/staff/volunteers', new RegExp(`/de/staff/volunteers/${uuid}`), 'demo volunteer');
 	ids.volunteerNeed = await find('staff', '/de/staff/volunteers/needs', new RegExp(`/de/staff/volunteers/needs/${uuid}`), 'demo need');
+	ids.campaign = await find('admin', '/de/staff/participation', new RegExp(`/de/staff/participation/${uuid}`), 'demo campaign');
 	ids.steeringReport = await find('admin', '/de/staff/steering', /(\/de\/staff\/steering\/report\?[^"]+)/, 'steering report');
 	const json = async (url: string) => JSON.parse((await clients.anon.get(url, { accept: 'application/json' })).text);
 	ids.hsdsService = (await json('/api/hsds/services?municipality=duesseldorf')).contents[0].id;

@@ -10,3 +10,4 @@ export * from './steering/schema';
 export * from './networks/schema';
 export * from './volunteering/schema';
 export * from './hosting/schema';
+export * from './participation/schema';

@@ -18,6 +18,8 @@ import { runDigests } from './networks/mails';
 import { loadDemo, type DemoLogin } from './demo/load';
 import { eraseParticipants, sendReminders } from './hosting/events';
 import { runVolunteeringMessages, runVolunteeringRetention } from './volunteering/jobs';
+import { purgeExpiredPoints } from './participation/campaigns';
+import { systemPrincipal } from './access';
 import { refreshOutdatedSearchEntries } from './directory/search-index';
 
 /** Why the process cannot start; one line, no stack trace. */
@@ -102,7 +104,9 @@ function serverJobs(config: AppConfig): Job[] {
 		// Hosting (issue 15; docs/hosting.md): participants' personal data after the last session.
 		{ name: 'hosting-retention', intervalMs: config.retentionIntervalMinutes * 60_000, run: async (db) => ({ ...(await eraseParticipants(db, config.retentionNow ?? new Date())) }) },
 		// Hosting: reminders before a session, checked every quarter hour (each session reminds once).
-		{ name: 'hosting-reminders', intervalMs: 15 * 60_000, run: async (db) => ({ ...(await sendReminders(db, config.retentionNow ?? new Date())) }) }
+		{ name: 'hosting-reminders', intervalMs: 15 * 60_000, run: async (db) => ({ ...(await sendReminders(db, config.retentionNow ?? new Date())) }) },
+		// Partizipation (issue 16; docs/participation.md): exact map points end with the campaign plus its retention period.
+		{ name: 'participation-retention', intervalMs: config.retentionIntervalMinutes * 60_000, run: async (db) => ({ ...(await purgeExpiredPoints(db, systemPrincipal('retention'), config.retentionNow ?? new Date())) }) }
 	];
 }
 

@@ -13,6 +13,7 @@ import { geographyRules } from '../geography/permissions';
 import { hostingRules } from '../hosting/permissions';
 import { instancesRules } from '../instances/permissions';
 import { networksRules } from '../networks/permissions';
+import { participationRules } from '../participation/permissions';
 import { steeringRules } from '../steering/permissions';
 import { volunteeringRules } from '../volunteering/permissions';
 import type { Principal } from './principal';
@@ -27,7 +28,8 @@ const TABLE = {
 	...steeringRules,
 	...networksRules,
 	...volunteeringRules,
-	...hostingRules
+	...hostingRules,
+	...participationRules
 };
 
 /** Every permission of every module. */

@@ -4,8 +4,9 @@
  * actors and demo offers), anonymous demo counselling contacts (casework), needs reports,
  * programmes and coverage offers (steering), one account per role (accounts), Düsseldorf's demo
  * networks with meetings, minutes and an escalation (networks), and demo volunteers, needs and
- * shifts in Düsseldorf (volunteering), and rooms, a hosted Jobcenter consultation hour, a German
- * course and a language café at the Welcome Points (hosting). Idempotent:
+ * shifts in Düsseldorf (volunteering), rooms, a hosted Jobcenter consultation hour, a German
+ * course and a language café at the Welcome Points (hosting), and a finished mapping campaign in
+ * Düsseldorf and feedback on Köln offers (participation). Idempotent:
  * what exists is left alone. Each module keeps its own part in `<module>/demo.ts`; sources and
  * licences: `data/demo/LICENSES.md`.
  */
@@ -21,6 +22,7 @@ import { loadHostingDemo } from '../hosting/demo';
 import { listMunicipalities } from '../geography/service';
 import { loadInstancesDemo } from '../instances/demo';
 import { loadNetworksDemo } from '../networks/demo';
+import { loadParticipationDemo } from '../participation/demo';
 import { loadSteeringDemo } from '../steering/demo';
 import { loadVolunteeringDemo } from '../volunteering/demo';
 
@@ -53,5 +55,7 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	await loadVolunteeringDemo(db);
 	// Hosting books the Welcome Points' rooms and publishes the hosted offer in the directory.
 	await loadHostingDemo(db);
+	// Partizipation: a finished campaign in Düsseldorf's Stadtbezirk 6, moderated feedback on Köln offers.
+	await loadParticipationDemo(db);
 	return logins;
 }
