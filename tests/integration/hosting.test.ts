@@ -300,7 +300,10 @@ describe(`hosting (${DB_KIND})`, () => {
 			['2026-03-09', 'Sprechstunde Jobcenter', 'hosted'],
 			['2026-03-10', 'Deutschkurs A1', 'event']
 		]);
-		expect((await calendarWeek(h.db, { municipalityId: w.ids.k }, '2026-03-09', { language: 'ar' })).map((e) => e.title)).toEqual(['Deutschkurs A1']);
+		// The hosted offer is filtered by its directory entry (Arabic and German, for newcomers, free).
+		expect((await calendarWeek(h.db, { municipalityId: w.ids.k }, '2026-03-09', { language: 'ar' })).map((e) => e.title)).toEqual(['Sprechstunde Jobcenter', 'Deutschkurs A1']);
+		expect((await calendarWeek(h.db, { municipalityId: w.ids.k }, '2026-03-09', { targetGroup: 'newcomers', freeOnly: true })).map((e) => e.title)).toEqual(['Sprechstunde Jobcenter', 'Deutschkurs A1']);
+		expect((await calendarWeek(h.db, { municipalityId: w.ids.k }, '2026-03-09', { themeField: 'language' })).map((e) => e.title)).toEqual(['Deutschkurs A1']);
 		expect(await calendarWeek(h.db, { municipalityId: w.ids.k }, '2026-03-09', { language: 'tr' })).toEqual([]);
 		expect(await calendarWeek(h.db, { municipalityId: w.ids.k, socialSpaceId: w.ids.s2a }, '2026-03-09')).toEqual([]);
 		// 10:00 Berlin stays 10:00 across the change to summer time on 29 March 2026.

@@ -118,3 +118,28 @@ export async function instancePlace(db: DbOrTx, instanceId: string): Promise<str
 		.limit(1);
 	return row?.id ?? null;
 }
+
+/** What the public calendar filters a hosted offer by (its HSDS facets). */
+export interface HostedOfferFacets {
+	/** Spoken languages, BCP 47 tags. */
+	languages: string[];
+	targetGroups: string[];
+	themeFields: string[];
+	/** `cost_kind` is `free`. */
+	free: boolean;
+}
+
+/**
+ * The facets of the hosted offers among `ids` that the public may see (visibility `public`,
+ * status `active` or `temporarily closed`); offers missing from the map are not public.
+ * One query for a whole calendar week.
+ */
+export async function publicOfferFacets(db: DbOrTx, ids: readonly string[]): Promise<Map<string, HostedOfferFacets>> {
+	const valid = [...new Set(ids)].filter(isUuid);
+	if (!valid.length) return new Map();
+	const rows = await db
+		.select({ id: service.id, languages: service.languages, targetGroups: service.targetGroups, themeFields: service.themeFields, costKind: service.costKind })
+		.from(service)
+		.where(and(inArray(service.id, valid), eq(service.visibility, 'public'), inArray(service.status, ['active', 'temporarily closed'])));
+	return new Map(rows.map((r) => [r.id, { languages: r.languages, targetGroups: r.targetGroups, themeFields: r.themeFields, free: r.costKind === 'free' }]));
+}

@@ -10,6 +10,7 @@ import { and, eq, gte, inArray, lte } from 'drizzle-orm';
 import ical, { ICalEventStatus } from 'ical-generator';
 import { authorize, type Principal } from '../access';
 import type { DbOrTx } from '../db/client';
+import { publicOfferFacets } from '../directory/hosting-reads';
 import { getInstancesForComparison, listInstances } from '../instances/service';
 import { addDays, occurrences, type Series } from './model';
 import { hostingBooking, hostingEvent, hostingRoom } from './schema';
@@ -58,8 +59,8 @@ async function scopeInstances(db: DbOrTx, scope: CalendarScope): Promise<string[
 /**
  * The public sessions of a scope from `from` to `to` (Berlin days, inclusive), by start: own
  * events of its instances (any room) and approved external bookings in their public rooms.
- * Hosted offers carry no language or target group of their own here, so a language, target
- * group or theme filter shows own events only.
+ * Own events are filtered by their own languages, target groups, theme fields and cost; hosted
+ * offers by their directory entry's (`publicOfferFacets`), and only while that entry is public.
  */
 export async function publicSessions(db: DbOrTx, scope: CalendarScope, from: string, to: string, filter: CalendarFilter = {}): Promise<CalendarEntry[]> {
 	const instanceIds = await scopeInstances(db, scope);
@@ -70,15 +71,16 @@ export async function publicSessions(db: DbOrTx, scope: CalendarScope, from: str
 		.innerJoin(hostingRoom, eq(hostingRoom.id, hostingBooking.roomId))
 		.leftJoin(hostingEvent, eq(hostingEvent.bookingId, hostingBooking.id))
 		.where(and(inArray(hostingRoom.instanceId, instanceIds), eq(hostingBooking.status, 'approved'), inArray(hostingBooking.purpose, ['event', 'external']), lte(hostingBooking.firstDay, to), gte(hostingBooking.lastDay, from)));
-	const facetFilter = !!(filter.language || filter.targetGroup || filter.themeField);
+	const offers = await publicOfferFacets(db, rows.flatMap(({ event, booking }) => (!event && booking.serviceId ? [booking.serviceId] : [])));
 	const out: CalendarEntry[] = [];
 	for (const { booking, event, room } of rows) {
-		if (event) {
-			if (filter.language && !event.languages.some((l) => l === filter.language || l.startsWith(`${filter.language}-`))) continue;
-			if (filter.targetGroup && !event.targetGroups.includes(filter.targetGroup)) continue;
-			if (filter.themeField && !event.themeFields.includes(filter.themeField)) continue;
-			if (filter.freeOnly && !event.free) continue;
-		} else if (room.listing !== 'public' || facetFilter) continue;
+		const facets = event ?? (booking.serviceId ? offers.get(booking.serviceId) : undefined);
+		// A hosted offer shows in public rooms only, and while its directory entry is public.
+		if (!facets || (!event && room.listing !== 'public')) continue;
+		if (filter.language && !facets.languages.some((l) => l === filter.language || l.startsWith(`${filter.language}-`))) continue;
+		if (filter.targetGroup && !facets.targetGroups.includes(filter.targetGroup)) continue;
+		if (filter.themeField && !facets.themeFields.includes(filter.themeField)) continue;
+		if (filter.freeOnly && !facets.free) continue;
 		for (const o of occurrences(booking as Series, from, to)) {
 			out.push({
 				day: o.day,
@@ -91,8 +93,8 @@ export async function publicSessions(db: DbOrTx, scope: CalendarScope, from: str
 				kind: event?.kind ?? null,
 				instanceId: room.instanceId,
 				roomName: room.name,
-				languages: event?.languages ?? [],
-				free: event?.free ?? true
+				languages: facets.languages,
+				free: facets.free
 			});
 		}
 	}
