@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raiseGlobalDataVersion } from '../../src/lib/server/audit/versions';
 import { systemPrincipal } from '../../src/lib/server/access';
 import { AccessDeniedError } from '../../src/lib/server/core/errors';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '../../src/lib/server/db/client';
@@ -156,6 +157,9 @@ describe(`the demo on the map, on ${DB_KIND}`, () => {
 		await h.db.execute(sql`update location set social_space_id = null where municipality_id = ${d.id}`);
 		const entries = await rows<{ kind: 'service' | 'organization'; id: string }>(h, sql`select kind, entity_id::text as id from search_entry where municipality_id = ${d.id}`);
 		await refreshSearchEntries(h.db, { serviceIds: entries.filter((e) => e.kind === 'service').map((e) => e.id), organizationIds: entries.filter((e) => e.kind === 'organization').map((e) => e.id) });
+		// Written past the audit log, as an older installation's data is: a start raises the data
+		// version after migrating (issue 17), so no cache of this process keeps what was there before.
+		await raiseGlobalDataVersion(h.db);
 
 		expect(await areaMap(h.db, { municipalityId: d.id })).toBeNull();
 		// The search says why Stadtbezirk 5 finds none of the offers, and why no distance can be measured.
