@@ -36,7 +36,9 @@ if (pgVirtualenv && existsSync(`/usr/lib/postgresql/${pgVersion}/bin/postgres`))
 		`"${node}" ${vitest.join(' ')}`,
 		`"${node}" ${vitest.join(' ')} --config vitest.browser.config.ts tests/browser/http.test.ts tests/browser/permissions.test.ts`
 	].join(' && ');
-	step(`integration and HTTP tests on PostgreSQL ${pgVersion}`, pgVirtualenv, ['-v', pgVersion, 'sh', '-c', inner]);
+	// UTF-8 whatever the caller's locale: without LANG, initdb makes an SQL_ASCII cluster in which
+	// lower() and the text search leave Cyrillic and Arabic letters alone.
+	step(`integration and HTTP tests on PostgreSQL ${pgVersion}`, pgVirtualenv, ['-v', pgVersion, '-i', '--encoding=UTF8 --locale=C.UTF-8', 'sh', '-c', inner]);
 } else {
 	console.warn('\n=== WARNING: no PostgreSQL binaries (pg_virtualenv / postgresql-15) found: PostgreSQL tests SKIPPED');
 }

@@ -119,6 +119,24 @@ describe(`background jobs on ${DB_KIND}`, () => {
 	});
 });
 
+describe.skipIf(DB_KIND !== 'postgres')('a PostgreSQL database', () => {
+	it('is refused with its encoding named unless it is UTF8', async () => {
+		const { default: pg } = await import('pg');
+		const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+		await admin.connect();
+		const name = `ascii_${process.pid}_${Date.now()}`;
+		await admin.query(`create database ${name} encoding 'SQL_ASCII' lc_collate 'C' lc_ctype 'C' template template0`);
+		try {
+			const url = new URL(process.env.TEST_DATABASE_URL!);
+			url.pathname = `/${name}`;
+			await expect(openDatabase({ url: url.toString() })).rejects.toThrow(/DATABASE_URL: the database is encoded SQL_ASCII; anlaufstelle needs UTF8/);
+		} finally {
+			await admin.query(`drop database ${name}`);
+			await admin.end();
+		}
+	});
+});
+
 describe('the guard of the signed-in areas', () => {
 	const person = (role: UserPrincipal['role']): UserPrincipal => ({
 		kind: 'user',

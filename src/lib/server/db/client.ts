@@ -91,7 +91,8 @@ function durableStartParams(): string[] {
  *   process that finds the embedded folder locked.
  * @param options.durable fsync on (default true); benchmarks measure the difference.
  * @throws DataFolderError when another process holds the folder or it is not writable; the
- *   driver's error when the server is unreachable.
+ *   driver's error when the server is unreachable; Error naming DATABASE_URL when the server's
+ *   database is not encoded UTF8.
  */
 export async function openDatabase(options: {
 	url?: string;
@@ -105,7 +106,14 @@ export async function openDatabase(options: {
 		// The pool drops an idle connection the server ends (restart, failover, a terminated
 		// backend) and then emits 'error'; unhandled, that event would end the whole process.
 		pool.on('error', (e) => log.warn({ code: (e as { code?: string }).code }, 'database: idle connection closed by the server'));
-		await pool.query('select 1');
+		// An SQL_ASCII database (initdb without a locale) takes Arabic or Cyrillic bytes but lower()
+		// and the text search leave them alone, so search would quietly fail in those languages.
+		const { rows } = await pool.query<{ server_encoding: string }>('show server_encoding');
+		const encoding = rows[0]?.server_encoding;
+		if (encoding !== 'UTF8') {
+			await pool.end();
+			throw new Error(`DATABASE_URL: the database is encoded ${encoding}; anlaufstelle needs UTF8 (createdb --encoding=UTF8 --template=template0 …)`);
+		}
 		return {
 			db: drizzlePg(pool),
 			kind: 'postgres',
