@@ -50,6 +50,17 @@ describe(`hosting demo on ${DB_KIND}`, () => {
 		expect(await placeCounts(h.db, course.id)).toEqual({ confirmed: 12, waiting: 2 });
 	});
 
+	it('shows the language café in this week\'s plan on the day the demo is loaded (weekdays)', async () => {
+		const d = (await findMunicipality(h.db, 'duesseldorf'))!;
+		const today = new Date();
+		const berlinWeekday = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'Europe/Berlin' }).format(today);
+		if (berlinWeekday === 'Sat' || berlinWeekday === 'Sun') return;
+		const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(today);
+		const monday = new Date(Date.parse(`${day}T12:00:00Z`) - ((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+		const week = await calendarWeek(h.db, { municipalityId: d.id }, monday);
+		expect(week.filter((e) => e.title.startsWith('Sprachcafé')).map((e) => e.day)).toEqual([day]);
+	});
+
 	it('shows next week\'s sessions on the public weekly plan', async () => {
 		const d = (await findMunicipality(h.db, 'duesseldorf'))!;
 		const day = new Date(Date.now() + 7 * 86_400_000);

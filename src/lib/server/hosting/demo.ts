@@ -107,8 +107,10 @@ export async function loadHostingDemo(db: Db, now: Date = new Date()): Promise<v
 	const languages = ['ar', 'tr', 'uk', 'fa', 'ar', 'uk', 'ar', 'fa', 'ar', 'uk', 'ar', 'fa', 'uk', 'ar'];
 	for (const [i, name] of names.entries()) await register(db, course.id, { name: `Demo ${name}`, language: languages[i], email: '', phone: '' }, now);
 
-	// A language café: an open group, no registration.
-	const thursday = nextWeekday(addDays(today, 1), 4);
+	// A language café: an open group, no registration — weekly on the weekday the demo is loaded
+	// (Monday when that is a weekend), from today, so the first look at this week's plan is not empty.
+	const cafeDay = weekdayOf(today) <= 5 ? today : nextWeekday(today, 1);
+	const cafeWeekday = ['MO', 'TU', 'WE', 'TH', 'FR'][weekdayOf(cafeDay) - 1];
 	await createEvent(
 		db,
 		LOADER,
@@ -124,7 +126,7 @@ export async function loadHostingDemo(db: Db, now: Date = new Date()): Promise<v
 			capacity: null,
 			attendanceByName: false,
 			hostVolunteerIds: [],
-			series: { firstDay: thursday, lastDay: addDays(thursday, 26 * 7), startTime: '15:00', endTime: '17:00', rrule: 'FREQ=WEEKLY;BYDAY=TH', exdates: [], rdates: [] },
+			series: { firstDay: cafeDay, lastDay: addDays(cafeDay, 26 * 7), startTime: '15:00', endTime: '17:00', rrule: `FREQ=WEEKLY;BYDAY=${cafeWeekday}`, exdates: [], rdates: [] },
 			skipConflicts: true
 		},
 		now,
