@@ -79,7 +79,7 @@ describe.each([
 		await partner.fill('input[name="firstDay"]', firstDay);
 		await partner.fill('input[name="startTime"]', start);
 		await partner.fill('input[name="endTime"]', end);
-		await partner.check('#weekly');
+		await partner.check('input[name="weekly"]');
 		await partner.fill('input[name="lastDay"]', lastDay);
 		await partner.click('form[action="?/request"] button[type="submit"]');
 		await partner.waitForSelector('p.notice[role="status"]');
