@@ -123,3 +123,11 @@ export async function readOutbox(): Promise<{ file: string; raw: string }[]> {
 	}
 	return Promise.all(files.map(async (file) => ({ file, raw: await readFile(path.join(dir, file), 'utf8') })));
 }
+
+/**
+ * The origin absolute links in mails start with: `ORIGIN` (adapter-node's setting) without a
+ * trailing slash, else `http://localhost:<PORT>` (3000), as `npm start` serves it.
+ */
+export function publicOrigin(): string {
+	return (process.env.ORIGIN || `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, '');
+}

@@ -6,7 +6,10 @@
  * committed. Links are absolute: the origin is `ORIGIN` (adapter-node's setting), else
  * `http://localhost:<PORT>`.
  */
-import { composeMail, sendMail } from '../core/mail';
+import { publicOrigin, composeMail, sendMail } from '../core/mail';
+
+/** Links in hosting's mails start with the platform's origin (`core/mail.ts`). */
+export { publicOrigin };
 import { m } from '../../paraglide/messages.js';
 import { isLocale, type Locale } from '../../paraglide/runtime.js';
 
@@ -23,10 +26,6 @@ export interface HostingMail {
 	params: Record<string, string | number>;
 }
 
-/** The origin links in messages start with. */
-export function publicOrigin(): string {
-	return (process.env.ORIGIN || `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, '');
-}
 
 /** The UI locale for a stored language tag (German when the platform has no such locale). */
 export function hostingLocale(tag: string | null | undefined): Locale {

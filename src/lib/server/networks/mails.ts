@@ -17,7 +17,10 @@ import { recordAudit } from '../audit/service';
 import { berlinDate, berlinTime } from '../casework/time';
 import { AccessDeniedError } from '../core/errors';
 import { log } from '../core/log';
-import { sendMail, type Mail } from '../core/mail';
+import { publicOrigin, sendMail, type Mail } from '../core/mail';
+
+/** Links in this module's mails start with the platform's origin (`core/mail.ts`). */
+export { publicOrigin };
 import type { Db } from '../db/client';
 import { DIGEST_LANGUAGES } from './model';
 import { getMeeting, type MeetingView } from './meetings';
@@ -26,10 +29,6 @@ import { meeting } from './schema';
 
 type Locale = (typeof DIGEST_LANGUAGES)[number];
 
-/** The public address links in mails start with. */
-export function publicOrigin(): string {
-	return (process.env.ORIGIN || `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, '');
-}
 
 /** The place of a meeting in words: the directory place's name and address, or the text given. */
 function placeLine(view: MeetingView): string {

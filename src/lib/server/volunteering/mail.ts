@@ -5,7 +5,10 @@
  * Sent through `core/mail.ts` after the write they belong to has committed. Links are absolute:
  * the origin is `ORIGIN` (adapter-node's setting), else `http://localhost:<PORT>`.
  */
-import { sendMail } from '../core/mail';
+import { publicOrigin, sendMail } from '../core/mail';
+
+/** Links in this module's mails start with the platform's origin (`core/mail.ts`). */
+export { publicOrigin };
 import { m } from '../../paraglide/messages.js';
 import { isLocale, type Locale } from '../../paraglide/runtime.js';
 
@@ -24,10 +27,6 @@ export type MailKind =
 	| 'check_lapse'
 	| 'retention_notice';
 
-/** The origin links in messages start with. */
-export function publicOrigin(): string {
-	return (process.env.ORIGIN || `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, '');
-}
 
 /** The UI locale for a stored message language (German when unknown). */
 export function mailLocale(tag: string | null | undefined): Locale {
