@@ -11,7 +11,8 @@ import { publicOrigin, composeMail, sendMail } from '../core/mail';
 /** Links in hosting's mails start with the platform's origin (`core/mail.ts`). */
 export { publicOrigin };
 import { m } from '../../paraglide/messages.js';
-import { isLocale, type Locale } from '../../paraglide/runtime.js';
+import { uiLocaleFor } from '../directory/hsds/taxonomy';
+import type { Locale } from '../../paraglide/runtime.js';
 
 type MessageFn = (params?: Record<string, unknown>, options?: { locale?: Locale }) => string;
 
@@ -29,8 +30,7 @@ export interface HostingMail {
 
 /** The UI locale for a stored language tag (German when the platform has no such locale). */
 export function hostingLocale(tag: string | null | undefined): Locale {
-	const primary = (tag ?? '').toLowerCase().split('-')[0];
-	return isLocale(primary) ? primary : 'de';
+	return uiLocaleFor((tag ?? '').toLowerCase());
 }
 
 function textIn(locale: Locale, key: string, params: Record<string, unknown>): string {
