@@ -127,6 +127,7 @@ describe('directory staff pages', () => {
 		const staff = await signIn(browser, 'wp5@example.org');
 		await staff.goto(`${base}/de/staff/directory/proposals`);
 		await staff.click('main a:has-text("Elterncafé Garath")');
+		await staff.waitForURL(/\/proposals\/[^/?]+$/);
 		const diff = staff.locator('table.diff');
 		expect(await diff.locator('tr', { hasText: 'name' }).first().textContent()).toContain('Elterncafé Garath');
 		await expectAccessible(staff);
@@ -140,6 +141,9 @@ describe('directory staff pages', () => {
 		await partner.waitForURL(/proposals\?proposed=1$/);
 		await staff.goto(`${base}/de/staff/directory/proposals`);
 		await staff.click('main a:has-text("Elterncafé Garath")');
+		// allTextContents does not wait: under load the click's navigation is still running.
+		await staff.waitForURL(/\/proposals\/[^/?]+$/);
+		await staff.locator('table.diff tbody tr').first().waitFor();
 		const rows = await staff.locator('table.diff tbody tr').allTextContents();
 		expect(rows).toHaveLength(1);
 		expect(rows[0]).toContain(de.phone);

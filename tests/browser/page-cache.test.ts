@@ -17,6 +17,16 @@ const base = inject('baseUrl');
 /** A GET without cookies (fetch keeps none). */
 const get = (path: string, headers: Record<string, string> = {}) => fetch(base + path, { headers: { accept: 'text/html', ...headers }, redirect: 'manual' });
 
+/**
+ * A GET of a page that was just rendered, expected from the cache. A cached page is valid only
+ * for the minute it was rendered in (pages show "open now"), so when a minute began between the
+ * two requests this one renders afresh: then the next, in the same minute, must be a hit.
+ */
+async function getCached(path: string): Promise<Response> {
+	const first = await get(path);
+	return first.headers.get('x-page-cache') === 'hit' ? first : get(path);
+}
+
 let browser: Browser;
 beforeAll(async () => {
 	browser = await launch();
@@ -30,7 +40,7 @@ describe('rendered-page cache', () => {
 		const html = await first.text();
 		expect(first.status).toBe(200);
 		expect(first.headers.get('x-page-cache')).toMatch(/^(miss|hit)$/);
-		const second = await get(path);
+		const second = await getCached(path);
 		expect(second.headers.get('x-page-cache')).toBe('hit');
 		expect(await second.text()).toBe(html);
 		expect(second.headers.get('cache-control')).toBe('public, no-cache');
@@ -79,7 +89,7 @@ describe('rendered-page cache', () => {
 		expect(anonymous.headers.get('x-page-cache')).toBe('miss');
 		expect(await anonymous.text()).not.toContain('/de/logout');
 		// And once it is cached, the signed-in person still gets their own page.
-		expect((await get(path)).headers.get('x-page-cache')).toBe('hit');
+		expect((await getCached(path)).headers.get('x-page-cache')).toBe('hit');
 		const after = await staff.get(path);
 		expect(after.res.headers.get('x-page-cache')).toBeNull();
 		expect(after.text).toContain('/de/logout');
@@ -106,7 +116,7 @@ describe('rendered-page cache', () => {
 		const search = await (await get('/de/m/duesseldorf/search')).text();
 		const offer = /href="(\/de\/m\/duesseldorf\/o\/[0-9a-f-]{36})"/.exec(search)![1];
 		await get(offer);
-		expect((await get(offer)).headers.get('x-page-cache')).toBe('hit');
+		expect((await getCached(offer)).headers.get('x-page-cache')).toBe('hit');
 		const reader = new Client(base);
 		const saved = await reader.request(`${offer}?/save`, { form: {} });
 		expect(saved.status).toBeLessThan(400);
@@ -119,7 +129,7 @@ describe('rendered-page cache', () => {
 		const search = await (await get('/de/m/koeln/search')).text();
 		const offer = /href="(\/de\/m\/koeln\/o\/([0-9a-f-]{36}))"/.exec(search)!;
 		await get(offer[1]);
-		expect((await get(offer[1])).headers.get('x-page-cache')).toBe('hit');
+		expect((await getCached(offer[1])).headers.get('x-page-cache')).toBe('hit');
 		const staff = await signIn(browser, 'kalk@example.org');
 		await staff.goto(`${base}/de/staff/directory/offers/${offer[2]}`);
 		await staff.fill('[name="name.de"]', 'Frisch umbenanntes Angebot');

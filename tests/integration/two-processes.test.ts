@@ -1,11 +1,12 @@
 /**
- * Two app processes on one PostgreSQL 15 (issue 17 §3): ten failed sign-ins spread over both
+ * Two app processes on one PostgreSQL 15 (issue 17 §3), started at the same moment on an empty
+ * database: the start lock lets one migrate and load the demo while the other waits; ten failed sign-ins spread over both
  * lock the account; the deletion schedule runs once per interval across both; a write through
  * one process shows on the other's public page at once, although that page was in its cache.
  * Runs on PostgreSQL only (`npm test` runs it under pg_virtualenv) and needs the build
  * (`build/handler.js`), which `npm test` makes first.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -32,21 +33,63 @@ describe.skipIf(!url)('two processes on one PostgreSQL', () => {
 		const u = new URL(url!);
 		u.pathname = `/${name}`;
 		databaseUrl = u.toString();
-		// One after the other, as docs/deployment.md says (migrations take no database-wide lock).
+		// Both at once on the empty database: the start lock makes them take turns migrating and
+		// loading the demo. The second reads public pages through a replica that is down (a port
+		// nobody listens on), so its reads fall back to the primary.
+		const deadReplica = new URL(databaseUrl);
+		deadReplica.port = String(await freePort());
+		const ports = [await freePort(), await freePort()];
 		for (let i = 0; i < 2; i++) {
-			const port = await freePort();
 			const p = start(process.execPath, ['scripts/serve.js'], {
-				env: bareEnv({ PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'anl-two-')), DEMO: '1' })
+				env: bareEnv({
+					PORT: String(ports[i]),
+					HOST: '127.0.0.1',
+					DATABASE_URL: databaseUrl,
+					...(i === 1 ? { DATABASE_REPLICA_URL: deadReplica.toString() } : {}),
+					DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'anl-two-')),
+					DEMO: '1'
+				})
 			});
 			processes.push(p);
-			await waitFor(p, 'Listening on');
-			bases.push(`http://127.0.0.1:${port}`);
+			bases.push(`http://127.0.0.1:${ports[i]}`);
 		}
+		await Promise.all(processes.map((p) => waitFor(p, 'Listening on')));
 	}, 240_000);
 
 	afterAll(async () => {
 		for (const p of processes) p.signal('SIGTERM');
 		await Promise.all(processes.map((p) => p.exited));
+	});
+
+	it('migrates and loads the demo once when both start at once on an empty database', async () => {
+		const journal = JSON.parse(readFileSync('drizzle/meta/_journal.json', 'utf8')) as { entries: unknown[] };
+		const db = new pg.Client({ connectionString: databaseUrl });
+		await db.connect();
+		try {
+			const migrations = await db.query(`select count(*)::int as n from drizzle.__drizzle_migrations`);
+			expect(migrations.rows[0].n).toBe(journal.entries.length);
+			const municipalities = await db.query(`select slug, count(*)::int as n from municipality group by slug order by slug`);
+			expect(municipalities.rows).toEqual([
+				{ slug: 'duesseldorf', n: 1 },
+				{ slug: 'koeln', n: 1 }
+			]);
+			const accounts = await db.query(`select count(*)::int as n from user_account where email = 'wp5@example.org'`);
+			expect(accounts.rows[0].n).toBe(1);
+		} finally {
+			await db.end();
+		}
+		for (const p of processes) {
+			expect(p.output()).not.toMatch(/cannot start|"level":"error"|"level":50/);
+			expect(p.output()).toContain('database ready');
+		}
+		expect(processes[1].output()).toContain('"replica":true');
+	});
+
+	it('serves public pages from the primary on the process whose replica is down', async () => {
+		const page = await fetch(`${bases[1]}/de/m/duesseldorf`, { headers: { accept: 'text/html' } });
+		expect(page.status).toBe(200);
+		expect(await page.text()).toContain('Düsseldorf');
+		expect(processes[1].output()).toContain('database replica unreachable: reading from the primary');
 	});
 
 	it('locks an account after ten failed sign-ins spread over both processes', async () => {
