@@ -3,10 +3,17 @@
  * each split into districts and social spaces with square boundaries and a population
  * statistic. Names and codes are made up (`Gemeinde 0001`, …) and marked as demo.
  *
- * With `--offers`/`--actors`, a directory of that size is generated into them (`directory.ts`).
+ * With `--offers`/`--actors`, a directory of that size is generated into them (`directory.ts`);
+ * with `--contacts`/`--referrals`, Lotsen casework spread over them (`nrw-data.ts`).
+ *
+ * `--scale nrw` (issue 17, PostgreSQL only) is a Land-wide installation: 396 municipalities,
+ * 1,000,000 offers, 100,000 actors, 5,000,000 contacts, 500,000 referrals. `--scale city` is the
+ * largest of those municipalities alone (its Zipf share of each), for comparing per-municipality
+ * queries at city and at Land scale (`bench/nrw.ts`). Explicit options override a scale's figures.
  *
  * Usage (from bench/run.js or alone):
  *   tsx bench/generate.ts --municipalities 400 --districts 9 --spaces 10 [--offers 100000 --actors 30000] [--with-demo]
+ *   DATABASE_URL=… tsx bench/generate.ts --scale nrw|city
  * Writes into the configured database (DATABASE_URL or DATA_DIR).
  */
 import { parseArgs } from 'node:util';
@@ -16,7 +23,8 @@ import { migrateDatabase, openDatabase, type Db } from '../src/lib/server/db/cli
 import { readConfig } from '../src/lib/server/core/config';
 import { loadDemo } from '../src/lib/server/demo/load';
 import type { Polygon } from 'geojson';
-import { generateDirectory } from './directory';
+import { generateDirectory, zipfShares } from './directory';
+import { generateLandCasework } from './nrw-data';
 
 /** Shape of a generated data set. */
 export interface Scale {
@@ -82,18 +90,38 @@ export async function generate(db: Db, scale: Scale, log: (s: string) => void = 
 	return { municipalities: scale.municipalities, districts, spaces };
 }
 
+/** The figures of a Land-wide installation (NRW); `city` is its largest municipality alone. */
+const NRW = { municipalities: 396, offers: 1_000_000, actors: 100_000, contacts: 5_000_000, referrals: 500_000 };
+
+/**
+ * The options of a named scale (`nrw` or `city`) as strings, or none for no scale.
+ * @throws Error for another name.
+ */
+export function scaleOptions(name: string | undefined): Record<string, string> {
+	if (!name) return {};
+	if (name === 'nrw') return Object.fromEntries(Object.entries(NRW).map(([k, v]) => [k, String(v)]));
+	if (name !== 'city') throw new Error(`--scale must be nrw or city, not "${name}"`);
+	const share = (total: number) => String(zipfShares(total, NRW.municipalities)[0]);
+	return { municipalities: '1', offers: share(NRW.offers), actors: share(NRW.actors), contacts: share(NRW.contacts), referrals: share(NRW.referrals) };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-	const { values } = parseArgs({
+	const { values: given } = parseArgs({
 		options: {
 			'with-demo': { type: 'boolean' },
-			municipalities: { type: 'string', default: '400' },
-			districts: { type: 'string', default: '9' },
-			spaces: { type: 'string', default: '10' },
-			offers: { type: 'string', default: '0' },
-			actors: { type: 'string', default: '0' }
+			scale: { type: 'string' },
+			municipalities: { type: 'string' },
+			districts: { type: 'string' },
+			spaces: { type: 'string' },
+			offers: { type: 'string' },
+			actors: { type: 'string' },
+			contacts: { type: 'string' },
+			referrals: { type: 'string' }
 		}
 	});
+	const values = { municipalities: '400', districts: '9', spaces: '10', offers: '0', actors: '0', contacts: '0', referrals: '0', ...scaleOptions(given.scale), ...given };
 	const config = readConfig();
+	if (given.scale && !config.databaseUrl) throw new Error('--scale needs PostgreSQL (DATABASE_URL): PGlite would take hours at this size');
 	const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 	await migrateDatabase(handle);
 	if (values['with-demo']) await loadDemo(handle.db);
@@ -108,6 +136,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		const t0 = performance.now();
 		const directory = await generateDirectory(handle.db, { offers: Number(values.offers), actors: Number(values.actors) }, console.log);
 		console.log(`  generated directory ${JSON.stringify(directory)} in ${Math.round(performance.now() - t0)} ms`);
+	}
+	if (Number(values.contacts) > 0 || Number(values.referrals) > 0) {
+		const t0 = performance.now();
+		const casework = await generateLandCasework(handle.db, { contacts: Number(values.contacts), referrals: Number(values.referrals) }, new Date(), console.log);
+		console.log(`  generated casework ${JSON.stringify(casework)} in ${Math.round(performance.now() - t0)} ms`);
 	}
 	// What autovacuum does to a database in service: statistics for the planner, and the rows a bulk
 	// load left in the GIN index's pending list merged into the index. Timings then describe that state.

@@ -15,15 +15,25 @@
  *   pg_virtualenv -t -v 15 sh -c 'BENCH_PG_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:${PGPORT:-5432}/postgres" npx tsx bench/pages.ts'
  *
  * Without `--pages`: the municipality, a district, an instance, an offer (the first of the
- * search) and a repeated search of the Düsseldorf demo. `--search-variants N` adds an uncached
- * search row: N different queries cycled (default 200). Prints a table and writes
- * bench/results/pages-<timestamp>.json.
+ * search), the calendar and a repeated search of the Düsseldorf demo. `--search-variants N` adds
+ * an uncached search row: N different queries cycled (default 200). Prints a line per run, then
+ * a summary table per page (app req/s, nginx req/s, ratio per configuration; uncached req/s with
+ * one and two processes on PostgreSQL), and writes bench/results/pages-<timestamp>.json.
+ *
+ * `--before <build folder>` measures only the uncached search (PGlite, cache off, the
+ * `--search-variants` queries) of an older build (e.g. a copy of `build/` made before a change)
+ * against the current `build/`, alternating `--rounds` times (default 2) in one run: req/s and
+ * the server process's CPU milliseconds per request (from /proc). The older build runs from a
+ * folder of links to this one's files with a copy of it as `build`.
+ *
+ *   cp -a build /tmp/build-before   # then change, npm run build, and:
+ *   npx tsx bench/pages.ts --before /tmp/build-before --seconds 10
  */
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,16 +61,18 @@ function freePort(): Promise<number> {
 
 interface App {
 	ports: number[];
+	/** The server processes' ids (for their CPU time). */
+	pids: number[];
 	stop(): Promise<void>;
 }
 
-/** Starts `count` server processes on one database (PGlite: one, in a fresh data folder). */
-async function startApp(env: NodeJS.ProcessEnv, count: number): Promise<App> {
+/** Starts `count` server processes on one database (PGlite: one, in a fresh data folder), in `cwd` (default this folder). */
+async function startApp(env: NodeJS.ProcessEnv, count: number, cwd?: string): Promise<App> {
 	const children: ChildProcess[] = [];
 	const ports: number[] = [];
 	for (let i = 0; i < count; i++) {
 		const port = await freePort();
-		const child = spawn(process.execPath, ['scripts/serve.js'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, ['scripts/serve.js'], { cwd, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
 		let out = '';
 		child.stdout!.on('data', (d) => (out += d));
 		child.stderr!.on('data', (d) => (out += d));
@@ -81,6 +93,7 @@ async function startApp(env: NodeJS.ProcessEnv, count: number): Promise<App> {
 	}
 	return {
 		ports,
+		pids: children.map((c) => c.pid!),
 		async stop() {
 			await Promise.all(
 				children.map(
@@ -210,7 +223,12 @@ async function defaultPages(port: number): Promise<string[]> {
 	const district = /href="(\/de\/m\/duesseldorf\/d\/[^"]+)"/.exec(municipality)?.[1];
 	const instance = /href="(\/de\/m\/duesseldorf\/i\/[^"]+)"/.exec(municipality)?.[1];
 	const offer = /href="(\/de\/m\/duesseldorf\/o\/[^"]+)"/.exec(search)?.[1];
-	return ['/de/m/duesseldorf', district, instance, offer, '/de/m/duesseldorf/search?q=deutschkurs'].filter((p): p is string => !!p);
+	return ['/de/m/duesseldorf', district, instance, offer, '/de/m/duesseldorf/calendar', '/de/m/duesseldorf/search?q=deutschkurs'].filter((p): p is string => !!p);
+}
+
+/** `VARIANTS` different searches of the Düsseldorf demo: two words each, pages 1 to 5. */
+function searchVariants(): string[] {
+	return Array.from({ length: VARIANTS }, (_, i) => `/de/m/duesseldorf/search?q=${encodeURIComponent(`${SEARCH_WORDS[i % SEARCH_WORDS.length]} ${SEARCH_WORDS[(i * 7 + 3) % SEARCH_WORDS.length]}`)}&page=${1 + Math.floor(i / 40)}`);
 }
 
 async function measure(config: string, env: NodeJS.ProcessEnv, processes: number, pagesArg: string[] | null): Promise<Row[]> {
@@ -240,8 +258,7 @@ async function measure(config: string, env: NodeJS.ProcessEnv, processes: number
 					print(row);
 				}
 				if (VARIANTS > 0) {
-					const variants = Array.from({ length: VARIANTS }, (_, i) => `/de/m/duesseldorf/search?q=${encodeURIComponent(`${SEARCH_WORDS[i % SEARCH_WORDS.length]} ${SEARCH_WORDS[(i * 7 + 3) % SEARCH_WORDS.length]}`)}&page=${1 + Math.floor(i / 40)}`);
-					const row = { config: `${config}, ${processes} process${processes > 1 ? 'es' : ''}, cache ${cached ? 'on' : 'off'}`, page: `search, ${VARIANTS} different queries`, app: await load(app.ports, variants), nginx: null, ratio: null };
+					const row = { config: `${config}, ${processes} process${processes > 1 ? 'es' : ''}, cache ${cached ? 'on' : 'off'}`, page: `search, ${VARIANTS} different queries`, app: await load(app.ports, searchVariants()), nginx: null, ratio: null };
 					rows.push(row);
 					print(row);
 				}
@@ -280,7 +297,109 @@ function print(r: Row): void {
 	);
 }
 
+/** CPU time (user + system) of a process so far, in milliseconds (Linux `/proc/<pid>/stat`, 100 ticks a second). */
+function cpuMs(pid: number): number {
+	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+	// After the command: state is field 3, utime 14 and stime 15 (1-based in proc(5)).
+	return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** A folder of links to this folder's files with a copy of `buildDir` as its `build`, to run an older build. */
+function runFolder(buildDir: string): string {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-before-'));
+	for (const name of readdirSync('.')) {
+		if (name === 'build' || name === '.data' || name === '.git') continue;
+		symlinkSync(path.resolve(name), path.join(dir, name));
+	}
+	// Copied, not linked: Node resolves packages from a module's real path.
+	cpSync(path.resolve(buildDir), path.join(dir, 'build'), { recursive: true });
+	return dir;
+}
+
+/** `--before`: the uncached search of an older build against the current one, alternating. */
+async function compareSearch(beforeDir: string): Promise<void> {
+	const rounds = Number(option('rounds') ?? 2);
+	const builds = [
+		{ name: 'before', cwd: runFolder(beforeDir) },
+		{ name: 'after', cwd: undefined }
+	];
+	const bare = { PATH: process.env.PATH, HOME: process.env.HOME, DEMO: '1', PAGE_CACHE_MAX_BYTES: '0', RETENTION_INTERVAL_MINUTES: '0' };
+	const results: { build: string; round: number; rps: number; cpuMsPerRequest: number; p50: number; errors: number; load: number[] }[] = [];
+	const apps = [];
+	for (const b of builds) apps.push({ ...b, app: await startApp({ ...bare, DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'bench-search-')) }, 1, b.cwd) });
+	try {
+		for (let round = 1; round <= rounds; round++) {
+			for (const { name, app } of apps) {
+				await load(app.ports, searchVariants(), 1);
+				const cpu0 = cpuMs(app.pids[0]);
+				const r = await load(app.ports, searchVariants());
+				const cpu = cpuMs(app.pids[0]) - cpu0;
+				const requests = r.rps * SECONDS;
+				const row = { build: name, round, rps: r.rps, cpuMsPerRequest: requests ? cpu / requests : NaN, p50: r.p50, errors: r.errors + r.non2xx, load: os.loadavg() };
+				results.push(row);
+				console.log(`${name.padEnd(7)} round ${round}: ${r.rps.toFixed(1)} req/s, ${row.cpuMsPerRequest.toFixed(1)} CPU ms/request, p50 ${r.p50} ms${row.errors ? `, ${row.errors} errors` : ''}  (load average ${row.load.map((l) => l.toFixed(2)).join(' ')})`);
+			}
+		}
+	} finally {
+		for (const { app } of apps) await app.stop();
+	}
+	const mean = (name: string, f: (r: (typeof results)[number]) => number) => {
+		const of = results.filter((r) => r.build === name);
+		return of.reduce((s, r) => s + f(r), 0) / of.length;
+	};
+	console.log(
+		`\nuncached search, ${VARIANTS} different queries, mean of ${rounds} rounds: before ${mean('before', (r) => r.rps).toFixed(1)} req/s, ${mean('before', (r) => r.cpuMsPerRequest).toFixed(1)} CPU ms/request; after ${mean('after', (r) => r.rps).toFixed(1)} req/s, ${mean('after', (r) => r.cpuMsPerRequest).toFixed(1)} CPU ms/request; ${(mean('after', (r) => r.rps) / mean('before', (r) => r.rps)).toFixed(2)}× the throughput`
+	);
+	mkdirSync('bench/results', { recursive: true });
+	const file = `bench/results/search-before-after-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+	writeFileSync(file, JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, cores: os.cpus().length, variants: VARIANTS, results }, null, 2));
+	console.log(`written ${file}`);
+}
+
+/** The summary: per page, app / nginx / ratio of each cached configuration, and uncached req/s by configuration. */
+function summary(measured: Row[]): string {
+	// An offer's id differs between databases (the first of the search): one row for "the offer".
+	const rows = measured.map((r) => ({ ...r, page: r.page.replace(/\/o\/[0-9a-f-]{36}$/, '/o/(first offer of the search)') }));
+	const f = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+	const cachedConfigs = [...new Set(rows.filter((r) => r.config.endsWith('cache on')).map((r) => r.config.replace(/, cache on$/, '')))];
+	const uncachedConfigs = [...new Set(rows.filter((r) => r.config.endsWith('cache off')).map((r) => r.config.replace(/, cache off$/, '')))];
+	const pages = [...new Set(rows.map((r) => r.page))];
+	const cell = (config: string, page: string) => {
+		const r = rows.find((x) => x.config === `${config}, cache on` && x.page === page);
+		if (!r) return '–';
+		return r.nginx ? `${f(r.app.rps)} / ${f(r.nginx.rps)} — ${r.ratio!.toFixed(2)}×` : `${f(r.app.rps)}`;
+	};
+	const uncached = (config: string, page: string) => {
+		const r = rows.find((x) => x.config === `${config}, cache off` && x.page === page);
+		return r ? f(r.app.rps) : '–';
+	};
+	const lines = [
+		'Cached (app req/s / nginx req/s — ratio):',
+		`| page | ${cachedConfigs.join(' | ')} |`,
+		`|---|${cachedConfigs.map(() => '---').join('|')}|`,
+		...pages.map((p) => `| ${p} | ${cachedConfigs.map((c) => cell(c, p)).join(' | ')} |`),
+		'',
+		'Uncached (PAGE_CACHE_MAX_BYTES=0), app req/s:',
+		`| page | ${uncachedConfigs.join(' | ')} |`,
+		`|---|${uncachedConfigs.map(() => '---').join('|')}|`,
+		...pages.map((p) => `| ${p} | ${uncachedConfigs.map((c) => uncached(c, p)).join(' | ')} |`)
+	];
+	const one = uncachedConfigs.find((c) => c.startsWith('PostgreSQL, 1 '));
+	const two = uncachedConfigs.find((c) => c.startsWith('PostgreSQL, 2 '));
+	if (one && two) {
+		lines.push('', 'PostgreSQL uncached, 2 processes / 1 process:');
+		for (const p of pages) {
+			const a = rows.find((x) => x.config === `${one}, cache off` && x.page === p);
+			const b = rows.find((x) => x.config === `${two}, cache off` && x.page === p);
+			if (a && b) lines.push(`- ${p}: ${f(a.app.rps)} → ${f(b.app.rps)} req/s, ${(b.app.rps / a.app.rps).toFixed(2)}×`);
+		}
+	}
+	return lines.join('\n');
+}
+
 async function main() {
+	const before = option('before');
+	if (before) return compareSearch(before);
 	const pagesArg = option('pages')?.split(',').filter(Boolean) ?? null;
 	const rows: Row[] = [];
 	const bare = { PATH: process.env.PATH, HOME: process.env.HOME, DEMO: '1' };
@@ -300,6 +419,7 @@ async function main() {
 	} else {
 		console.log('BENCH_PG_URL not set: PostgreSQL skipped (run under pg_virtualenv, see the header)');
 	}
+	console.log(`\n${summary(rows)}\n\nload average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 	mkdirSync('bench/results', { recursive: true });
 	const file = `bench/results/pages-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
 	writeFileSync(file, JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, cores: os.cpus().length, nginx: spawnSync('/usr/sbin/nginx', ['-v']).stderr.toString().trim(), rows }, null, 2));

@@ -5,7 +5,8 @@
  * about 150 m), 40 % spread over the campaign's bounding box, five categories — then
  * `aggregateCampaign` (grid cells and social spaces per category with k = 5, grouped in SQL, what
  * the result page, the GeoJSON export and the steering reads call) p50/p95 over `--iterations`
- * runs after one warm-up, and the published cells, suppressed points and the GeoJSON size. The
+ * runs after one warm-up, the steering dashboard's participation panel (`participationSteeringPanel`)
+ * p50/p95 likewise, and the published cells, suppressed points and the GeoJSON size. The
  * result names the demo campaign and a public Köln offer, whose pages `run.js` then weighs.
  *
  * Usage: tsx bench/participation.ts [--points 100000] [--iterations 20] [--out result.json]
@@ -23,7 +24,8 @@ import { listEntryIds } from '../src/lib/server/directory/service';
 import { findMunicipality } from '../src/lib/server/geography/service';
 import { aggregateCampaign, campaignArea, createCampaign, listCampaigns } from '../src/lib/server/participation/campaigns';
 import { aggregateGeoJson } from '../src/lib/server/participation/geojson';
-import { timeRuns } from './timing';
+import { participationSteeringPanel } from '../src/lib/server/participation/pages/steering';
+import { principalOf, timeRuns } from './timing';
 
 const { values: args } = parseArgs({ options: { points: { type: 'string', default: '100000' }, iterations: { type: 'string', default: '20' }, out: { type: 'string' } } });
 const POINTS = Number(args.points);
@@ -58,6 +60,10 @@ await db.execute(sql`analyze participation_point`);
 const generateMs = Math.round(performance.now() - t0);
 const timing = await timeRuns(ITERATIONS, () => aggregateCampaign(db, campaign));
 const agg = await aggregateCampaign(db, campaign);
+// The steering dashboard's participation panel (issue 16 §4) as Düsseldorf's administrator reads it:
+// every campaign of the municipality aggregated, the 100,000-point one included, plus the feedback counts.
+const admin = await principalOf(db, 'admin.duesseldorf@example.org');
+const panelTiming = await timeRuns(ITERATIONS, () => participationSteeringPanel(db, admin, 'de'));
 const geojson = JSON.stringify(aggregateGeoJson(agg, campaign.title));
 const k = await findMunicipality(db, 'koeln');
 const [feedbackOfferId] = k ? (await listEntryIds(db, k.id, ['public'])).serviceIds : [];
@@ -68,10 +74,11 @@ const result = {
 	points: POINTS,
 	generateMs,
 	aggregate: timing,
+	steeringPanel: panelTiming,
 	cells: agg.cells.length,
 	suppressed: agg.suppressed,
 	geojsonBytes: geojson.length
 };
-console.log(`participation: ${POINTS} points generated in ${generateMs} ms; aggregateCampaign p50 ${timing.p50} ms, p95 ${timing.p95} ms (n=${timing.n}); ${agg.cells.length} cells published, ${agg.suppressed} points suppressed; GeoJSON ${geojson.length} B`);
+console.log(`participation: ${POINTS} points generated in ${generateMs} ms; aggregateCampaign p50 ${timing.p50} ms, p95 ${timing.p95} ms (n=${timing.n}); ${agg.cells.length} cells published, ${agg.suppressed} points suppressed; GeoJSON ${geojson.length} B; steering panel p50 ${panelTiming.p50} ms, p95 ${panelTiming.p95} ms`);
 if (args.out) writeFileSync(args.out, JSON.stringify(result, null, 2));
 await handle.close();

@@ -45,6 +45,12 @@
  *    campaign's map page (de, ar), its result page and an offer's feedback form (budget 30 KB).
  *    Skipped with BENCH_NO_PARTICIPATION.
  *
+ * 12. Land-wide (issue 17), opt-in with BENCH_NRW=1, on PostgreSQL databases generated beforehand
+ *    (`generate.ts --scale nrw` into BENCH_NRW_URL and, for comparison, `--scale city` into
+ *    BENCH_CITY_URL; generating NRW takes about an hour): `bench/nrw.ts` — search p95 (target
+ *    ≤ 50 ms) and the municipality dashboard for a year p95 (target ≤ 300 ms) on the largest and
+ *    a median municipality, per-municipality figures at Land scale against city scale.
+ *
  * Results are printed and written to bench/results/<date>.json. Loopback only.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -355,6 +361,26 @@ async function hsdsThroughput(port) {
 	return { url: HSDS_LIST, ...r };
 }
 
+/**
+ * Section 12: `bench/nrw.ts` against the pre-generated Land-wide database (BENCH_NRW_URL) and,
+ * where set, the city-scale one (BENCH_CITY_URL).
+ */
+function benchNrw() {
+	console.log('\n## Land-wide (issue 17)');
+	const out = {};
+	for (const [label, url] of [['nrw', process.env.BENCH_NRW_URL], ['city', process.env.BENCH_CITY_URL]]) {
+		if (!url) {
+			console.log(`  ${label}: skipped (set BENCH_${label.toUpperCase()}_URL to a database made by generate.ts --scale ${label})`);
+			continue;
+		}
+		const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-nrw-')), 'nrw.json');
+		const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/nrw.ts', '--out', file], { env: { ...process.env, DATABASE_URL: url }, stdio: 'inherit' });
+		if (result.status !== 0) throw new Error(`NRW benchmark (${label}) failed`);
+		out[label] = JSON.parse(readFileSync(file, 'utf8'));
+	}
+	return out;
+}
+
 async function benchDatabase(kind, env) {
 	console.log(`\n## ${kind}`);
 	prepare(env);
@@ -420,6 +446,7 @@ if (existsSync('/usr/bin/pg_virtualenv') && !process.env.BENCH_NO_PG) {
 } else {
 	console.warn('\nPostgreSQL benchmark skipped (no pg_virtualenv, or BENCH_NO_PG set)');
 }
+if (process.env.BENCH_NRW) results.nrw = benchNrw();
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.json`;
 writeFileSync(file, JSON.stringify(results, null, 2));

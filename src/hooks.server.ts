@@ -18,7 +18,7 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { SESSION_COOKIE } from '$lib/server/accounts/model';
 import { resolveSession } from '$lib/server/accounts/sessions';
 import { errorFields, log } from '$lib/server/core/log';
-import { getDb } from '$lib/server/db';
+import { getDb, getReadDb } from '$lib/server/db';
 import { checkBody, checkUrl, type EdgeRefusal } from '$lib/server/http/edge';
 import { decide } from '$lib/server/http/guard';
 import { lifecycle } from '$lib/server/http/lifecycle';
@@ -95,6 +95,7 @@ const pages: Handle = async ({ event, resolve }) => {
 	const fromPath = localeFromPath(event.url.pathname);
 	const response = await servePage(event, resolve, {
 		db: getDb,
+		readDb: getReadDb,
 		cache,
 		allowedCookies: [cookieName],
 		meta: () => ({

@@ -1,7 +1,8 @@
 /**
  * Start-up of a process, in one order for the server and the command line: configuration →
  * data folder (embedded database only) → open (and lock) → migrate (and rebuild outdated search
- * entries) → demo → jobs (server only).
+ * entries) → demo → replica → jobs (server only). On PostgreSQL, migrating and loading the demo
+ * run under the start lock (`db/start-lock.ts`), so processes started together take turns.
  * The server's hook (`hooks.server.ts` `init`) calls `startServer`, the CLI `openForCommand`.
  * Every failure here is a `StartupError` whose message is one line a person can act on.
  */
@@ -11,7 +12,9 @@ import { startJobs, type Job, type Schedule } from './core/jobs';
 import { errorFields, log } from './core/log';
 import { DataFolderError, prepareDataFolder } from './db/data-folder';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from './db/client';
-import { useDatabase } from './db';
+import { useDatabase, useReplica } from './db';
+import { openReplica, type Replica } from './db/replica';
+import { underStartLock } from './db/start-lock';
 import { purgeExpired } from './accounts/sessions';
 import { runRetention, RETENTION_PRINCIPAL } from './casework/retention';
 import { runDigests } from './networks/mails';
@@ -61,10 +64,12 @@ export async function openForCommand(command: string, config: AppConfig = readCo
 		const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, command });
 		if (options.migrate !== false) {
 			try {
-				await migrateDatabase(handle);
-				// Search entries written by an older version of the index format (issue 12 §1).
-				const rebuilt = await refreshOutdatedSearchEntries(handle.db);
-				if (rebuilt.services + rebuilt.organizations) log.info(rebuilt, 'rebuilt outdated search entries');
+				await underStartLock(handle, async () => {
+					await migrateDatabase(handle);
+					// Search entries written by an older version of the index format (issue 12 §1).
+					const rebuilt = await refreshOutdatedSearchEntries(handle.db);
+					if (rebuilt.services + rebuilt.organizations) log.info(rebuilt, 'rebuilt outdated search entries');
+				});
 			} catch (e) {
 				await handle.close();
 				throw e;
@@ -129,10 +134,12 @@ export async function startServer(config: AppConfig = readConfig()): Promise<Run
 	const handle = await openForCommand('server', config);
 	let demoLogins: DemoLogin[] = [];
 	try {
-		if (config.demo) demoLogins = await loadDemo(handle.db);
-		// Migrations and the demo loader write outside the audit log: caches of processes
-		// already running render afresh.
-		await raiseGlobalDataVersion(handle.db);
+		await underStartLock(handle, async () => {
+			if (config.demo) demoLogins = await loadDemo(handle.db);
+			// Migrations and the demo loader write outside the audit log: caches of processes
+			// already running render afresh.
+			await raiseGlobalDataVersion(handle.db);
+		});
 		if (handle.pglite) await watchDataVersions(handle.pglite);
 	} catch (e) {
 		await handle.close();
@@ -140,13 +147,19 @@ export async function startServer(config: AppConfig = readConfig()): Promise<Run
 		throw new StartupError(`loading the demo municipalities failed (${errorFields(e).error}); start with DEMO=0 to skip them`);
 	}
 	useDatabase(handle);
+	let replica: Replica | undefined;
+	if (config.databaseReplicaUrl && handle.pool) {
+		replica = openReplica(config.databaseReplicaUrl, handle.pool);
+		useReplica(replica);
+	}
 	const jobs: Schedule = startJobs(handle.db, serverJobs(config));
-	log.info({ database: handle.kind, ms: Date.now() - started }, 'database ready');
+	log.info({ database: handle.kind, replica: !!replica, ms: Date.now() - started }, 'database ready');
 	return {
 		handle,
 		demoLogins,
 		async stop() {
 			await jobs.stop();
+			await replica?.close();
 			await handle.close();
 		}
 	};

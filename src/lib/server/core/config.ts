@@ -3,6 +3,8 @@
  *
  * Variables (all optional):
  * - `DATABASE_URL`: `postgres://…` selects a PostgreSQL 15+ server; unset selects embedded PGlite.
+ * - `DATABASE_REPLICA_URL`: `postgres://…` of a read replica of `DATABASE_URL` (needs it): the
+ *   public pages and the search read from it, and from the primary while it is down.
  * - `DATA_DIR`: folder for the embedded database and the mail outbox (default `./.data`).
  * - `PORT`, `HOST`, `ORIGIN`: read by adapter-node; `PORT` defaults to 3000.
  * - `SMTP_URL`: `smtp://user:pass@host:587`; unset writes mail to `<DATA_DIR>/outbox/`.
@@ -27,6 +29,8 @@ import path from 'node:path';
 
 export interface AppConfig {
 	databaseUrl: string | undefined;
+	/** `DATABASE_REPLICA_URL`: a read replica for public reads; undefined when none. */
+	databaseReplicaUrl: string | undefined;
 	dataDir: string;
 	/** Whether `DATA_DIR` was set: a configured folder must exist (it may be a volume). */
 	dataDirConfigured: boolean;
@@ -57,6 +61,14 @@ function machineTranslation(env: NodeJS.ProcessEnv): AppConfig['machineTranslati
 	return { provider: provider as 'libretranslate' | 'deepl', url: url.replace(/\/+$/, ''), apiKey: env.MT_API_KEY || undefined };
 }
 
+function replicaUrl(env: NodeJS.ProcessEnv): string | undefined {
+	const url = env.DATABASE_REPLICA_URL?.trim() || undefined;
+	if (!url) return undefined;
+	if (!env.DATABASE_URL) throw new Error('DATABASE_REPLICA_URL needs DATABASE_URL: a replica serves a PostgreSQL server, not the embedded database');
+	if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`DATABASE_REPLICA_URL must be a postgres:// URL (got "${url.split('@').pop()}")`);
+	return url;
+}
+
 function retentionInterval(env: NodeJS.ProcessEnv): number {
 	const raw = env.RETENTION_INTERVAL_MINUTES?.trim() || '60';
 	if (!/^\d+$/.test(raw) || Number(raw) > 525_600) {
@@ -85,13 +97,15 @@ function retentionNow(env: NodeJS.ProcessEnv): Date | null {
 
 /**
  * Reads the configuration from `env` (defaults to `process.env`). Pure: no side effects.
- * @throws Error naming the variable when `MT_PROVIDER` is unknown or lacks `MT_URL`/`MT_API_KEY`,
+ * @throws Error naming the variable when `DATABASE_REPLICA_URL` is not a postgres:// URL or is set
+ *   without `DATABASE_URL`, `MT_PROVIDER` is unknown or lacks `MT_URL`/`MT_API_KEY`,
  *   or `RETENTION_INTERVAL_MINUTES` / `ANLAUFSTELLE_NOW` / `SESSION_IDLE_MINUTES` cannot be read.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 	const dataDir = path.resolve(env.DATA_DIR || '.data');
 	return {
 		databaseUrl: env.DATABASE_URL || undefined,
+		databaseReplicaUrl: replicaUrl(env),
 		dataDir,
 		dataDirConfigured: !!env.DATA_DIR,
 		smtpUrl: env.SMTP_URL || undefined,

@@ -33,6 +33,8 @@ export interface DatabaseHandle {
 	kind: 'pglite' | 'postgres';
 	/** The server's connection URL; undefined when embedded. */
 	url?: string;
+	/** The connection pool on a server (the replica falls back to it); undefined when embedded. */
+	pool?: pg.Pool;
 	/** The PGlite instance when embedded (used by backups); undefined on a server. */
 	pglite?: PGlite;
 	/** The data folder's lock when embedded on disk; released by `close()`. */
@@ -43,8 +45,8 @@ export interface DatabaseHandle {
 /** PostgreSQL extensions the migrations use; on a server they ship with postgresql-contrib. */
 const extensions = { pg_trgm };
 
-/** Where the SQL migrations live; overridable for packaged installs. */
-function migrationsFolder(): string {
+/** Where the SQL migrations live (absolute path); overridable for packaged installs with MIGRATIONS_DIR. */
+export function migrationsFolder(): string {
 	return path.resolve(process.env.MIGRATIONS_DIR || 'drizzle');
 }
 
@@ -90,6 +92,9 @@ function durableStartParams(): string[] {
  * @param options.command what this process runs (`server`, `cli backup`, …), named to a second
  *   process that finds the embedded folder locked.
  * @param options.durable fsync on (default true); benchmarks measure the difference.
+ * @param options.loadDataDir in memory only: start from a dump of another PGlite
+ *   (`dumpDataDir('none')`, an uncompressed tar) instead of an empty cluster — the tests' migrated
+ *   template, which loads in about a quarter of the time an empty cluster takes to create.
  * @throws DataFolderError when another process holds the folder or it is not writable; the
  *   driver's error when the server is unreachable; Error naming DATABASE_URL when the server's
  *   database is not encoded UTF8.
@@ -100,6 +105,7 @@ export async function openDatabase(options: {
 	memory?: boolean;
 	command?: string;
 	durable?: boolean;
+	loadDataDir?: Blob;
 }): Promise<DatabaseHandle> {
 	if (options.url) {
 		const pool = new pg.Pool({ connectionString: options.url, max: 10 });
@@ -118,11 +124,12 @@ export async function openDatabase(options: {
 			db: drizzlePg(pool),
 			kind: 'postgres',
 			url: options.url,
+			pool,
 			close: () => pool.end()
 		};
 	}
 	if (options.memory || !options.dataDir) {
-		const client = await PGlite.create({ extensions });
+		const client = await PGlite.create({ extensions, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
 		return { db: drizzlePglite(client) as unknown as Db, kind: 'pglite', pglite: client, close: () => client.close() };
 	}
 	mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });

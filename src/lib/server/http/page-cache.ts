@@ -10,6 +10,8 @@
  *   served or stored: a signed-in person, or anyone whose page could depend on a cookie (the saved
  *   list), gets a fresh render that never enters the cache.
  * - Only 200 HTML answers without `no-store` and without cookies of their own are stored.
+ * - With a read replica (`db/replica.ts`), a page is stored only when the replica's data version
+ *   equals the primary's: a lagging replica's page is shown but never cached.
  * - The memory bound (`PAGE_CACHE_MAX_BYTES`) evicts the least recently used entries; a page that
  *   does not fit is rendered and not stored, never refused.
  */
@@ -39,7 +41,9 @@ export const CACHED_ROUTES: ReadonlySet<string> = new Set([
 	'/[lang=locale]/m/[municipality]/o/[id]',
 	'/[lang=locale]/m/[municipality]/a/[id]',
 	'/[lang=locale]/m/[municipality]/search',
-	'/[lang=locale]/m/[municipality]/calendar'
+	'/[lang=locale]/m/[municipality]/calendar',
+	'/[lang=locale]/m/[municipality]/calendar/instance/[slug]',
+	'/[lang=locale]/m/[municipality]/calendar/space/[id]'
 ]);
 
 /** Headers of a rendered page kept with its entry; everything else is set per answer. */
@@ -356,6 +360,23 @@ export function pageVersion(dataVersion: string | null, now = Date.now()): strin
 	return dataVersion === null ? null : `${dataVersion}@${Math.floor(now / PAGE_CLOCK_MS)}`;
 }
 
+/**
+ * Whether the pages' reads may be stored under `dataVersion` (read from the primary): true
+ * without a separate read database; with a replica, only when the replica's data version, read
+ * before rendering, is the primary's — a replica behind it would put older data under a newer
+ * version, and it is rendered from the replica without being stored. A failing read: false.
+ */
+async function replicaCaughtUp(options: { db: () => Promise<DbOrTx>; readDb?: () => Promise<DbOrTx> }, slug: string | undefined, dataVersion: string | null): Promise<boolean> {
+	if (!options.readDb) return true;
+	try {
+		const [primary, replica] = await Promise.all([options.db(), options.readDb()]);
+		if (primary === replica) return true;
+		return (await readVersionOf(replica, slug)) === dataVersion;
+	} catch {
+		return false;
+	}
+}
+
 /** Renders in flight, so concurrent misses of one page render it once. */
 const rendering = new Map<string, Promise<CachedPage | null>>();
 
@@ -368,7 +389,14 @@ const rendering = new Map<string, Promise<CachedPage | null>>();
 export async function servePage(
 	event: RequestEvent,
 	resolve: (event: RequestEvent) => Response | Promise<Response>,
-	options: { db: () => Promise<DbOrTx>; cache: PageCache; allowedCookies: readonly string[]; meta: () => Omit<EntryMeta, 'slug'> }
+	options: {
+		db: () => Promise<DbOrTx>;
+		/** The database the page's loads read (`getReadDb`, a replica); the primary when left out. */
+		readDb?: () => Promise<DbOrTx>;
+		cache: PageCache;
+		allowedCookies: readonly string[];
+		meta: () => Omit<EntryMeta, 'slug'>;
+	}
 ): Promise<Response> {
 	const usable =
 		options.cache.maxBytes > 0 &&
@@ -381,12 +409,13 @@ export async function servePage(
 		});
 	if (!usable) return resolve(event);
 	const key = event.url.pathname + event.url.search;
-	let version: string | null;
+	let dataVersion: string | null;
 	try {
-		version = pageVersion(await freshVersion(await options.db(), event.params.municipality));
+		dataVersion = await freshVersion(await options.db(), event.params.municipality);
 	} catch {
 		return resolve(event);
 	}
+	const version = pageVersion(dataVersion);
 	if (version === null) return resolve(event);
 	const hit = options.cache.get(key, version);
 	if (hit) return answer(hit, event.request, 'hit');
@@ -397,6 +426,8 @@ export async function servePage(
 		if (entry) return answer(entry, event.request, 'hit');
 		return resolve(event);
 	}
+	// Only the request that renders asks the replica; those waiting on it take its checked entry.
+	if (!(await replicaCaughtUp(options, event.params.municipality, dataVersion))) return resolve(event);
 	const response = await resolve(event);
 	if (!mayStore(response, options.allowedCookies)) return response;
 	const render = toEntry(response, version, { slug: event.params.municipality, ...options.meta() }).catch(() => null);
