@@ -239,7 +239,8 @@ describe('participation permissions', () => {
 	const EXPECTED: Record<keyof typeof participationRules, string[]> = {
 		'participation:moderate': ['municipality_admin', 'instance_staff'],
 		'participation:campaigns': ['municipality_admin', 'instance_staff'],
-		'participation:feedback_read': ['municipality_admin', 'instance_staff', 'partner_editor']
+		'participation:feedback_read': ['municipality_admin', 'instance_staff', 'partner_editor'],
+		'participation:surveys': ['municipality_admin', 'instance_staff']
 	};
 	for (const [permission, allowed] of Object.entries(EXPECTED) as [keyof typeof participationRules, string[]][]) {
 		it(`${permission}: ${allowed.join(', ')} in their municipality, nobody in another, the system always`, () => {

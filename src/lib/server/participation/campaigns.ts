@@ -61,13 +61,7 @@ export async function createCampaign(db: Db, principal: Principal, input: Campai
 	if (!spaceIds.length) issues.push({ field: 'socialSpaceIds', code: 'required' });
 	else if (spaces.length !== spaceIds.length || spaces.some((s) => s.municipalityId !== input.municipalityId)) issues.push({ field: 'socialSpaceIds', code: 'unknown_social_space' });
 	else if (!areasBbox(spaces.map((s) => ({ id: s.id, label: s.name, boundary: s.boundary ?? null })))) issues.push({ field: 'socialSpaceIds', code: 'pa_no_boundary' });
-	const categories = [...new Set((input.categories ?? [...DEFAULT_CATEGORIES]).map((c) => c.trim()).filter(Boolean))];
-	const labels = input.categoryLabels ?? {};
-	if (!categories.length) issues.push({ field: 'categories', code: 'required' });
-	else if (categories.length > LIMITS.categories) issues.push({ field: 'categories', code: 'too_many', params: { max: LIMITS.categories } });
-	else if (categories.some((c) => !isCategoryKey(c) || (!(DEFAULT_CATEGORIES as readonly string[]).includes(c) && !labels[c]?.de?.trim()))) {
-		issues.push({ field: 'categories', code: 'pa_invalid_category' });
-	}
+	const { categories, labels } = checkCategories(input.categories ?? [...DEFAULT_CATEGORIES], input.categoryLabels ?? {}, issues);
 	if (!isIsoDate(input.opensOn)) issues.push({ field: 'opensOn', code: 'invalid_date' });
 	if (!isIsoDate(input.closesOn)) issues.push({ field: 'closesOn', code: 'invalid_date' });
 	else if (isIsoDate(input.opensOn) && input.closesOn < input.opensOn) issues.push({ field: 'closesOn', code: 'pa_closes_before_opens' });
@@ -86,7 +80,7 @@ export async function createCampaign(db: Db, principal: Principal, input: Campai
 				title,
 				intro: input.intro ?? {},
 				categories,
-				categoryLabels: Object.fromEntries(categories.filter((c) => labels[c]).map((c) => [c, labels[c]])),
+				categoryLabels: labels,
 				socialSpaceIds: spaces.map((s) => s.id),
 				k,
 				cellMeters,
@@ -99,6 +93,32 @@ export async function createCampaign(db: Db, principal: Principal, input: Campai
 		await recordAudit(tx, { ...auditActor(principal), municipalityId: row.municipalityId, action: 'create', entityType: 'participation_campaign', entityId: row.id });
 		return row;
 	});
+}
+
+/**
+ * Checks a category set: keys in order ('' dropped, duplicates once), at most
+ * `LIMITS.categories`, each a built-in key or an own key with a German label; own labels are
+ * trimmed, kept only for the listed keys, at most `LIMITS.title` characters each. Issues go to
+ * `categories` (required | too_many | pa_invalid_category) and `label.<key>.<lang>` (too_long).
+ * @returns the cleaned keys and the labels to store.
+ */
+export function checkCategories(keys: readonly string[], labels: Record<string, Record<string, string>>, issues: FieldIssue[]): { categories: string[]; labels: Record<string, Record<string, string>> } {
+	const categories = [...new Set(keys.map((c) => c.trim()).filter(Boolean))];
+	const kept: Record<string, Record<string, string>> = {};
+	for (const c of categories) {
+		if ((DEFAULT_CATEGORIES as readonly string[]).includes(c) || !labels[c]) continue;
+		const byLang = Object.entries(labels[c]).map(([lang, label]) => [lang, label.trim()] as const).filter(([, label]) => label);
+		for (const [lang, label] of byLang) {
+			if (label.length > LIMITS.title || !isStorableText(label)) issues.push({ field: `label.${c}.${lang}`, code: 'too_long', params: { max: LIMITS.title } });
+		}
+		kept[c] = Object.fromEntries(byLang);
+	}
+	if (!categories.length) issues.push({ field: 'categories', code: 'required' });
+	else if (categories.length > LIMITS.categories) issues.push({ field: 'categories', code: 'too_many', params: { max: LIMITS.categories } });
+	else if (categories.some((c) => !isCategoryKey(c) || (!(DEFAULT_CATEGORIES as readonly string[]).includes(c) && !kept[c]?.de))) {
+		issues.push({ field: 'categories', code: 'pa_invalid_category' });
+	}
+	return { categories, labels: kept };
 }
 
 /** A campaign by id, or null (also for a non-UUID id). */
@@ -119,8 +139,11 @@ export function isOpen(c: CampaignRow, now: Date = new Date()): boolean {
 	return c.opensOn <= today && today <= c.closesOn && !c.pointsDeletedAt;
 }
 
-/** The campaign's social spaces with their boundaries, and the frame its map is drawn with. */
-export async function campaignArea(db: DbOrTx, c: CampaignRow): Promise<{ areas: CampaignArea[]; frame: Frame }> {
+/**
+ * The social spaces of a campaign (or of a survey's map question) with their boundaries, and the
+ * frame its map is drawn with. @throws NotFoundError when none has a boundary any more.
+ */
+export async function campaignArea(db: DbOrTx, c: Pick<CampaignRow, 'socialSpaceIds'>): Promise<{ areas: CampaignArea[]; frame: Frame }> {
 	const spaces = await getSocialSpaces(db, c.socialSpaceIds);
 	const areas = spaces.map((s) => ({ id: s.id, label: s.name, boundary: s.boundary ?? null }));
 	const bbox = areasBbox(areas);

@@ -8,7 +8,6 @@
  * Idempotent: a municipality that already has demo campaigns or demo feedback is left alone.
  * Dates are relative to the day of loading. Needs the geography and directory demos.
  */
-import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { systemPrincipal } from '../access';
 import { berlinDate } from '../casework/time';
@@ -20,19 +19,16 @@ import { campaignArea, createCampaign, enterPoints, type BulkPoint } from './cam
 import { moderateFeedback, sendOfferFeedback } from './feedback';
 import { DEFAULT_CATEGORIES } from './model';
 import { participationCampaign, participationFeedback } from './schema';
+import { loadSurveyDemo, random } from './survey-demo';
 
 const DEMO = systemPrincipal('demo-loader');
 
-/** Numbers in [0, 1) from SHA-256 over a seed and a counter, so the demo result is the same everywhere. */
-function random(seed: string): () => number {
-	let i = 0;
-	return () => createHash('sha256').update(`${seed}:${i++}`).digest().readUInt32BE(0) / 2 ** 32;
-}
 
 /** Loads the campaign in Düsseldorf's Stadtbezirk 6 and the Köln feedback, where missing. */
 export async function loadParticipationDemo(db: Db, now: Date = new Date()): Promise<void> {
 	await loadCampaignDemo(db, now);
 	await loadFeedbackDemo(db);
+	await loadSurveyDemo(db);
 }
 
 async function loadCampaignDemo(db: Db, now: Date): Promise<void> {

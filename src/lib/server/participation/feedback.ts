@@ -186,13 +186,14 @@ export interface FeedbackCounts {
 }
 
 /**
- * Approved feedback counted per offer, for the staff's offer lists and the coverage drill-down.
+ * Approved feedback counted per offer (`serviceIds` null: every offer with feedback), for the
+ * staff's offer lists, the coverage drill-down and the steering panel.
  * @throws AccessDeniedError without `participation:feedback_read`.
  */
-export async function feedbackCounts(db: DbOrTx, principal: Principal, municipalityId: string, serviceIds: readonly string[]): Promise<FeedbackCounts[]> {
+export async function feedbackCounts(db: DbOrTx, principal: Principal, municipalityId: string, serviceIds: readonly string[] | null): Promise<FeedbackCounts[]> {
 	authorize(principal, 'participation:feedback_read', { municipalityId });
-	const ids = serviceIds.filter(isUuid);
-	if (!ids.length) return [];
+	const ids = serviceIds?.filter(isUuid) ?? null;
+	if (ids && !ids.length) return [];
 	const f = participationFeedback;
 	return db
 		.select({
@@ -203,6 +204,39 @@ export async function feedbackCounts(db: DbOrTx, principal: Principal, municipal
 			moved: sql<number>`count(*) filter (where ${f.kind} = 'moved')::int`
 		})
 		.from(f)
-		.where(and(eq(f.municipalityId, municipalityId), inArray(f.serviceId, ids), eq(f.status, 'approved')))
+		.where(and(eq(f.municipalityId, municipalityId), ids ? inArray(f.serviceId, ids) : undefined, eq(f.status, 'approved')))
 		.groupBy(f.serviceId);
+}
+
+/** One offer's approved "closed" / "moved" reports, with the date of the latest. */
+export interface FeedbackReport {
+	serviceId: string;
+	closed: number;
+	moved: number;
+	/** When the latest report was sent. */
+	latest: Date;
+}
+
+/**
+ * The offers with approved "closed" or "moved" reports, latest first (the directory's freshness
+ * view).
+ * @throws AccessDeniedError without `participation:feedback_read`.
+ */
+export async function feedbackReports(db: DbOrTx, principal: Principal, municipalityId: string, limit = 200): Promise<FeedbackReport[]> {
+	authorize(principal, 'participation:feedback_read', { municipalityId });
+	const f = participationFeedback;
+	const latest = sql<Date>`max(${f.createdAt})`;
+	const rows = await db
+		.select({
+			serviceId: f.serviceId,
+			closed: sql<number>`count(*) filter (where ${f.kind} = 'closed')::int`,
+			moved: sql<number>`count(*) filter (where ${f.kind} = 'moved')::int`,
+			latest
+		})
+		.from(f)
+		.where(and(eq(f.municipalityId, municipalityId), inArray(f.kind, ['closed', 'moved']), eq(f.status, 'approved')))
+		.groupBy(f.serviceId)
+		.orderBy(desc(latest))
+		.limit(limit);
+	return rows.map((r) => ({ ...r, latest: new Date(r.latest) }));
 }

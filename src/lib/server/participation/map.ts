@@ -6,7 +6,7 @@
  * scaled by cos(latitude) at the centre) so both agree to the pixel.
  */
 import type { Geometry } from 'geojson';
-import { bboxOf, type BBox } from '../geography/geojson';
+import { bboxOf, findContaining, type BBox, type IndexedArea } from '../geography/geojson';
 import { drawAreas, type DrawnMap } from '../geography/map';
 
 /** Width of the participation map in CSS pixels: it fits a 360 px phone without scaling, so the clicked pixel is the drawn pixel. */
@@ -75,4 +75,16 @@ export function campaignMapSvg(map: DrawnMap, title: string): string {
 		.map((a) => `<path d="${a.d}" fill="#e8f0e4" stroke="#35602a" stroke-width="1.5"/><text x="${a.cx}" y="${a.cy}" font-size="11" text-anchor="middle" fill="#1b3314">${escapeXml(a.label)}</text>`)
 		.join('');
 	return `<svg xmlns="http://www.w3.org/2000/svg" width="${map.width}" height="${map.height}" viewBox="0 0 ${map.width} ${map.height}" role="img"><title>${escapeXml(title)}</title><rect width="100%" height="100%" fill="#f7f7f2"/>${areas}</svg>`;
+}
+
+/**
+ * The labels of the areas a grid cell's centre and corners fall in (`ring` as `cellRing` gives
+ * it), in that order, each once: a cell in more than one social space shows a life world
+ * across an administrative boundary (seed 001).
+ */
+export function cellPlaces(index: IndexedArea<CampaignArea>[], ring: readonly [number, number][]): string[] {
+	const [w, s] = ring[0];
+	const [e, n] = ring[2];
+	const probes: [number, number][] = [[(w + e) / 2, (s + n) / 2], ...ring.slice(0, 4)];
+	return [...new Set(probes.map((pt) => findContaining(index, pt)?.label).filter((x): x is string => !!x))];
 }

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, date, doublePrecision, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { service } from '../directory/schema';
 import { municipality, socialSpace } from '../geography/schema';
+import { needsReport } from '../steering/schema';
 
 /**
  * Rückmeldung: one anonymous feedback on an offer, from its public page (`via = 'page'`) or from
@@ -120,5 +121,36 @@ export const participationPoint = pgTable(
 		index('participation_point_campaign_idx').on(t.campaignId, t.status),
 		check('participation_point_status_check', sql`${t.status} in ('pending', 'approved', 'rejected')`),
 		check('participation_point_source_check', sql`${t.source} in ('web', 'bulk')`)
+	]
+);
+
+/** Surveys' tables (issue 16 §3) live in their own file. */
+export * from './survey-schema';
+/**
+ * Beleg: a participation result attached to a needs report (Bedarfsmeldung) as evidence (issue 16
+ * §4): a campaign's published counts per social space (`kind = 'campaign'`) or the municipality's
+ * approved feedback counts (`kind = 'feedback'`), frozen in `snapshot` when attached so the
+ * report keeps what it was argued with (`evidence.ts` `EvidenceSnapshot`). Only published
+ * aggregates (≥ k) are stored, never a point.
+ */
+export const participationEvidence = pgTable(
+	'participation_evidence',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		needsReportId: uuid('needs_report_id')
+			.notNull()
+			.references(() => needsReport.id, { onDelete: 'cascade' }),
+		municipalityId: uuid('municipality_id')
+			.notNull()
+			.references(() => municipality.id, { onDelete: 'cascade' }),
+		kind: text('kind').notNull(),
+		/** The campaign of a `campaign` evidence; null for feedback, or once the campaign was deleted. */
+		campaignId: uuid('campaign_id').references(() => participationCampaign.id, { onDelete: 'set null' }),
+		snapshot: jsonb('snapshot').$type<unknown>().notNull(),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		index('participation_evidence_report_idx').on(t.needsReportId, t.createdAt),
+		check('participation_evidence_kind_check', sql`${t.kind} in ('campaign', 'feedback')`)
 	]
 );

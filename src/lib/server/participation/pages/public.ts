@@ -11,11 +11,13 @@ import { formText } from '../../core/form';
 import type { Db, DbOrTx } from '../../db/client';
 import { getService } from '../../directory/service';
 import { pickText } from '../../directory/texts';
+import { indexAreas } from '../../geography/geojson';
 import { requireMunicipality } from '../../geography/service';
 import { aggregateCampaign, campaignArea, findCampaign, isOpen, setPoint, type CampaignRow } from '../campaigns';
 import { sendOfferFeedback, sendSlipFeedback, slipTarget, type FeedbackInput } from '../feedback';
 import { aggregateGeoJson } from '../geojson';
 import { campaignMapSvg, drawCampaignAreas, toPixel } from '../map';
+import { cellPlaces } from '../map';
 import { cellRing, LIMITS } from '../model';
 import { countSubmission } from '../throttle';
 import { categoryChoices, categoryLabel, vocabularies } from './labels';
@@ -102,15 +104,21 @@ export async function resultsPage(db: DbOrTx, municipalitySlug: string, id: stri
 	const drawn = drawCampaignAreas(areas);
 	const max = Math.max(1, ...agg.cells.map((x) => x.n));
 	const names = new Map(areas.map((a) => [a.id, a.label]));
+	const index = indexAreas(areas, (a) => a.boundary);
 	const categories = c.categories.map((key) => {
 		const cells = agg.cells.filter((x) => x.category === key);
 		return {
 			key,
 			label: categoryLabel(c, key, locale),
 			cells: cells.map((x, i) => {
-				const ring = cellRing(agg.grid, x.ix, x.iy).map(([lon, lat]) => toPixel(frame, lon, lat));
+				const lonLat = cellRing(agg.grid, x.ix, x.iy);
+				const ring = lonLat.map(([lon, lat]) => toPixel(frame, lon, lat));
+				// The social spaces the cell's centre and corners fall in: more than one shows a life world across a boundary.
+				const places = cellPlaces(index, lonLat);
 				return {
 					label: m.pa_cell_label({ number: i + 1 }),
+					places,
+					straddles: places.length > 1,
 					n: x.n,
 					d: `M${ring.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join('L')}Z`,
 					fill: SHADES[Math.min(SHADES.length - 1, Math.floor(((x.n - 1) / max) * SHADES.length))]

@@ -3,14 +3,18 @@ import { getDb } from '$lib/server/db';
 import { formErrors, handleForm, httpError } from '$lib/server/http/errors';
 import { text } from '$lib/server/http/forms';
 import { requirePrincipal } from '$lib/server/http/principal';
+import { attachEvidenceFromForm, detachEvidenceFromForm, needsEvidencePart } from '$lib/server/participation/pages/evidence';
 import { changeNeedsStatusFromForm, linkFromForm, needsReportPage, respondFromForm, statusValues, unlinkFromForm } from '$lib/server/steering/pages/needs';
 import type { Actions, PageServerLoad } from './$types';
 
-/** One needs report (issue 5 §1): its facts, evidence, links, workflow and history. */
+/** One needs report (issue 5 §1): its facts, evidence (with Partizipation's, issue 16 §4), links, workflow and history. */
 export const load: PageServerLoad = async (event) => {
 	const p = requirePrincipal(event);
 	try {
-		return await needsReportPage(await getDb(), p, event.params.id, event.locals.locale, event.url.searchParams);
+		const db = await getDb();
+		const page = await needsReportPage(db, p, event.params.id, event.locals.locale, event.url.searchParams);
+		// Partizipation's evidence (issue 16 §4) joins the report here: steering imports nothing of it.
+		return { ...page, participation: await needsEvidencePart(db, p, event.params.id, event.locals.locale) };
 	} catch (e) {
 		httpError(e);
 	}
@@ -55,6 +59,27 @@ export const actions: Actions = {
 			},
 			() => ({ form: 'link' as const })
 		);
+	},
+	attachParticipation: async (event) => {
+		const p = requirePrincipal(event);
+		const form = await event.request.formData();
+		return handleForm(
+			async () => {
+				await attachEvidenceFromForm(await getDb(), p, event.params.id, form);
+				back(event.params.lang, event.params.id, 'ps-evidence');
+			},
+			() => ({ form: 'participation' as const })
+		);
+	},
+	detachParticipation: async (event) => {
+		const p = requirePrincipal(event);
+		const form = await event.request.formData();
+		try {
+			await detachEvidenceFromForm(await getDb(), p, event.params.id, form);
+		} catch (e) {
+			httpError(e);
+		}
+		back(event.params.lang, event.params.id, 'ps-evidence');
 	},
 	unlink: async (event) => {
 		const p = requirePrincipal(event);
