@@ -42,6 +42,8 @@ async function newestMailTo(to: string): Promise<string> {
 }
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
+/** A day as the app writes it in `lang` (a medium date, Europe/Berlin). */
+const shown = (day: string, lang: string) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'Europe/Berlin' }).format(new Date(`${day}T12:00:00Z`));
 const plus = (day: string, n: number) => iso(new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000));
 const weekday = (day: string) => ((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7) + 1;
 
@@ -90,17 +92,17 @@ describe.each([
 		const admin = await signIn(browser, 'admin.duesseldorf@example.org', lang);
 		await admin.goto(`${base}/${lang}/staff/hosting`);
 		await expectAccessible(admin);
-		const card = admin.locator('article.card', { hasText: `${firstDay} – ${lastDay}, ${start}–${end}` });
+		const card = admin.locator('article.card', { hasText: `${shown(firstDay, lang)} – ${shown(lastDay, lang)}, ${start}–${end}` });
 		await card.locator('form:has(input[value="approve"]) button').click();
 		await admin.waitForSelector('.error-summary');
-		expect(await admin.textContent('.error-summary')).toContain(holiday);
+		expect(await admin.textContent('.error-summary')).toContain(shown(holiday, lang));
 		await expectAccessible(admin);
-		const again = admin.locator('article.card', { hasText: `${firstDay} – ${lastDay}, ${start}–${end}` });
+		const again = admin.locator('article.card', { hasText: `${shown(firstDay, lang)} – ${shown(lastDay, lang)}, ${start}–${end}` });
 		await again.locator('input[name="skip"]').check();
 		await again.locator('form:has(input[value="approve"]) button').click();
 		await admin.waitForSelector('p.notice[role="status"]');
 		expect(await admin.textContent('p.notice')).toBe(t.ho_decided_approved);
-		expect(await newestMailTo('partner.duesseldorf@example.org')).toContain(holiday);
+		expect(await newestMailTo('partner.duesseldorf@example.org')).toContain(shown(holiday, lang));
 
 		// 3. The slot is on the offer's page and in the HSDS API, without the holiday.
 		const hsds = (await (await fetch(`${base}/api/hsds/services/${offer.value}`)).json()) as unknown;
@@ -196,4 +198,121 @@ describe.each([
 		await withJs.goto(page.url());
 		await expectAccessible(withJs);
 	});
+
+	it('staff make a room and an event with a volunteer host, change its times for all dates, and cancel it; the calendars of a Welcome Point and a social space filter by target group and theme field', async () => {
+		const hs = Object.fromEntries(
+			Object.entries(JSON.parse(readFileSync(`messages/hosting-staff/${lang}.json`, 'utf8')) as Record<string, RawMessage>).map(([k, v]) => [k, typeof v === 'string' ? v : Object.values(v[0].match).at(-1)!])
+		);
+		const admin = await signIn(browser, 'admin.duesseldorf@example.org', lang);
+
+		// A room: refused with the field named, then saved.
+		await admin.goto(`${base}/${lang}/staff/hosting/rooms/new`);
+		await expectAccessible(admin);
+		const wp5 = (await admin.$$eval('select[name="instanceId"] option', (os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? '' })))).find((o) => o.label.includes('5'))!;
+		await admin.selectOption('select[name="instanceId"]', wp5.value);
+		await admin.fill('#name', `Testraum ${lang}`);
+		await admin.fill('#capacity', '0');
+		await admin.fill('#closures-0-from', '2030-01-02');
+		await admin.fill('#closures-0-to', '2030-01-01');
+		await admin.click('form[action="?/save"] button[type="submit"]');
+		await admin.waitForSelector('.error-summary');
+		expect(await admin.$$eval('.error-summary a', (as) => as.map((a) => a.getAttribute('href')))).toEqual(['#capacity', '#closures-0-from']);
+		expect(await admin.textContent('.error-summary')).toContain(shown('2030-01-02', lang));
+		await expectAccessible(admin);
+		await admin.fill('#capacity', '12');
+		await admin.fill('#closures-0-to', '');
+		await admin.click('form[action="?/save"] button[type="submit"]');
+		await admin.waitForURL(/\/staff\/hosting\/rooms\/[0-9a-f-]{36}\?saved=1/);
+		expect(await admin.textContent('p.notice')).toBe(hs.hs_room_saved);
+		await expectAccessible(admin);
+
+		// An event in it with the demo volunteer as host.
+		await admin.goto(`${base}/${lang}/staff/hosting/events/new`);
+		await expectAccessible(admin);
+		const roomOption = (await admin.$$eval('select[name="roomId"] option', (os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? '' })))).find((o) => o.label.includes(`Testraum ${lang}`))!;
+		await admin.selectOption('select[name="roomId"]', roomOption.value);
+		await admin.click('form[action="?/save"] button[type="submit"]');
+		await admin.waitForSelector('.error-summary');
+		await expectAccessible(admin);
+		let day = plus(iso(new Date()), 8);
+		while (weekday(day) > 5 || day.slice(5) === '12-25' || day.slice(5) === '12-26' || day.slice(5) === '01-01') day = plus(day, 1);
+		await admin.selectOption('select[name="roomId"]', roomOption.value);
+		await admin.fill('#firstDay', day);
+		await admin.fill('#startTime', '10:00');
+		await admin.fill('#endTime', '11:00');
+		await admin.fill('#title', `Hausaufgabenhilfe ${lang}`);
+		await admin.fill('#capacity', '5');
+		await admin.check('input[name="targetGroups"][value="newcomers"]');
+		await admin.check('input[name="themeFields"][value="education"]');
+		await admin.locator('label.check', { hasText: 'Demo Ehrenamtliche' }).locator('input').check();
+		await admin.click('form[action="?/save"] button[type="submit"]');
+		await admin.waitForURL(/\/staff\/hosting\/events\/[0-9a-f-]{36}\?created=1/);
+		const eventId = /events\/([0-9a-f-]{36})/.exec(admin.url())![1];
+		await expectAccessible(admin);
+
+		// The public page names the host by first name; the volunteer's own page lists the event.
+		const pub = await newPage(browser);
+		await pub.goto(`${base}/${lang}/m/duesseldorf/events/${eventId}`);
+		expect(await pub.textContent('p.hosts')).toContain('Demo');
+		expect(await pub.textContent('p.hosts')).not.toContain('Ehrenamtliche');
+		const volunteer = await signIn(browser, 'ehrenamt.duesseldorf@example.org', lang);
+		await volunteer.goto(`${base}/${lang}/volunteer`);
+		expect(await volunteer.textContent('ul.hosting')).toContain(`Hausaufgabenhilfe ${lang}`);
+		// Svelte trims the space at the start of an {#if} block: every separator keeps its spaces.
+		expect(await volunteer.textContent('ul.hosting')).not.toMatch(/\S·|·\S/);
+		await expectAccessible(volunteer);
+
+		// The calendars of its Welcome Point and of a social space, without JavaScript, filtered.
+		const plan = await newPage(browser, { javaScript: false });
+		await plan.goto(`${base}/${lang}/m/duesseldorf/calendar?week=${day}`);
+		expect(await plan.$$eval('#f-instance option', (os) => os.length)).toBeGreaterThan(1);
+		// Filtered to a Welcome Point, the city's plan links to that Welcome Point's own plan.
+		await plan.selectOption('#f-instance', { label: 'Welcome Point Stadtbezirk 5 (Demo)' });
+		await plan.click('form.filters button[type="submit"]');
+		await plan.waitForURL(/instance=/);
+		expect(await plan.$(`a[href="/${lang}/m/duesseldorf/calendar/instance/welcome-point-5"]`)).not.toBeNull();
+		await plan.goto(`${base}/${lang}/m/duesseldorf/calendar/instance/welcome-point-5?week=${day}`);
+		expect(await plan.content()).toContain(`Hausaufgabenhilfe ${lang}`);
+		expect(await plan.$('#f-instance')).toBeNull();
+		await plan.selectOption('#f-theme', 'housing');
+		await plan.click('form.filters button[type="submit"]');
+		await plan.waitForURL(/theme=housing/);
+		expect(await plan.content()).not.toContain(`Hausaufgabenhilfe ${lang}`);
+		await plan.selectOption('#f-theme', 'education');
+		await plan.selectOption('#f-group', 'newcomers');
+		await plan.click('form.filters button[type="submit"]');
+		await plan.waitForURL(/group=newcomers/);
+		expect(await plan.content()).toContain(`Hausaufgabenhilfe ${lang}`);
+		const withJs = await newPage(browser);
+		await withJs.goto(plan.url());
+		await expectAccessible(withJs);
+		await withJs.goto(`${base}/${lang}/m/duesseldorf/calendar?week=${day}`);
+		const space = await withJs.$$eval('#f-space option', (os) => (os as HTMLOptionElement[]).map((o) => o.value).filter(Boolean)[0]);
+		await withJs.goto(`${base}/${lang}/m/duesseldorf/calendar/space/${space}?week=${day}`);
+		expect(await withJs.$('h1')).not.toBeNull();
+		expect(await withJs.$('#f-space')).toBeNull();
+		await expectAccessible(withJs);
+		expect((await fetch(`${base}/${lang}/m/duesseldorf/calendar/space/00000000-0000-0000-0000-000000000000`)).status).toBe(404);
+
+		// Its booking: this-date edits are refused for an own event, all dates change; then the whole event is cancelled.
+		await admin.goto(`${base}/${lang}/staff/hosting/events/${eventId}`);
+		await admin.fill('form[action="?/details"] #title', `Hausaufgabenhilfe ${lang}!`);
+		await admin.click('form[action="?/details"] button[type="submit"]');
+		await admin.waitForSelector('p.notice[role="status"]');
+		expect(await admin.textContent('body')).toContain(hs.hs_details_saved);
+		await expectAccessible(admin);
+		await admin.click(`a:has-text("${hs.hs_event_booking_link}")`);
+		await admin.waitForURL(/\/staff\/hosting\/bookings\//);
+		await expectAccessible(admin);
+		expect(await admin.$$eval('input[name="scope"]', (is) => is.map((i) => (i as HTMLInputElement).value))).toEqual(['all']);
+		await admin.fill('#startTime', '10:30');
+		await admin.fill('#endTime', '11:30');
+		await admin.click('form[action="?/edit"] button[type="submit"]');
+		await admin.waitForSelector('p.notice[role="status"]');
+		expect(await admin.textContent('p.notice')).toContain(hs.hs_edit_saved);
+		await admin.click('form[action="?/cancelEvent"] button');
+		await admin.waitForSelector('p.notice[role="status"]');
+		expect(await admin.textContent('body')).toContain(hs.hs_booking_is_cancelled);
+		await expectAccessible(admin);
+	}, 180_000);
 });

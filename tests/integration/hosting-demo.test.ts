@@ -1,11 +1,14 @@
 /**
  * The hosting demo (issue 15 §5): Düsseldorf's two Welcome Points get marked demo rooms, a weekly
  * Jobcenter consultation hour hosted and published in the directory (HSDS), a full German course
- * with a waiting list and a language café; loading again adds nothing.
+ * with a waiting list and a language café; loading again adds nothing. The demo is loaded with
+ * `ANLAUFSTELLE_NOW` on a fixed Wednesday, so what the week shows does not depend on the day the
+ * tests run.
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
@@ -15,19 +18,26 @@ import { listBookings } from '../../src/lib/server/hosting/bookings';
 import { listEvents, placeCounts } from '../../src/lib/server/hosting/events';
 import { calendarWeek } from '../../src/lib/server/hosting/calendar';
 import { listRooms } from '../../src/lib/server/hosting/rooms';
+import { hostNames } from '../../src/lib/server/volunteering/hosting-reads';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 
 process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-hosting-demo-'));
 
 let h: DatabaseHandle;
 const sys = systemPrincipal('test');
+/** Wednesday 2 December 2026, 10:00 Berlin: the day the demo is loaded. */
+const WEDNESDAY = '2026-12-02T09:00:00Z';
 
 beforeAll(async () => {
 	h = await freshDatabase();
+	process.env.ANLAUFSTELLE_NOW = WEDNESDAY;
 	await loadDemo(h.db);
 }, 240_000);
 
-afterAll(async () => h.close());
+afterAll(async () => {
+	delete process.env.ANLAUFSTELLE_NOW;
+	await h.close();
+});
 
 describe(`hosting demo on ${DB_KIND}`, () => {
 	it('gives the Welcome Points rooms, a hosted Jobcenter hour, a full course with a waiting list and a language café, all marked demo', async () => {
@@ -44,31 +54,38 @@ describe(`hosting demo on ${DB_KIND}`, () => {
 		const events = await listEvents(h.db, d.id);
 		expect(events.map((e) => [e.kind, e.isDemo]).sort()).toEqual([
 			['course', true],
+			['open_group', true],
 			['open_group', true]
 		]);
 		const course = events.find((e) => e.kind === 'course')!;
 		expect(await placeCounts(h.db, course.id)).toEqual({ confirmed: 12, waiting: 2 });
 	});
 
-	it('shows the language café in this week\'s plan on the day the demo is loaded (weekdays)', async () => {
+	it('has a homework help hosted by the demo volunteer login whose past sessions count as group work', async () => {
 		const d = (await findMunicipality(h.db, 'duesseldorf'))!;
-		const today = new Date();
-		const berlinWeekday = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'Europe/Berlin' }).format(today);
-		if (berlinWeekday === 'Sat' || berlinWeekday === 'Sun') return;
-		const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(today);
-		const monday = new Date(Date.parse(`${day}T12:00:00Z`) - ((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
-		const week = await calendarWeek(h.db, { municipalityId: d.id }, monday);
-		expect(week.filter((e) => e.title.startsWith('Sprachcafé')).map((e) => e.day)).toEqual([day]);
+		const homework = (await listEvents(h.db, d.id)).find((e) => e.title === 'Hausaufgabenhilfe (Demo)')!;
+		expect(homework.hostVolunteerIds).toHaveLength(1);
+		// The demo volunteer login hosts it, so its own page lists the event.
+		expect([...(await hostNames(h.db, homework.hostVolunteerIds)).values()].map((v) => v.name)).toEqual(['Demo Ehrenamtliche*r']);
+		// Thursdays 8 October to 26 November 2026, before the demo's Wednesday.
+		const sessions = await h.db.execute<{ session_day: string; participants: number }>(sql`select session_day::text, participants from group_work_session where event_id = ${homework.id} order by session_day`);
+		expect(sessions.rows.map((r) => r.session_day)).toEqual(['2026-10-08', '2026-10-15', '2026-10-22', '2026-10-29', '2026-11-05', '2026-11-12', '2026-11-19', '2026-11-26']);
+		expect(sessions.rows.reduce((sum, r) => sum + Number(r.participants), 0)).toBe(67);
+	});
+
+	it('shows the language café in this week\'s plan on the day the demo is loaded', async () => {
+		const d = (await findMunicipality(h.db, 'duesseldorf'))!;
+		const week = await calendarWeek(h.db, { municipalityId: d.id }, '2026-11-30');
+		expect(week.filter((e) => e.title.startsWith('Sprachcafé')).map((e) => e.day)).toEqual(['2026-12-02']);
 	});
 
 	it('shows next week\'s sessions on the public weekly plan', async () => {
 		const d = (await findMunicipality(h.db, 'duesseldorf'))!;
-		const day = new Date(Date.now() + 7 * 86_400_000);
-		const monday = new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
-		const titles = (await calendarWeek(h.db, { municipalityId: d.id }, monday)).map((e) => e.title);
-		expect(titles.some((t) => t.startsWith('Deutschkurs A1'))).toBe(true);
-		expect(titles.some((t) => t.startsWith('Sprachcafé'))).toBe(true);
-		expect(titles.some((t) => t.startsWith('Sprechstunde Jobcenter'))).toBe(true);
+		const week = await calendarWeek(h.db, { municipalityId: d.id }, '2026-12-07');
+		const days = (prefix: string) => week.filter((e) => e.title.startsWith(prefix)).map((e) => e.day);
+		expect(days('Deutschkurs A1')).toEqual(['2026-12-07', '2026-12-09']);
+		expect(days('Sprachcafé')).toEqual(['2026-12-09']);
+		expect(days('Sprechstunde Jobcenter')).toEqual(['2026-12-08']);
 	});
 
 	it('adds nothing when loaded again', async () => {

@@ -15,7 +15,7 @@ import addFormats from 'ajv-formats';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/lib/server/access';
-import { AccessDeniedError, ConflictError, ValidationError } from '../../src/lib/server/core/errors';
+import { AccessDeniedError, ConflictError } from '../../src/lib/server/core/errors';
 import { readConfig } from '../../src/lib/server/core/config';
 import { readOutbox } from '../../src/lib/server/core/mail';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
@@ -24,9 +24,15 @@ import { location } from '../../src/lib/server/directory/schema';
 import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
 import { bookRoom, cancelOccurrence, decideBooking, editSeries, type BookingInput } from '../../src/lib/server/hosting/bookings';
 import { calendarWeek, eventFeed, eventJsonLd, instanceFeed, roomFeed } from '../../src/lib/server/hosting/calendar';
-import { attendanceOf, cancelByToken, createEvent, findEvent, eraseParticipants, listRegistrations, placeCounts, recordAttendance, register, sendReminders, updateRegistration, type EventInput } from '../../src/lib/server/hosting/events';
+import { attendanceOf, cancelByToken, createEvent, eventsHostedBy, findEvent, eraseParticipants, listRegistrations, placeCounts, recordAttendance, register, sendReminders, sessionDays, updateEvent, updateRegistration, type EventInput } from '../../src/lib/server/hosting/events';
+import { cancelEvent } from '../../src/lib/server/hosting/offers';
+import { eventDetailsFromForm, eventFormValues, eventSeriesFromForm, inReadersTerms, localizedIssue, roomFromForm, seriesEditFromForm } from '../../src/lib/server/hosting/forms';
+import { insertVolunteerAccount } from '../../src/lib/server/accounts/volunteering-reads';
+import { eligibleHosts } from '../../src/lib/server/volunteering/hosting-reads';
+import { checkProfile, insertProfile, type ProfileInput } from '../../src/lib/server/volunteering/profiles';
 import { saveRoom, type RoomInput } from '../../src/lib/server/hosting/rooms';
 import { seriesDays, seriesDaysByLibrary } from '../../src/lib/server/hosting/model';
+import { issuesOf } from '../helpers/errors';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
 import { buildWorld, type World } from '../helpers/world';
@@ -87,7 +93,7 @@ function course(roomId: string, over: Partial<EventInput> = {}): EventInput {
 		description: 'Zehn Termine, eine Anmeldung.',
 		languages: ['de', 'ar'],
 		targetGroups: ['newcomers'],
-		themeFields: ['language'],
+		themeFields: ['civil_society'],
 		free: true,
 		capacity: 2,
 		attendanceByName: false,
@@ -95,16 +101,6 @@ function course(roomId: string, over: Partial<EventInput> = {}): EventInput {
 		series: { firstDay: '2026-03-03', lastDay: '2026-05-05', startTime: '17:00', endTime: '18:30', rrule: 'FREQ=WEEKLY;BYDAY=TU', exdates: [], rdates: [] },
 		...over
 	};
-}
-
-async function issuesOf(p: Promise<unknown>) {
-	try {
-		await p;
-	} catch (e) {
-		if (e instanceof ValidationError) return e.issues;
-		throw e;
-	}
-	throw new Error('no ValidationError');
 }
 
 /** The text of the last message to `to`, decoded. */
@@ -135,7 +131,7 @@ beforeAll(async () => {
 	const wp = await saveOrganization(h.db, systemPrincipal('t'), w.ids.k, org({ name: 'Welcome Point Kalk', instanceId: w.ids.a, locations: [{ name: 'Welcome Point Kalk', street: 'Kalker Hauptstraße 2', postalCode: '51103', city: 'Köln', latitude: null, longitude: null, accessibility: [], accessibilityNote: {}, directions: {} }] }));
 	[{ id: placeId }] = await h.db.select({ id: location.id }).from(location).where(eq(location.organizationId, wp.id));
 	jobcenter = (await saveOrganization(h.db, systemPrincipal('t'), w.ids.k, org({ name: 'Jobcenter Köln' }))).id;
-	jobcenterOffer = (await saveService(h.db, systemPrincipal('t'), w.ids.k, { ...offer(jobcenter), locations: [], schedules: [] })).id;
+	jobcenterOffer = (await saveService(h.db, systemPrincipal('t'), w.ids.k, { ...offer(jobcenter), email: 'partner@example.org', locations: [], schedules: [] })).id;
 	const other = await saveRoom(h.db, systemPrincipal('t'), { ...room(), instanceId: w.ids.c, locationId: null, name: 'Raum Beuel' });
 	otherRoomId = other.id;
 }, 120_000);
@@ -183,7 +179,7 @@ describe(`hosting (${DB_KIND})`, () => {
 		await expect(decideBooking(h.db, w.who.staffA, bookingId, { approve: false, reason: 'x' })).rejects.toBeInstanceOf(ConflictError);
 		const mail = await lastMailTo('jobcenter@example.org');
 		expect(mail?.subject).toContain('تم تأكيد حجز القاعة');
-		expect(mail?.body).toContain('2026-04-06');
+		expect(mail?.body).toContain(new Intl.DateTimeFormat('ar', { dateStyle: 'medium', timeZone: 'Europe/Berlin' }).format(new Date('2026-04-06T12:00:00Z')));
 	});
 
 	it('publishes the approved slot in the directory: the HSDS API shows it, without the holiday or a cancelled date', async () => {
@@ -303,7 +299,7 @@ describe(`hosting (${DB_KIND})`, () => {
 		// The hosted offer is filtered by its directory entry (Arabic and German, for newcomers, free).
 		expect((await calendarWeek(h.db, { municipalityId: w.ids.k }, '2026-03-09', { language: 'ar' })).map((e) => e.title)).toEqual(['Sprechstunde Jobcenter', 'Deutschkurs A1']);
 		expect((await calendarWeek(h.db, { municipalityId: w.ids.k }, '2026-03-09', { targetGroup: 'newcomers', freeOnly: true })).map((e) => e.title)).toEqual(['Sprechstunde Jobcenter', 'Deutschkurs A1']);
-		expect((await calendarWeek(h.db, { municipalityId: w.ids.k }, '2026-03-09', { themeField: 'language' })).map((e) => e.title)).toEqual(['Deutschkurs A1']);
+		expect((await calendarWeek(h.db, { municipalityId: w.ids.k }, '2026-03-09', { themeField: 'civil_society' })).map((e) => e.title)).toEqual(['Deutschkurs A1']);
 		expect(await calendarWeek(h.db, { municipalityId: w.ids.k }, '2026-03-09', { language: 'tr' })).toEqual([]);
 		expect(await calendarWeek(h.db, { municipalityId: w.ids.k, socialSpaceId: w.ids.s2a }, '2026-03-09')).toEqual([]);
 		// 10:00 Berlin stays 10:00 across the change to summer time on 29 March 2026.
@@ -368,6 +364,111 @@ describe(`hosting (${DB_KIND})`, () => {
 		]);
 		expect((await attendanceOf(h.db, eventId)).map((a) => a.count)).toEqual([2, 1]);
 		await expect(cancelByToken(h.db, firstToken)).rejects.toThrow();
+	});
+});
+
+describe(`hosting staff screens (${DB_KIND})`, () => {
+	let roomId: string;
+	let eventId: string;
+	let hostHere: string;
+	let hostElsewhere: string;
+	let paused: string;
+
+	/** A volunteer profile of the world's municipality, with its own account. */
+	async function volunteerProfile(name: string, instanceId: string | null, over: Partial<ProfileInput> = {}): Promise<string> {
+		const { clean, issues } = await checkProfile(h.db, w.ids.k, { displayName: name, languages: [{ language: 'de', level: 'native' }], activities: [], socialSpaceIds: [], availability: [], capHoursPerMonth: '', messageLocale: 'de', countInStatistics: true, consents: ['coordination'], ...over } as ProfileInput);
+		expect(issues).toEqual([]);
+		return h.db.transaction(async (tx) => {
+			const userId = await insertVolunteerAccount(tx, { email: `${name.split(' ')[0].toLowerCase()}@example.org`, displayName: name, municipalityId: w.ids.k, password: 'x'.repeat(16), locale: 'de' });
+			return (await insertProfile(tx, systemPrincipal('t'), { municipalityId: w.ids.k, instanceId, userId, clean, now: NOW })).id;
+		});
+	}
+
+	beforeAll(async () => {
+		roomId = (await saveRoom(h.db, w.who.staffA, room({ name: 'Gruppenraum 2', locationId: null }))).id;
+		hostHere = await volunteerProfile('Hannelore Beispiel', w.ids.a);
+		hostElsewhere = await volunteerProfile('Jonas Anderswo', w.ids.b);
+		paused = await volunteerProfile('Petra Pause', null, { pausedFrom: '2026-02-01', pausedUntil: '2026-04-30' });
+	});
+
+	it('the room form names each row it refuses, by weekday and closure row, with dates in the reader\'s language', async () => {
+		const values = { instanceId: w.ids.a, name: 'Werkraum', capacity: 'zwölf', accessibility: ['step_free'], equipment: ['kitchen'], hours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, opens: day === 3 ? '18:00' : day <= 5 ? '09:00' : '', closes: day <= 5 ? '17:00' : '' })), closures: [{ from: '', to: '', note: '' }, { from: '2026-12-24', to: '2026-12-20', note: 'Weihnachten' }], maxAdvanceDays: '90', listing: 'internal' };
+		const { input, fields } = roomFromForm(values, null);
+		const issues = await issuesOf(inReadersTerms('de', () => saveRoom(h.db, w.who.staffA, input), fields));
+		expect(issues.map((i) => i.field)).toEqual(['capacity', 'hours.3.opens', 'closures.1.from']);
+		expect(issues[2].params).toMatchObject({ from: '24.12.2026', to: '20.12.2026' });
+		const saved = await saveRoom(h.db, w.who.staffA, roomFromForm({ ...values, capacity: '12', hours: values.hours.map((x) => ({ ...x, opens: x.opens && '09:00' })), closures: [{ from: '2026-12-24', to: '', note: 'Heiligabend' }] }, null).input);
+		expect([saved.capacity, saved.closures, saved.bookableHours.length, saved.listing]).toEqual([12, [{ from: '2026-12-24', to: '2026-12-24', note: 'Heiligabend' }], 5, 'internal']);
+	});
+
+	it('writes the dates of a clash in the reader\'s language', () => {
+		const issue = localizedIssue({ field: 'firstDay', code: 'ho_clash', params: { date: '2026-03-16', dates: '2026-03-16, 2026-03-23', count: 2 } }, 'de');
+		expect(issue.params).toEqual({ date: '16.03.2026', dates: '16.03.2026, 23.03.2026', count: 2 });
+	});
+
+	it('creates an event with a host; only active volunteers of its Welcome Point may host', async () => {
+		const withHost = (ids: string[]) => course(roomId, { title: 'Sprachcafé', kind: 'course', capacity: 2, hostVolunteerIds: ids, series: { firstDay: '2026-03-05', lastDay: '2026-04-30', startTime: '15:00', endTime: '16:30', rrule: 'FREQ=WEEKLY;BYDAY=TH', exdates: [], rdates: [] } });
+		expect(await issuesOf(createEvent(h.db, w.who.staffA, withHost([hostElsewhere]), NOW))).toEqual([{ field: 'hostVolunteerIds', code: 'ho_not_eligible_host' }]);
+		expect(await issuesOf(createEvent(h.db, w.who.staffA, withHost([paused]), NOW))).toEqual([{ field: 'hostVolunteerIds', code: 'ho_not_eligible_host' }]);
+		expect((await eligibleHosts(h.db, w.ids.k, w.ids.a, '2026-05-02')).map((v) => v.firstName)).toEqual(['Hannelore', 'Petra']);
+		eventId = (await createEvent(h.db, w.who.staffA, withHost([hostHere]), NOW)).id;
+		expect((await eventsHostedBy(h.db, hostHere, '2026-03-02')).map((r) => r.event.title)).toEqual(['Sprachcafé']);
+		expect(await eventsHostedBy(h.db, hostHere, '2026-05-01')).toEqual([]);
+	});
+
+	it('edits an event: refuses places below those registered, unknown theme fields, and an open group once people registered', async () => {
+		await register(h.db, eventId, { name: 'Amal', language: 'ar', email: 'amal.cafe@example.org', phone: '' }, NOW);
+		await register(h.db, eventId, { name: 'Olena', language: 'uk', email: 'olena.cafe@example.org', phone: '' }, NOW);
+		await register(h.db, eventId, { name: 'Reza', language: 'fa', email: '', phone: '' }, NOW);
+		const found = (await findEvent(h.db, eventId))!.event;
+		const details = { kind: found.kind as 'course', title: found.title, description: found.description, languages: found.languages, targetGroups: found.targetGroups, themeFields: found.themeFields, free: found.free, capacity: found.capacity, attendanceByName: false, hostVolunteerIds: found.hostVolunteerIds, registrationOpen: true };
+		expect(await issuesOf(updateEvent(h.db, w.who.staffA, eventId, { ...details, capacity: 1 }, NOW))).toEqual([{ field: 'capacity', code: 'ho_below_registered', params: { count: 2, capacity: 1 } }]);
+		expect(await issuesOf(updateEvent(h.db, w.who.staffA, eventId, { ...details, themeFields: ['cooking'], targetGroups: ['aliens'] }, NOW))).toEqual([
+			{ field: 'targetGroups', code: 'ho_unknown_value', params: { value: 'aliens' } },
+			{ field: 'themeFields', code: 'ho_unknown_value', params: { value: 'cooking' } }
+		]);
+		expect(await issuesOf(updateEvent(h.db, w.who.staffA, eventId, { ...details, kind: 'open_group', capacity: null }, NOW))).toEqual([{ field: 'kind', code: 'ho_kind_locked', params: { count: 3 } }]);
+		await expect(updateEvent(h.db, w.who.staffB, eventId, details, NOW)).rejects.toBeInstanceOf(AccessDeniedError);
+		const updated = await updateEvent(h.db, w.who.staffA, eventId, { ...details, title: 'Sprachcafé am Donnerstag', capacity: 3, themeFields: ['housing'], languages: ['de', 'ti'] }, NOW);
+		expect([updated.title, updated.capacity, updated.themeFields, updated.languages]).toEqual(['Sprachcafé am Donnerstag', 3, ['housing'], ['de', 'ti']]);
+		// The third place moved Reza up from the waiting list.
+		expect(await placeCounts(h.db, eventId)).toEqual({ confirmed: 3, waiting: 0 });
+		expect((await calendarWeek(h.db, { municipalityId: w.ids.k }, '2026-03-09', { themeField: 'housing' })).map((e) => e.title)).toEqual(['Sprachcafé am Donnerstag']);
+	});
+
+	it('reads the new-event and series-edit forms: a session outside the series and an unknown scope are named', async () => {
+		const form = new FormData();
+		for (const [k, v] of Object.entries({ roomId, kind: 'course', title: 'Hausaufgabenhilfe', firstDay: '2026-03-10', startTime: '14:00', endTime: '15:00', sessions: '2026-03-17, 2026-03-24', capacity: '8', open: '1' })) form.set(k, v);
+		const values = eventFormValues(form);
+		const issues = await issuesOf(inReadersTerms('de', () => createEvent(h.db, w.who.staffA, { ...eventDetailsFromForm(values), roomId, series: eventSeriesFromForm(values) }, NOW)));
+		expect(issues).toEqual(['17.03.2026', '24.03.2026'].map((date) => ({ field: 'rdates', code: 'ho_outside_series', params: { date, first: '10.03.2026', last: '10.03.2026' } })));
+		form.set('lastDay', '2026-03-24');
+		const made = await createEvent(h.db, w.who.staffA, { ...eventDetailsFromForm(eventFormValues(form)), roomId, series: eventSeriesFromForm(eventFormValues(form)) }, NOW);
+		expect(sessionDays((await findEvent(h.db, made.id))!.booking)).toEqual(['2026-03-10', '2026-03-17', '2026-03-24']);
+		const edit = new FormData();
+		for (const [k, v] of Object.entries({ scope: 'everything', day: '2026-03-17', startTime: '14:00', endTime: '15:00' })) edit.set(k, v);
+		expect(await issuesOf(editSeries(h.db, w.who.staffA, made.bookingId, seriesEditFromForm(edit), NOW))).toEqual([{ field: 'scope', code: 'ho_unknown_value' }]);
+	});
+
+	it('an own event\'s dates change only all together: this and this-and-later are refused, naming the date', async () => {
+		const bookingId = (await findEvent(h.db, eventId))!.booking.id;
+		for (const scope of ['this', 'future'] as const) {
+			expect(await issuesOf(editSeries(h.db, w.who.staffA, bookingId, { scope, day: '2026-03-12', startTime: '15:30', endTime: '17:00' }, NOW))).toEqual([{ field: 'scope', code: 'ho_event_scope_all', params: { date: '2026-03-12' } }]);
+		}
+		const all = await editSeries(h.db, w.who.staffA, bookingId, { scope: 'all', day: '2026-03-12', startTime: '15:30', endTime: '17:00' }, NOW);
+		expect([all.id, all.startTime]).toEqual([bookingId, '15:30']);
+		expect((await findEvent(h.db, eventId))!.booking.startTime).toBe('15:30');
+	});
+
+	it('cancels the whole event: it leaves the calendar, and everyone with an email hears in their language', async () => {
+		await expect(cancelEvent(h.db, w.who.staffB, eventId, NOW)).rejects.toBeInstanceOf(AccessDeniedError);
+		expect(await cancelEvent(h.db, w.who.staffA, eventId, NOW)).toMatchObject({ mailed: 2 });
+		expect((await lastMailTo('amal.cafe@example.org'))?.subject).toContain('أُلغيت');
+		expect((await lastMailTo('olena.cafe@example.org'))?.subject).toContain('Скасовано');
+		expect((await calendarWeek(h.db, { municipalityId: w.ids.k }, '2026-03-09')).map((e) => e.title)).not.toContain('Sprachcafé am Donnerstag');
+		expect(await eventFeed(h.db, eventId, NOW)).toContain('STATUS:CANCELLED');
+		await expect(cancelEvent(h.db, w.who.staffA, eventId, NOW)).rejects.toBeInstanceOf(ConflictError);
+		await expect(register(h.db, eventId, { name: 'Spät', language: 'de', email: '', phone: '' }, NOW)).rejects.toBeInstanceOf(ConflictError);
 	});
 });
 

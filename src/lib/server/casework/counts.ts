@@ -5,8 +5,8 @@
  * topic value — so they carry no personal data and need no permission of their own; the
  * steering services that call them authorise.
  *
- * Sources: single contacts (`counselling_contact.unmet_topics`) and, for months the retention job
- * has folded, `contact_aggregate` rows of dimension `unmet_topic` (a month of one instance is in
+ * Sources: single contacts (`counselling_contact.unmet_topics`) or their monthly roll-ups
+ * (`contact_rollup`) and, for months the retention job has folded, `contact_aggregate` rows of dimension `unmet_topic` (a month of one instance is in
  * exactly one of them; folded rows carry no social space). Casework's `countContacts`
  * (statistics.ts) counts calendar years and months; these count any range of months, and per
  * social space, which the steering views need.
@@ -24,8 +24,8 @@ export interface ContactWindow {
 
 /**
  * How many contacts of an instance (or, with `instanceId` null, of the whole municipality) met
- * "no suitable offer" for `topic` in the window: single contacts whose `unmet_topics` hold the
- * key plus the folded `contact_aggregate` rows of that value. The topic is matched exactly (a
+ * "no suitable offer" for `topic` in the window's months: the monthly roll-ups of single
+ * contacts (`contact_rollup`) plus the folded `contact_aggregate` rows of that value. The topic is matched exactly (a
  * theme-field key counts contacts recorded with that field as unmet, not those of one of its
  * sub-topics: aggregates cannot tell overlapping sub-topics apart).
  * @returns the exact count (callers suppress small counts where the number leaves the instance).
@@ -39,13 +39,13 @@ export async function countUnmetTopic(
 	const column = sql.raw(scope.instanceId ? 'instance_id' : 'municipality_id');
 	const id = scope.instanceId ?? scope.municipalityId;
 	const result = await db.execute<{ n: string | number }>(sql`
-		select
-			(select count(*) from counselling_contact
-				where ${column} = ${id} and contacted_at >= ${window.from.toISOString()}::timestamptz and contacted_at < ${window.to.toISOString()}::timestamptz
-				and ${topic} = any(unmet_topics))
-			+ (select coalesce(sum(count), 0) from contact_aggregate
-				where ${column} = ${id} and dimension = 'unmet_topic' and value = ${topic}
-				and month >= ${window.monthFrom}::date and month < ${window.monthTo}::date) as n`);
+		select coalesce(sum(count), 0) as n from (
+			select count from contact_rollup
+			where ${column} = ${id} and dimension = 'unmet_topic' and value = ${topic}
+				and month >= ${window.monthFrom}::date and month < ${window.monthTo}::date
+			union all select count from contact_aggregate
+			where ${column} = ${id} and dimension = 'unmet_topic' and value = ${topic}
+				and month >= ${window.monthFrom}::date and month < ${window.monthTo}::date) x`);
 	return Number(result.rows[0].n);
 }
 

@@ -13,7 +13,7 @@
  * - **Contact records** — every (instance, Europe/Berlin calendar month) whose month ended more
  *   than `contactDetailMonths` months before `now` is folded into `contact_aggregate` (the
  *   dimensions documented in schema.ts, per instance, district and month) and its single
- *   records are deleted, in one transaction per instance-month, so a month is never half
+ *   records are deleted — which moves the month's counts out of `contact_rollup` — in one transaction per instance-month, so a month is never half
  *   folded. Case steps pointing at them keep the step (`contact_id` set null by the foreign key).
  * - **Referral tokens** — when `expires_at` (issue + `referralTokenDays`, or the current period
  *   if shorter) has passed, `token_hash`, `reference_code` and `shared_enc` are set null and the
@@ -123,7 +123,9 @@ function inMonth(instanceId: string, month: string): SQL {
 
 /**
  * Folds one instance-month into `contact_aggregate` and deletes its single records, in one
- * transaction. Aggregates already present for that instance-month (a contact recorded late
+ * transaction. The dimensions are those of the SQL function `contact_dimensions` (migration
+ * `0020_contact_rollup_triggers`); deleting the records lowers `contact_rollup` by the same counts (its trigger),
+ * so the month's counts move from the roll-up to the aggregate and are never counted twice. Aggregates already present for that instance-month (a contact recorded late
  * into a folded month) are merged, so the month stays in one place.
  * @returns the number of single records folded.
  */
@@ -137,17 +139,7 @@ async function foldMonth(db: Db, instanceId: string, month: string): Promise<num
 			), fresh as (
 				select c.municipality_id, c.district_id, d.dimension, d.value, count(*)::int as count
 				from counselling_contact c
-				cross join lateral (
-					select 'total', 'all'
-					union all select 'channel', c.channel
-					union all select 'language', c.language
-					union all select 'interpreter', case when c.interpreter_needed then 'yes' else 'no' end
-					union all select distinct 'theme_field', t from unnest(c.theme_fields) t
-					union all select distinct 'sub_topic', t from unnest(c.sub_topics) t
-					union all select distinct 'unmet_topic', t from unnest(c.unmet_topics) t
-					union all select 'social_space', c.social_space_id::text where c.social_space_id is not null
-					union all select 'attr:' || a.key, a.value from jsonb_each_text(c.attributes) a
-				) d(dimension, value)
+				cross join lateral contact_dimensions(c.channel, c.language, c.interpreter_needed, c.theme_fields, c.sub_topics, c.unmet_topics, c.social_space_id, c.attributes) d
 				where ${inMonth(instanceId, month)}
 				group by c.municipality_id, c.district_id, d.dimension, d.value
 			)

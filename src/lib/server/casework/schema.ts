@@ -117,6 +117,7 @@ export const contactAggregate = pgTable(
 	(t) => [
 		index('contact_aggregate_instance_idx').on(t.instanceId, t.month),
 		index('contact_aggregate_district_idx').on(t.districtId, t.month),
+		index('contact_aggregate_municipality_idx').on(t.municipalityId, t.month),
 		check('contact_aggregate_count_check', sql`${t.count} > 0`)
 	]
 );
@@ -288,6 +289,7 @@ export const referral = pgTable(
 	(t) => [
 		index('referral_instance_idx').on(t.instanceId, t.createdAt),
 		index('referral_district_idx').on(t.districtId, t.createdAt),
+		index('referral_municipality_idx').on(t.municipalityId, t.createdAt),
 		index('referral_case_idx').on(t.caseId),
 		index('referral_contact_idx').on(t.contactId),
 		check('referral_status_check', sql`${t.status} in ('issued', 'received', 'appointment', 'helped', 'not_possible')`)
@@ -383,4 +385,81 @@ export const caseReadPurpose = pgTable(
 		chosenAt: timestamp('chosen_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [primaryKey({ columns: [t.sessionId, t.caseId] })]
+);
+
+/**
+ * Gruppenarbeit (issue 15 §3): the attendance of one session of an instance's own event, course
+ * or open group, counted into the contact statistics as the method "group work". No personal
+ * data: the event's kind and theme fields, the number present and the number of languages the
+ * session was held in. Written by hosting when attendance is taken (`hosting-reads.ts`); taking
+ * it again replaces the session's row. `eventId` is hosting's event (no foreign key: hosting's
+ * retention may not delete statistics).
+ */
+export const groupWorkSession = pgTable(
+	'group_work_session',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		municipalityId: uuid('municipality_id')
+			.notNull()
+			.references(() => municipality.id, { onDelete: 'cascade' }),
+		instanceId: uuid('instance_id')
+			.notNull()
+			.references(() => instance.id, { onDelete: 'cascade' }),
+		/** The instance's district (its first social space's), for district reports. */
+		districtId: uuid('district_id').references(() => district.id, { onDelete: 'set null' }),
+		eventId: uuid('event_id').notNull(),
+		sessionDay: date('session_day').notNull(),
+		/** `single`, `course` or `open_group`. */
+		eventKind: text('event_kind').notNull(),
+		/** Keys of the directory's THEME_FIELDS. */
+		themeFields: text('theme_fields').array().notNull().default([]),
+		/** Persons present. */
+		participants: integer('participants').notNull(),
+		/** Languages the session was held in (the event's). */
+		languages: integer('languages').notNull().default(0),
+		recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		unique('group_work_session_uq').on(t.eventId, t.sessionDay),
+		index('group_work_session_instance_idx').on(t.instanceId, t.sessionDay),
+		index('group_work_session_district_idx').on(t.districtId, t.sessionDay),
+		index('group_work_session_municipality_idx').on(t.municipalityId, t.sessionDay),
+		check('group_work_session_participants_check', sql`${t.participants} >= 0`)
+	]
+);
+
+/**
+ * Monthly roll-up of the single contacts still in `counselling_contact` (issue 17): per instance,
+ * district and Europe/Berlin month, the count of every dimension value — the same dimensions and
+ * values as `contact_aggregate`. Kept current by statement-level triggers on `counselling_contact`
+ * (migration `0020_contact_rollup_triggers`): an insert adds, a delete subtracts, an update moves the counts, so a
+ * contact folded by the retention job leaves this table as its month enters `contact_aggregate`.
+ * A month of one instance is counted by this table plus `contact_aggregate`, never twice; reports
+ * read both instead of grouping single contacts. Rows reaching zero are deleted.
+ */
+export const contactRollup = pgTable(
+	'contact_rollup',
+	{
+		municipalityId: uuid('municipality_id')
+			.notNull()
+			.references(() => municipality.id, { onDelete: 'cascade' }),
+		instanceId: uuid('instance_id')
+			.notNull()
+			.references(() => instance.id, { onDelete: 'cascade' }),
+		/** The contacts' Stadtbezirk; a district deleted sets it null on the contacts, and the trigger moves the counts. */
+		districtId: uuid('district_id'),
+		/** First day of the month (Europe/Berlin calendar month). */
+		month: date('month').notNull(),
+		dimension: text('dimension').notNull(),
+		value: text('value').notNull(),
+		count: integer('count').notNull()
+	},
+	(t) => [
+		unique('contact_rollup_key').on(t.instanceId, t.month, t.dimension, t.value, t.districtId).nullsNotDistinct(),
+		// Every column, so a city or district year is an index-only scan (bench/nrw.ts: 90 → 50 ms
+		// for the largest NRW municipality's dashboard dimensions under load).
+		index('contact_rollup_municipality_idx').on(t.municipalityId, t.dimension, t.month, t.value, t.count),
+		index('contact_rollup_district_idx').on(t.districtId, t.dimension, t.month, t.value, t.count),
+		check('contact_rollup_count_check', sql`${t.count} >= 0`)
+	]
 );

@@ -3,12 +3,13 @@
  * Stadtbezirk and for the whole municipality — contacts by channel, language, interpreter, theme
  * field, sub-topic, each switched-on target-group attribute and Sozialraum; referrals by target
  * (offer/actor label), actor, topic, status and failure reason; top unmet topics ("kein
- * passendes Angebot").
+ * passendes Angebot"); the method (counselling contacts and group work, issue 15) and the
+ * group-work sessions of own events (`group_work_session`, counts only) by kind and theme.
  *
- * Sources: single contacts (`counselling_contact`) for months still in their detail period, and
- * `contact_aggregate` rows for months the retention job has folded (a month of one instance is
- * in exactly one of them). Both are counted in SQL with the same dimensions, so a report gives
- * the same figures before and after folding.
+ * Sources: the monthly roll-ups — `contact_rollup` (kept current by a trigger on
+ * `counselling_contact`) for months still in their detail period, and `contact_aggregate` rows
+ * for months the retention job has folded (a month of one instance is in exactly one of them).
+ * Both hold the same dimensions, so a report gives the same figures before and after folding.
  *
  * Small-count suppression (Statistikgeheimnis practice; issue 4: "counts under 5 are suppressed
  * in anything that leaves the instance"): see `suppressTable`. Only the instance's own staff see
@@ -74,6 +75,12 @@ export interface Report {
 	referralTables: ReportTable[];
 	/** The ten most frequent unmet topics. */
 	topUnmet: ReportRow[];
+	/**
+	 * Group work (Gruppenarbeit, issue 15 §3) beside single contacts: `method` (persons reached
+	 * by counselling contacts and by group work), `group_work_sessions` and
+	 * `group_work_participants` by event kind, `group_work_theme` (participants by theme field).
+	 */
+	groupWorkTables: ReportTable[];
 }
 
 /** Contact dimensions in display order (attributes are inserted before `social_space`). */
@@ -165,84 +172,29 @@ function scopeColumn(level: ReportScope['level']): string {
 export const CONTACT_COUNT_DIMENSIONS = ['total', 'channel', 'language', 'interpreter', 'theme_field', 'sub_topic', 'unmet_topic', 'social_space', 'attr'] as const;
 export type ContactCountDimension = (typeof CONTACT_COUNT_DIMENSIONS)[number];
 
-/** Column of `counselling_contact` that each dimension groups by. */
-const DIMENSION_COLUMN: Record<ContactCountDimension, string | null> = {
-	total: null,
-	channel: 'channel',
-	language: 'language',
-	interpreter: 'interpreter_needed',
-	theme_field: 'theme_fields',
-	sub_topic: 'sub_topics',
-	unmet_topic: 'unmet_topics',
-	social_space: 'social_space_id',
-	attr: 'attributes'
-};
-
-type GroupedContacts = {
-	dimension: ContactCountDimension;
-	channel: string | null;
-	language: string | null;
-	interpreter_needed: boolean | null;
-	theme_fields: string[] | null;
-	sub_topics: string[] | null;
-	unmet_topics: string[] | null;
-	social_space_id: string | null;
-	attributes: Record<string, string> | null;
-	n: string | number;
-};
-
-/** Adds one grouping-set row of single contacts to the counts: arrays count once per element, attributes once per key. */
-function addGrouped(counts: Counts, r: GroupedContacts) {
-	const n = Number(r.n);
-	if (!n) return;
-	switch (r.dimension) {
-		case 'total': return addCount(counts, 'total', 'all', n);
-		case 'channel': return addCount(counts, 'channel', r.channel!, n);
-		case 'language': return addCount(counts, 'language', r.language!, n);
-		case 'interpreter': return addCount(counts, 'interpreter', r.interpreter_needed ? 'yes' : 'no', n);
-		case 'theme_field': return new Set(r.theme_fields).forEach((t) => addCount(counts, 'theme_field', t, n));
-		case 'sub_topic': return new Set(r.sub_topics).forEach((t) => addCount(counts, 'sub_topic', t, n));
-		case 'unmet_topic': return new Set(r.unmet_topics).forEach((t) => addCount(counts, 'unmet_topic', t, n));
-		case 'social_space': return r.social_space_id ? addCount(counts, 'social_space', r.social_space_id, n) : undefined;
-		case 'attr': return Object.entries(r.attributes ?? {}).forEach(([k, v]) => addCount(counts, `attr:${k}`, String(v), n));
-	}
-}
-
 /**
- * Contact counts per dimension and value for a scope and period: single contacts counted in one
- * pass over the `(scope, contacted_at)` index range with one SQL grouping set per dimension, plus
- * the folded `contact_aggregate` months. Dimensions as documented on `contact_aggregate`; a
- * contact counts once per distinct element of a topic array and once per attribute. Topic arrays
- * and attribute objects are grouped whole (a few hundred combinations) and unnested here.
- * @param dimensions only these (default all): the steering dashboard asks for five of the nine
- *   and reads a city year about twice as fast as the full report (bench/steering.ts).
+ * Contact counts per dimension and value for a scope and period, read from the monthly
+ * roll-ups: `contact_rollup` (single contacts still kept, kept current by its trigger) plus
+ * `contact_aggregate` (months the retention job has folded; a month's counts are in exactly one
+ * of them). Dimensions as documented on `contact_aggregate`; a contact counts once per distinct
+ * element of a topic array and once per attribute. A city year is a few thousand roll-up rows,
+ * whether or not its months are folded (bench/nrw.ts).
+ * @param dimensions only these (default all): the steering dashboard asks for five of the nine.
  * @returns dimension → value → count; zero counts are absent.
  */
 export async function countContacts(db: DbOrTx, scope: ReportScope, period: ReportPeriod, dimensions: readonly ContactCountDimension[] = CONTACT_COUNT_DIMENSIONS): Promise<Counts> {
-	const { from, to, monthFrom, monthTo } = periodRange(period);
+	const { monthFrom, monthTo } = periodRange(period);
 	const column = sql.raw(scopeColumn(scope.level));
 	const wanted = CONTACT_COUNT_DIMENSIONS.filter((d) => dimensions.includes(d));
-	const columns = wanted.map((d) => DIMENSION_COLUMN[d]).filter((c): c is string => !!c);
-	const sets = wanted.map((d) => `(${DIMENSION_COLUMN[d] ?? ''})`).join(', ');
-	// GROUPING(col) is 0 in the rows of the set that groups by col; the total's set groups by none.
-	const which = columns.length ? `case ${wanted.map((d) => (DIMENSION_COLUMN[d] ? `when grouping(${DIMENSION_COLUMN[d]}) = 0 then '${d}'` : '')).join(' ')} else 'total' end` : `'total'`;
-	const [grouped, folded] = await Promise.all([
-		wanted.length
-			? db.execute<GroupedContacts>(sql`
-				select ${sql.raw(which)} as dimension, ${sql.raw(columns.length ? columns.join(', ') + ',' : '')} count(*) as n
-				from counselling_contact
-				where ${column} = ${scope.id} and contacted_at >= ${from.toISOString()}::timestamptz and contacted_at < ${to.toISOString()}::timestamptz
-				group by grouping sets (${sql.raw(sets)})`)
-			: { rows: [] as GroupedContacts[] },
-		db.execute<{ dimension: string; value: string; n: string | number }>(sql`
-			select dimension, value, sum(count) as n from contact_aggregate
-			where ${column} = ${scope.id} and month >= ${monthFrom}::date and month < ${monthTo}::date
-				and (dimension = any(${`{${wanted.join(',')}}`}::text[]) or (${wanted.includes('attr')} and dimension like 'attr:%'))
-			group by dimension, value`)
-	]);
+	const which = (table: string) => sql`
+		select dimension, value, count from ${sql.raw(table)}
+		where ${column} = ${scope.id} and month >= ${monthFrom}::date and month < ${monthTo}::date
+			and (dimension = any(${`{${wanted.join(',')}}`}::text[]) or (${wanted.includes('attr')} and dimension like 'attr:%'))`;
+	const result = await db.execute<{ dimension: string; value: string; n: string | number }>(sql`
+		select dimension, value, sum(count) as n from (${which('contact_rollup')} union all ${which('contact_aggregate')}) x
+		group by dimension, value`);
 	const counts: Counts = new Map();
-	for (const r of grouped.rows) addGrouped(counts, r);
-	for (const r of folded.rows) if (Number(r.n) > 0) addCount(counts, r.dimension, r.value, Number(r.n));
+	for (const r of result.rows) if (Number(r.n) > 0) addCount(counts, r.dimension, r.value, Number(r.n));
 	return counts;
 }
 
@@ -261,6 +213,29 @@ export async function countReferrals(db: DbOrTx, scope: ReportScope, period: Rep
 		union all select 'topic', topic, count(*) from r group by topic
 		union all select 'status', status, count(*) from r group by status
 		union all select 'failure_reason', failure_reason, count(*) from r where failure_reason is not null group by failure_reason`);
+	const counts: Counts = new Map();
+	for (const r of result.rows) if (Number(r.n) > 0) addCount(counts, r.dimension, r.value, Number(r.n));
+	return counts;
+}
+
+/**
+ * Group-work counts (`group_work_session`) of a scope and period, by session day: `sessions`
+ * and `participants` by event kind, participants by theme field (once per field of a session),
+ * and the totals (`total` → `sessions` | `participants`).
+ */
+export async function countGroupWork(db: DbOrTx, scope: ReportScope, period: ReportPeriod): Promise<Counts> {
+	const { monthFrom, monthTo } = periodRange(period);
+	const column = sql.raw(scopeColumn(scope.level));
+	const result = await db.execute<{ dimension: string; value: string; n: string | number }>(sql`
+		with g as materialized (
+			select event_kind, theme_fields, participants from group_work_session
+			where ${column} = ${scope.id} and session_day >= ${monthFrom}::date and session_day < ${monthTo}::date
+		)
+		select 'total' as dimension, 'sessions' as value, count(*) as n from g
+		union all select 'total', 'participants', coalesce(sum(participants), 0) from g
+		union all select 'sessions', event_kind, count(*) from g group by event_kind
+		union all select 'participants', event_kind, sum(participants) from g group by event_kind
+		union all select 'theme', t, sum(participants) from g cross join lateral unnest(theme_fields) t group by t`);
 	const counts: Counts = new Map();
 	for (const r of result.rows) if (Number(r.n) > 0) addCount(counts, r.dimension, r.value, Number(r.n));
 	return counts;
@@ -317,9 +292,10 @@ export async function buildReport(
 	if (!resolved) throw new AccessDeniedError();
 	const { allowed, exact } = access(principal, scope, resolved.municipalityId, !!options.download);
 	if (!allowed) throw new AccessDeniedError();
-	const [contacts, referrals, settings] = await Promise.all([
+	const [contacts, referrals, groupWork, settings] = await Promise.all([
 		countContacts(db, scope, period),
 		countReferrals(db, scope, period),
+		countGroupWork(db, scope, period),
 		getCaseworkSettings(db, resolved.municipalityId)
 	]);
 	const spaceIds = [...(contacts.get('social_space')?.keys() ?? [])];
@@ -339,6 +315,11 @@ export async function buildReport(
 	const finish = (t: ReportTable) => ordered(exact ? t : suppressTable(t));
 	const contactTotal = contacts.get('total')?.get('all') ?? 0;
 	const referralTotal = referrals.get('total')?.get('all') ?? 0;
+	const method = new Map<string, number>();
+	if (contactTotal) method.set('counselling', contactTotal);
+	const groupParticipants = groupWork.get('total')?.get('participants') ?? 0;
+	if (groupParticipants) method.set('group_work', groupParticipants);
+	const groupWorkTables = [table(new Map([['method', method]]), 'method'), ...(['sessions', 'participants', 'theme'] as const).map((d) => ({ ...table(groupWork, d), key: `group_work_${d}` }))];
 	return {
 		scope: { ...scope, ...resolved },
 		period,
@@ -347,7 +328,8 @@ export async function buildReport(
 		contactTables: contactTables.map(finish),
 		referrals: exact ? referralTotal : suppressCount(referralTotal),
 		referralTables: referralTables.map(finish),
-		topUnmet: finish(unmet).rows.slice(0, TOP_UNMET)
+		topUnmet: finish(unmet).rows.slice(0, TOP_UNMET),
+		groupWorkTables: groupWorkTables.map(finish)
 	};
 }
 
@@ -372,7 +354,9 @@ export async function reportChoices(db: DbOrTx, principal: UserPrincipal): Promi
 /**
  * A flat table of a report for downloads: the header, then one line per row — section, key,
  * label, count ("<5" when suppressed). Referral tables are named `referral_<key>` and the top
- * unmet topics `unmet_topic`, for both `section` and `label`.
+ * unmet topics `unmet_topic`, for both `section` and `label`; the group-work tables follow
+ * under their keys (`method`, `group_work_sessions`, `group_work_participants`,
+ * `group_work_theme`).
  */
 export function reportLines(report: Report, label: (table: string, row: ReportRow) => string, headings: { section: (table: string) => string; total: string; header: [string, string, string, string] }): string[][] {
 	const show = (n: number | null) => (n === null ? `<${SMALL_COUNT_THRESHOLD}` : String(n));
@@ -387,6 +371,9 @@ export function reportLines(report: Report, label: (table: string, row: ReportRo
 		for (const r of t.rows) lines.push([headings.section(key), r.key, label(key, r), show(r.count)]);
 	}
 	for (const r of report.topUnmet) lines.push([headings.section('unmet_topic'), r.key, label('unmet_topic', r), show(r.count)]);
+	for (const t of report.groupWorkTables) {
+		for (const r of t.rows) lines.push([headings.section(t.key), r.key, label(t.key, r), show(r.count)]);
+	}
 	return lines;
 }
 

@@ -15,8 +15,8 @@ import { berlinDate } from '../casework/time';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { isEmail, isIsoDate, isStorableText, isUuid } from '../core/validation';
 import type { Db, DbOrTx } from '../db/client';
-import { hostedOffer, hostedProvider, publishHostedSlots } from '../directory/hosting-reads';
-import { sendHostingMails, type HostingMail } from './mail';
+import { hostedOffer, hostedProvider, mayBookForOffer, publishHostedSlots } from '../directory/hosting-reads';
+import { mailDay, sendHostingMails, type HostingMail } from './mail';
 import {
 	addDays,
 	clashingDays,
@@ -36,7 +36,8 @@ import {
 	type Series
 } from './model';
 import { findRoom, type Room } from './rooms';
-import { hostingBooking } from './schema';
+import { publishEventOffer } from './offers';
+import { hostingBooking, hostingEvent } from './schema';
 
 export type Booking = typeof hostingBooking.$inferSelect;
 
@@ -180,7 +181,9 @@ async function roomOf(db: DbOrTx, roomId: string): Promise<Room> {
  * @param now the clock (tests); the Berlin day of it is "today".
  * @throws NotFoundError unknown room; AccessDeniedError without `hosting:request`;
  *   ValidationError per field and date: `roomId: ho_other_municipality` (a room of another
- *   municipality), `title`, `providerOrganizationId`, `serviceId`, the series (`checkSeries`),
+ *   municipality), `title`, `providerOrganizationId`, `serviceId` (`not_found`,
+ *   `ho_not_of_provider`, `ho_not_own_offer`: not an offer the requester may edit or whose
+ *   contact email is theirs), the series (`checkSeries`),
  *   `firstDay: ho_closed | ho_clash` (see `settleConflicts`), `contactEmail: invalid_email`.
  */
 export async function bookRoom(db: Db, principal: Principal, input: BookingInput, now: Date = new Date(), options: { isDemo?: boolean } = {}): Promise<Booking> {
@@ -204,6 +207,7 @@ export async function bookRoom(db: Db, principal: Principal, input: BookingInput
 		const offer = await hostedOffer(db, input.serviceId);
 		if (!offer || offer.municipalityId !== room.municipalityId) issues.push({ field: 'serviceId', code: 'not_found' });
 		else if (input.providerOrganizationId && offer.organizationId !== input.providerOrganizationId) issues.push({ field: 'serviceId', code: 'ho_not_of_provider' });
+		else if (!(await mayBookForOffer(db, principal, offer.id))) issues.push({ field: 'serviceId', code: 'ho_not_own_offer' });
 	}
 	const contactEmail = (input.contactEmail ?? (principal.kind === 'user' ? principal.email : '')).trim();
 	if (contactEmail && !isEmail(contactEmail)) issues.push({ field: 'contactEmail', code: 'invalid_email' });
@@ -237,8 +241,17 @@ export async function bookRoom(db: Db, principal: Principal, input: BookingInput
 	});
 }
 
-/** Republishes an approved external booking's dates in the directory; returns the row as stored. */
+/**
+ * Republishes an approved booking's dates in the directory: an external booking's as its offer's
+ * schedules, an own event's through its offer (`offers.ts`), so a changed time or a cancelled
+ * date shows in the HSDS API at once. Returns the row as stored.
+ */
 async function publish(tx: DbOrTx, principal: Principal, room: Room, b: Booking): Promise<Booking> {
+	if (b.purpose === 'event' && b.status === 'approved') {
+		const [event] = await tx.select().from(hostingEvent).where(eq(hostingEvent.bookingId, b.id));
+		if (event) await publishEventOffer(tx, principal, event, b, room);
+		return b;
+	}
 	const live = b.status === 'approved' && b.purpose === 'external' && b.serviceId && room.locationId;
 	if (!live && !b.publishedScheduleIds.length) return b;
 	const slots = live ? weeklyRuns(seriesDays(seriesOf(b)), b.startTime, b.endTime) : [];
@@ -299,7 +312,7 @@ export async function decideBooking(db: Db, principal: Principal, id: string, de
 			to: row.contactEmail,
 			locale: row.contactLocale,
 			kind: decision.approve ? 'approved' : 'rejected',
-			params: { title: row.title, room: room.name, first: row.firstDay, last: row.lastDay, time: `${row.startTime}–${row.endTime}`, reason, skipped: skipped.join(', ') || '–' }
+			params: { title: row.title, room: room.name, first: mailDay(row.firstDay, row.contactLocale), last: mailDay(row.lastDay, row.contactLocale), time: `${row.startTime}–${row.endTime}`, reason, skipped: skipped.map((d) => mailDay(d, row.contactLocale)).join(', ') || '–' }
 		};
 		await sendHostingMails([mail]);
 	}
@@ -326,7 +339,7 @@ export async function cancelOccurrence(db: Db, principal: Principal, id: string,
  * new one takes over) or `all` dates. The changed dates are checked like a new booking.
  * @returns the booking holding the changed dates.
  * @throws NotFoundError, AccessDeniedError; ValidationError `scope: ho_unknown_value`,
- *   `day: ho_not_in_series`, the series
+ *   `scope: ho_event_scope_all` (an own event's dates change only all together), `day: ho_not_in_series`, the series
  *   checks and conflicts.
  */
 export async function editSeries(
@@ -338,6 +351,8 @@ export async function editSeries(
 ): Promise<Booking> {
 	const { booking, room } = await managed(db, principal, id);
 	if (!(EDIT_SCOPES as readonly string[]).includes(edit.scope)) throw new ValidationError([{ field: 'scope', code: 'ho_unknown_value' }]);
+	// An own event's sessions are the dates of its one booking: a split would take dates away from it.
+	if (booking.purpose === 'event' && edit.scope !== 'all') throw new ValidationError([{ field: 'scope', code: 'ho_event_scope_all', params: { date: edit.day } }]);
 	if (!seriesDays(seriesOf(booking)).includes(edit.day)) throw new ValidationError([{ field: 'day', code: 'ho_not_in_series', params: { date: edit.day } }]);
 	const changed: Series =
 		edit.scope === 'this'

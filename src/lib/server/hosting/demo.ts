@@ -2,7 +2,8 @@
  * Hosting's demo (issue 15 §5): Düsseldorf's two demo Welcome Points get rooms (a public group
  * room and an internal counselling room at each, with the fixed public holidays of NRW as
  * closures), a weekly Jobcenter consultation hour hosted at Welcome Point 5 (an invented demo
- * actor and offer, approved and published in the directory), a German course with a full list
+ * actor and offer, approved and published in the directory; the offer's contact is the demo
+ * partner account, so that partner may request rooms for it), a German course with a full list
  * and a waiting list at Welcome Point 6, and a weekly language café (open group) at Welcome
  * Point 5. Everything is marked as demo (`is_demo`; names say "Demo"). Idempotent: once a demo
  * room exists in Düsseldorf, nothing is added. Dates start from the day the demo is loaded.
@@ -16,11 +17,14 @@ import { originalText } from '../directory/texts';
 import { findMunicipality } from '../geography/service';
 import { findInstanceBySlug } from '../instances/service';
 import { bookRoom } from './bookings';
-import { createEvent, register } from './events';
+import { createEvent, findEvent, recordAttendance, register, sessionDays } from './events';
 import { addDays, weekdayOf } from './model';
 import { listRooms, saveRoom, type RoomInput } from './rooms';
+import { eligibleHosts } from '../volunteering/hosting-reads';
 
 const LOADER = systemPrincipal('demo-loader');
+/** The demo partner account: the Jobcenter offer's contact, so it may request rooms for it. */
+const PARTNER_EMAIL = 'partner.duesseldorf@example.org';
 
 /** Fixed-date public holidays in North Rhine-Westphalia (month-day). */
 const FIXED_HOLIDAYS = [
@@ -68,7 +72,7 @@ export async function loadHostingDemo(db: Db, now: Date = new Date()): Promise<v
 		db,
 		LOADER,
 		m.id,
-		{ ...emptyServiceInput(jobcenter.id), name: originalText('de', 'Sprechstunde Jobcenter im Welcome Point 5 (Demo)'), description: originalText('de', 'Demo-Inhalt: Fragen zu Bürgergeld und Arbeitssuche, ohne Termin.'), subtopics: [], targetGroups: ['newcomers'], languages: ['de', 'ar', 'uk'], lowThreshold: true },
+		{ ...emptyServiceInput(jobcenter.id), name: originalText('de', 'Sprechstunde Jobcenter im Welcome Point 5 (Demo)'), description: originalText('de', 'Demo-Inhalt: Fragen zu Bürgergeld und Arbeitssuche, ohne Termin.'), subtopics: [], targetGroups: ['newcomers'], languages: ['de', 'ar', 'uk'], lowThreshold: true, email: PARTNER_EMAIL },
 		{ source: 'demo', sourceId: 'hosting-jobcenter-consultation', isDemo: true, verifiedBy: 'Demo' }
 	);
 	const tuesday = nextWeekday(addDays(today, 1), 2);
@@ -92,7 +96,7 @@ export async function loadHostingDemo(db: Db, now: Date = new Date()): Promise<v
 			description: 'Demo-Inhalt: zehn Wochen, montags und mittwochs, Kinderbetreuung im Nebenraum.',
 			languages: ['de', 'ar', 'fa', 'uk'],
 			targetGroups: ['newcomers'],
-			themeFields: ['language'],
+			themeFields: ['education'],
 			free: true,
 			capacity: 12,
 			attendanceByName: false,
@@ -121,7 +125,7 @@ export async function loadHostingDemo(db: Db, now: Date = new Date()): Promise<v
 			description: 'Demo-Inhalt: Deutsch sprechen bei Tee und Kuchen, alle Niveaus willkommen.',
 			languages: ['de', 'ar', 'tr', 'uk', 'ru', 'fa', 'en'],
 			targetGroups: ['newcomers'],
-			themeFields: ['language', 'encounter'],
+			themeFields: ['education', 'civil_society'],
 			free: true,
 			capacity: null,
 			attendanceByName: false,
@@ -132,4 +136,38 @@ export async function loadHostingDemo(db: Db, now: Date = new Date()): Promise<v
 		now,
 		{ isDemo: true }
 	);
+
+	// Homework help at Welcome Point 5: an open group hosted by the demo volunteer login's profile
+	// (Ehrenamt's demo names it so; issue 15 §3), so that login's page lists it. It began eight
+	// weeks ago, with the attendance of its past sessions taken, so the contact statistics show
+	// group work (Gruppenarbeit) from the first start. Made as of its first week, as staff would
+	// have; after the language café's hours, so neither skips the other's dates.
+	const began = new Date(now.getTime() - 8 * 7 * 86_400_000);
+	const firstThursday = nextWeekday(berlinDate(began), 4);
+	const eligible = await eligibleHosts(db, m.id, wp5.id, berlinDate(began));
+	const hosts = (eligible.find((v) => v.name === 'Demo Ehrenamtliche*r') ?? eligible[0] ?? null)?.id;
+	const homework = await createEvent(
+		db,
+		LOADER,
+		{
+			roomId: rooms['welcome-point-5:group'],
+			kind: 'open_group',
+			title: 'Hausaufgabenhilfe (Demo)',
+			description: 'Demo-Inhalt: Ehrenamtliche helfen Schulkindern bei den Hausaufgaben, ohne Anmeldung.',
+			languages: ['de', 'ar', 'uk'],
+			targetGroups: ['newcomers'],
+			themeFields: ['education'],
+			free: true,
+			capacity: null,
+			attendanceByName: false,
+			hostVolunteerIds: hosts ? [hosts] : [],
+			series: { firstDay: firstThursday, lastDay: addDays(firstThursday, 30 * 7), startTime: '17:00', endTime: '18:30', rrule: 'FREQ=WEEKLY;BYDAY=TH', exdates: [], rdates: [] },
+			skipConflicts: true
+		},
+		began,
+		{ isDemo: true }
+	);
+	const counts = [6, 9, 7, 11, 8, 10, 7, 9];
+	const past = sessionDays((await findEvent(db, homework.id))!.booking).filter((day) => day < today);
+	for (const [i, day] of past.entries()) await recordAttendance(db, LOADER, homework.id, { day, count: counts[i % counts.length], registrationIds: [] });
 }

@@ -11,13 +11,17 @@ import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { auditActor, authorize, systemPrincipal, type Principal } from '../access';
 import { newToken, sha256 } from '../accounts/sessions';
 import { diffRecords, recordAudit } from '../audit/service';
+import { recordGroupWork } from '../casework/hosting-reads';
 import { berlinDate } from '../casework/time';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { canonicalLanguageTag, isEmail, isStorableText, isUuid } from '../core/validation';
 import type { Db, DbOrTx } from '../db/client';
+import { TARGET_GROUPS, THEME_FIELDS } from '../directory/hosting-reads';
+import { eligibleHosts } from '../volunteering/hosting-reads';
 import { bookingOccurrences, checkNewSeries, findBooking, type Booking } from './bookings';
 import { hostingLocale, mailWhen, publicOrigin, sendHostingMails, type HostingMail } from './mail';
 import { DEFAULT_RETENTION_DAYS, EVENT_KINDS, NAME_MAX, seriesDays, TITLE_MAX, type EventKind, type Series } from './model';
+import { publishEventOffer } from './offers';
 import { findRoom } from './rooms';
 import { hostingAttendance, hostingBooking, hostingEvent, hostingRegistration } from './schema';
 
@@ -45,8 +49,38 @@ export interface EventInput {
 	skipConflicts?: boolean;
 }
 
+/** What an event is, apart from its dates: the part `updateEvent` changes. */
+export type EventDetails = Omit<EventInput, 'roomId' | 'series' | 'skipConflicts'> & { registrationOpen?: boolean };
+
 /**
- * Creates an own event with the room booking for its dates, audited.
+ * Checks an event's details; each problem names its field. Hosts must be eligible volunteers
+ * of the event's instance (`volunteering/hosting-reads.ts`) on `today`, unless already hosting
+ * (`keepHosts`: a paused host stays named on an event they host).
+ */
+async function checkDetails(db: DbOrTx, municipalityId: string, instanceId: string, input: EventDetails, today: string, keepHosts: readonly string[] = []): Promise<FieldIssue[]> {
+	const issues: FieldIssue[] = [];
+	if (!(EVENT_KINDS as readonly string[]).includes(input.kind)) issues.push({ field: 'kind', code: 'ho_unknown_value', params: { value: input.kind } });
+	const title = input.title.trim();
+	if (!title) issues.push({ field: 'title', code: 'required' });
+	else if (title.length > TITLE_MAX || !isStorableText(title)) issues.push({ field: 'title', code: 'too_long', params: { max: TITLE_MAX } });
+	if (!isStorableText(input.description) || input.description.length > 5000) issues.push({ field: 'description', code: 'too_long', params: { max: 5000 } });
+	if (input.capacity !== null && (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 10_000)) issues.push({ field: 'capacity', code: 'out_of_range', params: { min: 1, max: 10_000 } });
+	if (input.capacity === null && input.kind !== 'open_group') issues.push({ field: 'capacity', code: 'required' });
+	for (const l of input.languages) if (!canonicalLanguageTag(l)) issues.push({ field: 'languages', code: 'invalid_language', params: { value: l } });
+	for (const t of input.targetGroups) if (!TARGET_GROUPS.some((x) => x.key === t)) issues.push({ field: 'targetGroups', code: 'ho_unknown_value', params: { value: t } });
+	for (const t of input.themeFields) if (!THEME_FIELDS.some((x) => x.key === t)) issues.push({ field: 'themeFields', code: 'ho_unknown_value', params: { value: t } });
+	if (input.hostVolunteerIds.length) {
+		const eligible = new Set([...(await eligibleHosts(db, municipalityId, instanceId, today)).map((v) => v.id), ...keepHosts]);
+		if (input.hostVolunteerIds.some((v) => !eligible.has(v))) issues.push({ field: 'hostVolunteerIds', code: 'ho_not_eligible_host' });
+	}
+	const retentionDays = input.retentionDays ?? DEFAULT_RETENTION_DAYS;
+	if (!Number.isInteger(retentionDays) || retentionDays < 0 || retentionDays > 365) issues.push({ field: 'retentionDays', code: 'out_of_range', params: { min: 0, max: 365 } });
+	return issues;
+}
+
+/**
+ * Creates an own event with the room booking for its dates, audited, and publishes it as an
+ * offer of the instance in the directory (`offers.ts`).
  * @throws NotFoundError unknown room; AccessDeniedError without `hosting:manage` on the room's
  *   instance; ValidationError per field and date — the series checks (a course session, an
  *   RDATE, outside the series is `rdates: ho_outside_series` with the date), closures and clashes,
@@ -57,17 +91,9 @@ export async function createEvent(db: Db, principal: Principal, input: EventInpu
 	if (!room) throw new NotFoundError('room');
 	authorize(principal, 'hosting:manage', { municipalityId: room.municipalityId, instanceId: room.instanceId });
 	const { issues, skipped } = await checkNewSeries(db, room, input.series, berlinDate(now), !!input.skipConflicts);
-	if (!(EVENT_KINDS as readonly string[]).includes(input.kind)) issues.push({ field: 'kind', code: 'ho_unknown_value', params: { value: input.kind } });
+	issues.push(...(await checkDetails(db, room.municipalityId, room.instanceId, input, berlinDate(now))));
 	const title = input.title.trim();
-	if (!title) issues.push({ field: 'title', code: 'required' });
-	else if (title.length > TITLE_MAX || !isStorableText(title)) issues.push({ field: 'title', code: 'too_long', params: { max: TITLE_MAX } });
-	if (!isStorableText(input.description) || input.description.length > 5000) issues.push({ field: 'description', code: 'too_long', params: { max: 5000 } });
-	if (input.capacity !== null && (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 10_000)) issues.push({ field: 'capacity', code: 'out_of_range', params: { min: 1, max: 10_000 } });
-	if (input.capacity === null && input.kind !== 'open_group') issues.push({ field: 'capacity', code: 'required' });
-	for (const l of input.languages) if (!canonicalLanguageTag(l)) issues.push({ field: 'languages', code: 'invalid_language', params: { value: l } });
-	for (const v of input.hostVolunteerIds) if (!isUuid(v)) issues.push({ field: 'hostVolunteerIds', code: 'not_found' });
 	const retentionDays = input.retentionDays ?? DEFAULT_RETENTION_DAYS;
-	if (!Number.isInteger(retentionDays) || retentionDays < 0 || retentionDays > 365) issues.push({ field: 'retentionDays', code: 'out_of_range', params: { min: 0, max: 365 } });
 	if (issues.length) throw new ValidationError(issues);
 	return db.transaction(async (tx) => {
 		const [booking] = await tx
@@ -108,6 +134,7 @@ export async function createEvent(db: Db, principal: Principal, input: EventInpu
 		};
 		const [row] = await tx.insert(hostingEvent).values(values).returning();
 		await recordAudit(tx, { ...auditActor(principal), municipalityId: room.municipalityId, action: 'create', entityType: 'hosting_event', entityId: row.id, changes: diffRecords(null, { ...values, skippedDates: skipped }) });
+		await publishEventOffer(tx, principal, row, booking, room);
 		return row;
 	});
 }
@@ -278,7 +305,8 @@ export async function listRegistrations(db: DbOrTx, principal: Principal, id: st
 
 /**
  * Takes attendance of one session: a count, or — where the event takes names — the confirmed
- * registrations present (the count is then theirs). Taking it again replaces it. Audited.
+ * registrations present (the count is then theirs). Taking it again replaces it. Audited; the
+ * count goes into the contact statistics as group work (`casework/hosting-reads.ts`).
  * @throws NotFoundError, AccessDeniedError; ValidationError `day: ho_not_in_series` (with the
  *   date), `count: out_of_range`, `registrationIds: not_found`.
  */
@@ -301,6 +329,7 @@ export async function recordAttendance(db: Db, principal: Principal, id: string,
 			.values({ eventId: id, sessionDay: input.day, count: n, registrationIds: ids })
 			.onConflictDoUpdate({ target: [hostingAttendance.eventId, hostingAttendance.sessionDay], set: { count: n, registrationIds: ids, recordedAt: new Date() } });
 		await recordAudit(tx, { ...auditActor(principal), municipalityId: event.municipalityId, action: 'attendance', entityType: 'hosting_event', entityId: id, changes: { [input.day]: [null, n] } });
+		await recordGroupWork(tx, { municipalityId: event.municipalityId, instanceId: event.instanceId, eventId: id, sessionDay: input.day, eventKind: event.kind, themeFields: event.themeFields, participants: n, languages: event.languages.length });
 	});
 	return { count: n };
 }
@@ -383,4 +412,66 @@ export async function sendReminders(db: Db, now: Date): Promise<{ reminders: num
 /** The own events of a municipality, newest first (callers show those the reader may manage). */
 export function listEvents(db: DbOrTx, municipalityId: string): Promise<HostingEvent[]> {
 	return db.select().from(hostingEvent).where(eq(hostingEvent.municipalityId, municipalityId)).orderBy(sql`${hostingEvent.createdAt} desc`);
+}
+
+/**
+ * Changes what an event is — kind, title, description, languages, target groups, theme fields,
+ * cost, places, registration open or closed, attendance by name, hosts — audited; its dates are
+ * changed on its booking (`editSeries`). A capacity below the places already taken is refused;
+ * more places move people up from the waiting list (and tell them).
+ * @throws NotFoundError, AccessDeniedError; ValidationError per field (`checkDetails`),
+ *   `capacity: ho_below_registered` with the number registered, `kind: ho_kind_locked` when an
+ *   event with registrations would become an open group.
+ */
+export async function updateEvent(db: Db, principal: Principal, id: string, input: EventDetails, now: Date = new Date()): Promise<HostingEvent> {
+	const { event, booking } = await managedEvent(db, principal, id);
+	const issues = await checkDetails(db, event.municipalityId, event.instanceId, input, berlinDate(now), event.hostVolunteerIds);
+	if (issues.length) throw new ValidationError(issues);
+	const result = await db.transaction(async (tx) => {
+		await tx.execute(sql`select id from hosting_event where id = ${event.id} for update`);
+		const { confirmed, waiting } = await placeCounts(tx, event.id);
+		if (input.capacity !== null && input.capacity < confirmed) throw new ValidationError([{ field: 'capacity', code: 'ho_below_registered', params: { count: confirmed, capacity: input.capacity } }]);
+		if (input.kind === 'open_group' && event.kind !== 'open_group' && confirmed + waiting > 0) throw new ValidationError([{ field: 'kind', code: 'ho_kind_locked', params: { count: confirmed + waiting } }]);
+		const values = {
+			kind: input.kind,
+			title: input.title.trim(),
+			description: input.description.trim(),
+			languages: [...new Set(input.languages.map((l) => canonicalLanguageTag(l)!))],
+			targetGroups: [...new Set(input.targetGroups)],
+			themeFields: [...new Set(input.themeFields)],
+			free: input.free,
+			capacity: input.capacity,
+			registrationOpen: input.kind !== 'open_group' && (input.registrationOpen ?? event.registrationOpen),
+			attendanceByName: input.attendanceByName,
+			hostVolunteerIds: [...new Set(input.hostVolunteerIds)],
+			retentionDays: input.retentionDays ?? event.retentionDays
+		};
+		const [row] = await tx.update(hostingEvent).set(values).where(eq(hostingEvent.id, id)).returning();
+		if (values.title !== booking.title) await tx.update(hostingBooking).set({ title: values.title, updatedAt: now }).where(eq(hostingBooking.id, booking.id));
+		// The directory lists the event as an offer: its title, languages and themes follow the edit.
+		if (booking.status === 'approved') await publishEventOffer(tx, principal, row, { ...booking, title: values.title }, (await findRoom(tx, booking.roomId))!);
+		await recordAudit(tx, { ...auditActor(principal), municipalityId: event.municipalityId, action: 'update', entityType: 'hosting_event', entityId: id, changes: diffRecords(event, values) });
+		return { row, mails: await promote(tx, row, booking) };
+	});
+	await sendHostingMails(result.mails);
+	return result.row;
+}
+
+/** The own events a volunteer profile hosts, whose last day is `from` or later, by first day. */
+export async function eventsHostedBy(db: DbOrTx, profileId: string, from: string): Promise<{ event: HostingEvent; booking: Booking }[]> {
+	if (!isUuid(profileId)) return [];
+	const rows = await db
+		.select({ event: hostingEvent, booking: hostingBooking })
+		.from(hostingEvent)
+		.innerJoin(hostingBooking, eq(hostingBooking.id, hostingEvent.bookingId))
+		.where(and(sql`${profileId}::uuid = any(${hostingEvent.hostVolunteerIds})`, eq(hostingBooking.status, 'approved'), sql`${hostingBooking.lastDay} >= ${from}`))
+		.orderBy(asc(hostingBooking.firstDay));
+	return rows;
+}
+
+/** The own event held on a booking's dates, or null (an external or internal booking). */
+export async function eventOfBooking(db: DbOrTx, bookingId: string): Promise<HostingEvent | null> {
+	if (!isUuid(bookingId)) return null;
+	const [row] = await db.select().from(hostingEvent).where(eq(hostingEvent.bookingId, bookingId));
+	return row ?? null;
 }

@@ -2,7 +2,7 @@
  * Messages of hosting (issue 15), each in its recipient's language through `composeMail`:
  * the decision on a booking request (approved, or rejected with the reason) to the provider,
  * the registration confirmation with its cancellation link, the notice of a place freed from the
- * waiting list, and the reminder before a session. Sent after the write they belong to has
+ * waiting list, the reminder before a session, and the notice that an event was cancelled. Sent after the write they belong to has
  * committed. Links are absolute: the origin is `ORIGIN` (adapter-node's setting), else
  * `http://localhost:<PORT>`.
  */
@@ -10,14 +10,16 @@ import { publicOrigin, composeMail, sendMail } from '../core/mail';
 
 /** Links in hosting's mails start with the platform's origin (`core/mail.ts`). */
 export { publicOrigin };
+import { dateTimeFormat } from '../../intl';
 import { m } from '../../paraglide/messages.js';
+import { formatDay } from '../../wegweiser';
 import { uiLocaleFor } from '../directory/hsds/taxonomy';
 import type { Locale } from '../../paraglide/runtime.js';
 
 type MessageFn = (params?: Record<string, unknown>, options?: { locale?: Locale }) => string;
 
 /** Kinds of message; each has `ho_mail_<kind>_subject` and `ho_mail_<kind>_body`. */
-export type HostingMailKind = 'approved' | 'rejected' | 'registered' | 'waiting' | 'promoted' | 'reminder';
+export type HostingMailKind = 'approved' | 'rejected' | 'registered' | 'waiting' | 'promoted' | 'reminder' | 'event_cancelled';
 
 /** One message to send. `params` fill the texts (`title`, `when`, `link`, `reason`, …). */
 export interface HostingMail {
@@ -40,7 +42,12 @@ function textIn(locale: Locale, key: string, params: Record<string, unknown>): s
 
 /** Date and time of an instant for a message, in Europe/Berlin and the message's language. */
 export function mailWhen(at: Date, locale: string): string {
-	return new Intl.DateTimeFormat(hostingLocale(locale), { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(at);
+	return dateTimeFormat(hostingLocale(locale), { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(at);
+}
+
+/** A calendar day `YYYY-MM-DD` for a message, as a medium date in the message's language. */
+export function mailDay(day: string, locale: string): string {
+	return formatDay(day, hostingLocale(locale));
 }
 
 /** Sends the messages one after another. @throws on the first SMTP failure (the rest are not sent). */

@@ -12,22 +12,18 @@ import { formText } from '../../core/form';
 import { isIsoDate } from '../../core/validation';
 import type { Db, DbOrTx } from '../../db/client';
 import { listSocialSpaces, requireMunicipality } from '../../geography/service';
+import { TARGET_GROUPS, THEME_FIELDS } from '../../directory/hosting-reads';
 import { listInstances } from '../../instances/service';
+import { hostNames } from '../../volunteering/hosting-reads';
 import { calendarWeek, eventJsonLd, type CalendarFilter } from '../calendar';
 import { cancelByToken, findEvent, placeCounts, register, sessionDays } from '../events';
 import { addDays, berlinAt, mondayOf } from '../model';
 import { findRoom } from '../rooms';
+import { dateTimeFormat } from '../../../intl';
 
-/** Formatters by locale and kind: making one costs more than formatting a thousand dates. */
-const FORMATS = new Map<string, Intl.DateTimeFormat>();
+/** The day heading's or the time's formatter in the reader's language (held by `dateTimeFormat`). */
 function format(locale: string, kind: 'day' | 'time'): Intl.DateTimeFormat {
-	const key = `${locale}:${kind}`;
-	let f = FORMATS.get(key);
-	if (!f) {
-		f = new Intl.DateTimeFormat(locale, kind === 'day' ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Berlin' } : { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' });
-		FORMATS.set(key, f);
-	}
-	return f;
+	return dateTimeFormat(locale, kind === 'day' ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Berlin' } : { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' });
 }
 
 /** A day heading in the reader's language, e.g. "Montag, 9. März 2026". */
@@ -44,21 +40,29 @@ function timeLabel(at: Date, locale: string): string {
 const PER_DAY = 40;
 
 /**
- * The weekly plan of a municipality. Query: `week` (any day of it; default this week),
- * `instance`, `space`, `language`, `free`, and `day` (one day of the week with all its sessions;
- * the week view shows the first `PER_DAY` of each day and links to the day).
- * @throws NotFoundError for an unknown municipality.
+ * The weekly plan of a municipality, or — with `fixed` — of one instance (by slug) or one
+ * social space (by id), whose pages have their own address and no instance or space choice.
+ * Query: `week` (any day of it; default this week), `instance`, `space`, `language`, `group`
+ * (a target group), `theme` (a theme field), `free`, and `day` (one day of the week with all its
+ * sessions; the week view shows the first `PER_DAY` of each day and links to the day).
+ * @throws NotFoundError for an unknown municipality, instance or social space.
  */
-export async function calendarPage(db: DbOrTx, municipalitySlug: string, query: URLSearchParams, locale: string, now: Date = new Date()) {
+export async function calendarPage(db: DbOrTx, municipalitySlug: string, query: URLSearchParams, locale: string, now: Date = new Date(), fixed: { instanceSlug?: string; spaceId?: string } = {}) {
 	const municipality = await requireMunicipality(db, municipalitySlug);
 	const asked = query.get('week') ?? '';
 	const weekStart = mondayOf(isIsoDate(asked) ? asked : berlinDate(now));
 	const [instances, spaces] = await Promise.all([listInstances(db, municipality.id), listSocialSpaces(db, { municipalityId: municipality.id })]);
 	const live = instances.filter((i) => !i.retiredAt);
-	const instanceId = live.find((i) => i.id === query.get('instance'))?.id ?? '';
-	const spaceId = spaces.find((s) => s.id === query.get('space'))?.id ?? '';
+	const fixedInstance = fixed.instanceSlug !== undefined ? live.find((i) => i.slug === fixed.instanceSlug) : undefined;
+	const fixedSpace = fixed.spaceId !== undefined ? spaces.find((s) => s.id === fixed.spaceId) : undefined;
+	if ((fixed.instanceSlug !== undefined && !fixedInstance) || (fixed.spaceId !== undefined && !fixedSpace)) throw new NotFoundError(fixed.instanceSlug !== undefined ? 'instance' : 'social_space');
+	const isFixed = !!(fixedInstance || fixedSpace);
+	const instanceId = fixedInstance?.id ?? (isFixed ? '' : (live.find((i) => i.id === query.get('instance'))?.id ?? ''));
+	const spaceId = fixedSpace?.id ?? (isFixed ? '' : (spaces.find((s) => s.id === query.get('space'))?.id ?? ''));
 	const language = (locales as readonly string[]).includes(query.get('language') ?? '') ? query.get('language')! : '';
-	const filter: CalendarFilter = { language: language || undefined, freeOnly: query.get('free') === '1' };
+	const targetGroup = TARGET_GROUPS.find((t) => t.key === query.get('group'))?.key ?? '';
+	const themeField = THEME_FIELDS.find((t) => t.key === query.get('theme'))?.key ?? '';
+	const filter: CalendarFilter = { language: language || undefined, targetGroup: targetGroup || undefined, themeField: themeField || undefined, freeOnly: query.get('free') === '1' };
 	const entries = await calendarWeek(db, { municipalityId: municipality.id, instanceId: instanceId || undefined, socialSpaceId: spaceId || undefined }, weekStart, filter);
 	const names = new Map(live.map((i) => [i.id, i.name]));
 	const onlyDay = query.get('day') ?? '';
@@ -87,14 +91,18 @@ export async function calendarPage(db: DbOrTx, municipalitySlug: string, query: 
 	});
 	function keep(week: string): string {
 		const p = new URLSearchParams({ week });
-		if (instanceId) p.set('instance', instanceId);
-		if (spaceId) p.set('space', spaceId);
+		if (instanceId && !isFixed) p.set('instance', instanceId);
+		if (spaceId && !isFixed) p.set('space', spaceId);
 		if (language) p.set('language', language);
+		if (targetGroup) p.set('group', targetGroup);
+		if (themeField) p.set('theme', themeField);
 		if (filter.freeOnly) p.set('free', '1');
 		return `?${p}`;
 	}
 	return {
 		municipality: { slug: municipality.slug, name: municipality.name },
+		title: fixedInstance ? msg('hs_calendar_instance_title', { name: fixedInstance.name }) : fixedSpace ? msg('hs_calendar_space_title', { name: fixedSpace.name }) : msg('ho_calendar_title', { municipality: municipality.name }),
+		whole: isFixed ? `/${locale}/m/${municipality.slug}/calendar` : null,
 		weekStart,
 		weekView: showDay ? keep(weekStart) : null,
 		weekLabel: msg('ho_week_of', { from: dayLabel(weekStart, locale), to: dayLabel(addDays(weekStart, 6), locale) }),
@@ -102,16 +110,19 @@ export async function calendarPage(db: DbOrTx, municipalitySlug: string, query: 
 		next: keep(addDays(weekStart, 7)),
 		days,
 		count: entries.length,
-		filter: { instanceId, spaceId, language, free: !!filter.freeOnly },
-		instances: live.map((i) => ({ value: i.id, label: i.name })),
-		spaces: spaces.map((s) => ({ value: s.id, label: s.name })),
+		filter: { instanceId, spaceId, language, targetGroup, themeField, free: !!filter.freeOnly },
+		instances: isFixed ? [] : live.map((i) => ({ value: i.id, label: i.name, href: `/${locale}/m/${municipality.slug}/calendar/instance/${i.slug}` })),
+		spaces: isFixed ? [] : spaces.map((s) => ({ value: s.id, label: s.name, href: `/${locale}/m/${municipality.slug}/calendar/space/${s.id}` })),
+		targetGroups: TARGET_GROUPS.map((t) => ({ value: t.key, label: msg(`opt_target_groups_${t.key}`) })),
+		themeFields: THEME_FIELDS.map((t) => ({ value: t.key, label: msg(`opt_theme_fields_${t.key}`) })),
 		languages: locales.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] })),
-		feeds: live.map((i) => ({ name: i.name, href: `/api/hosting/instances/${i.id}.ics` }))
+		feeds: (fixedInstance ? [fixedInstance] : live).map((i) => ({ name: i.name, href: `/api/hosting/instances/${i.id}.ics` }))
 	};
 }
 
 /**
- * An own event's public page: what, when, where, places left, and its schema.org Event JSON-LD
+ * An own event's public page: what, when, where, its volunteer hosts by first name, places
+ * left, and its schema.org Event JSON-LD
  * (https://schema.org/Event, with `eventSchedule` dates as `subEvent`s).
  * @throws NotFoundError for an unknown event or one of another municipality.
  */
@@ -127,7 +138,8 @@ export async function eventPage(db: DbOrTx, municipalitySlug: string, id: string
 	const url = `${origin}/${locale}/m/${municipality.slug}/events/${event.id}`;
 	const sessions = days.map((d) => ({ day: d, start: berlinAt(d, booking.startTime), end: berlinAt(d, booking.endTime) }));
 	const jsonLd = eventJsonLd({ event, booking, roomName: room?.name ?? '', confirmed: counts.confirmed, url, organizer: municipality.name });
-	const open = event.registrationOpen && event.kind !== 'open_group' && (days.at(-1) ?? '') >= today;
+	const open = event.registrationOpen && event.kind !== 'open_group' && booking.status !== 'cancelled' && (days.at(-1) ?? '') >= today;
+	const hosts = await hostNames(db, event.hostVolunteerIds);
 	return {
 		municipality: { slug: municipality.slug, name: municipality.name },
 		event: { id: event.id, title: event.title, description: event.description, kind: msg(`ho_kind_${event.kind}`), free: event.free },
@@ -136,6 +148,8 @@ export async function eventPage(db: DbOrTx, municipalitySlug: string, id: string
 		places: event.capacity === null ? null : { capacity: event.capacity, free: Math.max(0, event.capacity - counts.confirmed), waiting: counts.waiting },
 		open,
 		isOpenGroup: event.kind === 'open_group',
+		// Volunteers who host are named by their first name only on public pages.
+		hosts: event.hostVolunteerIds.flatMap((id) => (hosts.get(id)?.firstName ? [hosts.get(id)!.firstName] : [])),
 		languages: locales.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] })),
 		feed: `/api/hosting/events/${event.id}.ics`,
 		calendar: `/${locale}/m/${municipality.slug}/calendar`,

@@ -5,6 +5,7 @@
  * registrations, capacity and attendance per session.
  */
 import { msg } from '$lib/messages';
+import { formatDay } from '$lib/wegweiser';
 import { can, type UserPrincipal } from '../../access';
 import { berlinDate } from '../../casework/time';
 import { NotFoundError } from '../../core/errors';
@@ -36,13 +37,15 @@ export async function hostingHome(db: DbOrTx, p: UserPrincipal, locale: string) 
 		id: b.id,
 		title: b.title,
 		room: roomName.get(b.roomId) ?? '',
-		when: `${b.firstDay}${b.lastDay !== b.firstDay ? ` – ${b.lastDay}` : ''}, ${b.startTime}–${b.endTime}${b.rrule ? ` (${msg('ho_weekly')})` : ''}`,
-		skipped: b.skippedDates.join(', ')
+		when: `${formatDay(b.firstDay, locale)}${b.lastDay !== b.firstDay ? ` – ${formatDay(b.lastDay, locale)}` : ''}, ${b.startTime}–${b.endTime}${b.rrule ? ` (${msg('ho_weekly')})` : ''}`,
+		skipped: b.skippedDates.map((d) => formatDay(d, locale)).join(', '),
+		href: manages(b.roomId) ? `/${locale}/staff/hosting/bookings/${b.id}` : null
 	});
 	return {
 		base: `/${locale}/staff/hosting`,
-		rooms: rooms.map((r) => ({ value: r.id, label: `${instanceName.get(r.instanceId) ?? ''}: ${r.name}`, capacity: r.capacity, listing: msg(`ho_listing_${r.listing}`), feed: internal ? `/${locale}/staff/hosting/rooms/${r.id}.ics` : null })),
-		offers: (await hostableOffers(db, p.municipalityId)).map((o) => ({ value: o.value, label: o.label })),
+		rooms: rooms.map((r) => ({ value: r.id, label: `${instanceName.get(r.instanceId) ?? ''}: ${r.name}`, capacity: r.capacity, listing: msg(`ho_listing_${r.listing}`), feed: internal ? `/${locale}/staff/hosting/rooms/${r.id}.ics` : null, edit: manages(r.id) ? `/${locale}/staff/hosting/rooms/${r.id}` : null })),
+		managesAny: instances.some((i) => can(p, 'hosting:manage', { municipalityId: p.municipalityId, instanceId: i.id })),
+		offers: (await hostableOffers(db, p, p.municipalityId)).map((o) => ({ value: o.value, label: o.label })),
 		requests: bookings.filter((b) => b.status === 'requested' && manages(b.roomId)).map(describe),
 		approved: bookings.filter((b) => b.status === 'approved' && b.purpose !== 'event').map(describe),
 		events: events.filter((e) => can(p, 'hosting:manage', { municipalityId: e.municipalityId, instanceId: e.instanceId })).map((e) => ({ id: e.id, title: e.title, kind: msg(`ho_kind_${e.kind}`) }))

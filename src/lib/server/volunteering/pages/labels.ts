@@ -9,6 +9,7 @@ import { LANGUAGE_LEVELS, PLACE_KINDS, RECOGNITION_KINDS, REQUIREMENTS, TRAINING
 import type { ActivityEntry } from '../settings';
 import { mailLocale, textIn } from '../mail';
 import { activityLabel } from './activity';
+import { dateTimeFormat, numberFormat } from '../../../intl';
 
 export { activityLabel };
 
@@ -42,7 +43,7 @@ export function vocabularies() {
 
 /** Weekday choices in `locale` (ISO 1 = Monday). */
 export function weekdayChoices(locale: string): Choice[] {
-	return [1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: String(d), label: new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, d)) }));
+	return [1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: String(d), label: dateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, d)) }));
 }
 
 /** A language tag as the reader's language names it. */
@@ -61,19 +62,19 @@ export function reasonText(r: Reason, locale: string): string {
 
 /** A shift's start and end as the reader reads them (Europe/Berlin). */
 export function shiftText(startsAt: Date, endsAt: Date, locale: string): string {
-	const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' }).format(endsAt);
+	const time = dateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' }).format(endsAt);
 	return `${formatDateTime(startsAt, locale)}–${time}`;
 }
 
 /** A date `YYYY-MM-DD` in the reader's language. */
 export function dayText(day: string | null, locale: string): string {
 	if (!day) return '–';
-	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
+	return dateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
 }
 
 /** Hours from minutes, in the reader's digits (one decimal). */
 export function hoursText(minutes: number, locale: string): string {
-	return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(minutes / 60);
+	return numberFormat(locale, { maximumFractionDigits: 1 }).format(minutes / 60);
 }
 
 /** A need's title: an accompaniment need is named by the message, never by case data. */

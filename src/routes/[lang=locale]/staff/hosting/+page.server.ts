@@ -1,4 +1,5 @@
 import { getDb } from '$lib/server/db';
+import { inReadersTerms } from '$lib/server/hosting/forms';
 import { decideFromForm, hostingHome, requestFromForm, requestValues } from '$lib/server/hosting/pages/staff';
 import { handleForm, httpError } from '$lib/server/http/errors';
 import { requirePrincipal } from '$lib/server/http/principal';
@@ -19,7 +20,7 @@ export const actions: Actions = {
 		const p = requirePrincipal(event);
 		const form = await event.request.formData();
 		return handleForm(
-			async () => ({ booked: (await requestFromForm(await getDb(), p, form, event.params.lang)).status }),
+			async () => ({ booked: (await inReadersTerms(event.locals.locale, async () => requestFromForm(await getDb(), p, form, event.params.lang))).status }),
 			() => ({ values: requestValues(form) })
 		);
 	},
@@ -27,7 +28,7 @@ export const actions: Actions = {
 		const p = requirePrincipal(event);
 		const form = await event.request.formData();
 		return handleForm(
-			async () => ({ decided: (await decideFromForm(await getDb(), p, form)).status }),
+			async () => ({ decided: (await inReadersTerms(event.locals.locale, async () => decideFromForm(await getDb(), p, form))).status }),
 			() => ({ decisionFor: String(form.get('id') ?? '') })
 		);
 	}
