@@ -12,6 +12,8 @@ import { UsageError, type CliCommand, type WithDatabase } from '../lib/server/co
 import { ImportError, NotFoundError, ValidationError } from '../lib/server/core/errors';
 import { commands as directory } from '../lib/server/directory/cli';
 import { commands as geography } from '../lib/server/geography/cli';
+import { commands as hosting } from '../lib/server/hosting/cli';
+import { commands as participation } from '../lib/server/participation/cli';
 import { commands as volunteering } from '../lib/server/volunteering/cli';
 import { commands as platform } from './platform';
 
@@ -22,6 +24,8 @@ const SECTIONS: [string, CliCommand[]][] = [
 	['Directory (Wegweiser; CSV columns: docs/csv.md; HSDS 3.0 JSON: docs/hsds.md)', directory],
 	['Casework (case encryption keys in CASE_KEYS or CASE_KEY_FILE; Löschplan: docs/retention.md)', casework],
 	['Ehrenamt (deletion periods and what is stored: docs/volunteering.md)', volunteering],
+	['Hosting (rooms, bookings, own events: docs/hosting.md)', hosting],
+	['Partizipation (publication with k, deletion of exact points: docs/participation.md)', participation],
 	['Mail', platform.filter((c) => c.name === 'outbox')]
 ];
 

@@ -1,11 +1,12 @@
 /**
  * Locale-aware formatting. Dates are stored in UTC and shown in Europe/Berlin.
  */
+import { collator, dateTimeFormat, numberFormat } from './intl';
 const TIME_ZONE = 'Europe/Berlin';
 
 /** A number in the locale's digits and separators, e.g. `12.740` (de), `12,740` (en). */
 export function formatNumber(value: number, locale: string): string {
-	return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
+	return numberFormat(locale, { maximumFractionDigits: 2 }).format(value);
 }
 
 /**
@@ -15,17 +16,17 @@ export function formatNumber(value: number, locale: string): string {
 export function formatAsOf(asOf: string, locale: string): string {
 	const [y, mo, d] = asOf.split('-').map(Number);
 	if (d) {
-		return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(y, mo - 1, d));
+		return dateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(y, mo - 1, d));
 	}
 	if (mo) {
-		return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, mo - 1, 1));
+		return dateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, mo - 1, 1));
 	}
-	return new Intl.NumberFormat(locale, { useGrouping: false }).format(y);
+	return numberFormat(locale, { useGrouping: false }).format(y);
 }
 
 /** A timestamp in Europe/Berlin local time, e.g. `21.11.2026, 16:04`. */
 export function formatDateTime(value: Date | string, locale: string): string {
-	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(
+	return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(
 		new Date(value)
 	);
 }
@@ -33,13 +34,13 @@ export function formatDateTime(value: Date | string, locale: string): string {
 /** The ISO weekday (1 = Monday … 7 = Sunday) as the locale names it. */
 export function weekdayName(day: number, locale: string): string {
 	// 2024-01-01 was a Monday.
-	return new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, day));
+	return dateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, day));
 }
 
 /** `HH:MM` in the locale's time style (digits and 12/24 h as the locale writes them). */
 export function formatTime(hhmm: string, locale: string): string {
 	const [h, m] = hhmm.split(':').map(Number);
-	return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1, h, m));
+	return dateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1, h, m));
 }
 
 /**
@@ -48,7 +49,7 @@ export function formatTime(hhmm: string, locale: string): string {
  * Area, instance and offer names are German proper names whatever the reader's language, so
  * the German collation orders them the same for everyone.
  */
-const NAMES = new Intl.Collator('de', { numeric: true });
+const NAMES = collator('de', { numeric: true });
 
 /** Compares two names in reading order (`NAMES`); for `Array.prototype.sort`. */
 export function compareNames(a: string, b: string): number {

@@ -4,6 +4,7 @@
  * current filters. Pure, locale passed in.
  */
 import { LANGUAGE_NAMES } from './i18n';
+import { dateTimeFormat, displayNames, numberFormat } from './intl';
 
 export { textDirection } from './text-direction';
 
@@ -24,7 +25,7 @@ export function ownLanguageName(tag: string, easyGerman: string): string {
 /** A language's name in the reader's language (`locale`), e.g. `ar` in German → "Arabisch". */
 export function displayName(tag: string, locale: string): string {
 	try {
-		return new Intl.DisplayNames([locale], { type: 'language', fallback: 'code' }).of(tag) ?? tag;
+		return displayNames([locale], { type: 'language', fallback: 'code' }).of(tag) ?? tag;
 	} catch {
 		return tag;
 	}
@@ -32,7 +33,7 @@ export function displayName(tag: string, locale: string): string {
 
 /** Euro cents as the locale writes money: `250` → "2,50 €" (de), "€2.50" (en). */
 export function formatEuro(cents: number, locale: string): string {
-	return new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(cents / 100);
+	return numberFormat(locale, { style: 'currency', currency: 'EUR' }).format(cents / 100);
 }
 
 /**
@@ -42,7 +43,7 @@ export function formatEuro(cents: number, locale: string): string {
 export function formatDay(value: string | Date, locale: string): string {
 	const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value);
 	if (Number.isNaN(date.getTime())) return String(value);
-	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'Europe/Berlin' }).format(date);
+	return dateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'Europe/Berlin' }).format(date);
 }
 
 /**

@@ -74,6 +74,13 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/staff/hosting': { path: () => '/de/staff/hosting', open: ['admin', 'staff', 'partner', 'other'] },
 	'[lang=locale]/staff/hosting/events/[id]': { path: (i) => `/de/staff/hosting/events/${i.hostingEvent}`, open: ['admin', 'staff'] },
 	// A room's feed is internal: staff and administrators of its municipality.
+	// Hosting staff screens (issue 15): a new room for anyone who manages a Welcome Point; a new event needs a room to hold it in (Köln's staff have none); a Düsseldorf room and booking for its staff.
+	'[lang=locale]/staff/hosting/rooms/new': { path: () => '/de/staff/hosting/rooms/new', open: ['admin', 'staff', 'other'] },
+	'[lang=locale]/staff/hosting/rooms/[id]': { path: (i) => `/de/staff/hosting/rooms/${i.hostingRoom}`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/hosting/events/new': { path: () => '/de/staff/hosting/events/new', open: ['admin', 'staff'] },
+	'[lang=locale]/staff/hosting/bookings/[id]': { path: (i) => `/de/staff/hosting/bookings/${i.hostingBooking}`, open: ['admin', 'staff'] },
+	'[lang=locale]/m/[municipality]/calendar/instance/[slug]': { path: () => '/de/m/duesseldorf/calendar/instance/welcome-point-5', open: EVERYONE },
+	'[lang=locale]/m/[municipality]/calendar/space/[id]': { path: (i) => `/de/m/duesseldorf/calendar/space/${i.calendarSpace}`, open: EVERYONE },
 	'[lang=locale]/staff/hosting/rooms/[id].ics': { path: (i) => `/de/staff/hosting/rooms/${i.hostingRoom}.ics`, open: ['admin', 'staff'] },
 	'[lang=locale]/m/[municipality]/networks': { path: () => '/de/m/duesseldorf/networks', open: EVERYONE },
 	'[lang=locale]/m/[municipality]/networks/[id]': { path: (i) => `/de/m/duesseldorf/networks/${i.publicNetwork}`, open: EVERYONE },
@@ -118,6 +125,18 @@ const ROUTES: Record<string, RouteSpec> = {
 	'[lang=locale]/r/[token]/feedback': { path: () => '/de/r/not-a-token/feedback', open: EVERYONE, ok: [404], publicActions: true },
 	'[lang=locale]/staff/participation': { path: () => '/de/staff/participation', open: STAFF_AREA },
 	'[lang=locale]/staff/participation/[id]': { path: (i) => `/de/staff/participation/${i.campaign}`, open: ['admin', 'staff'] },
+	// Surveys (issue 16 §3): the builder, QR codes, results and CSV for staff; the answering page, map image and published result for everyone.
+	'[lang=locale]/staff/participation/surveys': { path: () => '/de/staff/participation/surveys', open: STAFF_AREA },
+	'[lang=locale]/staff/participation/surveys/new': { path: () => '/de/staff/participation/surveys/new', open: STAFF_AREA },
+	'[lang=locale]/staff/participation/surveys/[id]': { path: (i) => `/de/staff/participation/surveys/${i.survey}`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/participation/surveys/[id]/qr/[file]': { path: (i) => `/de/staff/participation/surveys/${i.survey}/qr/newcomers.png`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/participation/surveys/[id]/results': { path: (i) => `/de/staff/participation/surveys/${i.survey}/results`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/participation/surveys/[id]/results.csv': { path: (i) => `/de/staff/participation/surveys/${i.survey}/results.csv`, open: ['admin', 'staff'] },
+	'[lang=locale]/survey/[token]': { path: (i) => `/de/survey/${i.surveyToken}`, open: EVERYONE, publicActions: true },
+	'[lang=locale]/survey/[token]/results': { path: (i) => `/de/survey/${i.surveyToken}/results`, open: EVERYONE },
+	'[lang=locale]/survey/[token]/map/[question]': { path: (i) => `/de/survey/${i.surveyToken}/map/00000000-0000-4000-8000-000000000000`, open: EVERYONE, ok: [404] },
+	'[lang=locale]/staff/participation/[id]/edit': { path: (i) => `/de/staff/participation/${i.campaign}/edit`, open: ['admin', 'staff'] },
+	'[lang=locale]/staff/needs/[id]/participation.csv': { path: (i) => `/de/staff/needs/${i.needs}/participation.csv`, open: ['admin', 'staff'] },
 	'[lang=locale]/staff/directory/offers/[id]/feedback': { path: (i) => `/de/staff/directory/offers/${i.offer}/feedback`, open: ['admin', 'staff', 'partner'] },
 	'[lang=locale]/m/[municipality]/volunteer': { path: () => '/de/m/duesseldorf/volunteer', open: EVERYONE, publicActions: true },
 	'[lang=locale]/m/[municipality]/volunteer/confirm/[token]': { path: () => '/de/m/duesseldorf/volunteer/confirm/not-a-token', open: EVERYONE, publicActions: true },
@@ -271,6 +290,8 @@ beforeAll(async () => {
 	// Hosting (issue 15): Welcome Point 5's demo language café and one of its rooms.
 	ids.hostingEvent = await find('staff', '/de/staff/hosting', new RegExp(`/de/staff/hosting/events/${uuid}`), 'own event');
 	ids.hostingRoom = await find('staff', '/de/staff/hosting', new RegExp(`/de/staff/hosting/rooms/${uuid}\\.ics`), 'room feed');
+	ids.hostingBooking = await find('staff', '/de/staff/hosting', new RegExp(`/de/staff/hosting/bookings/${uuid}`), 'booking');
+	ids.calendarSpace = await find('anon', '/de/m/duesseldorf/calendar', new RegExp(`name="space"><option value="">[^<]*</option>(?:<!--[^>]*-->)?<option value="${uuid}"`), 'social space of the calendar filter');
 	ids.assessment = await find('staff', '/de/staff/assessment', new RegExp(`/de/staff/assessment/${uuid}`), 'assessment').catch(async () => {
 		const res = await clients.staff.request('/de/staff/assessment?/open', { form: { instanceId: ids.wp5 } });
 		return res.headers.get('location')!.match(/[0-9a-f-]{36}/)![0];
@@ -284,6 +305,8 @@ beforeAll(async () => {
 	ids.volunteerProfile = await find('staff', '/de/staff/volunteers', new RegExp(`/de/staff/volunteers/${uuid}`), 'demo volunteer');
 	ids.volunteerNeed = await find('staff', '/de/staff/volunteers/needs', new RegExp(`/de/staff/volunteers/needs/${uuid}`), 'demo need');
 	ids.campaign = await find('admin', '/de/staff/participation', new RegExp(`/de/staff/participation/${uuid}`), 'demo campaign');
+	ids.survey = await find('admin', '/de/staff/participation/surveys', new RegExp(`/de/staff/participation/surveys/${uuid}`), 'demo survey');
+	ids.surveyToken = await find('admin', `/de/staff/participation/surveys/${ids.survey}`, /\/de\/survey\/([A-Za-z0-9_-]{10,64})"/, 'survey link');
 	ids.steeringReport = await find('admin', '/de/staff/steering', /(\/de\/staff\/steering\/report\?[^"]+)/, 'steering report');
 	const json = async (url: string) => JSON.parse((await clients.anon.get(url, { accept: 'application/json' })).text);
 	ids.hsdsService = (await json('/api/hsds/services?municipality=duesseldorf')).contents[0].id;

@@ -77,9 +77,10 @@ describe(`demo data on ${DB_KIND}`, () => {
 		const dd = await listEntryIds(h.db, d.id, ['public']);
 		// Two actors of the directory demo, and the networks demo's 16 invented members (issue 14) but
 		// the volunteer initiative, which only network members see; the Jobcenter and its consultation
-		// hour hosted at Welcome Point 5 (issue 15).
+		// hour hosted at Welcome Point 5, and the Welcome Points' three own events (course, language
+		// café, homework help) listed as their offers (issue 15).
 		expect(dd.organizationIds).toHaveLength(2 + 15 + 1);
-		expect(dd.serviceIds).toHaveLength(6 + 32 + 1);
+		expect(dd.serviceIds).toHaveLength(6 + 32 + 1 + 3);
 		const found = await searchDirectory(h.db, { municipalityId: d.id, text: 'sprachcafe', lang: 'de', levels: ['public'], kind: 'service', sort: 'relevance', page: 1, perPage: 10 });
 		// The two Sprachcafés by name first; the vocabulary then adds other offers of the topic.
 		expect(found.hits.slice(0, 2).map((x) => x.title.de).sort()).toEqual(['Sprachcafé Kaiserswerth', 'Sprachcafé Rath']);

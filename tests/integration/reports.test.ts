@@ -89,7 +89,7 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 		expect(sheets[0].data.flat().join(' ')).toContain('Erstellt am');
 		let compared = 0;
 		for (const t of district.dashboard.tables) {
-			const sheet = sheets.find((s) => s.sheet === ({ summary: 'Überblick', population: 'Bevölkerung und Statistik', offers: 'Angebote', contacts: 'Beratungskontakte', referrals: 'Verweise', needs: 'Bedarfsmeldungen', programmes: 'Programme und Mittel' } as const)[t.section])!;
+			const sheet = sheets.find((s) => s.sheet === ({ summary: 'Überblick', population: 'Bevölkerung und Statistik', offers: 'Angebote', contacts: 'Beratungskontakte', referrals: 'Verweise', needs: 'Bedarfsmeldungen', programmes: 'Programme und Mittel', participation: 'Beteiligung' } as const)[t.section])!;
 			const start = sheet.data.findIndex((row) => row[0] === t.title);
 			expect(start, t.key).toBeGreaterThanOrEqual(0);
 			t.rows.forEach((r, i) => {

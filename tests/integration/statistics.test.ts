@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { recordContact, type ContactInput } from '../../src/lib/server/casework/contacts';
 import { SUBTOPIC_FIELD } from '../../src/lib/server/directory/model';
 import { RETENTION_PRINCIPAL, runRetention } from '../../src/lib/server/casework/retention';
-import { contactAggregate, referral } from '../../src/lib/server/casework/schema';
+import { contactAggregate, contactRollup, counsellingContact, referral } from '../../src/lib/server/casework/schema';
 import {
 	buildReport,
 	countContacts,
@@ -283,5 +283,85 @@ describe(`downloads (${DB_KIND})`, () => {
 		expect(csv).toContain('referral_target,Caritas Köln,Caritas Köln,6\r\n');
 		const xlsx = await reportXlsx(lines, 'WP Kalk 2026-02');
 		expect(xlsx.subarray(0, 2).toString()).toBe('PK');
+	});
+});
+
+/** Berlin calendar month of an instant, as `YYYY-MM-01`. */
+function berlinMonth(at: Date): string {
+	return `${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit' }).format(at)}-01`;
+}
+
+/** What `contact_rollup` should hold, counted here contact by contact from the single contacts. */
+async function directCounts(): Promise<Map<string, number>> {
+	const counts = new Map<string, number>();
+	for (const c of await h.db.select().from(counsellingContact)) {
+		const key = (d: string, v: string) => `${c.instanceId}|${c.districtId}|${berlinMonth(c.contactedAt)}|${d}|${v}`;
+		const add = (d: string, v: string) => counts.set(key(d, v), (counts.get(key(d, v)) ?? 0) + 1);
+		add('total', 'all');
+		add('channel', c.channel);
+		add('language', c.language);
+		add('interpreter', c.interpreterNeeded ? 'yes' : 'no');
+		new Set(c.themeFields).forEach((t) => add('theme_field', t));
+		new Set(c.subTopics).forEach((t) => add('sub_topic', t));
+		new Set(c.unmetTopics).forEach((t) => add('unmet_topic', t));
+		if (c.socialSpaceId) add('social_space', c.socialSpaceId);
+		Object.entries(c.attributes).forEach(([k, v]) => add(`attr:${k}`, v));
+	}
+	return counts;
+}
+
+async function rollupCounts(): Promise<Map<string, number>> {
+	const rows = await h.db.select().from(contactRollup);
+	return new Map(rows.map((r) => [`${r.instanceId}|${r.districtId}|${r.month}|${r.dimension}|${r.value}`, r.count]));
+}
+
+describe(`monthly roll-ups (${DB_KIND})`, () => {
+	const year = { year: 2026, month: null };
+	const city = (): ReportScope => ({ level: 'municipality', id: w.ids.k });
+
+	it('equal the direct counts of the single contacts after inserts, also across a Berlin month boundary', async () => {
+		expect(await rollupCounts()).toEqual(await directCounts());
+		// 23:30 UTC on 28 February is 1 March in Berlin: counted for March.
+		const late = { ...februaryInputs()[8], contactedAt: new Date('2026-02-28T23:30:00Z'), referrals: [] };
+		await recordContact(h.db, w.who.staffA, late, NOW);
+		const rolled = await rollupCounts();
+		expect(rolled.get(`${w.ids.a}|${w.ids.d1}|2026-03-01|total|all`)).toBe(1);
+		expect(rolled).toEqual(await directCounts());
+	});
+
+	it('move counts when contacts are changed (month, channel, topics, attributes, district), and ignore changes that count nothing', async () => {
+		const rows = await h.db.select().from(counsellingContact).where(eq(counsellingContact.instanceId, w.ids.a)).orderBy(counsellingContact.contactedAt);
+		const before = (await countContacts(h.db, city(), year)).get('channel')!;
+		await h.db
+			.update(counsellingContact)
+			.set({ channel: 'outreach', subTopics: ['sports'], themeFields: ['leisure'], attributes: { age_band: '65_plus' } })
+			.where(inArray(counsellingContact.id, rows.slice(0, 3).map((r) => r.id)));
+		await h.db.update(counsellingContact).set({ contactedAt: new Date('2026-03-05T10:00:00Z'), districtId: null }).where(eq(counsellingContact.id, rows[3].id));
+		await h.db.update(counsellingContact).set({ caseId: null });
+		expect(await rollupCounts()).toEqual(await directCounts());
+		const after = (await countContacts(h.db, city(), year)).get('channel')!;
+		expect(after.get('outreach')).toBe((before.get('outreach') ?? 0) + 3);
+		expect([...after.values()].reduce((a, b) => a + b, 0)).toBe([...before.values()].reduce((a, b) => a + b, 0));
+	});
+
+	it('subtract deleted contacts and keep no zero rows', async () => {
+		const rows = await h.db.select().from(counsellingContact).where(eq(counsellingContact.instanceId, w.ids.a)).orderBy(counsellingContact.contactedAt);
+		const total = (await countContacts(h.db, { level: 'instance', id: w.ids.a }, year, ['total'])).get('total')!.get('all')!;
+		await h.db.delete(counsellingContact).where(inArray(counsellingContact.id, rows.slice(0, 4).map((r) => r.id)));
+		expect(await rollupCounts()).toEqual(await directCounts());
+		expect((await countContacts(h.db, { level: 'instance', id: w.ids.a }, year, ['total'])).get('total')!.get('all')).toBe(total - 4);
+		const [{ n }] = (await h.db.execute<{ n: number }>('select count(*)::int as n from contact_rollup where count <= 0')).rows;
+		expect(n).toBe(0);
+	});
+
+	it('hand their counts to the aggregates when the retention job folds the months, without counting them twice', async () => {
+		const scopes: ReportScope[] = [city(), { level: 'instance', id: w.ids.a }, { level: 'district', id: w.ids.d1 }];
+		const before = await Promise.all(scopes.map((s) => countContacts(h.db, s, year)));
+		const report = await runRetention(h.db, RETENTION_PRINCIPAL, { now: new Date('2026-05-10T10:00:00Z'), municipalityId: w.ids.k });
+		expect(report.municipalities[0].contactsFolded).toBeGreaterThan(0);
+		expect(await rollupCounts()).toEqual(await directCounts());
+		const [{ n }] = (await h.db.execute<{ n: number }>(`select count(*)::int as n from contact_rollup where month < '2026-04-01'`)).rows;
+		expect(n).toBe(0);
+		expect(await Promise.all(scopes.map((s) => countContacts(h.db, s, year)))).toEqual(before);
 	});
 });

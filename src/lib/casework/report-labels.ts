@@ -1,11 +1,13 @@
 /**
  * Labels of the Lotsen statistics (issue 4 §7) in the request's language, shared by the report
  * page and the CSV/XLSX downloads so both say the same: table titles, and row labels from the
- * vocabularies (channels, attributes, topics, referral statuses and reasons), language names
+ * vocabularies (channels, attributes, topics, referral statuses and reasons, methods and the
+ * kinds of group-work events), language names
  * from `Intl.DisplayNames`, and data-named rows (social spaces, actors, targets) as stored.
  */
 import { msg } from '$lib/messages';
 import { m } from '$lib/paraglide/messages.js';
+import { displayNames } from '../intl';
 
 /** A report row as far as labelling needs it. */
 export interface LabelledRow {
@@ -32,7 +34,7 @@ export function rowLabel(table: string, row: LabelledRow, locale: string): strin
 			return msg(`cc_channel_${row.key}`);
 		case 'language':
 			try {
-				return new Intl.DisplayNames([locale], { type: 'language' }).of(row.key) ?? row.key;
+				return displayNames([locale], { type: 'language' }).of(row.key) ?? row.key;
 			} catch {
 				return row.key;
 			}
@@ -47,6 +49,13 @@ export function rowLabel(table: string, row: LabelledRow, locale: string): strin
 			return msg(`cc_status_${row.key}`);
 		case 'referral_failure_reason':
 			return msg(`cc_reason_${row.key}`);
+		case 'method':
+			return msg(`cc_method_${row.key}`);
+		case 'group_work_sessions':
+		case 'group_work_participants':
+			return msg(`ho_kind_${row.key}`);
+		case 'group_work_theme':
+			return topicLabel(row.key);
 		default:
 			return table.startsWith('attr:') ? msg(`cc_attr_${table.slice(5)}_${row.key}`) : row.key;
 	}

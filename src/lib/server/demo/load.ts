@@ -15,6 +15,7 @@ import { systemPrincipal } from '../access';
 import { loadAccountsDemo, type DemoLogin } from '../accounts/demo';
 import { loadCaseworkDemo } from '../casework/demo';
 import type { Db } from '../db/client';
+import { readConfig } from '../core/config';
 import { loadDirectoryDemo } from '../directory/demo';
 import { placeUnplacedLocations } from '../directory/placement';
 import { loadGeographyDemo } from '../geography/demo';
@@ -35,9 +36,11 @@ function demoDir(): string {
 
 /**
  * Loads whatever of the demo is missing. @returns the demo logins.
+ * @param now the day dated demo content (hosting's bookings and events) starts from:
+ *   `ANLAUFSTELLE_NOW` when set (tests fix the weekday with it), else the real time.
  * @throws ImportError if a shipped demo file is broken (a packaging fault).
  */
-export async function loadDemo(db: Db): Promise<DemoLogin[]> {
+export async function loadDemo(db: Db, now: Date = readConfig().retentionNow ?? new Date()): Promise<DemoLogin[]> {
 	await loadGeographyDemo(db, demoDir());
 	await loadInstancesDemo(db);
 	await loadDirectoryDemo(db, demoDir());
@@ -54,7 +57,7 @@ export async function loadDemo(db: Db): Promise<DemoLogin[]> {
 	// Ehrenamt gives the demo volunteer login a profile, so it comes after the accounts.
 	await loadVolunteeringDemo(db);
 	// Hosting books the Welcome Points' rooms and publishes the hosted offer in the directory.
-	await loadHostingDemo(db);
+	await loadHostingDemo(db, now);
 	// Partizipation: a finished campaign in Düsseldorf's Stadtbezirk 6, moderated feedback on Köln offers.
 	await loadParticipationDemo(db);
 	return logins;

@@ -2,11 +2,12 @@
  * Opening hours in Europe/Berlin wall-clock time: whether a weekly slot list is open at an
  * instant, whatever the server's time zone and across daylight-saving changes.
  */
+import { dateTimeFormat } from '../../intl';
 
 /** The local Europe/Berlin weekday (ISO 1 = Monday … 7), minute of the day and date `YYYY-MM-DD`. */
 export function berlinClock(at: Date): { weekday: number; minute: number; date: string } {
 	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat('en-GB', {
+		dateTimeFormat('en-GB', {
 			timeZone: 'Europe/Berlin',
 			weekday: 'short',
 			year: 'numeric',

@@ -188,7 +188,10 @@ export const service = pgTable(
 	(t) => [
 		index('service_organization_idx').on(t.organizationId),
 		index('service_municipality_idx').on(t.municipalityId, t.visibility),
-		index('service_instance_idx').on(t.instanceId)
+		index('service_instance_idx').on(t.instanceId),
+		// The steering dashboard's offers added per year and field (steering-reads.ts) read only
+		// these columns: an index-only scan instead of the municipality's whole offer rows.
+		index('service_municipality_created_idx').on(t.municipalityId, t.createdAt, t.id, t.themeFields)
 	]
 );
 

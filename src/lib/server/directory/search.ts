@@ -37,6 +37,7 @@
 import { geoPath } from 'd3-geo';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
+import { readDataVersion } from '../audit/versions';
 import type { DbOrTx } from '../db/client';
 import type { FieldIssue } from '../core/errors';
 import { getSocialSpaces } from '../geography/service';
@@ -171,8 +172,29 @@ interface WordInfo {
 	lookalikes: string[];
 }
 
-/** One round trip: stems, stop-word flags, whether each word is indexed, and typo candidates. */
+/** Analysed words by text search configuration and word, with the data version of everything they were read at. */
+const analysed = new Map<string, { version: string; info: WordInfo }>();
+
+/**
+ * Stems, stop-word flags, whether each word is indexed, and typo candidates — held per word and
+ * reader's language until any data version rises (`readDataVersion(db, null)`: the indexed
+ * words are shared by all municipalities), so a word searched again costs no statement but the
+ * version read (issue 17 §2). The words not held are analysed in one round trip (`analyseWords`).
+ */
 async function analyse(db: DbOrTx, words: Token[], lang: string): Promise<WordInfo[]> {
+	const version = await readDataVersion(db, null);
+	const keyOf = (w: Token) => `${textSearchConfig(lang)}\u0000${w.raw}\u0000${w.folded}`;
+	const missing = words.filter((w) => analysed.get(keyOf(w))?.version !== version);
+	if (missing.length) {
+		const infos = await analyseWords(db, missing, lang);
+		if (analysed.size > 50_000) analysed.clear();
+		missing.forEach((w, i) => analysed.set(keyOf(w), { version, info: infos[i] }));
+	}
+	return words.map((w) => analysed.get(keyOf(w))!.info);
+}
+
+/** One round trip: stems, stop-word flags, whether each word is indexed, and typo candidates. */
+async function analyseWords(db: DbOrTx, words: Token[], lang: string): Promise<WordInfo[]> {
 	const readerCfg = textSearchConfig(lang);
 	const stopDicts = [...new Set(['german_stem', 'english_stem', ...(STEMMERS.includes(`${readerCfg}_stem`) ? [`${readerCfg}_stem`] : [])])];
 	const list = (values: string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;

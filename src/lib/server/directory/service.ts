@@ -539,6 +539,36 @@ export function themeFieldsWithSubtopics(themeFields: string[], subtopics: strin
 	return THEME_FIELDS.map((t) => t.key).filter((k) => all.has(k));
 }
 
+type ScheduleRow = typeof schedule.$inferInsert;
+
+/**
+ * Writes an offer's weekly slots keeping rows by id, so ids other modules hold (a hosting
+ * booking's published schedules) stay valid: a slot with the id of one of the offer's rows
+ * updates that row in place (only when it changed); a slot without an id takes over an unclaimed
+ * row that is identical (a form that does not carry ids re-saves without new ids); the rest are
+ * inserted (with their id where given, e.g. an HSDS import); rows no slot claims are deleted.
+ */
+async function writeSchedules(tx: DbOrTx, oldSlots: readonly Schedule[], slots: readonly ScheduleRow[], slotKey: (s: Partial<Schedule>) => string): Promise<void> {
+	const unclaimed = new Map(oldSlots.map((o) => [o.id, o]));
+	const placed: { slot: ScheduleRow; row: Schedule | undefined }[] = slots.map((slot) => {
+		const row = slot.id ? unclaimed.get(slot.id) : undefined;
+		if (row) unclaimed.delete(row.id);
+		return { slot, row };
+	});
+	for (const p of placed) {
+		if (p.row || p.slot.id) continue;
+		const key = slotKey(p.slot as Partial<Schedule>);
+		p.row = [...unclaimed.values()].find((o) => slotKey(o) === key);
+		if (p.row) unclaimed.delete(p.row.id);
+	}
+	if (unclaimed.size) await tx.delete(schedule).where(inArray(schedule.id, [...unclaimed.keys()]));
+	for (const { slot, row } of placed) {
+		if (row && slotKey(row) !== slotKey(slot as Partial<Schedule>)) await tx.update(schedule).set({ ...slot, id: row.id }).where(eq(schedule.id, row.id));
+	}
+	const fresh = placed.filter((p) => !p.row).map((p) => p.slot);
+	if (fresh.length) await tx.insert(schedule).values(fresh);
+}
+
 /**
  * Creates or updates an offer (by `options.id`) with its places, service_at_location links and
  * schedules, audited field by field as the principal, in one transaction.
@@ -616,11 +646,8 @@ export async function saveService(
 			canonicalJson([s.weekday, s.opensAt, s.closesAt, s.validFrom, s.validTo, s.appointmentOnly, s.locationId, s.note, s.hsdsExtra ?? {}]);
 		const oldKeys = oldSlots.map(slotKey).sort();
 		const newKeys = slots.map((s) => slotKey(s as Partial<Schedule>)).sort();
-		if (oldKeys.join('|') !== newKeys.join('|') || slots.some((s) => s.id && !oldSlots.some((o) => o.id === s.id))) {
-			await tx.delete(schedule).where(eq(schedule.serviceId, id));
-			if (slots.length) await tx.insert(schedule).values(slots);
-			if (existing) await audit(tx, by, municipalityId, 'update', 'service', id, { schedules: [oldKeys, newKeys] });
-		}
+		await writeSchedules(tx, oldSlots, slots, slotKey);
+		if (existing && oldKeys.join('|') !== newKeys.join('|')) await audit(tx, by, municipalityId, 'update', 'service', id, { schedules: [oldKeys, newKeys] });
 		await refreshSearchEntries(tx, { serviceIds: [id], organizationIds: [input.organizationId] });
 		return { id, outside: spaces.flatMap((s, i) => (s === null && input.locations[i].latitude !== null ? [i] : [])) };
 	});

@@ -171,7 +171,9 @@ export interface OfferIndicators {
 /**
  * The offer counts of a dashboard: current offers by field, in total and per area; offers added
  * per year and field, and in `year` per area. Offers are placed by their search entry's social
- * spaces and districts.
+ * spaces and districts. Every query is bounded to the municipality's search entries (an offer's
+ * entry has its municipality): joined by entity id alone, a Land-wide installation hashed the
+ * entries of all 396 municipalities (bench/nrw.ts).
  * @param scope.spaceIds the dashboard's social spaces (offers in at least one), or null for the
  *   whole municipality; `areaLevel` whether areas are districts or social spaces.
  */
@@ -200,14 +202,14 @@ export async function offerIndicators(
 		db.execute<{ y: number; k: string | null; c: number }>(sql`
 			with s as (
 				select extract(year from sv.created_at at time zone 'Europe/Berlin')::int as y, sv.theme_fields
-				from service sv join search_entry se on se.kind = 'service' and se.entity_id = sv.id
+				from service sv join search_entry se on se.kind = 'service' and se.entity_id = sv.id and se.municipality_id = ${municipalityId}
 				where sv.municipality_id = ${municipalityId} and ${filter}
 			)
 			select y, f as k, count(*)::int as c from s, unnest(s.theme_fields) f group by y, f
 			union all select y, null, count(*)::int from s group by y`),
 		db.execute<{ k: string; c: number }>(sql`
 			select a::text as k, count(*)::int as c
-			from service sv join search_entry se on se.kind = 'service' and se.entity_id = sv.id, unnest(se.${areaLevel}) a
+			from service sv join search_entry se on se.kind = 'service' and se.entity_id = sv.id and se.municipality_id = ${municipalityId}, unnest(se.${areaLevel}) a
 			where sv.municipality_id = ${municipalityId} and ${filter}
 			  and sv.created_at >= ${`${scope.year}-01-01`}::timestamp at time zone 'Europe/Berlin'
 			  and sv.created_at < ${`${scope.year + 1}-01-01`}::timestamp at time zone 'Europe/Berlin'

@@ -13,6 +13,7 @@
  * the import's language (`withVersion`, keeping other languages).
  * Source: issue 3 §7; HSDS 3.0 schemas in `data/hsds/schema/`.
  */
+import { displayNames } from '../../../intl';
 import { canonicalLanguageTag, isEmail, isHttpUrl, isIsoDate } from '../../core/validation';
 import { COST_KINDS, EASY_GERMAN, SERVICE_STATUSES, offerDimensions } from '../model';
 import type { HsdsExtra, TranslatedText } from '../schema';
@@ -177,16 +178,12 @@ export function landOf(officialCode: string | null): string {
 	return (officialCode && LAENDER[officialCode.slice(0, 2)]) || '';
 }
 
-/** One `Intl.DisplayNames` per UI locale: constructing them is costly, lists name many languages. */
-const displayNames = new Map<string, Intl.DisplayNames>();
-
 /** The display name of a language tag in the reader's language (Leichte Sprache named as such). */
 function languageName(tag: string, lang: string): string {
 	const locale = uiLocaleFor(lang);
 	if (tag === EASY_GERMAN) return locale === 'de' ? 'Leichte Sprache' : 'Easy German (Leichte Sprache)';
-	if (!displayNames.has(locale)) displayNames.set(locale, new Intl.DisplayNames([locale], { type: 'language' }));
 	try {
-		return displayNames.get(locale)!.of(tag) ?? tag;
+		return displayNames([locale], { type: 'language' }).of(tag) ?? tag;
 	} catch {
 		return tag;
 	}

@@ -17,6 +17,7 @@ import { entryNames } from '../entries';
 import { EASY_GERMAN } from '../model';
 import { isTranslatedText } from '../proposals';
 import { PROVIDER_VERIFIER } from '../verification';
+import { numberFormat } from '../../../intl';
 
 /** Form label (message key) of each field of an actor, an offer and a place. */
 const FIELD_LABELS: Record<string, string> = {
@@ -172,7 +173,7 @@ function scalarText(field: string, value: unknown, locale: string, names: EntryN
 		case 'longitude':
 		case 'minimumAge':
 		case 'maximumAge':
-			return typeof value === 'number' ? new Intl.NumberFormat(locale, { maximumFractionDigits: 6 }).format(value) : text;
+			return typeof value === 'number' ? numberFormat(locale, { maximumFractionDigits: 6 }).format(value) : text;
 		case 'lastVerifiedBy':
 			return verifierText(text);
 		case 'expiresAt':

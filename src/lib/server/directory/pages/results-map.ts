@@ -121,20 +121,26 @@ export function projectPoint(map: CompactMap, latitude: number, longitude: numbe
 	return x < 0 || y < 0 || x > map.width || y > map.height ? null : [x, y];
 }
 
-const cache = new Map<string, { version: string; value: Promise<CompactMap | null> }>();
+const cache = new Map<string, { version: string; dataVersion: string | undefined; value: Promise<CompactMap | null> }>();
 
 /**
  * The results base map of a municipality's districts (`{ municipalityId }`) or of a district's
  * social spaces (`{ districtId }`), cached per process until the areas change (their count or
- * latest `updated_at`, read on every call, as the geography maps do).
+ * latest `updated_at`, as the geography maps do). With `dataVersion` (the municipality's data
+ * version, `audit/versions.ts`, which the caller has read) the areas are checked only when it
+ * differs from the one the map was last checked at (issue 17 §2: no statement per search).
  */
-export async function resultsBaseMap(db: DbOrTx, scope: AreaScope): Promise<CompactMap | null> {
+export async function resultsBaseMap(db: DbOrTx, scope: AreaScope, dataVersion?: string): Promise<CompactMap | null> {
 	const key = 'municipalityId' in scope ? `m:${scope.municipalityId}` : `d:${scope.districtId}`;
-	const version = await areaVersion(db, scope);
 	const cached = cache.get(key);
-	if (cached?.version === version) return cached.value;
+	if (cached && dataVersion !== undefined && cached.dataVersion === dataVersion) return cached.value;
+	const version = await areaVersion(db, scope);
+	if (cached?.version === version) {
+		cached.dataVersion = dataVersion;
+		return cached.value;
+	}
 	const value = areaOutlines(db, scope).then((rows) => drawCompactAreas(rows));
-	cache.set(key, { version, value });
+	cache.set(key, { version, dataVersion, value });
 	value.catch(() => cache.delete(key));
 	return value;
 }

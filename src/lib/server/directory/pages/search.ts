@@ -93,6 +93,8 @@ type FormChoices = {
 	districtRows: Awaited<ReturnType<typeof listDistricts>>;
 	spaceRows: Awaited<ReturnType<typeof listSocialSpaces>>;
 	languages: string[];
+	/** The municipality's data version they were read at. */
+	version: string;
 };
 
 /** The filter form's choices per municipality and visibility levels, with the data version read at. */
@@ -109,7 +111,7 @@ async function formChoices(db: DbOrTx, municipalityId: string, levels: Visibilit
 	const held = choices.get(key);
 	if (held?.version === version) return held.value;
 	const value = Promise.all([listDistricts(db, municipalityId), listSocialSpaces(db, { municipalityId }), spokenLanguages(db, municipalityId, levels)]).then(
-		([districtRows, spaceRows, languages]) => ({ districtRows, spaceRows, languages })
+		([districtRows, spaceRows, languages]) => ({ districtRows, spaceRows, languages, version })
 	);
 	if (choices.size > 4000) choices.clear();
 	choices.set(key, { version, value });
@@ -131,7 +133,7 @@ export async function publicSearch(
 	levels: Visibility[],
 	now = new Date()
 ): Promise<PublicSearch> {
-	const { districtRows, spaceRows, languages } = await formChoices(db, municipalityId, levels);
+	const { districtRows, spaceRows, languages, version } = await formChoices(db, municipalityId, levels);
 	const districts = districtRows.map((d) => ({ id: d.id, slug: d.slug, name: d.name }));
 	const spaces = spaceRows.map((s) => ({ id: s.id, slug: s.slug, name: s.name, districtId: s.districtId, hasBoundary: s.hasBoundary }));
 	const values: Record<string, string> = {};
@@ -206,7 +208,7 @@ export async function publicSearch(
 		};
 	});
 	const scope = chosenDistrict ?? (chosenSpace && districts.find((d) => d.id === chosenSpace.districtId));
-	const base = await resultsBaseMap(db, scope ? { districtId: scope.id } : { municipalityId });
+	const base = await resultsBaseMap(db, scope ? { districtId: scope.id } : { municipalityId }, version);
 	const map = base && {
 		...base,
 		param: scope ? ('space' as const) : ('district' as const),

@@ -57,6 +57,7 @@ import { configuredProvider, machineTranslateService } from '../translate';
 import { sendVerificationLink } from '../verification';
 import { actorText, auditValueText, diffValueText, entryNameBook, fieldLabel, isHiddenField, verifierText } from './entry-labels';
 import { EMPTY_PLACE_ROWS, EMPTY_SCHEDULE_ROWS, organizationInputFromForm, serviceInputFromForm, textLanguages } from './staff-form';
+import { displayNames } from '../../../intl';
 
 /** A choice with its label in the request's language. */
 export interface Choice {
@@ -75,7 +76,7 @@ export interface LanguageChoice {
 function languageName(tag: string, locale: string): string {
 	if (tag === EASY_GERMAN) return msg('lang_de_x_ls');
 	try {
-		return new Intl.DisplayNames([locale], { type: 'language' }).of(tag) ?? tag;
+		return displayNames([locale], { type: 'language' }).of(tag) ?? tag;
 	} catch {
 		return tag;
 	}

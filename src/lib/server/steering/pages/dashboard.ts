@@ -37,7 +37,8 @@ export interface IndicatorRow {
 export interface IndicatorTable {
 	/** e.g. `areas`, `offers_field`, `contacts_topic` (message `in_table_<key>`). */
 	key: string;
-	section: 'summary' | 'population' | 'offers' | 'contacts' | 'referrals' | 'needs' | 'programmes';
+	/** `participation`: tables Partizipation adds to the report downloads (issue 16 §4). */
+	section: 'summary' | 'population' | 'offers' | 'contacts' | 'referrals' | 'needs' | 'programmes' | 'participation';
 	title: string;
 	columns: { key: string; label: string }[];
 	rows: IndicatorRow[];

@@ -118,7 +118,13 @@ function pdfRowLabel(label: string): string {
 	return label.split(' · ').map(isolate).join(' · ');
 }
 
-const SECTIONS = ['summary', 'population', 'offers', 'contacts', 'referrals', 'needs', 'programmes'] as const;
+/** Steering's own sections, always drawn (an empty one says "no data"). */
+const SECTIONS: readonly IndicatorTable['section'][] = ['summary', 'population', 'offers', 'contacts', 'referrals', 'needs', 'programmes'];
+
+/** The sections a report draws: steering's, then those of tables other modules passed in (`extra`), in their order. */
+function sectionsOf(d: Dashboard): IndicatorTable['section'][] {
+	return [...new Set([...SECTIONS, ...d.tables.map((t) => t.section)])];
+}
 
 /**
  * Renders the report as a tagged PDF in the dashboard's language (`core/pdf.ts`: bidirectional
@@ -148,7 +154,7 @@ export function renderReportPdf(report: SteeringReport): Promise<Buffer> {
 	pdf.block('H2', indicatorText(locale, 'in_sources'), { size: 13, bold: true });
 	for (const s of d.sources) pdf.block('P', `• ${s}`, { size: 9 });
 	if (d.exact === false) pdf.block('P', indicatorText(locale, 'in_suppressed_note'), { size: 9 });
-	for (const section of SECTIONS) {
+	for (const section of sectionsOf(d)) {
 		pdf.space(1);
 		pdf.block('H2', indicatorText(locale, `in_section_${section}`), { size: 14, bold: true });
 		for (const t of d.tables.filter((x) => x.section === section)) {
@@ -213,7 +219,7 @@ export async function renderReportXlsx(report: SteeringReport): Promise<Buffer> 
 		...d.sources.map((s) => [text(s)])
 	];
 	const sheets = [{ data: infoSheet, sheet: sheetName('Info') }];
-	for (const section of SECTIONS) {
+	for (const section of sectionsOf(d)) {
 		const rows: unknown[][] = [];
 		for (const t of d.tables.filter((x) => x.section === section)) {
 			if (rows.length) rows.push([null]);
@@ -229,12 +235,14 @@ export async function renderReportXlsx(report: SteeringReport): Promise<Buffer> 
 
 /**
  * The report the query asks for (see `parseReportQuery`) of the principal's municipality, as a
- * download response in its format (not cached).
+ * download response in its format (not cached). `extra`: tables of modules to the right of
+ * steering (section `participation`), which their route passes in; steering imports none of them.
  * @throws ValidationError naming every bad parameter; AccessDeniedError without `steering:view`.
  */
-export async function steeringReportResponse(db: DbOrTx, principal: UserPrincipal, query: URLSearchParams, locale: string): Promise<Response> {
+export async function steeringReportResponse(db: DbOrTx, principal: UserPrincipal, query: URLSearchParams, locale: string, extra: readonly IndicatorTable[] = []): Promise<Response> {
 	const request = parseReportQuery(query, locale);
 	const report = await buildSteeringReport(db, principal, principal.municipalityId, request);
+	report.dashboard.tables.push(...extra);
 	const body = request.format === 'pdf' ? new Uint8Array(await renderReportPdf(report)) : request.format === 'xlsx' ? new Uint8Array(await renderReportXlsx(report)) : renderReportCsv(report);
 	return new Response(body, {
 		headers: {

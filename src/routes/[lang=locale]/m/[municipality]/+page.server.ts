@@ -1,11 +1,11 @@
-import { getDb } from '$lib/server/db';
+import { getReadDb } from '$lib/server/db';
 import { municipalityAreasPage } from '$lib/server/geography/pages/areas';
 import { instanceLinks } from '$lib/server/instances/pages/lists';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ parent, params }) => {
 	const { municipality } = await parent();
-	const db = await getDb();
+	const db = await getReadDb();
 	const [areas, instances] = await Promise.all([
 		municipalityAreasPage(db, municipality, params.lang),
 		instanceLinks(db, { municipalityId: municipality.id })

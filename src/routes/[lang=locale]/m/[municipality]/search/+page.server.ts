@@ -1,4 +1,4 @@
-import { getDb } from '$lib/server/db';
+import { getReadDb } from '$lib/server/db';
 import { SUBTOPICS, TARGET_GROUPS, THEME_FIELDS } from '$lib/server/directory/model';
 import { readSaved } from '$lib/server/directory/pages/saved';
 import { publicSearch } from '$lib/server/directory/pages/search';
@@ -9,7 +9,7 @@ export const load: PageServerLoad = async ({ parent, url, locals, cookies, setHe
 	const { municipality } = await parent();
 	// The page shows the size of this device's saved list: not for shared caches.
 	setHeaders({ 'cache-control': 'private, no-cache' });
-	const search = await publicSearch(await getDb(), municipality.id, url.searchParams, locals.locale, visibleLevels(locals.principal, municipality.id));
+	const search = await publicSearch(await getReadDb(), municipality.id, url.searchParams, locals.locale, visibleLevels(locals.principal, municipality.id));
 	return {
 		search,
 		savedCount: readSaved(cookies).length,

@@ -5,13 +5,17 @@ import { freshnessDaysFromForm, freshnessPage } from '$lib/server/directory/page
 import { handleForm, httpError } from '$lib/server/http/errors';
 import { text } from '$lib/server/http/forms';
 import { requirePrincipal } from '$lib/server/http/principal';
+import { freshnessReports } from '$lib/server/participation/pages/steering';
 import { sendLinkAction } from '../actions.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const p = requirePrincipal(event);
 	try {
-		return await freshnessPage(await getDb(), p, event.url.searchParams, event.locals.locale);
+		const db = await getDb();
+		// Partizipation's approved "closed / moved" reports (issue 16 §1) join the view here.
+		const [page, reports] = await Promise.all([freshnessPage(db, p, event.url.searchParams, event.locals.locale), freshnessReports(db, p, event.locals.locale)]);
+		return { ...page, reports };
 	} catch (e) {
 		httpError(e);
 	}

@@ -1,4 +1,4 @@
-import { getDb } from '$lib/server/db';
+import { getReadDb } from '$lib/server/db';
 import { districtAreasPage } from '$lib/server/geography/pages/areas';
 import { httpError } from '$lib/server/http/errors';
 import { instanceLinks } from '$lib/server/instances/pages/lists';
@@ -6,7 +6,7 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ parent, params }) => {
 	const { municipality } = await parent();
-	const db = await getDb();
+	const db = await getReadDb();
 	try {
 		const areas = await districtAreasPage(db, municipality, params.district, params.lang);
 		return { ...areas, instances: await instanceLinks(db, { districtId: areas.district.id }) };

@@ -1,5 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
+import { getDb, getReadDb } from '$lib/server/db';
 import { offerPage, visibleOffer } from '$lib/server/directory/pages/public';
 import { applySavedForm, readSaved } from '$lib/server/directory/pages/saved';
 import { findMunicipality } from '$lib/server/geography/service';
@@ -12,7 +12,7 @@ export const load: PageServerLoad = async ({ parent, params, locals, url, cookie
 	setHeaders({ 'cache-control': 'private, no-cache' });
 	try {
 		// Leichte Sprache is a text variant of the German page, chosen by `?text=de-x-ls`.
-		const { id, ...page } = await offerPage(await getDb(), locals.principal, municipality, params.id, {
+		const { id, ...page } = await offerPage(await getReadDb(), locals.principal, municipality, params.id, {
 			locale: locals.locale,
 			textParam: url.searchParams.get('text'),
 			base: `${url.origin}/${params.lang}/m/${municipality.slug}`
