@@ -54,7 +54,8 @@ async function migratedPglite(): Promise<DatabaseHandle> {
 	const handle = await openDatabase({ memory: true });
 	await migrateDatabase(handle);
 	pgliteTemplate = await handle.pglite!.dumpDataDir('none');
-	for (const old of readdirSync(os.tmpdir()).filter((f) => f.startsWith(TEMPLATE_PREFIX) && f !== path.basename(file))) {
+	// Other migration states' dumps only: another worker's partial file of this state is in flight.
+	for (const old of readdirSync(os.tmpdir()).filter((f) => f.startsWith(TEMPLATE_PREFIX) && !f.startsWith(path.basename(file)))) {
 		rmSync(path.join(os.tmpdir(), old), { force: true });
 	}
 	const partial = `${file}.${process.pid}`;
