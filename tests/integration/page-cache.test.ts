@@ -7,7 +7,7 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit, recordAudits } from '../../src/lib/server/audit/service';
-import { raiseGlobalDataVersion, readDataVersion, watchDataVersions } from '../../src/lib/server/audit/versions';
+import { currentDataVersion, raiseGlobalDataVersion, readDataVersion, watchDataVersions } from '../../src/lib/server/audit/versions';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { answer, chooseEncoding, freshVersion, pageVersion, PAGE_CLOCK_MS, mayStore, maxBytesFrom, mayUseCache, matchesEtag, PageCache, toEntry } from '../../src/lib/server/http/page-cache';
 import { systemPrincipal } from '../../src/lib/server/access';
@@ -193,5 +193,16 @@ describe.skipIf(DB_KIND !== 'pglite')('held versions on the embedded database', 
 		expect(await freshVersion(h.db, 'koeln')).not.toBe(after);
 		await raiseGlobalDataVersion(h.db);
 		expect(await freshVersion(h.db, 'koeln')).toBe(`${w.ids.k}:${await readDataVersion(h.db, w.ids.k)}`);
+	});
+
+	it('reads afresh inside a transaction, which sees its own raise before the notice of its commit', async () => {
+		const held = await currentDataVersion(h.db, w.ids.k);
+		await h.db.transaction(async (tx) => {
+			await recordAudit(tx, { actorLabel: 'test', municipalityId: w.ids.k, action: 'update', entityType: 'thing' });
+			const inside = await currentDataVersion(tx, w.ids.k);
+			expect(inside).not.toBe(held);
+			expect(inside).toBe(await readDataVersion(tx, w.ids.k));
+		});
+		expect(await currentDataVersion(h.db, w.ids.k)).toBe(await readDataVersion(h.db, w.ids.k));
 	});
 });

@@ -4,7 +4,8 @@
  * Caches of derived data key their entries on it; see `http/page-cache.ts`. Source: issue 17 §1.
  */
 import type { PGlite } from '@electric-sql/pglite';
-import { inArray, sql } from 'drizzle-orm';
+import { inArray, is, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../db/client';
 import { dataVersion } from './schema';
 
@@ -64,7 +65,83 @@ export async function watchDataVersions(pglite: PGlite): Promise<void> {
 	watched = true;
 }
 
-/** Whether `watchDataVersions` listens in this process (embedded database). */
-export function dataVersionsWatched(): boolean {
-	return watched;
+
+/** Per database handle and municipality id (`''`: everything): versions held on the embedded database, forgotten on every raise. */
+const heldVersions = new WeakMap<object, Map<string, Promise<string>>>();
+onDataVersionChange(() => {
+	for (const key of watchedHandles) heldVersions.get(key)?.clear();
+});
+/** The handles whose held versions a raise clears (a WeakMap cannot be walked). */
+const watchedHandles = new Set<object>();
+
+/** Per database handle and municipality id: the version read running and the one queued behind it. */
+const versionReads = new WeakMap<object, Map<string, { running: Promise<string> | null; queued: Promise<string> | null }>>();
+
+/**
+ * The data version as `readDataVersion` gives it, for caches of derived data read once per data
+ * version (the page cache, the search's analysed words and filter choices). Source: issue 17 §2.
+ * - Inside a transaction: read directly (a held version would not see the transaction's writes).
+ * - On the embedded database (once `watchDataVersions` listens): read once and held until a raise is
+ *   notified, which PGlite delivers before the raising write returns — no statement per call.
+ * - Otherwise (PostgreSQL, several processes): from a read that started after the call, so a
+ *   write committed before it is always seen, shared by the calls that arrived meanwhile — under
+ *   load one read runs per key and one waits, instead of one per call.
+ * @throws what the read throws (a failed read is not held).
+ */
+export function currentDataVersion(db: DbOrTx, municipalityId: string | null): Promise<string> {
+	if (is(db, PgTransaction)) return readDataVersion(db, municipalityId);
+	const key = municipalityId ?? '';
+	if (watched) {
+		let perDb = heldVersions.get(db);
+		if (!perDb) {
+			perDb = new Map();
+			heldVersions.set(db, perDb);
+			watchedHandles.add(db);
+		}
+		let held = perDb.get(key);
+		if (!held) {
+			if (perDb.size > 10_000) perDb.clear();
+			const map = perDb;
+			held = readDataVersion(db, municipalityId);
+			map.set(key, held);
+			held.catch(() => map.delete(key));
+		}
+		return held;
+	}
+	let perDb = versionReads.get(db);
+	if (!perDb) {
+		perDb = new Map();
+		versionReads.set(db, perDb);
+	}
+	let state = perDb.get(key);
+	if (!state) {
+		if (perDb.size > 10_000) perDb.clear();
+		state = { running: null, queued: null };
+		perDb.set(key, state);
+	}
+	const reads = state;
+	if (reads.queued) return reads.queued;
+	const start = () => {
+		const read = readDataVersion(db, municipalityId);
+		reads.running = read;
+		const done = () => {
+			if (reads.running === read) reads.running = null;
+		};
+		read.then(done, done);
+		return read;
+	};
+	if (!reads.running) return start();
+	// A read already running may have started before this call: wait for it, then read again.
+	const queued = reads.running
+		.then(
+			() => undefined,
+			() => undefined
+		)
+		.then(() => {
+			reads.queued = null;
+			return start();
+		});
+	reads.queued = queued;
+	return queued;
 }
+

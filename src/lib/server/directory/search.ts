@@ -37,7 +37,7 @@
 import { geoPath } from 'd3-geo';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
-import { readDataVersion } from '../audit/versions';
+import { currentDataVersion } from '../audit/versions';
 import type { DbOrTx } from '../db/client';
 import type { FieldIssue } from '../core/errors';
 import { getSocialSpaces } from '../geography/service';
@@ -98,6 +98,8 @@ export interface SearchHit {
 	isDemo: boolean;
 	/** Relevance score (see the module note); without search text 1,000 for offers and actors with offers, else 0. */
 	score: number;
+	/** Actors only (null for offers): what lists show besides the entry — type, OSM amenity, licence attribution, source id (`node/123`). */
+	actor: { actorType: string; amenity: string | null; attribution: string | null; sourceId: string | null } | null;
 }
 
 /** A page of results. */
@@ -177,12 +179,12 @@ const analysed = new Map<string, { version: string; info: WordInfo }>();
 
 /**
  * Stems, stop-word flags, whether each word is indexed, and typo candidates — held per word and
- * reader's language until any data version rises (`readDataVersion(db, null)`: the indexed
+ * reader's language until any data version rises (`currentDataVersion(db, null)`: the indexed
  * words are shared by all municipalities), so a word searched again costs no statement but the
  * version read (issue 17 §2). The words not held are analysed in one round trip (`analyseWords`).
  */
 async function analyse(db: DbOrTx, words: Token[], lang: string): Promise<WordInfo[]> {
-	const version = await readDataVersion(db, null);
+	const version = await currentDataVersion(db, null);
 	const keyOf = (w: Token) => `${textSearchConfig(lang)}\u0000${w.raw}\u0000${w.folded}`;
 	const missing = words.filter((w) => analysed.get(keyOf(w))?.version !== version);
 	if (missing.length) {
@@ -472,8 +474,11 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 		)
 		select e.kind, e.entity_id, e.title, e.organization_name, e.theme_fields, e.subtopics, e.languages, e.cost_kind,
 		       e.low_threshold, e.step_free, e.status, e.latitude, e.longitude, e.is_demo,
-		       r.score, r.distance_km, r.total, r.best_coverage, ${openNow} as open_now
+		       r.score, r.distance_km, r.total, r.best_coverage, ${openNow} as open_now,
+		       o.actor_type, o.amenity, o.attribution, o.source_id
 		from ranked r join search_entry e on e.kind = r.kind and e.entity_id = r.entity_id
+		-- An actor's facts in the same round trip (a statement costs about a millisecond on PGlite).
+		left join organization o on r.kind = 'organization' and o.id = r.entity_id
 		order by ${order('r')}`);
 	const rows = result.rows;
 	let total = rows.length ? Number(rows[0].total) : 0;
@@ -501,7 +506,11 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 			distanceKm: r.distance_km === null ? null : Number(r.distance_km),
 			openNow: r.open_now as boolean,
 			isDemo: r.is_demo as boolean,
-			score: Number(r.score)
+			score: Number(r.score),
+			actor:
+				r.kind === 'organization' && r.actor_type !== null
+					? { actorType: r.actor_type as string, amenity: r.amenity as string | null, attribution: r.attribution as string | null, sourceId: r.source_id as string | null }
+					: null
 		})),
 		total,
 		page: q.page,

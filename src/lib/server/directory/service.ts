@@ -799,24 +799,6 @@ export async function getOrganization(db: DbOrTx, id: string, levels: Visibility
 	return { ...org, locations: locs, socialSpaces: await getSocialSpaces(db, links.map((l) => l.socialSpaceId)), services };
 }
 
-/** What lists show of an actor besides its search entry: type, OSM amenity, licence, source id. */
-export interface OrganizationFacts {
-	id: string;
-	actorType: string;
-	amenity: string | null;
-	attribution: string | null;
-	sourceId: string | null;
-}
-
-/** The facts of actors by id (any visibility: callers pass ids they found at the reader's levels). */
-export async function organizationFacts(db: DbOrTx, ids: string[]): Promise<OrganizationFacts[]> {
-	if (!ids.length) return [];
-	return db
-		.select({ id: organization.id, actorType: organization.actorType, amenity: organization.amenity, attribution: organization.attribution, sourceId: organization.sourceId })
-		.from(organization)
-		.where(inArray(organization.id, ids));
-}
-
 /** Ids of a municipality's offers and actors (all, or those visible at `levels`), for exports. */
 export async function listEntryIds(
 	db: DbOrTx,

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 
-import { dataVersionsWatched, onDataVersionChange, readDataVersion } from '../audit/versions';
+import { currentDataVersion, readDataVersion } from '../audit/versions';
 import type { DbOrTx } from '../db/client';
 import { findMunicipality } from '../geography/service';
 
@@ -278,9 +278,8 @@ export function securityHeaders(https: boolean): [string, string][] {
 /** Slug → municipality id, remembered per process (slugs are stable; a miss asks the database). */
 const municipalityIds = new Map<string, string>();
 
-/** The data version a page shows: of its municipality (by the path's slug), else of everything. */
-async function readVersionOf(db: DbOrTx, slug: string | undefined): Promise<string | null> {
-	if (!slug) return readDataVersion(db, null);
+/** The municipality id of a path's slug (null: none by that slug), remembered per process. */
+async function municipalityIdOf(db: DbOrTx, slug: string): Promise<string | null> {
 	let id = municipalityIds.get(slug);
 	if (!id) {
 		const m = await findMunicipality(db, slug);
@@ -290,62 +289,26 @@ async function readVersionOf(db: DbOrTx, slug: string | undefined): Promise<stri
 		if (municipalityIds.size > 10_000) municipalityIds.clear();
 		municipalityIds.set(slug, id);
 	}
-	return `${id}:${await readDataVersion(db, id)}`;
+	return id;
 }
 
-/** Per slug: versions read on the embedded database, forgotten on every raise. */
-const heldVersions = new Map<string, Promise<string | null>>();
-onDataVersionChange(() => heldVersions.clear());
-
-/** Per slug (`''` for pages of no municipality): the version read running and the one queued. */
-const versionReads = new Map<string, { running: Promise<string | null> | null; queued: Promise<string | null> | null }>();
+/** The data version a page shows, read directly: of its municipality (by the path's slug), else of everything. */
+async function readVersionOf(db: DbOrTx, slug: string | undefined): Promise<string | null> {
+	if (!slug) return readDataVersion(db, null);
+	const id = await municipalityIdOf(db, slug);
+	return id && `${id}:${await readDataVersion(db, id)}`;
+}
 
 /**
- * The data version for a request, from a read that started after the request arrived — so a
- * write committed before it is always seen — shared by the requests that arrived meanwhile:
- * under load one read runs per slug and one waits, instead of one per request. On the embedded
- * database (`dataVersionsWatched`) a version is read once and held until a raise is notified.
+ * The data version for a request (`currentDataVersion`: held on the embedded database until a
+ * raise, else from a read that started after the request arrived, shared by the requests that
+ * arrived meanwhile): of the path's municipality as `id:version`, else of everything; null for
+ * an unknown municipality slug.
  */
-export function freshVersion(db: DbOrTx, slug: string | undefined): Promise<string | null> {
-	const key = slug ?? '';
-	if (dataVersionsWatched()) {
-		// Embedded database: held until a raise is notified (before its write returns).
-		let held = heldVersions.get(key);
-		if (!held) {
-			if (heldVersions.size > 10_000) heldVersions.clear();
-			held = readVersionOf(db, slug);
-			heldVersions.set(key, held);
-			held.catch(() => heldVersions.delete(key));
-		}
-		return held;
-	}
-	let reads = versionReads.get(key);
-	if (!reads) {
-		if (versionReads.size > 10_000) versionReads.clear();
-		reads = { running: null, queued: null };
-		versionReads.set(key, reads);
-	}
-	const state = reads;
-	if (state.queued) return state.queued;
-	const start = () => {
-		const read = readVersionOf(db, slug);
-		state.running = read;
-		const done = () => {
-			if (state.running === read) state.running = null;
-		};
-		read.then(done, done);
-		return read;
-	};
-	if (!state.running) return start();
-	const queued = state.running.then(
-		() => undefined,
-		() => undefined
-	).then(() => {
-		state.queued = null;
-		return start();
-	});
-	state.queued = queued;
-	return queued;
+export async function freshVersion(db: DbOrTx, slug: string | undefined): Promise<string | null> {
+	if (!slug) return currentDataVersion(db, null);
+	const id = await municipalityIdOf(db, slug);
+	return id && `${id}:${await currentDataVersion(db, id)}`;
 }
 
 /** How long a rendered page may show the clock it was rendered at, in milliseconds. */

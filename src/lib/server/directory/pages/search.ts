@@ -4,7 +4,7 @@
  * as a field-level issue instead of failing, runs `searchDirectory`, and prepares the filter
  * choices and the results map. Source: issue 3 §4–§5.
  */
-import { readDataVersion } from '../../audit/versions';
+import { currentDataVersion } from '../../audit/versions';
 import type { DbOrTx } from '../../db/client';
 import type { FieldIssue } from '../../core/errors';
 import { canonicalLanguageTag, isUuid } from '../../core/validation';
@@ -12,7 +12,6 @@ import { listDistricts, listSocialSpaces } from '../../geography/service';
 import { pickLanguage } from '../../instances/model';
 import type { Visibility } from '../model';
 import { parseSearchParams, resolveNear, searchDirectory, spokenLanguages, type SearchHit, type SearchQuery } from '../search';
-import { organizationFacts } from '../service';
 import { projectPoint, resultsBaseMap, type CompactMap } from './results-map';
 
 /** An area choice of the filter form. */
@@ -103,10 +102,11 @@ const choices = new Map<string, { version: string; value: Promise<FormChoices> }
 /**
  * The filter form's choices — districts, social spaces, languages spoken (a scan of the search
  * entries) — read once per data version of the municipality (`audit/versions.ts`, raised by
- * every audited write) instead of on every search (issue 17 §2): one primary-key read per search.
+ * every audited write) instead of on every search (issue 17 §2): at most one primary-key read per
+ * search, none on the embedded database (`currentDataVersion`).
  */
 async function formChoices(db: DbOrTx, municipalityId: string, levels: Visibility[]): Promise<FormChoices> {
-	const version = await readDataVersion(db, municipalityId);
+	const version = await currentDataVersion(db, municipalityId);
 	const key = `${municipalityId} ${levels.join(',')}`;
 	const held = choices.get(key);
 	if (held?.version === version) return held.value;
@@ -192,11 +192,9 @@ export async function publicSearch(
 		levels,
 		now
 	});
-	const orgIds = result.hits.filter((h) => h.kind === 'organization').map((h) => h.id);
-	const orgs = await organizationFacts(db, orgIds);
 	const offset = (result.page - 1) * result.perPage;
 	const hits: PublicHit[] = result.hits.map((h, i) => {
-		const o = orgs.find((x) => x.id === h.id);
+		const o = h.actor;
 		return {
 			...h,
 			n: offset + i + 1,
