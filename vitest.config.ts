@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
@@ -16,6 +17,8 @@ function databaseFree(): string[] {
 // Integration tests of the domain modules against a real database: embedded PGlite by default,
 // PostgreSQL when TEST_DATABASE_URL is set (scripts/test.js starts one with pg_virtualenv).
 export default defineConfig({
+	// Page modules (src/lib/server/*/pages) import through SvelteKit's alias.
+	resolve: { alias: { $lib: path.resolve('src/lib') } },
 	test: {
 		include: ['tests/integration/**/*.test.ts', 'tests/architecture.test.ts'],
 		exclude: process.env.TEST_DATABASE_URL ? [...configDefaults.exclude, ...databaseFree()] : configDefaults.exclude,

@@ -26,6 +26,7 @@ import { bookRoom, cancelOccurrence, decideBooking, editSeries, type BookingInpu
 import { calendarWeek, eventFeed, eventJsonLd, instanceFeed, roomFeed } from '../../src/lib/server/hosting/calendar';
 import { attendanceOf, cancelByToken, createEvent, eventsHostedBy, findEvent, eraseParticipants, listRegistrations, placeCounts, recordAttendance, register, sendReminders, sessionDays, updateEvent, updateRegistration, type EventInput } from '../../src/lib/server/hosting/events';
 import { cancelEvent } from '../../src/lib/server/hosting/offers';
+import { newEventPage } from '../../src/lib/server/hosting/pages/manage';
 import { eventDetailsFromForm, eventFormValues, eventSeriesFromForm, inReadersTerms, localizedIssue, roomFromForm, seriesEditFromForm } from '../../src/lib/server/hosting/forms';
 import { insertVolunteerAccount } from '../../src/lib/server/accounts/volunteering-reads';
 import { eligibleHosts } from '../../src/lib/server/volunteering/hosting-reads';
@@ -150,6 +151,13 @@ describe(`hosting (${DB_KIND})`, () => {
 		await expect(saveRoom(h.db, w.who.staffB, room())).rejects.toBeInstanceOf(AccessDeniedError);
 		roomId = (await saveRoom(h.db, w.who.staffA, room())).id;
 		expect(await countRows(h, 'hosting_room')).toBe(2);
+	});
+
+	it('asks staff of an instance without a room for one before a new event, and refuses readers who manage no instance', async () => {
+		expect((await newEventPage(h.db, w.who.staffB, 'de')).rooms).toEqual([]);
+		expect((await newEventPage(h.db, w.who.staffA, 'de')).rooms.map((r) => r.value)).toContain(roomId);
+		await expect(newEventPage(h.db, w.who.partner, 'de')).rejects.toBeInstanceOf(AccessDeniedError);
+		await expect(newEventPage(h.db, w.who.volunteer, 'de')).rejects.toBeInstanceOf(AccessDeniedError);
 	});
 
 	it('refuses a partner request for a room of another municipality', async () => {

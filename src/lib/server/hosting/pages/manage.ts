@@ -86,13 +86,14 @@ function eventChoices() {
 
 /**
  * The form of a new event: the rooms of the instances the reader manages, and the volunteers
- * who may host (of those instances).
- * @throws AccessDeniedError when the reader manages no room.
+ * who may host (of those instances). No rooms yet: an empty list, and the page asks for a room
+ * first (an event is a booking of a room).
+ * @throws AccessDeniedError when the reader manages no instance.
  */
 export async function newEventPage(db: DbOrTx, p: UserPrincipal, locale: string, values?: EventFormValues, now: Date = new Date()) {
 	const instances = await managedInstances(db, p);
+	if (!instances.length) throw new AccessDeniedError();
 	const rooms = (await listRooms(db, p, p.municipalityId)).filter((r) => instances.some((i) => i.id === r.instanceId));
-	if (!rooms.length) throw new AccessDeniedError();
 	const names = new Map(instances.map((i) => [i.id, i.name]));
 	const hosts = new Map<string, { value: string; label: string }>();
 	for (const i of instances) for (const h of await eligibleHosts(db, p.municipalityId, i.id, berlinDate(now))) hosts.set(h.id, { value: h.id, label: h.name });
