@@ -225,6 +225,17 @@ export async function getSocialSpaces(db: DbOrTx, ids: readonly string[]): Promi
 	return (await db.select().from(socialSpace).where(inArray(socialSpace.id, valid))).sort((a, b) => compareNames(a.name, b.name));
 }
 
+/** A social space without its boundary: what lists and checks read (a boundary is kilobytes of GeoJSON). */
+export type SocialSpaceRef = Omit<SocialSpace, 'boundary'>;
+
+/** Social spaces by id without their boundaries (any municipality), by name (`compareNames`); ids that are not UUIDs or unknown are left out. */
+export async function getSocialSpaceRefs(db: DbOrTx, ids: readonly string[]): Promise<SocialSpaceRef[]> {
+	const valid = ids.filter(isUuid);
+	if (valid.length === 0) return [];
+	const { boundary: _, ...columns } = getTableColumns(socialSpace);
+	return (await db.select(columns).from(socialSpace).where(inArray(socialSpace.id, valid))).sort((a, b) => compareNames(a.name, b.name));
+}
+
 /** The social space with this id, or null (also when `id` is not a UUID). */
 export async function findSocialSpaceById(db: DbOrTx, id: string): Promise<SocialSpace | null> {
 	return (await getSocialSpaces(db, [id]))[0] ?? null;

@@ -12,7 +12,7 @@ import type { DbOrTx } from '../db/client';
 import { NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { canonicalLanguageTag, isEmail, isHttpUrl, isUuid } from '../core/validation';
 import { isSlug } from '../geography/model';
-import { findMunicipalityById, getSocialSpaces, listSocialSpaceIds, locateSocialSpace, type SocialSpace } from '../geography/service';
+import { findMunicipalityById, getSocialSpaceRefs, listSocialSpaceIds, locateSocialSpace, type SocialSpaceRef } from '../geography/service';
 import { emptyProfile, INSTANCE_LIMITS, isClockTime, isPostalCode, normaliseProfile, PROFILE_DIMENSIONS, type Profile } from './model';
 import {
 	instance,
@@ -27,7 +27,7 @@ export type Instance = typeof instance.$inferSelect;
 /** An instance with its Part I profile and the social spaces it serves. */
 export interface InstanceDetail extends Instance {
 	profile: Profile;
-	socialSpaces: SocialSpace[];
+	socialSpaces: SocialSpaceRef[];
 }
 
 /** Instances of a municipality (or all), by name in reading order (`compareNames`: "Stadtbezirk 2" before "10"). */
@@ -59,7 +59,7 @@ export async function listInstancesServingDistrict(db: DbOrTx, districtId: strin
 
 /**
  * The social spaces each instance serves, as `{ instanceId, socialSpaceId }` pairs (for
- * joining in JavaScript; names and districts come from geography's `getSocialSpaces`).
+ * joining in JavaScript; names and districts come from geography's `getSocialSpaceRefs`).
  */
 function listServedSocialSpaceIds(db: DbOrTx, instanceIds: readonly string[]): Promise<{ instanceId: string; socialSpaceId: string }[]> {
 	const valid = instanceIds.filter(isUuid);
@@ -86,7 +86,7 @@ async function detail(db: DbOrTx, rows: Instance[]): Promise<InstanceDetail[]> {
 	const ids = rows.map((r) => r.id);
 	const profiles = await loadProfiles(db, ids);
 	const links = await listServedSocialSpaceIds(db, ids);
-	const spaces = await getSocialSpaces(db, [...new Set(links.map((l) => l.socialSpaceId))]);
+	const spaces = await getSocialSpaceRefs(db, [...new Set(links.map((l) => l.socialSpaceId))]);
 	return rows.map((r) => ({
 		...r,
 		profile: profiles.get(r.id)!,
