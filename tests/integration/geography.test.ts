@@ -1,4 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raiseGlobalDataVersion } from '../../src/lib/server/audit/versions';
+import { municipalityLayout } from '../../src/lib/server/geography/pages/areas';
 import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { ImportError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
@@ -93,6 +96,17 @@ describe(`geography on ${DB_KIND}`, () => {
 		expect(d).toMatchObject({ created: 0, updated: 0 });
 		const st = await importStatistics(h.db, systemPrincipal('import'), { ...statisticsOptions, file: 'w.csv', text: demoFile('koeln/wahlberechtigte-btw2013.csv') });
 		expect(st).toMatchObject({ created: 0, updated: 0 });
+	});
+
+	it('knows a page’s municipality by its slug and sees a change as soon as the data version rises', async () => {
+		expect((await municipalityLayout(h.db, 'koeln')).municipality).toEqual({ id: koelnId, slug: 'koeln', name: 'Köln', isDemo: false });
+		await h.db.execute(sql`update municipality set name = 'Köln am Rhein' where id = ${koelnId}`);
+		await raiseGlobalDataVersion(h.db);
+		expect((await municipalityLayout(h.db, 'koeln')).municipality.name).toBe('Köln am Rhein');
+		await h.db.execute(sql`update municipality set name = 'Köln' where id = ${koelnId}`);
+		await raiseGlobalDataVersion(h.db);
+		expect((await municipalityLayout(h.db, 'koeln')).municipality.name).toBe('Köln');
+		await expect(municipalityLayout(h.db, 'nirgendwo')).rejects.toBeInstanceOf(NotFoundError);
 	});
 
 	it('places points in their Stadtteil and reports points outside the city', async () => {

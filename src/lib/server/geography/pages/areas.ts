@@ -4,6 +4,7 @@
  * map and statistics, and a district's social spaces with their map and statistics per space.
  * The instances shown beside them come from `instances/pages/lists.ts`.
  */
+import { currentDataVersion } from '../../audit/versions';
 import { NotFoundError } from '../../core/errors';
 import type { DbOrTx } from '../../db/client';
 import { linkAreas } from '../map';
@@ -40,11 +41,30 @@ export async function homePage(db: DbOrTx): Promise<{ municipalities: Omit<Munic
 	return { municipalities: municipalities.map((mu) => ({ slug: mu.slug, name: mu.name, isDemo: mu.isDemo })) };
 }
 
-/** The municipality of a page. @throws NotFoundError when no municipality has this slug. */
+/** Per slug: the municipality as pages know it, with its data version when it was read. */
+const layouts = new Map<string, { ref: MunicipalityRef; version: string }>();
+
+/**
+ * The municipality of a page, held per slug while the municipality's data version stays (a
+ * rename or a change of slug raises it): on the embedded database no statement, on PostgreSQL
+ * the shared version read (`currentDataVersion`) instead of the lookup. Source: issue 17 §2.
+ * @throws NotFoundError when no municipality has this slug.
+ */
 export async function municipalityLayout(db: DbOrTx, slug: string): Promise<{ municipality: MunicipalityRef }> {
-	const m = await findMunicipality(db, slug);
-	if (!m) throw new NotFoundError('municipality');
-	return { municipality: { id: m.id, slug: m.slug, name: m.name, isDemo: m.isDemo } };
+	const held = layouts.get(slug);
+	if (held && (await currentDataVersion(db, held.ref.id)) === held.version) return { municipality: held.ref };
+	const found = await findMunicipality(db, slug);
+	if (!found) {
+		layouts.delete(slug);
+		throw new NotFoundError('municipality');
+	}
+	// The version first, then the row: a write in between raises the version past the one held.
+	const version = await currentDataVersion(db, found.id);
+	const m = (await findMunicipality(db, slug)) ?? found;
+	const ref = { id: m.id, slug: m.slug, name: m.name, isDemo: m.isDemo };
+	if (layouts.size > 10_000) layouts.clear();
+	layouts.set(slug, { ref, version });
+	return { municipality: ref };
 }
 
 /**
