@@ -18,7 +18,10 @@
  * search), the calendar and a repeated search of the Düsseldorf demo. `--search-variants N` adds
  * an uncached search row: N different queries cycled (default 200). Prints a line per run, then
  * a summary table per page (app req/s, nginx req/s, ratio per configuration; uncached req/s with
- * one and two processes on PostgreSQL), and writes bench/results/pages-<timestamp>.json.
+ * one and two processes on PostgreSQL), and writes bench/results/pages-<timestamp>.json. Each app
+ * run also reports the cores kept busy by the app's processes, PostgreSQL's and autocannon (CPU
+ * seconds from /proc per wall second): with one process keeping `used` cores busy, a machine of
+ * N cores cannot give more than N / used times the throughput with more processes.
  *
  * `--before <build folder>` measures only the uncached search (PGlite, cache off, the
  * `--search-variants` queries) of an older build (e.g. a copy of `build/` made before a change)
@@ -207,12 +210,65 @@ async function load(ports: number[], paths: string[], seconds = SECONDS): Promis
 	};
 }
 
+/** CPU cores in use during a run (CPU seconds / wall seconds), by who used them. */
+interface CpuSplit {
+	app: number;
+	/** PostgreSQL's processes (none on PGlite, which runs inside the app). */
+	database: number;
+	/** This process: autocannon. */
+	loadGenerator: number;
+}
+
 interface Row {
 	config: string;
 	page: string;
 	app: Load;
 	nginx: Load | null;
 	ratio: number | null;
+	cpu?: CpuSplit;
+}
+
+/** Pids of the PostgreSQL server processes on this machine (`/proc/<pid>/comm` is `postgres`). */
+function postgresPids(): number[] {
+	return readdirSync('/proc')
+		.filter((d) => /^\d+$/.test(d))
+		.filter((d) => {
+			try {
+				return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres';
+			} catch {
+				return false;
+			}
+		})
+		.map(Number);
+}
+
+/** CPU milliseconds of processes that may end meanwhile (an ended one counts 0). */
+function cpuOf(pids: number[]): Map<number, number> {
+	const out = new Map<number, number>();
+	for (const pid of pids) {
+		try {
+			out.set(pid, cpuMs(pid));
+		} catch {
+			// ended
+		}
+	}
+	return out;
+}
+
+/** `load` with the CPU split of the run: the app's processes, PostgreSQL's, and the load generator's. */
+async function loadWithCpu(appPids: number[], ports: number[], paths: string[]): Promise<{ load: Load; cpu: CpuSplit }> {
+	const db0 = cpuOf(postgresPids());
+	const app0 = cpuOf(appPids);
+	const self0 = process.cpuUsage();
+	const started = performance.now();
+	const result = await load(ports, paths);
+	const wall = performance.now() - started;
+	const self = process.cpuUsage(self0);
+	const delta = (before: Map<number, number>, after: Map<number, number>) => [...after].reduce((s, [pid, ms]) => s + ms - (before.get(pid) ?? 0), 0);
+	return {
+		load: result,
+		cpu: { app: delta(app0, cpuOf(appPids)) / wall, database: delta(db0, cpuOf(postgresPids())) / wall, loadGenerator: (self.user + self.system) / 1000 / wall }
+	};
 }
 
 /** The default page list: Düsseldorf's municipality, a district, an instance, an offer, a search. */
@@ -251,14 +307,15 @@ async function measure(config: string, env: NodeJS.ProcessEnv, processes: number
 				for (const { path: p } of bodies) {
 					// One second of warm-up (JIT, the first render per process) before each measured run.
 					await load(app.ports, [p], 1);
-					const appLoad = await load(app.ports, [p]);
+					const { load: appLoad, cpu } = await loadWithCpu(app.pids, app.ports, [p]);
 					const nginxLoad = nginx ? await load([nginx.port], [p]) : null;
-					const row = { config: `${config}, ${processes} process${processes > 1 ? 'es' : ''}, cache ${cached ? 'on' : 'off'}`, page: p, app: appLoad, nginx: nginxLoad, ratio: nginxLoad ? nginxLoad.rps / appLoad.rps : null };
+					const row = { config: `${config}, ${processes} process${processes > 1 ? 'es' : ''}, cache ${cached ? 'on' : 'off'}`, page: p, app: appLoad, nginx: nginxLoad, ratio: nginxLoad ? nginxLoad.rps / appLoad.rps : null, cpu };
 					rows.push(row);
 					print(row);
 				}
 				if (VARIANTS > 0) {
-					const row = { config: `${config}, ${processes} process${processes > 1 ? 'es' : ''}, cache ${cached ? 'on' : 'off'}`, page: `search, ${VARIANTS} different queries`, app: await load(app.ports, searchVariants()), nginx: null, ratio: null };
+					const { load: appLoad, cpu } = await loadWithCpu(app.pids, app.ports, searchVariants());
+					const row = { config: `${config}, ${processes} process${processes > 1 ? 'es' : ''}, cache ${cached ? 'on' : 'off'}`, page: `search, ${VARIANTS} different queries`, app: appLoad, nginx: null, ratio: null, cpu };
 					rows.push(row);
 					print(row);
 				}
@@ -293,7 +350,8 @@ function print(r: Row): void {
 	const f = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 	console.log(
 		`${r.config.padEnd(42)} ${r.page.slice(0, 60).padEnd(60)} app ${f(r.app.rps).padStart(6)} req/s (p50 ${r.app.p50} ms, p99 ${r.app.p99} ms${r.app.errors + r.app.non2xx ? `, ${r.app.errors} errors, ${r.app.non2xx} non-2xx` : ''})` +
-			(r.nginx ? `  nginx ${f(r.nginx.rps).padStart(6)} req/s  ratio ${r.ratio!.toFixed(2)}×` : '')
+			(r.nginx ? `  nginx ${f(r.nginx.rps).padStart(6)} req/s  ratio ${r.ratio!.toFixed(2)}×` : '') +
+			(r.cpu ? `  cores: app ${r.cpu.app.toFixed(2)}, database ${r.cpu.database.toFixed(2)}, autocannon ${r.cpu.loadGenerator.toFixed(2)}` : '')
 	);
 }
 
@@ -387,11 +445,15 @@ function summary(measured: Row[]): string {
 	const one = uncachedConfigs.find((c) => c.startsWith('PostgreSQL, 1 '));
 	const two = uncachedConfigs.find((c) => c.startsWith('PostgreSQL, 2 '));
 	if (one && two) {
-		lines.push('', 'PostgreSQL uncached, 2 processes / 1 process:');
+		// One process already keeps `used` of the machine's cores busy (app, database, autocannon):
+		// more processes can at best fill the rest, so cores / used bounds the ratio on this machine.
+		lines.push('', `PostgreSQL uncached, 2 processes / 1 process (ceiling on ${os.cpus().length} cores: cores / cores busy with one process):`);
 		for (const p of pages) {
 			const a = rows.find((x) => x.config === `${one}, cache off` && x.page === p);
 			const b = rows.find((x) => x.config === `${two}, cache off` && x.page === p);
-			if (a && b) lines.push(`- ${p}: ${f(a.app.rps)} → ${f(b.app.rps)} req/s, ${(b.app.rps / a.app.rps).toFixed(2)}×`);
+			if (!a || !b) continue;
+			const used = a.cpu ? a.cpu.app + a.cpu.database + a.cpu.loadGenerator : NaN;
+			lines.push(`- ${p}: ${f(a.app.rps)} → ${f(b.app.rps)} req/s, ${(b.app.rps / a.app.rps).toFixed(2)}× (one process kept ${used.toFixed(2)} cores busy: ceiling ${(os.cpus().length / used).toFixed(2)}×)`);
 		}
 	}
 	return lines.join('\n');
