@@ -77,7 +77,7 @@ const ROUTES: Record<string, RouteSpec> = {
 	// Hosting staff screens (issue 15): a new room for anyone who manages a Welcome Point; a new event needs a room to hold it in (Köln's staff have none); a Düsseldorf room and booking for its staff.
 	'[lang=locale]/staff/hosting/rooms/new': { path: () => '/de/staff/hosting/rooms/new', open: ['admin', 'staff', 'other'] },
 	'[lang=locale]/staff/hosting/rooms/[id]': { path: (i) => `/de/staff/hosting/rooms/${i.hostingRoom}`, open: ['admin', 'staff'] },
-	'[lang=locale]/staff/hosting/events/new': { path: () => '/de/staff/hosting/events/new', open: ['admin', 'staff'] },
+	'[lang=locale]/staff/hosting/events/new': { path: () => '/de/staff/hosting/events/new', open: ['admin', 'staff', 'other'] },
 	'[lang=locale]/staff/hosting/bookings/[id]': { path: (i) => `/de/staff/hosting/bookings/${i.hostingBooking}`, open: ['admin', 'staff'] },
 	'[lang=locale]/m/[municipality]/calendar/instance/[slug]': { path: () => '/de/m/duesseldorf/calendar/instance/welcome-point-5', open: EVERYONE },
 	'[lang=locale]/m/[municipality]/calendar/space/[id]': { path: (i) => `/de/m/duesseldorf/calendar/space/${i.calendarSpace}`, open: EVERYONE },
