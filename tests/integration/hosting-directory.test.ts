@@ -136,7 +136,7 @@ describe(`hosting and the directory (${DB_KIND})`, () => {
 		await saveService(h.db, w.who.staffA, w.ids.k, { ...again, schedules: [{ ...first, closesAt: '15:30' }] }, { id: otherOffer });
 		const edited = await rows(otherOffer);
 		expect(edited.map((r) => [r.id, r.closesAt])).toEqual([[first.id, '15:30']]);
-		expect(second.id).not.toBe(first.id);
+		expect(edited.map((r) => r.id)).not.toContain(second.id);
 
 		// Republishing after that edit (all dates moved) rewrites the booking's rows, still no duplicates.
 		await editSeries(h.db, w.who.staffA, booking.id, { scope: 'all', day: '2026-03-09', startTime: '13:00', endTime: '14:00' }, NOW);

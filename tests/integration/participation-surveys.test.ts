@@ -16,7 +16,7 @@ import { toPixel } from '../../src/lib/server/participation/map';
 import { resultCsv } from '../../src/lib/server/participation/pages/survey-results';
 import { submitResponseFromForm } from '../../src/lib/server/participation/pages/survey-public';
 import { suppress } from '../../src/lib/server/participation/survey-model';
-import { createSurveyFromTemplate, TEMPLATE_QUESTIONS } from '../../src/lib/server/participation/survey-template';
+import { createSurveyFromTemplate } from '../../src/lib/server/participation/survey-template';
 import { changeSurvey, createSurvey, deleteQuestion, listSurveys, saveQuestion, submitResponse, surveyAudiences, surveyQuestions, surveyResults, type SurveyRow } from '../../src/lib/server/participation/surveys';
 import { resetThrottle } from '../../src/lib/server/participation/throttle';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
@@ -90,7 +90,7 @@ describe(`participation surveys (${DB_KIND})`, () => {
 		const audiences = await surveyAudiences(h.db, survey.id);
 		expect(audiences.map((a) => a.audience)).toEqual(['newcomers', 'professionals', 'volunteers']);
 		expect(new Set(audiences.map((a) => a.token)).size).toBe(3);
-		expect(TEMPLATE_QUESTIONS[1].options!.every((o) => Object.keys(o.label).length === 7)).toBe(true);
+		for (const o of questions[1].options) expect(Object.keys(o.label).sort()).toEqual(['ar', 'de', 'en', 'fa', 'ru', 'tr', 'uk']);
 	});
 
 	it('edits questions only in a draft, and only for staff of the municipality', async () => {

@@ -65,14 +65,11 @@ export async function watchDataVersions(pglite: PGlite): Promise<void> {
 	watched = true;
 }
 
-
 /** Per database handle and municipality id (`''`: everything): versions held on the embedded database, forgotten on every raise. */
-const heldVersions = new WeakMap<object, Map<string, Promise<string>>>();
+let heldVersions = new WeakMap<object, Map<string, Promise<string>>>();
 onDataVersionChange(() => {
-	for (const key of watchedHandles) heldVersions.get(key)?.clear();
+	heldVersions = new WeakMap();
 });
-/** The handles whose held versions a raise clears (a WeakMap cannot be walked). */
-const watchedHandles = new Set<object>();
 
 /** Per database handle and municipality id: the version read running and the one queued behind it. */
 const versionReads = new WeakMap<object, Map<string, { running: Promise<string> | null; queued: Promise<string> | null }>>();
@@ -96,7 +93,6 @@ export function currentDataVersion(db: DbOrTx, municipalityId: string | null): P
 		if (!perDb) {
 			perDb = new Map();
 			heldVersions.set(db, perDb);
-			watchedHandles.add(db);
 		}
 		let held = perDb.get(key);
 		if (!held) {

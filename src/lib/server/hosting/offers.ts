@@ -79,7 +79,8 @@ export async function cancelEvent(db: Db, principal: Principal, id: string, now:
 		await recordAudit(tx, { ...auditActor(principal), municipalityId: event.municipalityId, action: 'cancel', entityType: 'hosting_event', entityId: event.id, changes: { status: ['approved', 'cancelled'], registrations: [regs.length, 0], directoryOffer: [withdrawn, false] } });
 		return regs;
 	});
-	const first = bookingOccurrences(booking).find((o) => o.start > now) ?? bookingOccurrences(booking)[0];
+	const occurrences = bookingOccurrences(booking);
+	const first = occurrences.find((o) => o.start > now) ?? occurrences[0];
 	const mails: HostingMail[] = told
 		.filter((r) => r.email)
 		.map((r) => ({ to: r.email!, locale: r.language, kind: 'event_cancelled', params: { title: event.title, when: first ? mailWhen(first.start, r.language) : booking.firstDay } }));

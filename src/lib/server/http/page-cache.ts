@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 
-import { currentDataVersion, readDataVersion } from '../audit/versions';
+import { currentDataVersion } from '../audit/versions';
 import type { DbOrTx } from '../db/client';
 import { findMunicipality } from '../geography/service';
 
@@ -292,13 +292,6 @@ async function municipalityIdOf(db: DbOrTx, slug: string): Promise<string | null
 	return id;
 }
 
-/** The data version a page shows, read directly: of its municipality (by the path's slug), else of everything. */
-async function readVersionOf(db: DbOrTx, slug: string | undefined): Promise<string | null> {
-	if (!slug) return readDataVersion(db, null);
-	const id = await municipalityIdOf(db, slug);
-	return id && `${id}:${await readDataVersion(db, id)}`;
-}
-
 /**
  * The data version for a request (`currentDataVersion`: held on the embedded database until a
  * raise, else from a read that started after the request arrived, shared by the requests that
@@ -334,7 +327,7 @@ async function replicaCaughtUp(options: { db: () => Promise<DbOrTx>; readDb?: ()
 	try {
 		const [primary, replica] = await Promise.all([options.db(), options.readDb()]);
 		if (primary === replica) return true;
-		return (await readVersionOf(replica, slug)) === dataVersion;
+		return (await freshVersion(replica, slug)) === dataVersion;
 	} catch {
 		return false;
 	}

@@ -200,7 +200,8 @@ function checkPoint(c: CampaignRow, index: ReturnType<typeof indexAreas<Campaign
 	return lonLat && space ? { ...facts, longitude: lonLat[0], latitude: lonLat[1], socialSpaceId: space.id } : null;
 }
 
-function pixel(v: string | number): number | null {
+/** A map click's pixel coordinate from a form value (up to five digits), or null. */
+export function pixel(v: string | number): number | null {
 	const n = typeof v === 'number' ? v : /^\d{1,5}$/.test(v.trim()) ? Number(v) : NaN;
 	return Number.isFinite(n) ? n : null;
 }

@@ -18,7 +18,7 @@ import { createSurveyFromTemplate, TEMPLATE_TITLE } from './survey-template';
 const DEMO = systemPrincipal('demo-loader');
 
 /** How many demo responses the survey gets. */
-export const DEMO_RESPONSES = 150;
+const DEMO_RESPONSES = 150;
 
 /** Numbers in [0, 1) from SHA-256 over a seed and a counter, so the demo is the same everywhere (also the campaign's, `demo.ts`). */
 export function random(seed: string): () => number {

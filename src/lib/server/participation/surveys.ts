@@ -14,7 +14,7 @@ import { isStorableText, isUuid } from '../core/validation';
 import type { Db, DbOrTx } from '../db/client';
 import { findContaining, indexAreas } from '../geography/geojson';
 import { getSocialSpaces } from '../geography/service';
-import { campaignArea } from './campaigns';
+import { campaignArea, pixel } from './campaigns';
 import { areasBbox, fromPixel } from './map';
 import { looksPersonal } from './model';
 import { AUDIENCES, isExclusive, isOptionKey, QUESTION_KINDS, SCALE, suppress, SURVEY_LANGUAGES, SURVEY_LIMITS, type QuestionKind, type ShownCell } from './survey-model';
@@ -118,7 +118,7 @@ export async function createSurvey(db: Db, principal: Principal, input: SurveyIn
 }
 
 /** A survey by id, or null (also for a non-UUID id). */
-export async function findSurvey(db: DbOrTx, id: string): Promise<SurveyRow | null> {
+async function findSurvey(db: DbOrTx, id: string): Promise<SurveyRow | null> {
 	if (!isUuid(id)) return null;
 	const [row] = await db.select().from(participationSurvey).where(eq(participationSurvey.id, id));
 	return row ?? null;
@@ -239,10 +239,6 @@ export interface ResponseInput {
 	clicks?: Record<string, { x: string; y: string }>;
 	language: string;
 	isDemo?: boolean;
-}
-
-function pixel(v: string): number | null {
-	return /^\d{1,5}$/.test(v.trim()) ? Number(v) : null;
 }
 
 /**

@@ -33,7 +33,7 @@ async function publishedCampaigns(db: DbOrTx, municipalityId: string, category?:
 }
 
 /** One row of the steering panel: a social space, a campaign's category and its published count. */
-export interface SpaceResultRow {
+interface SpaceResultRow {
 	space: string;
 	campaign: string;
 	category: string;

@@ -12,7 +12,7 @@ import { SCALE, surveyText } from '../survey-model';
 import { surveyResults, type QuestionRow, type SurveyRow } from '../surveys';
 
 /** Width in pixels of the longest bar of a chart. */
-export const BAR_MAX = 240;
+const BAR_MAX = 240;
 
 /** The label of each possible answer of a question, by its key. */
 async function answerLabels(db: DbOrTx, q: QuestionRow, locale: string): Promise<Map<string, string>> {

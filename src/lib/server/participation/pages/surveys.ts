@@ -57,7 +57,7 @@ export function enteredForm(form: FormData): Record<string, string | string[]> {
 }
 
 /** A survey's link for one audience token. */
-export function surveyLink(token: string, locale: string): string {
+function surveyLink(token: string, locale: string): string {
 	return `${publicOrigin()}/${locale}/survey/${token}`;
 }
 
