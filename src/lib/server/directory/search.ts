@@ -417,12 +417,17 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 	const titles = [...new Set([q.lang, 'de', 'en'])].map((l) => sql`lower(e.title->>${l})`);
 	const exact = queries.length ? sql`case when ${sql.join(titles.map((t) => sql`${t} = ${phrase}`), sql` or `)} then ${num(SCORE.exactTitle)} else 0 end` : sql`0`;
 	// Phase one keeps, per word, whether the entry matches it (`c0`, `c1`, …); phase two scores those.
-	const coverColumns = covers.map((c, i) => sql`${c ? matches(c) : sql`false`} as ${sql.raw(`c${i}`)}`);
+	// A lone unit's own test is the search condition itself: every listed entry matches it.
+	const coverTests = covers.map((c) => (covers.length === 1 && c === queries[0].any ? sql`true` : c ? matches(c) : sql`false`));
+	const coverColumns = coverTests.map((c, i) => sql`${c} as ${sql.raw(`c${i}`)}`);
 	const coverage = queries.length ? sql.raw(covers.map((_, i) => `c${i}::int`).join(' + ')) : sql`0`;
 	const strength = sql.join(
 		unitScores.map((s, i) => sql`case when ${sql.raw(`m.c${i}`)} then ${s} else 0 end`),
 		sql` + `
 	);
+	// With one searched unit every match is in one of two tiers (offers or not), so a cut prunes
+	// almost nothing: the entries are scored in full in phase one, while their documents are at hand.
+	const inline = queries.length === 1;
 	const title = sql`coalesce(e.title->>${q.lang}, e.title->>'de', e.organization_name)`;
 	const byDistance = q.sort === 'distance' && !!q.near;
 	const order = (t: string) => {
@@ -443,11 +448,12 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 	// reads the page's rows.
 	const result = await db.execute<Record<string, unknown>>(sql`
 		with matched as materialized (
-			select s.*, ${coverage} as coverage, (s.base + ${num(SCORE.perWord)} * (${coverage}))::float8 as score
+			select s.*, ${coverage} as coverage, (s.base + ${num(SCORE.perWord)} * (${coverage}) ${inline ? sql`+ s.strength` : sql``})::float8 as score
 			from (
 				select e.row_id, e.kind, e.entity_id, ${distance} as distance_km, ${title} as sort_title,
 				       (${exact} + case when ${hasOffers} then ${num(SCORE.hasOffers)} else 0 end)::float8 as base
 				       ${coverColumns.length ? sql`, ${sql.join(coverColumns, sql`, `)}` : sql``}
+				       ${inline ? sql`, case when ${coverTests[0]} then ${unitScores[0]} else 0 end as strength` : sql``}
 				-- Documents are stored in the row, uncompressed (migration 0003): tested where they lie.
 				from (
 					select e.ctid as row_id, e.kind, e.entity_id, e.title, e.organization_name, e.latitude, e.longitude, e.document as doc
@@ -459,7 +465,7 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 			) s
 		), scored as (
 			${
-				queries.length
+				queries.length && !inline
 					? // Read again by row address (the statement's snapshot keeps it valid), not by key.
 						sql`select m.kind, m.entity_id, m.distance_km, m.sort_title, m.coverage, (m.score + ${strength})::float8 as score
 			from matched m cross join lateral (select x.document as doc from search_entry x where x.ctid = m.row_id) e
