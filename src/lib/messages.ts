@@ -12,3 +12,11 @@ export function msg(key: string, params?: Record<string, unknown>, fallback?: st
 	return fn ? fn(params ?? {}) : (fallback ?? key);
 }
 
+
+/**
+ * `items` joined by the list separator of `locale` (default: the request's): "، " in Arabic and
+ * Farsi, ", " in the other locales. Source: CLDR list patterns (the unit list's separator).
+ */
+export function listText(items: string[], locale?: string): string {
+	return items.join(locale ? m.list_separator({}, { locale: locale as never }) : m.list_separator());
+}

@@ -189,6 +189,11 @@ describe.each([
 		const page = await newPage(browser, { javaScript: false });
 		await page.goto(`${base}/${lang}/m/duesseldorf/calendar?week=${plus(iso(new Date()), 7)}`);
 		expect(await page.content()).toContain('Deutschkurs A1');
+		// An entry's languages are listed with the reader's separator (the Arabic comma in Arabic).
+		const [sep, other] = lang === 'ar' ? ['، ', ', '] : [', ', '، '];
+		const markup = (await page.content()).replace(/<!--.*?-->/g, '');
+		expect(markup).toContain(`</bdi>${sep}<bdi lang=`);
+		expect(markup).not.toContain(`</bdi>${other}<bdi lang=`);
 		await page.selectOption('#f-language', 'fa');
 		await page.click('form.filters button[type="submit"]');
 		await page.waitForURL(/language=fa/);

@@ -13,6 +13,7 @@ import { EDIT_SCOPES, weekdayOf, type EditScope, type EventKind, type Series } f
 import type { EventDetails } from './events';
 import type { RoomInput } from './rooms';
 import type { BookableSlot, Closure } from './schema';
+import { listText } from '../../messages';
 
 const BYDAY = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 
@@ -228,7 +229,7 @@ export function localizedIssue(issue: FieldIssue, locale: string): FieldIssue {
 	if (!issue.params) return issue;
 	const params = { ...issue.params };
 	for (const key of DATE_PARAMS) if (typeof params[key] === 'string') params[key] = formatDay(params[key] as string, locale);
-	if (typeof params.dates === 'string') params.dates = params.dates.split(', ').map((d) => formatDay(d, locale)).join(', ');
+	if (typeof params.dates === 'string') params.dates = listText(params.dates.split(', ').map((d) => formatDay(d, locale)), locale);
 	return { ...issue, params };
 }
 

@@ -14,7 +14,7 @@ import type { FieldIssue } from '../../core/errors';
 import { isIsoDate, isUuid, parseInteger } from '../../core/validation';
 import type { DbOrTx } from '../../db/client';
 import { formatAsOf, formatDateTime, formatNumber, weekdayName } from '../../../format';
-import { msg } from '../../../messages';
+import { listText, msg } from '../../../messages';
 import { m } from '../../../paraglide/messages.js';
 import { listUsers } from '../users';
 
@@ -165,7 +165,7 @@ function nameText(value: unknown, locale: string): string | null {
 /** The name of an entity: a person's, or the log's; null when unknown. */
 function entityName(type: string, id: string, ctx: Context): string | null {
 	if (type === 'user' && ctx.people.has(id)) return ctx.people.get(id)!;
-	if (type === 'statistic') return id.split(',').map((metric) => msg(`metric_${metric}`, {}, metric)).join(', ');
+	if (type === 'statistic') return listText(id.split(',').map((metric) => msg(`metric_${metric}`, {}, metric)));
 	const name = ctx.names.get(`${type}:${id}`);
 	return name === undefined ? null : nameText(name, ctx.locale);
 }
@@ -207,10 +207,10 @@ function valueText(field: string, value: unknown, entityType: string, ctx: Conte
 	if (Array.isArray(value)) {
 		if (!value.length) return '–';
 		if (field === 'openingHours') return value.map((s: { day: number; opens: string; closes: string }) => `${weekdayName(s.day, ctx.locale)} ${s.opens}–${s.closes}`).join(', ');
-		if (field === 'fields') return value.map((f) => fieldLabel(String(f))).join(', ');
+		if (field === 'fields') return listText(value.map((f) => fieldLabel(String(f))));
 		if (field === 'referralIds') return m.adm_value_count({ count: value.length });
 		const items = value.map((v) => scalarText(field, v, entityType, ctx));
-		return items.length > LIST_MAX ? `${items.slice(0, LIST_MAX).join(', ')} ${m.adm_value_more({ count: items.length - LIST_MAX })}` : items.join(', ');
+		return items.length > LIST_MAX ? `${listText(items.slice(0, LIST_MAX))} ${m.adm_value_more({ count: items.length - LIST_MAX })}` : listText(items);
 	}
 	if (value && typeof value === 'object') {
 		if (field === 'rows') {
@@ -252,7 +252,7 @@ export function changeLines(changes: ChangeSet, entityType: string, ctx: Context
 			const b = (before ?? {}) as Record<string, string[]>;
 			const a = after as Record<string, string[]>;
 			for (const dim of new Set([...Object.keys(b), ...Object.keys(a)])) {
-				const options = (list: string[] | undefined) => (list?.length ? list.map((o) => msg(`opt_${dim}_${o}`, {}, o)).join(', ') : '–');
+				const options = (list: string[] | undefined) => (list?.length ? listText(list.map((o) => msg(`opt_${dim}_${o}`, {}, o))) : '–');
 				if (options(b[dim]) !== options(a[dim])) lines.push({ field: msg(`dim_${dim}`, {}, m.adm_field_other()), from: options(b[dim]), to: options(a[dim]) });
 			}
 			continue;

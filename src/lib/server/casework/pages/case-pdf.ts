@@ -11,6 +11,7 @@ import { TaggedPdf } from '../../core/pdf';
 import type { Locale } from '../../../paraglide/runtime.js';
 import type { CaseExport } from '../export';
 import { textIn as t, uiLocale } from './texts';
+import { listText } from '../../../messages';
 
 /** The label of a topic key: a sub-topic or a theme field of the directory vocabulary. */
 function topicLabel(locale: Locale, key: string): string {
@@ -69,11 +70,11 @@ function writeVersion(pdf: TaggedPdf, data: CaseExport, locale: Locale, lang: st
 	// to left in the German version too.
 	const written = (text: string) => pdf.block('P', text, { size: 10, direction: 'auto' }, lang);
 	const field = (label: string, value: string) => p(`${label}: ${value}`);
-	const list = (items: string[]) => (items.length ? items.join(', ') : '–');
+	const list = (items: string[]) => (items.length ? listText(items, locale) : '–');
 
 	h1(title);
 	p(t(locale, 'cs_export_intro', { date: fmt(data.exportedAt) }));
-	if (locales.length > 1) p(t(locale, 'out_export_versions', { languages: locales.map((l) => languageName(l, locale)).join(', ') }));
+	if (locales.length > 1) p(t(locale, 'out_export_versions', { languages: listText(locales.map((l) => languageName(l, locale)), locale) }));
 	h2(t(locale, 'cs_section_case'));
 	field(t(locale, 'cs_field_case_number'), data.case.caseNumber);
 	field(t(locale, 'cs_field_display_name'), name(data.case.displayName));

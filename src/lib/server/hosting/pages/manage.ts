@@ -6,7 +6,7 @@
  * shown in the reader's language, Europe/Berlin.
  */
 import { LANGUAGE_NAMES, locales } from '$lib/i18n';
-import { msg } from '$lib/messages';
+import { listText, msg } from '$lib/messages';
 import { dateTimeFormat } from '$lib/intl';
 import { formatDay } from '$lib/wegweiser';
 import { can, type UserPrincipal } from '../../access';
@@ -174,7 +174,7 @@ export async function bookingPage(db: DbOrTx, p: UserPrincipal, id: string, loca
 			startTime: booking.startTime,
 			endTime: booking.endTime,
 			series: !!booking.rrule || booking.rdates.length > 0,
-			skipped: booking.skippedDates.map((d) => formatDay(d, locale)).join(', ')
+			skipped: listText(booking.skippedDates.map((d) => formatDay(d, locale)), locale)
 		},
 		event: event ? { id: event.id, title: event.title, href: `/${locale}/staff/hosting/events/${event.id}`, people: (counts?.confirmed ?? 0) + (counts?.waiting ?? 0) } : null,
 		dates: bookingOccurrences(booking, today).map((o) => ({ value: o.day, label: dateLabel(o.day) })),

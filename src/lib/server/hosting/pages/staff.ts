@@ -4,7 +4,7 @@
  * events; the request form partner editors and staff use; and an event's page with its
  * registrations, capacity and attendance per session.
  */
-import { msg } from '$lib/messages';
+import { listText, msg } from '$lib/messages';
 import { formatDay } from '$lib/wegweiser';
 import { can, type UserPrincipal } from '../../access';
 import { berlinDate } from '../../casework/time';
@@ -38,7 +38,7 @@ export async function hostingHome(db: DbOrTx, p: UserPrincipal, locale: string) 
 		title: b.title,
 		room: roomName.get(b.roomId) ?? '',
 		when: `${formatDay(b.firstDay, locale)}${b.lastDay !== b.firstDay ? ` – ${formatDay(b.lastDay, locale)}` : ''}, ${b.startTime}–${b.endTime}${b.rrule ? ` (${msg('ho_weekly')})` : ''}`,
-		skipped: b.skippedDates.map((d) => formatDay(d, locale)).join(', '),
+		skipped: listText(b.skippedDates.map((d) => formatDay(d, locale)), locale),
 		href: manages(b.roomId) ? `/${locale}/staff/hosting/bookings/${b.id}` : null
 	});
 	return {

@@ -21,6 +21,7 @@ import { berlinDate } from '../model';
 import { ownProfile, profileDetail, profileFor, type ProfileRow } from '../profiles';
 import { listActivities } from '../settings';
 import { activityLabel } from './activity';
+import { listText } from '../../../messages';
 
 /** The period of a certificate from the query (`from`, `to`; default: this year up to today). */
 export function certificatePeriod(query: URLSearchParams, now: Date = new Date()): { from: string; to: string } {
@@ -97,7 +98,7 @@ async function renderCertificate(db: DbOrTx, profile: ProfileRow, period: { from
 				{
 					columns: [{ width: 180 }, { width: 70, align: 'end' }, { width: pdf.width - 250 }],
 					header: [t('vo_col_activity'), t('vo_col_hours'), t('vo_col_organisation')],
-					rows: data.activities.map((a) => [activityLabel(activities, a.key, locale), hours(a.minutes), a.organisations.map(isolate).join(', ')]),
+					rows: data.activities.map((a) => [activityLabel(activities, a.key, locale), hours(a.minutes), listText(a.organisations.map(isolate), locale)]),
 					size: 10
 				},
 				lang

@@ -4,7 +4,7 @@
  * recognition and the Ehrenamtskarte check; needs with matching and invitations; hours to
  * confirm; task profiles; the municipality's settings, activities and places.
  */
-import { msg } from '$lib/messages';
+import { listText, msg } from '$lib/messages';
 import { can, type UserPrincipal } from '../../access';
 import { AccessDeniedError, ValidationError } from '../../core/errors';
 import type { Db, DbOrTx } from '../../db/client';
@@ -57,8 +57,8 @@ export async function volunteersPage(db: DbOrTx, principal: UserPrincipal, query
 		volunteers: list.map((v) => ({
 			id: v.id,
 			name: v.displayName,
-			activities: v.activities.map((a) => activityLabel(activities, a, locale)).join(', '),
-			languages: v.languages.map((l) => languageLabel(l, locale)).join(', '),
+			activities: listText(v.activities.map((a) => activityLabel(activities, a, locale)), locale),
+			languages: listText(v.languages.map((l) => languageLabel(l, locale)), locale),
 			paused: v.paused,
 			dormant: v.lastActivityAt < dormantBefore,
 			lastActivity: dayText(berlinDate(v.lastActivityAt), locale),
