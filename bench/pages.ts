@@ -31,12 +31,17 @@
  *
  *   cp -a build /tmp/build-before   # then change, npm run build, and:
  *   npx tsx bench/pages.ts --before /tmp/build-before --seconds 10
+ *
+ * Or a whole checkout of an older commit, installed and built, which runs as it is:
+ *
+ *   git worktree add /tmp/old <commit> && (cd /tmp/old && npm install && npm run build)
+ *   npx tsx bench/pages.ts --before /tmp/old --seconds 10
  */
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -378,7 +383,9 @@ function runFolder(buildDir: string): string {
 async function compareSearch(beforeDir: string): Promise<void> {
 	const rounds = Number(option('rounds') ?? 2);
 	const builds = [
-		{ name: 'before', cwd: runFolder(beforeDir) },
+		// A whole checkout (its own package.json, node_modules and build) runs as it is: an older
+		// commit's build needs its own migrations and packages.
+		{ name: 'before', cwd: existsSync(path.join(beforeDir, 'package.json')) ? path.resolve(beforeDir) : runFolder(beforeDir) },
 		{ name: 'after', cwd: undefined }
 	];
 	const bare = { PATH: process.env.PATH, HOME: process.env.HOME, DEMO: '1', PAGE_CACHE_MAX_BYTES: '0', RETENTION_INTERVAL_MINUTES: '0' };
