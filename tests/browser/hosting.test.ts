@@ -72,7 +72,10 @@ describe.each([
 		expect(await partner.getAttribute('html', 'dir')).toBe(lang === 'ar' ? 'rtl' : 'ltr');
 		await expectAccessible(partner);
 		const offers = await partner.$$eval('select[name="serviceId"] option', (os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? '' })));
-		const room = (await partner.$$eval('select[name="roomId"] option', (os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? '' })))).find((o) => o.label.includes('6') && o.label.includes('Gruppenraum'))!;
+		// Rooms are grouped by their contact point; an option names the room alone.
+		const room = (
+			await partner.$$eval('select[name="roomId"] option', (os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? '', group: (o.parentElement as HTMLOptGroupElement).label })))
+		).find((o) => o.group.includes('Stadtbezirk 6') && o.label.startsWith('Gruppenraum'))!;
 		expect(room).toBeTruthy();
 		const offer = offers.find((o) => o.label.includes('Sprechstunde Jobcenter'))!;
 		expect(offer).toBeTruthy();
