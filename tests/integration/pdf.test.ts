@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
-import { TaggedPdf } from '../../src/lib/server/core/pdf';
+import { TaggedPdf, fitColumnWidths } from '../../src/lib/server/core/pdf';
 import { glyphCount, pdfFile, pdfFonts, pdfText, textItems } from '../helpers/pdf';
 
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -108,5 +108,27 @@ describe('PDF text layer', () => {
 		const tags = execFileSync('pdfinfo', ['-struct', pdfFile(bytes)], { encoding: 'utf8' });
 		for (const tag of ['Table', 'TR', 'TH', 'TD']) expect(tags).toContain(tag);
 		expect(await glyphCount(bytes)).toMatchObject({ notdef: 0 });
+	});
+
+	it('fits column widths to their text: a text column gets the room its cells need, figures and header words stay whole', async () => {
+		const basis = 'Summe der Sozialräume (Wahlberechtigte, Näherung)';
+		const columns = [
+			{ header: 'Zeile', cells: ['Stadtbezirk 1', 'Stadtbezirk 2'] },
+			{ header: 'Bevölkerung', cells: ['63.497', '755.000,00'] },
+			{ header: 'Grundlage', cells: [basis, 'Einwohnerzahl'] },
+			{ header: 'Hinzugekommen im Jahr', cells: ['0', '22'] },
+			{ header: 'Programme', cells: ['1', '2'] }
+		];
+		const widths = fitColumnWidths(columns, 8, 499);
+		expect(widths.reduce((a, b) => a + b, 0)).toBeCloseTo(499, 6);
+		expect(widths[2]).toBe(Math.max(...widths));
+		const pdf = new TaggedPdf({ lang: 'de', title: 'x', margin: 48 });
+		pdf.table({ columns: widths.map((width, i) => ({ width, align: i === 2 || i === 0 ? 'start' : 'end' })), header: columns.map((c) => c.header), rows: [0, 1].map((r) => columns.map((c) => c.cells[r])), size: 8 });
+		const lines = pdfText(await pdf.finish(), { layout: true }).split('\n');
+		// Each cell on one line: nothing of the basis, the figures or a header word wraps.
+		for (const whole of [basis, '755.000,00', '63.497', 'Bevölkerung', 'Hinzugekommen', 'Stadtbezirk 1']) expect(lines.some((l) => l.includes(whole)), whole).toBe(true);
+		// Too little room for even the longest words: the minimums are scaled down to fit.
+		const narrow = fitColumnWidths(columns, 8, 120);
+		expect(narrow.reduce((a, b) => a + b, 0)).toBeCloseTo(120, 6);
 	});
 });

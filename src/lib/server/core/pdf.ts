@@ -417,6 +417,30 @@ export interface TableSpec {
 	size: number;
 }
 
+/** Cell padding of `TaggedPdf.table`, in points, on each side. */
+const CELL_PAD = 3;
+
+/**
+ * Widths of table columns that share `available` points by their text: each gets at least what
+ * its longest unbreakable piece needs (a header's longest word in bold, a number), then the rest
+ * goes to the columns whose cells would otherwise wrap, in proportion to what they lack, so a
+ * text column (a source, a basis) is not given a number's width. Headers wrap at their spaces. Measured with this module's layout
+ * and fonts at `size` points; when even the minimums do not fit, they are scaled down.
+ * @param columns per column its header and its cells.
+ * @returns the widths in points, summing to `available`.
+ */
+export function fitColumnWidths(columns: { header: string; cells: string[] }[], size: number, available: number): number[] {
+	const widest = (texts: string[], bold: boolean) => Math.max(0, ...texts.map((t) => Math.max(0, ...layout(t, { size, bold, direction: 'auto' }, Infinity).map((l) => l.width))));
+	const words = (t: string) => t.split(/\s+/).filter(Boolean);
+	const least = columns.map((c) => 2 * CELL_PAD + 1 + Math.max(widest(words(c.header), true), widest(c.cells.flatMap(words), false)));
+	const want = columns.map((c, i) => Math.max(least[i], 2 * CELL_PAD + 1 + widest(c.cells, false)));
+	const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+	if (sum(least) >= available) return least.map((w) => (w * available) / sum(least));
+	if (sum(want) <= available) return want.map((w) => (w * available) / sum(want));
+	const lack = want.map((w, i) => w - least[i]);
+	return least.map((w, i) => w + ((available - sum(least)) * lack[i]) / sum(lack));
+}
+
 /**
  * A tagged PDF document (PDF 1.7, A4, structure tree under one `Document` element, language and
  * title set and shown) written through this module's text layout.
@@ -526,7 +550,7 @@ export class TaggedPdf {
 	 */
 	table(spec: TableSpec, lang?: string): void {
 		const doc = this.doc;
-		const pad = 3;
+		const pad = CELL_PAD;
 		const size = spec.size;
 		const direction = lang ? directionOfLang(lang) : this.direction;
 		const rtl = direction === 'rtl';

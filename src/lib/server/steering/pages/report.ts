@@ -19,7 +19,7 @@ import type { Principal, UserPrincipal } from '../../access';
 import { spreadsheetCsv } from '../../core/csv';
 import { ValidationError, type FieldIssue } from '../../core/errors';
 import { isolate } from '../../core/direction';
-import { TaggedPdf } from '../../core/pdf';
+import { TaggedPdf, fitColumnWidths } from '../../core/pdf';
 import { parseInteger } from '../../core/validation';
 import type { DbOrTx } from '../../db/client';
 import { INDICATOR_YEARS, REPORT_FORMATS, type ReportFormat } from '../model';
@@ -139,12 +139,14 @@ export function renderReportPdf(report: SteeringReport): Promise<Buffer> {
 	const pdf = new TaggedPdf({ lang: locale, title: report.title, subject: report.title, margin: 48 });
 	const table = (t: IndicatorTable) => {
 		const header = [indicatorText(locale, 'in_col_row'), ...t.columns.map((c) => c.label)];
-		const first = header.length > 4 ? 150 : 220;
-		const rest = (pdf.width - first) / (header.length - 1);
+		const rows = t.rows.map((r) => [pdfRowLabel(r.label), ...r.cells.map((c) => valueText(c, locale))]);
+		const widths = fitColumnWidths(header.map((h, i) => ({ header: h, cells: rows.map((r) => r[i]) })), 8, pdf.width);
+		// Figures (numbers, "<5", "–") align at the end; a column of text (a source, a basis) at the start.
+		const figures = (i: number) => i > 0 && rows.every((r) => /^[\p{N}\s.,:%<>+\-–−]*$/u.test(r[i]));
 		pdf.table({
-			columns: header.map((_, i) => (i === 0 ? { width: first } : { width: rest, align: 'end' as const })),
+			columns: widths.map((width, i) => ({ width, align: figures(i) ? ('end' as const) : ('start' as const) })),
 			header,
-			rows: t.rows.map((r) => [pdfRowLabel(r.label), ...r.cells.map((c) => valueText(c, locale))]),
+			rows,
 			size: 8
 		});
 	};
