@@ -6,7 +6,8 @@ import { deleteContact, listRecentContacts, recordContact, type ContactInput } f
 import { findReferralByToken } from '../../src/lib/server/casework/referrals';
 import { caseworkSetting, contactAggregate, counsellingContact, referral } from '../../src/lib/server/casework/schema';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { AccessDeniedError, NotFoundError, ValidationError, type FieldIssue } from '../../src/lib/server/core/errors';
+import { AccessDeniedError, NotFoundError } from '../../src/lib/server/core/errors';
+import { issuesOf } from '../helpers/errors';
 import { DB_KIND, countRows, freshDatabase } from '../helpers/db';
 import { buildWorld, type World } from '../helpers/world';
 
@@ -29,15 +30,6 @@ function input(overrides: Partial<ContactInput> = {}): ContactInput {
 		referrals: [],
 		...overrides
 	};
-}
-
-async function issuesOf(p: Promise<unknown>): Promise<FieldIssue[]> {
-	const e = await p.then(
-		() => null,
-		(err: unknown) => err
-	);
-	expect(e).toBeInstanceOf(ValidationError);
-	return (e as ValidationError).issues;
 }
 
 beforeAll(async () => {

@@ -9,7 +9,8 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/lib/server/access';
-import { AccessDeniedError, ConflictError, NotFoundError, ValidationError } from '../../src/lib/server/core/errors';
+import { AccessDeniedError, ConflictError, NotFoundError } from '../../src/lib/server/core/errors';
+import { issuesOf } from '../helpers/errors';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { saveOrganization } from '../../src/lib/server/directory/service';
 import { escalateToAgenda, escalateToNeedsReport, escalationsOf } from '../../src/lib/server/networks/escalations';
@@ -46,16 +47,8 @@ const sys = systemPrincipal('test');
 const T0 = new Date('2026-03-02T09:00:00Z');
 const day = (n: number) => new Date(T0.getTime() + n * 86_400_000);
 
-/** The field and code of the one (or first) issue of a ValidationError thrown by `work`. */
-async function refused(work: () => Promise<unknown>): Promise<{ field: string; code: string; params?: Record<string, string | number> }[]> {
-	try {
-		await work();
-	} catch (e) {
-		if (e instanceof ValidationError) return e.issues;
-		throw e;
-	}
-	throw new Error('was not refused');
-}
+/** The issues of the ValidationError thrown by `work`. */
+const refused = (work: () => Promise<unknown>) => issuesOf(work());
 
 const local = (overrides: Partial<NetworkInput> = {}): NetworkInput => ({
 	municipalityId: w.ids.k,

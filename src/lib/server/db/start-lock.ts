@@ -7,7 +7,7 @@
 import type { DatabaseHandle } from './client';
 
 /** The advisory lock key of the start lock (a constant no other lock in the app uses). */
-export const START_LOCK_KEY = 7_170_417_001n;
+const START_LOCK_KEY = 7_170_417_001n;
 
 /**
  * Runs `work` holding the start lock on a dedicated connection of the handle's pool (a session
