@@ -295,7 +295,21 @@ describe.each([
 		await withJs.goto(plan.url());
 		await expectAccessible(withJs);
 		await withJs.goto(`${base}/${lang}/m/duesseldorf/calendar?week=${day}`);
-		const space = await withJs.$$eval('#f-space option', (os) => (os as HTMLOptionElement[]).map((o) => o.value).filter(Boolean)[0]);
+		const feeds = () => withJs.$$eval('a[href^="/api/hosting/instances/"]', (as) => as.length);
+		const allFeeds = await feeds();
+		// A social space's plan offers the feeds of the Welcome Points serving it only: none for a
+		// space no Welcome Point serves, fewer than the whole plan's for one that is served.
+		const spaces = await withJs.$$eval('#f-space option', (os) => (os as HTMLOptionElement[]).map((o) => o.value).filter(Boolean));
+		const feedCount = async (id: string) => ((await (await fetch(`${base}/${lang}/m/duesseldorf/calendar/space/${id}?week=${day}`)).text()).match(/href="\/api\/hosting\/instances\//g) ?? []).length;
+		const counts = [];
+		for (const id of spaces) {
+			counts.push(await feedCount(id));
+			if (counts.some((n) => n > 0) && counts.includes(0)) break;
+		}
+		expect(Math.max(...counts)).toBeGreaterThan(0);
+		expect(Math.max(...counts)).toBeLessThan(allFeeds);
+		expect(Math.min(...counts)).toBe(0);
+		const space = spaces[counts.findIndex((n) => n > 0)];
 		await withJs.goto(`${base}/${lang}/m/duesseldorf/calendar/space/${space}?week=${day}`);
 		expect(await withJs.$('h1')).not.toBeNull();
 		expect(await withJs.$('#f-space')).toBeNull();

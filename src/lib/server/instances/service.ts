@@ -52,6 +52,11 @@ async function listInstancesServing(db: DbOrTx, socialSpaceIds: readonly string[
 	return rows.map((r) => r.i).sort((a, b) => compareNames(a.name, b.name));
 }
 
+/** Instances serving a social space (Sozialraum), by name; none for an id that is not a UUID. */
+export async function listInstancesServingSpace(db: DbOrTx, socialSpaceId: string): Promise<Instance[]> {
+	return listInstancesServing(db, [socialSpaceId]);
+}
+
 /** Instances serving at least one social space of a district, by name. */
 export async function listInstancesServingDistrict(db: DbOrTx, districtId: string): Promise<Instance[]> {
 	return listInstancesServing(db, await listSocialSpaceIds(db, { districtId }));

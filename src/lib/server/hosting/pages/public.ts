@@ -13,7 +13,7 @@ import { isIsoDate } from '../../core/validation';
 import type { Db, DbOrTx } from '../../db/client';
 import { listSocialSpaces, requireMunicipality } from '../../geography/service';
 import { TARGET_GROUPS, THEME_FIELDS } from '../../directory/hosting-reads';
-import { listInstances } from '../../instances/service';
+import { listInstances, listInstancesServingSpace } from '../../instances/service';
 import { hostNames } from '../../volunteering/hosting-reads';
 import { calendarWeek, eventJsonLd, type CalendarFilter } from '../calendar';
 import { cancelByToken, findEvent, placeCounts, register, sessionDays } from '../events';
@@ -116,7 +116,8 @@ export async function calendarPage(db: DbOrTx, municipalitySlug: string, query: 
 		targetGroups: TARGET_GROUPS.map((t) => ({ value: t.key, label: msg(`opt_target_groups_${t.key}`) })),
 		themeFields: THEME_FIELDS.map((t) => ({ value: t.key, label: msg(`opt_theme_fields_${t.key}`) })),
 		languages: locales.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] })),
-		feeds: (fixedInstance ? [fixedInstance] : live).map((i) => ({ name: i.name, href: `/api/hosting/instances/${i.id}.ics` }))
+		// A social space's plan offers the feeds of the contact points serving it, not every one's.
+		feeds: (fixedInstance ? [fixedInstance] : fixedSpace ? (await listInstancesServingSpace(db, fixedSpace.id)).filter((i) => !i.retiredAt) : live).map((i) => ({ name: i.name, href: `/api/hosting/instances/${i.id}.ics` }))
 	};
 }
 
