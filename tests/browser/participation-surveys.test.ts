@@ -44,6 +44,15 @@ describe.each(['de', 'ar'])('surveys in %s', (lang) => {
 		await staff.waitForURL(/\/staff\/participation\/surveys\/[0-9a-f-]{36}$/);
 		await expectAccessible(staff);
 		const admin = staff.url();
+		// The draft's questions are reordered one place at a time (and put back for the steps below).
+		const first = async () => (await staff.locator('section[aria-labelledby="questions"] ol > li').first().locator('bdi').first().textContent())!;
+		const [q1text, q2text] = [await first(), (await staff.locator('section[aria-labelledby="questions"] ol > li').nth(1).locator('bdi').first().textContent())!];
+		await staff.click('form[action="?/move"] button[value="up"]');
+		await staff.waitForURL(`${admin}#questions`);
+		expect(await first()).toBe(q2text);
+		await staff.click('form[action="?/move"] button[value="down"]');
+		await staff.waitForURL(`${admin}#questions`);
+		expect(await first()).toBe(q1text);
 		await staff.click('button[name="action"][value="open"]');
 		await staff.waitForURL(admin);
 		const link = (await staff.getAttribute('a[href*="/survey/"]', 'href'))!;

@@ -17,7 +17,7 @@ import { resultCsv } from '../../src/lib/server/participation/pages/survey-resul
 import { submitResponseFromForm } from '../../src/lib/server/participation/pages/survey-public';
 import { suppress } from '../../src/lib/server/participation/survey-model';
 import { createSurveyFromTemplate } from '../../src/lib/server/participation/survey-template';
-import { changeSurvey, createSurvey, deleteQuestion, listSurveys, saveQuestion, submitResponse, surveyAudiences, surveyQuestions, surveyResults, type SurveyRow } from '../../src/lib/server/participation/surveys';
+import { changeSurvey, createSurvey, deleteQuestion, listSurveys, moveQuestion, saveQuestion, submitResponse, surveyAudiences, surveyQuestions, surveyResults, type SurveyRow } from '../../src/lib/server/participation/surveys';
 import { resetThrottle } from '../../src/lib/server/participation/throttle';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { buildWorld, type World } from '../helpers/world';
@@ -108,6 +108,31 @@ describe(`participation surveys (${DB_KIND})`, () => {
 		expect(await refused(() => deleteQuestion(h.db, w.who.admin, draft.id, q.id))).toEqual(['survey:sv_not_draft']);
 		const empty = await createSurvey(h.db, w.who.admin, { municipalityId: w.ids.k, title: { de: 'Leer' } });
 		expect(await refused(() => changeSurvey(h.db, w.who.admin, empty.id, 'open'))).toEqual(['survey:sv_no_questions']);
+	});
+
+	it('reorders the questions of a draft one place at a time, audited; the ends stay; bad moves are refused', async () => {
+		const draft = await createSurvey(h.db, w.who.admin, { municipalityId: w.ids.k, title: { de: 'Reihenfolge' } });
+		for (const de of ['Eins?', 'Zwei?', 'Drei?']) await saveQuestion(h.db, w.who.admin, draft.id, { kind: 'text', text: { de } });
+		const order = async () => (await surveyQuestions(h.db, draft.id)).map((q) => q.text.de);
+		const [one, two, three] = await surveyQuestions(h.db, draft.id);
+		await deleteQuestion(h.db, w.who.admin, draft.id, two.id);
+		await saveQuestion(h.db, w.who.admin, draft.id, { kind: 'text', text: { de: 'Vier?' } });
+		await moveQuestion(h.db, w.who.admin, draft.id, three.id, 'up');
+		expect(await order()).toEqual(['Drei?', 'Eins?', 'Vier?']);
+		await moveQuestion(h.db, w.who.admin, draft.id, one.id, 'down');
+		expect(await order()).toEqual(['Drei?', 'Vier?', 'Eins?']);
+		// The first up and the last down change nothing.
+		await moveQuestion(h.db, w.who.admin, draft.id, three.id, 'up');
+		await moveQuestion(h.db, w.who.admin, draft.id, one.id, 'down');
+		expect(await order()).toEqual(['Drei?', 'Vier?', 'Eins?']);
+		const audit = await h.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_log where entity_type = 'participation_survey_question' and entity_id = ${three.id} and action = 'update'`);
+		expect(audit.rows[0].n).toBe(1);
+		expect(await refused(() => moveQuestion(h.db, w.who.admin, draft.id, one.id, 'sideways'))).toEqual(['direction:unknown_option']);
+		await expect(moveQuestion(h.db, w.who.admin, draft.id, '00000000-0000-0000-0000-000000000000', 'up')).rejects.toThrow(NotFoundError);
+		await expect(moveQuestion(h.db, w.who.partner, draft.id, one.id, 'up')).rejects.toThrow(AccessDeniedError);
+		await changeSurvey(h.db, w.who.admin, draft.id, 'open');
+		expect(await refused(() => moveQuestion(h.db, w.who.admin, draft.id, one.id, 'up'))).toEqual(['survey:sv_not_draft']);
+		expect(await order()).toEqual(['Drei?', 'Vier?', 'Eins?']);
 	});
 
 	it('refuses every bad answer with its field and stores nothing', async () => {

@@ -198,6 +198,36 @@ export async function deleteQuestion(db: Db, principal: Principal & { municipali
 }
 
 /**
+ * Moves a question of a draft survey one place `up` or `down` by swapping its position with its
+ * neighbour's, audited; the first question moved up and the last moved down stay where they are.
+ * @throws as `staffSurvey`; NotFoundError for an unknown question; ValidationError `survey`
+ *   sv_not_draft, `direction` unknown_option.
+ */
+export async function moveQuestion(db: Db, principal: Principal & { municipalityId: string }, surveyId: string, questionId: string, direction: string): Promise<void> {
+	const s = await staffSurvey(db, principal, surveyId);
+	requireDraft(s);
+	if (direction !== 'up' && direction !== 'down') throw new ValidationError([{ field: 'direction', code: 'unknown_option' }]);
+	await db.transaction(async (tx) => {
+		const questions = await surveyQuestions(tx, s.id);
+		const at = questions.findIndex((q) => q.id === questionId);
+		if (at < 0) throw new NotFoundError('participation_survey_question');
+		const other = questions[direction === 'up' ? at - 1 : at + 1];
+		if (!other) return;
+		const moved = questions[at];
+		await tx.update(participationSurveyQuestion).set({ position: other.position }).where(eq(participationSurveyQuestion.id, moved.id));
+		await tx.update(participationSurveyQuestion).set({ position: moved.position }).where(eq(participationSurveyQuestion.id, other.id));
+		await recordAudit(tx, {
+			...auditActor(principal),
+			municipalityId: s.municipalityId,
+			action: 'update',
+			entityType: 'participation_survey_question',
+			entityId: moved.id,
+			changes: { position: [moved.position, other.position] }
+		});
+	});
+}
+
+/**
  * Opens (from draft or closed), closes (from open) a survey, or shows / hides its result to the
  * public, audited.
  * @throws as `staffSurvey`; ValidationError `action` unknown_option, `survey` sv_no_questions

@@ -16,7 +16,7 @@ import { listSocialSpaces } from '../../geography/service';
 import { msg } from '../../../messages';
 import { AUDIENCES, QUESTION_KINDS, SURVEY_LANGUAGES, SURVEY_LIMITS, surveyText } from '../survey-model';
 import { createSurveyFromTemplate } from '../survey-template';
-import { changeSurvey, createSurvey, deleteQuestion, listSurveys, saveQuestion, staffSurvey, surveyAudiences, surveyQuestions, surveyTexts, type QuestionInput } from '../surveys';
+import { changeSurvey, createSurvey, deleteQuestion, listSurveys, moveQuestion, saveQuestion, staffSurvey, surveyAudiences, surveyQuestions, surveyTexts, type QuestionInput } from '../surveys';
 import { resultCsv, resultView } from './survey-results';
 
 const languages = () => SURVEY_LANGUAGES.map((tag) => ({ tag, name: LANGUAGE_NAMES[tag] }));
@@ -81,9 +81,10 @@ export async function surveyStaffPage(db: DbOrTx, p: UserPrincipal, id: string, 
 		: {};
 	return {
 		survey: { id: s.id, title: surveyText(s.title, locale), status: s.status, statusLabel: msg(`sv_status_${s.status}`), k: s.k, resultsPublic: s.resultsPublic, isDemo: s.isDemo },
-		questions: questions.map((q) => ({
+		// Numbered by order: positions keep gaps where questions were deleted.
+		questions: questions.map((q, i) => ({
 			id: q.id,
-			position: q.position,
+			position: i + 1,
 			kind: msg(`sv_kind_${q.kind}`),
 			text: surveyText(q.text, locale),
 			languages: Object.keys(q.text).join(', '),
@@ -128,6 +129,11 @@ export async function saveQuestionFromForm(db: Db, p: UserPrincipal, id: string,
 /** Removes the question `questionId` of the form. @throws as `deleteQuestion`. */
 export async function deleteQuestionFromForm(db: Db, p: UserPrincipal, id: string, form: FormData): Promise<void> {
 	await deleteQuestion(db, p, id, formText(form, 'questionId'));
+}
+
+/** Moves question `questionId` one place in `direction` (up, down). @throws as `moveQuestion`. */
+export async function moveQuestionFromForm(db: Db, p: UserPrincipal, id: string, form: FormData): Promise<void> {
+	await moveQuestion(db, p, id, formText(form, 'questionId'), formText(form, 'direction'));
 }
 
 /** Opens, closes, publishes or hides the result (`action`). @throws as `changeSurvey`. */

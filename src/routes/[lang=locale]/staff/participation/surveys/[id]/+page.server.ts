@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { handleForm, httpError } from '$lib/server/http/errors';
 import { requirePrincipal } from '$lib/server/http/principal';
-import { changeSurveyFromForm, deleteQuestionFromForm, enteredForm, saveQuestionFromForm, surveyStaffPage } from '$lib/server/participation/pages/surveys';
+import { changeSurveyFromForm, deleteQuestionFromForm, enteredForm, moveQuestionFromForm, saveQuestionFromForm, surveyStaffPage } from '$lib/server/participation/pages/surveys';
 import type { Actions, PageServerLoad } from './$types';
 
 /** A survey for staff: its questions (editable while a draft), its audiences' links and QR codes, open / close. */
@@ -35,6 +35,14 @@ export const actions: Actions = {
 		return handleForm(async () => {
 			await deleteQuestionFromForm(await getDb(), p, event.params.id, form);
 			redirect(303, back(event.params.lang, event.params.id));
+		});
+	},
+	move: async (event) => {
+		const p = requirePrincipal(event);
+		const form = await event.request.formData();
+		return handleForm(async () => {
+			await moveQuestionFromForm(await getDb(), p, event.params.id, form);
+			redirect(303, `${back(event.params.lang, event.params.id)}#questions`);
 		});
 	},
 	change: async (event) => {
