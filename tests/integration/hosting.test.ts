@@ -22,7 +22,7 @@ import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { getServiceHsds, parseHsdsQuery } from '../../src/lib/server/directory/hsds/api';
 import { location } from '../../src/lib/server/directory/schema';
 import { saveOrganization, saveService } from '../../src/lib/server/directory/service';
-import { bookRoom, cancelOccurrence, decideBooking, editSeries, type BookingInput } from '../../src/lib/server/hosting/bookings';
+import { bookRoom, cancelOccurrence, decideBooking, editSeries, findBooking, type BookingInput } from '../../src/lib/server/hosting/bookings';
 import { calendarWeek, eventFeed, eventJsonLd, instanceFeed, roomFeed } from '../../src/lib/server/hosting/calendar';
 import { attendanceOf, cancelByToken, createEvent, eventsHostedBy, findEvent, eraseParticipants, listRegistrations, placeCounts, recordAttendance, register, sendReminders, sessionDays, updateEvent, updateRegistration, type EventInput } from '../../src/lib/server/hosting/events';
 import { cancelEvent } from '../../src/lib/server/hosting/offers';
@@ -229,6 +229,29 @@ describe(`hosting (${DB_KIND})`, () => {
 		expect([later.firstDay, later.lastDay, later.startTime]).toEqual(['2026-04-01', '2026-04-29', '16:00']);
 		const all = await editSeries(h.db, w.who.staffA, own.id, { scope: 'all', day: '2026-03-04', startTime: '13:00', endTime: '14:00' }, NOW);
 		expect([all.firstDay, all.lastDay, all.startTime, all.exdates]).toEqual(['2026-03-04', '2026-03-31', '13:00', ['2026-03-11']]);
+	});
+
+	it('moves the last day of a weekly series for all its dates: later weeks are checked like a new booking, past weeks stay', async () => {
+		const weekly = await bookRoom(h.db, w.who.staffA, request(roomId, { title: 'Elterncafé', purpose: 'internal', providerOrganizationId: null, serviceId: null, rrule: 'FREQ=WEEKLY;BYDAY=WE', firstDay: '2026-03-04', lastDay: '2026-03-25', startTime: '10:00', endTime: '11:00' }), NOW);
+		const edit = { scope: 'all' as const, day: '2026-03-04', startTime: '10:00', endTime: '11:00' };
+		const longer = await editSeries(h.db, w.who.staffA, weekly.id, { ...edit, lastDay: '2026-04-15' }, NOW);
+		expect([longer.id, longer.lastDay]).toEqual([weekly.id, '2026-04-15']);
+		expect(sessionDays(longer).slice(-3)).toEqual(['2026-04-01', '2026-04-08', '2026-04-15']);
+		// A booking in a new week is a clash, named by its date; nothing changes.
+		await bookRoom(h.db, w.who.staffA, request(roomId, { title: 'Einzeltermin', purpose: 'internal', providerOrganizationId: null, serviceId: null, rrule: null, firstDay: '2026-04-22', lastDay: '2026-04-22', startTime: '10:30', endTime: '11:30' }), NOW);
+		expect(await issuesOf(editSeries(h.db, w.who.staffA, weekly.id, { ...edit, lastDay: '2026-04-29' }, NOW))).toEqual([{ field: 'firstDay', code: 'ho_clash', params: { date: '2026-04-22', dates: '2026-04-22', count: 1 } }]);
+		expect((await findBooking(h.db, weekly.id))!.lastDay).toBe('2026-04-15');
+		// Ending earlier takes only dates from today on; an earlier end before today is refused.
+		const april = new Date('2026-04-02T09:00:00Z');
+		expect(await issuesOf(editSeries(h.db, w.who.staffA, weekly.id, { ...edit, lastDay: '2026-03-25' }, april))).toEqual([{ field: 'lastDay', code: 'ho_in_past', params: { date: '2026-03-25' } }]);
+		expect((await editSeries(h.db, w.who.staffA, weekly.id, { ...edit, lastDay: '2026-04-08' }, april)).lastDay).toBe('2026-04-08');
+		expect(await issuesOf(editSeries(h.db, w.who.staffA, weekly.id, { ...edit, lastDay: '2026-02-30' }, NOW))).toContainEqual({ field: 'lastDay', code: 'invalid_date' });
+		expect(await issuesOf(editSeries(h.db, w.who.staffA, weekly.id, { ...edit, lastDay: '2026-03-01' }, NOW))).toEqual([{ field: 'lastDay', code: 'ho_before_first', params: { date: '2026-03-01' } }]);
+		expect(await issuesOf(editSeries(h.db, w.who.staffA, weekly.id, { ...edit, scope: 'future', day: '2026-03-11', lastDay: '2026-04-29' }, NOW))).toEqual([{ field: 'lastDay', code: 'ho_last_day_all' }]);
+		const single = await bookRoom(h.db, w.who.staffA, request(roomId, { title: 'Einmalig', purpose: 'internal', providerOrganizationId: null, serviceId: null, rrule: null, firstDay: '2026-03-05', lastDay: '2026-03-05', startTime: '10:00', endTime: '11:00' }), NOW);
+		expect(await issuesOf(editSeries(h.db, w.who.staffA, single.id, { ...edit, day: '2026-03-05', lastDay: '2026-03-12' }, NOW))).toEqual([{ field: 'lastDay', code: 'ho_last_day_single' }]);
+		// The same last day, or none, leaves it as it is.
+		expect((await editSeries(h.db, w.who.staffA, weekly.id, { ...edit, lastDay: '' }, NOW)).lastDay).toBe('2026-04-08');
 	});
 
 	let eventId: string;
@@ -456,6 +479,10 @@ describe(`hosting staff screens (${DB_KIND})`, () => {
 		const edit = new FormData();
 		for (const [k, v] of Object.entries({ scope: 'everything', day: '2026-03-17', startTime: '14:00', endTime: '15:00' })) edit.set(k, v);
 		expect(await issuesOf(editSeries(h.db, w.who.staffA, made.bookingId, seriesEditFromForm(edit), NOW))).toEqual([{ field: 'scope', code: 'ho_unknown_value' }]);
+		// The form's last day is read: sessions given one by one are no weekly series to lengthen.
+		edit.set('scope', 'all');
+		edit.set('lastDay', '2026-03-31');
+		expect(await issuesOf(editSeries(h.db, w.who.staffA, made.bookingId, seriesEditFromForm(edit), NOW))).toEqual([{ field: 'lastDay', code: 'ho_last_day_single' }]);
 	});
 
 	it('an own event\'s dates change only all together: this and this-and-later are refused, naming the date', async () => {

@@ -338,19 +338,30 @@ export async function cancelOccurrence(db: Db, principal: Principal, id: string,
  * single booking at the new times), `this and later` dates (the series ends the day before and a
  * new one takes over) or `all` dates. The changed dates are checked like a new booking.
  * @returns the booking holding the changed dates.
+ * With scope `all`, a weekly series may also get another last day (`lastDay`, ISO date; empty or
+ * the same: unchanged): later dates are checked like a new booking, dates before today stay.
  * @throws NotFoundError, AccessDeniedError; ValidationError `scope: ho_unknown_value`,
- *   `scope: ho_event_scope_all` (an own event's dates change only all together), `day: ho_not_in_series`, the series
- *   checks and conflicts.
+ *   `scope: ho_event_scope_all` (an own event's dates change only all together), `day: ho_not_in_series`,
+ *   `lastDay: ho_last_day_single` (not a weekly series) | `ho_last_day_all` (another scope) |
+ *   `ho_in_past` (ending before today, earlier than planned), the series checks and conflicts.
  */
 export async function editSeries(
 	db: Db,
 	principal: Principal,
 	id: string,
-	edit: { scope: EditScope; day: string; startTime: string; endTime: string; skipConflicts?: boolean },
+	edit: { scope: EditScope; day: string; startTime: string; endTime: string; lastDay?: string; skipConflicts?: boolean },
 	now: Date = new Date()
 ): Promise<Booking> {
 	const { booking, room } = await managed(db, principal, id);
 	if (!(EDIT_SCOPES as readonly string[]).includes(edit.scope)) throw new ValidationError([{ field: 'scope', code: 'ho_unknown_value' }]);
+	// A weekly series (a course, say) may end later or earlier, for all its dates together; dates
+	// already past are never taken away, so attendance taken on them stays a session's.
+	const lastDay = edit.lastDay && edit.lastDay !== booking.lastDay ? edit.lastDay : booking.lastDay;
+	if (lastDay !== booking.lastDay) {
+		if (!booking.rrule) throw new ValidationError([{ field: 'lastDay', code: 'ho_last_day_single' }]);
+		if (edit.scope !== 'all') throw new ValidationError([{ field: 'lastDay', code: 'ho_last_day_all' }]);
+		if (isIsoDate(lastDay) && lastDay >= booking.firstDay && lastDay < booking.lastDay && lastDay < berlinDate(now)) throw new ValidationError([{ field: 'lastDay', code: 'ho_in_past', params: { date: lastDay } }]);
+	}
 	// An own event's sessions are the dates of its one booking: a split would take dates away from it.
 	if (booking.purpose === 'event' && edit.scope !== 'all') throw new ValidationError([{ field: 'scope', code: 'ho_event_scope_all', params: { date: edit.day } }]);
 	if (!seriesDays(seriesOf(booking)).includes(edit.day)) throw new ValidationError([{ field: 'day', code: 'ho_not_in_series', params: { date: edit.day } }]);
@@ -359,14 +370,14 @@ export async function editSeries(
 			? { firstDay: edit.day, lastDay: edit.day, startTime: edit.startTime, endTime: edit.endTime, rrule: null, exdates: [], rdates: [] }
 			: edit.scope === 'future'
 				? { ...seriesOf(booking), firstDay: edit.day, startTime: edit.startTime, endTime: edit.endTime, rdates: booking.rdates.filter((d) => d >= edit.day) }
-				: { ...seriesOf(booking), startTime: edit.startTime, endTime: edit.endTime };
+				: { ...seriesOf(booking), lastDay, startTime: edit.startTime, endTime: edit.endTime };
 	const issues = checkSeries(room, changed, edit.scope === 'all' ? booking.firstDay : berlinDate(now));
 	if (issues.length) throw new ValidationError(issues);
 	const skipped = await settleConflicts(db, room, changed, !!edit.skipConflicts, booking.id);
 	return db.transaction(async (tx) => {
 		let result: Booking;
 		if (edit.scope === 'all') {
-			[result] = await tx.update(hostingBooking).set({ startTime: edit.startTime, endTime: edit.endTime, exdates: [...new Set([...booking.exdates, ...skipped])].sort(), skippedDates: [...new Set([...booking.skippedDates, ...skipped])].sort(), updatedAt: now }).where(eq(hostingBooking.id, id)).returning();
+			[result] = await tx.update(hostingBooking).set({ lastDay, startTime: edit.startTime, endTime: edit.endTime, exdates: [...new Set([...booking.exdates, ...skipped])].sort(), skippedDates: [...new Set([...booking.skippedDates, ...skipped])].sort(), updatedAt: now }).where(eq(hostingBooking.id, id)).returning();
 			result = await publish(tx, principal, room, result);
 		} else {
 			const old =
@@ -382,7 +393,7 @@ export async function editSeries(
 				.returning();
 			result = await publish(tx, principal, room, result);
 		}
-		await recordAudit(tx, { ...auditActor(principal), municipalityId: room.municipalityId, action: `edit_${edit.scope}`, entityType: 'hosting_booking', entityId: id, changes: { day: [null, edit.day], time: [`${booking.startTime}–${booking.endTime}`, `${edit.startTime}–${edit.endTime}`], newBooking: [null, result.id === id ? null : result.id] } });
+		await recordAudit(tx, { ...auditActor(principal), municipalityId: room.municipalityId, action: `edit_${edit.scope}`, entityType: 'hosting_booking', entityId: id, changes: { day: [null, edit.day], time: [`${booking.startTime}–${booking.endTime}`, `${edit.startTime}–${edit.endTime}`], lastDay: [booking.lastDay, lastDay], newBooking: [null, result.id === id ? null : result.id] } });
 		return result;
 	});
 }

@@ -216,9 +216,9 @@ export function eventSeriesFromForm(v: EventFormValues): Series {
 }
 
 /** A series edit as sent from a booking's page. */
-export function seriesEditFromForm(form: FormData): { scope: EditScope; day: string; startTime: string; endTime: string; skipConflicts: boolean } {
+export function seriesEditFromForm(form: FormData): { scope: EditScope; day: string; startTime: string; endTime: string; lastDay: string; skipConflicts: boolean } {
 	const scope = formText(form, 'scope');
-	return { scope: ((EDIT_SCOPES as readonly string[]).includes(scope) ? scope : 'invalid') as EditScope, day: formText(form, 'day'), startTime: formText(form, 'startTime'), endTime: formText(form, 'endTime'), skipConflicts: formText(form, 'skip') === '1' };
+	return { scope: ((EDIT_SCOPES as readonly string[]).includes(scope) ? scope : 'invalid') as EditScope, day: formText(form, 'day'), startTime: formText(form, 'startTime'), endTime: formText(form, 'endTime'), lastDay: formText(form, 'lastDay'), skipConflicts: formText(form, 'skip') === '1' };
 }
 
 /** Parameters of hosting's problems that hold dates (`dates` a comma-separated list). */

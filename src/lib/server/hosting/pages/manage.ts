@@ -174,6 +174,8 @@ export async function bookingPage(db: DbOrTx, p: UserPrincipal, id: string, loca
 			startTime: booking.startTime,
 			endTime: booking.endTime,
 			series: !!booking.rrule || booking.rdates.length > 0,
+			weekly: !!booking.rrule,
+			lastDay: booking.lastDay,
 			skipped: listText(booking.skippedDates.map((d) => formatDay(d, locale)), locale)
 		},
 		event: event ? { id: event.id, title: event.title, href: `/${locale}/staff/hosting/events/${event.id}`, people: (counts?.confirmed ?? 0) + (counts?.waiting ?? 0) } : null,
