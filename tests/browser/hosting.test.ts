@@ -327,6 +327,13 @@ describe.each([
 		await admin.waitForURL(/\/staff\/hosting\/bookings\//);
 		await expectAccessible(admin);
 		expect(await admin.$$eval('input[name="scope"]', (is) => is.map((i) => (i as HTMLInputElement).value))).toEqual(['all']);
+		// A refused edit keeps what was typed.
+		await admin.fill('#startTime', '10:30');
+		await admin.fill('#endTime', '09:00');
+		await admin.click('form[action="?/edit"] button[type="submit"]');
+		await admin.waitForSelector('.error-summary');
+		expect([await admin.inputValue('#startTime'), await admin.inputValue('#endTime')]).toEqual(['10:30', '09:00']);
+		await expectAccessible(admin);
 		await admin.fill('#startTime', '10:30');
 		await admin.fill('#endTime', '11:30');
 		await admin.click('form[action="?/edit"] button[type="submit"]');

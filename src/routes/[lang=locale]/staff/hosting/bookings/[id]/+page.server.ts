@@ -1,5 +1,6 @@
 import { getDb } from '$lib/server/db';
 import { bookingPage, cancelDateFromForm, cancelEventFromForm, editSeriesFromForm } from '$lib/server/hosting/pages/manage';
+import { seriesEditFromForm } from '$lib/server/hosting/forms';
 import { handleForm, httpError } from '$lib/server/http/errors';
 import { requirePrincipal } from '$lib/server/http/principal';
 import type { Actions, PageServerLoad } from './$types';
@@ -18,7 +19,8 @@ export const actions: Actions = {
 	edit: async (event) => {
 		const p = requirePrincipal(event);
 		const form = await event.request.formData();
-		return handleForm(async () => ({ edited: (await editSeriesFromForm(await getDb(), p, event.params.id, form, event.locals.locale)).id }), () => ({ section: 'edit' }));
+		// A refused edit shows the form as it was sent, so nothing typed is lost.
+		return handleForm(async () => ({ edited: (await editSeriesFromForm(await getDb(), p, event.params.id, form, event.locals.locale)).id }), () => ({ section: 'edit', values: seriesEditFromForm(form) }));
 	},
 	cancelDate: async (event) => {
 		const p = requirePrincipal(event);
