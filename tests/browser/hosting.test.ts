@@ -197,6 +197,8 @@ describe.each([
 		const markup = (await page.content()).replace(/<!--.*?-->/g, '');
 		expect(markup).toContain(`</bdi>${sep}<bdi lang=`);
 		expect(markup).not.toContain(`</bdi>${other}<bdi lang=`);
+		// Separators keep their spaces (the free-of-charge mark too).
+		for (const meta of await page.$$eval('span.meta', (ss) => ss.map((s) => s.textContent ?? ''))) expect(meta).not.toMatch(/\S·|·\S/);
 		await page.selectOption('#f-language', 'fa');
 		await page.click('form.filters button[type="submit"]');
 		await page.waitForURL(/language=fa/);
