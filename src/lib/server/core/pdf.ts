@@ -419,6 +419,8 @@ export interface TableSpec {
 
 /** Cell padding of `TaggedPdf.table`, in points, on each side. */
 const CELL_PAD = 3;
+/** Characters up to which `fitColumnWidths` keeps a cell on one line. */
+const SHORT_CELL = 16;
 
 /**
  * Widths of table columns that share `available` points by their text: each gets at least what
@@ -432,7 +434,9 @@ const CELL_PAD = 3;
 export function fitColumnWidths(columns: { header: string; cells: string[] }[], size: number, available: number): number[] {
 	const widest = (texts: string[], bold: boolean) => Math.max(0, ...texts.map((t) => Math.max(0, ...layout(t, { size, bold, direction: 'auto' }, Infinity).map((l) => l.width))));
 	const words = (t: string) => t.split(/\s+/).filter(Boolean);
-	const least = columns.map((c) => 2 * CELL_PAD + 1 + Math.max(widest(words(c.header), true), widest(c.cells.flatMap(words), false)));
+	// A short cell ("Stadtbezirk 10", "34.584 ha") is kept whole; longer ones may wrap at spaces.
+	const pieces = (t: string) => (t.length <= SHORT_CELL ? [t] : words(t));
+	const least = columns.map((c) => 2 * CELL_PAD + 1 + Math.max(widest(words(c.header), true), widest(c.cells.flatMap(pieces), false)));
 	const want = columns.map((c, i) => Math.max(least[i], 2 * CELL_PAD + 1 + widest(c.cells, false)));
 	const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 	if (sum(least) >= available) return least.map((w) => (w * available) / sum(least));
