@@ -337,9 +337,9 @@ export async function cancelOccurrence(db: Db, principal: Principal, id: string,
  * Changes the times of a series from one of its dates: `this` date only (an EXDATE and a
  * single booking at the new times), `this and later` dates (the series ends the day before and a
  * new one takes over) or `all` dates. The changed dates are checked like a new booking.
- * @returns the booking holding the changed dates.
  * With scope `all`, a weekly series may also get another last day (`lastDay`, ISO date; empty or
  * the same: unchanged): later dates are checked like a new booking, dates before today stay.
+ * @returns the booking holding the changed dates.
  * @throws NotFoundError, AccessDeniedError; ValidationError `scope: ho_unknown_value`,
  *   `scope: ho_event_scope_all` (an own event's dates change only all together), `day: ho_not_in_series`,
  *   `lastDay: ho_last_day_single` (not a weekly series) | `ho_last_day_all` (another scope) |
@@ -393,7 +393,7 @@ export async function editSeries(
 				.returning();
 			result = await publish(tx, principal, room, result);
 		}
-		await recordAudit(tx, { ...auditActor(principal), municipalityId: room.municipalityId, action: `edit_${edit.scope}`, entityType: 'hosting_booking', entityId: id, changes: { day: [null, edit.day], time: [`${booking.startTime}–${booking.endTime}`, `${edit.startTime}–${edit.endTime}`], lastDay: [booking.lastDay, lastDay], newBooking: [null, result.id === id ? null : result.id] } });
+		await recordAudit(tx, { ...auditActor(principal), municipalityId: room.municipalityId, action: `edit_${edit.scope}`, entityType: 'hosting_booking', entityId: id, changes: { day: [null, edit.day], time: [`${booking.startTime}–${booking.endTime}`, `${edit.startTime}–${edit.endTime}`], ...(lastDay !== booking.lastDay ? { lastDay: [booking.lastDay, lastDay] } : {}), newBooking: [null, result.id === id ? null : result.id] } });
 		return result;
 	});
 }
