@@ -105,6 +105,15 @@ describe('directory staff pages', () => {
 			expect(await page.getAttribute('html', 'dir')).toBe('rtl');
 			await expectAccessible(page);
 		}
+		// Other languages come back as a form value the server reads again: ASCII commas, not «،».
+		await page.goto(offerUrl.replace('/de/', '/ar/'));
+		await page.fill('#languagesOther', 'wo, yo');
+		await submit(page);
+		await page.waitForURL(/\?saved=1$/);
+		await page.goto(offerUrl.replace('/de/', '/ar/'));
+		expect(await page.inputValue('#languagesOther')).toBe('wo, yo');
+		await submit(page);
+		await page.waitForURL(/\?saved=1$/);
 		await page.goto(offerUrl.replace('/de/', '/ar/'));
 		await page.fill('#minimumAge', 'zehn');
 		await submit(page);

@@ -250,6 +250,9 @@ describe(`hosting (${DB_KIND})`, () => {
 		expect(await issuesOf(editSeries(h.db, w.who.staffA, weekly.id, { ...edit, scope: 'future', day: '2026-03-11', lastDay: '2026-04-29' }, NOW))).toEqual([{ field: 'lastDay', code: 'ho_last_day_all' }]);
 		const single = await bookRoom(h.db, w.who.staffA, request(roomId, { title: 'Einmalig', purpose: 'internal', providerOrganizationId: null, serviceId: null, rrule: null, firstDay: '2026-03-05', lastDay: '2026-03-05', startTime: '10:00', endTime: '11:00' }), NOW);
 		expect(await issuesOf(editSeries(h.db, w.who.staffA, single.id, { ...edit, day: '2026-03-05', lastDay: '2026-03-12' }, NOW))).toEqual([{ field: 'lastDay', code: 'ho_last_day_single' }]);
+		// Added weeks never lie in the past, and the room's horizon counts from today (the test room: 365 days).
+		const may = new Date('2026-05-20T09:00:00Z');
+		expect(await issuesOf(editSeries(h.db, w.who.staffA, weekly.id, { ...edit, lastDay: '2026-05-27' }, may))).toEqual([{ field: 'lastDay', code: 'ho_in_past', params: { date: '2026-04-15' } }]);
 		// The same last day, or none, leaves it as it is.
 		expect((await editSeries(h.db, w.who.staffA, weekly.id, { ...edit, lastDay: '' }, NOW)).lastDay).toBe('2026-04-08');
 	});

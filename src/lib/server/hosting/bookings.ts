@@ -11,6 +11,7 @@
 import { and, eq, gte, inArray, ne } from 'drizzle-orm';
 import { actingUserId, auditActor, authorize, can, type Principal } from '../access';
 import { diffRecords, recordAudit } from '../audit/service';
+import { listText } from '../../messages';
 import { berlinDate } from '../casework/time';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 import { isEmail, isIsoDate, isStorableText, isUuid } from '../core/validation';
@@ -312,7 +313,7 @@ export async function decideBooking(db: Db, principal: Principal, id: string, de
 			to: row.contactEmail,
 			locale: row.contactLocale,
 			kind: decision.approve ? 'approved' : 'rejected',
-			params: { title: row.title, room: room.name, first: mailDay(row.firstDay, row.contactLocale), last: mailDay(row.lastDay, row.contactLocale), time: `${row.startTime}–${row.endTime}`, reason, skipped: skipped.map((d) => mailDay(d, row.contactLocale)).join(', ') || '–' }
+			params: { title: row.title, room: room.name, first: mailDay(row.firstDay, row.contactLocale), last: mailDay(row.lastDay, row.contactLocale), time: `${row.startTime}–${row.endTime}`, reason, skipped: listText(skipped.map((d) => mailDay(d, row.contactLocale)), row.contactLocale) || '–' }
 		};
 		await sendHostingMails([mail]);
 	}
@@ -371,7 +372,16 @@ export async function editSeries(
 			: edit.scope === 'future'
 				? { ...seriesOf(booking), firstDay: edit.day, startTime: edit.startTime, endTime: edit.endTime, rdates: booking.rdates.filter((d) => d >= edit.day) }
 				: { ...seriesOf(booking), lastDay, startTime: edit.startTime, endTime: edit.endTime };
-	const issues = checkSeries(room, changed, edit.scope === 'all' ? booking.firstDay : berlinDate(now));
+	const today = berlinDate(now);
+	const extended = lastDay > booking.lastDay;
+	let issues = checkSeries(room, changed, edit.scope === 'all' ? booking.firstDay : today).filter((i) => !extended || i.code !== 'ho_too_far_ahead');
+	if (extended && !issues.length) {
+		// Added weeks are new bookings: none may lie before today, and the room's booking horizon
+		// counts from today, not from the series' first day.
+		const addedPast = seriesDays(changed, addDays(booking.lastDay, 1), addDays(today, -1));
+		if (addedPast.length) issues = [{ field: 'lastDay', code: 'ho_in_past', params: { date: addedPast[0] } }];
+		else issues = checkSeries(room, { ...changed, firstDay: addDays(booking.lastDay, 1) > today ? addDays(booking.lastDay, 1) : today, rdates: [] }, today).filter((i) => i.code === 'ho_too_far_ahead');
+	}
 	if (issues.length) throw new ValidationError(issues);
 	const skipped = await settleConflicts(db, room, changed, !!edit.skipConflicts, booking.id);
 	return db.transaction(async (tx) => {

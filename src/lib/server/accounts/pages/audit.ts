@@ -206,7 +206,7 @@ function scalarText(field: string, value: unknown, entityType: string, ctx: Cont
 function valueText(field: string, value: unknown, entityType: string, ctx: Context): string {
 	if (Array.isArray(value)) {
 		if (!value.length) return '–';
-		if (field === 'openingHours') return value.map((s: { day: number; opens: string; closes: string }) => `${weekdayName(s.day, ctx.locale)} ${s.opens}–${s.closes}`).join(', ');
+		if (field === 'openingHours') return listText(value.map((s: { day: number; opens: string; closes: string }) => `${weekdayName(s.day, ctx.locale)} ${s.opens}–${s.closes}`));
 		if (field === 'fields') return listText(value.map((f) => fieldLabel(String(f))));
 		if (field === 'referralIds') return m.adm_value_count({ count: value.length });
 		const items = value.map((v) => scalarText(field, v, entityType, ctx));

@@ -81,10 +81,13 @@ export async function surveyStaffPage(db: DbOrTx, p: UserPrincipal, id: string, 
 		: {};
 	return {
 		survey: { id: s.id, title: surveyText(s.title, locale), status: s.status, statusLabel: msg(`sv_status_${s.status}`), k: s.k, resultsPublic: s.resultsPublic, isDemo: s.isDemo },
-		// Numbered by order: positions keep gaps where questions were deleted.
+		// Numbered by position, as in the results and their CSV (positions keep gaps where questions
+		// were deleted); `first` / `last` say which moves make sense.
 		questions: questions.map((q, i) => ({
 			id: q.id,
-			position: i + 1,
+			position: q.position,
+			first: i === 0,
+			last: i === questions.length - 1,
 			kind: msg(`sv_kind_${q.kind}`),
 			text: surveyText(q.text, locale),
 			languages: Object.keys(q.text).join(', '),

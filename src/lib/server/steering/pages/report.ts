@@ -141,8 +141,11 @@ export function renderReportPdf(report: SteeringReport): Promise<Buffer> {
 		const header = [indicatorText(locale, 'in_col_row'), ...t.columns.map((c) => c.label)];
 		const rows = t.rows.map((r) => [pdfRowLabel(r.label), ...r.cells.map((c) => valueText(c, locale))]);
 		const widths = fitColumnWidths(header.map((h, i) => ({ header: h, cells: rows.map((r) => r[i]) })), 8, pdf.width);
-		// Figures (numbers, "<5", "–") align at the end; a column of text (a source, a basis) at the start.
-		const figures = (i: number) => i > 0 && rows.every((r) => /^[\p{N}\s.,:%<>+\-–−]*$/u.test(r[i]));
+		// A column of figures (numbers in any script with their separators and direction marks, "<5",
+		// "–"; cells without a digit such as "no data" do not count) aligns at the end; a column of
+		// text (a source, a basis) at the start.
+		const figure = (t: string) => !/\p{N}/u.test(t) || /^[\p{N}\s.,:%<>+\-–−٫٬\u200e\u200f\u061c]*$/u.test(t);
+		const figures = (i: number) => i > 0 && rows.some((r) => /\p{N}/u.test(r[i])) && rows.every((r) => figure(r[i]));
 		pdf.table({
 			columns: widths.map((width, i) => ({ width, align: figures(i) ? ('end' as const) : ('start' as const) })),
 			header,
