@@ -99,7 +99,7 @@ export async function newEventPage(db: DbOrTx, p: UserPrincipal, locale: string,
 	for (const i of instances) for (const h of await eligibleHosts(db, p.municipalityId, i.id, berlinDate(now))) hosts.set(h.id, { value: h.id, label: h.name });
 	return {
 		base: `/${locale}/staff/hosting`,
-		rooms: rooms.map((r) => ({ value: r.id, instance: names.get(r.instanceId) ?? '', name: r.name })),
+		rooms: rooms.map((r) => ({ value: r.id, instanceId: r.instanceId, instance: names.get(r.instanceId) ?? '', name: r.name })),
 		hosts: [...hosts.values()],
 		...eventChoices(),
 		values: values ?? eventToForm(null, locales)

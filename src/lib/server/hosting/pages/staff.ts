@@ -43,7 +43,7 @@ export async function hostingHome(db: DbOrTx, p: UserPrincipal, locale: string) 
 	});
 	return {
 		base: `/${locale}/staff/hosting`,
-		rooms: rooms.map((r) => ({ value: r.id, label: `${instanceName.get(r.instanceId) ?? ''}: ${r.name}`, instance: instanceName.get(r.instanceId) ?? '', name: r.name, capacity: r.capacity, listing: msg(`ho_listing_${r.listing}`), feed: internal ? `/${locale}/staff/hosting/rooms/${r.id}.ics` : null, edit: manages(r.id) ? `/${locale}/staff/hosting/rooms/${r.id}` : null })),
+		rooms: rooms.map((r) => ({ value: r.id, label: `${instanceName.get(r.instanceId) ?? ''}: ${r.name}`, instanceId: r.instanceId, instance: instanceName.get(r.instanceId) ?? '', name: r.name, capacity: r.capacity, listing: msg(`ho_listing_${r.listing}`), feed: internal ? `/${locale}/staff/hosting/rooms/${r.id}.ics` : null, edit: manages(r.id) ? `/${locale}/staff/hosting/rooms/${r.id}` : null })),
 		managesAny: instances.some((i) => can(p, 'hosting:manage', { municipalityId: p.municipalityId, instanceId: i.id })),
 		offers: (await hostableOffers(db, p, p.municipalityId)).map((o) => ({ value: o.value, label: o.label })),
 		requests: bookings.filter((b) => b.status === 'requested' && manages(b.roomId)).map(describe),
