@@ -281,7 +281,9 @@ export const searchEntry = pgTable(
 	(t) => [
 		primaryKey({ columns: [t.kind, t.entityId] }),
 		index('search_entry_document_idx').using('gin', t.document),
-		index('search_entry_municipality_idx').on(t.municipalityId, t.visibility, t.kind)
+		index('search_entry_municipality_idx').on(t.municipalityId, t.visibility, t.kind),
+		index('search_entry_social_spaces_idx').using('gin', t.socialSpaceIds),
+		index('search_entry_districts_idx').using('gin', t.districtIds)
 	]
 );
 

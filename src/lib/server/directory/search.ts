@@ -366,7 +366,7 @@ export async function searchDirectory(db: DbOrTx, q: SearchQuery): Promise<Searc
 
 async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Promise<Omit<SearchResult, 'expansions' | 'topics' | 'relaxed'> & { bestCoverage: number }> {
 	const clock = berlinClock(q.now ?? new Date());
-	const conditions: SQL[] = [
+	const filters: SQL[] = [
 		sql`e.municipality_id = ${q.municipalityId}`,
 		sql`e.visibility in (${sql.join(
 			q.levels.map((l) => sql`${l}`),
@@ -374,26 +374,26 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 		)})`,
 		sql`e.status in ('active', 'temporarily closed')`
 	];
-	if (queries.length) conditions.push(sql`e.document @@ ${`${quotedLexeme(MUNICIPALITY_MARK + q.municipalityId)} & (${queries.map((u) => u.any).join(' | ')})`}::tsquery`);
-	if (q.kind) conditions.push(sql`e.kind = ${q.kind}`);
-	if (q.themeField) conditions.push(sql`${q.themeField} = any(e.theme_fields)`);
-	if (q.subtopic) conditions.push(sql`${q.subtopic} = any(e.subtopics)`);
-	if (q.targetGroup) conditions.push(sql`${q.targetGroup} = any(e.target_groups)`);
+	if (q.kind) filters.push(sql`e.kind = ${q.kind}`);
+	if (q.themeField) filters.push(sql`${q.themeField} = any(e.theme_fields)`);
+	if (q.subtopic) filters.push(sql`${q.subtopic} = any(e.subtopics)`);
+	if (q.targetGroup) filters.push(sql`${q.targetGroup} = any(e.target_groups)`);
 	if (q.language) {
 		const primary = q.language.split('-')[0];
-		conditions.push(sql`exists (select 1 from unnest(e.languages) l where l = ${q.language} or split_part(l, '-', 1) = ${primary})`);
+		filters.push(sql`exists (select 1 from unnest(e.languages) l where l = ${q.language} or split_part(l, '-', 1) = ${primary})`);
 	}
-	if (q.socialSpaceId) conditions.push(sql`${q.socialSpaceId}::uuid = any(e.social_space_ids)`);
-	if (q.districtId) conditions.push(sql`${q.districtId}::uuid = any(e.district_ids)`);
-	if (q.cost) conditions.push(q.cost === 'reduced' ? sql`e.cost_kind in ('free', 'reduced')` : sql`e.cost_kind = ${q.cost}`);
-	if (q.lowThreshold) conditions.push(sql`e.low_threshold`);
-	if (q.stepFree) conditions.push(sql`e.step_free`);
+	// Containment, not `= any`: the GIN indexes of migration 0022 answer it.
+	if (q.socialSpaceId) filters.push(sql`e.social_space_ids @> array[${q.socialSpaceId}::uuid]`);
+	if (q.districtId) filters.push(sql`e.district_ids @> array[${q.districtId}::uuid]`);
+	if (q.cost) filters.push(q.cost === 'reduced' ? sql`e.cost_kind in ('free', 'reduced')` : sql`e.cost_kind = ${q.cost}`);
+	if (q.lowThreshold) filters.push(sql`e.low_threshold`);
+	if (q.stepFree) filters.push(sql`e.step_free`);
 	// Temporarily closed offers are listed but never open; validity dates are inclusive. A jsonpath
 	// test, evaluated without unnesting the slots row by row.
 	const openNow = sql`(e.status = 'active' and jsonb_path_exists(e.opening_slots,
 		'strict $[*] ? (@[0] == $day && @[1] <= $minute && $minute < @[2] && (@[3] == null || @[3] <= $date) && (@[4] == null || $date <= @[4]))',
 		jsonb_build_object('day', ${clock.weekday}::int, 'minute', ${clock.minute}::int, 'date', ${clock.date}::text)))`;
-	if (q.openNow) conditions.push(openNow);
+	if (q.openNow) filters.push(openNow);
 	const distance = q.near
 		? sql`case when e.latitude is null then null else 111.32 * sqrt(power(e.latitude - ${q.near.latitude}, 2) + power((e.longitude - ${q.near.longitude}) * ${Math.cos((q.near.latitude * Math.PI) / 180)}, 2)) end`
 		: sql`null::float8`;
@@ -416,83 +416,116 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 	// Titles in the reader's language, German and English (an actor's title is its name).
 	const titles = [...new Set([q.lang, 'de', 'en'])].map((l) => sql`lower(e.title->>${l})`);
 	const exact = queries.length ? sql`case when ${sql.join(titles.map((t) => sql`${t} = ${phrase}`), sql` or `)} then ${num(SCORE.exactTitle)} else 0 end` : sql`0`;
-	// Phase one keeps, per word, whether the entry matches it (`c0`, `c1`, …); phase two scores those.
-	// A lone unit's own test is the search condition itself: every listed entry matches it.
-	const coverTests = covers.map((c) => (covers.length === 1 && c === queries[0].any ? sql`true` : c ? matches(c) : sql`false`));
-	const coverColumns = coverTests.map((c, i) => sql`${c} as ${sql.raw(`c${i}`)}`);
-	const coverage = queries.length ? sql.raw(covers.map((_, i) => `c${i}::int`).join(' + ')) : sql`0`;
-	const strength = sql.join(
-		unitScores.map((s, i) => sql`case when ${sql.raw(`m.c${i}`)} then ${s} else 0 end`),
-		sql` + `
-	);
-	// With one searched unit every match is in one of two tiers (offers or not), so a cut prunes
-	// almost nothing: the entries are scored in full in phase one, while their documents are at hand.
-	const inline = queries.length === 1;
 	const title = sql`coalesce(e.title->>${q.lang}, e.title->>'de', e.organization_name)`;
 	const byDistance = q.sort === 'distance' && !!q.near;
 	const order = (t: string) => {
 		const tail = sql.raw(`(${t}.kind = 'service') desc, ${t}.sort_title, ${t}.entity_id`);
 		return byDistance ? sql`${sql.raw(t)}.distance_km asc nulls last, ${sql.raw(t)}.score desc, ${tail}` : sql`${sql.raw(t)}.score desc, ${tail}`;
 	};
-	// The rows up to the end of the asked page lie at or above the cut: the tier (offers, words
-	// matched) of the last of them, or its distance. A word adds at most 1.3 to the score and a tier
-	// step is 20, so no entry below the cut can overtake one above it.
 	const reach = q.page * q.perPage;
-	const cut = byDistance
-		? // Null when an entry without a place is among them: then every entry is scored.
-			sql`(select c.distance_km from (select distance_km from matched order by distance_km asc nulls last limit ${reach}) c order by c.distance_km desc nulls first limit 1)`
-		: sql`(select min(c.score) from (select score from matched order by score desc limit ${reach}) c)`;
-	const withinCut = byDistance ? sql`(${cut} is null or m.distance_km <= ${cut})` : sql`m.score >= ${cut}`;
-	// Phase one finds the matching entries and their tier by one test per word; phase two scores
-	// only the entries at or above the cut, reading their documents again by key; phase three
-	// reads the page's rows.
-	const result = await db.execute<Record<string, unknown>>(sql`
-		with matched as materialized (
-			select s.*, ${coverage} as coverage, (s.base + ${num(SCORE.perWord)} * (${coverage}) ${inline ? sql`+ s.strength` : sql``})::float8 as score
-			from (
-				select e.row_id, e.kind, e.entity_id, ${distance} as distance_km, ${title} as sort_title,
-				       (${exact} + case when ${hasOffers} then ${num(SCORE.hasOffers)} else 0 end)::float8 as base
-				       ${coverColumns.length ? sql`, ${sql.join(coverColumns, sql`, `)}` : sql``}
-				       ${inline ? sql`, case when ${coverTests[0]} then ${unitScores[0]} else 0 end as strength` : sql``}
-				-- Documents are stored in the row, uncompressed (migration 0003): tested where they lie.
+	const textCondition = (tsquery: string) => sql`e.document @@ ${`${quotedLexeme(MUNICIPALITY_MARK + q.municipalityId)} & (${tsquery})`}::tsquery`;
+	const conditions = queries.length ? [...filters, textCondition(queries.map((u) => u.any).join(' | '))] : filters;
+
+	/**
+	 * Ranks the entries that meet `where` and reads the asked page. `allCovered`: `where` admits
+	 * only entries that match every unit, so none is tested per word.
+	 */
+	const rankPage = async (where: SQL[], allCovered: boolean) => {
+		// Phase one keeps, per word, whether the entry matches it (`c0`, `c1`, …); phase two scores those.
+		// A lone unit's own test is the search condition itself: every listed entry matches it.
+		const coverTests = covers.map((c) => (allCovered || (covers.length === 1 && c === queries[0].any) ? sql`true` : c ? matches(c) : sql`false`));
+		const coverColumns = coverTests.map((c, i) => sql`${c} as ${sql.raw(`c${i}`)}`);
+		const coverage = queries.length ? sql.raw(covers.map((_, i) => `c${i}::int`).join(' + ')) : sql`0`;
+		// With one searched unit every match is in one of two tiers (offers or not), and where every
+		// entry matches every unit the tier is the same for all: a cut prunes almost nothing, so the
+		// entries are scored in full in phase one, while their documents are at hand.
+		const inline = queries.length === 1 || allCovered;
+		const strength = (test: (i: number) => SQL) =>
+			sql.join(
+				unitScores.map((s, i) => sql`case when ${test(i)} then ${s} else 0 end`),
+				sql` + `
+			);
+		// The rows up to the end of the asked page lie at or above the cut: the tier (offers, words
+		// matched) of the last of them, or its distance. A word adds at most 1.3 to the score and a tier
+		// step is 20, so no entry below the cut can overtake one above it.
+		const cut = byDistance
+			? // Null when an entry without a place is among them: then every entry is scored.
+				sql`(select c.distance_km from (select distance_km from matched order by distance_km asc nulls last limit ${reach}) c order by c.distance_km desc nulls first limit 1)`
+			: sql`(select min(c.score) from (select score from matched order by score desc limit ${reach}) c)`;
+		const withinCut = byDistance ? sql`(${cut} is null or m.distance_km <= ${cut})` : sql`m.score >= ${cut}`;
+		// Phase one finds the matching entries and their tier by one test per word; phase two scores
+		// only the entries at or above the cut, reading their documents again by key; phase three
+		// reads the page's rows.
+		const result = await db.execute<Record<string, unknown>>(sql`
+			with matched as materialized (
+				select s.*, ${coverage} as coverage, (s.base + ${num(SCORE.perWord)} * (${coverage}) ${inline && queries.length ? sql`+ s.strength` : sql``})::float8 as score
 				from (
-					select e.ctid as row_id, e.kind, e.entity_id, e.title, e.organization_name, e.latitude, e.longitude, e.document as doc
-					from search_entry e
-					where ${sql.join(conditions, sql` and `)}
+					select e.row_id, e.kind, e.entity_id, ${distance} as distance_km, ${title} as sort_title,
+					       (${exact} + case when ${hasOffers} then ${num(SCORE.hasOffers)} else 0 end)::float8 as base
+					       ${coverColumns.length ? sql`, ${sql.join(coverColumns, sql`, `)}` : sql``}
+					       ${inline && queries.length ? sql`, ${strength((i) => coverTests[i])} as strength` : sql``}
+					-- Documents are stored in the row, uncompressed (migration 0003): tested where they lie.
+					from (
+						select e.ctid as row_id, e.kind, e.entity_id, e.title, e.organization_name, e.latitude, e.longitude, e.document as doc
+						from search_entry e
+						where ${sql.join(where, sql` and `)}
+						offset 0
+					) e
 					offset 0
-				) e
-				offset 0
-			) s
-		), scored as (
-			${
-				queries.length && !inline
-					? // Read again by row address (the statement's snapshot keeps it valid), not by key.
-						sql`select m.kind, m.entity_id, m.distance_km, m.sort_title, m.coverage, (m.score + ${strength})::float8 as score
-			from matched m cross join lateral (select x.document as doc from search_entry x where x.ctid = m.row_id) e
-			where ${withinCut}`
-					: sql`select m.kind, m.entity_id, m.distance_km, m.sort_title, m.coverage, m.score from matched m`
-			}
-		), ranked as (
-			select m.*, (select count(*) from matched) as total, (select max(coverage) from matched) as best_coverage
-			from scored m
-			order by ${order('m')}
-			limit ${q.perPage} offset ${(q.page - 1) * q.perPage}
-		)
-		select e.kind, e.entity_id, e.title, e.organization_name, e.theme_fields, e.subtopics, e.languages, e.cost_kind,
-		       e.low_threshold, e.step_free, e.status, e.latitude, e.longitude, e.is_demo,
-		       r.score, r.distance_km, r.total, r.best_coverage, ${openNow} as open_now,
-		       o.actor_type, o.amenity, o.attribution, o.source_id
-		from ranked r join search_entry e on e.kind = r.kind and e.entity_id = r.entity_id
-		-- An actor's facts in the same round trip (a statement costs about a millisecond on PGlite).
-		left join organization o on r.kind = 'organization' and o.id = r.entity_id
-		order by ${order('r')}`);
-	const rows = result.rows;
-	let total = rows.length ? Number(rows[0].total) : 0;
-	let bestCoverage = rows.length ? Number(rows[0].best_coverage) : 0;
-	if (!rows.length && q.page > 1) {
-		const counted = await db.execute<{ n: string }>(sql`select count(*) as n from search_entry e where ${sql.join(conditions, sql` and `)}`);
-		total = Number(counted.rows[0].n);
-		bestCoverage = queries.length;
+				) s
+			), scored as (
+				${
+					queries.length && !inline
+						? // Read again by row address (the statement's snapshot keeps it valid), not by key.
+							sql`select m.kind, m.entity_id, m.distance_km, m.sort_title, m.coverage, (m.score + ${strength((i) => sql.raw(`m.c${i}`))})::float8 as score
+				from matched m cross join lateral (select x.document as doc from search_entry x where x.ctid = m.row_id) e
+				where ${withinCut}`
+						: sql`select m.kind, m.entity_id, m.distance_km, m.sort_title, m.coverage, m.score from matched m`
+				}
+			), ranked as (
+				select m.*, (select count(*) from matched) as total, (select max(coverage) from matched) as best_coverage
+				       ${allCovered ? sql`, (select count(*) from matched where base >= ${num(SCORE.hasOffers)}) as top_count, (select count(*) from matched where base >= ${num(SCORE.exactTitle)}) as exact_count` : sql``}
+				from scored m
+				order by ${order('m')}
+				limit ${q.perPage} offset ${(q.page - 1) * q.perPage}
+			)
+			select e.kind, e.entity_id, e.title, e.organization_name, e.theme_fields, e.subtopics, e.languages, e.cost_kind,
+			       e.low_threshold, e.step_free, e.status, e.latitude, e.longitude, e.is_demo,
+			       r.score, r.distance_km, r.total, r.best_coverage ${allCovered ? sql`, r.top_count, r.exact_count` : sql``}, ${openNow} as open_now,
+			       o.actor_type, o.amenity, o.attribution, o.source_id
+			from ranked r join search_entry e on e.kind = r.kind and e.entity_id = r.entity_id
+			-- An actor's facts in the same round trip (a statement costs about a millisecond on PGlite).
+			left join organization o on r.kind = 'organization' and o.id = r.entity_id
+			order by ${order('r')}`);
+		return result.rows;
+	};
+
+	let rows: Record<string, unknown>[] | null = null;
+	let total = 0;
+	let bestCoverage = 0;
+	// Several words: the entries that match all of them hold the top tiers. Once `reach` of those
+	// are offers (or actors with offers), no entry missing a word can rank above them — unless it
+	// carries the whole query as its title, which the count below checks — so only they are scored,
+	// and the rest are only counted (issue 17: a three-word query at Land scale matched 30,000
+	// entries and tested every one per word).
+	if (!byDistance && queries.length > 1 && queries.every((u) => u.text)) {
+		const all = await rankPage([...filters, textCondition(queries.map((u) => `(${u.any})`).join(' & '))], true);
+		if (all.length && Number(all[0].top_count) >= reach) {
+			const [counted] = (
+				await db.execute<{ n: string; exact: string }>(sql`select count(*) as n, count(*) filter (where ${exact} > 0) as exact from search_entry e where ${sql.join(conditions, sql` and `)}`)
+			).rows;
+			if (Number(counted.exact) === Number(all[0].exact_count)) [rows, total, bestCoverage] = [all, Number(counted.n), queries.length];
+		}
+	}
+	if (!rows) {
+		rows = await rankPage(conditions, false);
+		total = rows.length ? Number(rows[0].total) : 0;
+		bestCoverage = rows.length ? Number(rows[0].best_coverage) : 0;
+		if (!rows.length && q.page > 1) {
+			const counted = await db.execute<{ n: string }>(sql`select count(*) as n from search_entry e where ${sql.join(conditions, sql` and `)}`);
+			total = Number(counted.rows[0].n);
+			bestCoverage = queries.length;
+		}
 	}
 	return {
 		hits: rows.map((r) => ({
