@@ -135,6 +135,21 @@ describe(`participation surveys (${DB_KIND})`, () => {
 		expect(await order()).toEqual(['Drei?', 'Vier?', 'Eins?']);
 	});
 
+	it('keeps the places of questions added and moved at the same moment distinct (two tabs, two app processes)', async () => {
+		const draft = await createSurvey(h.db, w.who.admin, { municipalityId: w.ids.k, title: { de: 'Gleichzeitig' } });
+		await Promise.all(['A?', 'B?', 'C?', 'D?', 'E?', 'F?'].map((de) => saveQuestion(h.db, w.who.admin, draft.id, { kind: 'text', text: { de } })));
+		const positions = async () => (await surveyQuestions(h.db, draft.id)).map((q) => q.position);
+		expect(await positions()).toEqual([1, 2, 3, 4, 5, 6]);
+		const [, second, third, , fifth] = await surveyQuestions(h.db, draft.id);
+		await Promise.all([moveQuestion(h.db, w.who.admin, draft.id, second.id, 'down'), moveQuestion(h.db, w.who.admin, draft.id, third.id, 'up'), moveQuestion(h.db, w.who.admin, draft.id, fifth.id, 'up')]);
+		expect(await positions()).toEqual([1, 2, 3, 4, 5, 6]);
+		// Opening and editing at once: the edit either comes first or is refused, never after.
+		const [opened, added] = await Promise.allSettled([changeSurvey(h.db, w.who.admin, draft.id, 'open'), saveQuestion(h.db, w.who.admin, draft.id, { kind: 'text', text: { de: 'G?' } })]);
+		expect(opened.status).toBe('fulfilled');
+		if (added.status === 'rejected') expect(added.reason).toBeInstanceOf(ValidationError);
+		expect((await positions()).length).toBe(added.status === 'fulfilled' ? 7 : 6);
+	});
+
 	it('refuses every bad answer with its field and stores nothing', async () => {
 		const [known, reasons, helpful, , wish] = await surveyQuestions(h.db, survey.id);
 		const before = [await countRows(h, 'participation_survey_response'), await countRows(h, 'participation_survey_answer')];

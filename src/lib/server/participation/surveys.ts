@@ -152,8 +152,20 @@ export async function surveyAudiences(db: DbOrTx, surveyId: string): Promise<Aud
 	return rows.sort((a, b) => AUDIENCES.indexOf(a.audience as never) - AUDIENCES.indexOf(b.audience as never));
 }
 
-function requireDraft(s: SurveyRow): void {
+function requireDraft(s: Pick<SurveyRow, 'status'>): void {
 	if (s.status !== 'draft') throw new ValidationError([{ field: 'survey', code: 'sv_not_draft' }]);
+}
+
+/**
+ * Locks the survey's row for the rest of the transaction and reads its questions: edits of one
+ * survey's questions (from two browser tabs, two staff members, two app processes) run one after
+ * the other, so positions stay distinct and a survey opened meanwhile is no longer edited.
+ * @throws ValidationError `survey` sv_not_draft.
+ */
+async function lockedDraftQuestions(tx: DbOrTx, surveyId: string): Promise<QuestionRow[]> {
+	const [row] = await tx.select({ status: participationSurvey.status }).from(participationSurvey).where(eq(participationSurvey.id, surveyId)).for('update');
+	requireDraft(row);
+	return surveyQuestions(tx, surveyId);
 }
 
 /**
@@ -166,14 +178,14 @@ function requireDraft(s: SurveyRow): void {
 export async function saveQuestion(db: Db, principal: Principal & { municipalityId: string }, surveyId: string, input: QuestionInput, questionId?: string): Promise<QuestionRow> {
 	const s = await staffSurvey(db, principal, surveyId);
 	requireDraft(s);
-	const existing = await surveyQuestions(db, s.id);
-	const old = questionId ? existing.find((q) => q.id === questionId) : undefined;
-	if (questionId && !old) throw new NotFoundError('participation_survey_question');
 	const issues: FieldIssue[] = [];
-	if (!old && existing.length >= SURVEY_LIMITS.questions) issues.push({ field: 'questions', code: 'too_many', params: { max: SURVEY_LIMITS.questions } });
 	const q = await checkQuestion(db, s.municipalityId, input, issues);
-	if (issues.length) throw new ValidationError(issues);
 	return db.transaction(async (tx) => {
+		const existing = await lockedDraftQuestions(tx, s.id);
+		const old = questionId ? existing.find((x) => x.id === questionId) : undefined;
+		if (questionId && !old) throw new NotFoundError('participation_survey_question');
+		if (!old && existing.length >= SURVEY_LIMITS.questions) issues.unshift({ field: 'questions', code: 'too_many', params: { max: SURVEY_LIMITS.questions } });
+		if (issues.length) throw new ValidationError(issues);
 		const [row] = old
 			? await tx.update(participationSurveyQuestion).set(q).where(eq(participationSurveyQuestion.id, old.id)).returning()
 			: await tx.insert(participationSurveyQuestion).values({ ...q, surveyId: s.id, position: (existing.at(-1)?.position ?? 0) + 1 }).returning();
@@ -191,6 +203,7 @@ export async function deleteQuestion(db: Db, principal: Principal & { municipali
 	requireDraft(s);
 	if (!isUuid(questionId)) throw new NotFoundError('participation_survey_question');
 	await db.transaction(async (tx) => {
+		await lockedDraftQuestions(tx, s.id);
 		const gone = await tx.delete(participationSurveyQuestion).where(and(eq(participationSurveyQuestion.surveyId, s.id), eq(participationSurveyQuestion.id, questionId))).returning({ id: participationSurveyQuestion.id });
 		if (!gone.length) throw new NotFoundError('participation_survey_question');
 		await recordAudit(tx, { ...auditActor(principal), municipalityId: s.municipalityId, action: 'delete', entityType: 'participation_survey_question', entityId: questionId });
@@ -208,7 +221,7 @@ export async function moveQuestion(db: Db, principal: Principal & { municipality
 	requireDraft(s);
 	if (direction !== 'up' && direction !== 'down') throw new ValidationError([{ field: 'direction', code: 'unknown_option' }]);
 	await db.transaction(async (tx) => {
-		const questions = await surveyQuestions(tx, s.id);
+		const questions = await lockedDraftQuestions(tx, s.id);
 		const at = questions.findIndex((q) => q.id === questionId);
 		if (at < 0) throw new NotFoundError('participation_survey_question');
 		const other = questions[direction === 'up' ? at - 1 : at + 1];
