@@ -33,6 +33,12 @@
  *    group, facet), times the quality of the vocabulary match (1 exact … 0.7 two typos); in the
  *    actor's name or the description 0.2, in details and addresses 0.1;
  * then offers before actors, title, id. Open now is judged in Europe/Berlin time.
+ *
+ * Evaluation (`runSearch`): one statement finds the matches and scores them. With several words it
+ * first ranks only the entries matching all of them; when enough of those are offers to fill the
+ * asked page, nothing else can rank above them (a tier step outweighs every word's score), so the
+ * other matches are only counted. Otherwise every match gets its tier per word, and only the entries
+ * at or above the tier of the page's last row are scored in full.
  */
 import { geoPath } from 'd3-geo';
 import { sql, type SQL } from 'drizzle-orm';
