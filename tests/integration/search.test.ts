@@ -593,6 +593,14 @@ describe(`search filters (${DB_KIND})`, () => {
 		expect(await open('2026-03-29T09:59:00Z')).toContain(ids.tuerkisch);
 		expect(await open('2026-03-29T07:30:00Z')).not.toContain(ids.tuerkisch);
 		expect(await open('2026-03-29T10:00:00Z')).not.toContain(ids.tuerkisch);
+		// Opening and closing within the hour: Fridays 09:45–10:15 (CET, so 08:45–09:15 UTC).
+		const treff = (await saveOrganization(handle.db, systemPrincipal('test'), otherMunicipalityId, org({ name: 'Nachbarschaftstreff Bonn' }))).id;
+		const short = (await saveService(handle.db, systemPrincipal('test'), otherMunicipalityId, offer(treff, { schedules: [slot(5, '09:45', '10:15')] }))).id;
+		const inBonn = async (iso: string) => (await searchDirectory(handle.db, { ...BASE, municipalityId: otherMunicipalityId, openNow: true, now: new Date(iso) })).hits.map((h) => h.id);
+		expect(await inBonn('2026-11-27T08:44:00Z')).not.toContain(short);
+		expect(await inBonn('2026-11-27T08:45:00Z')).toContain(short);
+		expect(await inBonn('2026-11-27T09:14:00Z')).toContain(short);
+		expect(await inBonn('2026-11-27T09:15:00Z')).not.toContain(short);
 	});
 
 	it('never counts a temporarily closed offer as open, but still lists it', async () => {
