@@ -386,24 +386,24 @@ describe(`search quality on a Köln set (${DB_KIND})`, () => {
 			for (let page = 1; page <= Math.ceil(whole.total / 4); page++) pages.push(...(await search({ ...extra, perPage: 4, page })).hits.map((h) => h.id));
 			expect(pages).toEqual(whole.hits.map((h) => h.id));
 		}
-		// Several words where many offers match all of them: the first pages are ranked from those
+		// Three words, and many offers match all of them: the first pages are ranked from those
 		// alone (issue 17), the later ones from every entry; both must join up to the whole list.
 		const leverkusen = (await createMunicipality(handle.db, systemPrincipal('t'), { slug: 'leverkusen', name: 'Leverkusen' })).id;
 		const stube = (await saveOrganization(handle.db, systemPrincipal('test'), leverkusen, org({ name: 'Nähstube', description: {} }))).id;
 		const sewing = (title: string, description: string) =>
 			saveService(handle.db, systemPrincipal('test'), leverkusen, offer(stube, { name: originalText('de', title), description: originalText('de', description), subtopics: [], schedules: [] }));
-		for (let i = 1; i <= 12; i++) await sewing(`Nähkurs Opladen ${i}`, 'Nähen lernen');
-		for (let i = 1; i <= 6; i++) await sewing(`Nähkurs ${i}`, 'Treffpunkt in Opladen');
-		for (let i = 1; i <= 8; i++) await sewing(`Nähkurs Wiesdorf ${i}`, 'Nähen lernen');
+		for (let i = 1; i <= 12; i++) await sewing(`Nähkurs Opladen Abend ${i}`, 'Nähen lernen');
+		for (let i = 1; i <= 6; i++) await sewing(`Nähkurs Abend ${i}`, 'Treffpunkt in Opladen');
+		for (let i = 1; i <= 8; i++) await sewing(`Nähkurs Wiesdorf Abend ${i}`, 'Nähen lernen');
 		// An actor named exactly as the query, without offers: first, though below every offer's tier.
-		await saveOrganization(handle.db, systemPrincipal('test'), leverkusen, org({ name: 'Nähkurs Opladen', description: {} }));
-		const sewingQuery = { municipalityId: leverkusen, text: 'Nähkurs Opladen' };
+		await saveOrganization(handle.db, systemPrincipal('test'), leverkusen, org({ name: 'Nähkurs Opladen Abend', description: {} }));
+		const sewingQuery = { municipalityId: leverkusen, text: 'Nähkurs Opladen Abend' };
 		const sewingAll = await searchDirectory(handle.db, { ...BASE, ...sewingQuery, perPage: 100 });
 		expect(sewingAll.relaxed).toBe(false);
 		expect(sewingAll.hits[0]).toMatchObject({ kind: 'organization' });
 		expect(sewingAll.hits[0].score).toBeGreaterThan(10000);
-		// The 18 offers with both words, then the 8 with one, then their actor (it offers Nähkurse).
-		expect(sewingAll.hits.slice(19).map((h) => h.title.de ?? h.organizationName)).toEqual([...Array.from({ length: 8 }, (_, i) => `Nähkurs Wiesdorf ${i + 1}`), 'Nähstube']);
+		// The 18 offers with all three words, then the 8 with two, then their actor (it offers Nähkurse).
+		expect(sewingAll.hits.slice(19).map((h) => h.title.de ?? h.organizationName)).toEqual([...Array.from({ length: 8 }, (_, i) => `Nähkurs Wiesdorf Abend ${i + 1}`), 'Nähstube']);
 		const sewingPages: string[] = [];
 		for (let page = 1; page <= Math.ceil(sewingAll.total / 5); page++) {
 			const r = await searchDirectory(handle.db, { ...BASE, ...sewingQuery, perPage: 5, page });

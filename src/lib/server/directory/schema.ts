@@ -284,11 +284,8 @@ export const searchEntry = pgTable(
 		index('search_entry_municipality_idx').on(t.municipalityId, t.visibility, t.kind),
 		index('search_entry_social_spaces_idx').using('gin', t.socialSpaceIds),
 		index('search_entry_districts_idx').using('gin', t.districtIds),
-		index('search_entry_theme_fields_idx').using('gin', t.themeFields),
-		index('search_entry_subtopics_idx').using('gin', t.subtopics),
-		index('search_entry_target_groups_idx').using('gin', t.targetGroups),
-		// `search_opening_hours` (migration 0023): the hours of the week the slots touch, for "open now".
-		index('search_entry_opening_hours_idx').using('gin', sql`search_opening_hours(${t.openingSlots})`)
+		// `search_opening_hours` (migration 0023): the hours of the week the slots touch, per municipality, for "open now".
+		index('search_entry_opening_hours_idx').using('gin', sql`search_opening_hours(${t.municipalityId}, ${t.openingSlots})`)
 	]
 );
 

@@ -381,15 +381,15 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 		sql`e.status in ('active', 'temporarily closed')`
 	];
 	if (q.kind) filters.push(sql`e.kind = ${q.kind}`);
-	// Containment, not `= any`: the GIN indexes of migrations 0022 and 0024 answer it.
-	if (q.themeField) filters.push(sql`e.theme_fields @> array[${q.themeField}::text]`);
-	if (q.subtopic) filters.push(sql`e.subtopics @> array[${q.subtopic}::text]`);
-	if (q.targetGroup) filters.push(sql`e.target_groups @> array[${q.targetGroup}::text]`);
+	if (q.themeField) filters.push(sql`${q.themeField} = any(e.theme_fields)`);
+	if (q.subtopic) filters.push(sql`${q.subtopic} = any(e.subtopics)`);
+	if (q.targetGroup) filters.push(sql`${q.targetGroup} = any(e.target_groups)`);
 	if (q.language) {
 		const primary = q.language.split('-')[0];
 		filters.push(sql`exists (select 1 from unnest(e.languages) l where l = ${q.language} or split_part(l, '-', 1) = ${primary})`);
 	}
-	// Containment as above (migration 0022).
+	// Containment, not `= any`: the GIN indexes of migration 0022 answer it (the ids belong to one
+	// municipality, so the index finds that municipality's entries alone).
 	if (q.socialSpaceId) filters.push(sql`e.social_space_ids @> array[${q.socialSpaceId}::uuid]`);
 	if (q.districtId) filters.push(sql`e.district_ids @> array[${q.districtId}::uuid]`);
 	if (q.cost) filters.push(q.cost === 'reduced' ? sql`e.cost_kind in ('free', 'reduced')` : sql`e.cost_kind = ${q.cost}`);
@@ -401,7 +401,7 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 		'strict $[*] ? (@[0] == $day && @[1] <= $minute && $minute < @[2] && (@[3] == null || @[3] <= $date) && (@[4] == null || $date <= @[4]))',
 		jsonb_build_object('day', ${clock.weekday}::int, 'minute', ${clock.minute}::int, 'date', ${clock.date}::text)))`;
 	// The hour first (index of migration 0023), then the minutes and dates.
-	if (q.openNow) filters.push(sql`search_opening_hours(e.opening_slots) @> array[${clock.weekday * 24 + Math.floor(clock.minute / 60)}::int]`, openNow);
+	if (q.openNow) filters.push(sql`search_opening_hours(e.municipality_id, e.opening_slots) @> array[${`${q.municipalityId}:${clock.weekday * 24 + Math.floor(clock.minute / 60)}`}::text]`, openNow);
 	const distance = q.near
 		? sql`case when e.latitude is null then null else 111.32 * sqrt(power(e.latitude - ${q.near.latitude}, 2) + power((e.longitude - ${q.near.longitude}) * ${Math.cos((q.near.latitude * Math.PI) / 180)}, 2)) end`
 		: sql`null::float8`;
@@ -431,28 +431,103 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 		return byDistance ? sql`${sql.raw(t)}.distance_km asc nulls last, ${sql.raw(t)}.score desc, ${tail}` : sql`${sql.raw(t)}.score desc, ${tail}`;
 	};
 	const reach = q.page * q.perPage;
-	const textCondition = (tsquery: string) => sql`e.document @@ ${`${quotedLexeme(MUNICIPALITY_MARK + q.municipalityId)} & (${tsquery})`}::tsquery`;
-	const conditions = queries.length ? [...filters, textCondition(queries.map((u) => u.any).join(' | '))] : filters;
+	// Theme field, sub-topic and target group are also labels in the document (`search-index.ts`), so
+	// the GIN index intersects them with the municipality's marker instead of the filter testing
+	// every entry of the municipality.
+	const labels = [
+		...(q.themeField ? [`opt_theme_fields_${q.themeField}`] : []),
+		...(q.subtopic ? [`subtopic_${q.subtopic}`] : []),
+		...(q.targetGroup ? [`opt_target_groups_${q.targetGroup}`] : [])
+	].map((k) => quotedLexeme(LABEL_MARK + k));
+	const textCondition = (tsquery: string | null) =>
+		sql`e.document @@ ${[quotedLexeme(MUNICIPALITY_MARK + q.municipalityId), ...labels, ...(tsquery ? [`(${tsquery})`] : [])].join(' & ')}::tsquery`;
+	const conditions = queries.length ? [...filters, textCondition(queries.map((u) => u.any).join(' | '))] : labels.length ? [...filters, textCondition(null)] : filters;
+
+	// The page's rows with everything a hit shows, from a statement whose CTE `ranked` holds the
+	// page's keys and scores in order; an actor's facts come in the same round trip (a statement
+	// costs about a millisecond on PGlite).
+	const readPage = async (ctes: SQL, extra: SQL = sql``) =>
+		(
+			await db.execute<Record<string, unknown>>(sql`
+			with ${ctes}
+			select e.kind, e.entity_id, e.title, e.organization_name, e.theme_fields, e.subtopics, e.languages, e.cost_kind,
+			       e.low_threshold, e.step_free, e.status, e.latitude, e.longitude, e.is_demo,
+			       r.score, r.distance_km ${extra}, ${openNow} as open_now,
+			       o.actor_type, o.amenity, o.attribution, o.source_id
+			from ranked r join search_entry e on e.kind = r.kind and e.entity_id = r.entity_id
+			left join organization o on r.kind = 'organization' and o.id = r.entity_id
+			order by ${order('r')}`)
+		).rows;
+	// The matching entries (`where`) with their tier (`base`: exact title, offers), the given
+	// columns (`inner`, on the entry `e` with its document `e.doc`) and columns computed from those
+	// (`outer`, on `s`). Documents are stored in the row, uncompressed (migration 0003): tested where
+	// they lie.
+	const matchedCte = (where: SQL[], inner: SQL[], outer: SQL[] = []) => sql`matched as materialized (
+				select s.* ${outer.length ? sql`, ${sql.join(outer, sql`, `)}` : sql``}
+				from (
+					select e.row_id, e.kind, e.entity_id, ${distance} as distance_km, ${title} as sort_title,
+					       (${exact} + case when ${hasOffers} then ${num(SCORE.hasOffers)} else 0 end)::float8 as base
+					       ${inner.length ? sql`, ${sql.join(inner, sql`, `)}` : sql``}
+					from (
+						select e.ctid as row_id, e.kind, e.entity_id, e.title, e.organization_name, e.latitude, e.longitude, e.document as doc
+						from search_entry e
+						where ${sql.join(where, sql` and `)}
+						offset 0
+					) e
+					offset 0
+				) s
+			)`;
+	// Read again by row address (the statement's snapshot keeps it valid), not by key.
+	const documentOf = sql`cross join lateral (select x.document as doc from search_entry x where x.ctid = m.row_id) e`;
+	const strength = (test: (i: number) => SQL) =>
+		sql.join(
+			unitScores.map((s, i) => sql`case when ${test(i)} then ${s} else 0 end`),
+			sql` + `
+		);
+	const pageOf = sql`limit ${q.perPage} offset ${(q.page - 1) * q.perPage}`;
 
 	/**
-	 * Ranks the entries that meet `where` and reads the asked page. `allCovered`: `where` admits
-	 * only entries that match every unit, so none is tested per word.
+	 * Several words, the entries matching all of them first (one GIN lookup): once `reach` of those
+	 * are offers (or actors with offers), no entry missing a word can rank above them (a tier step
+	 * outweighs every word's score) — unless it carries the whole query as its title, which the count
+	 * checks — so only they are ranked, by the cut below, and the rest are only counted (issue 17: a
+	 * three-word query at Land scale matched 30,000 entries and tested each one word by word).
+	 * @returns the page's rows and the total, or null when that does not hold.
 	 */
-	const rankPage = async (where: SQL[], allCovered: boolean) => {
+	const rankAllWordsFirst = async () => {
+		const rows = await readPage(
+			sql`${matchedCte([...filters, textCondition(queries.map((u) => `(${u.any})`).join(' & '))], [])},
+			scored as (
+				select m.kind, m.entity_id, m.distance_km, m.sort_title,
+				       (m.base + ${num(SCORE.perWord * queries.length)} + ${strength(() => sql`true`)})::float8 as score
+				from matched m ${documentOf}
+				where m.base >= (select min(c.base) from (select base from matched order by base desc limit ${reach}) c)
+			), ranked as (
+				select m.*, (select count(*) from matched where base >= ${num(SCORE.hasOffers)}) as top_count,
+				       (select count(*) from matched where base >= ${num(SCORE.exactTitle)}) as exact_count
+				from scored m
+				order by ${order('m')}
+				${pageOf}
+			)`,
+			sql`, r.top_count, r.exact_count`
+		);
+		if (!rows.length || Number(rows[0].top_count) < reach) return null;
+		const [counted] = (
+			await db.execute<{ n: string; exact: string }>(sql`select count(*) as n, count(*) filter (where ${exact} > 0) as exact from search_entry e where ${sql.join(conditions, sql` and `)}`)
+		).rows;
+		return Number(counted.exact) === Number(rows[0].exact_count) ? { rows, total: Number(counted.n) } : null;
+	};
+
+	/** Ranks every matching entry and reads the asked page. */
+	const rankAll = async () => {
 		// Phase one keeps, per word, whether the entry matches it (`c0`, `c1`, …); phase two scores those.
 		// A lone unit's own test is the search condition itself: every listed entry matches it.
-		const coverTests = covers.map((c) => (allCovered || (covers.length === 1 && c === queries[0].any) ? sql`true` : c ? matches(c) : sql`false`));
+		const coverTests = covers.map((c) => (covers.length === 1 && c === queries[0].any ? sql`true` : c ? matches(c) : sql`false`));
 		const coverColumns = coverTests.map((c, i) => sql`${c} as ${sql.raw(`c${i}`)}`);
 		const coverage = queries.length ? sql.raw(covers.map((_, i) => `c${i}::int`).join(' + ')) : sql`0`;
-		// With one searched unit every match is in one of two tiers (offers or not), and where every
-		// entry matches every unit the tier is the same for all: a cut prunes almost nothing, so the
-		// entries are scored in full in phase one, while their documents are at hand.
-		const inline = queries.length === 1 || allCovered;
-		const strength = (test: (i: number) => SQL) =>
-			sql.join(
-				unitScores.map((s, i) => sql`case when ${test(i)} then ${s} else 0 end`),
-				sql` + `
-			);
+		// With one searched unit every match is in one of two tiers (offers or not), so a cut prunes
+		// almost nothing: the entries are scored in full in phase one, while their documents are at hand.
+		const inline = queries.length === 1;
 		// The rows up to the end of the asked page lie at or above the cut: the tier (offers, words
 		// matched) of the last of them, or its distance. A word adds at most 1.3 to the score and a tier
 		// step is 20, so no entry below the cut can overtake one above it.
@@ -464,69 +539,39 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 		// Phase one finds the matching entries and their tier by one test per word; phase two scores
 		// only the entries at or above the cut, reading their documents again by key; phase three
 		// reads the page's rows.
-		const result = await db.execute<Record<string, unknown>>(sql`
-			with matched as materialized (
-				select s.*, ${coverage} as coverage, (s.base + ${num(SCORE.perWord)} * (${coverage}) ${inline && queries.length ? sql`+ s.strength` : sql``})::float8 as score
-				from (
-					select e.row_id, e.kind, e.entity_id, ${distance} as distance_km, ${title} as sort_title,
-					       (${exact} + case when ${hasOffers} then ${num(SCORE.hasOffers)} else 0 end)::float8 as base
-					       ${coverColumns.length ? sql`, ${sql.join(coverColumns, sql`, `)}` : sql``}
-					       ${inline && queries.length ? sql`, ${strength((i) => coverTests[i])} as strength` : sql``}
-					-- Documents are stored in the row, uncompressed (migration 0003): tested where they lie.
-					from (
-						select e.ctid as row_id, e.kind, e.entity_id, e.title, e.organization_name, e.latitude, e.longitude, e.document as doc
-						from search_entry e
-						where ${sql.join(where, sql` and `)}
-						offset 0
-					) e
-					offset 0
-				) s
-			), scored as (
+		return readPage(
+			sql`${matchedCte(
+				conditions,
+				[...coverColumns, ...(inline ? [sql`${strength((i) => coverTests[i])} as strength`] : [])],
+				[sql`${coverage} as coverage`, sql`(s.base + ${num(SCORE.perWord)} * (${coverage}) ${inline ? sql`+ s.strength` : sql``})::float8 as score`]
+			)},
+			scored as (
 				${
 					queries.length && !inline
-						? // Read again by row address (the statement's snapshot keeps it valid), not by key.
-							sql`select m.kind, m.entity_id, m.distance_km, m.sort_title, m.coverage, (m.score + ${strength((i) => sql.raw(`m.c${i}`))})::float8 as score
-				from matched m cross join lateral (select x.document as doc from search_entry x where x.ctid = m.row_id) e
+						? sql`select m.kind, m.entity_id, m.distance_km, m.sort_title, m.coverage, (m.score + ${strength((i) => sql.raw(`m.c${i}`))})::float8 as score
+				from matched m ${documentOf}
 				where ${withinCut}`
 						: sql`select m.kind, m.entity_id, m.distance_km, m.sort_title, m.coverage, m.score from matched m`
 				}
 			), ranked as (
 				select m.*, (select count(*) from matched) as total, (select max(coverage) from matched) as best_coverage
-				       ${allCovered ? sql`, (select count(*) from matched where base >= ${num(SCORE.hasOffers)}) as top_count, (select count(*) from matched where base >= ${num(SCORE.exactTitle)}) as exact_count` : sql``}
 				from scored m
 				order by ${order('m')}
-				limit ${q.perPage} offset ${(q.page - 1) * q.perPage}
-			)
-			select e.kind, e.entity_id, e.title, e.organization_name, e.theme_fields, e.subtopics, e.languages, e.cost_kind,
-			       e.low_threshold, e.step_free, e.status, e.latitude, e.longitude, e.is_demo,
-			       r.score, r.distance_km, r.total, r.best_coverage ${allCovered ? sql`, r.top_count, r.exact_count` : sql``}, ${openNow} as open_now,
-			       o.actor_type, o.amenity, o.attribution, o.source_id
-			from ranked r join search_entry e on e.kind = r.kind and e.entity_id = r.entity_id
-			-- An actor's facts in the same round trip (a statement costs about a millisecond on PGlite).
-			left join organization o on r.kind = 'organization' and o.id = r.entity_id
-			order by ${order('r')}`);
-		return result.rows;
+				${pageOf}
+			)`,
+			sql`, r.total, r.best_coverage`
+		);
 	};
 
-	let rows: Record<string, unknown>[] | null = null;
-	let total = 0;
-	let bestCoverage = 0;
-	// Several words: the entries that match all of them hold the top tiers. Once `reach` of those
-	// are offers (or actors with offers), no entry missing a word can rank above them — unless it
-	// carries the whole query as its title, which the count below checks — so only they are scored,
-	// and the rest are only counted (issue 17: a three-word query at Land scale matched 30,000
-	// entries and tested every one per word).
-	if (!byDistance && queries.length > 1 && queries.every((u) => u.text)) {
-		const all = await rankPage([...filters, textCondition(queries.map((u) => `(${u.any})`).join(' & '))], true);
-		if (all.length && Number(all[0].top_count) >= reach) {
-			const [counted] = (
-				await db.execute<{ n: string; exact: string }>(sql`select count(*) as n, count(*) filter (where ${exact} > 0) as exact from search_entry e where ${sql.join(conditions, sql` and `)}`)
-			).rows;
-			if (Number(counted.exact) === Number(all[0].exact_count)) [rows, total, bestCoverage] = [all, Number(counted.n), queries.length];
-		}
-	}
+	// From three words on: with two, the second lookup and the count cost about what testing each
+	// entry twice does (bench/search.ts at Land scale: two-word queries 0–20 % slower, three and more
+	// 15–50 % faster).
+	const allWords = !byDistance && queries.length >= 3 && queries.every((u) => u.text) ? await rankAllWordsFirst() : null;
+	let rows = allWords?.rows ?? null;
+	let total = allWords?.total ?? 0;
+	let bestCoverage = queries.length;
 	if (!rows) {
-		rows = await rankPage(conditions, false);
+		rows = await rankAll();
 		total = rows.length ? Number(rows[0].total) : 0;
 		bestCoverage = rows.length ? Number(rows[0].best_coverage) : 0;
 		if (!rows.length && q.page > 1) {
