@@ -79,6 +79,8 @@ describe.each([
 		expect(room).toBeTruthy();
 		const offer = offers.find((o) => o.label.includes('Sprechstunde Jobcenter'))!;
 		expect(offer).toBeTruthy();
+		// Each offer name is laid out in its own direction: a German one left to right in Arabic too.
+		expect(await partner.$eval(`select[name="serviceId"] option[value="${offer.value}"]`, (o) => getComputedStyle(o).direction)).toBe('ltr');
 		await partner.selectOption('select[name="roomId"]', room.value);
 		await partner.selectOption('select[name="serviceId"]', offer.value);
 		await partner.fill('input[name="firstDay"]', firstDay);
