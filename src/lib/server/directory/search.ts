@@ -34,8 +34,8 @@
  *    actor's name or the description 0.2, in details and addresses 0.1;
  * then offers before actors, title, id. Open now is judged in Europe/Berlin time.
  *
- * Evaluation (`runSearch`): one statement finds the matches and scores them. With several words it
- * first ranks only the entries matching all of them; when enough of those are offers to fill the
+ * Evaluation (`runSearch`): one statement finds the matches and scores them. With three words or
+ * more it first ranks only the entries matching all of them; when enough of those are offers to fill the
  * asked page, nothing else can rank above them (a tier step outweighs every word's score), so the
  * other matches are only counted. Otherwise every match gets its tier per word, and only the entries
  * at or above the tier of the page's last row are scored in full.
@@ -499,7 +499,7 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 			sql`${matchedCte([...filters, textCondition(queries.map((u) => `(${u.any})`).join(' & '))], [])},
 			scored as (
 				select m.kind, m.entity_id, m.distance_km, m.sort_title,
-				       (m.base + ${num(SCORE.perWord * queries.length)} + ${strength(() => sql`true`)})::float8 as score
+				       (m.base + ${num(SCORE.perWord * queries.length)} + ${sql.join(unitScores, sql` + `)})::float8 as score
 				from matched m ${documentOf}
 				where m.base >= (select min(c.base) from (select base from matched order by base desc limit ${reach}) c)
 			), ranked as (
@@ -564,8 +564,9 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 	};
 
 	// From three words on: with two, the second lookup and the count cost about what testing each
-	// entry twice does (bench/search.ts at Land scale: two-word queries 0–20 % slower, three and more
-	// 15–50 % faster).
+	// entry twice does (bench/search.ts at Land scale: two-word queries up to 20 % slower; with three
+	// or more 'Kind Schule anmelden' 35 % and a 2,000-character query 50 % faster, one three-word
+	// query whose title matches pruned well before 9 % slower).
 	const allWords = !byDistance && queries.length >= 3 && queries.every((u) => u.text) ? await rankAllWordsFirst() : null;
 	let rows = allWords?.rows ?? null;
 	let total = allWords?.total ?? 0;
