@@ -397,6 +397,11 @@ describe(`search quality on a Köln set (${DB_KIND})`, () => {
 		for (let i = 1; i <= 8; i++) await sewing(`Nähkurs Wiesdorf Abend ${i}`, 'Nähen lernen');
 		// An actor named exactly as the query, without offers: first, though below every offer's tier.
 		await saveOrganization(handle.db, systemPrincipal('test'), leverkusen, org({ name: 'Nähkurs Opladen Abend', description: {} }));
+		// Enough other entries that Leverkusen counts as a large municipality: only there are the
+		// entries matching every word ranked first.
+		await handle.db.execute(sql`insert into search_entry (kind, entity_id, municipality_id, visibility, title, organization_name, document)
+			select 'service', gen_random_uuid(), ${leverkusen}, 'public', '{"de": "Anderes"}'::jsonb, 'Andere', array_to_tsvector(array[${`@${leverkusen}`}, ${`%search:${INDEX_VERSION}`}])
+			from generate_series(1, 10000)`);
 		const sewingQuery = { municipalityId: leverkusen, text: 'Nähkurs Opladen Abend' };
 		const sewingAll = await searchDirectory(handle.db, { ...BASE, ...sewingQuery, perPage: 100 });
 		expect(sewingAll.relaxed).toBe(false);
@@ -412,6 +417,7 @@ describe(`search quality on a Köln set (${DB_KIND})`, () => {
 		}
 		expect(sewingPages).toEqual(sewingAll.hits.map((h) => h.id));
 		expect(sewingAll.total).toBe(28);
+		await handle.db.execute(sql`delete from search_entry where municipality_id = ${leverkusen} and organization_name = 'Andere'`);
 		const empty = await search({ perPage: 100 });
 		const again = await search({ perPage: 100 });
 		expect(again.hits.map((h) => h.id)).toEqual(empty.hits.map((h) => h.id));

@@ -189,8 +189,7 @@ const analysed = new Map<string, { version: string; info: WordInfo }>();
  * words are shared by all municipalities), so a word searched again costs no statement but the
  * version read (issue 17 §2). The words not held are analysed in one round trip (`analyseWords`).
  */
-async function analyse(db: DbOrTx, words: Token[], lang: string): Promise<WordInfo[]> {
-	const version = await currentDataVersion(db, null);
+async function analyse(db: DbOrTx, words: Token[], lang: string, version: string): Promise<WordInfo[]> {
 	const keyOf = (w: Token) => `${textSearchConfig(lang)}\u0000${w.raw}\u0000${w.folded}`;
 	const missing = words.filter((w) => analysed.get(keyOf(w))?.version !== version);
 	if (missing.length) {
@@ -359,18 +358,37 @@ function unitQuery(u: Unit, municipalityId: string, v: Vocabulary): UnitQuery {
 export async function searchDirectory(db: DbOrTx, q: SearchQuery): Promise<SearchResult> {
 	const words = tokens(q.text);
 	const v = vocabulary();
-	const infos = words.length ? await analyse(db, words, q.lang) : [];
+	const version = words.length ? await currentDataVersion(db, null) : null;
+	const infos = version ? await analyse(db, words, q.lang, version) : [];
 	const units = words.length ? readQuery(words, infos, q.lang, v) : [];
 	const expansions = Object.fromEntries(
 		units.filter((u) => u.word).map((u) => [u.word!, [...new Set([...u.corrections, ...u.vocabularyWords])]])
 	);
 	const topics = [...new Set(units.flatMap((u) => [...u.concepts.keys()].flatMap((k) => v.concepts.get(k)?.subtopics ?? [])))];
 	const queries = units.map((u) => unitQuery(u, q.municipalityId, v));
-	const result = await runSearch(db, q, queries);
+	const result = await runSearch(db, q, queries, version);
 	return { ...result, expansions, topics, relaxed: queries.length > 1 && result.total > 0 && result.bestCoverage < queries.length };
 }
 
-async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Promise<Omit<SearchResult, 'expansions' | 'topics' | 'relaxed'> & { bestCoverage: number }> {
+/** Entries in a municipality from which ranking the all-words matches first pays (see `runSearch`). */
+const LARGE_MUNICIPALITY = 10_000;
+/** Whether a municipality has `LARGE_MUNICIPALITY` entries, by municipality, with the data version it was read at. */
+const largeMunicipalities = new Map<string, { version: string; large: boolean }>();
+
+/** Whether the municipality has at least `LARGE_MUNICIPALITY` search entries; read once per data version. */
+async function isLargeMunicipality(db: DbOrTx, municipalityId: string, version: string): Promise<boolean> {
+	const held = largeMunicipalities.get(municipalityId);
+	if (held?.version === version) return held.large;
+	const [row] = (
+		await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from search_entry where municipality_id = ${municipalityId} limit ${LARGE_MUNICIPALITY}) x`)
+	).rows;
+	const large = Number(row.n) >= LARGE_MUNICIPALITY;
+	if (largeMunicipalities.size > 10_000) largeMunicipalities.clear();
+	largeMunicipalities.set(municipalityId, { version, large });
+	return large;
+}
+
+async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], version: string | null): Promise<Omit<SearchResult, 'expansions' | 'topics' | 'relaxed'> & { bestCoverage: number }> {
 	const clock = berlinClock(q.now ?? new Date());
 	const filters: SQL[] = [
 		sql`e.municipality_id = ${q.municipalityId}`,
@@ -563,11 +581,14 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[]): Prom
 		);
 	};
 
-	// From three words on: with two, the second lookup and the count cost about what testing each
-	// entry twice does (bench/search.ts at Land scale: two-word queries up to 20 % slower; with three
-	// or more 'Kind Schule anmelden' 35 % and a 2,000-character query 50 % faster, one three-word
-	// query whose title matches pruned well before 9 % slower).
-	const allWords = !byDistance && queries.length >= 3 && queries.every((u) => u.text) ? await rankAllWordsFirst() : null;
+	// From three words on, in large municipalities: with two words the second lookup and the count
+	// cost about what testing each entry twice does (bench/search.ts at Land scale: two-word queries
+	// up to 20 % slower; with three or more 'Kind Schule anmelden' 35 % and a 2,000-character query
+	// 50 % faster, one three-word query whose title matches pruned well before 9 % slower), and
+	// where matches are few the extra statement is all it adds (three- and four-word searches of
+	// Düsseldorf's demo on PGlite: 6.0–10.2 → 9.2–14.0 ms without this condition).
+	const allWords =
+		!byDistance && queries.length >= 3 && queries.every((u) => u.text) && version && (await isLargeMunicipality(db, q.municipalityId, version)) ? await rankAllWordsFirst() : null;
 	let rows = allWords?.rows ?? null;
 	let total = allWords?.total ?? 0;
 	let bestCoverage = queries.length;
