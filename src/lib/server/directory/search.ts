@@ -44,6 +44,7 @@ import { geoPath } from 'd3-geo';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
 import { currentDataVersion } from '../audit/versions';
+import { versionedMemo } from '../core/memo';
 import type { DbOrTx } from '../db/client';
 import type { FieldIssue } from '../core/errors';
 import { getSocialSpaces } from '../geography/service';
@@ -372,20 +373,16 @@ export async function searchDirectory(db: DbOrTx, q: SearchQuery): Promise<Searc
 
 /** Entries in a municipality from which ranking the all-words matches first pays (see `runSearch`). */
 const LARGE_MUNICIPALITY = 10_000;
-/** Whether a municipality has `LARGE_MUNICIPALITY` entries, by municipality, with the data version it was read at. */
-const largeMunicipalities = new Map<string, { version: string; large: boolean }>();
+const largeMunicipalities = versionedMemo<boolean>(10_000);
 
 /** Whether the municipality has at least `LARGE_MUNICIPALITY` search entries; read once per data version. */
-async function isLargeMunicipality(db: DbOrTx, municipalityId: string, version: string): Promise<boolean> {
-	const held = largeMunicipalities.get(municipalityId);
-	if (held?.version === version) return held.large;
-	const [row] = (
-		await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from search_entry where municipality_id = ${municipalityId} limit ${LARGE_MUNICIPALITY}) x`)
-	).rows;
-	const large = Number(row.n) >= LARGE_MUNICIPALITY;
-	if (largeMunicipalities.size > 10_000) largeMunicipalities.clear();
-	largeMunicipalities.set(municipalityId, { version, large });
-	return large;
+function isLargeMunicipality(db: DbOrTx, municipalityId: string, version: string): Promise<boolean> {
+	return largeMunicipalities.get(municipalityId, version, async () => {
+		const [row] = (
+			await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from search_entry where municipality_id = ${municipalityId} limit ${LARGE_MUNICIPALITY}) x`)
+		).rows;
+		return Number(row.n) >= LARGE_MUNICIPALITY;
+	});
 }
 
 async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], version: string | null): Promise<Omit<SearchResult, 'expansions' | 'topics' | 'relaxed'> & { bestCoverage: number }> {
@@ -504,6 +501,16 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], versi
 		);
 	const pageOf = sql`limit ${q.perPage} offset ${(q.page - 1) * q.perPage}`;
 
+	/** Entries meeting `conditions`, and how many of them carry the whole query as their title. */
+	const countMatching = async () => {
+		const [row] = (
+			await db.execute<{ n: string; exact: string }>(
+				sql`select count(*) as n, count(*) filter (where ${exact} > 0) as exact from search_entry e where ${sql.join(conditions, sql` and `)}`
+			)
+		).rows;
+		return { total: Number(row.n), exact: Number(row.exact) };
+	};
+
 	/**
 	 * Several words, the entries matching all of them first (one GIN lookup): once `reach` of those
 	 * are offers (or actors with offers), no entry missing a word can rank above them (a tier step
@@ -530,10 +537,8 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], versi
 			sql`, r.top_count, r.exact_count`
 		);
 		if (!rows.length || Number(rows[0].top_count) < reach) return null;
-		const [counted] = (
-			await db.execute<{ n: string; exact: string }>(sql`select count(*) as n, count(*) filter (where ${exact} > 0) as exact from search_entry e where ${sql.join(conditions, sql` and `)}`)
-		).rows;
-		return Number(counted.exact) === Number(rows[0].exact_count) ? { rows, total: Number(counted.n) } : null;
+		const counted = await countMatching();
+		return counted.exact === Number(rows[0].exact_count) ? { rows, total: counted.total } : null;
 	};
 
 	/** Ranks every matching entry and reads the asked page. */
@@ -597,8 +602,7 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], versi
 		total = rows.length ? Number(rows[0].total) : 0;
 		bestCoverage = rows.length ? Number(rows[0].best_coverage) : 0;
 		if (!rows.length && q.page > 1) {
-			const counted = await db.execute<{ n: string }>(sql`select count(*) as n from search_entry e where ${sql.join(conditions, sql` and `)}`);
-			total = Number(counted.rows[0].n);
+			total = (await countMatching()).total;
 			bestCoverage = queries.length;
 		}
 	}

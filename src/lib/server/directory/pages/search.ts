@@ -6,6 +6,7 @@
  */
 import { currentDataVersion } from '../../audit/versions';
 import type { DbOrTx } from '../../db/client';
+import { versionedMemo } from '../../core/memo';
 import type { FieldIssue } from '../../core/errors';
 import { canonicalLanguageTag, isUuid } from '../../core/validation';
 import { listDistricts, listSocialSpaces } from '../../geography/service';
@@ -97,7 +98,7 @@ type FormChoices = {
 };
 
 /** The filter form's choices per municipality and visibility levels, with the data version read at. */
-const choices = new Map<string, { version: string; value: Promise<FormChoices> }>();
+const choices = versionedMemo<FormChoices>(4000);
 
 /**
  * The filter form's choices — districts, social spaces, languages spoken (a scan of the search
@@ -107,16 +108,11 @@ const choices = new Map<string, { version: string; value: Promise<FormChoices> }
  */
 async function formChoices(db: DbOrTx, municipalityId: string, levels: Visibility[]): Promise<FormChoices> {
 	const version = await currentDataVersion(db, municipalityId);
-	const key = `${municipalityId} ${levels.join(',')}`;
-	const held = choices.get(key);
-	if (held?.version === version) return held.value;
-	const value = Promise.all([listDistricts(db, municipalityId), listSocialSpaces(db, { municipalityId }), spokenLanguages(db, municipalityId, levels)]).then(
-		([districtRows, spaceRows, languages]) => ({ districtRows, spaceRows, languages, version })
+	return choices.get(`${municipalityId} ${levels.join(',')}`, version, () =>
+		Promise.all([listDistricts(db, municipalityId), listSocialSpaces(db, { municipalityId }), spokenLanguages(db, municipalityId, levels)]).then(
+			([districtRows, spaceRows, languages]) => ({ districtRows, spaceRows, languages, version })
+		)
 	);
-	if (choices.size > 4000) choices.clear();
-	choices.set(key, { version, value });
-	value.catch(() => choices.delete(key));
-	return value;
 }
 
 /**
