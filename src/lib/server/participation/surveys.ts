@@ -200,7 +200,6 @@ export async function saveQuestion(db: Db, principal: Principal & { municipality
  */
 export async function deleteQuestion(db: Db, principal: Principal & { municipalityId: string }, surveyId: string, questionId: string): Promise<void> {
 	const s = await staffSurvey(db, principal, surveyId);
-	requireDraft(s);
 	if (!isUuid(questionId)) throw new NotFoundError('participation_survey_question');
 	await db.transaction(async (tx) => {
 		await lockedDraftQuestions(tx, s.id);
@@ -218,7 +217,6 @@ export async function deleteQuestion(db: Db, principal: Principal & { municipali
  */
 export async function moveQuestion(db: Db, principal: Principal & { municipalityId: string }, surveyId: string, questionId: string, direction: string): Promise<void> {
 	const s = await staffSurvey(db, principal, surveyId);
-	requireDraft(s);
 	if (direction !== 'up' && direction !== 'down') throw new ValidationError([{ field: 'direction', code: 'unknown_option' }]);
 	await db.transaction(async (tx) => {
 		const questions = await lockedDraftQuestions(tx, s.id);
