@@ -136,6 +136,9 @@ describe.each(['de', 'ar'])('surveys in %s', (lang) => {
 		const hrefs = await staff.locator('a[href*="/staff/participation/surveys/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
 		const admin = `${base}${hrefs.filter((h) => /[0-9a-f-]{36}$/.test(h)).at(-1)}`;
 		await staff.goto(admin);
+		// The audience links are long URLs: on a phone they wrap instead of widening the page.
+		await staff.setViewportSize({ width: 360, height: 740 });
+		expect(await staff.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 		const link = (await staff.getAttribute('a[href*="/survey/"]', 'href'))!;
 		const url = `${base}/${lang}/survey/${link.split('/').at(-1)}`;
 		const csv = async () => (await staff.request.get(`${admin}/results.csv`)).text();
