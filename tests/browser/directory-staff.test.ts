@@ -39,6 +39,7 @@ describe('directory staff pages', () => {
 		await expectAccessible(page);
 
 		await page.click('a[href="/de/staff/directory/actors/new"]');
+		await page.waitForURL(`${base}/de/staff/directory/actors/new`);
 		await expectAccessible(page);
 		await page.fill('#name', 'Nachbarschaftstreff Kalk');
 		await page.fill('#email', 'kein-at');

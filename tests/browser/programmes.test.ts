@@ -31,6 +31,7 @@ describe('programmes and deadlines', () => {
 		await expectAccessible(page);
 		expect(await page.textContent('main')).toContain('KOMM-AN NRW');
 		await page.click(`a[href="/${lang}/staff/programmes/new"]`);
+		await page.waitForURL(/\/staff\/programmes\/new$/);
 		await expectAccessible(page);
 
 		await page.fill('#name', name);

@@ -25,6 +25,8 @@ export async function newPage(browser: Browser, options: { javaScript?: boolean 
 
 /** axe-core violations (WCAG 2.0–2.2 A/AA rules) on the current page, as readable lines. */
 export async function axeViolations(page: Page): Promise<string[]> {
+	// A document still being replaced has no head to add the script to.
+	await page.waitForLoadState('load');
 	await page.addScriptTag({ path: AXE });
 	const results = await page.evaluate(async () => {
 		// @ts-expect-error axe is injected above
