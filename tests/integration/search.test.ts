@@ -343,6 +343,8 @@ describe(`search quality on a Köln set (${DB_KIND})`, () => {
 		expect((await titles({ text: 'Kurs für Frauen' }))[0]).toBe('Deutschkurs für Frauen');
 		const relaxed = await search({ text: 'Sozialberatung Dienstagabend' });
 		expect(relaxed.relaxed).toBe(true);
+		// A page beyond the last says the same as the first: how many, and that not every word matched.
+		expect(await search({ text: 'Sozialberatung Dienstagabend', page: 50 })).toMatchObject({ hits: [], total: relaxed.total, relaxed: true });
 		expect(names[relaxed.hits[0].id]).toBe('Sozialberatung');
 		const typo = await search({ text: 'Deutchkurs' });
 		expect(typo.relaxed).toBe(false);

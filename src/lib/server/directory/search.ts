@@ -460,19 +460,26 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], versi
 
 	// The page's rows with everything a hit shows, from a statement whose CTE `ranked` holds the
 	// page's keys and scores in order; an actor's facts come in the same round trip (a statement
-	// costs about a millisecond on PGlite).
-	const readPage = async (ctes: SQL, extra: SQL = sql``) =>
-		(
+	// costs about a millisecond on PGlite). `extra` columns are computed once for the statement
+	// (from the CTEs): they come back in `head` even for a page beyond the last, which then reads
+	// one row without an entry (issue 17: pages 2 and later of a short list asked a second
+	// statement for the count).
+	const readPage = async (ctes: SQL, extra: SQL) => {
+		const all = (
 			await db.execute<Record<string, unknown>>(sql`
 			with ${ctes}
-			select e.kind, e.entity_id, e.title, e.organization_name, e.theme_fields, e.subtopics, e.languages, e.cost_kind,
+			select ${extra}, e.kind, e.entity_id, e.title, e.organization_name, e.theme_fields, e.subtopics, e.languages, e.cost_kind,
 			       e.low_threshold, e.step_free, e.status, e.latitude, e.longitude, e.is_demo,
-			       r.score, r.distance_km ${extra}, ${openNow} as open_now,
+			       r.score, r.distance_km, ${openNow} as open_now,
 			       o.actor_type, o.amenity, o.attribution, o.source_id
-			from ranked r join search_entry e on e.kind = r.kind and e.entity_id = r.entity_id
-			left join organization o on r.kind = 'organization' and o.id = r.entity_id
+			from (select) one left join (
+				ranked r join search_entry e on e.kind = r.kind and e.entity_id = r.entity_id
+				left join organization o on r.kind = 'organization' and o.id = r.entity_id
+			) on true
 			order by ${order('r')}`)
 		).rows;
+		return { rows: all.filter((r) => r.kind !== null), head: all[0] };
+	};
 	// The matching entries (`where`) with their tier (`base`: exact title, offers), the given
 	// columns (`inner`, on the entry `e` with its document `e.doc`) and columns computed from those
 	// (`outer`, on `s`). Documents are stored in the row, uncompressed (migration 0003): tested where
@@ -520,7 +527,7 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], versi
 	 * @returns the page's rows and the total, or null when that does not hold.
 	 */
 	const rankAllWordsFirst = async () => {
-		const rows = await readPage(
+		const { rows, head } = await readPage(
 			sql`${matchedCte([...filters, textCondition(queries.map((u) => `(${u.any})`).join(' & '))], [])},
 			scored as (
 				select m.kind, m.entity_id, m.distance_km, m.sort_title,
@@ -528,20 +535,19 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], versi
 				from matched m ${documentOf}
 				where m.base >= (select min(c.base) from (select base from matched order by base desc limit ${reach}) c)
 			), ranked as (
-				select m.*, (select count(*) from matched where base >= ${num(SCORE.hasOffers)}) as top_count,
-				       (select count(*) from matched where base >= ${num(SCORE.exactTitle)}) as exact_count
-				from scored m
+				select m.* from scored m
 				order by ${order('m')}
 				${pageOf}
 			)`,
-			sql`, r.top_count, r.exact_count`
+			sql`(select count(*) from matched where base >= ${num(SCORE.hasOffers)}) as top_count,
+			    (select count(*) from matched where base >= ${num(SCORE.exactTitle)}) as exact_count`
 		);
-		if (!rows.length || Number(rows[0].top_count) < reach) return null;
+		if (!rows.length || Number(head.top_count) < reach) return null;
 		const counted = await countMatching();
-		return counted.exact === Number(rows[0].exact_count) ? { rows, total: counted.total } : null;
+		return counted.exact === Number(head.exact_count) ? { rows, total: counted.total } : null;
 	};
 
-	/** Ranks every matching entry and reads the asked page. */
+	/** Ranks every matching entry and reads the asked page, with how many match and the most words one of them matches. */
 	const rankAll = async () => {
 		// Phase one keeps, per word, whether the entry matches it (`c0`, `c1`, …); phase two scores those.
 		// A lone unit's own test is the search condition itself: every listed entry matches it.
@@ -562,7 +568,7 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], versi
 		// Phase one finds the matching entries and their tier by one test per word; phase two scores
 		// only the entries at or above the cut, reading their documents again by key; phase three
 		// reads the page's rows.
-		return readPage(
+		const { rows, head } = await readPage(
 			sql`${matchedCte(
 				conditions,
 				[...coverColumns, ...(inline ? [sql`${strength((i) => coverTests[i])} as strength`] : [])],
@@ -577,13 +583,13 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], versi
 						: sql`select m.kind, m.entity_id, m.distance_km, m.sort_title, m.coverage, m.score from matched m`
 				}
 			), ranked as (
-				select m.*, (select count(*) from matched) as total, (select max(coverage) from matched) as best_coverage
-				from scored m
+				select m.* from scored m
 				order by ${order('m')}
 				${pageOf}
 			)`,
-			sql`, r.total, r.best_coverage`
+			sql`(select count(*) from matched) as total, (select max(coverage) from matched) as best_coverage`
 		);
+		return { rows, total: Number(head.total), bestCoverage: Number(head.best_coverage ?? 0) };
 	};
 
 	// From three words on, in large municipalities: with two words the second lookup and the count
@@ -594,18 +600,7 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], versi
 	// Düsseldorf's demo on PGlite: 6.0–10.2 → 9.2–14.0 ms without this condition).
 	const allWords =
 		!byDistance && queries.length >= 3 && queries.every((u) => u.text) && version && (await isLargeMunicipality(db, q.municipalityId, version)) ? await rankAllWordsFirst() : null;
-	let rows = allWords?.rows ?? null;
-	let total = allWords?.total ?? 0;
-	let bestCoverage = queries.length;
-	if (!rows) {
-		rows = await rankAll();
-		total = rows.length ? Number(rows[0].total) : 0;
-		bestCoverage = rows.length ? Number(rows[0].best_coverage) : 0;
-		if (!rows.length && q.page > 1) {
-			total = (await countMatching()).total;
-			bestCoverage = queries.length;
-		}
-	}
+	const { rows, total, bestCoverage } = allWords ? { ...allWords, bestCoverage: queries.length } : await rankAll();
 	return {
 		hits: rows.map((r) => ({
 			kind: r.kind as SearchHit['kind'],
