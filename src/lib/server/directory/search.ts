@@ -46,6 +46,7 @@ import type { Geometry } from 'geojson';
 import { currentDataVersion } from '../audit/versions';
 import { versionedMemo } from '../core/memo';
 import type { DbOrTx } from '../db/client';
+import { executeReused } from '../db/reused';
 import type { FieldIssue } from '../core/errors';
 import { getSocialSpaces } from '../geography/service';
 import { canonicalLanguageTag, isUuid, parseInteger } from '../core/validation';
@@ -466,7 +467,9 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], versi
 	// statement for the count).
 	const readPage = async (ctes: SQL, extra: SQL) => {
 		const all = (
-			await db.execute<Record<string, unknown>>(sql`
+			await executeReused(
+				db,
+				sql`
 			with ${ctes}
 			select ${extra}, e.kind, e.entity_id, e.title, e.organization_name, e.theme_fields, e.subtopics, e.languages, e.cost_kind,
 			       e.low_threshold, e.step_free, e.status, e.latitude, e.longitude, e.is_demo,
@@ -476,7 +479,8 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], versi
 				ranked r join search_entry e on e.kind = r.kind and e.entity_id = r.entity_id
 				left join organization o on r.kind = 'organization' and o.id = r.entity_id
 			) on true
-			order by ${order('r')}`)
+			order by ${order('r')}`
+			)
 		).rows;
 		return { rows: all.filter((r) => r.kind !== null), head: all[0] };
 	};
