@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch, signIn } from '../helpers/browser';
 import { Client } from '../helpers/http';
+import { SESSION_COOKIE } from '../../src/lib/server/accounts/model';
 
 const base = inject('baseUrl');
 
@@ -71,6 +72,33 @@ describe('rendered-page cache', () => {
 		expect(gz.encoding).toBe('gzip');
 		expect(gunzipSync(gz.body).toString()).toBe(html);
 		expect(br.body.length).toBeLessThan(gz.body.length);
+	});
+
+	it('gzips a page rendered for the request whole, with its length', async () => {
+		// A signed-in page: never from the cache, so rendered and compressed for each request.
+		const path = '/de/m/duesseldorf/search?q=beratung';
+		const staff = new Client(base);
+		expect(await staff.login('wp5@example.org')).toBe(303);
+		const cookie = `${SESSION_COOKIE}=${staff.cookie(SESSION_COOKIE)}`;
+		const raw = (encoding: string) =>
+			new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+				const req = request(base + path, { headers: { 'accept-encoding': encoding, accept: 'text/html', cookie } }, (res) => {
+					const chunks: Buffer[] = [];
+					res.on('data', (c) => chunks.push(c));
+					res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+				});
+				req.on('error', reject);
+				req.end();
+			});
+		const gz = await raw('gzip, deflate, br');
+		expect(gz.headers['x-page-cache']).toBeUndefined();
+		expect(gz.headers['content-encoding']).toBe('gzip');
+		expect(gz.headers['vary']).toContain('Accept-Encoding');
+		expect(Number(gz.headers['content-length'])).toBe(gz.body.length);
+		const plain = await raw('identity');
+		expect(plain.headers['content-encoding']).toBeUndefined();
+		expect(gunzipSync(gz.body).toString()).toBe(plain.body.toString());
+		expect(plain.body.toString()).toContain('/de/logout');
 	});
 
 	it('never serves a signed-in GET from the cache, and a signed-in GET never fills it', async () => {
