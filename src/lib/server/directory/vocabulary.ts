@@ -257,6 +257,36 @@ function candidatesFor(v: Vocabulary, q: string): VocabWord[] {
 	return [...out];
 }
 
+/** Per vocabulary: what one query word matches (`wordMatchesOf`), by language and word as typed. */
+const heldMatches = new WeakMap<Vocabulary, Map<string, ReadonlyMap<string, number>>>();
+
+/**
+ * The vocabulary words one query word matches, with the quality of each (`wordQuality`), held per
+ * vocabulary: finding typo candidates was about 5 % of an uncached search (issue 17 §2), and the
+ * same words come again and again.
+ * @param form the word in `vocabularyForm`; `raw` as typed (lowercased); `lang` the reader's primary language.
+ */
+function wordMatchesOf(v: Vocabulary, form: string, raw: string, lang: string): ReadonlyMap<string, number> {
+	let held = heldMatches.get(v);
+	if (!held) {
+		held = new Map();
+		heldMatches.set(v, held);
+	}
+	const key = `${lang}\u0000${raw}`;
+	let found = held.get(key);
+	if (!found) {
+		const matches = new Map<string, number>();
+		for (const vw of candidatesFor(v, form)) {
+			const q = wordQuality(form, vw, raw, lang);
+			if (q) matches.set(vw.form, q);
+		}
+		if (held.size >= 20_000) held.clear();
+		held.set(key, matches);
+		found = matches;
+	}
+	return found;
+}
+
 /** What went wrong with a vocabulary file: file, concept, why. */
 export class VocabularyError extends Error {
 	constructor(problems: string[]) {
@@ -444,18 +474,11 @@ export function matchVocabulary(v: Vocabulary, words: QueryWord[], readerLang: s
 	}
 	// Vocabulary words each candidate matches, with quality; two words written together only exactly.
 	const wordMatches = candidates.map((c) => {
-		const found = new Map<string, number>();
-		if (!c.form) return found;
-		if (c.tokens.length > 1) {
-			const exact = v.words.get(c.form);
-			if (exact) found.set(exact.form, 1);
-			return found;
+		if (c.tokens.length > 1 || !c.form) {
+			const exact = c.form ? v.words.get(c.form) : undefined;
+			return new Map(exact ? [[exact.form, 1]] : []);
 		}
-		for (const vw of candidatesFor(v, c.form)) {
-			const q = wordQuality(c.form, vw, c.raw, lang);
-			if (q) found.set(vw.form, q);
-		}
-		return found;
+		return wordMatchesOf(v, c.form, c.raw, lang);
 	});
 	// Terms whose every word is matched by a different query word.
 	const best = words.map(() => 0);
