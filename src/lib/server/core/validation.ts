@@ -62,13 +62,21 @@ export function isStorableText(text: string): boolean {
  * @returns the number, or null when the text is not a whole number in [min, max].
  */
 export function parseInteger(text: string, bounds: { min?: number; max?: number } = {}): number | null {
-	const result = z.coerce
-		.number()
-		.int()
-		.min(bounds.min ?? Number.MIN_SAFE_INTEGER)
-		.max(bounds.max ?? Number.MAX_SAFE_INTEGER)
-		.safeParse(text.trim() === '' ? NaN : text.trim());
+	const min = bounds.min ?? Number.MIN_SAFE_INTEGER;
+	const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
+	// Built once per bounds: building a zod schema per call was 2 % of an uncached search (issue 17).
+	const key = `${min}:${max}`;
+	let schema = integerSchemas.get(key);
+	if (!schema) {
+		schema = z.coerce.number().int().min(min).max(max);
+		if (integerSchemas.size >= 1_000) integerSchemas.clear();
+		integerSchemas.set(key, schema);
+	}
+	const result = schema.safeParse(text.trim() === '' ? NaN : text.trim());
 	return result.success ? result.data : null;
 }
+
+/** `parseInteger`'s schemas by bounds (a handful: the callers' bounds are constants or years). */
+const integerSchemas = new Map<string, z.ZodCoercedNumber<unknown>>();
 
 export { z };
