@@ -50,6 +50,9 @@ describe('reading order and language names', () => {
 	it('names languages in the reader’s language', () => {
 		expect(displayName('fa', 'de')).toBe('Persisch');
 		expect(displayName('uk', 'en')).toBe('Ukrainian');
+		// Held per reader's language: the same tag asked in another language is named in that one.
+		expect(displayName('fa', 'en')).toBe('Persian');
+		expect(displayName('fa', 'de')).toBe('Persisch');
 		expect(displayName('not a tag', 'de')).toBe('not a tag');
 	});
 });
