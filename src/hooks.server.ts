@@ -83,7 +83,8 @@ const i18n: Handle = ({ event, resolve }) =>
 			event.cookies.set(cookieName, fromPath, LANGUAGE_COOKIE);
 		}
 		return resolve(event, {
-			transformPageChunk: ({ html }) => html.replace('%lang%', locale).replace('%dir%', directionOf(locale))
+			// One replacement (app.html writes them side by side): each copies the whole page.
+			transformPageChunk: ({ html }) => html.replace('lang="%lang%" dir="%dir%"', `lang="${locale}" dir="${directionOf(locale)}"`)
 		});
 	});
 
