@@ -33,6 +33,11 @@ describe('reused statements', () => {
 			for (let run = 0; run < 7; run++) expect((await executeReused(handle.db, probe(label, id))).rows).toEqual(direct);
 		}
 		expect((await handle.db.execute(sql`select count(*)::int as n from reuse_probe`)).rows).toEqual([{ n: 2 }]);
+		// Numbers where PostgreSQL infers their type: a limit, an offset, a sum with a float.
+		for (const q of [sql`select id from reuse_probe order by id limit ${1} offset ${1}`, sql`select ${0.35}::float8 + ${-1} as x, ${'7'}::int + ${3} as y`]) {
+			const direct = (await handle.db.execute(q)).rows;
+			for (let run = 0; run < 7; run++) expect((await executeReused(handle.db, q)).rows).toEqual(direct);
+		}
 	});
 
 	it.runIf(DB_KIND === 'pglite')('are prepared once per statement text on the embedded database', async () => {

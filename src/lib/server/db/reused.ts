@@ -32,13 +32,15 @@ const parsers = Object.fromEntries([types.TIMESTAMP, types.TIMESTAMPTZ, types.IN
 
 /**
  * A parameter as an SQL literal for `EXECUTE`, or null for a value this does not write (then the
- * statement runs unprepared). Strings are quoted with doubled quotes: PostgreSQL reads backslashes
- * literally (`standard_conforming_strings`, on since 9.1 and never changed here).
+ * statement runs unprepared). Numbers are written as text too: an untyped literal takes the type
+ * PostgreSQL inferred for the parameter, as the untyped text PGlite sends for `db.execute` does.
+ * Quotes are doubled: PostgreSQL reads backslashes literally (`standard_conforming_strings`, on
+ * since 9.1 and never changed here).
  */
 function literal(value: unknown): string | null {
-	if (typeof value === 'string') return value.includes('\0') ? null : `'${value.replaceAll("'", "''")}'`;
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return null;
+	if (typeof value === 'number') return Number.isFinite(value) ? `'${value}'` : null;
+	if (typeof value !== 'string' || value.includes('\0')) return null;
+	return `'${value.replaceAll("'", "''")}'`;
 }
 
 /** PostgreSQL's codes for a prepared statement that is gone or whose plan no longer fits. */
