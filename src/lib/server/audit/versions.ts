@@ -6,7 +6,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { inArray, is, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import type { DbOrTx } from '../db/client';
+import type { Db, DbOrTx } from '../db/client';
 import { dataVersion } from './schema';
 
 /** The scope of writes that name no municipality. */
@@ -23,13 +23,39 @@ export async function readDataVersion(db: DbOrTx, municipalityId: string | null)
 		const [row] = await db.select({ total: sql<string>`coalesce(sum(${dataVersion.version}), 0)::text` }).from(dataVersion);
 		return `all.${row?.total ?? '0'}`;
 	}
-	const rows = await db
-		.select({ scope: dataVersion.scope, version: dataVersion.version })
-		.from(dataVersion)
-		.where(inArray(dataVersion.scope, [GLOBAL_SCOPE, municipalityId]));
+	const rows = is(db, PgTransaction)
+		? await db
+				.select({ scope: dataVersion.scope, version: dataVersion.version })
+				.from(dataVersion)
+				.where(inArray(dataVersion.scope, [GLOBAL_SCOPE, municipalityId]))
+		: await scopedRead(db as Db).execute({ municipality: municipalityId });
 	const of = (scope: string) => rows.find((r) => r.scope === scope)?.version ?? 0;
 	return `${of(GLOBAL_SCOPE)}.${of(municipalityId)}`;
 }
+
+/**
+ * The read of one municipality's and the global counter as a named statement, per database: on a
+ * PostgreSQL server the driver prepares it once per connection, and every cached public page asks
+ * it (issue 17 §1), so PostgreSQL no longer parses and plans it for each.
+ */
+function scopedRead(db: Db) {
+	let read = scopedReads.get(db);
+	if (!read) {
+		read = prepareScopedRead(db);
+		scopedReads.set(db, read);
+	}
+	return read;
+}
+
+function prepareScopedRead(db: Db) {
+	return db
+		.select({ scope: dataVersion.scope, version: dataVersion.version })
+		.from(dataVersion)
+		.where(inArray(dataVersion.scope, [GLOBAL_SCOPE, sql.placeholder('municipality')]))
+		.prepare('data_version_scoped');
+}
+
+const scopedReads = new WeakMap<Db, ReturnType<typeof prepareScopedRead>>();
 
 /**
  * Raises the global data version: for writes that bypass the audit log (migrations, the demo
