@@ -174,6 +174,22 @@ describe.each(LANGS)('Wegweiser in %s without JavaScript', (lang) => {
 		await page.context().close();
 	});
 
+	it('leads from a page beyond the last back to the last page, without claiming there are no hits', async () => {
+		const page = await newPage(browser, { javaScript: false });
+		await page.goto(`${base}/${lang}/m/koeln/search?q=kurs&page=500`);
+		expect(await page.locator('.ww-hits > li').count()).toBe(0);
+		const main = (await page.textContent('main'))!;
+		expect(main).toContain(t.ww_beyond_last);
+		expect(main).not.toContain(t.ww_no_results);
+		expect(await page.locator('.ww-pages').count()).toBe(0);
+		await expectAccessibleUrl(page);
+		await page.click(`main a:has-text("${t.ww_last_page.replace(' ({page})', '')}")`);
+		await page.waitForURL((url) => url.searchParams.get('page') !== '500');
+		expect(await page.locator('.ww-hits > li').count()).toBeGreaterThan(0);
+		expect(await page.locator('.ww-pages a[rel="next"]').count()).toBe(0);
+		await page.context().close();
+	});
+
 	it('explains unusable search parameters field by field instead of failing', async () => {
 		const page = await newPage(browser, { javaScript: false });
 		const res = await page.goto(`${base}/${lang}/m/koeln/search?q=kurs&field=astronomy&page=abc&near=atlantis&sort=distance&district=nirgendwo`);
