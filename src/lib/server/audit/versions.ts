@@ -4,7 +4,7 @@
  * Caches of derived data key their entries on it; see `http/page-cache.ts`. Source: issue 17 §1.
  */
 import type { PGlite } from '@electric-sql/pglite';
-import { inArray, is, sql } from 'drizzle-orm';
+import { inArray, is, sql, type Placeholder } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db, DbOrTx } from '../db/client';
 import { dataVersion } from './schema';
@@ -23,39 +23,31 @@ export async function readDataVersion(db: DbOrTx, municipalityId: string | null)
 		const [row] = await db.select({ total: sql<string>`coalesce(sum(${dataVersion.version}), 0)::text` }).from(dataVersion);
 		return `all.${row?.total ?? '0'}`;
 	}
-	const rows = is(db, PgTransaction)
-		? await db
-				.select({ scope: dataVersion.scope, version: dataVersion.version })
-				.from(dataVersion)
-				.where(inArray(dataVersion.scope, [GLOBAL_SCOPE, municipalityId]))
-		: await scopedRead(db as Db).execute({ municipality: municipalityId });
+	let rows: { scope: string; version: number }[];
+	if (is(db, PgTransaction)) rows = await scopedVersions(db, municipalityId);
+	else {
+		// On a PostgreSQL server a named statement, prepared once per pooled connection: every cached
+		// public page asks it (issue 17 §1), so PostgreSQL no longer parses and plans it for each.
+		let read = scopedReads.get(db);
+		if (!read) {
+			read = scopedVersions(db, sql.placeholder('municipality')).prepare('data_version_scoped');
+			scopedReads.set(db, read);
+		}
+		rows = await read.execute({ municipality: municipalityId });
+	}
 	const of = (scope: string) => rows.find((r) => r.scope === scope)?.version ?? 0;
 	return `${of(GLOBAL_SCOPE)}.${of(municipalityId)}`;
 }
 
-/**
- * The read of one municipality's and the global counter as a named statement, per database: on a
- * PostgreSQL server the driver prepares it once per connection, and every cached public page asks
- * it (issue 17 §1), so PostgreSQL no longer parses and plans it for each.
- */
-function scopedRead(db: Db) {
-	let read = scopedReads.get(db);
-	if (!read) {
-		read = prepareScopedRead(db);
-		scopedReads.set(db, read);
-	}
-	return read;
-}
-
-function prepareScopedRead(db: Db) {
+/** The global counter and one municipality's (an id, or a placeholder for it). */
+function scopedVersions(db: DbOrTx, municipality: string | Placeholder) {
 	return db
 		.select({ scope: dataVersion.scope, version: dataVersion.version })
 		.from(dataVersion)
-		.where(inArray(dataVersion.scope, [GLOBAL_SCOPE, sql.placeholder('municipality')]))
-		.prepare('data_version_scoped');
+		.where(inArray(dataVersion.scope, [GLOBAL_SCOPE, municipality]));
 }
 
-const scopedReads = new WeakMap<Db, ReturnType<typeof prepareScopedRead>>();
+const scopedReads = new WeakMap<Db, ReturnType<ReturnType<typeof scopedVersions>['prepare']>>();
 
 /**
  * Raises the global data version: for writes that bypass the audit log (migrations, the demo
