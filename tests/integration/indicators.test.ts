@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { AccessDeniedError, ValidationError } from '../../src/lib/server/core/errors';
+import { eq } from 'drizzle-orm';
+import { service } from '../../src/lib/server/directory/schema';
+import { offerIndicators } from '../../src/lib/server/directory/steering-reads';
 import { responseStats } from '../../src/lib/server/steering/indicators';
 import { instanceDashboard, municipalityDashboard, type Dashboard, type IndicatorValue } from '../../src/lib/server/steering/pages/dashboard';
 import { DB_KIND, freshDatabase } from '../helpers/db';
@@ -123,6 +126,33 @@ describe(`municipality dashboard (${DB_KIND})`, () => {
 		const year = await municipalityDashboard(h.db, w.who.admin, w.ids.k, { year: 1999 }).catch((e) => e);
 		expect(year.issues[0]).toMatchObject({ field: 'year', code: 'in_error_year' });
 		await expect(municipalityDashboard(h.db, w.who.admin, w.ids.k, { year: NaN })).rejects.toThrow(ValidationError);
+	});
+});
+
+describe(`offers added per year (${DB_KIND})`, () => {
+	it('counts an offer in the Europe/Berlin year it was created, also across New Year in UTC, for the municipality and for social spaces', async () => {
+		const all = { spaceIds: null, areaLevel: 'district' as const, year: YEAR };
+		const spaces = { spaceIds: [w.ids.s1a, w.ids.s1b, w.ids.s2a], areaLevel: 'space' as const, year: YEAR };
+		const before = await offerIndicators(h.db, w.ids.k, all);
+		const beforeSpaces = await offerIndicators(h.db, w.ids.k, spaces);
+		const rollback = new Error('rollback');
+		await expect(
+			h.db.transaction(async (tx) => {
+				// 23:30 UTC on 31 December is 00:30 on 1 January in Berlin (this year); 22:59 UTC is 23:59 of the old year.
+				await tx.update(service).set({ createdAt: new Date(Date.UTC(YEAR - 1, 11, 31, 23, 30)) }).where(eq(service.id, w.offerIds[0]));
+				await tx.update(service).set({ createdAt: new Date(Date.UTC(YEAR - 1, 11, 31, 22, 59)) }).where(eq(service.id, w.offerIds[1]));
+				for (const [scope, was] of [[all, before], [spaces, beforeSpaces]] as const) {
+					const after = await offerIndicators(tx, w.ids.k, scope);
+					expect(after.addedTotal.get(YEAR)).toBe(was.addedTotal.get(YEAR)! - 1);
+					expect(after.addedTotal.get(YEAR - 1) ?? 0).toBe((was.addedTotal.get(YEAR - 1) ?? 0) + 1);
+					const sum = (m: Map<string, number>, year: number) => [...m].filter(([k]) => k.startsWith(`${year}:`)).reduce((a, [, c]) => a + c, 0);
+					expect(sum(after.added, YEAR - 1)).toBeGreaterThan(sum(was.added, YEAR - 1));
+				}
+				throw rollback;
+			})
+		).rejects.toBe(rollback);
+		expect(before.addedTotal.get(YEAR)).toBe(6);
+		expect(beforeSpaces.addedTotal.get(YEAR)).toBeLessThanOrEqual(6);
 	});
 });
 

@@ -168,6 +168,10 @@ export interface OfferIndicators {
 	addedPerArea: Map<string, number>;
 }
 
+/** The years `offerIndicators` tells apart (Europe/Berlin): an offer created before the first counts in the year before it, one after the last in the last. */
+const FIRST_YEAR = 1990;
+const LAST_YEAR = 2200;
+
 /**
  * The offer counts of a dashboard: current offers by field, in total and per area; offers added
  * per year and field, and in `year` per area. Offers are placed by their search entry's social
@@ -199,14 +203,20 @@ export async function offerIndicators(
 		db.execute<{ k: string; c: number }>(sql`
 			select a::text as k, count(*)::int as c from search_entry se, unnest(se.${areaLevel}) a
 			where se.kind = 'service' and se.municipality_id = ${municipalityId} and se.status = 'active' and ${filter} group by a`),
+		// One pass, the year's total as the null field; the Europe/Berlin year by a binary search over
+		// the years' first instants instead of a time-zone conversion per offer, and the search entries
+		// joined only to place offers in areas: 135 → 27 ms over 57,862 offers (bench/nrw.ts).
 		db.execute<{ y: number; k: string | null; c: number }>(sql`
-			with s as (
-				select extract(year from sv.created_at at time zone 'Europe/Berlin')::int as y, sv.theme_fields
-				from service sv join search_entry se on se.kind = 'service' and se.entity_id = sv.id and se.municipality_id = ${municipalityId}
-				where sv.municipality_id = ${municipalityId} and ${filter}
-			)
-			select y, f as k, count(*)::int as c from s, unnest(s.theme_fields) f group by y, f
-			union all select y, null, count(*)::int from s group by y`),
+			select (${FIRST_YEAR - 1} + width_bucket(sv.created_at, (
+				select array_agg(make_timestamptz(y, 1, 1, 0, 0, 0, 'Europe/Berlin') order by y) from generate_series(${FIRST_YEAR}::int, ${LAST_YEAR}::int) y
+			)))::int as y, f as k, count(*)::int as c
+			from ${
+				scope.spaceIds === null
+					? sql`service sv`
+					: sql`service sv join search_entry se on se.kind = 'service' and se.entity_id = sv.id and se.municipality_id = ${municipalityId} and ${filter}`
+			}, unnest(sv.theme_fields || array[null::text]) f
+			where sv.municipality_id = ${municipalityId}
+			group by 1, 2`),
 		db.execute<{ k: string; c: number }>(sql`
 			select a::text as k, count(*)::int as c
 			from service sv join search_entry se on se.kind = 'service' and se.entity_id = sv.id and se.municipality_id = ${municipalityId}, unnest(se.${areaLevel}) a
