@@ -41,7 +41,7 @@ import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -182,7 +182,13 @@ ${locations.join('\n')}
 		}
 		await new Promise((r) => setTimeout(r, 100));
 	}
-	return { port, stop: () => child.kill('SIGTERM') };
+	return {
+		port,
+		stop: () => {
+			child.kill('SIGTERM');
+			rmSync(root, { recursive: true, force: true });
+		}
+	};
 }
 
 interface Load {
@@ -391,7 +397,8 @@ async function compareSearch(beforeDir: string): Promise<void> {
 	const bare = { PATH: process.env.PATH, HOME: process.env.HOME, DEMO: '1', PAGE_CACHE_MAX_BYTES: '0', RETENTION_INTERVAL_MINUTES: '0' };
 	const results: { build: string; round: number; rps: number; cpuMsPerRequest: number; p50: number; errors: number; load: number[] }[] = [];
 	const apps = [];
-	for (const b of builds) apps.push({ ...b, app: await startApp({ ...bare, DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'bench-search-')) }, 1, b.cwd) });
+	const dataDirs = builds.map(() => mkdtempSync(path.join(os.tmpdir(), 'bench-search-')));
+	for (const [i, b] of builds.entries()) apps.push({ ...b, app: await startApp({ ...bare, DATA_DIR: dataDirs[i] }, 1, b.cwd) });
 	try {
 		for (let round = 1; round <= rounds; round++) {
 			for (const { name, app } of apps) {
@@ -407,6 +414,7 @@ async function compareSearch(beforeDir: string): Promise<void> {
 		}
 	} finally {
 		for (const { app } of apps) await app.stop();
+		for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 	}
 	const mean = (name: string, f: (r: (typeof results)[number]) => number) => {
 		const of = results.filter((r) => r.build === name);
@@ -472,7 +480,12 @@ async function main() {
 	const pagesArg = option('pages')?.split(',').filter(Boolean) ?? null;
 	const rows: Row[] = [];
 	const bare = { PATH: process.env.PATH, HOME: process.env.HOME, DEMO: '1' };
-	rows.push(...(await measure('PGlite', { ...bare, DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'bench-pages-')) }, 1, pagesArg)));
+	const pgliteDir = mkdtempSync(path.join(os.tmpdir(), 'bench-pages-'));
+	try {
+		rows.push(...(await measure('PGlite', { ...bare, DATA_DIR: pgliteDir }, 1, pagesArg)));
+	} finally {
+		rmSync(pgliteDir, { recursive: true, force: true });
+	}
 	if (process.env.BENCH_PG_URL) {
 		for (const processes of [1, 2]) {
 			const name = `pages_${randomBytes(4).toString('hex')}`;

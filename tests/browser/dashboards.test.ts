@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, launch, signIn } from '../helpers/browser';
 import { Client } from '../helpers/http';
+import { tempDir } from '../helpers/tmp';
 
 const base = inject('baseUrl');
 let browser: Browser;
@@ -48,7 +48,7 @@ describe('steering dashboards', () => {
 		expect(pdf.status).toBe(200);
 		expect(pdf.headers.get('content-type')).toBe('application/pdf');
 		expect(pdf.headers.get('content-disposition')).toMatch(/attachment; filename="jahresbericht-duesseldorf-\d{4}\.pdf"/);
-		const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-dash-')), 'r.pdf');
+		const file = path.join(tempDir('anl-dash-'), 'r.pdf');
 		writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
 		expect(execFileSync('pdfinfo', [file], { encoding: 'utf8' })).toMatch(/Tagged:\s+yes/);
 		const xlsx = await client.request(links[1]);

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,8 +70,14 @@ export default async function setup(project: TestProject) {
 	project.provide('baseUrl', `http://localhost:${port}`);
 	project.provide('dataDir', dataDir);
 	project.provide('dbKind', env.DATABASE_URL ? 'postgres' : 'pglite');
-	return () => {
-		child?.kill();
+	// The data folder (about 95 MB) goes with the server, once it has let go of it.
+	return async () => {
+		if (child && child.exitCode === null) {
+			const exited = new Promise((resolve) => child!.once('exit', resolve));
+			child.kill();
+			await exited;
+		}
 		logFile.end();
+		rmSync(dataDir, { recursive: true, force: true });
 	};
 }

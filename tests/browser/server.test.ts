@@ -10,15 +10,15 @@
  *   the limit is refused with 413 before it is read.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch, newPage } from '../helpers/browser';
 import { bareEnv, freePort, start, waitFor, type Started } from '../helpers/server';
+import { tempDir } from '../helpers/tmp';
 
 const base = inject('baseUrl');
 let browser: Browser;
@@ -33,7 +33,7 @@ afterAll(() => browser?.close());
  * so `npm start` does not build again) and its node_modules linked.
  */
 function freshCopy(): string {
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-clone-'));
+	const dir = tempDir('anl-clone-');
 	const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' }).split('\0').filter(Boolean);
 	for (const f of files) {
 		if (!existsSync(f)) continue;

@@ -4,14 +4,14 @@
  * `.notdef` boxes).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { tempDir } from './tmp';
 
 /** Writes the bytes to a temporary file and returns its path (for the command-line tools). */
 export function pdfFile(pdf: Buffer, name = 'out.pdf'): string {
-	const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-pdf-')), name);
+	const file = path.join(tempDir('anl-pdf-'), name);
 	writeFileSync(file, pdf);
 	return file;
 }

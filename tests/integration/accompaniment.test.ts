@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { systemPrincipal } from '../../src/lib/server/access';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type UserPrincipal } from '../../src/lib/server/access';
@@ -22,8 +19,9 @@ import {
 import { accompaniment, caseConsent, caseFile, caseStep } from '../../src/lib/server/casework/schema';
 import { countRows, freshDatabase } from '../helpers/db';
 import { buildWorld, person, type World } from '../helpers/world';
+import { tempDir } from '../helpers/tmp';
 
-process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-accompaniment-'));
+process.env.DATA_DIR = tempDir('anl-accompaniment-');
 process.env.CASE_KEYS = `t1:${randomBytes(32).toString('base64')}`;
 
 let h: DatabaseHandle;

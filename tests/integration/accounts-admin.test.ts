@@ -6,9 +6,6 @@
  * checked through HTTP in tests/browser/admin-journey.test.ts.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal, type UserPrincipal } from '../../src/lib/server/access';
@@ -28,8 +25,9 @@ import { openInstance, setInstanceRetired } from '../../src/lib/server/instances
 import { instanceLinks } from '../../src/lib/server/instances/pages/lists';
 import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
 import { DB_KIND, freshDatabase } from '../helpers/db';
+import { tempDir } from '../helpers/tmp';
 
-process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-accounts-admin-'));
+process.env.DATA_DIR = tempDir('anl-accounts-admin-');
 delete process.env.SMTP_URL;
 
 let h: DatabaseHandle;

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { authorize, can, systemPrincipal, type UserPrincipal } from '../../src/lib/server/access';
@@ -17,8 +14,9 @@ import { createMunicipality } from '../../src/lib/server/geography/service';
 import { createInstance, type InstanceInput } from '../../src/lib/server/instances/service';
 import { readOutbox } from '../../src/lib/server/core/mail';
 import { DB_KIND, freshDatabase } from '../helpers/db';
+import { tempDir } from '../helpers/tmp';
 
-process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-accounts-'));
+process.env.DATA_DIR = tempDir('anl-accounts-');
 delete process.env.SMTP_URL;
 
 let h: DatabaseHandle;

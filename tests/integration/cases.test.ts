@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPassword, createSession, resolveSession } from '../../src/lib/server/accounts/sessions';
@@ -34,8 +32,9 @@ import { AccessDeniedError, NotFoundError, ValidationError } from '../../src/lib
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { glyphCount, pdfText } from '../helpers/pdf';
 import { buildWorld, person, TEST_PASSWORD, type World } from '../helpers/world';
+import { tempDir } from '../helpers/tmp';
 
-process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'anl-cases-'));
+process.env.DATA_DIR = tempDir('anl-cases-');
 delete process.env.CASE_KEYS;
 delete process.env.CASE_KEY_FILE;
 

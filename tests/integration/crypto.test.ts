@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,11 +13,12 @@ import {
 	loadKeyring,
 	parseKeyList
 } from '../../src/lib/server/casework/crypto';
+import { tempDir } from '../helpers/tmp';
 
 const key = () => randomBytes(32).toString('base64');
 
 function tempEnv(): NodeJS.ProcessEnv {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anl-crypto-'));
+	const dir = tempDir('anl-crypto-');
 	return { DATA_DIR: dir, CASE_KEY_FILE: path.join(dir, 'keys', 'case-keys.json') };
 }
 

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { createMunicipality } from '../../src/lib/server/geography/service';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
 import { importKoelnAreas } from '../helpers/files';
+import { tempDir } from '../helpers/tmp';
 
 let h: DatabaseHandle;
 let municipalityId: string;
@@ -230,7 +230,7 @@ describe(`CSV import and export (${DB_KIND})`, () => {
 
 describe.runIf(DB_KIND === 'pglite')('CLI: import csv / export csv', () => {
 	it('exports, imports with progress and a summary, and exits 0, 1 or 2', async () => {
-		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-csv-cli-'));
+		const dir = tempDir('anl-csv-cli-');
 		const setup = await openDatabase({ dataDir: dir });
 		await migrateDatabase(setup);
 		const m = await createMunicipality(setup.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' });
@@ -334,7 +334,7 @@ describe(`CSV that other tools read (${DB_KIND})`, () => {
 	});
 
 	it('imports again without changes after a spreadsheet (Gnumeric) opened and saved it', async () => {
-		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-csv-gnumeric-'));
+		const dir = tempDir('anl-csv-gnumeric-');
 		const audit = await countRows(h, 'audit_log');
 		// The `;` file with decimal commas is for German spreadsheets, the `,` file for the others:
 		// Gnumeric reads numbers in its locale (`50,7274` is 507274 in English), as Excel does.

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupDatabase, restoreDatabase } from '../../src/lib/server/db/backup';
@@ -15,6 +13,7 @@ import { systemPrincipal } from '../../src/lib/server/access';
 import { getProgramme, listDeadlines, listProgrammes } from '../../src/lib/server/steering/programmes';
 import { currentCatalogue, listAssessments } from '../../src/lib/server/steering/assessment';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
+import { tempDir } from '../helpers/tmp';
 
 let h: DatabaseHandle;
 beforeAll(async () => {
@@ -129,7 +128,7 @@ describe(`demo data on ${DB_KIND}`, () => {
 
 describe.runIf(DB_KIND === 'pglite')('backup and restore of the embedded database', () => {
 	it('restores a pg_dump-format backup into an empty data folder with the same content', async () => {
-		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-backup-'));
+		const dir = tempDir('anl-backup-');
 		const file = path.join(dir, 'backup.sql');
 		await backupDatabase(h, file);
 		await restoreDatabase({ dataDir: path.join(dir, 'restored'), file });

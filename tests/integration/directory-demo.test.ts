@@ -4,8 +4,7 @@
  * translated, all marked demo, loaded from `data/demo/offers/` idempotently; a broken offer
  * file is refused with the file, the offer and the field, and writes nothing.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
@@ -20,6 +19,7 @@ import { loadGeographyDemo } from '../../src/lib/server/geography/demo';
 import { findMunicipality } from '../../src/lib/server/geography/service';
 import { loadInstancesDemo } from '../../src/lib/server/instances/demo';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
+import { tempDir } from '../helpers/tmp';
 
 const DATA = path.resolve('data/demo');
 let h: DatabaseHandle;
@@ -43,7 +43,7 @@ async function demoOffers(slug: string) {
 
 /** A broken copy of the demo data folder: only an offer file (Köln's OSM actors are loaded already). */
 function brokenData(content: string): string {
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-demo-offers-'));
+	const dir = tempDir('anl-demo-offers-');
 	mkdirSync(path.join(dir, 'offers'));
 	writeFileSync(path.join(dir, 'offers', 'duesseldorf.json'), content);
 	return dir;

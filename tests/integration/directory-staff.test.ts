@@ -1,7 +1,4 @@
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/lib/server/access';
 import { listAudit } from '../../src/lib/server/audit/service';
@@ -37,8 +34,9 @@ import { DB_KIND, countRows, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
 import { importKoelnAreas } from '../helpers/files';
 import { buildWorld, type World } from '../helpers/world';
+import { tempDir } from '../helpers/tmp';
 
-process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-dirstaff-'));
+process.env.DATA_DIR = tempDir('anl-dirstaff-');
 delete process.env.SMTP_URL;
 
 let h: DatabaseHandle;

@@ -7,17 +7,15 @@
  * command line's); the services below are tested on both databases in hosting.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import ICAL from 'ical.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/lib/server/access';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { findMunicipality } from '../../src/lib/server/geography/service';
 import { listEvents, register, updateRegistration } from '../../src/lib/server/hosting/events';
+import { tempDir } from '../helpers/tmp';
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'anl-hosting-cli-'));
+const dataDir = tempDir('anl-hosting-cli-');
 /** Wednesday 2 December 2026, 10:00 Berlin. */
 const WEDNESDAY = '2026-12-02T09:00:00Z';
 

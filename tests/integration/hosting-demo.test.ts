@@ -5,9 +5,6 @@
  * `ANLAUFSTELLE_NOW` on a fixed Wednesday, so what the week shows does not depend on the day the
  * tests run.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/lib/server/access';
@@ -20,8 +17,9 @@ import { calendarWeek } from '../../src/lib/server/hosting/calendar';
 import { listRooms } from '../../src/lib/server/hosting/rooms';
 import { hostNames } from '../../src/lib/server/volunteering/hosting-reads';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
+import { tempDir } from '../helpers/tmp';
 
-process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-hosting-demo-'));
+process.env.DATA_DIR = tempDir('anl-hosting-demo-');
 
 let h: DatabaseHandle;
 const sys = systemPrincipal('test');

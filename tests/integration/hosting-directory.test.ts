@@ -5,9 +5,6 @@
  * participants told in their language; attendance counted as group work in the contact
  * statistics (page, CSV and XLSX), without personal data. Runs on PGlite and PostgreSQL.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/lib/server/access';
@@ -28,8 +25,9 @@ import { issuesOf } from '../helpers/errors';
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
 import { buildWorld, type World } from '../helpers/world';
+import { tempDir } from '../helpers/tmp';
 
-process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-hosting-directory-'));
+process.env.DATA_DIR = tempDir('anl-hosting-directory-');
 
 let h: DatabaseHandle;
 let w: World;

@@ -6,9 +6,6 @@
  * participants' data with `ANLAUFSTELLE_NOW` past the period — with every bad-input path the
  * issue names. Runs on PGlite and PostgreSQL.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -37,8 +34,9 @@ import { issuesOf } from '../helpers/errors';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
 import { buildWorld, type World } from '../helpers/world';
+import { tempDir } from '../helpers/tmp';
 
-process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-hosting-'));
+process.env.DATA_DIR = tempDir('anl-hosting-');
 
 let h: DatabaseHandle;
 let w: World;

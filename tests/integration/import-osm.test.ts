@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { ImportError, NotFoundError } from '../../src/lib/server/core/errors';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { demoFile, importKoelnAreas } from '../helpers/files';
+import { tempDir } from '../helpers/tmp';
 
 let h: DatabaseHandle;
 let municipalityId: string;
@@ -149,7 +149,7 @@ describe(`OSM import of the Köln actors (${DB_KIND})`, () => {
 
 describe.runIf(DB_KIND === 'pglite')('CLI: import osm', () => {
 	it('imports with progress lines and a summary; exit 1 for a bad file, 2 for wrong usage', async () => {
-		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-osm-cli-'));
+		const dir = tempDir('anl-osm-cli-');
 		const setup = await openDatabase({ dataDir: dir });
 		await migrateDatabase(setup);
 		await createMunicipality(setup.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' });

@@ -4,8 +4,7 @@
  * (Google's typings generated from the schema.org vocabulary), which refuses a property a type
  * does not have — such as `availableLanguage` on `Service` — and values of the wrong type.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { originalText } from '../../src/lib/server/directory/texts';
 import { createMunicipality } from '../../src/lib/server/geography/service';
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
+import { tempDir } from '../helpers/tmp';
 
 let h: DatabaseHandle;
 const blocks: Record<string, { type: 'Service' | 'Organization'; json: Record<string, unknown> }> = {};
@@ -56,7 +56,7 @@ afterAll(() => h?.close());
 
 /** TypeScript's complaints about each named block typed as `WithContext<its type>`, by block name. */
 function vocabularyErrors(named: Record<string, { type: string; json: unknown }>): Record<string, string[]> {
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-json-ld-'));
+	const dir = tempDir('anl-json-ld-');
 	const files = Object.entries(named).map(([name, b]) => {
 		const file = path.join(dir, `${name}.ts`);
 		writeFileSync(file, `import type { WithContext, ${b.type} } from 'schema-dts';\nexport const ${name}: WithContext<${b.type}> = ${JSON.stringify(b.json, null, 1)};\n`);

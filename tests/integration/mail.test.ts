@@ -4,9 +4,6 @@
  * wrote, so the headers, the encoded subject and both alternatives are what a mail program sees.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,8 +26,9 @@ import { locales, type Locale } from '../../src/lib/paraglide/runtime.js';
 import { DB_KIND, countRows, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
 import { buildWorld, type World } from '../helpers/world';
+import { tempDir } from '../helpers/tmp';
 
-process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-mail-'));
+process.env.DATA_DIR = tempDir('anl-mail-');
 process.env.CASE_KEYS = `t1:${randomBytes(32).toString('base64')}`;
 
 let h: DatabaseHandle;

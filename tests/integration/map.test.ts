@@ -5,9 +5,6 @@
  * counted in the coverage matrix), and the search page saying when an area has no boundary.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseGlobalDataVersion } from '../../src/lib/server/audit/versions';
@@ -28,6 +25,7 @@ import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { org } from '../helpers/directory';
 import { demoFile, importKoelnAreas } from '../helpers/files';
 import { buildWorld, type World } from '../helpers/world';
+import { tempDir } from '../helpers/tmp';
 
 /** The rows of a raw query. */
 async function rows<T>(h: DatabaseHandle, query: ReturnType<typeof sql>): Promise<T[]> {
@@ -249,7 +247,7 @@ describe(`placing places saved before boundaries existed, on ${DB_KIND}`, () => 
 
 describe.runIf(DB_KIND === 'pglite')('CLI: place locations', () => {
 	it('points from the boundary import to it, places what was saved before, and refuses wrong usage', async () => {
-		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-place-cli-'));
+		const dir = tempDir('anl-place-cli-');
 		const setup = await openDatabase({ dataDir: dir });
 		await migrateDatabase(setup);
 		const koeln = await createMunicipality(setup.db, systemPrincipal('t'), { slug: 'koeln', name: 'Köln' });

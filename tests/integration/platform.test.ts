@@ -4,7 +4,7 @@
  * guard's decisions, and the edge checks of text.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { openDatabase, type DatabaseHandle } from '../../src/lib/server/db/clien
 import { checkBody, checkUrl } from '../../src/lib/server/http/edge';
 import { decide } from '../../src/lib/server/http/guard';
 import { DB_KIND, freshDatabase } from '../helpers/db';
+import { tempDir } from '../helpers/tmp';
 
 /** Runs the command line with `DATA_DIR` and nothing else of ours. */
 function cli(args: string[], dataDir: string) {
@@ -24,7 +25,7 @@ function cli(args: string[], dataDir: string) {
 }
 
 describe('the embedded data folder', () => {
-	const root = mkdtempSync(path.join(os.tmpdir(), 'anl-folder-'));
+	const root = tempDir('anl-folder-');
 
 	it('refuses a configured folder that does not exist, in one line, and creates nothing', () => {
 		const missing = path.join(root, 'not-mounted');

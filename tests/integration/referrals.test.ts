@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { systemPrincipal } from '../../src/lib/server/access';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/lib/server/audit/service';
@@ -24,8 +21,9 @@ import { caseConsent, caseFile, caseShare, caseworkSetting, referral } from '../
 import { parseBerlinLocal } from '../../src/lib/server/casework/time';
 import { countRows, freshDatabase } from '../helpers/db';
 import { buildWorld, type World } from '../helpers/world';
+import { tempDir } from '../helpers/tmp';
 
-process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-referrals-'));
+process.env.DATA_DIR = tempDir('anl-referrals-');
 process.env.CASE_KEYS = `t1:${randomBytes(32).toString('base64')}`;
 
 let h: DatabaseHandle;

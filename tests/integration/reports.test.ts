@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import readXlsxFile from 'read-excel-file/node';
@@ -23,6 +22,7 @@ import { DB_KIND, freshDatabase } from '../helpers/db';
 import { glyphCount, pdfText } from '../helpers/pdf';
 import type { World } from '../helpers/world';
 import { indicatorWorld, YEAR } from '../helpers/indicators';
+import { tempDir } from '../helpers/tmp';
 
 let h: DatabaseHandle;
 let w: World & { offerIds: string[] };
@@ -62,7 +62,7 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 	});
 
 	it('PDF: tagged, titled, in German, with the same numbers, the date and the sources', async () => {
-		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-report-'));
+		const dir = tempDir('anl-report-');
 		const file = path.join(dir, 'r.pdf');
 		writeFileSync(file, await renderReportPdf(annual));
 		const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
@@ -122,7 +122,7 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 		const ar = await buildSteeringReport(h.db, w.who.admin, w.ids.k, { kind: 'district', districtId: w.ids.d1, year: YEAR, locale: 'ar' }, NOW);
 		expect(ar.title).toBe(`تقرير الدائرة Kalk ${YEAR}`);
 		const pdf = await renderReportPdf(ar);
-		const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-report-'));
+		const dir = tempDir('anl-report-');
 		const file = path.join(dir, 'ar.pdf');
 		writeFileSync(file, pdf);
 		expect(execFileSync('pdfinfo', [file], { encoding: 'utf8' })).toMatch(/Tagged:\s+yes/);

@@ -4,8 +4,7 @@
  * is right in Europe/Berlin time").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { systemPrincipal } from '../../src/lib/server/access';
@@ -22,6 +21,7 @@ import type { TranslatedText } from '../../src/lib/server/directory/schema';
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import { importKoelnAreas } from '../helpers/files';
 import { offer, org } from '../helpers/directory';
+import { tempDir } from '../helpers/tmp';
 
 let handle: DatabaseHandle;
 let municipalityId: string;
@@ -719,7 +719,7 @@ describe('search vocabulary files', () => {
 	});
 
 	function folder(files: Record<string, unknown>): string {
-		const dir = mkdtempSync(path.join(os.tmpdir(), 'vocabulary-'));
+		const dir = tempDir('vocabulary-');
 		for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
 		return dir;
 	}

@@ -5,16 +5,16 @@
  * labels with commas, quotes, line breaks and Arabic intact, formula-like labels as text.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { reportCsv } from '../../src/lib/server/casework/statistics';
 import { renderReportCsv, type SteeringReport } from '../../src/lib/server/steering/pages/report';
 import type { Dashboard } from '../../src/lib/server/steering/pages/dashboard';
+import { tempDir } from '../helpers/tmp';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-statistics-csv-'));
+const dir = tempDir('anl-statistics-csv-');
 
 /** The file as Gnumeric opens it (delimiter and encoding detected) and saves it again as CSV. */
 function throughGnumeric(name: string, text: string): string[][] {

@@ -2,9 +2,6 @@
  * The staff start page "Heute" (issue 12 §10): counts of what is waiting, each only for roles that
  * may open the list it links to, and the needs list's "new answers" filter behind one of them.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
@@ -15,8 +12,9 @@ import { todayPage, type TodayItem } from '../../src/lib/server/steering/pages/t
 import { DB_KIND, freshDatabase } from '../helpers/db';
 import { org } from '../helpers/directory';
 import { buildWorld, type World } from '../helpers/world';
+import { tempDir } from '../helpers/tmp';
 
-process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-today-'));
+process.env.DATA_DIR = tempDir('anl-today-');
 
 let h: DatabaseHandle;
 let w: World;

@@ -6,15 +6,14 @@
  * Runs on PostgreSQL only (`npm test` runs it under pg_virtualenv) and needs the build
  * (`build/handler.js`), which `npm test` makes first.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, newPage } from '../helpers/browser';
 import { Client } from '../helpers/http';
 import { bareEnv, freePort, start, waitFor, type Started } from '../helpers/server';
+import { tempDir } from '../helpers/tmp';
 
 const url = process.env.TEST_DATABASE_URL;
 
@@ -46,7 +45,7 @@ describe.skipIf(!url)('two processes on one PostgreSQL', () => {
 					HOST: '127.0.0.1',
 					DATABASE_URL: databaseUrl,
 					...(i === 1 ? { DATABASE_REPLICA_URL: deadReplica.toString() } : {}),
-					DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'anl-two-')),
+					DATA_DIR: tempDir('anl-two-'),
 					DEMO: '1'
 				})
 			});

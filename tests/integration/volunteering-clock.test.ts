@@ -4,9 +4,6 @@
  * the Führungszeugnis record (no assignment followed) and, after its notice, the dormant profile;
  * the audit log shows both as the retention job's. Runs on PGlite (a data folder) and PostgreSQL.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { eq, sql } from 'drizzle-orm';
@@ -22,8 +19,9 @@ import { confirmRegistration, register } from '../../src/lib/server/volunteering
 import { volunteerCheck, volunteerProfile } from '../../src/lib/server/volunteering/schema';
 import { DB_KIND } from '../helpers/db';
 import { buildWorld } from '../helpers/world';
+import { tempDir } from '../helpers/tmp';
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'anl-volunteering-clock-'));
+const dataDir = tempDir('anl-volunteering-clock-');
 process.env.DATA_DIR = dataDir;
 const NOW = new Date('2026-03-02T09:00:00Z');
 let databaseUrl: string | undefined;

@@ -5,8 +5,7 @@
  * statistics — with every bad-input path the issue names. Runs on PGlite and PostgreSQL.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
@@ -31,8 +30,9 @@ import { saveActivity, savePlace, saveSettings } from '../../src/lib/server/volu
 import { capacityBySocialSpace, volunteeringStatistics } from '../../src/lib/server/volunteering/steering-reads';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { buildWorld, type World } from '../helpers/world';
+import { tempDir } from '../helpers/tmp';
 
-process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-volunteering-'));
+process.env.DATA_DIR = tempDir('anl-volunteering-');
 
 let h: DatabaseHandle;
 let w: World;

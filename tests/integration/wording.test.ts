@@ -3,9 +3,6 @@
  * keys ("description.de"), codes ("fa"), ids or system labels ("provider (email link)") — and
  * areas and instances come in reading order ("Stadtbezirk 2" before "Stadtbezirk 10").
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareAreas, compareNames } from '../../src/lib/format';
 import { systemPrincipal } from '../../src/lib/server/access';
@@ -20,8 +17,9 @@ import { DB_KIND, freshDatabase } from '../helpers/db';
 import { offer, org } from '../helpers/directory';
 import { importKoelnAreas } from '../helpers/files';
 import { buildWorld, type World } from '../helpers/world';
+import { tempDir } from '../helpers/tmp';
 
-process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'anl-wording-'));
+process.env.DATA_DIR = tempDir('anl-wording-');
 delete process.env.SMTP_URL;
 
 let h: DatabaseHandle;
