@@ -18,6 +18,15 @@ export const LANGUAGE_NAMES: Record<Locale, string> = {
 const RTL = new Set<string>(['ar', 'fa']);
 
 /** `rtl` for Arabic and Dari/Farsi, else `ltr`. */
+/**
+ * Content languages offered first wherever a language is picked or typed (spoken at an offer or a
+ * Welcome Point, of a contact, of an accompaniment, of a volunteer), as BCP 47 tags: German and
+ * English, then the languages newcomers to German cities most often speak — Arabic, Persian and
+ * Dari, Pashto, Ukrainian, Russian, Turkish, Kurdish, Tigrinya, Somali — and those of EU
+ * immigration (French, Romanian, Bulgarian, Polish, Albanian). Any other valid tag may still be entered.
+ */
+export const COMMON_LANGUAGES: readonly string[] = ['de', 'en', 'ar', 'fa', 'prs', 'ps', 'uk', 'ru', 'tr', 'ku', 'ti', 'so', 'fr', 'ro', 'bg', 'pl', 'sq'];
+
 export function directionOf(locale: string): 'ltr' | 'rtl' {
 	return RTL.has(locale) ? 'rtl' : 'ltr';
 }

@@ -56,6 +56,10 @@ describe.each(['de', 'ar'])('registration in %s', (lang) => {
 		expect(await page.getAttribute('html', 'dir')).toBe(lang === 'ar' ? 'rtl' : 'ltr');
 		await expectAccessible(page);
 
+		// The language fields suggest languages by name in the reader's language; the value sent is the code.
+		expect(await page.getAttribute('#languages-0-language', 'list')).toBe('vo-languages');
+		expect(await page.textContent('#vo-languages option[value="ar"]')).toBe(lang === 'ar' ? 'العربية' : 'Arabisch');
+		expect(await page.textContent('#vo-languages option[value="prs"]')).toBe(lang === 'ar' ? 'الدارية' : 'Dari');
 		await page.fill('#displayName', 'Helfer');
 		await page.fill('#email', 'kein-at');
 		await page.fill('#languages-0-language', 'ar');

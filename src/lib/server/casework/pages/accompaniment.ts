@@ -14,9 +14,7 @@ import { assignVolunteer, listAccompaniments, listVolunteers, requestAccompanime
 import { parseBerlinLocal } from '../time';
 import { inWords } from './errors';
 import { chooseInstance } from './instance-choice';
-
-/** Languages offered as suggestions (the field takes any language code). */
-const SUGGESTED_LANGUAGES = ['ar', 'fa', 'prs', 'ps', 'uk', 'ru', 'tr', 'ku', 'ti', 'so', 'en', 'fr', 'ro', 'bg', 'sq'];
+import { COMMON_LANGUAGES } from '$lib/i18n';
 
 /**
  * The request form of a case: shows nothing of the case itself; says so when the case takes no
@@ -33,7 +31,7 @@ export async function accompanimentRequestPage(db: DbOrTx, principal: UserPrinci
 		if (!(e instanceof CaseLockedError)) throw e;
 		locked = msg(`cr_case_locked_${e.reason}`);
 	}
-	return { caseId, locked, covered, languages: SUGGESTED_LANGUAGES };
+	return { caseId, locked, covered, languages: COMMON_LANGUAGES };
 }
 
 /** The request as entered (the form is drawn again with it). */

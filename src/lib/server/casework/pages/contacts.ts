@@ -23,9 +23,8 @@ import { mailIssuedReferral } from './referrals';
 import { getCaseworkSettings } from '../settings';
 import { berlinDate, berlinTime, parseBerlinDateTime } from '../time';
 import { hasMessage } from './errors';
+import { COMMON_LANGUAGES } from '$lib/i18n';
 
-/** Languages offered first in the language list (the most frequent in counselling). */
-const COMMON_LANGUAGES = ['de', 'ar', 'fa', 'prs', 'uk', 'ru', 'tr', 'en', 'ti', 'ku', 'so', 'fr', 'ro', 'bg', 'pl', 'sq'];
 /** Referral slots in the form. */
 const REFERRAL_SLOTS = 3;
 /** Longest offer search accepted, in characters (longer text is cut). */

@@ -10,7 +10,7 @@ import { msg } from '$lib/messages';
 import { m } from '$lib/paraglide/messages.js';
 import type { Locale } from '$lib/paraglide/runtime';
 import { formatDateTime } from '$lib/format';
-import { directionOf } from '$lib/i18n';
+import { COMMON_LANGUAGES, directionOf } from '$lib/i18n';
 import { can, type UserPrincipal } from '../../access';
 import { NotFoundError, ValidationError, type FieldIssue } from '../../core/errors';
 import { isUuid, parseInteger } from '../../core/validation';
@@ -112,9 +112,6 @@ function vocabularies(locale: string) {
 		contentLanguages: CONTENT_LANGUAGES.map((tag) => ({ tag, name: languageName(tag, locale), dir: directionOf(tag) }))
 	};
 }
-
-/** Languages offered as checkboxes for "languages spoken"; others are typed as BCP 47 tags. */
-const COMMON_LANGUAGES = ['de', 'en', 'ar', 'fa', 'prs', 'uk', 'tr', 'ru', 'fr', 'ku', 'ti', 'so', 'ro', 'bg', 'pl', 'sq'];
 
 /** The effective status of every language version of each text field, for the forms. */
 function textStatuses(texts: Record<string, TranslatedText>): Record<string, Record<string, string>> {

@@ -11,9 +11,7 @@ import { normaliseProfile } from '../model';
 import { findInstanceById, type InstanceInput } from '../service';
 import { toInput } from './form';
 import { profileView } from './view';
-
-/** Languages offered as checkboxes; others can be typed as BCP 47 tags. */
-const COMMON_LANGUAGES = ['de', 'en', 'ar', 'fa', 'prs', 'uk', 'tr', 'ru', 'fr', 'ku', 'ti', 'so', 'ro', 'bg', 'pl', 'sq'];
+import { COMMON_LANGUAGES } from '$lib/i18n';
 
 /**
  * What the edit form draws: the instance's data, or `input` as entered when a save was refused.
