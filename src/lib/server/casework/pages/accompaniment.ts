@@ -14,7 +14,6 @@ import { assignVolunteer, listAccompaniments, listVolunteers, requestAccompanime
 import { parseBerlinLocal } from '../time';
 import { inWords } from './errors';
 import { chooseInstance } from './instance-choice';
-import { COMMON_LANGUAGES } from '$lib/i18n';
 
 /**
  * The request form of a case: shows nothing of the case itself; says so when the case takes no
@@ -31,7 +30,7 @@ export async function accompanimentRequestPage(db: DbOrTx, principal: UserPrinci
 		if (!(e instanceof CaseLockedError)) throw e;
 		locked = msg(`cr_case_locked_${e.reason}`);
 	}
-	return { caseId, locked, covered, languages: COMMON_LANGUAGES };
+	return { caseId, locked, covered };
 }
 
 /** The request as entered (the form is drawn again with it). */

@@ -4,7 +4,6 @@
  */
 import { formatDateTime } from '$lib/format';
 import { msg } from '$lib/messages';
-import { COMMON_LANGUAGES } from '$lib/i18n';
 import { displayName } from '$lib/wegweiser';
 import { LANGUAGE_LEVELS, PLACE_KINDS, RECOGNITION_KINDS, REQUIREMENTS, TRAININGS, type Reason } from '../model';
 import type { ActivityEntry } from '../settings';
@@ -45,11 +44,6 @@ export function vocabularies() {
 /** Weekday choices in `locale` (ISO 1 = Monday). */
 export function weekdayChoices(locale: string): Choice[] {
 	return [1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: String(d), label: dateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, d)) }));
-}
-
-/** The languages suggested for a volunteer's languages (`COMMON_LANGUAGES`), named in `locale`; the field takes any language code. */
-export function spokenLanguageChoices(locale: string): Choice[] {
-	return COMMON_LANGUAGES.map((tag) => ({ value: tag, label: displayName(tag, locale) }));
 }
 
 /** A language tag as the reader's language names it. */

@@ -14,7 +14,7 @@ import { CONSENT_PURPOSES } from '../model';
 import { confirmRegistration, register, registrationLink } from '../registration';
 import { getSettings, listActivities } from '../settings';
 import { FORM_ROWS, profileFromForm } from './forms';
-import { activityChoices, dayText, languageLabel, needTitle, shiftText, spokenLanguageChoices, vocabularies, weekdayChoices } from './labels';
+import { activityChoices, dayText, languageLabel, needTitle, shiftText, vocabularies, weekdayChoices } from './labels';
 
 /** Social spaces grouped by district, as the registration lists them. */
 async function spaceGroups(db: DbOrTx, municipalityId: string) {
@@ -39,7 +39,6 @@ export async function registrationPage(db: DbOrTx, municipalitySlug: string, ins
 		activities: activityChoices(activities, locale),
 		spaceGroups: groups,
 		weekdays: weekdayChoices(locale),
-		spokenLanguages: spokenLanguageChoices(locale),
 		...vocabularies(),
 		messageLocales: locales.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] })),
 		consents: CONSENT_PURPOSES.map((p) => ({ value: p.key, label: msg(`vo_consent_${p.key}`), retention: msg(`vo_consent_${p.key}_retention`, { months: settings.profileRetentionMonths }), required: p.required })),

@@ -24,7 +24,7 @@ import { eraseVolunteer, ownProfile, ownProfileOrNull, profileDetail, profileToI
 import { confirmedTaskProfiles, confirmTaskProfile, currentTaskProfiles, taskInstancesOf } from '../tasks';
 import { getSettings, listActivities } from '../settings';
 import { FORM_ROWS, hoursFromForm, profileFromForm, profileToForm, text } from './forms';
-import { activityChoices, activityLabel, dayText, hoursText, languageLabel, needTitle, requirementLabel, shiftText, spokenLanguageChoices, vocabularies, weekdayChoices } from './labels';
+import { activityChoices, activityLabel, dayText, hoursText, languageLabel, needTitle, requirementLabel, shiftText, vocabularies, weekdayChoices } from './labels';
 
 /**
  * The volunteer's start page: invitations, shifts ahead, task profiles to confirm.
@@ -73,7 +73,6 @@ async function profileChoices(db: DbOrTx, profile: ProfileRow, locale: string) {
 		activities: activityChoices(activities, locale),
 		spaceGroups: districts.map((d) => ({ id: d.id, name: d.name, spaces: spaces.filter((s) => s.districtId === d.id).map((s) => ({ value: s.id, label: s.name })) })).filter((d) => d.spaces.length),
 		weekdays: weekdayChoices(locale),
-		spokenLanguages: spokenLanguageChoices(locale),
 		...vocabularies(),
 		messageLocales: locales.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] })),
 		consents: CONSENT_PURPOSES.map((p) => ({ value: p.key, label: msg(`vo_consent_${p.key}`), retention: msg(`vo_consent_${p.key}_retention`, { months: settings.profileRetentionMonths }), required: p.required })),
