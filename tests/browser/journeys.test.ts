@@ -58,6 +58,19 @@ describe.each(LANGS)('public journey in %s', (lang) => {
 		await page.waitForURL(`${base}/${lang}/m/duesseldorf/i/welcome-point-6`);
 		expect(await page.textContent('main')).toContain(messages[lang].dim_organisation_forms);
 		await expectAccessibleUrl(page);
+		// From the Welcome Point to what happens there and to the offers of its Stadtteil.
+		await page.click(`a[href="/${lang}/m/duesseldorf/calendar/instance/welcome-point-6"]`);
+		await page.waitForURL(`${base}/${lang}/m/duesseldorf/calendar/instance/welcome-point-6`);
+		expect(await page.textContent('h1')).toContain('Welcome Point Stadtbezirk 6');
+		await page.goBack();
+		const nearby = page.locator('nav[aria-labelledby="here-heading"] a[href*="/search?space="]');
+		const place = (await nearby.textContent())!;
+		await nearby.click();
+		await page.waitForURL(/\/search\?space=[a-z0-9-]+$/);
+		const chosen = await page.locator('select[name="space"] option:checked').textContent();
+		expect(place).toContain(chosen!.trim());
+		expect(await page.locator('.ww-hits > li').count()).toBeGreaterThan(0);
+		await expectAccessibleUrl(page);
 
 		await page.goto(`${base}/${lang}/compare?municipality=duesseldorf`);
 		expect(await page.locator('table.compare thead th').count()).toBe(2);

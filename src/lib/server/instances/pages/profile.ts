@@ -17,5 +17,5 @@ export async function instanceProfilePage(db: DbOrTx, municipalityId: string, sl
 	const inst = await findInstanceBySlug(db, municipalityId, slug);
 	if (!inst) throw new NotFoundError('instance');
 	const located = await locatedSocialSpace(db, inst);
-	return { instance: publicInstanceView(inst, locale), located: located ? { name: located.name } : null, retiredAt: inst.retiredAt?.toISOString() ?? null };
+	return { instance: publicInstanceView(inst, locale), located: located ? { slug: located.slug, name: located.name } : null, retiredAt: inst.retiredAt?.toISOString() ?? null };
 }
