@@ -17,7 +17,6 @@ export const LANGUAGE_NAMES: Record<Locale, string> = {
 
 const RTL = new Set<string>(['ar', 'fa']);
 
-/** `rtl` for Arabic and Dari/Farsi, else `ltr`. */
 /**
  * Content languages offered first wherever a language is picked or typed (spoken at an offer or a
  * Welcome Point, of a contact, of an accompaniment, of a volunteer), as BCP 47 tags: German and
@@ -27,6 +26,7 @@ const RTL = new Set<string>(['ar', 'fa']);
  */
 export const COMMON_LANGUAGES: readonly string[] = ['de', 'en', 'ar', 'fa', 'prs', 'ps', 'uk', 'ru', 'tr', 'ku', 'ti', 'so', 'fr', 'ro', 'bg', 'pl', 'sq'];
 
+/** `rtl` for Arabic and Dari/Farsi, else `ltr`. */
 export function directionOf(locale: string): 'ltr' | 'rtl' {
 	return RTL.has(locale) ? 'rtl' : 'ltr';
 }
