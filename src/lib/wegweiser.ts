@@ -3,6 +3,7 @@
  * direction and names of content languages, euro amounts, and search links that keep the
  * current filters. Pure, locale passed in.
  */
+import { held } from './held';
 import { LANGUAGE_NAMES } from './i18n';
 import { dateTimeFormat, displayNames, numberFormat } from './intl';
 
@@ -24,22 +25,17 @@ export function ownLanguageName(tag: string, easyGerman: string): string {
 
 /** A language's name in the reader's language (`locale`), e.g. `ar` in German → "Arabisch". */
 export function displayName(tag: string, locale: string): string {
-	const key = `${locale} ${tag}`;
-	let name = languageNames.get(key);
-	if (name === undefined) {
+	return languageNames.get(`${locale} ${tag}`, () => {
 		try {
-			name = displayNames([locale], { type: 'language', fallback: 'code' }).of(tag) ?? tag;
+			return displayNames([locale], { type: 'language', fallback: 'code' }).of(tag) ?? tag;
 		} catch {
-			name = tag;
+			return tag;
 		}
-		if (languageNames.size >= 10_000) languageNames.clear();
-		languageNames.set(key, name);
-	}
-	return name;
+	});
 }
 
 /** `displayName`'s answers: ICU's lookup was about 1 % of an uncached search page, for a few hundred pairs in all. */
-const languageNames = new Map<string, string>();
+const languageNames = held<string>(10_000);
 
 /** Euro cents as the locale writes money: `250` → "2,50 €" (de), "€2.50" (en). */
 export function formatEuro(cents: number, locale: string): string {

@@ -5,6 +5,7 @@
  * and report problems as `FieldIssue`s; routes parse ids and query parameters with `parseParam`.
  */
 import { z } from 'zod';
+import { held } from '../../held';
 
 /** Values as the platform accepts them, as zod schemas for composing. */
 const schemas = {
@@ -65,18 +66,12 @@ export function parseInteger(text: string, bounds: { min?: number; max?: number 
 	const min = bounds.min ?? Number.MIN_SAFE_INTEGER;
 	const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
 	// Built once per bounds: building a zod schema per call was 2 % of an uncached search (issue 17).
-	const key = `${min}:${max}`;
-	let schema = integerSchemas.get(key);
-	if (!schema) {
-		schema = z.coerce.number().int().min(min).max(max);
-		if (integerSchemas.size >= 1_000) integerSchemas.clear();
-		integerSchemas.set(key, schema);
-	}
+	const schema = integerSchemas.get(`${min}:${max}`, () => z.coerce.number().int().min(min).max(max));
 	const result = schema.safeParse(text.trim() === '' ? NaN : text.trim());
 	return result.success ? result.data : null;
 }
 
 /** `parseInteger`'s schemas by bounds (a handful: the callers' bounds are constants or years). */
-const integerSchemas = new Map<string, z.ZodCoercedNumber<unknown>>();
+const integerSchemas = held<z.ZodCoercedNumber<unknown>>(1_000);
 
 export { z };

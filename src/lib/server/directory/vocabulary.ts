@@ -35,6 +35,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ACTOR_TYPES, COST_KINDS, OSM_AMENITY_TYPES, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS } from './model';
 import { foldText } from './search-index';
+import { held, type Held } from '../../held';
 
 /** A facet a concept stands for ("kostenlos" → free of charge). */
 export interface ConceptFilter {
@@ -258,7 +259,7 @@ function candidatesFor(v: Vocabulary, q: string): VocabWord[] {
 }
 
 /** Per vocabulary: what one query word matches (`wordMatchesOf`), by language and word as typed. */
-const heldMatches = new WeakMap<Vocabulary, Map<string, ReadonlyMap<string, number>>>();
+const heldMatches = new WeakMap<Vocabulary, Held<ReadonlyMap<string, number>>>();
 
 /**
  * The vocabulary words one query word matches, with the quality of each (`wordQuality`), held per
@@ -267,24 +268,19 @@ const heldMatches = new WeakMap<Vocabulary, Map<string, ReadonlyMap<string, numb
  * @param form the word in `vocabularyForm`; `raw` as typed (lowercased); `lang` the reader's primary language.
  */
 function wordMatchesOf(v: Vocabulary, form: string, raw: string, lang: string): ReadonlyMap<string, number> {
-	let held = heldMatches.get(v);
-	if (!held) {
-		held = new Map();
-		heldMatches.set(v, held);
+	let matchesOf = heldMatches.get(v);
+	if (!matchesOf) {
+		matchesOf = held(20_000);
+		heldMatches.set(v, matchesOf);
 	}
-	const key = `${lang}\u0000${raw}`;
-	let found = held.get(key);
-	if (!found) {
+	return matchesOf.get(`${lang}\u0000${raw}`, () => {
 		const matches = new Map<string, number>();
 		for (const vw of candidatesFor(v, form)) {
 			const q = wordQuality(form, vw, raw, lang);
 			if (q) matches.set(vw.form, q);
 		}
-		if (held.size >= 20_000) held.clear();
-		held.set(key, matches);
-		found = matches;
-	}
-	return found;
+		return matches;
+	});
 }
 
 /** What went wrong with a vocabulary file: file, concept, why. */
