@@ -41,11 +41,12 @@ import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { tempDir } from './tmp.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -124,7 +125,7 @@ interface Nginx {
 
 /** Writes each page's gzip body with its headers into an nginx root and starts nginx on it. */
 async function startNginx(pages: { path: string; body: Buffer; headers: Headers }[]): Promise<Nginx> {
-	const root = mkdtempSync(path.join(os.tmpdir(), 'bench-nginx-'));
+	const root = tempDir('bench-nginx-');
 	// nginx's workers run as another user when started by root.
 	chmodSync(root, 0o755);
 	mkdirSync(path.join(root, 'files'), { mode: 0o755 });
@@ -178,17 +179,13 @@ ${locations.join('\n')}
 		}
 		if (i === 50) {
 			child.kill('SIGTERM');
-			throw new Error(`nginx does not serve ${pages[0].path}; see ${root}/error.log`);
+			// The folder goes when the process exits, so its log is told here.
+			const log = existsSync(path.join(root, 'error.log')) ? readFileSync(path.join(root, 'error.log'), 'utf8') : '(no error.log)';
+			throw new Error(`nginx does not serve ${pages[0].path}; its error.log:\n${log}`);
 		}
 		await new Promise((r) => setTimeout(r, 100));
 	}
-	return {
-		port,
-		stop: () => {
-			child.kill('SIGTERM');
-			rmSync(root, { recursive: true, force: true });
-		}
-	};
+	return { port, stop: () => child.kill('SIGTERM') };
 }
 
 interface Load {
@@ -375,7 +372,7 @@ function cpuMs(pid: number): number {
 
 /** A folder of links to this folder's files with a copy of `buildDir` as its `build`, to run an older build. */
 function runFolder(buildDir: string): string {
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-before-'));
+	const dir = tempDir('bench-before-');
 	for (const name of readdirSync('.')) {
 		if (name === 'build' || name === '.data' || name === '.git') continue;
 		symlinkSync(path.resolve(name), path.join(dir, name));
@@ -397,8 +394,7 @@ async function compareSearch(beforeDir: string): Promise<void> {
 	const bare = { PATH: process.env.PATH, HOME: process.env.HOME, DEMO: '1', PAGE_CACHE_MAX_BYTES: '0', RETENTION_INTERVAL_MINUTES: '0' };
 	const results: { build: string; round: number; rps: number; cpuMsPerRequest: number; p50: number; errors: number; load: number[] }[] = [];
 	const apps = [];
-	const dataDirs = builds.map(() => mkdtempSync(path.join(os.tmpdir(), 'bench-search-')));
-	for (const [i, b] of builds.entries()) apps.push({ ...b, app: await startApp({ ...bare, DATA_DIR: dataDirs[i] }, 1, b.cwd) });
+	for (const b of builds) apps.push({ ...b, app: await startApp({ ...bare, DATA_DIR: tempDir('bench-search-') }, 1, b.cwd) });
 	try {
 		for (let round = 1; round <= rounds; round++) {
 			for (const { name, app } of apps) {
@@ -414,7 +410,6 @@ async function compareSearch(beforeDir: string): Promise<void> {
 		}
 	} finally {
 		for (const { app } of apps) await app.stop();
-		for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 	}
 	const mean = (name: string, f: (r: (typeof results)[number]) => number) => {
 		const of = results.filter((r) => r.build === name);
@@ -480,12 +475,7 @@ async function main() {
 	const pagesArg = option('pages')?.split(',').filter(Boolean) ?? null;
 	const rows: Row[] = [];
 	const bare = { PATH: process.env.PATH, HOME: process.env.HOME, DEMO: '1' };
-	const pgliteDir = mkdtempSync(path.join(os.tmpdir(), 'bench-pages-'));
-	try {
-		rows.push(...(await measure('PGlite', { ...bare, DATA_DIR: pgliteDir }, 1, pagesArg)));
-	} finally {
-		rmSync(pgliteDir, { recursive: true, force: true });
-	}
+	rows.push(...(await measure('PGlite', { ...bare, DATA_DIR: tempDir('bench-pages-') }, 1, pagesArg)));
 	if (process.env.BENCH_PG_URL) {
 		for (const processes of [1, 2]) {
 			const name = `pages_${randomBytes(4).toString('hex')}`;

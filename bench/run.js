@@ -54,11 +54,12 @@
  * Results are printed and written to bench/results/<date>.json. Loopback only.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { tempDir } from './tmp.js';
 
 const SCALE = {
 	municipalities: Number(process.env.BENCH_MUNICIPALITIES ?? 400),
@@ -180,7 +181,7 @@ function prepare(env) {
 
 /** Search server time, in a separate process before the server opens the database. */
 function benchSearch(env) {
-	const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-search-')), 'search.json');
+	const out = path.join(tempDir('anl-bench-search-'), 'search.json');
 	const args = ['node_modules/tsx/dist/cli.mjs', 'bench/search.ts', '--iterations', String(SEARCH_ITERATIONS), '--out', out];
 	const result = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'inherit' });
 	if (result.status !== 0) throw new Error('search benchmark failed');
@@ -189,7 +190,7 @@ function benchSearch(env) {
 
 /** Lotsen benchmark (generation included), in a separate process before the server opens the database. */
 function benchCasework(env) {
-	const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-casework-')), 'casework.json');
+	const out = path.join(tempDir('anl-bench-casework-'), 'casework.json');
 	const args = ['node_modules/tsx/dist/cli.mjs', 'bench/casework.ts', '--contacts', String(CASEWORK.contacts), '--referrals', String(CASEWORK.referrals), '--cases', String(CASEWORK.cases), '--out', out];
 	const result = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'inherit' });
 	if (result.status !== 0) throw new Error('casework benchmark failed');
@@ -203,7 +204,7 @@ function benchCasework(env) {
  */
 function benchSteering(env) {
 	if (process.env.BENCH_NO_STEERING) return { skipped: 'BENCH_NO_STEERING' };
-	const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-steering-')), 'steering.json');
+	const out = path.join(tempDir('anl-bench-steering-'), 'steering.json');
 	const args = ['node_modules/tsx/dist/cli.mjs', 'bench/steering.ts', '--skip-casework', '--out', out];
 	const result = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'inherit' });
 	if (result.status !== 0) throw new Error('steering benchmark failed');
@@ -216,7 +217,7 @@ function benchSteering(env) {
  */
 function benchParticipation(env) {
 	if (process.env.BENCH_NO_PARTICIPATION) return { skipped: 'BENCH_NO_PARTICIPATION' };
-	const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-participation-')), 'participation.json');
+	const out = path.join(tempDir('anl-bench-participation-'), 'participation.json');
 	const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/participation.ts', '--out', out], { env: { ...process.env, ...env }, stdio: 'inherit' });
 	if (result.status !== 0) throw new Error('participation benchmark failed');
 	return JSON.parse(readFileSync(out, 'utf8'));
@@ -228,7 +229,7 @@ function benchParticipation(env) {
  */
 function benchCoverage(kind, env) {
 	if (process.env.BENCH_NO_COVERAGE) return { skipped: 'BENCH_NO_COVERAGE' };
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-bench-coverage-'));
+	const dir = tempDir('anl-bench-coverage-');
 	const own = { ...env, DATA_DIR: dir };
 	if (kind === 'postgres') {
 		spawnSync('createdb', ['anl_bench_coverage'], { stdio: 'inherit' });
@@ -250,7 +251,7 @@ function benchCoverage(kind, env) {
  */
 function benchHosting(kind, env) {
 	if (process.env.BENCH_NO_HOSTING) return { skipped: 'BENCH_NO_HOSTING' };
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-bench-hosting-'));
+	const dir = tempDir('anl-bench-hosting-');
 	const own = { ...env, DATA_DIR: dir };
 	if (kind === 'postgres') {
 		spawnSync('createdb', ['anl_bench_hosting'], { stdio: 'inherit' });
@@ -268,7 +269,7 @@ function benchHosting(kind, env) {
 function benchRelevance() {
 	if (process.env.BENCH_NO_RELEVANCE) return { skipped: 'BENCH_NO_RELEVANCE' };
 	console.log('\n## search relevance');
-	const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-relevance-')), 'relevance.json');
+	const out = path.join(tempDir('anl-bench-relevance-'), 'relevance.json');
 	const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/relevance.ts', '--out', out], { stdio: 'inherit' });
 	if (result.status !== 0) throw new Error('relevance benchmark failed');
 	return JSON.parse(readFileSync(out, 'utf8'));
@@ -280,7 +281,7 @@ function benchRelevance() {
  */
 function benchRetention(env) {
 	if (process.env.BENCH_NO_RETENTION) return { skipped: 'BENCH_NO_RETENTION' };
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'anl-bench-retention-'));
+	const dir = tempDir('anl-bench-retention-');
 	const state = path.join(dir, 'state.json');
 	const out = path.join(dir, 'retention.json');
 	const tsx = 'node_modules/tsx/dist/cli.mjs';
@@ -373,7 +374,7 @@ function benchNrw() {
 			console.log(`  ${label}: skipped (set BENCH_${label.toUpperCase()}_URL to a database made by generate.ts --scale ${label})`);
 			continue;
 		}
-		const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-nrw-')), 'nrw.json');
+		const file = path.join(tempDir('anl-bench-nrw-'), 'nrw.json');
 		const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'bench/nrw.ts', '--out', file], { env: { ...process.env, DATABASE_URL: url }, stdio: 'inherit' });
 		if (result.status !== 0) throw new Error(`NRW benchmark (${label}) failed`);
 		out[label] = JSON.parse(readFileSync(file, 'utf8'));
@@ -431,15 +432,15 @@ if (!existsSync('build/index.js')) {
 }
 if (process.env.BENCH_PG_ONLY) {
 	// Child run inside pg_virtualenv: PostgreSQL figures only, handed back through a file.
-	const r = await benchDatabase('postgres', { DATABASE_URL: process.env.BENCH_PG_URL, DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'anl-bench-pg-')) });
+	const r = await benchDatabase('postgres', { DATABASE_URL: process.env.BENCH_PG_URL, DATA_DIR: tempDir('anl-bench-pg-') });
 	writeFileSync(process.env.BENCH_PG_RESULT, JSON.stringify(r));
 	process.exit(0);
 }
 const results = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, scale: SCALE, casework: CASEWORK, durationMs: DURATION_MS, connections: CONNECTIONS };
 results.relevance = benchRelevance();
-results.pglite = await benchDatabase('pglite', { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'anl-bench-')) });
+results.pglite = await benchDatabase('pglite', { DATA_DIR: tempDir('anl-bench-') });
 if (existsSync('/usr/bin/pg_virtualenv') && !process.env.BENCH_NO_PG) {
-	const resultFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'anl-bench-result-')), 'postgres.json');
+	const resultFile = path.join(tempDir('anl-bench-result-'), 'postgres.json');
 	const inner = `BENCH_PG_ONLY=1 BENCH_PG_RESULT="${resultFile}" BENCH_PG_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:\${PGPORT:-5432}/postgres" "${process.execPath}" bench/run.js`;
 	spawnSync('pg_virtualenv', ['-v', '15', 'sh', '-c', inner], { stdio: 'inherit' });
 	if (existsSync(resultFile)) results.postgres = JSON.parse(readFileSync(resultFile, 'utf8'));
