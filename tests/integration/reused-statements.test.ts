@@ -3,7 +3,7 @@
  * answer exactly as `db.execute` does (issue 17 §2). On PostgreSQL servers they run as before.
  */
 import { sql } from 'drizzle-orm';
-import { DrizzleQueryError } from 'drizzle-orm/errors';
+import { DrizzleQueryError, TransactionRollbackError } from 'drizzle-orm/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { executeReused } from '../../src/lib/server/db/reused';
@@ -76,7 +76,10 @@ describe('reused statements', () => {
 				expect((await executeReused(tx, sql`select label from reuse_probe where id = ${3}`)).rows).toEqual([{ label: 'drei' }]);
 				tx.rollback();
 			})
-			.catch(() => undefined);
+			// Only the rollback: a failed expectation inside must fail the test.
+			.catch((e: unknown) => {
+				if (!(e instanceof TransactionRollbackError)) throw e;
+			});
 		expect((await executeReused(handle.db, sql`select label from reuse_probe where id = ${3}`)).rows).toEqual([]);
 	});
 
