@@ -1,6 +1,6 @@
 /**
- * Values computed once per key and held for the process: `Intl` formatters, language names, parse
- * schemas, vocabulary matches — things every request needs and that never change for a key
+ * Values computed once per key and held for the process: `Intl` formatters, language names,
+ * vocabulary matches — things every request needs and that never change for a key
  * (issue 17 §2). Bounded: when full, everything is dropped and computed again as asked (the keys
  * are few in practice; the bound only guards against callers passing arbitrary keys).
  */
