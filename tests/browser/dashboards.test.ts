@@ -24,6 +24,12 @@ describe('steering dashboards', () => {
 			await page.waitForURL(`${base}/${lang}/staff/steering`);
 			expect(await page.getAttribute('html', 'dir')).toBe(lang === 'ar' ? 'rtl' : 'ltr');
 			expect(await page.$$eval('svg.bar-chart[role="img"]', (s) => s.length)).toBeGreaterThan(0);
+			// A table is not headed like its section ("Überblick" twice read as one heading repeated).
+			const headed = await page.$$eval('section.in-section', (sections) =>
+				sections.map((s) => ({ section: s.querySelector('h2')?.textContent?.trim(), tables: [...s.querySelectorAll('h3')].map((h) => h.textContent?.trim()) }))
+			);
+			expect(headed.length).toBeGreaterThan(0);
+			for (const { section, tables } of headed) expect(tables, section).not.toContain(section);
 			expect(await axeViolations(page), page.url()).toEqual([]);
 			const district = await page.$eval('#in-district option:nth-child(2)', (o) => (o as HTMLOptionElement).value);
 			await page.selectOption('#in-district', district);
