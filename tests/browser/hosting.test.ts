@@ -211,6 +211,28 @@ describe.each([
 		await expectAccessible(withJs);
 	});
 
+	it('an event page lists the coming sessions, the past ones folded away', async () => {
+		const t = texts(lang);
+		const page = await newPage(browser);
+		await page.goto(`${base}/${lang}/m/duesseldorf/calendar`);
+		// The demo's homework help began weeks ago and runs on.
+		await page.click('a[href*="/events/"]:has-text("Hausaufgabenhilfe (Demo)")');
+		await page.waitForURL(/\/events\/[0-9a-f-]{36}$/);
+		const upcoming = await page.$$eval('main > ul li', (li) => li.length);
+		const past = await page.$$eval('details.past-sessions li', (li) => li.length);
+		expect(upcoming).toBeGreaterThan(0);
+		expect(past).toBeGreaterThan(0);
+		expect(await page.textContent('h2')).toContain(String(upcoming));
+		expect(await page.textContent('details.past-sessions summary')).toContain(String(past));
+		expect(await page.isVisible('details.past-sessions li')).toBe(false);
+		// Day and time are separated as the reader's language separates (the Arabic comma in Arabic).
+		const first = (await page.textContent('main > ul li'))!;
+		expect(first).toContain(lang === 'ar' ? '، ' : ', ');
+		if (lang === 'ar') expect(first).not.toContain(', ');
+		expect(await page.textContent('h2')).not.toBe(t.ho_sessions_none);
+		await expectAccessible(page);
+	});
+
 	it('staff make a room and an event with a volunteer host, change its times for all dates, and cancel it; the calendars of a Welcome Point and a social space filter by target group and theme field', async () => {
 		const hs = Object.fromEntries(
 			Object.entries(JSON.parse(readFileSync(`messages/hosting-staff/${lang}.json`, 'utf8')) as Record<string, RawMessage>).map(([k, v]) => [k, typeof v === 'string' ? v : Object.values(v[0].match).at(-1)!])
