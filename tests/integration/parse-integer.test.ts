@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { parseInteger } from '../../src/lib/server/core/validation';
 
 describe('parseInteger', () => {
-	it('reads whole numbers, trimmed, and refuses everything else', () => {
+	it('reads whole numbers in decimal digits, trimmed, and refuses everything else (hexadecimal and exponents too)', () => {
 		expect(parseInteger('12')).toBe(12);
 		expect(parseInteger(' 3 ')).toBe(3);
 		expect(parseInteger('-7')).toBe(-7);
-		for (const bad of ['', '   ', '1.5', '1e3x', 'zwölf', '9007199254740993']) expect(parseInteger(bad), bad).toBeNull();
+		for (const bad of ['', '   ', '1.5', '1e3x', 'zwölf', '9007199254740993', '0x10', '1e3', '0b11', '0o7', 'Infinity', '1_000', '- 1']) expect(parseInteger(bad), bad).toBeNull();
 	});
 
 	it('applies the bounds of each call, also when other bounds were asked before', () => {

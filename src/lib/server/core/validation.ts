@@ -58,16 +58,17 @@ export function isStorableText(text: string): boolean {
 }
 
 /**
- * A whole number from text (`"12"`, `" 3 "`), within bounds.
- * @returns the number, or null when the text is not a whole number in [min, max].
+ * A whole number from text (`"12"`, `" 3 "`, `"-7"`), written in decimal digits, within bounds.
+ * @returns the number, or null when the text is not a whole number in [min, max] (also for
+ *   `"0x10"`, `"1e3"` or `"0b11"`, which JavaScript would read as numbers).
  */
 export function parseInteger(text: string, bounds: { min?: number; max?: number } = {}): number | null {
-	const result = wholeNumber.safeParse(text.trim() === '' ? NaN : text.trim());
+	const result = wholeNumber.safeParse(text);
 	if (!result.success) return null;
 	return result.data >= (bounds.min ?? Number.MIN_SAFE_INTEGER) && result.data <= (bounds.max ?? Number.MAX_SAFE_INTEGER) ? result.data : null;
 }
 
 /** One schema for every call, the bounds compared after: building a zod schema per call was 2 % of an uncached search (issue 17). */
-const wholeNumber = z.coerce.number().int();
+const wholeNumber = z.string().trim().regex(/^-?\d+$/).transform(Number).pipe(z.number().int());
 
 export { z };
