@@ -9,9 +9,14 @@ import { fieldId, type FormError } from '$lib/forms';
 import { msg } from '$lib/messages';
 import { AccessDeniedError, ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 
-/** The message of one issue in the request's language. */
+/**
+ * The message of one issue in the request's language: `error_<code>` with the issue's params;
+ * an `unknown_option` that names no value asks to choose one of the options offered.
+ */
 export function issueMessage(issue: FieldIssue): string {
 	const params = issue.params ?? {};
+	// Most choices are checked without echoing the value ("„undefined“ ist keine Option").
+	if (issue.code === 'unknown_option' && (params.value === undefined || params.value === '')) return msg('error_choose_option');
 	const fallback = msg('error_invalid');
 	return msg(`error_${issue.code}`, params, msg(issue.code, params, fallback));
 }
