@@ -78,6 +78,26 @@ describe.each(LANGS)('public journey in %s', (lang) => {
 		await page.context().close();
 	});
 
+	it('finds from the municipality page what happens in the city, where to join in, and a recent participation’s results', async () => {
+		const page = await newPage(browser, { javaScript: false });
+		await page.goto(`${base}/${lang}/m/duesseldorf`);
+		const nav = page.locator('nav[aria-labelledby="take-part-heading"]');
+		for (const href of ['calendar', 'volunteer', 'networks']) expect(await nav.locator(`a[href="/${lang}/m/duesseldorf/${href}"]`).count(), href).toBe(1);
+		await expectAccessibleUrl(page);
+		// The demo's campaign closed a month ago: its results are linked, under the reader's label.
+		const results = nav.locator('a[href$="/results"]');
+		expect(await results.textContent()).toContain(messages[lang].municipality_campaign_results);
+		const title = (await results.locator('bdi').textContent())!;
+		await results.click();
+		await page.waitForURL(/\/participation\/[0-9a-f-]{36}\/results$/);
+		expect(await page.textContent('h1')).toContain(title);
+		await page.goBack();
+		await nav.locator(`a[href="/${lang}/m/duesseldorf/calendar"]`).click();
+		await page.waitForURL(`${base}/${lang}/m/duesseldorf/calendar`);
+		expect(await page.textContent('h1')).toContain('Düsseldorf');
+		await page.context().close();
+	});
+
 	it('prints a profile without navigation, language switcher or forms', async () => {
 		const page = await newPage(browser);
 		await page.goto(`${base}/${lang}/m/duesseldorf/i/welcome-point-5`);

@@ -18,7 +18,7 @@ import { aggregateGeoJson } from '../../src/lib/server/participation/geojson';
 import { campaignArea } from '../../src/lib/server/participation/campaigns';
 import { toPixel } from '../../src/lib/server/participation/map';
 import { participationRules } from '../../src/lib/server/participation/permissions';
-import { sendOfferFeedbackFromForm, setPointFromForm } from '../../src/lib/server/participation/pages/public';
+import { campaignLinks, sendOfferFeedbackFromForm, setPointFromForm } from '../../src/lib/server/participation/pages/public';
 import { countSubmission, resetThrottle } from '../../src/lib/server/participation/throttle';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { buildWorld, type World } from '../helpers/world';
@@ -220,6 +220,27 @@ describe(`participation (${DB_KIND})`, () => {
 		const agg = await aggregateCampaign(h.db, c);
 		expect(agg.cells).toEqual([]);
 		expect(agg.spaces).toEqual([{ socialSpaceId: w.ids.s1b, category: 'avoided', n: 2 }]);
+	});
+
+	it('links the open campaigns from the municipality page, closing first first, then those closed in the last 90 days to their results', async () => {
+		const make = (title: string, opensOn: string, closesOn: string) =>
+			createCampaign(h.db, w.who.admin, { municipalityId: w.ids.k, title, socialSpaceIds: [w.ids.s1a], opensOn, closesOn });
+		const soon = await make('Bald zu', '2026-06-05', '2026-06-15');
+		const yesterday = await make('Gestern zu', '2026-05-01', '2026-06-09');
+		const march = await make('Im März zu', '2026-02-01', '2026-03-31');
+		await make('Lange her', '2026-01-01', '2026-03-11');
+		await make('Später', '2026-07-01', '2026-07-31');
+		const late = await make('Bis Monatsende', '2026-06-01', '2026-06-30');
+		// At NOW (10 June 2026, Berlin): 90 days back is 12 March. Only this test's campaigns are compared.
+		const mine = new Set([soon.id, yesterday.id, march.id, late.id]);
+		const links = (await campaignLinks(h.db, w.ids.k, NOW)).filter((l) => mine.has(l.id) || ['Lange her', 'Später'].includes(l.title));
+		expect(links).toEqual([
+			{ id: soon.id, title: 'Bald zu', open: true },
+			{ id: late.id, title: 'Bis Monatsende', open: true },
+			{ id: yesterday.id, title: 'Gestern zu', open: false },
+			{ id: march.id, title: 'Im März zu', open: false }
+		]);
+		expect(await campaignLinks(h.db, w.ids.o, NOW)).toEqual([]);
 	});
 
 	it('limits repeated submissions of one browser in memory', () => {

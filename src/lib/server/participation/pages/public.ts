@@ -6,6 +6,7 @@
  * browser in the in-memory throttle, never storing its address.
  */
 import { m } from '../../../paraglide/messages.js';
+import { berlinDate } from '../../casework/time';
 import { NotFoundError, ValidationError } from '../../core/errors';
 import { formText } from '../../core/form';
 import type { Db, DbOrTx } from '../../db/client';
@@ -13,7 +14,7 @@ import { getService } from '../../directory/service';
 import { pickText } from '../../directory/texts';
 import { indexAreas } from '../../geography/geojson';
 import { requireMunicipality } from '../../geography/service';
-import { aggregateCampaign, campaignArea, findCampaign, isOpen, setPoint, type CampaignRow } from '../campaigns';
+import { aggregateCampaign, campaignArea, findCampaign, isOpen, listCampaigns, setPoint, type CampaignRow } from '../campaigns';
 import { sendOfferFeedback, sendSlipFeedback, slipTarget, type FeedbackInput } from '../feedback';
 import { aggregateGeoJson } from '../geojson';
 import { campaignMapSvg, drawCampaignAreas, toPixel } from '../map';
@@ -51,6 +52,25 @@ export async function campaignPage(db: DbOrTx, municipalitySlug: string, id: str
 		commentMax: LIMITS.comment,
 		spaces: areas.map((a) => ({ value: a.id, label: a.label }))
 	};
+}
+
+/** Days after its close that a campaign's results stay linked from the municipality's page. */
+const RESULTS_LINKED_DAYS = 90;
+
+/**
+ * The campaigns a municipality's public page links to (Beteiligung: the campaign and results
+ * pages are public): those taking points on the Berlin date of `now`, the one closing first
+ * first, then those closed in the last 90 days, to their results, the latest first.
+ * @returns `{ id, title, open }` per campaign; the title as staff wrote it (one language).
+ */
+export async function campaignLinks(db: DbOrTx, municipalityId: string, now: Date = new Date()): Promise<{ id: string; title: string; open: boolean }[]> {
+	const campaigns = await listCampaigns(db, municipalityId);
+	const today = berlinDate(now);
+	const since = berlinDate(new Date(now.getTime() - RESULTS_LINKED_DAYS * 86_400_000));
+	const open = campaigns.filter((c) => isOpen(c, now)).sort((a, b) => a.closesOn.localeCompare(b.closesOn));
+	// Closed: past its last day, or its points deleted early; its results stay public.
+	const closed = campaigns.filter((c) => !isOpen(c, now) && c.opensOn <= today && c.closesOn >= since).sort((a, b) => b.closesOn.localeCompare(a.closesOn));
+	return [...open.map((c) => ({ id: c.id, title: c.title, open: true })), ...closed.map((c) => ({ id: c.id, title: c.title, open: false }))];
 }
 
 /**
