@@ -378,6 +378,26 @@ describe('the HTTP permission matrix', () => {
 			expect(wrong).toEqual([]);
 		});
 
+		// Every page this role may open, once: a section is not headed like the page itself
+		// ("Meine Stunden" over "Meine Stunden" reads to a screen reader as one heading twice).
+		it('opens no page whose section heading repeats the page title', async () => {
+			const text = (html: string) => html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+			const repeated: string[] = [];
+			for (const { folder, page } of FOLDERS) {
+				const spec = ROUTES[folder];
+				if (!spec || !page || !spec.open.includes(who)) continue;
+				const url = spec.path(ids);
+				const res = await clients[who].request(url, { headers: { accept: 'text/html' } });
+				if (res.status !== 200) continue;
+				const body = await res.text();
+				const h1 = /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(body);
+				if (!h1) continue;
+				const title = text(h1[1]);
+				for (const h2 of body.matchAll(/<h2[^>]*>([\s\S]*?)<\/h2>/g)) if (text(h2[1]) === title) repeated.push(`${url}: ${title}`);
+			}
+			expect(repeated).toEqual([]);
+		});
+
 		it('is refused every action it may not use, sent plain and as SvelteKit enhanced forms send it; none answers 500', async () => {
 			const wrong: string[] = [];
 			for (const { folder, actions } of FOLDERS) {
