@@ -378,9 +378,9 @@ describe('the HTTP permission matrix', () => {
 			expect(wrong).toEqual([]);
 		});
 
-		// Every page this role may open, once: a section is not headed like the page itself
-		// ("Meine Stunden" over "Meine Stunden" reads to a screen reader as one heading twice).
-		it('opens no page whose section heading repeats the page title', async () => {
+		// Every page this role may open, once: a section is not headed like the page or section it
+		// lies in ("Meine Stunden" under "Meine Stunden" reads to a screen reader as one heading twice).
+		it('opens no page where a heading repeats the heading of the page or section it lies in', async () => {
 			const text = (html: string) => html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
 			const repeated: string[] = [];
 			for (const { folder, page } of FOLDERS) {
@@ -390,10 +390,15 @@ describe('the HTTP permission matrix', () => {
 				const res = await clients[who].request(url, { headers: { accept: 'text/html' } });
 				if (res.status !== 200) continue;
 				const body = await res.text();
-				const h1 = /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(body);
-				if (!h1) continue;
-				const title = text(h1[1]);
-				for (const h2 of body.matchAll(/<h2[^>]*>([\s\S]*?)<\/h2>/g)) if (text(h2[1]) === title) repeated.push(`${url}: ${title}`);
+				// The headings above each heading (its section's, its page's): none may read the same.
+				const above: string[] = [];
+				for (const [, level, inner] of body.matchAll(/<h([1-6])[^>]*>([\s\S]*?)<\/h\1>/g)) {
+					const n = Number(level);
+					above.length = n - 1;
+					const heading = text(inner);
+					if (above.includes(heading)) repeated.push(`${url}: ${heading}`);
+					above[n - 1] = heading;
+				}
 			}
 			expect(repeated).toEqual([]);
 		});
