@@ -11,12 +11,16 @@ import { AccessDeniedError, ConflictError, NotFoundError, ValidationError, type 
 
 /**
  * The message of one issue in the request's language: `error_<code>` with the issue's params;
- * an `unknown_option` that names no value asks to choose one of the options offered.
+ * an issue that names no value takes `error_<code>_unnamed` where the plain message would quote
+ * the value (`unknown_option`: choose one of the options offered; `invalid_language`).
  */
 export function issueMessage(issue: FieldIssue): string {
 	const params = issue.params ?? {};
-	// Most choices are checked without echoing the value ("„undefined“ ist keine Option").
-	if (issue.code === 'unknown_option' && (params.value === undefined || params.value === '')) return msg('error_choose_option');
+	// Many checks refuse a value without naming it; their message must not quote „undefined“.
+	if (params.value === undefined || params.value === '') {
+		const unnamed = msg(`error_${issue.code}_unnamed`, params, '');
+		if (unnamed) return unnamed;
+	}
 	const fallback = msg('error_invalid');
 	return msg(`error_${issue.code}`, params, msg(issue.code, params, fallback));
 }
