@@ -5,7 +5,7 @@
  * and the page behind a cancellation link (a GET only shows it; the button cancels).
  */
 import { LANGUAGE_NAMES, locales } from '$lib/i18n';
-import { msg } from '$lib/messages';
+import { listText, msg } from '$lib/messages';
 import { berlinDate } from '../../casework/time';
 import { NotFoundError } from '../../core/errors';
 import { formText } from '../../core/form';
@@ -145,7 +145,7 @@ export async function eventPage(db: DbOrTx, municipalitySlug: string, id: string
 		municipality: { slug: municipality.slug, name: municipality.name },
 		event: { id: event.id, title: event.title, description: event.description, kind: msg(`ho_kind_${event.kind}`), free: event.free },
 		room: room ? { name: room.name, accessibility: room.accessibility.map((a) => msg(`ho_access_${a}`)) } : null,
-		sessions: sessions.map((s) => ({ day: s.day, label: `${dayLabel(s.day, locale)}${msg('list_separator')}${timeLabel(s.start, locale)}–${timeLabel(s.end, locale)}`, past: s.day < today })),
+		sessions: sessions.map((s) => ({ day: s.day, label: listText([dayLabel(s.day, locale), `${timeLabel(s.start, locale)}–${timeLabel(s.end, locale)}`], locale), past: s.day < today })),
 		places: event.capacity === null ? null : { capacity: event.capacity, free: Math.max(0, event.capacity - counts.confirmed), waiting: counts.waiting },
 		open,
 		isOpenGroup: event.kind === 'open_group',
