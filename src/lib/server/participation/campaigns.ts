@@ -6,7 +6,7 @@
  * and are deleted at the end of the campaign plus its retention period (`purgeExpiredPoints`),
  * after which the aggregate frozen at that moment is what remains.
  */
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { auditActor, authorize, systemPrincipal, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
 import { berlinDate } from '../casework/time';
@@ -133,8 +133,20 @@ export function listCampaigns(db: DbOrTx, municipalityId: string): Promise<Campa
 	return db.select().from(participationCampaign).where(eq(participationCampaign.municipalityId, municipalityId)).orderBy(desc(participationCampaign.opensOn));
 }
 
+/**
+ * A municipality's campaigns that close on `closedSince` (a Berlin date) or later, with what a
+ * link to them needs — not their texts or frozen aggregates; by the index on (municipality, close).
+ */
+export function recentCampaigns(db: DbOrTx, municipalityId: string, closedSince: string): Promise<Pick<CampaignRow, 'id' | 'title' | 'opensOn' | 'closesOn' | 'pointsDeletedAt'>[]> {
+	const c = participationCampaign;
+	return db
+		.select({ id: c.id, title: c.title, opensOn: c.opensOn, closesOn: c.closesOn, pointsDeletedAt: c.pointsDeletedAt })
+		.from(c)
+		.where(and(eq(c.municipalityId, municipalityId), gte(c.closesOn, closedSince)));
+}
+
 /** Whether the campaign takes points on the Berlin date of `now`. */
-export function isOpen(c: CampaignRow, now: Date = new Date()): boolean {
+export function isOpen(c: Pick<CampaignRow, 'opensOn' | 'closesOn' | 'pointsDeletedAt'>, now: Date = new Date()): boolean {
 	const today = berlinDate(now);
 	return c.opensOn <= today && today <= c.closesOn && !c.pointsDeletedAt;
 }

@@ -14,7 +14,7 @@ import { getService } from '../../directory/service';
 import { pickText } from '../../directory/texts';
 import { indexAreas } from '../../geography/geojson';
 import { requireMunicipality } from '../../geography/service';
-import { aggregateCampaign, campaignArea, findCampaign, isOpen, listCampaigns, setPoint, type CampaignRow } from '../campaigns';
+import { aggregateCampaign, campaignArea, findCampaign, isOpen, recentCampaigns, setPoint, type CampaignRow } from '../campaigns';
 import { sendOfferFeedback, sendSlipFeedback, slipTarget, type FeedbackInput } from '../feedback';
 import { aggregateGeoJson } from '../geojson';
 import { campaignMapSvg, drawCampaignAreas, toPixel } from '../map';
@@ -64,12 +64,16 @@ const RESULTS_LINKED_DAYS = 90;
  * @returns `{ id, title, open }` per campaign; the title as staff wrote it (one language).
  */
 export async function campaignLinks(db: DbOrTx, municipalityId: string, now: Date = new Date()): Promise<{ id: string; title: string; open: boolean }[]> {
-	const campaigns = await listCampaigns(db, municipalityId);
 	const today = berlinDate(now);
-	const since = berlinDate(new Date(now.getTime() - RESULTS_LINKED_DAYS * 86_400_000));
-	const open = campaigns.filter((c) => isOpen(c, now)).sort((a, b) => a.closesOn.localeCompare(b.closesOn));
-	// Closed: past its last day, or its points deleted early; its results stay public.
-	const closed = campaigns.filter((c) => !isOpen(c, now) && c.opensOn <= today && c.closesOn >= since).sort((a, b) => b.closesOn.localeCompare(a.closesOn));
+	const open: Awaited<ReturnType<typeof recentCampaigns>> = [];
+	const closed: typeof open = [];
+	for (const c of await recentCampaigns(db, municipalityId, berlinDate(new Date(now.getTime() - RESULTS_LINKED_DAYS * 86_400_000)))) {
+		if (isOpen(c, now)) open.push(c);
+		// Closed: past its last day, or its points deleted early; its results stay public.
+		else if (c.opensOn <= today) closed.push(c);
+	}
+	open.sort((a, b) => a.closesOn.localeCompare(b.closesOn));
+	closed.sort((a, b) => b.closesOn.localeCompare(a.closesOn));
 	return [...open.map((c) => ({ id: c.id, title: c.title, open: true })), ...closed.map((c) => ({ id: c.id, title: c.title, open: false }))];
 }
 
