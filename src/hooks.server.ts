@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { directionOf, localeFromPath } from '$lib/i18n';
+import { m } from '$lib/paraglide/messages.js';
 import { defineCustomServerStrategy, cookieName, type Locale } from '$lib/paraglide/runtime';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { SESSION_COOKIE } from '$lib/server/accounts/model';
@@ -22,6 +23,7 @@ import { resolveSession } from '$lib/server/accounts/sessions';
 import { errorFields, log } from '$lib/server/core/log';
 import { getDb, getReadDb } from '$lib/server/db';
 import { checkBody, checkUrl, type EdgeRefusal } from '$lib/server/http/edge';
+import { nameErrorSummaryFields } from '$lib/server/http/error-summary';
 import { decide } from '$lib/server/http/guard';
 import { lifecycle } from '$lib/server/http/lifecycle';
 import { maxBytesFrom, PageCache, securityHeaders, servePage, serveRaw, type RawRequest, type RawResponse } from '$lib/server/http/page-cache';
@@ -84,7 +86,10 @@ const i18n: Handle = ({ event, resolve }) =>
 		}
 		return resolve(event, {
 			// One replacement (app.html writes them side by side): each copies the whole page.
-			transformPageChunk: ({ html }) => html.replace('lang="%lang%" dir="%dir%"', `lang="${locale}" dir="${directionOf(locale)}"`)
+			transformPageChunk: ({ html }) =>
+				nameErrorSummaryFields(html.replace('lang="%lang%" dir="%dir%"', `lang="${locale}" dir="${directionOf(locale)}"`), (label, message) =>
+					m.error_summary_item({ label, message }, { locale: locale as Locale })
+				)
 		});
 	});
 

@@ -73,6 +73,18 @@ describe.each(['de', 'ar'])('registration in %s', (lang) => {
 		expect(await page.isVisible('#email-error')).toBe(true);
 		expect(await page.textContent('#availability-0-endTime-error')).toBe(t.vo_ends_before_start);
 		expect(await page.inputValue('#displayName')).toBe('Helfer');
+		// The summary names each field by its label, with the message shown at the field, in the order of the form.
+		const summary = await page.$$eval('.error-summary li a', (links) =>
+			links.map((a) => {
+				const id = a.getAttribute('href')!.slice(1);
+				const target = document.getElementById(id)!;
+				const label = document.querySelector(`label[for="${id}"]`) ?? target.querySelector('legend');
+				return { id, text: a.textContent, label: label?.textContent?.trim(), message: document.getElementById(`${id}-error`)?.textContent, at: [...document.querySelectorAll('[id]')].indexOf(target) };
+			})
+		);
+		expect(summary.map((s) => s.id)).toEqual(expect.arrayContaining(['email', 'availability-0-endTime', 'consents']));
+		for (const s of summary) expect(s.text).toBe(`${s.label}: ${s.message}`);
+		expect(summary.map((s) => s.at)).toEqual(summary.map((s) => s.at).sort((a, b) => a - b));
 		await expectAccessible(page);
 
 		await page.fill('#email', email);

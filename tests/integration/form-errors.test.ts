@@ -1,5 +1,9 @@
-/** `formErrors` (http/errors.ts): what a form's error summary says for each issue, in German (no request: the default locale). */
+/**
+ * What a form's error summary says: `formErrors` (http/errors.ts) for each issue, in German (no
+ * request: the default locale), and the field names the server writes into it (http/error-summary.ts).
+ */
 import { describe, expect, it } from 'vitest';
+import { nameErrorSummaryFields } from '../../src/lib/server/http/error-summary';
 import { formErrors } from '../../src/lib/server/http/errors';
 
 describe('form error messages', () => {
@@ -26,5 +30,42 @@ describe('form error messages', () => {
 			{ field: 'languages.0.language', code: 'invalid_language', params: { value: 'xx' } }
 		]);
 		expect(errors).toEqual([{ field: 'languages.0.language', id: 'languages-0-language', message: 'Bitte füllen Sie dieses Feld aus.' }]);
+	});
+});
+
+describe('error summary field names', () => {
+	const join = (label: string, message: string) => `${label}: ${message}`;
+	const summary = (...links: string[]) => `<div class="error-summary"><h2>Bitte korrigieren</h2> <ul data-name-fields=""><!--[-->${links.map((l) => `<li>${l}</li>`).join('')}<!--]--></ul></div>`;
+	const itemsOf = (html: string) => [...html.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1]);
+
+	it('names each field by its label, legend, group name or the legend around its boxes, in the order of the form', () => {
+		const form = [
+			'<form><div class="field"><label for="name">Name <span class="hint">(Pflicht)</span></label><input id="name"></div>',
+			'<fieldset id="consents"><legend>Einwilligungen</legend><label class="check"><input type="checkbox" name="c"> Ja</label></fieldset>',
+			'<div class="pair" id="locations-0-coordinates" role="group" aria-label="Breitengrad, Längengrad"><input id="lat"></div>',
+			'<fieldset><legend>Dringlichkeit</legend><label class="check"><input type="radio" id="urgency-medium"> mittel</label></fieldset></form>'
+		].join('');
+		const html = summary(
+			'<a href="#urgency-medium">Bitte wählen.</a>',
+			'<a href="#locations-0-coordinates">Liegt außerhalb der Stadt.</a>',
+			'<a href="#name">Bitte füllen Sie dieses Feld aus.</a>',
+			'<a href="#consents">Ohne Einwilligung geht es nicht.</a>'
+		) + form;
+		expect(itemsOf(nameErrorSummaryFields(html, join))).toEqual([
+			'<a href="#name">Name (Pflicht): Bitte füllen Sie dieses Feld aus.</a>',
+			'<a href="#consents">Einwilligungen: Ohne Einwilligung geht es nicht.</a>',
+			'<a href="#locations-0-coordinates">Breitengrad, Längengrad: Liegt außerhalb der Stadt.</a>',
+			'<a href="#urgency-medium">Dringlichkeit: Bitte wählen.</a>'
+		]);
+	});
+
+	it('writes a problem of the whole form first and without a link when no element carries its id, and leaves an unnamed element’s message alone', () => {
+		const html = summary('<a href="#point">Bitte einen Ort wählen.</a>', '<a href="#proposal">Keine Änderungen.</a>') + '<input type="image" id="point" alt="Karte">';
+		expect(itemsOf(nameErrorSummaryFields(html, join))).toEqual(['Keine Änderungen.', '<a href="#point">Bitte einen Ort wählen.</a>']);
+	});
+
+	it('leaves pages without a marked summary as they are, and a search page’s own summary too', () => {
+		const own = '<div class="error-summary"><ul><li><a href="#f-q">Suche: zu lang</a></li></ul></div><label for="f-q">Suche</label><input id="f-q">';
+		expect(nameErrorSummaryFields(own, join)).toBe(own);
 	});
 });

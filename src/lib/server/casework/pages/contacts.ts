@@ -189,21 +189,20 @@ function contactInput(instanceId: string, v: ContactFormValues): ContactInput {
 }
 
 /**
- * The issues at the controls of the form, each with its `cc_error_…` message (referral slots
- * and attributes name which one).
+ * The issues at the controls of the form, each with its `cc_error_…` message. The fields are
+ * named by their labels ("Verweis 2: Ziel"), in the error summary too (`http/error-summary.ts`).
  */
 function formIssues(issues: FieldIssue[]): FieldIssue[] {
 	return issues.map((issue) => {
-		const message = msg(`cc_error_${issue.code}`, issue.params ?? {}, m.cc_error_invalid());
+		const code = hasMessage(`cc_error_${issue.code}`) ? `cc_error_${issue.code}` : 'cc_error_invalid';
 		const ref = /^referrals\.(\d+)\.(\w+)$/.exec(issue.field);
 		const attr = /^attributes\.(\w+)$/.exec(issue.field);
-		if (ref) {
-			const n = Number(ref[1]) + 1;
-			return { field: ref[2] === 'topic' ? `referralTopic_${n}` : `target_${n}`, code: 'cc_error_referral', params: { n, message } };
-		}
-		if (attr) return { field: `attr_${attr[1]}`, code: 'cc_field_attribute', params: { attribute: msg(`cc_attr_${attr[1]}`), message } };
-		const field = ({ contactedAt: 'date', unmetTopics: 'topics', contact: 'today' } as Record<string, string>)[issue.field] ?? issue.field;
-		return { field, code: hasMessage(`cc_error_${issue.code}`) ? `cc_error_${issue.code}` : 'cc_error_invalid', params: issue.params };
+		const field = ref
+			? `${ref[2] === 'topic' ? 'referralTopic' : 'target'}_${Number(ref[1]) + 1}`
+			: attr
+				? `attr_${attr[1]}`
+				: (({ contactedAt: 'date', unmetTopics: 'topics', contact: 'today' } as Record<string, string>)[issue.field] ?? issue.field);
+		return { field, code, params: issue.params };
 	});
 }
 
