@@ -8,7 +8,11 @@
  *   administrator; contacts from the monthly roll-ups, nothing folded) p50/p95 — target p95 ≤ 300 ms;
  * - its parts: `countContacts` for the year and the offer figures (`offerIndicators`).
  *
- * Usage: DATABASE_URL=… tsx bench/nrw.ts [--runs 20] [--search-iterations 5] [--out r.json]
+ * With `--search-ranks 1,5,10,…` also the search mix alone at the municipalities of those ranks by
+ * size (the generator numbers them largest first): where between city and village the search
+ * target stops holding.
+ *
+ * Usage: DATABASE_URL=… tsx bench/nrw.ts [--runs 20] [--search-iterations 5] [--search-ranks 1,5,10] [--out r.json]
  * Prints the figures with the load average; `bench/run.js` runs it with BENCH_NRW=1.
  */
 import { randomUUID } from 'node:crypto';
@@ -49,7 +53,7 @@ export async function benchMunicipality(db: Db, m: { id: string; slug: string },
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-	const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, 'search-iterations': { type: 'string', default: '5' }, out: { type: 'string' } } });
+	const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, 'search-iterations': { type: 'string', default: '5' }, out: { type: 'string' }, 'search-ranks': { type: 'string' } } });
 	const config = readConfig();
 	if (!config.databaseUrl) throw new Error('bench/nrw.ts needs PostgreSQL (DATABASE_URL) generated with generate.ts --scale nrw or city');
 	const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
@@ -72,6 +76,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 				`dashboard year p50 ${r.dashboard.p50} / p95 ${r.dashboard.p95} ms (target 300); countContacts p95 ${r.countContacts.p95} ms; offer figures p95 ${r.offerIndicators.p95} ms`
 		);
 	}
+	const ranks = (values['search-ranks'] ?? '').split(',').filter(Boolean).map(Number);
+	if (ranks.some((r) => !Number.isInteger(r) || r < 1 || r > munis.length)) throw new Error(`--search-ranks: whole numbers from 1 to ${munis.length}`);
+	const byRank: Record<string, unknown>[] = [];
+	for (const rank of ranks) {
+		const m = munis[rank - 1];
+		const [{ n }] = (await handle.db.execute<{ n: number }>(sql`select count(*)::int as n from search_entry where municipality_id = ${m.id}`)).rows;
+		const search = await benchSearch(handle.db, m.id, Number(values['search-iterations']));
+		byRank.push({ rank, municipality: m.slug, entries: n, p50: search.overall.p50, p95: search.overall.p95 });
+		console.log(`  search at rank ${rank}, ${m.slug} (${n} entries): p50 ${search.overall.p50} / p95 ${search.overall.p95} ms (target 50)`);
+	}
+	if (ranks.length) result.searchByRank = byRank;
 	result.loadAfter = os.loadavg();
 	console.log(`  load after ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 	if (values.out) writeFileSync(values.out, JSON.stringify(result, null, 2));
