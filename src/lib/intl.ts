@@ -12,9 +12,17 @@ function once<T>(kind: string, locales: string | string[], options: object | und
 	return formatters.get(`${kind}\u0000${JSON.stringify(locales)}\u0000${options ? JSON.stringify(options) : ''}`, make) as T;
 }
 
-/** `new Intl.DateTimeFormat(locales, options)`, held. @throws RangeError for an invalid locale or option (not held). */
+/**
+ * `new Intl.DateTimeFormat(locales, options)` in the Gregorian calendar unless `options` names
+ * another, held. `fa` alone would write the Iranian solar calendar (۹ آذر ۱۴۰۵ for 30 November
+ * 2026): German letters, appointments and opening times are Gregorian, and Dari readers from
+ * Afghanistan name the solar months differently (قوس, not آذر), so dates are written in Gregorian
+ * months in every language (۳۰ نوامبر ۲۰۲۶).
+ * @throws RangeError for an invalid locale or option (not held).
+ */
 export function dateTimeFormat(locales: string | string[], options?: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-	return once('dt', locales, options, () => new Intl.DateTimeFormat(locales, options));
+	const gregorian = { calendar: 'gregory', ...options };
+	return once('dt', locales, gregorian, () => new Intl.DateTimeFormat(locales, gregorian));
 }
 
 /** `new Intl.NumberFormat(locales, options)`, held. @throws RangeError for an invalid locale or option. */

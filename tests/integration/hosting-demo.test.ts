@@ -14,6 +14,7 @@ import { findMunicipality } from '../../src/lib/server/geography/service';
 import { listBookings } from '../../src/lib/server/hosting/bookings';
 import { listEvents, placeCounts } from '../../src/lib/server/hosting/events';
 import { calendarWeek } from '../../src/lib/server/hosting/calendar';
+import { calendarPage } from '../../src/lib/server/hosting/pages/public';
 import { listRooms } from '../../src/lib/server/hosting/rooms';
 import { hostNames } from '../../src/lib/server/volunteering/hosting-reads';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
@@ -84,6 +85,16 @@ describe(`hosting demo on ${DB_KIND}`, () => {
 		expect(days('Deutschkurs A1')).toEqual(['2026-12-07', '2026-12-09']);
 		expect(days('Sprachcafé')).toEqual(['2026-12-09']);
 		expect(days('Sprechstunde Jobcenter')).toEqual(['2026-12-08']);
+	});
+
+	it('heads the weekly plan with the week in the reader\'s language and the Gregorian calendar, in Farsi too', async () => {
+		// ICU sets the dash between thin spaces.
+		const label = async (locale: string) => (await calendarPage(h.db, 'duesseldorf', new URLSearchParams('week=2026-11-30'), locale, new Date('2026-11-30T09:00:00Z'))).weekLabel.replace(/\s/gu, ' ');
+		expect(await label('de')).toBe('Montag, 30. November – Sonntag, 6. Dezember 2026');
+		// Not "з понеділок … до неділя": the locale's own range needs no preposition.
+		expect(await label('uk')).toBe('понеділок, 30 листопада – неділя, 6 грудня 2026 р.');
+		// Not the Iranian solar calendar's ۹ آذر ۱۴۰۵.
+		expect(await label('fa')).toBe('دوشنبه ۳۰ نوامبر تا یکشنبه ۶ دسامبر ۲۰۲۶');
 	});
 
 	it('adds nothing when loaded again', async () => {

@@ -11,6 +11,7 @@ import { publicOrigin, sendMail } from '../core/mail';
 export { publicOrigin };
 import { m } from '../../paraglide/messages.js';
 import { isLocale, type Locale } from '../../paraglide/runtime.js';
+import { dateTimeFormat } from '$lib/intl';
 
 type MessageFn = (params?: Record<string, unknown>, options?: { locale?: Locale }) => string;
 
@@ -58,5 +59,5 @@ export async function sendVolunteerMails(mails: VolunteerMail[]): Promise<void> 
 
 /** Date and time of an instant for a message, in Europe/Berlin and the message's language. */
 export function mailWhen(at: Date, locale: string): string {
-	return new Intl.DateTimeFormat(mailLocale(locale), { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(at);
+	return dateTimeFormat(mailLocale(locale), { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(at);
 }

@@ -12,6 +12,7 @@ import type { Locale } from '../../../paraglide/runtime.js';
 import type { CaseExport } from '../export';
 import { textIn as t, uiLocale } from './texts';
 import { listText } from '../../../messages';
+import { dateTimeFormat } from '$lib/intl';
 
 /** The label of a topic key: a sub-topic or a theme field of the directory vocabulary. */
 function topicLabel(locale: Locale, key: string): string {
@@ -27,7 +28,7 @@ function languageName(tag: string, locale: Locale): string {
 	}
 }
 
-const DATE_TIME = (locale: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' });
+const DATE_TIME = (locale: string) => dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' });
 
 /** The languages of the export, the person's first: `[person, 'de']`, or `['de']`. */
 export function caseExportLocales(data: CaseExport): Locale[] {

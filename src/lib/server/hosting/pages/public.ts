@@ -105,7 +105,9 @@ export async function calendarPage(db: DbOrTx, municipalitySlug: string, query: 
 		whole: isFixed ? `/${locale}/m/${municipality.slug}/calendar` : null,
 		weekStart,
 		weekView: showDay ? keep(weekStart) : null,
-		weekLabel: msg('ho_week_of', { from: dayLabel(weekStart, locale), to: dayLabel(addDays(weekStart, 6), locale) }),
+		// The locale's own range ("понеділок, 30 листопада – неділя, 6 грудня 2026 р."): a sentence
+		// "from {day} to {day}" needs the weekday's case after the preposition in Ukrainian and Russian.
+		weekLabel: format(locale, 'day').formatRange(berlinAt(weekStart, '12:00'), berlinAt(addDays(weekStart, 6), '12:00')),
 		previous: keep(addDays(weekStart, -7)),
 		next: keep(addDays(weekStart, 7)),
 		days,

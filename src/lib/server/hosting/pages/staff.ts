@@ -18,6 +18,7 @@ import { bookRoom, decideBooking, listBookings } from '../bookings';
 import { attendanceOf, findEvent, listEvents, listRegistrations, placeCounts, recordAttendance, sessionDays, updateRegistration } from '../events';
 import { weekdayOf } from '../model';
 import { listRooms } from '../rooms';
+import { dateTimeFormat } from '$lib/intl';
 
 const BYDAY = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 
@@ -104,7 +105,7 @@ export async function eventStaffPage(db: DbOrTx, p: UserPrincipal, id: string, l
 	const [counts, attendance] = await Promise.all([placeCounts(db, id), attendanceOf(db, id)]);
 	const today = berlinDate(new Date());
 	const days = sessionDays(found.booking);
-	const fmt = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+	const fmt = dateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 	return {
 		event: { id, title: found.event.title, kind: msg(`ho_kind_${found.event.kind}`), capacity: found.event.capacity, registrationOpen: found.event.registrationOpen, byName: found.event.attendanceByName, erased: !!found.event.personalDataErasedAt },
 		counts,

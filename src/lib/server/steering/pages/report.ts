@@ -24,6 +24,7 @@ import { parseInteger } from '../../core/validation';
 import type { DbOrTx } from '../../db/client';
 import { INDICATOR_YEARS, REPORT_FORMATS, type ReportFormat } from '../model';
 import { indicatorText, municipalityDashboard, type Dashboard, type IndicatorTable, type IndicatorValue } from './dashboard';
+import { dateTimeFormat } from '$lib/intl';
 
 /** Which report. */
 export interface SteeringReportRequest {
@@ -76,7 +77,7 @@ export async function buildSteeringReport(db: DbOrTx, principal: Principal, muni
 		request.kind === 'district'
 			? indicatorText(locale, 'in_report_district', { district: dashboard.district!.name, year: request.year })
 			: indicatorText(locale, 'in_report_annual', { municipality: dashboard.municipality.name, year: request.year });
-	const generatedText = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(now);
+	const generatedText = dateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(now);
 	return { kind: request.kind, title, generatedAt: now, generatedText, dashboard };
 }
 
