@@ -4,14 +4,13 @@
  * render once, on the server, without client code), and the server's messages are written per
  * problem, not per field: three empty fields read "Bitte füllen Sie dieses Feld aus." three
  * times. This fills in, for each link (`<a href="#id">`) of a summary list marked
- * `data-name-fields`, the text of the label (`<label for>`), legend (`<fieldset id>`) or
- * `aria-label` of the element it links to, and lists the
- * problems in the order of the fields on the page (GOV.UK error summary pattern; WCAG 2.2 SC
- * 3.3.1 Error Identification, 1.3.2 Meaningful Sequence).
+ * `data-name-fields`, the name of the element it links to (see `labelOf`), and lists the problems
+ * in the order of the fields on the page (GOV.UK error summary pattern; WCAG 2.2 SC 3.3.1 Error
+ * Identification, 1.3.2 Meaningful Sequence).
  */
 
 /** The attribute `ErrorSummary.svelte` marks its list with. */
-export const NAME_FIELDS_ATTRIBUTE = 'data-name-fields';
+const NAME_FIELDS_ATTRIBUTE = 'data-name-fields';
 
 const SUMMARY = new RegExp(`<ul ${NAME_FIELDS_ATTRIBUTE}[^>]*>([\\s\\S]*?)</ul>`, 'g');
 const ITEM = /<li>[\s\S]*?<\/li>/g;
