@@ -91,6 +91,9 @@ describe.each(['de', 'ar'])('participation in %s', (lang) => {
 		expect(rows).toEqual(['3']);
 		const spaceCounts = await withJs.$$eval('table:has(#cat-meeting-spaces) tbody td', (tds) => tds.map((td) => td.textContent!.trim()));
 		expect(spaceCounts).toEqual(expect.arrayContaining(['3', t.pa_suppressed.replace('{k}', '3')]));
+		// The threshold is written as the number a reader can count, never as the symbol "k".
+		expect(await withJs.textContent('#cat-meeting-cells')).toContain('3');
+		expect(await withJs.textContent('main')).not.toMatch(/(^|[^\p{L}])k([^\p{L}]|$)/u);
 		const geojson = await (await fetch(`${pub}/results.geojson`)).text();
 		const parsed = check(geojson) as unknown as { features: { properties: { category: string; count: number } }[] };
 		expect(parsed.features.map((f) => [f.properties.category, f.properties.count])).toEqual([['meeting', 3]]);
