@@ -4,11 +4,9 @@
  * results map, OSM attribution, offer texts with their translation notes, "open now" in
  * Europe/Berlin time, JSON-LD, the saved-list cookie value and the demo offers.
  */
-import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
-import { organization, service } from '../../src/lib/server/directory/schema';
 import { getOrganization, getService, saveOrganization, saveService } from '../../src/lib/server/directory/service';
 import { originalText, withVersion } from '../../src/lib/server/directory/texts';
 import { createMunicipality } from '../../src/lib/server/geography/service';

@@ -6,8 +6,6 @@
  * (issue 12 §8): it posts what was entered and gets it back with the results, so nothing typed
  * is lost and no script is needed.
  */
-import { msg } from '$lib/messages';
-import { m } from '$lib/paraglide/messages.js';
 import { can, type UserPrincipal } from '../../access';
 import { AccessDeniedError, ValidationError, type FieldIssue } from '../../core/errors';
 import type { Db, DbOrTx } from '../../db/client';
