@@ -24,7 +24,7 @@ import { parseInteger } from '../../core/validation';
 import type { DbOrTx } from '../../db/client';
 import { INDICATOR_YEARS, REPORT_FORMATS, type ReportFormat } from '../model';
 import { indicatorText, municipalityDashboard, type Dashboard, type IndicatorTable, type IndicatorValue } from './dashboard';
-import { dateTimeFormat } from '$lib/intl';
+import { dateTimeFormat, numberFormat } from '$lib/intl';
 
 /** Which report. */
 export interface SteeringReportRequest {
@@ -93,8 +93,8 @@ export function valueText(v: IndicatorValue, locale: string): string {
 	switch (v.t) {
 		case 'n':
 			return v.unit === 'eur'
-				? new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v.n)
-				: new Intl.NumberFormat(locale, { maximumFractionDigits: v.unit === 'days' ? 1 : 2 }).format(v.n);
+				? numberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v.n)
+				: numberFormat(locale, { maximumFractionDigits: v.unit === 'days' ? 1 : 2 }).format(v.n);
 		case 'suppressed':
 			return indicatorText(locale as Dashboard['locale'], 'in_suppressed');
 		case 'none':

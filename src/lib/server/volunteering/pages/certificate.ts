@@ -22,7 +22,7 @@ import { ownProfile, profileDetail, profileFor, type ProfileRow } from '../profi
 import { listActivities } from '../settings';
 import { activityLabel } from './activity';
 import { listText } from '../../../messages';
-import { dateTimeFormat } from '$lib/intl';
+import { dateTimeFormat, numberFormat } from '$lib/intl';
 
 /** The period of a certificate from the query (`from`, `to`; default: this year up to today). */
 export function certificatePeriod(query: URLSearchParams, now: Date = new Date()): { from: string; to: string } {
@@ -87,7 +87,7 @@ async function renderCertificate(db: DbOrTx, profile: ProfileRow, period: { from
 		const lang = i === 0 ? undefined : locale;
 		const t = (key: string, params: Record<string, unknown> = {}) => textIn(locale, key, params);
 		const day = (d: string) => isolate(dateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${d}T12:00:00Z`)));
-		const hours = (minutes: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(minutes / 60);
+		const hours = (minutes: number) => numberFormat(locale, { maximumFractionDigits: 1 }).format(minutes / 60);
 		pdf.block('H1', t('vo_cert_title'), { size: 20, bold: true }, lang);
 		pdf.space(0.5);
 		pdf.block('P', t('vo_cert_intro', { name: isolate(data.name), municipality: isolate(data.municipality), from: day(data.from), to: day(data.to) }), { size: 11 }, lang);

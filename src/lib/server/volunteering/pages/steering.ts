@@ -13,11 +13,11 @@ import { spacesWithDistricts } from '../../geography/steering-reads';
 import { activityLabel, languageLabel } from './labels';
 import { listActivities } from '../settings';
 import { capacityBySocialSpace, volunteeringStatistics } from '../steering-reads';
-import { dateTimeFormat } from '$lib/intl';
+import { dateTimeFormat, numberFormat } from '$lib/intl';
 
 /** A count as shown: the number, or "<5" when suppressed. */
 function shown(n: number | null, locale: string): string {
-	return n === null ? msg('vo_suppressed') : new Intl.NumberFormat(locale).format(n);
+	return n === null ? msg('vo_suppressed') : numberFormat(locale).format(n);
 }
 
 /**
@@ -34,10 +34,10 @@ export async function steeringPanel(db: DbOrTx, principal: UserPrincipal, locale
 		byActivity: stats.byActivity.map((r) => ({ label: activityLabel(activities, r.key, locale), value: shown(r.count, locale) })),
 		bySpace: stats.bySocialSpace.map((r) => ({ label: spaceName.get(r.key) ?? r.key, value: shown(r.count, locale) })).sort((a, b) => a.label.localeCompare(b.label)),
 		byLanguage: stats.byLanguage.map((r) => ({ label: languageLabel(r.key, locale), value: shown(r.count, locale) })),
-		hours: stats.hoursByMonth.map((h) => ({ label: dateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${h.month}-15T12:00:00Z`)), value: h.hours === null ? msg('vo_suppressed') : new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(h.hours) })),
+		hours: stats.hoursByMonth.map((h) => ({ label: dateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${h.month}-15T12:00:00Z`)), value: h.hours === null ? msg('vo_suppressed') : numberFormat(locale, { maximumFractionDigits: 1 }).format(h.hours) })),
 		needsOpen: stats.needsOpen,
 		needsFilled: stats.needsFilled,
-		medianDaysToFill: stats.medianDaysToFill === null ? null : new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(stats.medianDaysToFill)
+		medianDaysToFill: stats.medianDaysToFill === null ? null : numberFormat(locale, { maximumFractionDigits: 1 }).format(stats.medianDaysToFill)
 	};
 }
 
@@ -52,6 +52,6 @@ export async function coverageCapacity(db: DbOrTx, principal: UserPrincipal, loc
 	const by = new Map(capacity.map((c) => [c.socialSpaceId, c]));
 	return spaces.map((s) => {
 		const c = by.get(s.id);
-		return { space: s.name, district: s.districtName, volunteers: c ? shown(c.volunteers, locale) : '0', hours: c ? (c.hoursPerMonth === null ? msg('vo_suppressed') : new Intl.NumberFormat(locale).format(c.hoursPerMonth)) : '0' };
+		return { space: s.name, district: s.districtName, volunteers: c ? shown(c.volunteers, locale) : '0', hours: c ? (c.hoursPerMonth === null ? msg('vo_suppressed') : numberFormat(locale).format(c.hoursPerMonth)) : '0' };
 	});
 }
