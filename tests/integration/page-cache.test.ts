@@ -177,10 +177,10 @@ describe('entries', () => {
 	});
 });
 
-// Last: it switches this process to held versions for the rest of the file.
+// Last: it switches this database handle to held versions for the rest of the file.
 describe.skipIf(DB_KIND !== 'pglite')('held versions on the embedded database', () => {
 	it('holds a version until a write raises it, and sees the write as soon as it returns', async () => {
-		await watchDataVersions(h.pglite!);
+		await watchDataVersions(h.db, h.pglite!);
 		const first = await freshVersion(h.db, 'koeln');
 		expect(await freshVersion(h.db, 'koeln')).toBe(first);
 		await recordAudit(h.db, { actorLabel: 'test', municipalityId: w.ids.k, action: 'update', entityType: 'thing' });

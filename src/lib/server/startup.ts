@@ -140,7 +140,7 @@ export async function startServer(config: AppConfig = readConfig()): Promise<Run
 			// already running render afresh.
 			await raiseGlobalDataVersion(handle.db);
 		});
-		if (handle.pglite) await watchDataVersions(handle.pglite);
+		if (handle.pglite) await watchDataVersions(handle.db, handle.pglite);
 	} catch (e) {
 		await handle.close();
 		log.error(errorFields(e), 'loading the demo failed');

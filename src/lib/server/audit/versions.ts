@@ -63,31 +63,25 @@ export async function raiseGlobalDataVersion(db: DbOrTx): Promise<void> {
 
 /** The channel the trigger notifies on every raise (migration `scale`). */
 const CHANNEL = 'data_version';
-const watchers = new Set<() => void>();
-let watched = false;
 
-/** Calls `onChange` whenever a data version rises, once `watchDataVersions` listens. */
-export function onDataVersionChange(onChange: () => void): void {
-	watchers.add(onChange);
-}
+/**
+ * Per watched database handle (`watchDataVersions`) and municipality id (`''`: everything): the
+ * versions held, forgotten on every raise that handle's database notifies.
+ */
+const heldVersions = new WeakMap<object, Map<string, Promise<string>>>();
 
 /**
  * Listens for raised data versions on the embedded database, which holds them for one process:
  * PGlite delivers the notice before the committing statement returns, so a cache that forgets
- * its versions on it never serves a page older than a write that finished.
+ * its versions on it never serves a page older than a write that finished. From then on
+ * `currentDataVersion` holds the versions it reads through `db`, the handle on `pglite`.
  */
-export async function watchDataVersions(pglite: PGlite): Promise<void> {
+export async function watchDataVersions(db: Db, pglite: PGlite): Promise<void> {
 	await pglite.listen(CHANNEL, () => {
-		for (const w of watchers) w();
+		heldVersions.set(db, new Map());
 	});
-	watched = true;
+	heldVersions.set(db, new Map());
 }
-
-/** Per database handle and municipality id (`''`: everything): versions held on the embedded database, forgotten on every raise. */
-let heldVersions = new WeakMap<object, Map<string, Promise<string>>>();
-onDataVersionChange(() => {
-	heldVersions = new WeakMap();
-});
 
 /** Per database handle and municipality id: the version read running and the one queued behind it. */
 const versionReads = new WeakMap<object, Map<string, { running: Promise<string> | null; queued: Promise<string> | null }>>();
@@ -106,16 +100,12 @@ const versionReads = new WeakMap<object, Map<string, { running: Promise<string> 
 export function currentDataVersion(db: DbOrTx, municipalityId: string | null): Promise<string> {
 	if (is(db, PgTransaction)) return readDataVersion(db, municipalityId);
 	const key = municipalityId ?? '';
-	if (watched) {
-		let perDb = heldVersions.get(db);
-		if (!perDb) {
-			perDb = new Map();
-			heldVersions.set(db, perDb);
-		}
-		let held = perDb.get(key);
+	const holding = heldVersions.get(db);
+	if (holding) {
+		let held = holding.get(key);
 		if (!held) {
-			if (perDb.size > 10_000) perDb.clear();
-			const map = perDb;
+			if (holding.size > 10_000) holding.clear();
+			const map = holding;
 			held = readDataVersion(db, municipalityId);
 			map.set(key, held);
 			held.catch(() => map.delete(key));

@@ -29,3 +29,21 @@ export function versionedMemo<T>(maxEntries: number): VersionedMemo<T> {
 		}
 	};
 }
+
+/**
+ * A value per database handle (the `db` object, or a transaction's), made by `make` on first use:
+ * for caches keyed on what is only unique within one database (slugs, words, data versions), so a
+ * process holding several handles — a read replica's, or test files sharing a worker — never
+ * answers one database from another's. A handle no longer referenced takes its value with it.
+ */
+export function perDatabase<T>(make: () => T): (db: object) => T {
+	const values = new WeakMap<object, T>();
+	return (db) => {
+		let value = values.get(db);
+		if (value === undefined) {
+			value = make();
+			values.set(db, value);
+		}
+		return value;
+	};
+}

@@ -44,7 +44,7 @@ import { geoPath } from 'd3-geo';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
 import { currentDataVersion } from '../audit/versions';
-import { versionedMemo } from '../core/memo';
+import { perDatabase, versionedMemo } from '../core/memo';
 import type { DbOrTx } from '../db/client';
 import { executeReused } from '../db/reused';
 import type { FieldIssue } from '../core/errors';
@@ -182,8 +182,8 @@ interface WordInfo {
 	lookalikes: string[];
 }
 
-/** Analysed words by text search configuration and word, with the data version of everything they were read at. */
-const analysed = new Map<string, { version: string; info: WordInfo }>();
+/** Per database handle: analysed words by text search configuration and word, with the data version of everything they were read at. */
+const analysedIn = perDatabase(() => new Map<string, { version: string; info: WordInfo }>());
 
 /**
  * Stems, stop-word flags, whether each word is indexed, and typo candidates — held per word and
@@ -193,6 +193,7 @@ const analysed = new Map<string, { version: string; info: WordInfo }>();
  */
 async function analyse(db: DbOrTx, words: Token[], lang: string, version: string): Promise<WordInfo[]> {
 	const keyOf = (w: Token) => `${textSearchConfig(lang)}\u0000${w.raw}\u0000${w.folded}`;
+	const analysed = analysedIn(db);
 	const missing = words.filter((w) => analysed.get(keyOf(w))?.version !== version);
 	if (missing.length) {
 		const infos = await analyseWords(db, missing, lang);

@@ -21,6 +21,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 
 import { currentDataVersion } from '../audit/versions';
+import { perDatabase } from '../core/memo';
 import type { DbOrTx } from '../db/client';
 import { findMunicipality } from '../geography/service';
 
@@ -275,11 +276,12 @@ export function securityHeaders(https: boolean): [string, string][] {
 	return headers;
 }
 
-/** Slug → municipality id, remembered per process (slugs are stable; a miss asks the database). */
-const municipalityIds = new Map<string, string>();
+/** Per database handle: slug → municipality id (slugs are stable; a miss asks the database). */
+const municipalityIdsIn = perDatabase(() => new Map<string, string>());
 
 /** The municipality id of a path's slug (null: none by that slug), remembered per process. */
 async function municipalityIdOf(db: DbOrTx, slug: string): Promise<string | null> {
+	const municipalityIds = municipalityIdsIn(db);
 	let id = municipalityIds.get(slug);
 	if (!id) {
 		const m = await findMunicipality(db, slug);

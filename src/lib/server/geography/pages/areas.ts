@@ -6,6 +6,7 @@
  */
 import { currentDataVersion } from '../../audit/versions';
 import { NotFoundError } from '../../core/errors';
+import { perDatabase } from '../../core/memo';
 import type { DbOrTx } from '../../db/client';
 import { linkAreas } from '../map';
 import { DEMO_BOUNDARY_SOURCES } from '../model';
@@ -41,8 +42,8 @@ export async function homePage(db: DbOrTx): Promise<{ municipalities: Omit<Munic
 	return { municipalities: municipalities.map((mu) => ({ slug: mu.slug, name: mu.name, isDemo: mu.isDemo })) };
 }
 
-/** Per slug: the municipality as pages know it, with its data version when it was read. */
-const layouts = new Map<string, { ref: MunicipalityRef; version: string }>();
+/** Per database handle and slug: the municipality as pages know it, with its data version when it was read. */
+const layoutsIn = perDatabase(() => new Map<string, { ref: MunicipalityRef; version: string }>());
 
 /**
  * The municipality of a page, held per slug while the municipality's data version stays (a
@@ -51,6 +52,7 @@ const layouts = new Map<string, { ref: MunicipalityRef; version: string }>();
  * @throws NotFoundError when no municipality has this slug.
  */
 export async function municipalityLayout(db: DbOrTx, slug: string): Promise<{ municipality: MunicipalityRef }> {
+	const layouts = layoutsIn(db);
 	const held = layouts.get(slug);
 	if (held && (await currentDataVersion(db, held.ref.id)) === held.version) return { municipality: held.ref };
 	const found = await findMunicipality(db, slug);
