@@ -5,6 +5,7 @@ export default defineConfig({
 	test: {
 		include: ['tests/browser/**/*.test.ts'],
 		globalSetup: ['tests/browser/global-setup.ts'],
+		setupFiles: ['tests/helpers/per-file.ts'],
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		fileParallelism: false
