@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { listAudit } from '../../src/lib/server/audit/service';
@@ -11,12 +11,13 @@ import {
 	markVerified,
 	saveOrganization,
 	saveService,
+	saveServices,
 	serviceToInput,
 } from '../../src/lib/server/directory/service';
 import { searchEntry, searchWord } from '../../src/lib/server/directory/schema';
 import { effectiveStatus, originalText, pickText, withVersion } from '../../src/lib/server/directory/texts';
 import { ValidationError } from '../../src/lib/server/core/errors';
-import { DB_KIND, freshDatabase } from '../helpers/db';
+import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { importKoelnAreas } from '../helpers/files';
 import { offer, org } from '../helpers/directory';
 
@@ -45,6 +46,31 @@ describe(`directory entries (${DB_KIND})`, () => {
 		const o = await getOrganization(handle.db, orgId, ['public']);
 		expect(o?.services.map((x) => x.id)).toEqual([id]);
 		expect(o?.socialSpaces).toEqual([]);
+	});
+
+	it('saves several offers in one transaction with their search entries, or none of them, naming the failing one', async () => {
+		const { id: orgId } = await saveOrganization(handle.db, systemPrincipal('test'), municipalityId, org({ name: 'Batch' }));
+		const outside = offer(orgId, { name: originalText('de', 'Batch drei') });
+		outside.locations[0].latitude = 48.137;
+		outside.locations[0].longitude = 11.575;
+		const before = await countRows(handle, 'service');
+		const err = await saveServices(handle.db, systemPrincipal('test'), municipalityId, [
+			{ input: offer(orgId, { name: originalText('de', 'Batch eins') }) },
+			{ input: offer(orgId, { name: originalText('de', 'Batch zwei') }) },
+			{ input: outside }
+		]).catch((e) => e);
+		expect(err).toBeInstanceOf(ValidationError);
+		expect(err.issues).toContainEqual({ field: '2.locations.0.coordinates', code: 'outside_municipality' });
+		expect(await countRows(handle, 'service')).toBe(before);
+		const saved = await saveServices(handle.db, systemPrincipal('test'), municipalityId, [
+			{ input: offer(orgId, { name: originalText('de', 'Batch eins') }), options: { verifiedBy: 'Test' } },
+			{ input: offer(orgId, { name: originalText('de', 'Batch zwei') }) }
+		]);
+		expect(saved).toHaveLength(2);
+		const entries = await handle.db.select().from(searchEntry).where(inArray(searchEntry.entityId, [...saved.map((s) => s.id), orgId]));
+		expect(entries.map((e) => e.kind).sort()).toEqual(['organization', 'service', 'service']);
+		expect((await getService(handle.db, saved[0].id, ['public']))?.lastVerifiedBy).toBe('Test');
+		expect((await getService(handle.db, saved[1].id, ['public']))?.lastVerifiedBy).toBeNull();
 	});
 
 	it('refuses coordinates outside the municipality and names the field', async () => {

@@ -5,13 +5,13 @@
  * at its own place, so the matrix shows covered, thin and empty Stadtteile per field. About a
  * third are left unconfirmed, so out-of-date cells occur too. They are invented, so they are
  * `internal` (steering counts every visibility; the public Wegweiser never shows them). Offers are written through the
- * directory's `saveService` (validated, placed into the Stadtteil, search entry built), marked as
+ * directory's `saveServices` (validated, placed into the Stadtteil, search entries built; one transaction), marked as
  * demo (`is_demo`, titles ending in " (Demo)", source `demo-coverage`).
  * Idempotent: nothing is written when Köln already has offers of this source.
  */
 import { systemPrincipal } from '../access';
 import type { Db } from '../db/client';
-import { saveService, type ServiceInput } from '../directory/service';
+import { saveServices, type ServiceInput, type WriteOptions } from '../directory/service';
 import { actorsWithAmenity, offersOfSource } from '../directory/steering-reads';
 import { originalText } from '../directory/texts';
 import { findMunicipality } from '../geography/service';
@@ -46,7 +46,7 @@ export async function loadCoverageDemo(db: Db): Promise<void> {
 	if ((await offersOfSource(db, koeln.id, SOURCE)).length) return;
 	const actors = await actorsWithAmenity(db, koeln.id);
 	const seen = new Set<string>();
-	let n = 0;
+	const offers: { input: ServiceInput; options: WriteOptions }[] = [];
 	for (const a of actors) {
 		if (seen.has(a.id)) continue;
 		seen.add(a.id);
@@ -93,8 +93,8 @@ export async function loadCoverageDemo(db: Db): Promise<void> {
 				schedules: []
 			};
 			// Every third offer stays unconfirmed, so some Stadtteile show out-of-date entries.
-			await saveService(db, systemPrincipal('demo'), koeln.id, input, { source: SOURCE, isDemo: true, verifiedBy: n % 3 === 2 ? undefined : 'Demo' });
-			n++;
+			offers.push({ input, options: { source: SOURCE, isDemo: true, verifiedBy: offers.length % 3 === 2 ? undefined : 'Demo' } });
 		}
 	}
+	await saveServices(db, systemPrincipal('demo'), koeln.id, offers);
 }
