@@ -7,7 +7,8 @@ import { berlinOffset, organizationFallbackDescription } from '../../src/lib/ser
 import { importedId, uuidV5 } from '../../src/lib/server/directory/hsds/ids';
 import { importHsds } from '../../src/lib/server/directory/hsds/import';
 import { ImportError } from '../../src/lib/server/core/errors';
-import { createMunicipality } from '../../src/lib/server/geography/service';
+import { createMunicipality, findMunicipality } from '../../src/lib/server/geography/service';
+import { searchDirectory } from '../../src/lib/server/directory/search';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { importKoelnAreas } from '../helpers/files';
 import { offer, org } from '../helpers/directory';
@@ -232,6 +233,11 @@ describe(`HSDS import of other files (${DB_KIND})`, () => {
 			[5, '09:00', '11:00', null]
 		]);
 		expect(service.schedules[0].note).toEqual({ de: { text: 'nicht in den Ferien', status: 'original' } });
+		// The search entries are built once at the end of the import: the offer and its actor are found.
+		const koeln = (await findMunicipality(handle.db, 'koeln'))!;
+		const found = await searchDirectory(handle.db, { municipalityId: koeln.id, text: 'Kalk hilft', lang: 'de', levels: ['public'], sort: 'relevance', page: 1, perPage: 20 });
+		expect(found.hits.map((h) => [h.kind, h.id])).toEqual(expect.arrayContaining([['service', serviceId], ['organization', service.organization.id]]));
+		expect(found.hits.find((h) => h.id === serviceId)?.organizationName).toBe('Kalk hilft e. V.');
 	});
 
 	it('comes back out equivalent and schema-valid, and re-importing it changes nothing', async () => {

@@ -146,6 +146,38 @@ export interface WriteOptions {
 	allowOutside?: boolean;
 	/** Also mark the entry verified now by this name. */
 	verifiedBy?: string;
+	/**
+	 * Build the search entries later: the entry's ids are added to this batch instead, and the
+	 * caller builds them with `buildSearchBatch` before its transaction commits (importers of many
+	 * entries: one build instead of one per entry, about 20 ms each on PGlite).
+	 */
+	searchBatch?: SearchBatch;
+}
+
+/** Offers and actors whose search entries are still to be built (`WriteOptions.searchBatch`). */
+export interface SearchBatch {
+	serviceIds: Set<string>;
+	organizationIds: Set<string>;
+}
+
+/** An empty batch of search entries to build. */
+export function searchBatch(): SearchBatch {
+	return { serviceIds: new Set(), organizationIds: new Set() };
+}
+
+/**
+ * Builds the search entries of a batch: its offers and actors, the offers of its actors (they
+ * carry the actor's name) and the actors of its offers (they show whether they have offers).
+ * Entries of ids that no longer exist (a record rolled back after it was added) are removed.
+ */
+export async function buildSearchBatch(tx: DbOrTx, batch: SearchBatch): Promise<void> {
+	const orgIds = [...batch.organizationIds];
+	const services = orgIds.length ? await tx.select({ id: service.id }).from(service).where(inArray(service.organizationId, orgIds)) : [];
+	const serviceIds = [...new Set([...batch.serviceIds, ...services.map((s) => s.id)])];
+	const owners = serviceIds.length ? await tx.select({ id: service.organizationId }).from(service).where(inArray(service.id, serviceIds)) : [];
+	await refreshSearchEntries(tx, { serviceIds, organizationIds: [...new Set([...orgIds, ...owners.map((o) => o.id)])] });
+	batch.serviceIds.clear();
+	batch.organizationIds.clear();
 }
 
 /** A time of day `HH:MM` (24-hour clock; `24:00` closes at midnight). */
@@ -527,8 +559,11 @@ export async function saveOrganization(
 			if (spaceIds.length) await tx.insert(organizationSocialSpace).values(spaceIds.map((socialSpaceId) => ({ organizationId: id, socialSpaceId })));
 			if (existing) await audit(tx, by, municipalityId, 'update', 'organization', id, { socialSpaceIds: [before, spaceIds] });
 		}
-		const services = await tx.select({ id: service.id }).from(service).where(eq(service.organizationId, id));
-		await refreshSearchEntries(tx, { organizationIds: [id], serviceIds: services.map((s) => s.id) });
+		if (options.searchBatch) options.searchBatch.organizationIds.add(id);
+		else {
+			const services = await tx.select({ id: service.id }).from(service).where(eq(service.organizationId, id));
+			await refreshSearchEntries(tx, { organizationIds: [id], serviceIds: services.map((s) => s.id) });
+		}
 		return { id, outside: spaces.flatMap((s, i) => (s === null && input.locations[i].latitude !== null ? [i] : [])) };
 	});
 }
@@ -588,7 +623,8 @@ export async function saveService(
 ): Promise<{ id: string; outside: number[] }> {
 	return db.transaction(async (tx) => {
 		const saved = await writeService(tx, principal, municipalityId, input, options);
-		await refreshSearchEntries(tx, { serviceIds: [saved.id], organizationIds: [input.organizationId] });
+		if (options.searchBatch) options.searchBatch.serviceIds.add(saved.id);
+		else await refreshSearchEntries(tx, { serviceIds: [saved.id], organizationIds: [input.organizationId] });
 		return saved;
 	});
 }

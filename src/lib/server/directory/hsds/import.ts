@@ -33,13 +33,16 @@ import {
 	locationToInput,
 	organizationToInput,
 	emptyServiceInput,
+	buildSearchBatch,
 	saveOrganization,
 	saveService,
+	searchBatch,
 	serviceToInput,
 	themeFieldsWithSubtopics,
 	type LocationInput,
 	type OrganizationInput,
 	type ScheduleInput,
+	type SearchBatch,
 	type ServiceInput
 } from '../service';
 import { loadMetadata } from './export';
@@ -215,6 +218,8 @@ interface Context {
 	lang: string;
 	principal: Principal;
 	summary: HsdsImportSummary;
+	/** Entries whose search entries are built once, at the end of the import. */
+	batch: SearchBatch;
 }
 
 /** Imported metadata, without the records our own export generated from the audit log. */
@@ -292,7 +297,8 @@ async function importOrganization(ctx: Context, unit: Unit): Promise<boolean> {
 		source: 'hsds',
 		sourceId: String(unit.record.id),
 		allowOutside: true,
-		attribution: attribution ?? null
+		attribution: attribution ?? null,
+		searchBatch: ctx.batch
 	});
 	if (ctx.bounded && result.outside.length) ctx.summary.outside.push(unit.path || 'record');
 	return !existing;
@@ -316,7 +322,7 @@ async function importStandaloneLocation(ctx: Context, unit: Unit): Promise<boole
 	const existed = input.locations.some((l) => l.id === id);
 	const loc = await importLocation(ctx, rec, input.locations.find((l) => l.id === id), '');
 	input.locations = [...input.locations.filter((l) => l.id !== id), loc];
-	const result = await saveOrganization(ctx.tx, ctx.principal, ctx.municipalityId, input, { id: org.id, allowOutside: true });
+	const result = await saveOrganization(ctx.tx, ctx.principal, ctx.municipalityId, input, { id: org.id, allowOutside: true, searchBatch: ctx.batch });
 	if (ctx.bounded && result.outside.length) ctx.summary.outside.push(unit.path || 'record');
 	return !existed;
 }
@@ -406,7 +412,7 @@ async function placeOrganization(ctx: Context, organizationId: string, locationI
 	const linked = (await ctx.tx.select().from(organizationSocialSpace).where(eq(organizationSocialSpace.organizationId, organizationId))).map((r) => r.socialSpaceId);
 	if (placed.every((p) => !p.space || linked.includes(p.space))) return;
 	const org = (await getOrganization(ctx.tx, organizationId, ALL_LEVELS))!;
-	await saveOrganization(ctx.tx, ctx.principal, ctx.municipalityId, organizationToInput(org), { id: org.id, allowOutside: true });
+	await saveOrganization(ctx.tx, ctx.principal, ctx.municipalityId, organizationToInput(org), { id: org.id, allowOutside: true, searchBatch: ctx.batch });
 }
 
 async function importService(ctx: Context, unit: Unit): Promise<boolean> {
@@ -484,7 +490,8 @@ async function importService(ctx: Context, unit: Unit): Promise<boolean> {
 			id,
 			source: 'hsds',
 			sourceId: String(unit.record.id),
-			allowOutside: true
+			allowOutside: true,
+			searchBatch: ctx.batch
 		});
 		if (ctx.bounded && result.outside.length) ctx.summary.outside.push(unit.path || 'record');
 		await placeOrganization(ctx, input.organizationId, input.locations.map((l) => l.id!));
@@ -545,7 +552,7 @@ export async function importHsds(db: Db, principal: Principal, options: HsdsImpo
 	const problems = rejectedRows.map((r) => `${r.record}: ${r.reason}`);
 	summary.skipped.push(...rejectedRows);
 	await db.transaction(async (tx) => {
-		const ctx: Context = { tx, bounded: await hasSocialSpaceBoundaries(tx, m.id), municipalityId: m.id, municipalityName: m.name, land: landOf(m.officialCode), lang, principal, summary };
+		const ctx: Context = { tx, bounded: await hasSocialSpaceBoundaries(tx, m.id), municipalityId: m.id, municipalityName: m.name, land: landOf(m.officialCode), lang, principal, summary, batch: searchBatch() };
 		for (const [done, unit] of units.entries()) {
 			const before = await latestAuditId(tx);
 			try {
@@ -567,6 +574,7 @@ export async function importHsds(db: Db, principal: Principal, options: HsdsImpo
 			options.onProgress?.(done + 1, units.length);
 		}
 		if (problems.length && !options.skipInvalid) throw new ImportError(options.file, problems);
+		await buildSearchBatch(tx, ctx.batch);
 	});
 	return summary;
 }
