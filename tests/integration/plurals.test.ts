@@ -122,6 +122,23 @@ describe('plural forms (issue 12 §8)', () => {
 		expect(say('nr_results', { count: 12 }, 'fa')).toBe('۱۲ گزارش');
 	});
 
+	it.each(LOCALES)('writes every count in %s with the language\'s digits and separators, never raw', (locale) => {
+		const raw: string[] = [];
+		for (const [key, value] of messagesOf(locale)) {
+			if (!Array.isArray(value)) continue;
+			for (const variant of value) {
+				for (const { input } of pluralSelectors(variant)) {
+					if (Object.values(variant.match).some((text) => text.includes(`{${input}}`))) raw.push(key);
+				}
+			}
+		}
+		expect(raw).toEqual([]);
+		const say = (key: string, params: Record<string, unknown>) => compiled[key](params, { locale });
+		const digits = { fa: '۱٬۲۳۴', de: '1.234', tr: '1.234', en: '1,234', ar: '1,234', ru: '1\u00a0234', uk: '1\u00a0234' }[locale];
+		expect(say('pa_results_total', { count: 1234 })).toContain(digits);
+		expect(say('vo_card_year', { from: 'A', to: 'B', hours: 12.5 })).toContain(new Intl.NumberFormat(locale).format(12.5));
+	});
+
 	it('leaves no German count before a plural noun outside a plural message', () => {
 		const nouns = 'Monate|Monaten|Tage|Tagen|Wochen|Jahre|Jahren|Stunden|Minuten|Felder|Einträge|Einträgen|Angebote|Angeboten|Meldungen|Kriterien|Zeilen|Spalten|Sozialräume|Anlaufstellen|Fälle|Fällen|Kontakte|Verweise|Vorschläge|Zeichen';
 		const pattern = new RegExp(`\\{\\w+\\}\\s+(${nouns})\\b`);

@@ -105,7 +105,8 @@ async function renderCertificate(db: DbOrTx, profile: ProfileRow, period: { from
 				lang
 			);
 		pdf.space(0.8);
-		pdf.block('P', t('vo_cert_total', { hours: hours(data.total) }), { size: 12, bold: true }, lang);
+		// A number, not text: the message formats it in the language and chooses its plural form by it.
+		pdf.block('P', t('vo_cert_total', { hours: Math.round(data.total / 6) / 10 }), { size: 12, bold: true }, lang);
 		pdf.space(1);
 		pdf.block('P', t('vo_cert_issued', { date: day(data.issued), municipality: isolate(data.municipality) }), { size: 10 }, lang);
 		pdf.block('P', t('vo_cert_note'), { size: 9 }, lang);
