@@ -105,10 +105,9 @@ export function currentDataVersion(db: DbOrTx, municipalityId: string | null): P
 		let held = holding.get(key);
 		if (!held) {
 			if (holding.size > 10_000) holding.clear();
-			const map = holding;
 			held = readDataVersion(db, municipalityId);
-			map.set(key, held);
-			held.catch(() => map.delete(key));
+			holding.set(key, held);
+			held.catch(() => holding.delete(key));
 		}
 		return held;
 	}
