@@ -13,7 +13,7 @@
  * 7. UI messages are imported only where people's text is made (pages/, http/, routes,
  *    components) and in the files listed in `MESSAGE_USERS` with their reason.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -206,5 +206,19 @@ describe('architecture (docs/architecture.md)', () => {
 			return !parts.includes('pages') && parts[0] !== 'http' && !(parts.join('/') in MESSAGE_USERS);
 		}).map((i) => rel(i.from));
 		expectNone(wrong);
+	});
+
+	it('every UI message is used: named in the code, or built there from a prefix (`vo_mail_${kind}_body`, `inWords(…, \'rt_error_\')`)', () => {
+		const code = FILES.map((f) => readFileSync(f, 'utf8')).join('\n');
+		const named = new Set(code.match(/[A-Za-z0-9_]+/g));
+		const built = [
+			...[...code.matchAll(/`([a-z][A-Za-z0-9_]*)\$\{[^}]*\}([A-Za-z0-9_]*)`/g)].map((m) => new RegExp(`^${m[1]}[A-Za-z0-9_]+${m[2]}$`)),
+			// A prefix handed on as a string ('rt_error_') or joined with +.
+			...[...code.matchAll(/['"`]([a-z][a-z0-9]*_[A-Za-z0-9_]*_)['"`]/g)].map((m) => new RegExp(`^${m[1]}`))
+		];
+		const messages = path.join(ROOT, 'messages');
+		const files = [path.join(messages, 'de.json'), ...readdirSync(messages).map((d) => path.join(messages, d, 'de.json'))].filter(existsSync);
+		const keys = files.flatMap((f) => Object.keys(JSON.parse(readFileSync(f, 'utf8'))).filter((k) => k !== '$schema'));
+		expectNone(keys.filter((k) => !named.has(k) && !built.some((b) => b.test(k))));
 	});
 });
