@@ -28,6 +28,8 @@ import { confirmRegistration, register } from '../../src/lib/server/volunteering
 import { volunteerCheck, volunteerNeed, volunteerProfile } from '../../src/lib/server/volunteering/schema';
 import { saveActivity, savePlace, saveSettings } from '../../src/lib/server/volunteering/settings';
 import { capacityBySocialSpace, volunteeringStatistics } from '../../src/lib/server/volunteering/steering-reads';
+import { steeringPanel } from '../../src/lib/server/volunteering/pages/steering';
+import { m } from '../../src/lib/paraglide/messages.js';
 import { countRows, DB_KIND, freshDatabase } from '../helpers/db';
 import { buildWorld, type World } from '../helpers/world';
 import { tempDir } from '../helpers/tmp';
@@ -347,6 +349,16 @@ describe(`jobs and statistics (${DB_KIND})`, () => {
 		const input = profileToInput(await profileDetail(h.db, await ownProfile(h.db, frank)));
 		await updateOwnProfile(h.db, frank, { ...input, countInStatistics: true }, NOW);
 		expect((await volunteeringStatistics(h.db, w.ids.k, NOW)).byActivity.find((a) => a.key === 'it_help')).toEqual({ key: 'it_help', count: null });
+	});
+
+	it('says the median time to fill a need in the reader\'s digits on the steering panel', async () => {
+		const panel = await steeringPanel(h.db, w.who.admin, 'de', NOW);
+		// One need filled on the day it was posted: a median of 0 days, given as a number the message formats.
+		expect([panel.needsFilled, panel.medianDaysToFill]).toEqual([1, 0]);
+		const say = (days: number, locale: 'de' | 'fa') => m.vo_panel_time_to_fill({ days }, { locale });
+		expect(say(panel.medianDaysToFill!, 'fa')).toContain('۰');
+		expect(say(12.5, 'de')).toContain('12,5');
+		expect(say(12.5, 'fa')).toContain('۱۲٫۵');
 	});
 
 	it('deletes the Führungszeugnis record 3 months after the last assignment, and a dormant profile after its notice, in the audit log', async () => {

@@ -37,7 +37,8 @@ export async function steeringPanel(db: DbOrTx, principal: UserPrincipal, locale
 		hours: stats.hoursByMonth.map((h) => ({ label: dateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${h.month}-15T12:00:00Z`)), value: h.hours === null ? msg('vo_suppressed') : numberFormat(locale, { maximumFractionDigits: 1 }).format(h.hours) })),
 		needsOpen: stats.needsOpen,
 		needsFilled: stats.needsFilled,
-		medianDaysToFill: stats.medianDaysToFill === null ? null : numberFormat(locale, { maximumFractionDigits: 1 }).format(stats.medianDaysToFill)
+		// A number (tenths of days): the message writes it in the reader's digits and picks its plural form.
+		medianDaysToFill: stats.medianDaysToFill
 	};
 }
 
