@@ -12,7 +12,7 @@ import { recordAudit } from '../audit/service';
 import { ValidationError, type FieldIssue } from '../core/errors';
 import { isIsoDate, isStorableText } from '../core/validation';
 import type { Db, DbOrTx } from '../db/client';
-import { addMonths, berlinDate, LIMITS, RECOGNITION_KINDS } from './model';
+import { addMonths, berlinDate, hoursOf, LIMITS, RECOGNITION_KINDS } from './model';
 import { profileFor } from './profiles';
 import { volunteerAssignment, volunteerHours, volunteerProfile, volunteerRecognition, volunteerShift } from './schema';
 
@@ -83,6 +83,6 @@ export async function overCap(db: DbOrTx, principal: Principal, municipalityId: 
 	for (const r of [...logged, ...ahead]) minutes.set(r.profileId, (minutes.get(r.profileId) ?? 0) + Number(r.minutes));
 	const over = caps.filter((c) => (minutes.get(c.id) ?? 0) / 60 > c.cap!);
 	const names = await accountContacts(db, over.map((o) => o.userId));
-	return over.map((o) => ({ profileId: o.id, displayName: names.get(o.userId)?.displayName ?? '', hours: Math.round(((minutes.get(o.id) ?? 0) / 60) * 10) / 10, cap: o.cap! }));
+	return over.map((o) => ({ profileId: o.id, displayName: names.get(o.userId)?.displayName ?? '', hours: hoursOf(minutes.get(o.id) ?? 0), cap: o.cap! }));
 }
 

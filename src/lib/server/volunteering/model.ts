@@ -322,6 +322,11 @@ export interface CardCheck {
 	years: { from: string; to: string; hours: number; met: boolean }[];
 }
 
+/** Hours from minutes, to a tenth (what the ledger, the card check, the certificate and the statistics show). */
+export function hoursOf(minutes: number): number {
+	return Math.round(minutes / 6) / 10;
+}
+
 /**
  * Whether confirmed hours reach the threshold in each of the last `cardYears` twelve-month
  * periods ending on `today`, counted across organisations.
@@ -333,7 +338,7 @@ export function ehrenamtskarteCheck(entries: { workedOn: string; minutes: number
 	for (let i = 0; i < settings.cardYears; i++) {
 		const from = addDays(addMonths(to, -12), 1);
 		const minutes = entries.filter((e) => e.workedOn >= from && e.workedOn <= to).reduce((n, e) => n + e.minutes, 0);
-		const hours = Math.round((minutes / 60) * 10) / 10;
+		const hours = hoursOf(minutes);
 		years.push({ from, to, hours, met: hours >= settings.cardHoursPerYear });
 		to = addDays(from, -1);
 	}

@@ -9,7 +9,7 @@
  */
 import { and, eq, gte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { addMonths, berlinDate, suppressed } from './model';
+import { addMonths, berlinDate, hoursOf, suppressed } from './model';
 import { volunteerHours, volunteerNeed, volunteerProfile } from './schema';
 
 /** A key with a (possibly suppressed) count. */
@@ -61,7 +61,7 @@ export async function volunteeringStatistics(db: DbOrTx, municipalityId: string,
 		const month = addMonths(since, i).slice(0, 7);
 		const h = hours.find((x) => x.month === month);
 		// Hours of fewer than SMALL_COUNT people would tell about those people: suppressed.
-		months.push({ month, hours: !h ? 0 : suppressed(Number(h.people)) === null ? null : Math.round(Number(h.minutes) / 6) / 10 });
+		months.push({ month, hours: !h ? 0 : suppressed(Number(h.people)) === null ? null : hoursOf(Number(h.minutes)) });
 	}
 	const status = (s: string) => Number(needs.find((x) => x.status === s)?.n ?? 0);
 	const median = rows<{ median: number | null }>(fill)[0]?.median;

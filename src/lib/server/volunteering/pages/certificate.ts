@@ -17,12 +17,13 @@ import { recognitionOf } from '../care';
 import { checksOf } from '../checks';
 import { ledgerOf } from '../hours';
 import { mailLocale, textIn } from '../mail';
-import { berlinDate } from '../model';
+import { berlinDate, hoursOf } from '../model';
 import { ownProfile, profileDetail, profileFor, type ProfileRow } from '../profiles';
 import { listActivities } from '../settings';
 import { activityLabel } from './activity';
+import { hoursText } from './labels';
 import { listText } from '../../../messages';
-import { dateTimeFormat, numberFormat } from '$lib/intl';
+import { dateTimeFormat } from '$lib/intl';
 
 /** The period of a certificate from the query (`from`, `to`; default: this year up to today). */
 export function certificatePeriod(query: URLSearchParams, now: Date = new Date()): { from: string; to: string } {
@@ -87,7 +88,6 @@ async function renderCertificate(db: DbOrTx, profile: ProfileRow, period: { from
 		const lang = i === 0 ? undefined : locale;
 		const t = (key: string, params: Record<string, unknown> = {}) => textIn(locale, key, params);
 		const day = (d: string) => isolate(dateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${d}T12:00:00Z`)));
-		const hours = (minutes: number) => numberFormat(locale, { maximumFractionDigits: 1 }).format(minutes / 60);
 		pdf.block('H1', t('vo_cert_title'), { size: 20, bold: true }, lang);
 		pdf.space(0.5);
 		pdf.block('P', t('vo_cert_intro', { name: isolate(data.name), municipality: isolate(data.municipality), from: day(data.from), to: day(data.to) }), { size: 11 }, lang);
@@ -99,14 +99,14 @@ async function renderCertificate(db: DbOrTx, profile: ProfileRow, period: { from
 				{
 					columns: [{ width: 180 }, { width: 70, align: 'end' }, { width: pdf.width - 250 }],
 					header: [t('vo_col_activity'), t('vo_col_hours'), t('vo_col_organisation')],
-					rows: data.activities.map((a) => [activityLabel(activities, a.key, locale), hours(a.minutes), listText(a.organisations.map(isolate), locale)]),
+					rows: data.activities.map((a) => [activityLabel(activities, a.key, locale), hoursText(a.minutes, locale), listText(a.organisations.map(isolate), locale)]),
 					size: 10
 				},
 				lang
 			);
 		pdf.space(0.8);
 		// A number, not text: the message formats it in the language and chooses its plural form by it.
-		pdf.block('P', t('vo_cert_total', { hours: Math.round(data.total / 6) / 10 }), { size: 12, bold: true }, lang);
+		pdf.block('P', t('vo_cert_total', { hours: hoursOf(data.total) }), { size: 12, bold: true }, lang);
 		pdf.space(1);
 		pdf.block('P', t('vo_cert_issued', { date: day(data.issued), municipality: isolate(data.municipality) }), { size: 10 }, lang);
 		pdf.block('P', t('vo_cert_note'), { size: 9 }, lang);

@@ -5,7 +5,7 @@
 import { formatDateTime } from '$lib/format';
 import { msg } from '$lib/messages';
 import { displayName } from '$lib/wegweiser';
-import { LANGUAGE_LEVELS, PLACE_KINDS, RECOGNITION_KINDS, REQUIREMENTS, TRAININGS, type Reason } from '../model';
+import { hoursOf, LANGUAGE_LEVELS, PLACE_KINDS, RECOGNITION_KINDS, REQUIREMENTS, TRAININGS, type Reason } from '../model';
 import type { ActivityEntry } from '../settings';
 import { mailLocale, textIn } from '../mail';
 import { activityLabel } from './activity';
@@ -74,7 +74,7 @@ export function dayText(day: string | null, locale: string): string {
 
 /** Hours from minutes, in the reader's digits (one decimal). */
 export function hoursText(minutes: number, locale: string): string {
-	return numberFormat(locale, { maximumFractionDigits: 1 }).format(minutes / 60);
+	return numberFormat(locale).format(hoursOf(minutes));
 }
 
 /** A need's title: an accompaniment need is named by the message, never by case data. */
