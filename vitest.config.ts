@@ -3,6 +3,12 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 
+/** The integration test files and the architecture test, each with its source (read once). */
+const FILES = ['tests/architecture.test.ts', ...readdirSync('tests/integration').filter((f) => f.endsWith('.test.ts')).map((f) => `tests/integration/${f}`)].map((file) => ({
+	file,
+	text: readFileSync(file, 'utf8')
+}));
+
 /**
  * Test files that never open the test database (pure functions, permission tables, the command
  * line's own embedded folder), found by what every database test uses (`freshDatabase`, `DB_KIND`
@@ -10,8 +16,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * they would run exactly as in the PGlite stage.
  */
 function databaseFree(): string[] {
-	const files = ['tests/architecture.test.ts', ...readdirSync('tests/integration').filter((f) => f.endsWith('.test.ts')).map((f) => `tests/integration/${f}`)];
-	return files.filter((f) => !/freshDatabase|DB_KIND|TEST_DATABASE_URL/.test(readFileSync(f, 'utf8')));
+	return FILES.filter((f) => !/freshDatabase|DB_KIND|TEST_DATABASE_URL/.test(f.text)).map((f) => f.file);
 }
 
 /**
@@ -23,8 +28,7 @@ function databaseFree(): string[] {
  * database handle (`perDatabase` in core/memo.ts) or keyed on the random ids of one database.
  */
 function ownModules(): string[] {
-	const files = readdirSync('tests/integration').filter((f) => f.endsWith('.test.ts')).map((f) => `tests/integration/${f}`);
-	return files.filter((f) => /process\.env\.[A-Z_]+ =|delete process\.env|db\/index|vi\.(mock|stub|useFakeTimers)/.test(readFileSync(f, 'utf8')));
+	return FILES.filter((f) => /process\.env\.[A-Z_]+ =|delete process\.env|db\/index|vi\.(mock|stub|useFakeTimers)/.test(f.text)).map((f) => f.file);
 }
 
 // Integration tests of the domain modules against a real database: embedded PGlite by default,
