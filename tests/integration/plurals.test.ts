@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { m } from '../../src/lib/paraglide/messages.js';
+import { numberInputs } from '../helpers/message-numbers';
 
 const LOCALES = ['de', 'en', 'ar', 'fa', 'uk', 'tr', 'ru'] as const;
 type Locale = (typeof LOCALES)[number];
@@ -137,6 +138,32 @@ describe('plural forms (issue 12 §8)', () => {
 		const digits = { fa: '۱٬۲۳۴', de: '1.234', tr: '1.234', en: '1,234', ar: '1,234', ru: '1\u00a0234', uk: '1\u00a0234' }[locale];
 		expect(say('pa_results_total', { count: 1234 })).toContain(digits);
 		expect(say('vo_card_year', { from: 'A', to: 'B', hours: 12.5 })).toContain(new Intl.NumberFormat(locale).format(12.5));
+	});
+
+	it('writes every number the code gives a message with the reader\'s digits, in every language', { timeout: 60_000 }, () => {
+		// The type checker finds the inputs given a number (in TypeScript and in Svelte components);
+		// the message must format them (`local xText = x: number`), not show `{x}` as JavaScript wrote it.
+		const inputs = numberInputs(path.resolve(__dirname, '../..'));
+		// The search reaches components and server code alike (a check that finds nothing proves nothing).
+		for (const known of ['ho_places.capacity', 'ps_suppressed.k', 'vo_panel_needs.open', 'in_report_annual.year']) {
+			expect(inputs.map((i) => `${i.key}.${i.input}`)).toContain(known);
+		}
+		const raw = LOCALES.flatMap((locale) => {
+			const messages = messagesOf(locale);
+			return inputs.flatMap(({ key, input, at }) => {
+				const message = messages.get(key);
+				const texts = typeof message === 'string' ? [message] : (message ?? []).flatMap((v) => Object.values(v.match));
+				return texts.some((t) => t.includes(`{${input}}`)) ? [`${locale} ${key}: {${input}} is given a number at ${at}`] : [];
+			});
+		});
+		expect(raw).toEqual([]);
+		const say = (key: string, params: Record<string, unknown>, locale: Locale) => compiled[key](params, { locale });
+		expect(say('vo_panel_needs', { open: 3, filled: 0 }, 'fa')).toContain('۳');
+		expect(say('vo_panel_needs', { open: 1234, filled: 0 }, 'de')).toContain('1.234 offen');
+		// Years, versions and positions are numbers people read as names: no thousands separator.
+		expect(say('in_report_annual', { municipality: 'Düsseldorf', year: 2026 }, 'de')).toBe('Jahresbericht Düsseldorf 2026');
+		expect(say('in_report_annual', { municipality: 'دوسلدورف', year: 2026 }, 'fa')).toContain('۲۰۲۶');
+		expect(say('adm_problem_line', { line: 12 }, 'ar')).toContain('12');
 	});
 
 	it('leaves no German count before a plural noun outside a plural message', () => {
