@@ -9,6 +9,11 @@ export function formatNumber(value: number, locale: string): string {
 	return numberFormat(locale, { maximumFractionDigits: 2 }).format(value);
 }
 
+/** A number read as a name — a year, a position, a rating — in the locale's digits without thousands separator: `2026` (de), `۲۰۲۶` (fa). */
+export function formatPlainNumber(value: number, locale: string): string {
+	return numberFormat(locale, { useGrouping: false }).format(value);
+}
+
 /**
  * An ISO date of source precision in the locale: `2013-09-22` → `22.09.2013` (de),
  * `2019-02` → `Februar 2019`, `2018` → `2018`.
@@ -21,7 +26,7 @@ export function formatAsOf(asOf: string, locale: string): string {
 	if (mo) {
 		return dateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, mo - 1, 1));
 	}
-	return numberFormat(locale, { useGrouping: false }).format(y);
+	return formatPlainNumber(y, locale);
 }
 
 /** A timestamp in Europe/Berlin local time, e.g. `21.11.2026, 16:04`. */

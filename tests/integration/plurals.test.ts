@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { m } from '../../src/lib/paraglide/messages.js';
-import { numberInputs } from '../helpers/message-numbers';
+import { numberInputs, numbersShownRaw } from '../helpers/message-numbers';
 
 const LOCALES = ['de', 'en', 'ar', 'fa', 'uk', 'tr', 'ru'] as const;
 type Locale = (typeof LOCALES)[number];
@@ -164,6 +164,12 @@ describe('plural forms (issue 12 §8)', () => {
 		expect(say('in_report_annual', { municipality: 'Düsseldorf', year: 2026 }, 'de')).toBe('Jahresbericht Düsseldorf 2026');
 		expect(say('in_report_annual', { municipality: 'دوسلدورف', year: 2026 }, 'fa')).toContain('۲۰۲۶');
 		expect(say('adm_problem_line', { line: 12 }, 'ar')).toContain('12');
+	});
+
+	it('writes no number into a page\'s markup as JavaScript writes it', { timeout: 60_000 }, () => {
+		// An HTTP status is a protocol code, written as the protocol writes it (the root error page has no language).
+		const raw = numbersShownRaw(path.resolve(__dirname, '../..')).filter((r) => r.expression !== 'page.status');
+		expect(raw.map((r) => `${r.at}: {${r.expression}}`)).toEqual([]);
 	});
 
 	it('leaves no German count before a plural noun outside a plural message', () => {
