@@ -11,6 +11,7 @@ import jsQR from 'jsqr';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { m } from '../../src/lib/paraglide/messages.js';
 import { expectAccessible, launch, newPage, signIn } from '../helpers/browser';
 
 const base = inject('baseUrl');
@@ -115,7 +116,7 @@ describe.each(['de', 'ar'])('surveys in %s', (lang) => {
 		const q3Chart = pub.locator('section.sv-question').nth(2);
 		expect(await q3Chart.locator('rect[data-key="4"]').getAttribute('data-n')).toBe('6');
 		const q4Chart = pub.locator('section.sv-question').nth(3);
-		const withheld = t.sv_withheld.replace('{k}', '5');
+		const withheld = m.sv_withheld({ k: 5 }, { locale: lang as 'de' | 'ar' });
 		expect(await q4Chart.locator('tr[data-key="online"] td').textContent()).toBe(withheld);
 		expect(await q4Chart.locator('tr[data-key="friends"] td').textContent()).toBe(withheld);
 		expect(await q4Chart.locator('rect[data-key="online"], rect[data-key="friends"]').count()).toBe(0);
