@@ -8,6 +8,7 @@ import { compareAreas, compareNames } from '../../src/lib/format';
 import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { entryHistory } from '../../src/lib/server/directory/entries';
+import { publishHostedSlots } from '../../src/lib/server/directory/hosting-reads';
 import { actorText, auditValueText, diffValueText, entryNameBook, fieldLabel, isHiddenField } from '../../src/lib/server/directory/pages/entry-labels';
 import { getService, saveOrganization, saveService, serviceToInput } from '../../src/lib/server/directory/service';
 import { withVersion } from '../../src/lib/server/directory/texts';
@@ -92,6 +93,32 @@ describe(`history and proposals in words (${DB_KIND})`, () => {
 		for (const raw of ['description.de', '"fa"', 'provider (email link)', 'hsdsExtra', orgId]) expect(text).not.toContain(raw);
 		expect(rows.some((r) => r.who === 'Anbieter (Bestätigungslink)' && r.after === 'Anbieter (Bestätigungslink)')).toBe(true);
 		expect(rows.some((r) => r.who === 'System')).toBe(true);
+	});
+
+	it('names the confirmation time and the opening times a room booking published, never a field’s code or a raw timestamp', async () => {
+		const { id: orgId } = await saveOrganization(h.db, T, w.ids.k, org({ name: 'Caritas Kalk' }), { verifiedBy: 'Anna Muster' });
+		const { id } = await saveService(h.db, T, w.ids.k, offer(orgId), { verifiedBy: 'Anna Muster' });
+		const [place] = (await getService(h.db, id, ['public']))!.locations;
+		const slot = { weekday: 4, opensAt: '14:00', closesAt: '16:00', validFrom: '2026-12-10', validTo: '2027-06-10' };
+		await publishHostedSlots(h.db, T, { serviceId: id, locationId: place.id, previousIds: [], slots: [slot], bookingId: '00000000-0000-4000-8000-000000000001' });
+		const rows = await Promise.all(
+			(['service', 'organization'] as const).map(async (kind) => {
+				const entries = (await entryHistory(h.db, w.who.staffA, kind, kind === 'service' ? id : orgId))!;
+				const names = await entryNameBook(h.db, w.ids.k, [orgId], 'fa');
+				return entries.flatMap((e) =>
+					Object.entries(e.changes)
+						.filter(([field]) => !isHiddenField(field))
+						.map(([field, [before, after]]) => ({ field: fieldLabel(field, 'fa'), before: auditValueText(field, before, 'fa', names), after: auditValueText(field, after, 'fa', names) }))
+				);
+			})
+		).then((r) => r.flat());
+		const text = JSON.stringify(rows);
+		// Labels in the request's language (German here), values formatted for the page's: Persian digits.
+		expect(rows.map((r) => r.field)).toEqual(expect.arrayContaining(['Zuletzt bestätigt', 'Zeitfenster aus Raumbuchungen']));
+		expect(rows.find((r) => r.field === 'Zeitfenster aus Raumbuchungen')).toMatchObject({ before: '۰', after: '۱' });
+		expect(rows.find((r) => r.field === 'Zuletzt bestätigt')?.after).toMatch(/^[۰-۹]/);
+		// No field's code ("lastVerifiedAt", "hostingBooking"), no ISO timestamp, no booking id.
+		expect(text).not.toMatch(/"field":"[a-z]+[A-Z]|\d{4}-\d{2}-\d{2}T|00000000-0000/);
 	});
 
 	it('shows a proposal’s changes with the form’s labels and values in words', async () => {

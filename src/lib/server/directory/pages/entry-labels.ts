@@ -53,6 +53,9 @@ const FIELD_LABELS: Record<string, string> = {
 	locations: 'ds_places',
 	amenity: 'ui_field_osm_amenity',
 	lastVerifiedBy: 'ui_field_verified_by',
+	lastVerifiedAt: 'ds_verified_column',
+	// Opening times a room booking published for the offer (hosting), counted.
+	hostedSchedules: 'ds_hosted_schedules',
 	expiresAt: 'ui_field_link_expires',
 	// A place (location) of an entry.
 	street: 'street',
@@ -98,9 +101,10 @@ const NUMERIC_FIELDS = new Set(['costAmountCents', 'latitude', 'longitude', 'min
 
 /**
  * Fields that are internal bookkeeping, not something a person entered: the HSDS fields kept for
- * a lossless exchange, and ids the history names by the field they belong to.
+ * a lossless exchange, ids the history names by the field they belong to, and the room booking
+ * behind opening times a booking published (the history counts them under `hostedSchedules`).
  */
-const HIDDEN_FIELDS = new Set(['hsdsExtra', 'id']);
+const HIDDEN_FIELDS = new Set(['hsdsExtra', 'id', 'hostingBooking']);
 
 /** Names of the ids an entry's fields point to: instances, actors, Stadtteile. */
 export interface EntryNameBook {
@@ -177,7 +181,10 @@ function scalarText(field: string, value: unknown, locale: string, names: EntryN
 		case 'lastVerifiedBy':
 			return verifierText(text);
 		case 'expiresAt':
+		case 'lastVerifiedAt':
 			return formatDateTime(text, locale);
+		case 'hostedSchedules':
+			return typeof value === 'number' ? numberFormat(locale).format(value) : text;
 		default:
 			return text;
 	}
