@@ -76,7 +76,7 @@ describe(`municipality dashboard (${DB_KIND})`, () => {
 		const d = await municipalityDashboard(h.db, w.who.admin, w.ids.k, { year: YEAR, districtId: w.ids.d1, locale: 'en' });
 		expect(d.district?.id).toBe(w.ids.d1);
 		expect(num(cell(d, 'statistics', `${w.ids.s1a}:population`, 'value'))).toBe(1200);
-		expect(cell(d, 'statistics', `${w.ids.s1a}:population`, 'as_of')).toEqual({ t: 'text', s: '2024-12-31' });
+		expect(cell(d, 'statistics', `${w.ids.s1a}:population`, 'as_of')).toEqual({ t: 'date', iso: '2024-12-31' });
 		expect(num(cell(d, 'statistics_series', `${w.ids.s1a}:population:2019`, 'value'))).toBe(1000);
 		expect(num(cell(d, 'areas', w.ids.s1a, 'population'))).toBe(1200);
 		expect(cell(d, 'areas', w.ids.s1b, 'population_basis')).toEqual({ t: 'text', s: 'Eligible voters (proxy)' });

@@ -47,7 +47,7 @@ afterAll(async () => h?.close());
 function expected(d: Dashboard): Map<string, string | number> {
 	const out = new Map<string, string | number>();
 	for (const t of d.tables)
-		for (const r of t.rows) r.cells.forEach((c, i) => out.set(`${t.key}|${r.key}|${t.columns[i].key}`, c.t === 'n' ? c.n : valueText(c, d.locale)));
+		for (const r of t.rows) r.cells.forEach((c, i) => out.set(`${t.key}|${r.key}|${t.columns[i].key}`, c.t === 'n' ? c.n : c.t === 'date' ? c.iso : valueText(c, d.locale)));
 	return out;
 }
 
@@ -96,7 +96,7 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 				const row = sheet.data[start + 2 + i];
 				expect(row[0]).toBe(r.label);
 				r.cells.forEach((c, j) => {
-					expect(row[j + 1]).toEqual(c.t === 'n' ? c.n : valueText(c, 'de'));
+					expect(row[j + 1]).toEqual(c.t === 'n' ? c.n : c.t === 'date' ? c.iso : valueText(c, 'de'));
 					compared++;
 				});
 			});
@@ -159,6 +159,11 @@ describe(`district and annual reports (${DB_KIND})`, () => {
 		expect(text).toMatch(/Kalk · Einwohner\*innen 5\.200 Personen/);
 		// P4 (300 €, Humboldt/Gremberg) names the district; P1 (1,000 €) is the whole city's.
 		const csv: string[][] = parse(renderReportCsv(district).slice(1), { delimiter: ',' });
+		// The statistics' date is written for the reader in the PDF and exported as ISO 8601.
+		expect(text).toMatch(/Bezirksstatistik Kalk 2024/);
+		expect(text).toContain('31.12.2024');
+		expect(text).not.toContain('2024-12-31');
+		expect(csv.find((r) => r[1] === 'statistics' && r[4] === 'as_of')![5]).toBe('2024-12-31');
 		expect(csv.find((r) => r[1] === 'summary' && r[2] === 'budget')![5]).toBe('300');
 		expect(csv.find((r) => r[1] === 'summary' && r[2] === 'programmes')![5]).toBe('1');
 		expect(text).toContain('Budget der laufenden Programme (EUR) 300,00');

@@ -9,6 +9,7 @@
 import { can, type Principal, type UserPrincipal } from '../../access';
 import { berlinDate } from '../../casework/time';
 import { parseInteger } from '../../core/validation';
+import { formatAsOf } from '../../../format';
 import type { DbOrTx } from '../../db/client';
 import { THEME_FIELDS } from '../../directory/model';
 import { listInstances } from '../../instances/service';
@@ -18,12 +19,13 @@ import { instanceIndicators, municipalityIndicators, NO_FIELD, responseStats, ty
 import type { ReportTable } from '../../casework/statistics';
 import { NEEDS_STATUSES } from '../model';
 
-/** One cell: a number (`unit` says how to show it), a suppressed count ("<5"), no data, or text. */
+/** One cell: a number (`unit` says how to show it), a suppressed count ("<5"), no data, text, or an ISO date of source precision (`2018-12-31`, `2019-02`, `2018`; shown in the reader's language, exported as it is). */
 export type IndicatorValue =
 	| { t: 'n'; n: number; unit: 'count' | 'days' | 'eur' | 'value'; href?: string }
 	| { t: 'suppressed'; href?: string }
 	| { t: 'none' }
-	| { t: 'text'; s: string; href?: string };
+	| { t: 'text'; s: string; href?: string }
+	| { t: 'date'; iso: string };
 
 /** One row: a machine key, its label in the requested language, and one value per column. */
 export interface IndicatorRow {
@@ -165,11 +167,11 @@ function buildTables(ctx: Indicators, locale: Locale, statisticsHref: string | u
 		key: `${s.areaId}:${s.metric}`,
 		label: `${s.areaName} · ${indicatorText(locale, `metric_${s.metric}`, {}, s.metric)}`,
 		href: publicPage(s.districtSlug),
-		cells: [n(s.value, 'value', publicPage(s.districtSlug)), { t: 'text', s: indicatorText(locale, `unit_${s.unit}`, {}, s.unit) }, { t: 'text', s: s.asOf }, { t: 'text', s: s.source }]
+		cells: [n(s.value, 'value', publicPage(s.districtSlug)), { t: 'text', s: indicatorText(locale, `unit_${s.unit}`, {}, s.unit) }, { t: 'date', iso: s.asOf }, { t: 'text', s: s.source }]
 	}));
 	const seriesRows: IndicatorRow[] = stats.series.map((s) => ({
 		key: `${s.areaId}:${s.metric}:${s.asOf}`,
-		label: `${s.areaName} · ${indicatorText(locale, `metric_${s.metric}`, {}, s.metric)} · ${s.asOf}`,
+		label: `${s.areaName} · ${indicatorText(locale, `metric_${s.metric}`, {}, s.metric)} · ${formatAsOf(s.asOf, locale)}`,
 		href: publicPage(s.districtSlug),
 		cells: [n(s.value, 'value', publicPage(s.districtSlug))]
 	}));

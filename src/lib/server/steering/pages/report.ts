@@ -25,6 +25,7 @@ import type { DbOrTx } from '../../db/client';
 import { INDICATOR_YEARS, REPORT_FORMATS, type ReportFormat } from '../model';
 import { indicatorText, municipalityDashboard, type Dashboard, type IndicatorTable, type IndicatorValue } from './dashboard';
 import { dateTimeFormat, numberFormat } from '$lib/intl';
+import { formatAsOf } from '$lib/format';
 
 /** Which report. */
 export interface SteeringReportRequest {
@@ -101,12 +102,15 @@ export function valueText(v: IndicatorValue, locale: string): string {
 			return indicatorText(locale as Dashboard['locale'], 'in_no_data');
 		case 'text':
 			return v.s;
+		case 'date':
+			return formatAsOf(v.iso, locale);
 	}
 }
 
 /** A cell for machines (CSV/XLSX): the plain number (`.` decimal), "<5", or the "no data" text. */
 function rawValue(v: IndicatorValue, locale: Dashboard['locale']): string | number {
 	if (v.t === 'n') return v.n;
+	if (v.t === 'date') return v.iso;
 	return valueText(v, locale);
 }
 
@@ -216,7 +220,7 @@ export async function renderReportXlsx(report: SteeringReport): Promise<Buffer> 
 	const d = report.dashboard;
 	const L = d.locale;
 	const text = (value: string, bold = false) => ({ value, type: String, ...(bold ? { fontWeight: 'bold' as const } : {}) });
-	const cell = (v: IndicatorValue) => (v.t === 'n' ? { value: v.n, type: Number } : text(valueText(v, L)));
+	const cell = (v: IndicatorValue) => (v.t === 'n' ? { value: v.n, type: Number } : text(v.t === 'date' ? v.iso : valueText(v, L)));
 	const sheetName = (s: string) => s.slice(0, 31).replace(/[\\/?*[\]:]/g, ' ');
 	const infoSheet = [
 		[text(report.title, true)],
