@@ -101,10 +101,10 @@ const NUMERIC_FIELDS = new Set(['costAmountCents', 'latitude', 'longitude', 'min
 
 /**
  * Fields that are internal bookkeeping, not something a person entered: the HSDS fields kept for
- * a lossless exchange, ids the history names by the field they belong to, and the room booking
- * behind opening times a booking published (the history counts them under `hostedSchedules`).
+ * a lossless exchange, ids the history names by the field they belong to, and the room booking or
+ * own event behind opening times they published (the history counts those times).
  */
-const HIDDEN_FIELDS = new Set(['hsdsExtra', 'id', 'hostingBooking']);
+const HIDDEN_FIELDS = new Set(['hsdsExtra', 'id', 'hostingBooking', 'hostingEvent']);
 
 /** Names of the ids an entry's fields point to: instances, actors, Stadtteile. */
 export interface EntryNameBook {
@@ -183,10 +183,9 @@ function scalarText(field: string, value: unknown, locale: string, names: EntryN
 		case 'expiresAt':
 		case 'lastVerifiedAt':
 			return formatDateTime(text, locale);
-		case 'hostedSchedules':
-			return typeof value === 'number' ? numberFormat(locale).format(value) : text;
 		default:
-			return text;
+			// Counts (opening times a booking or an event published) in the reader's digits.
+			return typeof value === 'number' ? numberFormat(locale).format(value) : text;
 	}
 }
 
