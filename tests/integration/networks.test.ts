@@ -14,7 +14,7 @@ import { issuesOf } from '../helpers/errors';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
 import { saveOrganization } from '../../src/lib/server/directory/service';
 import { escalateToAgenda, escalateToNeedsReport, escalationsOf } from '../../src/lib/server/networks/escalations';
-import { digestMail, meetingCalendar, runDigests } from '../../src/lib/server/networks/mails';
+import { digestMail, invitationMail, meetingCalendar, runDigests } from '../../src/lib/server/networks/mails';
 import { networkMap } from '../../src/lib/server/networks/map';
 import {
 	actionItemsAt,
@@ -333,6 +333,14 @@ describe(`meetings (${DB_KIND})`, () => {
 		expect(events[0].getFirstPropertyValue('dtstamp')).toBeTruthy();
 		// Every line is folded to at most 75 octets (RFC 5545 §3.1).
 		expect(ics.split('\r\n').every((l) => Buffer.byteLength(l) <= 75)).toBe(true);
+		// The mail around it writes the date and times as the recipient's language does.
+		const de = invitationMail(view, 'a@example.org', 'de', 3, day(1));
+		expect(de.text).toContain('Wann: 10.03.2026, 17:00–19:00 Uhr');
+		expect(de.subject).toBe('Einladung: Stadtteilkonferenz Kalk am 10.03.2026');
+		const fa = invitationMail(view, 'a@example.org', 'fa', 3, day(1));
+		expect(fa.text).toContain('۱۰ مارس ۲۰۲۶');
+		expect(fa.text).toContain('۱۷:۰۰–۱۹:۰۰');
+		expect(`${fa.subject}\n${fa.text}`).not.toMatch(/\d{4}-\d{2}-\d{2}/);
 	});
 });
 
@@ -407,6 +415,9 @@ describe(`posts and digests (${DB_KIND})`, () => {
 		expect(mail.headers!['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
 		expect(mail.headers!['List-Unsubscribe']).toMatch(/^<https?:\/\/.+\/de\/networks\/unsubscribe\/[A-Za-z0-9_-]{22}>$/);
 		expect(digestMail(v).subject).toBe('النشرة: منشور جديد واحد');
+		// Each post's date as the reader's language writes it, not as ISO 8601.
+		expect(mail.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+		expect(mail.text).toMatch(/\d{2}\.\d{2}\.2026 · /);
 		const sent: string[] = [];
 		expect(await runDigests(h.db, day(108), async (m) => void sent.push(m.to))).toEqual({ sent: 2, empty: 0, failed: 0 });
 		expect(sent.sort()).toEqual(['staffb@example.org', 'volunteer@example.org']);

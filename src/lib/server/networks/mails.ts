@@ -15,6 +15,7 @@ import { m } from '../../paraglide/messages.js';
 import { auditActor, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
 import { berlinDate, berlinTime } from '../casework/time';
+import { formatAsOf, formatPlainNumber, formatTime } from '../../format';
 import { AccessDeniedError } from '../core/errors';
 import { log } from '../core/log';
 import { publicOrigin, sendMail, type Mail } from '../core/mail';
@@ -59,26 +60,30 @@ export function meetingCalendar(view: MeetingView, sequence: number, now: Date):
 	return calendar.toString();
 }
 
-/** The invitation mail for one recipient in their language. */
+/** An instant's Berlin date, and its time, as the reader's language writes them (`10.03.2026`, `17:00`; `۱۰ مارس ۲۰۲۶`). */
+const dateIn = (at: Date, locale: Locale) => formatAsOf(berlinDate(at), locale);
+const timeIn = (at: Date, locale: Locale) => formatTime(berlinTime(at), locale);
+
+/** The invitation mail for one recipient in their language: dates and times as that language writes them. */
 export function invitationMail(view: MeetingView, to: string, locale: Locale, sequence: number, now: Date): Mail {
 	const o = { locale };
-	const when = m.nw_mail_when({ date: berlinDate(view.meeting.startsAt), start: berlinTime(view.meeting.startsAt), end: berlinTime(view.meeting.endsAt) }, o);
+	const when = m.nw_mail_when({ date: dateIn(view.meeting.startsAt, locale), start: timeIn(view.meeting.startsAt, locale), end: timeIn(view.meeting.endsAt, locale) }, o);
 	const lines = [
 		m.nw_mail_invitation_intro({ network: view.network.name, meeting: view.meeting.name }, o),
 		'',
 		when,
 		m.nw_mail_where({ place: placeLine(view) }, o),
 		...(view.stepFreeWarning ? [m.nw_mail_no_step_free({}, o)] : []),
-		m.nw_mail_deadline({ date: berlinDate(view.meeting.proposalDeadline), time: berlinTime(view.meeting.proposalDeadline) }, o),
+		m.nw_mail_deadline({ date: dateIn(view.meeting.proposalDeadline, locale), time: timeIn(view.meeting.proposalDeadline, locale) }, o),
 		'',
 		m.nw_mail_agenda({}, o),
-		...view.items.filter((i) => i.state === 'accepted').map((i, n) => `${n + 1}. ${i.title}`),
+		...view.items.filter((i) => i.state === 'accepted').map((i, n) => `${formatPlainNumber(n + 1, locale)}. ${i.title}`),
 		'',
 		`${publicOrigin()}/${locale}/staff/networks/meetings/${view.meeting.id}`
 	];
 	return {
 		to,
-		subject: m.nw_mail_invitation_subject({ network: view.network.name, date: berlinDate(view.meeting.startsAt) }, o),
+		subject: m.nw_mail_invitation_subject({ network: view.network.name, date: dateIn(view.meeting.startsAt, locale) }, o),
 		text: lines.join('\n'),
 		attachments: [{ filename: 'einladung.ics', content: meetingCalendar(view, sequence, now), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }]
 	};
@@ -109,11 +114,11 @@ export async function sendInvitations(db: Db, principal: Principal, meetingId: s
 	return { sent: recipients.size };
 }
 
-/** One digest as a mail, in the reader's language, with the one-click unsubscribe headers. */
+/** One digest as a mail, in the reader's language (dates too), with the one-click unsubscribe headers. */
 export function digestMail(digest: Digest): Mail {
 	const o = { locale: digest.language as Locale };
 	const unsubscribe = `${publicOrigin()}/${digest.language}/networks/unsubscribe/${digest.token}`;
-	const body = digest.posts.flatMap((p) => [`■ ${p.title}`, `${berlinDate(p.publishedAt)} · ${m[`nw_direction_${p.direction as 'down' | 'up' | 'sideways'}`]({}, o)}`, '', p.body, '']);
+	const body = digest.posts.flatMap((p) => [`■ ${p.title}`, `${dateIn(p.publishedAt, o.locale)} · ${m[`nw_direction_${p.direction as 'down' | 'up' | 'sideways'}`]({}, o)}`, '', p.body, '']);
 	return {
 		to: digest.email,
 		subject: m.nw_mail_digest_subject({ count: digest.posts.length }, o),

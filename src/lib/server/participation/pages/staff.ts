@@ -7,7 +7,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { UserPrincipal } from '../../access';
 import { authorize } from '../../access';
-import { berlinDate, berlinTime } from '../../casework/time';
+import { formatDateTime } from '../../../format';
 import { NotFoundError, ValidationError } from '../../core/errors';
 import { formList, formText } from '../../core/form';
 import type { Db, DbOrTx } from '../../db/client';
@@ -21,7 +21,7 @@ import { DEFAULT_CATEGORIES, LIMITS } from '../model';
 import { categoryLabel } from './labels';
 import { msg } from '../../../messages';
 
-function feedbackView(f: FeedbackRow, names: Map<string, string>) {
+function feedbackView(f: FeedbackRow, names: Map<string, string>, locale: string) {
 	return {
 		id: f.id,
 		offer: names.get(f.serviceId) ?? '',
@@ -32,7 +32,7 @@ function feedbackView(f: FeedbackRow, names: Map<string, string>) {
 		comment: f.comment,
 		language: f.language,
 		flagged: f.flagged,
-		at: `${berlinDate(f.createdAt)} ${berlinTime(f.createdAt)}`
+		at: formatDateTime(f.createdAt, locale)
 	};
 }
 
@@ -51,7 +51,7 @@ export async function participationStaffPage(db: DbOrTx, p: UserPrincipal, local
 	]);
 	const pending = await pendingPointCounts(db, campaigns.map((c) => c.id));
 	return {
-		feedback: queue.map((f) => feedbackView(f, names)),
+		feedback: queue.map((f) => feedbackView(f, names, locale)),
 		campaigns: campaigns.map((c) => ({ id: c.id, title: c.title, opensOn: c.opensOn, closesOn: c.closesOn, pending: pending.get(c.id) ?? 0, isDemo: c.isDemo })),
 		spaces: spaces.filter((s) => s.hasBoundary).map((s) => ({ value: s.id, label: s.name })),
 		categories: DEFAULT_CATEGORIES.map((k) => ({ value: k, label: msg(`pa_category_${k}`) })),
@@ -165,6 +165,6 @@ export async function offerFeedbackStaffPage(db: DbOrTx, p: UserPrincipal, servi
 	return {
 		offer: { id: serviceId, name: names.get(serviceId)! },
 		counts: (['feedback', 'helped', 'closed', 'moved'] as const).map((key) => ({ key, label: msg(`pa_count_${key}`), n: c[key] })),
-		feedback: rows.map((f) => feedbackView(f, names))
+		feedback: rows.map((f) => feedbackView(f, names, locale))
 	};
 }
