@@ -29,6 +29,26 @@ export function formatAsOf(asOf: string, locale: string): string {
 	return formatPlainNumber(y, locale);
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const BERLIN_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$/;
+
+/**
+ * Message parameters with each ISO date (`2026-03-10`) and each Berlin wall-clock date and time
+ * (`2026-03-10 17:00`, `2026-03-10T17:00`) written as `locale` writes them (`10.03.2026`,
+ * `10.03.2026, 17:00`; `۱۰ مارس ۲۰۲۶`); every other value as it is. For texts made of a domain
+ * code's parameters (form errors, mails), which carry dates in the form the domain checks them.
+ */
+export function withLocalDates<T extends Record<string, unknown>>(params: T, locale: string): T {
+	return Object.fromEntries(
+		Object.entries(params).map(([k, v]) => {
+			if (typeof v !== 'string') return [k, v];
+			if (ISO_DATE.test(v)) return [k, formatAsOf(v, locale)];
+			const at = BERLIN_DATE_TIME.exec(v);
+			return [k, at ? `${formatAsOf(at[1], locale)}, ${formatTime(at[2], locale)}` : v];
+		})
+	) as T;
+}
+
 /** A timestamp in Europe/Berlin local time, e.g. `21.11.2026, 16:04`. */
 export function formatDateTime(value: Date | string, locale: string): string {
 	return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(

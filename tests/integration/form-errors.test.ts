@@ -24,6 +24,16 @@ describe('form error messages', () => {
 		expect(typed.message).toBe('„xx-“ ist kein gültiges Sprachkürzel (BCP 47).');
 	});
 
+	it('writes the dates an issue names as the reader\'s language does, not as the domain checked them', () => {
+		const [past, deadline] = formErrors([
+			{ field: 'firstDay', code: 'ho_in_past', params: { date: '2026-03-10' } },
+			{ field: 'proposalDeadline', code: 'nw_deadline_passed', params: { deadline: '2026-03-07 17:00' } }
+		]);
+		expect(past.message).toBe('Der 10.03.2026 liegt in der Vergangenheit.');
+		expect(deadline.message).toContain('07.03.2026, 17:00');
+		expect(deadline.message).not.toContain('2026-03-07');
+	});
+
 	it('keeps the first issue of a field and links it to the field’s element', () => {
 		const errors = formErrors([
 			{ field: 'languages.0.language', code: 'required' },

@@ -382,6 +382,10 @@ describe(`jobs and statistics (${DB_KIND})`, () => {
 		const notice = await runVolunteeringRetention(h.db, later);
 		expect(notice.noticesSent).toBeGreaterThanOrEqual(1);
 		expect(notice.profilesErased).toBe(0);
+		// The notice names the day of erasure as the volunteer's language writes it (Arabic here), not as the job computed it.
+		const noticeText = bodyOf((await readOutbox()).filter((m) => m.raw.includes('To: gina@example.org')).at(-1)!.raw);
+		expect(noticeText).toContain(new Intl.DateTimeFormat('ar', { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(2028, 6, 1)));
+		expect(noticeText).not.toMatch(/\d{4}-\d{2}-\d{2}/);
 		const erased = await runVolunteeringRetention(h.db, new Date('2028-07-15T00:00:00Z'));
 		expect(erased.profilesErased).toBeGreaterThanOrEqual(1);
 		expect(await h.db.select().from(volunteerProfile).where(eq(volunteerProfile.id, gina.profileId))).toEqual([]);

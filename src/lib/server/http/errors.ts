@@ -6,16 +6,19 @@
  */
 import { error, fail, isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
 import { fieldId, type FormError } from '$lib/forms';
+import { withLocalDates } from '$lib/format';
 import { msg } from '$lib/messages';
+import { getLocale } from '$lib/paraglide/runtime.js';
 import { AccessDeniedError, ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../core/errors';
 
 /**
- * The message of one issue in the request's language: `error_<code>` with the issue's params;
+ * The message of one issue in the request's language: `error_<code>` with the issue's params
+ * (dates in them written as the language does, `withLocalDates`);
  * an issue that names no value takes `error_<code>_unnamed` where the plain message would quote
  * the value (`unknown_option`: choose one of the options offered; `invalid_language`).
  */
 export function issueMessage(issue: FieldIssue): string {
-	const params = issue.params ?? {};
+	const params = withLocalDates(issue.params ?? {}, getLocale());
 	// Many checks refuse a value without naming it; their message must not quote „undefined“.
 	if (params.value === undefined || params.value === '') {
 		const unnamed = msg(`error_${issue.code}_unnamed`, params, '');

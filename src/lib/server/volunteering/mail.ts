@@ -11,6 +11,7 @@ import { publicOrigin, sendMail } from '../core/mail';
 export { publicOrigin };
 import { m } from '../../paraglide/messages.js';
 import { isLocale, type Locale } from '../../paraglide/runtime.js';
+import { withLocalDates } from '$lib/format';
 import { dateTimeFormat } from '$lib/intl';
 
 type MessageFn = (params?: Record<string, unknown>, options?: { locale?: Locale }) => string;
@@ -49,11 +50,12 @@ export interface VolunteerMail {
 	params: Record<string, string | number>;
 }
 
-/** Sends the messages one after another. @throws on the first SMTP failure (the rest are not sent). */
+/** Sends the messages one after another, dates in their parameters as the mail's language writes them. @throws on the first SMTP failure (the rest are not sent). */
 export async function sendVolunteerMails(mails: VolunteerMail[]): Promise<void> {
 	for (const mail of mails) {
 		const locale = mailLocale(mail.locale);
-		await sendMail({ to: mail.to, subject: textIn(locale, `vo_mail_${mail.kind}_subject`, mail.params), text: textIn(locale, `vo_mail_${mail.kind}_body`, mail.params) });
+		const params = withLocalDates(mail.params, locale);
+		await sendMail({ to: mail.to, subject: textIn(locale, `vo_mail_${mail.kind}_subject`, params), text: textIn(locale, `vo_mail_${mail.kind}_body`, params) });
 	}
 }
 

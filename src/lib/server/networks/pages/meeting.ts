@@ -4,7 +4,8 @@
  * minutes' states and frozen versions, the invitation, and escalating a decision upward. Reads
  * the forms, calls the services and shapes the meeting for the page in the reader's language.
  */
-import { formatDateTime, formatTime } from '$lib/format';
+import { formatAsOf, formatDateTime, formatTime } from '$lib/format';
+import { getLocale } from '$lib/paraglide/runtime.js';
 import { msg } from '$lib/messages';
 import { can, type UserPrincipal } from '../../access';
 import { NotFoundError } from '../../core/errors';
@@ -238,7 +239,7 @@ export async function escalateFromForm(db: Db, p: UserPrincipal, meetingId: stri
 		return null;
 	}
 	const view = await staffMeeting(db, p, meetingId);
-	const back = msg('nw_escalation_origin', { network: view.network.name, meeting: view.meeting.name, date: berlinDate(view.meeting.startsAt), url: `${origin}/de/staff/networks/meetings/${meetingId}` });
+	const back = msg('nw_escalation_origin', { network: view.network.name, meeting: view.meeting.name, date: formatAsOf(berlinDate(view.meeting.startsAt), getLocale()), url: `${origin}/de/staff/networks/meetings/${meetingId}` });
 	const made = await forForm(() =>
 		escalateToNeedsReport(
 			db,
