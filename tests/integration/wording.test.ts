@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareAreas, compareNames } from '../../src/lib/format';
 import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
+import { changeLines } from '../../src/lib/server/accounts/pages/audit';
 import { entryHistory } from '../../src/lib/server/directory/entries';
 import { publishHostedSlots } from '../../src/lib/server/directory/hosting-reads';
 import { actorText, auditValueText, diffValueText, entryNameBook, fieldLabel, isHiddenField } from '../../src/lib/server/directory/pages/entry-labels';
@@ -135,5 +136,14 @@ describe(`history and proposals in words (${DB_KIND})`, () => {
 		expect(fieldLabel('schedules.1.opensAt', 'de')).toMatch(/^Zeitfenster 2: /);
 		expect(actorText('retention')).toBe('Löschplan');
 		expect(actorText('something-new')).toBe('System');
+	});
+});
+
+describe('the audit log in words', () => {
+	it('names the kinds and states of events, registrations and surveys, not their codes', () => {
+		const ctx = { locale: 'de', names: new Map(), people: new Map() };
+		expect(changeLines({ kind: [null, 'open_group'] }, 'hosting_event', ctx)[0].to).toBe('Offene Gruppe (ohne Anmeldung)');
+		expect(changeLines({ status: ['waiting', 'confirmed'] }, 'hosting_registration', ctx)[0]).toMatchObject({ from: 'Warteliste', to: 'angemeldet' });
+		expect(changeLines({ status: ['draft', 'open'] }, 'participation_survey', ctx)[0]).toMatchObject({ from: 'Entwurf', to: 'offen' });
 	});
 });

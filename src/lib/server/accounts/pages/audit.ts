@@ -70,9 +70,17 @@ const VALUE_MESSAGES: Record<string, (value: string, entityType: string) => stri
 	urgency: (v) => `nr_urgency_${v}`,
 	funderLevel: (v) => `pg_level_${v}`,
 	failureReason: (v) => `cr_reason_${v}`,
-	kind: (v, type) => (type === 'case_step' ? `cs_step_${v}` : `adm_kind_${v}`),
+	kind: (v, type) => ({ case_step: `cs_step_${v}`, hosting_event: `ho_kind_${v}` })[type] ?? `adm_kind_${v}`,
 	status: (v, type) =>
-		({ case: `cs_status_${v}`, referral: `cr_status_${v}`, accompaniment: `cr_acc_status_${v}`, needs_report: `nr_status_${v}`, change_proposal: `ds_proposal_status_${v}` })[type] ?? `status_${v}`
+		({
+			case: `cs_status_${v}`,
+			referral: `cr_status_${v}`,
+			accompaniment: `cr_acc_status_${v}`,
+			needs_report: `nr_status_${v}`,
+			change_proposal: `ds_proposal_status_${v}`,
+			hosting_registration: `ho_status_${v}`,
+			participation_survey: `sv_status_${v}`
+		})[type] ?? `status_${v}`
 };
 
 /** Fields holding a language tag or a list of them. */
