@@ -39,12 +39,16 @@ const BERLIN_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$/;
  * code's parameters (form errors, mails), which carry dates in the form the domain checks them.
  */
 export function withLocalDates<T extends Record<string, unknown>>(params: T, locale: string): T {
+	// Only real days and times: a value a person typed wrong ("2026-02-30", refused as invalid_date)
+	// is quoted as typed, never turned into another day.
+	const isDay = (d: string) => ISO_DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+	const isTime = (t: string) => Number(t.slice(0, 2)) < 24 && Number(t.slice(3)) < 60;
 	return Object.fromEntries(
 		Object.entries(params).map(([k, v]) => {
 			if (typeof v !== 'string') return [k, v];
-			if (ISO_DATE.test(v)) return [k, formatAsOf(v, locale)];
+			if (isDay(v)) return [k, formatAsOf(v, locale)];
 			const at = BERLIN_DATE_TIME.exec(v);
-			return [k, at ? `${formatAsOf(at[1], locale)}, ${formatTime(at[2], locale)}` : v];
+			return [k, at && isDay(at[1]) && isTime(at[2]) ? `${formatAsOf(at[1], locale)}, ${formatTime(at[2], locale)}` : v];
 		})
 	) as T;
 }

@@ -32,6 +32,9 @@ describe('form error messages', () => {
 		expect(past.message).toBe('Der 10.03.2026 liegt in der Vergangenheit.');
 		expect(deadline.message).toContain('07.03.2026, 17:00');
 		expect(deadline.message).not.toContain('2026-03-07');
+		// A day that does not exist is quoted as it came, not turned into another day (2026-02-30 is no 2 March).
+		const [typo] = formErrors([{ field: 'firstDay', code: 'ho_in_past', params: { date: '2026-02-30' } }]);
+		expect(typo.message).toBe('Der 2026-02-30 liegt in der Vergangenheit.');
 	});
 
 	it('keeps the first issue of a field and links it to the field’s element', () => {
