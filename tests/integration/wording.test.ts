@@ -146,4 +146,32 @@ describe('the audit log in words', () => {
 		expect(changeLines({ status: ['waiting', 'confirmed'] }, 'hosting_registration', ctx)[0]).toMatchObject({ from: 'Warteliste', to: 'angemeldet' });
 		expect(changeLines({ status: ['draft', 'open'] }, 'participation_survey', ctx)[0]).toMatchObject({ from: 'Entwurf', to: 'offen' });
 	});
+
+	it('names what a volunteer profile records: activities, languages with their level, consents, the pause, every field by its label', () => {
+		const ctx = { locale: 'de', names: new Map(), people: new Map() };
+		const lines = changeLines(
+			{
+				activities: [null, ['it_help', 'office_help']],
+				languages: [null, ['pl:native', 'de:fluent']],
+				consents: [null, ['coordination', 'care_messages']],
+				paused: [null, '2026-07-01..2026-08-31'],
+				messageLocale: [null, 'ar'],
+				availability: [0, 2],
+				capHoursPerMonth: [null, 20],
+				countInStatistics: [null, true]
+			},
+			'volunteer_profile',
+			ctx
+		);
+		expect(lines.map((l) => `${l.field}: ${l.to}`)).toEqual([
+			'Tätigkeiten: IT-Hilfe, Hilfe im Büro',
+			'Sprachen: Polnisch (Muttersprache), Deutsch (fließend)',
+			'Einwilligungen: Koordination des Ehrenamts, Nachfragen und Erinnerungen',
+			'Pause: 01.07.2026 – 31.08.2026',
+			'Sprache für Nachrichten: Arabisch',
+			'Zeitfenster der Verfügbarkeit: 2',
+			'Höchstens Stunden im Monat: 20',
+			'In der Statistik gezählt: ja'
+		]);
+	});
 });

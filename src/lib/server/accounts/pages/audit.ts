@@ -70,6 +70,8 @@ const VALUE_MESSAGES: Record<string, (value: string, entityType: string) => stri
 	urgency: (v) => `nr_urgency_${v}`,
 	funderLevel: (v) => `pg_level_${v}`,
 	failureReason: (v) => `cr_reason_${v}`,
+	activities: (v) => `vo_activity_${v}`,
+	consents: (v) => `adm_consent_${v}`,
 	kind: (v, type) => ({ case_step: `cs_step_${v}`, hosting_event: `ho_kind_${v}` })[type] ?? `adm_kind_${v}`,
 	status: (v, type) =>
 		({
@@ -84,7 +86,7 @@ const VALUE_MESSAGES: Record<string, (value: string, entityType: string) => stri
 };
 
 /** Fields holding a language tag or a list of them. */
-const LANGUAGE_FIELDS = new Set(['language', 'languages', 'explainedIn']);
+const LANGUAGE_FIELDS = new Set(['language', 'languages', 'explainedIn', 'messageLocale']);
 
 /** Fields whose label is another module's message (the coverage rules, the Part I dimensions come per key). */
 const FIELD_MESSAGES: Record<string, string> = {
@@ -199,7 +201,14 @@ function scalarText(field: string, value: unknown, entityType: string, ctx: Cont
 	if (id) return m.adm_value_record();
 	const vocabulary = VALUE_MESSAGES[field];
 	if (vocabulary) return msg(vocabulary(value, entityType), {}, value);
-	if (LANGUAGE_FIELDS.has(field)) return languageName(value, ctx.locale);
+	if (LANGUAGE_FIELDS.has(field)) {
+		// A volunteer's language with its level (`pl:native`).
+		const [tag, level] = value.split(':');
+		return level ? `${languageName(tag, ctx.locale)} (${msg(`vo_level_${level}`, {}, level)})` : languageName(value, ctx.locale);
+	}
+	// A period `from..until` (a volunteer's pause; the end may be open).
+	const period = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})?$/.exec(value);
+	if (period) return `${formatAsOf(period[1], ctx.locale)} – ${period[2] ? formatAsOf(period[2], ctx.locale) : '…'}`;
 	if (field === 'metric') return msg(`metric_${value}`, {}, value);
 	if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(value)) return formatDateTime(value, ctx.locale);
 	if (isIsoDate(value)) return formatAsOf(value, ctx.locale);
