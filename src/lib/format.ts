@@ -41,7 +41,10 @@ const BERLIN_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$/;
 export function withLocalDates<T extends Record<string, unknown>>(params: T, locale: string): T {
 	// Only real days and times: a value a person typed wrong ("2026-02-30", refused as invalid_date)
 	// is quoted as typed, never turned into another day.
-	const isDay = (d: string) => ISO_DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+	const isDay = (d: string) => {
+		const at = Date.parse(`${d}T00:00:00Z`);
+		return ISO_DATE.test(d) && !Number.isNaN(at) && new Date(at).toISOString().startsWith(d);
+	};
 	const isTime = (t: string) => Number(t.slice(0, 2)) < 24 && Number(t.slice(3)) < 60;
 	return Object.fromEntries(
 		Object.entries(params).map(([k, v]) => {

@@ -14,8 +14,9 @@ import ical, { ICalCalendarMethod } from 'ical-generator';
 import { m } from '../../paraglide/messages.js';
 import { auditActor, type Principal } from '../access';
 import { recordAudit } from '../audit/service';
-import { berlinDate, berlinTime } from '../casework/time';
-import { formatAsOf, formatPlainNumber, formatTime } from '../../format';
+import { berlinTime } from '../casework/time';
+import { formatPlainNumber, formatTime } from '../../format';
+import { formatDay } from '../../wegweiser';
 import { AccessDeniedError } from '../core/errors';
 import { log } from '../core/log';
 import { publicOrigin, sendMail, type Mail } from '../core/mail';
@@ -61,7 +62,7 @@ export function meetingCalendar(view: MeetingView, sequence: number, now: Date):
 }
 
 /** An instant's Berlin date, and its time, as the reader's language writes them (`10.03.2026`, `17:00`; `۱۰ مارس ۲۰۲۶`). */
-const dateIn = (at: Date, locale: Locale) => formatAsOf(berlinDate(at), locale);
+const dateIn = (at: Date, locale: Locale) => formatDay(at, locale);
 const timeIn = (at: Date, locale: Locale) => formatTime(berlinTime(at), locale);
 
 /** The invitation mail for one recipient in their language: dates and times as that language writes them. */

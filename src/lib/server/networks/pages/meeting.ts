@@ -4,12 +4,12 @@
  * minutes' states and frozen versions, the invitation, and escalating a decision upward. Reads
  * the forms, calls the services and shapes the meeting for the page in the reader's language.
  */
-import { formatAsOf, formatDateTime, formatTime } from '$lib/format';
+import { formatDateTime, formatTime } from '$lib/format';
+import { formatDay } from '$lib/wegweiser';
 import { getLocale } from '$lib/paraglide/runtime.js';
 import { msg } from '$lib/messages';
 import { can, type UserPrincipal } from '../../access';
 import { NotFoundError } from '../../core/errors';
-import { berlinDate } from '../../casework/time';
 import type { Db, DbOrTx } from '../../db/client';
 import { meetingPlaces, networkActors } from '../../directory/networks-reads';
 import { SUBTOPICS, THEME_FIELDS } from '../../directory/model';
@@ -239,7 +239,7 @@ export async function escalateFromForm(db: Db, p: UserPrincipal, meetingId: stri
 		return null;
 	}
 	const view = await staffMeeting(db, p, meetingId);
-	const back = msg('nw_escalation_origin', { network: view.network.name, meeting: view.meeting.name, date: formatAsOf(berlinDate(view.meeting.startsAt), getLocale()), url: `${origin}/de/staff/networks/meetings/${meetingId}` });
+	const back = msg('nw_escalation_origin', { network: view.network.name, meeting: view.meeting.name, date: formatDay(view.meeting.startsAt, getLocale()), url: `${origin}/de/staff/networks/meetings/${meetingId}` });
 	const made = await forForm(() =>
 		escalateToNeedsReport(
 			db,
