@@ -28,6 +28,7 @@ import { decide } from '$lib/server/http/guard';
 import { lifecycle } from '$lib/server/http/lifecycle';
 import { maxBytesFrom, PageCache, securityHeaders, servePage, serveRaw, type RawRequest, type RawResponse } from '$lib/server/http/page-cache';
 import { startServer } from '$lib/server/startup';
+import { configureSearchMemory, searchMemoryOptionsFrom } from '$lib/server/directory/search-memory';
 
 defineCustomServerStrategy('custom-path', {
 	getLocale: (request) => (request ? localeFromPath(new URL(request.url).pathname) : undefined)
@@ -96,6 +97,8 @@ const i18n: Handle = ({ event, resolve }) =>
 const gzipAsync = promisify(gzip);
 
 const cache = new PageCache(maxBytesFrom(process.env.PAGE_CACHE_MAX_BYTES));
+// Read at start, so a malformed SEARCH_INDEX_* stops the server with its name instead of failing searches.
+configureSearchMemory(searchMemoryOptionsFrom(process.env));
 
 // scripts/serve.js asks this first: cached pages of the current data version without SvelteKit.
 (globalThis as Record<symbol, unknown>)[Symbol.for('anlaufstelle.pageCache')] = (req: RawRequest, res: RawResponse) =>

@@ -289,6 +289,19 @@ export const searchEntry = pgTable(
 	]
 );
 
+/**
+ * The state of a municipality's search entries: a fresh random token whenever any of them is
+ * written (statement-level triggers on `search_entry`, migration 0024), so a process that holds
+ * an index of them in memory (`search-memory.ts`) knows it is current by one key lookup. Other
+ * writes of the municipality (contacts, cases) leave it alone, unlike the data version. A token,
+ * not a counter: a restored backup brings back the token of the entries it brings back. No
+ * foreign key: the triggers run while a municipality's entries are deleted with it.
+ */
+export const searchEntryState = pgTable('search_entry_state', {
+	municipalityId: uuid('municipality_id').primaryKey(),
+	token: uuid('token').notNull()
+});
+
 /** Suchwort: distinct words of all search entries, for typo-tolerant query expansion (pg_trgm). */
 export const searchWord = pgTable(
 	'search_word',

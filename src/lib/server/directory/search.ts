@@ -53,6 +53,7 @@ import { canonicalLanguageTag, isUuid, parseInteger } from '../core/validation';
 import { COST_KINDS, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS, type Visibility } from './model';
 import { berlinClock } from './opening';
 import { LABEL_MARK, MUNICIPALITY_MARK, OFFERS_MARK, endingLexeme, facetMarkers, foldText, quotedLexeme, textSearchConfig, wordLexeme } from './search-index';
+import { memoryIndexFor, rankInMemory, type MemoryIndex, type UnitTexts } from './search-memory';
 import { editDistance, matchVocabulary, typoBudget, vocabulary, type Concept, type Vocabulary } from './vocabulary';
 
 /** What to search for. */
@@ -283,20 +284,8 @@ function readQuery(words: Token[], infos: WordInfo[], lang: string, v: Vocabular
 	return units;
 }
 
-/** How one unit matches, as tsquery texts (null: no such way). */
-interface UnitQuery {
-	/** The word or its stem as a whole word of the title. */
-	titleWhole: string | null;
-	/** A compound ending, typo correction or related German word in the title. */
-	titlePart: string | null;
-	/** Sub-topic, actor type and amenity markers of its concepts. */
-	concept: string | null;
-	/** Theme field, target group and facet markers of its concepts. */
-	relatedConcept: string | null;
-	/** Any text form in the actor's name or the description (weights B, C). */
-	text: string | null;
-	/** Anything. */
-	any: string;
+/** How one unit matches, as tsquery texts, and how well its concepts were read. */
+interface UnitQuery extends UnitTexts {
 	/** Best vocabulary quality of its concepts (1 without concepts). */
 	quality: number;
 }
@@ -354,22 +343,38 @@ function unitQuery(u: Unit, municipalityId: string, v: Vocabulary): UnitQuery {
 }
 
 /**
+ * Where a search is answered: `auto` in memory where the municipality's index is ready (else by
+ * PostgreSQL, while the index is built in the background), `sql` always by PostgreSQL, `memory` in
+ * memory, building the index first (benchmarks and tests).
+ */
+export type SearchEngine = 'auto' | 'sql' | 'memory';
+
+/** Whether the in-memory index can answer the query: text, levels, kind and distance, no other filter (see `search-memory.ts`). */
+function memoryAnswers(q: SearchQuery): boolean {
+	return !(q.themeField || q.subtopic || q.targetGroup || q.language || q.socialSpaceId || q.districtId || q.cost || q.lowThreshold || q.stepFree || q.openNow);
+}
+
+/**
  * Runs a search.
+ * @param engine where it is answered (see `SearchEngine`); both give the same page.
  * @returns one page of hits with the total, the typo corrections used, the sub-topics the query
  *   was read as and whether no entry matched every word.
+ * @throws Error with `engine: 'memory'` when the in-memory index cannot answer this query or municipality.
  */
-export async function searchDirectory(db: DbOrTx, q: SearchQuery): Promise<SearchResult> {
+export async function searchDirectory(db: DbOrTx, q: SearchQuery, engine: SearchEngine = 'auto'): Promise<SearchResult> {
 	const words = tokens(q.text);
 	const v = vocabulary();
-	const version = words.length ? await currentDataVersion(db, null) : null;
-	const infos = version ? await analyse(db, words, q.lang, version) : [];
+	const version = await currentDataVersion(db, null);
+	const infos = words.length ? await analyse(db, words, q.lang, version) : [];
 	const units = words.length ? readQuery(words, infos, q.lang, v) : [];
 	const expansions = Object.fromEntries(
 		units.filter((u) => u.word).map((u) => [u.word!, [...new Set([...u.corrections, ...u.vocabularyWords])]])
 	);
 	const topics = [...new Set(units.flatMap((u) => [...u.concepts.keys()].flatMap((k) => v.concepts.get(k)?.subtopics ?? [])))];
 	const queries = units.map((u) => unitQuery(u, q.municipalityId, v));
-	const result = await runSearch(db, q, queries, version);
+	const memory = engine !== 'sql' && memoryAnswers(q) ? await memoryIndexFor(db, q.municipalityId, version, engine === 'memory') : null;
+	if (engine === 'memory' && !memory) throw new Error('search: no in-memory index answers this query (a filter it does not hold, a municipality below SEARCH_INDEX_MIN_ENTRIES, or the index off or too large)');
+	const result = await runSearch(db, q, queries, version, memory, engine === 'memory');
 	return { ...result, expansions, topics, relaxed: queries.length > 1 && result.total > 0 && result.bestCoverage < queries.length };
 }
 
@@ -387,7 +392,19 @@ function isLargeMunicipality(db: DbOrTx, municipalityId: string, version: string
 	});
 }
 
-async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], version: string | null): Promise<Omit<SearchResult, 'expansions' | 'topics' | 'relaxed'> & { bestCoverage: number }> {
+/** Our own score constants as the statement writes them (four decimals), so the in-memory ranking adds the same numbers. */
+function rounded(x: number): number {
+	return Number(x.toFixed(4));
+}
+
+async function runSearch(
+	db: DbOrTx,
+	q: SearchQuery,
+	queries: UnitQuery[],
+	version: string,
+	memory: MemoryIndex | null,
+	memoryRequired: boolean
+): Promise<Omit<SearchResult, 'expansions' | 'topics' | 'relaxed'> & { bestCoverage: number }> {
 	const clock = berlinClock(q.now ?? new Date());
 	const filters: SQL[] = [
 		sql`e.municipality_id = ${q.municipalityId}`,
@@ -427,7 +444,7 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], versi
 	const hasOffers = sql`(e.kind = 'service' or e.doc @@ ${offersMarkers}::tsquery)`;
 	const matches = (query: string) => sql`e.doc @@ ${query}::tsquery`;
 	// Our own constants, written into the statement as float literals.
-	const num = (x: number) => sql.raw(`${Number(x.toFixed(4))}::float8`);
+	const num = (x: number) => sql.raw(`${rounded(x)}::float8`);
 	// Per searched word: how well the entry matches it, given that it matches (`covers`).
 	const unitScores = queries.map(
 		(u) => sql`(${u.titleWhole ? sql`case when ${matches(u.titleWhole)} then ${num(SCORE.titleWhole)} ${u.titlePart ? sql`when ${matches(u.titlePart)} then ${num(SCORE.titlePart)}` : sql``} else 0 end` : u.titlePart ? sql`case when ${matches(u.titlePart)} then ${num(SCORE.titlePart)} else 0 end` : sql`0::float8`}
@@ -605,9 +622,49 @@ async function runSearch(db: DbOrTx, q: SearchQuery, queries: UnitQuery[], versi
 	// 50 % faster, one three-word query whose title matches pruned well before 9 % slower), and
 	// where matches are few the extra statement is all it adds (three- and four-word searches of
 	// Düsseldorf's demo on PGlite: 6.0–10.2 → 9.2–14.0 ms without this condition).
+	/** The page ranked in memory (`search-memory.ts`), its rows read here; null when the index cannot read the query. */
+	const rankedInMemory = async () => {
+		const ranked = rankInMemory(memory!, {
+			levels: q.levels,
+			kind: q.kind,
+			units: queries.map((u, i) => ({
+				...u,
+				cover: covers[i],
+				weights: {
+					titleWhole: rounded(SCORE.titleWhole),
+					titlePart: rounded(SCORE.titlePart),
+					concept: rounded(SCORE.concept * u.quality),
+					relatedConcept: rounded(SCORE.relatedConcept * u.quality),
+					text: rounded(SCORE.text),
+					detail: rounded(SCORE.detail)
+				}
+			})),
+			phrase,
+			lang: q.lang,
+			near: q.near,
+			byDistance,
+			page: q.page,
+			perPage: q.perPage,
+			tiers: { exactTitle: rounded(SCORE.exactTitle), hasOffers: rounded(SCORE.hasOffers), perWord: rounded(SCORE.perWord) }
+		});
+		if (!ranked) return null;
+		const column = (values: unknown[], type: string) => sql`array[${sql.join(values.map((x) => sql`${x}`), sql`, `)}]::${sql.raw(type)}`;
+		const { rows } = await readPage(
+			sql`ranked as (
+				select r.kind, r.entity_id, r.score, r.distance_km, ${title} as sort_title
+				from unnest(${column(ranked.page.map((p) => p.kind), 'text[]')}, ${column(ranked.page.map((p) => p.entityId), 'uuid[]')},
+				            ${column(ranked.page.map((p) => p.score), 'float8[]')}, ${column(ranked.page.map((p) => p.distanceKm), 'float8[]')}) r(kind, entity_id, score, distance_km)
+				join search_entry e on e.kind = r.kind and e.entity_id = r.entity_id
+			)`,
+			sql`${ranked.total}::int as total`
+		);
+		return { rows, total: ranked.total, bestCoverage: ranked.bestCoverage };
+	};
+	const inMemory = memory ? await rankedInMemory() : null;
+	if (memoryRequired && !inMemory) throw new Error('search: the in-memory index cannot read this query');
 	const allWords =
-		!byDistance && queries.length >= 3 && queries.every((u) => u.text) && version && (await isLargeMunicipality(db, q.municipalityId, version)) ? await rankAllWordsFirst() : null;
-	const { rows, total, bestCoverage } = allWords ? { ...allWords, bestCoverage: queries.length } : await rankAll();
+		!inMemory && !byDistance && queries.length >= 3 && queries.every((u) => u.text) && (await isLargeMunicipality(db, q.municipalityId, version)) ? await rankAllWordsFirst() : null;
+	const { rows, total, bestCoverage } = inMemory ?? (allWords ? { ...allWords, bestCoverage: queries.length } : await rankAll());
 	return {
 		hits: rows.map((r) => ({
 			kind: r.kind as SearchHit['kind'],
