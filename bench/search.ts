@@ -70,7 +70,8 @@ function cases(spaceId: string, districtId: string): Case[] {
  * Runs the mix against one municipality. With `engine` other than `sql`, the municipality's
  * in-memory index (`search-memory.ts`) is built first when it is large enough, timed as `indexMs`.
  * @returns p50/p95 in ms overall, without and with filters, and per query (with its hit count);
- *   the index's build time and size, or null where the municipality has none.
+ *   the index's build time and size and the queries whose page differed from PostgreSQL's alone
+ *   (none expected), or null where the municipality has no index.
  */
 export async function benchSearch(db: Parameters<typeof searchDirectory>[0], municipalityId: string, iterations: number, engine: SearchEngine = 'auto') {
 	const [space] = await db.select({ id: socialSpace.id, districtId: socialSpace.districtId }).from(socialSpace).where(eq(socialSpace.municipalityId, municipalityId)).limit(1);
@@ -104,9 +105,21 @@ export async function benchSearch(db: Parameters<typeof searchDirectory>[0], mun
 			totals.set(c.name, total);
 		}
 	}
+	// Where the index answered, its pages must be PostgreSQL's: each query once more by both.
+	const differing: string[] = [];
+	if (index) {
+		const rounded = (r: Awaited<ReturnType<typeof searchDirectory>>) =>
+			JSON.stringify({ ...r, hits: r.hits.map((h) => ({ ...h, distanceKm: h.distanceKm === null ? null : h.distanceKm.toFixed(9) })) });
+		for (const c of mix) {
+			const { near, ...rest } = c.query;
+			const resolved = near ? await resolveNear(db, municipalityId, near) : null;
+			const q = { ...base, ...rest, near: resolved && 'point' in resolved ? resolved.point : undefined };
+			if (rounded(await searchDirectory(db, q, engine)) !== rounded(await searchDirectory(db, q, 'sql'))) differing.push(c.name);
+		}
+	}
 	const all = mix.flatMap((c) => times.get(c.name)!);
 	return {
-		index,
+		index: index && { ...index, differing },
 		overall: summary(all),
 		textOnly: summary(mix.filter((c) => !c.filtered).flatMap((c) => times.get(c.name)!)),
 		withFilters: summary(mix.filter((c) => c.filtered).flatMap((c) => times.get(c.name)!)),
@@ -135,7 +148,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		const r = await benchSearch(handle.db, m.id, Number(values.iterations), engine);
 		result[label] = { municipality: m.slug, entries: m.n, ...r };
 		console.log(`  search ${handle.kind}, ${label} municipality (${m.slug}, ${m.n} entries), engine ${engine}:`);
-		if (r.index) console.log(`    in-memory index: built in ${r.index.ms} ms, ${r.index.entries} entries, ${r.index.lexemes} lexemes, ${r.index.postings} postings, about ${r.index.megabytes} MB`);
+		if (r.index) {
+			console.log(`    in-memory index: built in ${r.index.ms} ms, ${r.index.entries} entries, ${r.index.lexemes} lexemes, ${r.index.postings} postings, about ${r.index.megabytes} MB`);
+			console.log(`    same pages as PostgreSQL alone: ${r.index.differing.length ? `not for ${r.index.differing.join(', ')}` : 'every query'}`);
+		}
 		console.log(`    overall p50 ${r.overall.p50} ms, p95 ${r.overall.p95} ms; text only p50 ${r.textOnly.p50} / p95 ${r.textOnly.p95}; with filters p50 ${r.withFilters.p50} / p95 ${r.withFilters.p95}`);
 		for (const [name, q] of Object.entries(r.perQuery)) console.log(`      ${name.padEnd(32)} p50 ${String(q.p50).padStart(6)}  p95 ${String(q.p95).padStart(6)}  hits ${q.hits}`);
 	}

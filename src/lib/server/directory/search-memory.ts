@@ -14,9 +14,9 @@
  *   token of `search_entry_state`, migration 0024); until it is ready PostgreSQL answers.
  * - Bounded: the indexes a process holds stay under `maxBytes` together (least recently used
  *   dropped first); a municipality whose index alone exceeds it is searched by PostgreSQL.
- * - It answers text, reader levels, kind and distance; a query with another filter (theme field,
- *   sub-topic, target group, language, place, cost, access, opening hours) goes to PostgreSQL,
- *   whose indexes narrow those.
+ * - It answers text, reader levels, kind, distance and the filters by the entry's own columns
+ *   (theme field, sub-topic, target group, language, social space, district, cost, low threshold,
+ *   step-free); "open now" goes to PostgreSQL, which tests the opening slots at the current minute.
  */
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
@@ -24,6 +24,7 @@ import { errorFields, log } from '../core/log';
 import { perDatabase, versionedMemo } from '../core/memo';
 import { locales } from '../../paraglide/runtime.js';
 import type { Visibility } from './model';
+import type { SearchQuery } from './search';
 import { OFFERS_MARK } from './search-index';
 
 /** When a municipality is searched in memory, and how much memory all such indexes may take. */
@@ -63,6 +64,12 @@ export function configureSearchMemory(next: SearchMemoryOptions): void {
 	evictBeyond(options.maxBytes);
 }
 
+/** Array columns the filters ask, held inverted. */
+const VALUE_COLUMNS = ['theme_fields', 'subtopics', 'target_groups', 'languages', 'social_space_ids', 'district_ids'] as const;
+type ValueColumn = (typeof VALUE_COLUMNS)[number];
+const LOW_THRESHOLD = 1;
+const STEP_FREE = 2;
+
 /** Reader levels as bits. */
 const LEVEL_BIT: Record<string, number> = { public: 1, network: 2, internal: 4 };
 /** Weights of a tsvector position or tsquery operand as bits (`D` is a position without a letter). */
@@ -81,6 +88,11 @@ export interface MemoryIndex {
 	offers: Uint8Array;
 	latitude: Float64Array;
 	longitude: Float64Array;
+	/** Per filter column: each value → the entries carrying it (languages by primary subtag). */
+	values: Record<ValueColumn, Map<string, number[]>>;
+	costKinds: (string | null)[];
+	/** `LOW_THRESHOLD` and `STEP_FREE` bits. */
+	access: Uint8Array;
 	/** Per title language: the lowercased title (PostgreSQL's `lower`) → entries carrying it. */
 	titles: Map<string, Map<string, number[]>>;
 	/** Per reader language: each entry's place in the order of its sort title, then id (the database's collation). */
@@ -206,6 +218,14 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 	const longitude = new Float64Array(size).fill(NaN);
 	const titleLanguages = [...new Set<string>([...locales, 'de', 'en'])];
 	const titles = new Map(titleLanguages.map((l) => [l, new Map<string, number[]>()]));
+	const values = Object.fromEntries(VALUE_COLUMNS.map((c) => [c, new Map<string, number[]>()])) as MemoryIndex['values'];
+	const costKinds: (string | null)[] = new Array(size).fill(null);
+	const access = new Uint8Array(size);
+	const add = (map: Map<string, number[]>, key: string, entry: number) => {
+		const list = map.get(key);
+		if (!list) map.set(key, [entry]);
+		else if (list[list.length - 1] !== entry) list.push(entry);
+	};
 	const lexemeIds = new Map<string, number>();
 	// (lexeme, posting) pairs in blocks, so growing never copies: 10 million at Land scale.
 	const BLOCK = 1 << 20;
@@ -228,8 +248,15 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 			const ids = chunk.filter((k) => k.kind === kind).map((k) => k.entity_id);
 			if (!ids.length) continue;
 			const rows = (
-				await db.execute<{ entity_id: string; visibility: string; latitude: number | null; longitude: number | null; lowered: (string | null)[]; doc: string }>(sql`
-					select entity_id, visibility, latitude, longitude, document::text as doc,
+				await db.execute<
+					{ entity_id: string; visibility: string; latitude: number | null; longitude: number | null; lowered: (string | null)[]; doc: string } & Record<ValueColumn, string[]> & {
+							cost_kind: string | null;
+							low_threshold: boolean;
+							step_free: boolean;
+						}
+				>(sql`
+					select entity_id, visibility, latitude, longitude, document::text as doc, cost_kind, low_threshold, step_free,
+					       ${sql.raw(VALUE_COLUMNS.map((c) => `${c}::text[] as ${c}`).join(', '))},
 					       json_build_array(${sql.join(
 									titleLanguages.map((l) => sql`lower(title->>${l})`),
 									sql`, `
@@ -249,12 +276,12 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 					longitude[entry] = Number(r.longitude);
 				}
 				r.lowered.forEach((t, i) => {
-					if (t === null) return;
-					const byTitle = titles.get(titleLanguages[i])!;
-					const list = byTitle.get(t);
-					if (list) list.push(entry);
-					else byTitle.set(t, [entry]);
+					if (t !== null) add(titles.get(titleLanguages[i])!, t, entry);
 				});
+				for (const column of VALUE_COLUMNS)
+					for (const value of r[column]) add(values[column], column === 'languages' ? value.split('-')[0] : value, entry);
+				costKinds[entry] = r.cost_kind;
+				access[entry] = (r.low_threshold ? LOW_THRESHOLD : 0) | (r.step_free ? STEP_FREE : 0);
 				readDocument(r.doc, (lexeme, weights) => {
 					let id = lexemeIds.get(lexeme);
 					if (id === undefined) lexemeIds.set(lexeme, (id = lexemeIds.size));
@@ -298,6 +325,9 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 		offers: new Uint8Array(size),
 		latitude,
 		longitude,
+		values,
+		costKinds,
+		access,
 		titles,
 		order,
 		lexemes,
@@ -312,7 +342,7 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 	}
 	let textBytes = 0;
 	for (const l of lexemes) textBytes += 2 * l.length + 16;
-	for (const byTitle of titles.values()) for (const [t, list] of byTitle) textBytes += 2 * t.length + 32 + 8 * list.length;
+	for (const map of [...titles.values(), ...Object.values(values)]) for (const [t, list] of map) textBytes += 2 * t.length + 32 + 8 * list.length;
 	index.bytes = postings.byteLength + starts.byteLength + textBytes + size * (120 + 4 * order.size) + 26 * size;
 	return index;
 }
@@ -483,10 +513,15 @@ class Matcher {
 		return flags;
 	}
 
-	private evaluate(node: Node): Uint8Array {
+	/**
+	 * The entries matching `node`, marked into `into` when given (a union: so the alternatives of
+	 * an `|` mark one array, and a long query costs its postings, not one pass over every entry per
+	 * alternative).
+	 */
+	private evaluate(node: Node, into?: Uint8Array): Uint8Array {
 		const { index } = this;
+		const flags = into ?? new Uint8Array(index.size);
 		if ('lexeme' in node) {
-			const flags = new Uint8Array(index.size);
 			const mark = (k: number) => {
 				for (let p = index.starts[k]; p < index.starts[k + 1]; p++) {
 					const posting = index.postings[p];
@@ -500,10 +535,17 @@ class Matcher {
 			}
 			return flags;
 		}
-		const [head, ...rest] = node.args.map((a) => this.evaluate(a));
-		const flags = head.slice();
-		for (const other of rest) for (let e = 0; e < flags.length; e++) flags[e] = node.op === '|' ? flags[e] | other[e] : flags[e] & other[e];
-		return flags;
+		if (node.op === '|') {
+			for (const arg of node.args) this.evaluate(arg, flags);
+			return flags;
+		}
+		const all = this.evaluate(node.args[0]);
+		for (const arg of node.args.slice(1)) {
+			const other = this.evaluate(arg);
+			for (let e = 0; e < all.length; e++) all[e] &= other[e];
+		}
+		if (into) for (let e = 0; e < all.length; e++) into[e] |= all[e];
+		return into ?? all;
 	}
 }
 
@@ -534,6 +576,10 @@ export interface MemoryUnit extends UnitTexts {
 export interface MemorySearch {
 	levels: Visibility[];
 	kind?: 'service' | 'organization';
+	/** Filters by the entry's columns, as the search has them (a language by its primary subtag). */
+	filters: Pick<SearchQuery, 'themeField' | 'subtopic' | 'targetGroup' | 'language' | 'socialSpaceId' | 'districtId' | 'cost' | 'lowThreshold' | 'stepFree'>;
+	/** Label lexemes the document must carry too (tsquery texts: theme field, sub-topic, target group). */
+	labels: string[];
 	units: MemoryUnit[];
 	/** The query as a whole, as compared with titles (trimmed, spaces collapsed, lowercase). */
 	phrase: string;
@@ -564,7 +610,29 @@ export function rankInMemory(index: MemoryIndex, q: MemorySearch): MemoryRanked 
 	/** Per unit: the entries it covers, or `true` for every listed entry, `false` for none. */
 	const covers: (Uint8Array | boolean)[] = [];
 	const parts: { titleWhole: Uint8Array | null; titlePart: Uint8Array | null; concept: Uint8Array | null; relatedConcept: Uint8Array | null; text: Uint8Array | null }[] = [];
+	let required: Uint8Array | null = null;
+	const narrow = (flags: Uint8Array) => {
+		if (!required) required = flags.slice();
+		else for (let e = 0; e < flags.length; e++) required[e] &= flags[e];
+	};
+	const f = q.filters;
+	for (const [column, value] of [
+		['theme_fields', f.themeField],
+		['subtopics', f.subtopic],
+		['target_groups', f.targetGroup],
+		['languages', f.language?.split('-')[0]],
+		['social_space_ids', f.socialSpaceId],
+		['district_ids', f.districtId]
+	] as [ValueColumn, string | undefined][]) {
+		if (value === undefined) continue;
+		const flags = new Uint8Array(index.size);
+		for (const e of index.values[column].get(value) ?? []) flags[e] = 1;
+		narrow(flags);
+	}
+	const costs = f.cost === undefined ? null : f.cost === 'reduced' ? ['free', 'reduced'] : [f.cost];
+	const accessBits = (f.lowThreshold ? LOW_THRESHOLD : 0) | (f.stepFree ? STEP_FREE : 0);
 	try {
+		for (const label of q.labels) narrow(matcher.matches(label));
 		any = q.units.length ? matcher.matches(q.units.map((u) => u.any).join(' | ')) : null;
 		for (const u of q.units) {
 			const flags = (t: string | null) => (t ? matcher.matches(t) : null);
@@ -592,7 +660,8 @@ export function rankInMemory(index: MemoryIndex, q: MemorySearch): MemoryRanked 
 		return typeof cover === 'boolean' ? cover : cover[e] === 1;
 	};
 	for (let e = 0; e < index.size; e++) {
-		if (!(index.visibility[e] & levels) || (q.kind && index.kinds[e] !== q.kind) || (any && !any[e])) continue;
+		if (!(index.visibility[e] & levels) || (q.kind && index.kinds[e] !== q.kind) || (any && !any[e]) || (required && !required[e])) continue;
+		if ((costs && !costs.includes(index.costKinds[e]!)) || (index.access[e] & accessBits) !== accessBits) continue;
 		candidates.push(e);
 		const service = index.kinds[e] === 'service';
 		const base = (exact[e] ? q.tiers.exactTitle : 0) + (service || index.offers[e] & levels ? q.tiers.hasOffers : 0);

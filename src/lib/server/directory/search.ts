@@ -349,9 +349,9 @@ function unitQuery(u: Unit, municipalityId: string, v: Vocabulary): UnitQuery {
  */
 export type SearchEngine = 'auto' | 'sql' | 'memory';
 
-/** Whether the in-memory index can answer the query: text, levels, kind and distance, no other filter (see `search-memory.ts`). */
+/** Whether the in-memory index can answer the query: everything but "open now" (see `search-memory.ts`). */
 function memoryAnswers(q: SearchQuery): boolean {
-	return !(q.themeField || q.subtopic || q.targetGroup || q.language || q.socialSpaceId || q.districtId || q.cost || q.lowThreshold || q.stepFree || q.openNow);
+	return !q.openNow;
 }
 
 /**
@@ -627,6 +627,8 @@ async function runSearch(
 		const ranked = rankInMemory(memory!, {
 			levels: q.levels,
 			kind: q.kind,
+			filters: q,
+			labels,
 			units: queries.map((u, i) => ({
 				...u,
 				cover: covers[i],
