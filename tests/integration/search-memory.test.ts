@@ -13,7 +13,7 @@ import { municipality, socialSpace } from '../../src/lib/server/geography/schema
 import { service } from '../../src/lib/server/directory/schema';
 import { getServices, saveService, serviceToInput } from '../../src/lib/server/directory/service';
 import { resolveNear, searchDirectory, type SearchQuery, type SearchResult } from '../../src/lib/server/directory/search';
-import { configureSearchMemory, searchMemoryOptionsFrom } from '../../src/lib/server/directory/search-memory';
+import { configureSearchMemory, heldMemoryIndexes, searchMemoryOptionsFrom } from '../../src/lib/server/directory/search-memory';
 import { generate } from '../../bench/generate';
 import { generateDirectory } from '../../bench/directory';
 import { DB_KIND, freshDatabase } from '../helpers/db';
@@ -134,13 +134,22 @@ describe(`in-memory search index (${DB_KIND})`, () => {
 		expect(rebuilt.hits[0].score).toBeGreaterThanOrEqual(10_000);
 	}, 60_000);
 
-	it('leaves to PostgreSQL what it does not hold: open now, small municipalities, an index over the bound', async () => {
+	it('leaves to PostgreSQL what it does not hold: open now, small municipalities, no room beside an index in use, an index over the bound', async () => {
 		const filtered = query({ text: 'kurs', openNow: true, stepFree: true });
 		await expect(searchDirectory(handle.db, filtered, 'memory')).rejects.toThrow(/no in-memory index/);
 		expect(await searchDirectory(handle.db, filtered)).toEqual(await searchDirectory(handle.db, filtered, 'sql'));
 		const [small] = await handle.db.select().from(municipality).where(eq(municipality.slug, 'gemeinde-0002'));
 		configureSearchMemory({ ...MEMORY, minEntries: 1_000_000 });
 		await expect(searchDirectory(handle.db, query({ text: 'kurs', municipalityId: small.id }), 'memory')).rejects.toThrow(/no in-memory index/);
+		// A second municipality's index does not push out one in use: PostgreSQL answers it meanwhile.
+		configureSearchMemory(MEMORY);
+		await searchDirectory(handle.db, query({ text: 'kurs' }), 'memory');
+		const [inUse] = heldMemoryIndexes();
+		configureSearchMemory({ ...MEMORY, maxBytes: inUse.bytes + 1000 });
+		const second = query({ text: 'beratung', municipalityId: small.id });
+		await expect(searchDirectory(handle.db, second, 'memory')).rejects.toThrow(/no in-memory index/);
+		expect(await searchDirectory(handle.db, second)).toEqual(await searchDirectory(handle.db, second, 'sql'));
+		expect(heldMemoryIndexes()).toEqual([inUse]);
 		configureSearchMemory({ ...MEMORY, maxBytes: 1000 });
 		await expect(searchDirectory(handle.db, query({ text: 'kurs' }), 'memory')).rejects.toThrow(/no in-memory index/);
 		const bounded = query({ text: 'beratung', page: 2 });

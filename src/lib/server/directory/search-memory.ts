@@ -12,8 +12,10 @@
  *
  * - Built in the background on the first search after the municipality's entries changed (the
  *   token of `search_entry_state`, migration 0024); until it is ready PostgreSQL answers.
- * - Bounded: the indexes a process holds stay under `maxBytes` together (least recently used
- *   dropped first); a municipality whose index alone exceeds it is searched by PostgreSQL.
+ * - Bounded: the indexes a process holds stay under `maxBytes` together. The least recently used
+ *   is dropped for a new one unless it was used in the last minute (then the new one's
+ *   municipality is searched by PostgreSQL for a minute, so two cannot take turns rebuilding); a
+ *   municipality whose index alone exceeds the bound is searched by PostgreSQL.
  * - It answers text, reader levels, kind, distance and the filters by the entry's own columns
  *   (theme field, sub-topic, target group, language, social space, district, cost, low threshold,
  *   step-free); "open now" goes to PostgreSQL, which tests the opening slots at the current minute.
@@ -35,11 +37,12 @@ export interface SearchMemoryOptions {
 	maxBytes: number;
 }
 
-const DEFAULTS: SearchMemoryOptions = { minEntries: 10_000, maxBytes: 256 * 1024 * 1024 };
+const DEFAULTS: SearchMemoryOptions = { minEntries: 10_000, maxBytes: 512 * 1024 * 1024 };
 
 /**
  * Reads `SEARCH_INDEX_MIN_ENTRIES` (default 10,000) and `SEARCH_INDEX_MAX_BYTES` (default
- * 268,435,456 = 256 MiB; 0 = off).
+ * 536,870,912 = 512 MiB, what the 13 municipalities of the Land-scale benchmark above 10,000
+ * entries take together; 0 = off).
  * @throws Error naming the variable when a value is not a whole number (≥ 1 entries, ≥ 0 bytes).
  */
 export function searchMemoryOptionsFrom(env: NodeJS.ProcessEnv): SearchMemoryOptions {
@@ -58,7 +61,7 @@ function current(): SearchMemoryOptions {
 	return (options ??= searchMemoryOptionsFrom(process.env));
 }
 
-/** Sets the options (the server at start from its environment; tests and benchmarks directly); drops indexes beyond the new bound. */
+/** Sets the options (the server at start from its environment; tests and benchmarks directly); drops indexes beyond the new bound, in use or not. */
 export function configureSearchMemory(next: SearchMemoryOptions): void {
 	options = { ...next };
 	evictBeyond(options.maxBytes);
@@ -110,20 +113,31 @@ interface Slot {
 	building: { token: string; done: Promise<void> } | null;
 	/** The token of an index that would not fit the bound: not built again until the entries or the bound change. */
 	oversize: { token: string; maxBytes: number } | null;
+	/** Until when (`performance.now()`) no build is tried: the last one found no room beside indexes in use. */
+	noRoomUntil: number;
 }
+
+/** An index used this recently is not dropped to make room for another, so two municipalities cannot take turns rebuilding. */
+const IN_USE_MS = 60_000;
 
 const slotsOf = perDatabase(() => new Map<string, Slot>());
 /** Every index held, for the bound across databases and municipalities. */
 const held = new Set<MemoryIndex>();
 const sizes = versionedMemo<boolean>(10_000);
 
-function evictBeyond(maxBytes: number, adding = 0): void {
+/**
+ * Drops the least recently used indexes not used for `spareMs` until `adding` more bytes fit.
+ * @returns whether they fit.
+ */
+function evictBeyond(maxBytes: number, adding = 0, spareMs = 0): boolean {
 	let total = adding + [...held].reduce((s, i) => s + i.bytes, 0);
+	const now = performance.now();
 	for (const index of [...held].sort((a, b) => a.lastUsed - b.lastUsed)) {
-		if (total <= maxBytes) break;
+		if (total <= maxBytes || now - index.lastUsed < spareMs) break;
 		held.delete(index);
 		total -= index.bytes;
 	}
+	return total <= maxBytes;
 }
 
 const LIVE = sql`status in ('active', 'temporarily closed')`;
@@ -153,13 +167,13 @@ export async function memoryIndexFor(db: DbOrTx, municipalityId: string, version
 	for (;;) {
 		const token = await readToken(db, municipalityId);
 		if (token === null) return null;
-		const slot = slots.get(municipalityId) ?? { index: null, building: null, oversize: null };
+		const slot = slots.get(municipalityId) ?? { index: null, building: null, oversize: null, noRoomUntil: 0 };
 		slots.set(municipalityId, slot);
 		if (slot.index?.token === token && held.has(slot.index)) {
 			slot.index.lastUsed = performance.now();
 			return slot.index;
 		}
-		if (slot.oversize?.token === token && slot.oversize.maxBytes === maxBytes) return null;
+		if ((slot.oversize?.token === token && slot.oversize.maxBytes === maxBytes) || slot.noRoomUntil > performance.now()) return null;
 		if (!slot.building) {
 			const done = build(db, municipalityId, token).then(
 				(index) => {
@@ -169,8 +183,12 @@ export async function memoryIndexFor(db: DbOrTx, municipalityId: string, version
 						log.warn({ municipality: municipalityId, bytes: index.bytes }, 'search index larger than SEARCH_INDEX_MAX_BYTES: searched by the database');
 						return;
 					}
-					evictBeyond(current().maxBytes, index.bytes);
 					if (slot.index) held.delete(slot.index);
+					if (!evictBeyond(current().maxBytes, index.bytes, IN_USE_MS)) {
+						slot.noRoomUntil = performance.now() + IN_USE_MS;
+						log.warn({ municipality: municipalityId, bytes: index.bytes }, 'search index: no room beside the indexes in use (SEARCH_INDEX_MAX_BYTES): searched by the database for a minute');
+						return;
+					}
 					slot.oversize = null;
 					slot.index = index;
 					held.add(index);
@@ -185,7 +203,7 @@ export async function memoryIndexFor(db: DbOrTx, municipalityId: string, version
 		if (!wait) return null;
 		await slot.building!.done;
 		const after = await readToken(db, municipalityId);
-		if (slot.oversize?.token === after && slot.oversize.maxBytes === current().maxBytes) return null;
+		if ((slot.oversize?.token === after && slot.oversize.maxBytes === current().maxBytes) || slot.noRoomUntil > performance.now()) return null;
 		if (slot.index?.token === after && held.has(slot.index)) return slot.index;
 	}
 }
@@ -198,8 +216,8 @@ export function heldMemoryIndexes(): { entries: number; lexemes: number; posting
 	return [...held].map((i) => ({ entries: i.size, lexemes: i.lexemes.length, postings: i.postings.length, bytes: i.bytes }));
 }
 
-/** Entries read per statement while building (about 7 MB of document text at Land scale). */
-const CHUNK = 2000;
+/** Entries read per statement while building (about 3.5 MB of document text at Land scale, read in about 30 ms). */
+const CHUNK = 1000;
 
 /**
  * Reads the municipality's listed entries and inverts their documents.
@@ -239,8 +257,13 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 		block.posting[at] = posting;
 		count++;
 	};
-	const eachPair = (visit: (lexeme: number, posting: number) => void) => {
-		for (let i = 0; i < count; i++) visit(blocks[(i / BLOCK) | 0].lexeme[i % BLOCK], blocks[(i / BLOCK) | 0].posting[i % BLOCK]);
+	// A block per turn of the event loop: the process keeps answering requests while it builds.
+	const eachPair = async (visit: (lexeme: number, posting: number) => void) => {
+		for (let b = 0; b < blocks.length; b++) {
+			const { lexeme, posting } = blocks[b];
+			for (let i = 0, n = Math.min(BLOCK, count - b * BLOCK); i < n; i++) visit(lexeme[i], posting[i]);
+			await new Promise((resolve) => setImmediate(resolve));
+		}
 	};
 	for (let from = 0; from < size; from += CHUNK) {
 		const chunk = keys.slice(from, from + CHUNK);
@@ -295,11 +318,11 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 	const rank = new Uint32Array(lexemes.length);
 	lexemes.forEach((l, i) => (rank[lexemeIds.get(l)!] = i));
 	const starts = new Uint32Array(lexemes.length + 1);
-	eachPair((lexeme) => starts[rank[lexeme] + 1]++);
+	await eachPair((lexeme) => starts[rank[lexeme] + 1]++);
 	for (let k = 0; k < lexemes.length; k++) starts[k + 1] += starts[k];
 	const fill = starts.slice(0, lexemes.length);
 	const postings = new Uint32Array(count);
-	eachPair((lexeme, posting) => (postings[fill[rank[lexeme]]++] = posting));
+	await eachPair((lexeme, posting) => (postings[fill[rank[lexeme]]++] = posting));
 	blocks.length = 0;
 	const order = new Map<string, Int32Array>();
 	for (const lang of locales) {
@@ -343,7 +366,10 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 	let textBytes = 0;
 	for (const l of lexemes) textBytes += 2 * l.length + 16;
 	for (const map of [...titles.values(), ...Object.values(values)]) for (const [t, list] of map) textBytes += 2 * t.length + 32 + 8 * list.length;
-	index.bytes = postings.byteLength + starts.byteLength + textBytes + size * (120 + 4 * order.size) + 26 * size;
+	// Per entry besides its postings: id, kind, coordinates, columns, orders and the heap around
+	// them — 520 bytes brings the estimate to what the 13 largest Land-scale indexes took
+	// (heap and array buffers after a collection: 381 MB; bench/README.md).
+	index.bytes = postings.byteLength + starts.byteLength + textBytes + size * (520 + 4 * order.size);
 	return index;
 }
 
