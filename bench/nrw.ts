@@ -83,8 +83,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		const m = munis[rank - 1];
 		const [{ n }] = (await handle.db.execute<{ n: number }>(sql`select count(*)::int as n from search_entry where municipality_id = ${m.id}`)).rows;
 		const search = await benchSearch(handle.db, m.id, Number(values['search-iterations']));
-		byRank.push({ rank, municipality: m.slug, entries: n, p50: search.overall.p50, p95: search.overall.p95 });
-		console.log(`  search at rank ${rank}, ${m.slug} (${n} entries): p50 ${search.overall.p50} / p95 ${search.overall.p95} ms (target 50)`);
+		byRank.push({ rank, municipality: m.slug, entries: n, p50: search.overall.p50, p95: search.overall.p95, index: search.index });
+		const where = search.index
+			? `in memory (built in ${search.index.ms} ms, about ${search.index.megabytes} MB${search.index.differing.length ? `; pages differing from PostgreSQL's: ${search.index.differing.join(', ')}` : ', every page as PostgreSQL gives it'})`
+			: 'PostgreSQL';
+		console.log(`  search at rank ${rank}, ${m.slug} (${n} entries): p50 ${search.overall.p50} / p95 ${search.overall.p95} ms (target 50), ${where}`);
 	}
 	if (ranks.length) result.searchByRank = byRank;
 	result.loadAfter = os.loadavg();

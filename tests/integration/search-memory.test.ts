@@ -167,6 +167,6 @@ describe(`in-memory search index (${DB_KIND})`, () => {
 	it('names the variable of a malformed setting', () => {
 		expect(() => searchMemoryOptionsFrom({ SEARCH_INDEX_MAX_BYTES: '256MB' })).toThrow(/SEARCH_INDEX_MAX_BYTES must be a whole number from 0 \(got "256MB"\)/);
 		expect(() => searchMemoryOptionsFrom({ SEARCH_INDEX_MIN_ENTRIES: '0' })).toThrow(/SEARCH_INDEX_MIN_ENTRIES must be a whole number from 1/);
-		expect(searchMemoryOptionsFrom({ SEARCH_INDEX_MAX_BYTES: '0', SEARCH_INDEX_MIN_ENTRIES: '' })).toEqual({ minEntries: 10_000, maxBytes: 0 });
+		expect(searchMemoryOptionsFrom({ SEARCH_INDEX_MAX_BYTES: '0', SEARCH_INDEX_MIN_ENTRIES: '' })).toEqual({ minEntries: 5_000, maxBytes: 0 });
 	});
 });

@@ -37,12 +37,14 @@ export interface SearchMemoryOptions {
 	maxBytes: number;
 }
 
-const DEFAULTS: SearchMemoryOptions = { minEntries: 10_000, maxBytes: 512 * 1024 * 1024 };
+// From 5,000 entries: PostgreSQL's search p95 passes 50 ms at about 7,500 (bench/README.md, "Search
+// by municipality size"). The bound holds the 36 Land-scale municipalities above it (434,494
+// entries, about 565 MB by the estimate below).
+const DEFAULTS: SearchMemoryOptions = { minEntries: 5_000, maxBytes: 768 * 1024 * 1024 };
 
 /**
- * Reads `SEARCH_INDEX_MIN_ENTRIES` (default 10,000) and `SEARCH_INDEX_MAX_BYTES` (default
- * 536,870,912 = 512 MiB, what the 13 municipalities of the Land-scale benchmark above 10,000
- * entries take together; 0 = off).
+ * Reads `SEARCH_INDEX_MIN_ENTRIES` (default 5,000) and `SEARCH_INDEX_MAX_BYTES` (default
+ * 805,306,368 = 768 MiB; 0 = off).
  * @throws Error naming the variable when a value is not a whole number (≥ 1 entries, ≥ 0 bytes).
  */
 export function searchMemoryOptionsFrom(env: NodeJS.ProcessEnv): SearchMemoryOptions {
