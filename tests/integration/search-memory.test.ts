@@ -134,10 +134,14 @@ describe(`in-memory search index (${DB_KIND})`, () => {
 		expect(rebuilt.hits[0].score).toBeGreaterThanOrEqual(10_000);
 	}, 60_000);
 
-	it('leaves to PostgreSQL what it does not hold: open now, small municipalities, no room beside an index in use, an index over the bound', async () => {
+	it('leaves to PostgreSQL what it does not hold: open now, transactions, small municipalities, no room beside an index in use, an index over the bound', async () => {
 		const filtered = query({ text: 'kurs', openNow: true, stepFree: true });
 		await expect(searchDirectory(handle.db, filtered, 'memory')).rejects.toThrow(/no in-memory index/);
 		expect(await searchDirectory(handle.db, filtered)).toEqual(await searchDirectory(handle.db, filtered, 'sql'));
+		// A transaction may see its own writes, and ends before a build would: PostgreSQL answers within it.
+		await handle.db.transaction(async (tx) => {
+			await expect(searchDirectory(tx, query({ text: 'kurs' }), 'memory')).rejects.toThrow(/no in-memory index/);
+		});
 		const [small] = await handle.db.select().from(municipality).where(eq(municipality.slug, 'gemeinde-0002'));
 		configureSearchMemory({ ...MEMORY, minEntries: 1_000_000 });
 		await expect(searchDirectory(handle.db, query({ text: 'kurs', municipalityId: small.id }), 'memory')).rejects.toThrow(/no in-memory index/);

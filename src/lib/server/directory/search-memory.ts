@@ -20,7 +20,8 @@
  *   (theme field, sub-topic, target group, language, social space, district, cost, low threshold,
  *   step-free); "open now" goes to PostgreSQL, which tests the opening slots at the current minute.
  */
-import { sql } from 'drizzle-orm';
+import { is, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../db/client';
 import { errorFields, log } from '../core/log';
 import { perDatabase, versionedMemo } from '../core/memo';
@@ -154,12 +155,13 @@ async function readToken(db: DbOrTx, municipalityId: string): Promise<string | n
  * The municipality's current index, when it has one.
  * @param version any data version that rises when entries are written (`currentDataVersion(db, null)`): the size check is held for it.
  * @param wait build the index now and wait for it (benchmarks and tests) instead of starting it in the background and answering null.
- * @returns null when the municipality is below `minEntries`, the index is off or too large, or (without `wait`) not built yet.
+ * @returns null when the municipality is below `minEntries`, the index is off or too large, or (without `wait`) not built yet;
+ *   inside a transaction, which may see its own writes and ends before a build would.
  * @throws what the database throws (with `wait`; a background build only logs its failure).
  */
 export async function memoryIndexFor(db: DbOrTx, municipalityId: string, version: string, wait = false): Promise<MemoryIndex | null> {
 	const { minEntries, maxBytes } = current();
-	if (maxBytes === 0) return null;
+	if (maxBytes === 0 || is(db, PgTransaction)) return null;
 	const large = await sizes.get(`${minEntries}:${municipalityId}`, version, async () => {
 		const [row] = (await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from search_entry where municipality_id = ${municipalityId} and ${LIVE} limit ${minEntries}) x`)).rows;
 		return Number(row.n) >= minEntries;
