@@ -5,7 +5,7 @@
  * the page, scores, total and coverage that PostgreSQL gives; a write is seen at once; and where
  * the index cannot answer, PostgreSQL does.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { systemPrincipal } from '../../src/lib/server/access';
 import type { DatabaseHandle } from '../../src/lib/server/db/client';
@@ -24,7 +24,7 @@ let near: { latitude: number; longitude: number };
 let spaceId: string;
 let districtId: string;
 
-const MEMORY = { minEntries: 50, maxBytes: 64 * 1024 * 1024 };
+const MEMORY = { minEntries: 50, maxBytes: 64 * 1024 * 1024, quietMs: 0 };
 
 beforeAll(async () => {
 	handle = await freshDatabase();
@@ -168,9 +168,33 @@ describe(`in-memory search index (${DB_KIND})`, () => {
 		expect(after.total).toBe(0);
 	}, 60_000);
 
+	it('builds again in the background once the entries have stayed unchanged for the quiet time', async () => {
+		await searchDirectory(handle.db, query({ text: 'kurs' }), 'memory');
+		const newest = () => Math.max(...heldMemoryIndexes().map((i) => i.builtAt));
+		const built = newest();
+		const touch = () => handle.db.execute(sql`update search_entry set updated_at = now() where municipality_id = ${municipalityId} and kind = 'service'`);
+		// An import writing batch after batch: no build while the entries keep changing.
+		configureSearchMemory({ ...MEMORY, quietMs: 60_000 });
+		for (let i = 0; i < 3; i++) {
+			await touch();
+			const during = query({ text: 'kurs', page: i + 1 });
+			expect(await searchDirectory(handle.db, during)).toEqual(await searchDirectory(handle.db, during, 'sql'));
+		}
+		// Nor once they stop, before the quiet time has passed (a build started meanwhile has ended, discarded).
+		const pause = () => new Promise((resolve) => setTimeout(resolve, 500));
+		await pause();
+		await searchDirectory(handle.db, query({ text: 'kurs' }));
+		await pause();
+		expect(newest()).toBe(built);
+		// Quiet: the next search starts the build, and the ones after it use the new index.
+		configureSearchMemory(MEMORY);
+		await searchDirectory(handle.db, query({ text: 'kurs' }));
+		await vi.waitFor(() => expect(newest()).toBeGreaterThan(built), { timeout: 30_000, interval: 50 });
+	}, 60_000);
+
 	it('names the variable of a malformed setting', () => {
 		expect(() => searchMemoryOptionsFrom({ SEARCH_INDEX_MAX_BYTES: '256MB' })).toThrow(/SEARCH_INDEX_MAX_BYTES must be a whole number from 0 \(got "256MB"\)/);
 		expect(() => searchMemoryOptionsFrom({ SEARCH_INDEX_MIN_ENTRIES: '0' })).toThrow(/SEARCH_INDEX_MIN_ENTRIES must be a whole number from 1/);
-		expect(searchMemoryOptionsFrom({ SEARCH_INDEX_MAX_BYTES: '0', SEARCH_INDEX_MIN_ENTRIES: '' })).toEqual({ minEntries: 5_000, maxBytes: 0 });
+		expect(searchMemoryOptionsFrom({ SEARCH_INDEX_MAX_BYTES: '0', SEARCH_INDEX_MIN_ENTRIES: '' })).toEqual({ minEntries: 5_000, maxBytes: 0, quietMs: 10_000 });
 	});
 });

@@ -36,12 +36,18 @@ export interface SearchMemoryOptions {
 	minEntries: number;
 	/** Bytes all indexes of the process may take together (estimated); 0 turns the index off. */
 	maxBytes: number;
+	/**
+	 * Milliseconds the entries must have stayed as they are, after this process saw them change,
+	 * before it builds again: an import writing batch after batch would otherwise start a build
+	 * with each batch and throw it away with the next. Not for a first build, nor with `wait`.
+	 */
+	quietMs: number;
 }
 
 // From 5,000 entries: PostgreSQL's search p95 passes 50 ms at about 7,500 (bench/README.md, "Search
 // by municipality size"). The bound holds the 36 Land-scale municipalities above it (434,494
 // entries, about 565 MB by the estimate below).
-const DEFAULTS: SearchMemoryOptions = { minEntries: 5_000, maxBytes: 768 * 1024 * 1024 };
+const DEFAULTS: SearchMemoryOptions = { minEntries: 5_000, maxBytes: 768 * 1024 * 1024, quietMs: 10_000 };
 
 /**
  * Reads `SEARCH_INDEX_MIN_ENTRIES` (default 5,000) and `SEARCH_INDEX_MAX_BYTES` (default
@@ -55,7 +61,7 @@ export function searchMemoryOptionsFrom(env: NodeJS.ProcessEnv): SearchMemoryOpt
 		if (!/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) throw new Error(`${name} must be a whole number from ${min} (got "${raw}")`);
 		return Number(raw);
 	};
-	return { minEntries: read('SEARCH_INDEX_MIN_ENTRIES', DEFAULTS.minEntries, 1), maxBytes: read('SEARCH_INDEX_MAX_BYTES', DEFAULTS.maxBytes, 0) };
+	return { minEntries: read('SEARCH_INDEX_MIN_ENTRIES', DEFAULTS.minEntries, 1), maxBytes: read('SEARCH_INDEX_MAX_BYTES', DEFAULTS.maxBytes, 0), quietMs: DEFAULTS.quietMs };
 }
 
 let options: SearchMemoryOptions | null = null;
@@ -108,6 +114,8 @@ export interface MemoryIndex {
 	starts: Uint32Array;
 	postings: Uint32Array;
 	bytes: number;
+	/** `performance.now()` when it was built and last used. */
+	builtAt: number;
 	lastUsed: number;
 }
 
@@ -118,6 +126,8 @@ interface Slot {
 	oversize: { token: string; maxBytes: number } | null;
 	/** Until when (`performance.now()`) no build is tried: the last one found no room beside indexes in use. */
 	noRoomUntil: number;
+	/** The token last seen, since when (`performance.now()`), and whether it was the first this process saw (built at once), for `quietMs`. */
+	seen: { token: string; since: number; first: boolean } | null;
 }
 
 /** An index used this recently is not dropped to make room for another, so two municipalities cannot take turns rebuilding. */
@@ -171,13 +181,15 @@ export async function memoryIndexFor(db: DbOrTx, municipalityId: string, version
 	for (;;) {
 		const token = await readToken(db, municipalityId);
 		if (token === null) return null;
-		const slot = slots.get(municipalityId) ?? { index: null, building: null, oversize: null, noRoomUntil: 0 };
+		const slot = slots.get(municipalityId) ?? { index: null, building: null, oversize: null, noRoomUntil: 0, seen: null };
 		slots.set(municipalityId, slot);
 		if (slot.index?.token === token && held.has(slot.index)) {
 			slot.index.lastUsed = performance.now();
 			return slot.index;
 		}
 		if ((slot.oversize?.token === token && slot.oversize.maxBytes === maxBytes) || slot.noRoomUntil > performance.now()) return null;
+		if (slot.seen?.token !== token) slot.seen = { token, since: performance.now(), first: slot.seen === null };
+		if (!wait && !slot.seen.first && performance.now() - slot.seen.since < current().quietMs) return null;
 		if (!slot.building) {
 			const done = build(db, municipalityId, token).then(
 				(index) => {
@@ -213,11 +225,11 @@ export async function memoryIndexFor(db: DbOrTx, municipalityId: string, version
 }
 
 /**
- * The indexes this process holds, for benchmarks: entries, distinct lexemes, postings and the
- * estimated bytes of each.
+ * The indexes this process holds, for benchmarks and tests: entries, distinct lexemes, postings,
+ * the estimated bytes and when it was built (`performance.now()`) of each.
  */
-export function heldMemoryIndexes(): { entries: number; lexemes: number; postings: number; bytes: number }[] {
-	return [...held].map((i) => ({ entries: i.size, lexemes: i.lexemes.length, postings: i.postings.length, bytes: i.bytes }));
+export function heldMemoryIndexes(): { entries: number; lexemes: number; postings: number; bytes: number; builtAt: number }[] {
+	return [...held].map((i) => ({ entries: i.size, lexemes: i.lexemes.length, postings: i.postings.length, bytes: i.bytes, builtAt: i.builtAt }));
 }
 
 /** Entries read per statement while building (about 3.5 MB of document text at Land scale, read in about 30 ms). */
@@ -361,6 +373,7 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 		starts,
 		postings,
 		bytes: 0,
+		builtAt: performance.now(),
 		lastUsed: performance.now()
 	};
 	for (const [level, bit] of Object.entries(LEVEL_BIT)) {
