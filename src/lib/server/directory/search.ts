@@ -38,7 +38,9 @@
  * more it first ranks only the entries matching all of them; when enough of those are offers to fill the
  * asked page, nothing else can rank above them (a tier step outweighs every word's score), so the
  * other matches are only counted. Otherwise every match gets its tier per word, and only the entries
- * at or above the tier of the page's last row are scored in full.
+ * at or above the tier of the page's last row are scored in full. A municipality with an in-memory
+ * index (`search-memory.ts`, from 5,000 listed entries) has the same tsquery texts evaluated and
+ * scored there, with the same page, and only the page's rows are read from PostgreSQL.
  */
 import { geoPath } from 'd3-geo';
 import { sql, type SQL } from 'drizzle-orm';
@@ -616,12 +618,6 @@ async function runSearch(
 		return { rows, total: Number(head.total), bestCoverage: Number(head.best_coverage ?? 0) };
 	};
 
-	// From three words on, in large municipalities: with two words the second lookup and the count
-	// cost about what testing each entry twice does (bench/search.ts at Land scale: two-word queries
-	// up to 20 % slower; with three or more 'Kind Schule anmelden' 35 % and a 2,000-character query
-	// 50 % faster, one three-word query whose title matches pruned well before 9 % slower), and
-	// where matches are few the extra statement is all it adds (three- and four-word searches of
-	// Düsseldorf's demo on PGlite: 6.0–10.2 → 9.2–14.0 ms without this condition).
 	/** The page ranked in memory (`search-memory.ts`), its rows read here; null when the index cannot read the query. */
 	const rankedInMemory = async () => {
 		const ranked = rankInMemory(memory!, {
@@ -664,6 +660,12 @@ async function runSearch(
 	};
 	const inMemory = memory ? await rankedInMemory() : null;
 	if (memoryRequired && !inMemory) throw new Error('search: the in-memory index cannot read this query');
+	// From three words on, in large municipalities: with two words the second lookup and the count
+	// cost about what testing each entry twice does (bench/search.ts at Land scale: two-word queries
+	// up to 20 % slower; with three or more 'Kind Schule anmelden' 35 % and a 2,000-character query
+	// 50 % faster, one three-word query whose title matches pruned well before 9 % slower), and
+	// where matches are few the extra statement is all it adds (three- and four-word searches of
+	// Düsseldorf's demo on PGlite: 6.0–10.2 → 9.2–14.0 ms without this condition).
 	const allWords =
 		!inMemory && !byDistance && queries.length >= 3 && queries.every((u) => u.text) && (await isLargeMunicipality(db, q.municipalityId, version)) ? await rankAllWordsFirst() : null;
 	const { rows, total, bestCoverage } = inMemory ?? (allWords ? { ...allWords, bestCoverage: queries.length } : await rankAll());
