@@ -43,7 +43,11 @@ export interface WeeklySlot {
 
 /** Whether any slot is open at the instant (Europe/Berlin time, validity dates inclusive). */
 export function isOpenAt(slots: WeeklySlot[], at: Date): boolean {
-	const c = berlinClock(at);
+	return isOpenOn(slots, berlinClock(at));
+}
+
+/** Whether any slot is open at a Europe/Berlin wall-clock time (`berlinClock`), validity dates inclusive. */
+export function isOpenOn(slots: WeeklySlot[], c: { weekday: number; minute: number; date: string }): boolean {
 	return slots.some(
 		(s) =>
 			s.weekday === c.weekday &&

@@ -16,9 +16,9 @@
  *   is dropped for a new one unless it was used in the last minute (then the new one's
  *   municipality is searched by PostgreSQL for a minute, so two cannot take turns rebuilding); a
  *   municipality whose index alone exceeds the bound is searched by PostgreSQL.
- * - It answers text, reader levels, kind, distance and the filters by the entry's own columns
- *   (theme field, sub-topic, target group, language, social space, district, cost, low threshold,
- *   step-free); "open now" goes to PostgreSQL, which tests the opening slots at the current minute.
+ * - It answers every search: text, reader levels, kind, distance, the filters by the entry's own
+ *   columns (theme field, sub-topic, target group, language, social space, district, cost, low
+ *   threshold, step-free) and "open now" by its opening slots.
  */
 import { is, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
@@ -28,6 +28,7 @@ import { perDatabase, versionedMemo } from '../core/memo';
 import { locales } from '../../paraglide/runtime.js';
 import type { Visibility } from './model';
 import type { SearchQuery } from './search';
+import { isOpenOn, type WeeklySlot } from './opening';
 import { OFFERS_MARK } from './search-index';
 
 /** When a municipality is searched in memory, and how much memory all such indexes may take. */
@@ -105,6 +106,8 @@ export interface MemoryIndex {
 	costKinds: (string | null)[];
 	/** `LOW_THRESHOLD` and `STEP_FREE` bits. */
 	access: Uint8Array;
+	/** Opening slots of active entries (a temporarily closed offer is listed but never open); null where none. */
+	slots: (WeeklySlot[] | null)[];
 	/** Per title language: the lowercased title (PostgreSQL's `lower`) → entries carrying it. */
 	titles: Map<string, Map<string, number[]>>;
 	/** Per reader language: each entry's place in the order of its sort title, then id (the database's collation). */
@@ -254,6 +257,8 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 	const titles = new Map(titleLanguages.map((l) => [l, new Map<string, number[]>()]));
 	const values = Object.fromEntries(VALUE_COLUMNS.map((c) => [c, new Map<string, number[]>()])) as MemoryIndex['values'];
 	const costKinds: (string | null)[] = new Array(size).fill(null);
+	const slots: (WeeklySlot[] | null)[] = new Array(size).fill(null);
+	let slotCount = 0;
 	const access = new Uint8Array(size);
 	const add = (map: Map<string, number[]>, key: string, entry: number) => {
 		const list = map.get(key);
@@ -292,9 +297,11 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 							cost_kind: string | null;
 							low_threshold: boolean;
 							step_free: boolean;
+							status: string;
+							opening_slots: [number, number, number, string | null, string | null, boolean][];
 						}
 				>(sql`
-					select entity_id, visibility, latitude, longitude, document::text as doc, cost_kind, low_threshold, step_free,
+					select entity_id, visibility, latitude, longitude, document::text as doc, cost_kind, low_threshold, step_free, status, opening_slots,
 					       ${sql.raw(VALUE_COLUMNS.map((c) => `${c}::text[] as ${c}`).join(', '))},
 					       json_build_array(${sql.join(
 									titleLanguages.map((l) => sql`lower(title->>${l})`),
@@ -320,6 +327,10 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 				for (const column of VALUE_COLUMNS)
 					for (const value of r[column]) add(values[column], column === 'languages' ? value.split('-')[0] : value, entry);
 				costKinds[entry] = r.cost_kind;
+				if (r.status === 'active' && r.opening_slots.length) {
+					slots[entry] = r.opening_slots.map(([weekday, opensMinute, closesMinute, validFrom, validTo]) => ({ weekday, opensMinute, closesMinute, validFrom, validTo }));
+					slotCount += r.opening_slots.length;
+				}
 				access[entry] = (r.low_threshold ? LOW_THRESHOLD : 0) | (r.step_free ? STEP_FREE : 0);
 				readDocument(r.doc, (lexeme, weights) => {
 					let id = lexemeIds.get(lexeme);
@@ -367,6 +378,7 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 		values,
 		costKinds,
 		access,
+		slots,
 		titles,
 		order,
 		lexemes,
@@ -386,7 +398,7 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 	// Per entry besides its postings: id, kind, coordinates, columns, orders and the heap around
 	// them — 520 bytes brings the estimate to what the 13 largest Land-scale indexes took
 	// (heap and array buffers after a collection: 381 MB; bench/README.md).
-	index.bytes = postings.byteLength + starts.byteLength + textBytes + size * (520 + 4 * order.size);
+	index.bytes = postings.byteLength + starts.byteLength + textBytes + size * (520 + 4 * order.size) + 96 * slotCount;
 	return index;
 }
 
@@ -623,6 +635,8 @@ export interface MemorySearch {
 	filters: Pick<SearchQuery, 'themeField' | 'subtopic' | 'targetGroup' | 'language' | 'socialSpaceId' | 'districtId' | 'cost' | 'lowThreshold' | 'stepFree'>;
 	/** Label lexemes the document must carry too (tsquery texts: theme field, sub-topic, target group). */
 	labels: string[];
+	/** "Open now": the Europe/Berlin wall-clock time (`berlinClock`) the slots are tested at; null for no such filter. */
+	openAt: { weekday: number; minute: number; date: string } | null;
 	units: MemoryUnit[];
 	/** The query as a whole, as compared with titles (trimmed, spaces collapsed, lowercase). */
 	phrase: string;
@@ -705,6 +719,7 @@ export function rankInMemory(index: MemoryIndex, q: MemorySearch): MemoryRanked 
 	for (let e = 0; e < index.size; e++) {
 		if (!(index.visibility[e] & levels) || (q.kind && index.kinds[e] !== q.kind) || (any && !any[e]) || (required && !required[e])) continue;
 		if ((costs && !costs.includes(index.costKinds[e]!)) || (index.access[e] & accessBits) !== accessBits) continue;
+		if (q.openAt && !(index.slots[e] && isOpenOn(index.slots[e]!, q.openAt))) continue;
 		candidates.push(e);
 		const service = index.kinds[e] === 'service';
 		const base = (exact[e] ? q.tiers.exactTitle : 0) + (service || index.offers[e] & levels ? q.tiers.hasOffers : 0);

@@ -351,11 +351,6 @@ function unitQuery(u: Unit, municipalityId: string, v: Vocabulary): UnitQuery {
  */
 export type SearchEngine = 'auto' | 'sql' | 'memory';
 
-/** Whether the in-memory index can answer the query: everything but "open now" (see `search-memory.ts`). */
-function memoryAnswers(q: SearchQuery): boolean {
-	return !q.openNow;
-}
-
 /**
  * Runs a search.
  * @param engine where it is answered (see `SearchEngine`); both give the same page.
@@ -374,8 +369,8 @@ export async function searchDirectory(db: DbOrTx, q: SearchQuery, engine: Search
 	);
 	const topics = [...new Set(units.flatMap((u) => [...u.concepts.keys()].flatMap((k) => v.concepts.get(k)?.subtopics ?? [])))];
 	const queries = units.map((u) => unitQuery(u, q.municipalityId, v));
-	const memory = engine !== 'sql' && memoryAnswers(q) ? await memoryIndexFor(db, q.municipalityId, version, engine === 'memory') : null;
-	if (engine === 'memory' && !memory) throw new Error('search: no in-memory index answers this query (a filter it does not hold, a municipality below SEARCH_INDEX_MIN_ENTRIES, or the index off or too large)');
+	const memory = engine !== 'sql' ? await memoryIndexFor(db, q.municipalityId, version, engine === 'memory') : null;
+	if (engine === 'memory' && !memory) throw new Error('search: no in-memory index for this municipality (below SEARCH_INDEX_MIN_ENTRIES, the index off or too large, or inside a transaction)');
 	const result = await runSearch(db, q, queries, version, memory, engine === 'memory');
 	return { ...result, expansions, topics, relaxed: queries.length > 1 && result.total > 0 && result.bestCoverage < queries.length };
 }
@@ -625,6 +620,7 @@ async function runSearch(
 			kind: q.kind,
 			filters: q,
 			labels,
+			openAt: q.openNow ? clock : null,
 			units: queries.map((u, i) => ({
 				...u,
 				cover: covers[i],
