@@ -47,7 +47,7 @@ export interface SearchMemoryOptions {
 
 // From 5,000 entries: PostgreSQL's search p95 passes 50 ms at about 7,500 (bench/README.md, "Search
 // by municipality size"). The bound holds the 36 Land-scale municipalities above it (434,494
-// entries, about 565 MB by the estimate below).
+// entries, about 632 MB by the estimate below).
 const DEFAULTS: SearchMemoryOptions = { minEntries: 5_000, maxBytes: 768 * 1024 * 1024, quietMs: 10_000 };
 
 /**
@@ -397,7 +397,7 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 	for (const map of [...titles.values(), ...Object.values(values)]) for (const [t, list] of map) textBytes += 2 * t.length + 32 + 8 * list.length;
 	// Per entry besides its postings: id, kind, coordinates, columns, orders and the heap around
 	// them — 520 bytes brings the estimate to what the 13 largest Land-scale indexes took
-	// (heap and array buffers after a collection: 381 MB; bench/README.md).
+	// (heap and array buffers after a collection: 401 MB, estimated 402; bench/README.md).
 	index.bytes = postings.byteLength + starts.byteLength + textBytes + size * (520 + 4 * order.size) + 96 * slotCount;
 	return index;
 }
