@@ -194,6 +194,7 @@ export async function memoryIndexFor(db: DbOrTx, municipalityId: string, version
 		if (slot.seen?.token !== token) slot.seen = { token, since: performance.now(), first: slot.seen === null };
 		if (!wait && !slot.seen.first && performance.now() - slot.seen.since < current().quietMs) return null;
 		if (!slot.building) {
+			const started = performance.now();
 			const done = build(db, municipalityId, token).then(
 				(index) => {
 					if (!index) return;
@@ -211,6 +212,7 @@ export async function memoryIndexFor(db: DbOrTx, municipalityId: string, version
 					slot.oversize = null;
 					slot.index = index;
 					held.add(index);
+					log.info({ municipality: municipalityId, entries: index.size, ms: Math.round(performance.now() - started), bytes: index.bytes }, 'search index built');
 				},
 				(e) => {
 					if (wait) throw e;
