@@ -29,6 +29,11 @@ export function formatAsOf(asOf: string, locale: string): string {
 	return formatPlainNumber(y, locale);
 }
 
+/** A period of ISO days in the locale, `01.07.2026 – 31.08.2026`; an open end as `…`. */
+export function formatPeriod(from: string, until: string | null, locale: string): string {
+	return `${formatAsOf(from, locale)} – ${until ? formatAsOf(until, locale) : '…'}`;
+}
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const BERLIN_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$/;
 

@@ -61,21 +61,20 @@ export function meetingCalendar(view: MeetingView, sequence: number, now: Date):
 	return calendar.toString();
 }
 
-/** An instant's Berlin date, and its time, as the reader's language writes them (`10.03.2026`, `17:00`; `۱۰ مارس ۲۰۲۶`). */
-const dateIn = (at: Date, locale: Locale) => formatDay(at, locale);
+/** An instant's Berlin time as the reader's language writes it (`17:00`; `۱۷:۰۰`); its day is `formatDay`'s. */
 const timeIn = (at: Date, locale: Locale) => formatTime(berlinTime(at), locale);
 
 /** The invitation mail for one recipient in their language: dates and times as that language writes them. */
 export function invitationMail(view: MeetingView, to: string, locale: Locale, sequence: number, now: Date): Mail {
 	const o = { locale };
-	const when = m.nw_mail_when({ date: dateIn(view.meeting.startsAt, locale), start: timeIn(view.meeting.startsAt, locale), end: timeIn(view.meeting.endsAt, locale) }, o);
+	const when = m.nw_mail_when({ date: formatDay(view.meeting.startsAt, locale), start: timeIn(view.meeting.startsAt, locale), end: timeIn(view.meeting.endsAt, locale) }, o);
 	const lines = [
 		m.nw_mail_invitation_intro({ network: view.network.name, meeting: view.meeting.name }, o),
 		'',
 		when,
 		m.nw_mail_where({ place: placeLine(view) }, o),
 		...(view.stepFreeWarning ? [m.nw_mail_no_step_free({}, o)] : []),
-		m.nw_mail_deadline({ date: dateIn(view.meeting.proposalDeadline, locale), time: timeIn(view.meeting.proposalDeadline, locale) }, o),
+		m.nw_mail_deadline({ date: formatDay(view.meeting.proposalDeadline, locale), time: timeIn(view.meeting.proposalDeadline, locale) }, o),
 		'',
 		m.nw_mail_agenda({}, o),
 		...view.items.filter((i) => i.state === 'accepted').map((i, n) => `${formatPlainNumber(n + 1, locale)}. ${i.title}`),
@@ -84,7 +83,7 @@ export function invitationMail(view: MeetingView, to: string, locale: Locale, se
 	];
 	return {
 		to,
-		subject: m.nw_mail_invitation_subject({ network: view.network.name, date: dateIn(view.meeting.startsAt, locale) }, o),
+		subject: m.nw_mail_invitation_subject({ network: view.network.name, date: formatDay(view.meeting.startsAt, locale) }, o),
 		text: lines.join('\n'),
 		attachments: [{ filename: 'einladung.ics', content: meetingCalendar(view, sequence, now), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }]
 	};
@@ -119,7 +118,7 @@ export async function sendInvitations(db: Db, principal: Principal, meetingId: s
 export function digestMail(digest: Digest): Mail {
 	const o = { locale: digest.language as Locale };
 	const unsubscribe = `${publicOrigin()}/${digest.language}/networks/unsubscribe/${digest.token}`;
-	const body = digest.posts.flatMap((p) => [`■ ${p.title}`, `${dateIn(p.publishedAt, o.locale)} · ${m[`nw_direction_${p.direction as 'down' | 'up' | 'sideways'}`]({}, o)}`, '', p.body, '']);
+	const body = digest.posts.flatMap((p) => [`■ ${p.title}`, `${formatDay(p.publishedAt, o.locale)} · ${m[`nw_direction_${p.direction as 'down' | 'up' | 'sideways'}`]({}, o)}`, '', p.body, '']);
 	return {
 		to: digest.email,
 		subject: m.nw_mail_digest_subject({ count: digest.posts.length }, o),

@@ -13,7 +13,7 @@ import type { AuditEntry, ChangeSet } from '../../audit/service';
 import type { FieldIssue } from '../../core/errors';
 import { isIsoDate, isUuid, parseInteger } from '../../core/validation';
 import type { DbOrTx } from '../../db/client';
-import { formatAsOf, formatDateTime, formatNumber, weekdayName } from '../../../format';
+import { formatAsOf, formatDateTime, formatNumber, formatPeriod, weekdayName } from '../../../format';
 import { listText, msg } from '../../../messages';
 import { m } from '../../../paraglide/messages.js';
 import { listUsers } from '../users';
@@ -208,7 +208,7 @@ function scalarText(field: string, value: unknown, entityType: string, ctx: Cont
 	}
 	// A period `from..until` (a volunteer's pause; the end may be open).
 	const period = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})?$/.exec(value);
-	if (period) return `${formatAsOf(period[1], ctx.locale)} – ${period[2] ? formatAsOf(period[2], ctx.locale) : '…'}`;
+	if (period) return formatPeriod(period[1], period[2] ?? null, ctx.locale);
 	if (field === 'metric') return msg(`metric_${value}`, {}, value);
 	if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(value)) return formatDateTime(value, ctx.locale);
 	if (isIsoDate(value)) return formatAsOf(value, ctx.locale);

@@ -107,7 +107,7 @@ export function valueText(v: IndicatorValue, locale: string): string {
 	}
 }
 
-/** A cell for machines (CSV/XLSX): the plain number (`.` decimal), "<5", or the "no data" text. */
+/** A cell for machines (CSV/XLSX): the plain number (`.` decimal), the ISO date, "<5", the "no data" text or the text. */
 function rawValue(v: IndicatorValue, locale: Dashboard['locale']): string | number {
 	if (v.t === 'n') return v.n;
 	if (v.t === 'date') return v.iso;
@@ -220,7 +220,10 @@ export async function renderReportXlsx(report: SteeringReport): Promise<Buffer> 
 	const d = report.dashboard;
 	const L = d.locale;
 	const text = (value: string, bold = false) => ({ value, type: String, ...(bold ? { fontWeight: 'bold' as const } : {}) });
-	const cell = (v: IndicatorValue) => (v.t === 'n' ? { value: v.n, type: Number } : text(v.t === 'date' ? v.iso : valueText(v, L)));
+	const cell = (v: IndicatorValue) => {
+		const raw = rawValue(v, L);
+		return typeof raw === 'number' ? { value: raw, type: Number } : text(raw);
+	};
 	const sheetName = (s: string) => s.slice(0, 31).replace(/[\\/?*[\]:]/g, ' ');
 	const infoSheet = [
 		[text(report.title, true)],
