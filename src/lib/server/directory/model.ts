@@ -128,6 +128,8 @@ export const LIMITS = {
 /** HSDS service status values. */
 export const SERVICE_STATUSES = ['active', 'inactive', 'defunct', 'temporarily closed'] as const;
 export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+/** The statuses whose offers the search lists (a temporarily closed offer is listed, never open). */
+export const LISTED_STATUSES: readonly ServiceStatus[] = ['active', 'temporarily closed'];
 
 /**
  * Status of one language version of a text. `outdated` is not stored: a translation is

@@ -21,6 +21,7 @@ import { listSocialSpaceNames } from '../geography/service';
 import { locales } from '../../paraglide/runtime.js';
 import { m } from '../../paraglide/messages.js';
 import { location, organization, organizationSocialSpace, schedule, searchEntry, searchWord, service, serviceAtLocation, type TranslatedText } from './schema';
+import { LISTED_STATUSES } from './model';
 
 /** PostgreSQL text search configuration per content language; others use `simple`. */
 const TS_CONFIG: Record<string, string> = {
@@ -229,7 +230,7 @@ function labelTexts(keys: string[]): string[] {
 }
 
 /** Offer statuses a search lists (`search.ts`): an actor with only such offers "has offers". */
-const LIVE = new Set(['active', 'temporarily closed']);
+const LIVE = new Set<string>(LISTED_STATUSES);
 
 const RANK = { public: 0, network: 1, internal: 2 } as Record<string, number>;
 function stricter(a: string, b: string): string {

@@ -26,7 +26,7 @@ import type { DbOrTx } from '../db/client';
 import { errorFields, log } from '../core/log';
 import { perDatabase, versionedMemo } from '../core/memo';
 import { locales } from '../../paraglide/runtime.js';
-import type { Visibility } from './model';
+import { LISTED_STATUSES, type Visibility } from './model';
 import type { SearchQuery } from './search';
 import { isOpenOn, type WeeklySlot } from './opening';
 import { OFFERS_MARK } from './search-index';
@@ -142,6 +142,18 @@ const held = new Set<MemoryIndex>();
 const sizes = versionedMemo<boolean>(10_000);
 
 /**
+ * Whether the municipality has at least `atLeast` listed entries (offers active or temporarily
+ * closed, and actors); counted once per data version and threshold.
+ * @param version any data version that rises when entries are written (`currentDataVersion(db, null)`).
+ */
+export function hasListedEntries(db: DbOrTx, municipalityId: string, version: string, atLeast: number): Promise<boolean> {
+	return sizes.get(`${atLeast}:${municipalityId}`, version, async () => {
+		const [row] = (await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from search_entry where municipality_id = ${municipalityId} and ${LIVE} limit ${atLeast}) x`)).rows;
+		return Number(row.n) >= atLeast;
+	});
+}
+
+/**
  * Drops the least recently used indexes not used for `spareMs` until `adding` more bytes fit.
  * @returns whether they fit.
  */
@@ -156,7 +168,7 @@ function evictBeyond(maxBytes: number, adding = 0, spareMs = 0): boolean {
 	return total <= maxBytes;
 }
 
-const LIVE = sql`status in ('active', 'temporarily closed')`;
+const LIVE = sql`status in (${sql.join(LISTED_STATUSES.map((s) => sql`${s}`), sql`, `)})`;
 
 /** The token of the municipality's entries (`search_entry_state`), null before any was written. */
 async function readToken(db: DbOrTx, municipalityId: string): Promise<string | null> {
@@ -175,11 +187,7 @@ async function readToken(db: DbOrTx, municipalityId: string): Promise<string | n
 export async function memoryIndexFor(db: DbOrTx, municipalityId: string, version: string, wait = false): Promise<MemoryIndex | null> {
 	const { minEntries, maxBytes } = current();
 	if (maxBytes === 0 || is(db, PgTransaction)) return null;
-	const large = await sizes.get(`${minEntries}:${municipalityId}`, version, async () => {
-		const [row] = (await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from search_entry where municipality_id = ${municipalityId} and ${LIVE} limit ${minEntries}) x`)).rows;
-		return Number(row.n) >= minEntries;
-	});
-	if (!large) return null;
+	if (!(await hasListedEntries(db, municipalityId, version, minEntries))) return null;
 	const slots = slotsOf(db);
 	for (;;) {
 		const token = await readToken(db, municipalityId);
@@ -353,19 +361,19 @@ async function build(db: DbOrTx, municipalityId: string, token: string): Promise
 	const postings = new Uint32Array(count);
 	await eachPair((lexeme, posting) => (postings[fill[rank[lexeme]]++] = posting));
 	blocks.length = 0;
-	const order = new Map<string, Int32Array>();
-	for (const lang of locales) {
-		const sorted = (
-			await db.execute<{ entity_id: string }>(
-				sql`select entity_id from search_entry where municipality_id = ${municipalityId} and ${LIVE} order by coalesce(title->>${lang}, title->>'de', organization_name), entity_id`
-			)
-		).rows;
-		const places = new Int32Array(size).fill(size);
-		sorted.forEach((r, i) => {
-			const entry = position.get(r.entity_id);
-			if (entry !== undefined) places[entry] = i;
-		});
-		order.set(lang, places);
+	// Each reader language's order of sort titles (the database's collation), read in one pass.
+	const places = (
+		await db.execute<Record<string, string | number>>(sql`
+			select entity_id, ${sql.join(
+				locales.map((lang, i) => sql`(row_number() over (order by coalesce(title->>${lang}, title->>'de', organization_name), entity_id) - 1)::int as ${sql.raw(`o${i}`)}`),
+				sql`, `
+			)}
+			from search_entry where municipality_id = ${municipalityId} and ${LIVE}`)
+	).rows;
+	const order = new Map(locales.map((lang) => [lang as string, new Int32Array(size).fill(size)]));
+	for (const r of places) {
+		const entry = position.get(r.entity_id as string);
+		if (entry !== undefined) locales.forEach((lang, i) => (order.get(lang)![entry] = Number(r[`o${i}`])));
 	}
 	if ((await readToken(db, municipalityId)) !== token) return null;
 	const index: MemoryIndex = {

@@ -46,16 +46,16 @@ import { geoPath } from 'd3-geo';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
 import { currentDataVersion } from '../audit/versions';
-import { perDatabase, versionedMemo } from '../core/memo';
+import { perDatabase } from '../core/memo';
 import type { DbOrTx } from '../db/client';
 import { executeReused } from '../db/reused';
 import type { FieldIssue } from '../core/errors';
 import { getSocialSpaces } from '../geography/service';
 import { canonicalLanguageTag, isUuid, parseInteger } from '../core/validation';
-import { COST_KINDS, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS, type Visibility } from './model';
+import { COST_KINDS, LISTED_STATUSES, SUBTOPIC_FIELD, TARGET_GROUPS, THEME_FIELDS, type Visibility } from './model';
 import { berlinClock } from './opening';
 import { LABEL_MARK, MUNICIPALITY_MARK, OFFERS_MARK, endingLexeme, facetMarkers, foldText, quotedLexeme, textSearchConfig, wordLexeme } from './search-index';
-import { memoryIndexFor, rankInMemory, type MemoryIndex, type UnitTexts } from './search-memory';
+import { hasListedEntries, memoryIndexFor, rankInMemory, type MemoryIndex, type UnitTexts } from './search-memory';
 import { editDistance, matchVocabulary, typoBudget, vocabulary, type Concept, type Vocabulary } from './vocabulary';
 
 /** What to search for. */
@@ -375,19 +375,8 @@ export async function searchDirectory(db: DbOrTx, q: SearchQuery, engine: Search
 	return { ...result, expansions, topics, relaxed: queries.length > 1 && result.total > 0 && result.bestCoverage < queries.length };
 }
 
-/** Entries in a municipality from which ranking the all-words matches first pays (see `runSearch`). */
+/** Listed entries in a municipality from which ranking the all-words matches first pays (see `runSearch`). */
 const LARGE_MUNICIPALITY = 10_000;
-const largeMunicipalities = versionedMemo<boolean>(10_000);
-
-/** Whether the municipality has at least `LARGE_MUNICIPALITY` search entries; read once per data version. */
-function isLargeMunicipality(db: DbOrTx, municipalityId: string, version: string): Promise<boolean> {
-	return largeMunicipalities.get(municipalityId, version, async () => {
-		const [row] = (
-			await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from search_entry where municipality_id = ${municipalityId} limit ${LARGE_MUNICIPALITY}) x`)
-		).rows;
-		return Number(row.n) >= LARGE_MUNICIPALITY;
-	});
-}
 
 /** Our own score constants as the statement writes them (four decimals), so the in-memory ranking adds the same numbers. */
 function rounded(x: number): number {
@@ -409,7 +398,10 @@ async function runSearch(
 			q.levels.map((l) => sql`${l}`),
 			sql`, `
 		)})`,
-		sql`e.status in ('active', 'temporarily closed')`
+		sql`e.status in (${sql.join(
+			LISTED_STATUSES.map((s) => sql`${s}`),
+			sql`, `
+		)})`
 	];
 	if (q.kind) filters.push(sql`e.kind = ${q.kind}`);
 	if (q.themeField) filters.push(sql`${q.themeField} = any(e.theme_fields)`);
@@ -663,7 +655,7 @@ async function runSearch(
 	// where matches are few the extra statement is all it adds (three- and four-word searches of
 	// Düsseldorf's demo on PGlite: 6.0–10.2 → 9.2–14.0 ms without this condition).
 	const allWords =
-		!inMemory && !byDistance && queries.length >= 3 && queries.every((u) => u.text) && (await isLargeMunicipality(db, q.municipalityId, version)) ? await rankAllWordsFirst() : null;
+		!inMemory && !byDistance && queries.length >= 3 && queries.every((u) => u.text) && (await hasListedEntries(db, q.municipalityId, version, LARGE_MUNICIPALITY)) ? await rankAllWordsFirst() : null;
 	const { rows, total, bestCoverage } = inMemory ?? (allWords ? { ...allWords, bestCoverage: queries.length } : await rankAll());
 	return {
 		hits: rows.map((r) => ({
